@@ -1,0 +1,49 @@
+// Little binary codecs for our own records (descriptors, transaction records,
+// MVCC value headers). Every decoder consumes from a string_view and returns
+// a Status: bytes that come from disk or a peer are never trusted.
+
+#ifndef TESSERA_COMMON_CODING_H_
+#define TESSERA_COMMON_CODING_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+
+namespace tessera {
+
+// Appends `v` as 8 big-endian bytes (so memcmp order == unsigned order).
+void PutFixed64BE(std::string* dst, uint64_t v);
+// Appends `v` as 4 big-endian bytes.
+void PutFixed32BE(std::string* dst, uint32_t v);
+// Appends `v` as a LEB128 varint (1-10 bytes).
+void PutVarint64(std::string* dst, uint64_t v);
+// Appends a varint length followed by the bytes of `s`.
+void PutLengthPrefixed(std::string* dst, absl::string_view s);
+
+// Reads 8 big-endian bytes without bounds checks; `p` must hold 8 bytes.
+inline uint64_t DecodeFixed64BE(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+// Reads 4 big-endian bytes without bounds checks; `p` must hold 4 bytes.
+inline uint32_t DecodeFixed32BE(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  return v;
+}
+
+// Consuming readers: on success they advance `*in` past what they read; on
+// failure they return kDataLoss and leave `*in` unspecified.
+absl::Status GetFixed64BE(absl::string_view* in, uint64_t* v);
+absl::Status GetFixed32BE(absl::string_view* in, uint32_t* v);
+absl::Status GetVarint64(absl::string_view* in, uint64_t* v);
+absl::Status GetByte(absl::string_view* in, uint8_t* v);
+// The returned view aliases the input buffer.
+absl::Status GetLengthPrefixed(absl::string_view* in, absl::string_view* out);
+
+}  // namespace tessera
+
+#endif  // TESSERA_COMMON_CODING_H_

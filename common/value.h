@@ -1,0 +1,94 @@
+// Value: one SQL datum.
+//
+// Types are strict (PostgreSQL-style): NULL, INTEGER (int64), REAL (double),
+// TEXT, BLOB, BOOLEAN. A Value owns its bytes. Values are cheap to move and
+// safe to share read-only across threads; a single Value is not synchronized.
+
+#ifndef TESSERA_COMMON_VALUE_H_
+#define TESSERA_COMMON_VALUE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace tessera {
+
+enum class Type : uint8_t {
+  kNull = 0,
+  kInteger = 1,
+  kReal = 2,
+  kText = 3,
+  kBlob = 4,
+  kBoolean = 5,
+};
+
+// "NULL", "INTEGER", "REAL", "TEXT", "BLOB" or "BOOLEAN".
+absl::string_view TypeName(Type type);
+
+class Value {
+ public:
+  // A NULL value.
+  Value() = default;
+
+  static Value Null() { return Value(); }
+  static Value Integer(int64_t v);
+  static Value Real(double v);
+  static Value Text(absl::string_view v);
+  static Value Blob(absl::string_view v);
+  static Value Boolean(bool v);
+
+  Type type() const { return type_; }
+  bool is_null() const { return type_ == Type::kNull; }
+  // True for INTEGER and REAL.
+  bool is_numeric() const {
+    return type_ == Type::kInteger || type_ == Type::kReal;
+  }
+
+  // Accessors: the caller must have checked type(); a wrong-type access
+  // returns the zero value of the requested type rather than crashing.
+  int64_t integer() const { return type_ == Type::kInteger ? int_ : 0; }
+  double real() const { return type_ == Type::kReal ? real_ : 0.0; }
+  bool boolean() const { return type_ == Type::kBoolean && int_ != 0; }
+  // Bytes of a TEXT or BLOB value (empty for other types).
+  absl::string_view bytes() const { return str_; }
+
+  // The numeric value as a double (INTEGER converted); 0 for non-numerics.
+  double AsDouble() const;
+
+  // Total order used for sorting and keys: NULL < BOOLEAN < numbers < TEXT <
+  // BLOB. INTEGER and REAL compare numerically with each other (exactly, even
+  // past 2^53). Among REALs, NaN sorts below every other number and equals
+  // itself; -0.0 equals +0.0. Returns <0, 0 or >0.
+  static int Compare(const Value& a, const Value& b);
+
+  // SQL comparison with three-valued logic: nullopt when either side is NULL,
+  // otherwise Compare(a, b).
+  static std::optional<int> SqlCompare(const Value& a, const Value& b);
+
+  // SQL `=`: nullopt when either side is NULL.
+  static std::optional<bool> SqlEquals(const Value& a, const Value& b) {
+    std::optional<int> c = SqlCompare(a, b);
+    if (!c.has_value()) return std::nullopt;
+    return *c == 0;
+  }
+
+  // Rendering for shells and error messages: NULL as "NULL", REAL with up to
+  // 15 significant digits, BLOB as X'hex', BOOLEAN as true/false.
+  std::string ToString() const;
+
+  friend bool operator==(const Value& a, const Value& b) {
+    return a.type_ == b.type_ && Compare(a, b) == 0;
+  }
+  friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
+
+ private:
+  Type type_ = Type::kNull;
+  int64_t int_ = 0;
+  double real_ = 0.0;
+  std::string str_;
+};
+
+}  // namespace tessera
+
+#endif  // TESSERA_COMMON_VALUE_H_
