@@ -1,0 +1,922 @@
+#include "storage/engine.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/errors.h"
+#include "common/keys.h"
+#include "storage/mvcc_key.h"
+
+namespace tessera::storage {
+
+namespace {
+
+constexpr char kMapFullPayload[] = "type.tessera.dev/tessera.LmdbMapFull";
+constexpr size_t kGcKeysPerTxn = 1000;
+// Steps through old versions before a seek is cheaper.
+constexpr int kMaxVersionSteps = 8;
+
+std::string GcThresholdKey() {
+  return absl::StrCat(keys::kSystemPrefix, "gc-threshold");
+}
+
+bool IsMapFull(const absl::Status& s) {
+  return !s.ok() && s.GetPayload(kMapFullPayload).has_value();
+}
+
+absl::string_view View(const MDB_val& v) {
+  return absl::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+MDB_val Val(absl::string_view s) {
+  return MDB_val{s.size(), const_cast<char*>(s.data())};
+}
+
+absl::Status CorruptKey() {
+  return absl::DataLossError("corrupt MVCC key in store (shorter than suffix)");
+}
+
+}  // namespace
+
+absl::Status LmdbError(int rc, absl::string_view op) {
+  const std::string what =
+      absl::StrCat("LMDB ", std::string(op), ": ", mdb_strerror(rc));
+  switch (rc) {
+    case MDB_SUCCESS:
+      return absl::OkStatus();
+    case MDB_MAP_FULL: {
+      absl::Status s = absl::ResourceExhaustedError(what);
+      s.SetPayload(kMapFullPayload, absl::Cord("1"));
+      return s;
+    }
+    case MDB_READERS_FULL:
+      return absl::ResourceExhaustedError(absl::StrCat(
+          what,
+          " (too many concurrent readers; close idle snapshots or raise "
+          "max_readers)"));
+    case MDB_TXN_FULL:
+      return absl::ResourceExhaustedError(
+          absl::StrCat(what, " (batch too large for one transaction)"));
+    case MDB_CORRUPTED:
+    case MDB_PAGE_NOTFOUND:
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+    case MDB_BAD_VALSIZE:
+      return absl::DataLossError(
+          absl::StrCat(what, " (the store file is damaged or not a store)"));
+    case MDB_BAD_RSLOT:
+    case MDB_BAD_TXN:
+      return absl::InternalError(what);
+    case ENOSPC:
+      return absl::ResourceExhaustedError(
+          absl::StrCat(what, " (disk full; nothing of this write was kept)"));
+    case ENOENT:
+      return absl::NotFoundError(what);
+    case EACCES:
+    case EPERM:
+      return absl::PermissionDeniedError(what);
+    case EIO:
+      return absl::DataLossError(absl::StrCat(what, " (I/O error)"));
+    default:
+      return absl::InternalError(what);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Snapshot
+
+Snapshot::Snapshot(Engine* engine, MDB_txn* txn, MDB_cursor* cursor)
+    : engine_(engine), txn_(txn), cursor_(cursor) {}
+
+Snapshot::~Snapshot() { engine_->ReturnReadTxn(txn_, cursor_); }
+
+absl::Status Snapshot::CheckReadTimestamp(Timestamp ts) const {
+  Timestamp threshold = engine_->gc_threshold();
+  if (ts < threshold) {
+    std::string detail;
+    EncodeTimestamp(threshold, &detail);
+    return MakeTypedError(
+        absl::StatusCode::kFailedPrecondition,
+        absl::StrFormat("read at %s is below the GC threshold %s: the versions "
+                        "it needs may have been collected",
+                        ts.ToString(), threshold.ToString()),
+        ErrorKind::kReadBelowGc, detail);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Snapshot::Get(absl::string_view key, const ReadOptions& options,
+                           std::string* value, bool* found,
+                           Timestamp* version_ts) {
+  *found = false;
+  if (absl::Status s = CheckReadTimestamp(options.ts); !s.ok()) return s;
+  seek_buf_.clear();
+  AppendMvccKey(&seek_buf_, key, Timestamp::Max());
+  MDB_val k = Val(seek_buf_), v;
+  int rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
+  bool reseeked = false;
+  while (true) {
+    if (rc == MDB_NOTFOUND) return absl::OkStatus();
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "get");
+    absl::string_view uk;
+    Timestamp ts;
+    if (!SplitMvccKey(View(k), &uk, &ts)) return CorruptKey();
+    if (uk != key) return absl::OkStatus();
+    VersionView ver;
+    if (absl::Status s = DecodeVersion(View(v), &ver); !s.ok()) return s;
+    bool visible;
+    if (IsIntent(ver.kind)) {
+      if (options.txn != nullptr && ver.txn_id == options.txn->bytes()) {
+        visible = true;
+      } else if (ts <= options.ts) {
+        return MakeIntentConflictError(key, *TxnId::FromBytes(ver.txn_id), ts);
+      } else {
+        visible = false;
+      }
+    } else {
+      visible = ver.kind == VersionKind::kInline || ts <= options.ts;
+    }
+    if (visible) {
+      if (IsTombstone(ver.kind)) return absl::OkStatus();
+      *found = true;
+      value->assign(ver.payload.data(), ver.payload.size());
+      if (version_ts != nullptr) *version_ts = ts;
+      return absl::OkStatus();
+    }
+    if (reseeked) {
+      rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT);
+      continue;
+    }
+    // Jump straight to the newest version at or below the read timestamp.
+    seek_buf_.clear();
+    AppendMvccKey(&seek_buf_, key, options.ts);
+    k = Val(seek_buf_);
+    rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
+    reseeked = true;
+  }
+}
+
+absl::StatusOr<ScanResult> Snapshot::Scan(
+    absl::string_view start, absl::string_view end, const ScanOptions& options,
+    absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit) {
+  if (absl::Status s = CheckReadTimestamp(options.read.ts); !s.ok()) return s;
+  ScanResult result;
+  const ReadOptions& ro = options.read;
+  auto own_intent = [&](const VersionView& ver) {
+    return ro.txn != nullptr && ver.txn_id == ro.txn->bytes();
+  };
+  MDB_val k, v;
+  int rc;
+
+  if (!options.reverse) {
+    seek_buf_.clear();
+    AppendMvccKey(&seek_buf_, start, Timestamp::Max());
+    k = Val(seek_buf_);
+    rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
+    while (rc == MDB_SUCCESS) {
+      absl::string_view uk;
+      Timestamp ts;
+      if (!SplitMvccKey(View(k), &uk, &ts)) return CorruptKey();
+      if (!end.empty() && uk >= end) break;
+      // The cursor is on the newest version of uk: find the visible one.
+      bool have = false;
+      VersionView visible;
+      while (true) {
+        VersionView ver;
+        if (absl::Status s = DecodeVersion(View(v), &ver); !s.ok()) return s;
+        if (IsIntent(ver.kind)) {
+          if (own_intent(ver)) {
+            have = true;
+          } else if (ts <= ro.ts) {
+            return MakeIntentConflictError(uk, *TxnId::FromBytes(ver.txn_id),
+                                           ts);
+          }
+        } else if (ver.kind == VersionKind::kInline || ts <= ro.ts) {
+          have = true;
+        }
+        if (have) {
+          visible = ver;
+          break;
+        }
+        rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT);
+        if (rc != MDB_SUCCESS) break;
+        absl::string_view next_uk;
+        if (!SplitMvccKey(View(k), &next_uk, &ts)) return CorruptKey();
+        if (next_uk != uk) break;
+      }
+      if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return LmdbError(rc, "scan");
+      if (!have) continue;  // cursor already sits on the next user key
+      if (!IsTombstone(visible.kind)) {
+        ++result.rows;
+        bool keep_going = visit(uk, visible.payload);
+        if (!keep_going ||
+            (options.max_rows != 0 && result.rows >= options.max_rows)) {
+          result.more = true;
+          result.resume_key.assign(uk.data(), uk.size());
+          result.resume_key.push_back('\0');  // the next possible key
+          return result;
+        }
+      }
+      // Skip the older versions of uk.
+      int steps = 0;
+      while (true) {
+        rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT);
+        if (rc != MDB_SUCCESS) break;
+        absl::string_view next_uk;
+        Timestamp next_ts;
+        if (!SplitMvccKey(View(k), &next_uk, &next_ts)) return CorruptKey();
+        if (next_uk != uk) break;
+        if (++steps == kMaxVersionSteps) {
+          seek_buf_.assign(uk.data(), uk.size());
+          AppendMvccKey(&seek_buf_, "", Timestamp::Min());
+          k = Val(seek_buf_);
+          rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
+          if (rc == MDB_SUCCESS && View(k) == seek_buf_) {
+            rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT);
+          }
+          break;
+        }
+      }
+    }
+    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return LmdbError(rc, "scan");
+    return result;
+  }
+
+  // Reverse: walk backwards; each key's versions appear oldest first, so the
+  // last candidate at or below the read timestamp is the visible one.
+  if (end.empty()) {
+    rc = mdb_cursor_get(cursor_, &k, &v, MDB_LAST);
+  } else {
+    seek_buf_.clear();
+    AppendMvccKey(&seek_buf_, end, Timestamp::Max());
+    k = Val(seek_buf_);
+    rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
+    if (rc == MDB_SUCCESS) {
+      rc = mdb_cursor_get(cursor_, &k, &v, MDB_PREV);
+    } else if (rc == MDB_NOTFOUND) {
+      rc = mdb_cursor_get(cursor_, &k, &v, MDB_LAST);
+    }
+  }
+  absl::string_view cur_uk;
+  bool have_key = false, have_candidate = false;
+  VersionView candidate;
+  // Returns false when the scan must stop after emitting.
+  auto emit = [&]() -> bool {
+    if (!have_key || !have_candidate || IsTombstone(candidate.kind)) {
+      return true;
+    }
+    ++result.rows;
+    bool keep_going = visit(cur_uk, candidate.payload);
+    if (!keep_going ||
+        (options.max_rows != 0 && result.rows >= options.max_rows)) {
+      result.more = true;
+      result.resume_key.assign(cur_uk.data(), cur_uk.size());
+      return false;
+    }
+    return true;
+  };
+  while (rc == MDB_SUCCESS) {
+    absl::string_view uk;
+    Timestamp ts;
+    if (!SplitMvccKey(View(k), &uk, &ts)) return CorruptKey();
+    if (uk < start) break;
+    if (!have_key || uk != cur_uk) {
+      if (!emit()) return result;
+      cur_uk = uk;
+      have_key = true;
+      have_candidate = false;
+    }
+    VersionView ver;
+    if (absl::Status s = DecodeVersion(View(v), &ver); !s.ok()) return s;
+    if (IsIntent(ver.kind)) {
+      if (own_intent(ver)) {
+        candidate = ver;
+        have_candidate = true;
+      } else if (ts <= ro.ts) {
+        return MakeIntentConflictError(uk, *TxnId::FromBytes(ver.txn_id), ts);
+      }
+    } else if (ver.kind == VersionKind::kInline || ts <= ro.ts) {
+      candidate = ver;
+      have_candidate = true;
+    }
+    rc = mdb_cursor_get(cursor_, &k, &v, MDB_PREV);
+  }
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return LmdbError(rc, "scan");
+  emit();
+  if (result.more && options.max_rows != 0 && result.rows < options.max_rows) {
+    result.more = false;
+  }
+  return result;
+}
+
+absl::StatusOr<std::optional<std::string>> Snapshot::GetInline(
+    absl::string_view key) {
+  seek_buf_.clear();
+  AppendMvccKey(&seek_buf_, key, Timestamp::Min());
+  MDB_val k = Val(seek_buf_), v;
+  int rc = mdb_get(txn_, engine_->dbi_, &k, &v);
+  if (rc == MDB_NOTFOUND) return std::optional<std::string>();
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "get inline");
+  VersionView ver;
+  if (absl::Status s = DecodeVersion(View(v), &ver); !s.ok()) return s;
+  if (ver.kind != VersionKind::kInline) {
+    return absl::DataLossError("versioned value at an inline key");
+  }
+  return std::optional<std::string>(std::string(ver.payload));
+}
+
+ReadPin::~ReadPin() { engine_->Unpin(ts_); }
+
+// ---------------------------------------------------------------------------
+// Engine
+
+struct Engine::PendingWrite {
+  const WriteBatch* batch = nullptr;
+  absl::Status status;
+  bool done = false;
+};
+
+Engine::Engine(std::string dir, const EngineOptions& options)
+    : dir_(std::move(dir)), options_(options) {
+  read_pool_cap_ = std::min<size_t>(16, options.max_readers / 4);
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(
+    const std::string& dir, const EngineOptions& options) {
+  if (options.max_readers == 0) {
+    return absl::InvalidArgumentError("max_readers must be at least 1");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "cannot create store directory %s: %s", dir, ec.message()));
+  }
+  std::unique_ptr<Engine> engine(new Engine(dir, options));
+  if (absl::Status s = engine->Init(); !s.ok()) {
+    return absl::Status(s.code(),
+                        absl::StrCat("opening store ", dir, ": ", s.message()));
+  }
+  return engine;
+}
+
+absl::Status Engine::Init() {
+  int rc = mdb_env_create(&env_);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "env create");
+  if ((rc = mdb_env_set_maxreaders(env_, options_.max_readers)) ||
+      (rc = mdb_env_set_maxdbs(env_, 4)) ||
+      (rc = mdb_env_set_mapsize(env_, options_.initial_map_size))) {
+    return LmdbError(rc, "env setup");
+  }
+  unsigned flags = MDB_NOTLS;
+  if (!options_.durable) flags |= MDB_NOSYNC;
+  rc = mdb_env_open(env_, dir_.c_str(), flags, 0644);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "env open");
+  int stale = 0;
+  mdb_reader_check(env_, &stale);
+  MDB_envinfo info;
+  mdb_env_info(env_, &info);
+  {
+    absl::MutexLock l(&txn_mu_);
+    map_size_ = info.me_mapsize;
+  }
+  max_key_size_ = mdb_env_get_maxkeysize(env_) - kTimestampSuffixSize;
+
+  absl::Status s = RunWriteTxn([&](MDB_txn* txn) -> absl::Status {
+    int r = mdb_dbi_open(txn, "mvcc", MDB_CREATE, &dbi_);
+    if (r != MDB_SUCCESS) return LmdbError(r, "open database");
+    r = mdb_set_compare(txn, dbi_, &CompareMvccKeys);
+    if (r != MDB_SUCCESS) return LmdbError(r, "set comparator");
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+
+  absl::StatusOr<std::optional<std::string>> gc = GetInline(GcThresholdKey());
+  if (!gc.ok()) return gc.status();
+  if (gc->has_value()) {
+    absl::string_view in = **gc;
+    Timestamp ts;
+    if (absl::Status d = DecodeTimestamp(&in, &ts); !d.ok()) return d;
+    absl::MutexLock l(&gc_mu_);
+    gc_threshold_ = ts;
+  }
+  return absl::OkStatus();
+}
+
+Engine::~Engine() {
+  {
+    absl::MutexLock l(&pool_mu_);
+    for (auto& [txn, cursor] : read_pool_) {
+      mdb_cursor_close(cursor);
+      mdb_txn_abort(txn);
+    }
+    read_pool_.clear();
+  }
+  if (env_ != nullptr) mdb_env_close(env_);
+}
+
+void Engine::EnterTxn() {
+  absl::MutexLock l(&txn_mu_);
+  txn_mu_.Await(absl::Condition(
+      +[](Engine* e) ABSL_NO_THREAD_SAFETY_ANALYSIS { return !e->resizing_; },
+      this));
+  ++open_txns_;
+}
+
+void Engine::ExitTxn() {
+  absl::MutexLock l(&txn_mu_);
+  --open_txns_;
+}
+
+absl::Status Engine::GrowMap(size_t observed_size) {
+  absl::MutexLock l(&txn_mu_);
+  if (map_size_ > observed_size) return absl::OkStatus();  // grown meanwhile
+  if (map_size_ >= options_.max_map_size) {
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "store %s is full: its map reached the configured maximum of %d bytes",
+        dir_, options_.max_map_size));
+  }
+  resizing_ = true;
+  bool idle = txn_mu_.AwaitWithTimeout(
+      absl::Condition(
+          +[](Engine* e)
+               ABSL_NO_THREAD_SAFETY_ANALYSIS { return e->open_txns_ == 0; },
+          this),
+      options_.resize_wait);
+  if (!idle) {
+    resizing_ = false;
+    return absl::ResourceExhaustedError(absl::StrFormat(
+        "store %s needs a larger map but %d snapshots stayed open for %s; "
+        "close long-lived snapshots and retry",
+        dir_, open_txns_, absl::FormatDuration(options_.resize_wait)));
+  }
+  size_t target = std::min(options_.max_map_size, map_size_ * 2);
+  int rc = mdb_env_set_mapsize(env_, target);
+  resizing_ = false;
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "grow map");
+  MDB_envinfo info;
+  mdb_env_info(env_, &info);
+  map_size_ = info.me_mapsize;
+  ++map_grows_;
+  return absl::OkStatus();
+}
+
+absl::Status Engine::RunWriteTxn(
+    absl::FunctionRef<absl::Status(MDB_txn*)> fn) {
+  while (true) {
+    size_t observed;
+    EnterTxn();
+    {
+      absl::MutexLock l(&txn_mu_);
+      observed = map_size_;
+    }
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+    absl::Status s;
+    if (rc != MDB_SUCCESS) {
+      s = LmdbError(rc, "begin write");
+    } else {
+      s = fn(txn);
+      if (s.ok()) {
+        rc = mdb_txn_commit(txn);
+        if (rc != MDB_SUCCESS) s = LmdbError(rc, "commit");
+      } else {
+        mdb_txn_abort(txn);
+      }
+    }
+    ExitTxn();
+    if (!IsMapFull(s)) return s;
+    if (absl::Status g = GrowMap(observed); !g.ok()) return g;
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Snapshot>> Engine::NewSnapshot() {
+  EnterTxn();
+  MDB_txn* txn = nullptr;
+  MDB_cursor* cursor = nullptr;
+  {
+    absl::MutexLock l(&pool_mu_);
+    if (!read_pool_.empty()) {
+      std::tie(txn, cursor) = read_pool_.back();
+      read_pool_.pop_back();
+    }
+  }
+  if (txn != nullptr) {
+    if (mdb_txn_renew(txn) != MDB_SUCCESS ||
+        mdb_cursor_renew(txn, cursor) != MDB_SUCCESS) {
+      mdb_cursor_close(cursor);
+      mdb_txn_abort(txn);
+      txn = nullptr;
+    }
+  }
+  if (txn == nullptr) {
+    int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
+    if (rc != MDB_SUCCESS) {
+      ExitTxn();
+      return LmdbError(rc, "begin read");
+    }
+    rc = mdb_cursor_open(txn, dbi_, &cursor);
+    if (rc != MDB_SUCCESS) {
+      mdb_txn_abort(txn);
+      ExitTxn();
+      return LmdbError(rc, "open cursor");
+    }
+  }
+  return std::unique_ptr<Snapshot>(new Snapshot(this, txn, cursor));
+}
+
+void Engine::ReturnReadTxn(MDB_txn* txn, MDB_cursor* cursor) {
+  mdb_txn_reset(txn);
+  bool pooled = false;
+  {
+    absl::MutexLock l(&pool_mu_);
+    if (read_pool_.size() < read_pool_cap_) {
+      read_pool_.emplace_back(txn, cursor);
+      pooled = true;
+    }
+  }
+  if (!pooled) {
+    mdb_cursor_close(cursor);
+    mdb_txn_abort(txn);
+  }
+  ExitTxn();
+}
+
+absl::StatusOr<std::optional<std::string>> Engine::Get(
+    absl::string_view key, const ReadOptions& options) {
+  absl::StatusOr<std::unique_ptr<Snapshot>> snap = NewSnapshot();
+  if (!snap.ok()) return snap.status();
+  std::string value;
+  bool found = false;
+  if (absl::Status s = (*snap)->Get(key, options, &value, &found); !s.ok()) {
+    return s;
+  }
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(value));
+}
+
+absl::StatusOr<std::optional<std::string>> Engine::GetInline(
+    absl::string_view key) {
+  absl::StatusOr<std::unique_ptr<Snapshot>> snap = NewSnapshot();
+  if (!snap.ok()) return snap.status();
+  return (*snap)->GetInline(key);
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+
+namespace {
+
+struct Newest {
+  bool exists = false;
+  Timestamp ts;
+  VersionView ver;
+};
+
+// Positions `c` on the newest version of `key` (any kind).
+absl::Status FindNewest(MDB_cursor* c, std::string* buf, absl::string_view key,
+                        Newest* out) {
+  buf->clear();
+  AppendMvccKey(buf, key, Timestamp::Max());
+  MDB_val k = Val(*buf), v;
+  int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+  out->exists = false;
+  if (rc == MDB_NOTFOUND) return absl::OkStatus();
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "seek");
+  absl::string_view uk;
+  if (!SplitMvccKey(View(k), &uk, &out->ts)) return CorruptKey();
+  if (uk != key) return absl::OkStatus();
+  if (absl::Status s = DecodeVersion(View(v), &out->ver); !s.ok()) return s;
+  out->exists = true;
+  return absl::OkStatus();
+}
+
+absl::Status PutVersion(MDB_txn* txn, MDB_dbi dbi, std::string* buf,
+                        absl::string_view key, Timestamp ts, VersionKind kind,
+                        absl::string_view txn_id, absl::string_view payload) {
+  buf->clear();
+  AppendMvccKey(buf, key, ts);
+  MDB_val k = Val(*buf);
+  MDB_val v{EncodedVersionSize(kind, payload.size()), nullptr};
+  int rc = mdb_put(txn, dbi, &k, &v, MDB_RESERVE);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "put");
+  EncodeVersionInto(static_cast<char*>(v.mv_data), kind, txn_id, payload);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
+  MDB_cursor* c = nullptr;
+  int rc = mdb_cursor_open(txn, dbi_, &c);
+  if (rc != MDB_SUCCESS) return LmdbError(rc, "open cursor");
+  std::string buf, saved_payload;
+  absl::Status status;
+  for (const WriteBatch::Op& op : batch.ops()) {
+    absl::string_view key = batch.key(op);
+    if (key.size() > max_key_size_) {
+      status = absl::InvalidArgumentError(absl::StrFormat(
+          "key of %d bytes exceeds the maximum of %d", key.size(),
+          max_key_size_));
+      break;
+    }
+    using T = WriteBatch::OpType;
+    if (op.type == T::kPutInline || op.type == T::kDeleteInline) {
+      if (op.type == T::kPutInline) {
+        status = PutVersion(txn, dbi_, &buf, key, Timestamp::Min(),
+                            VersionKind::kInline, "", batch.value(op));
+      } else {
+        buf.clear();
+        AppendMvccKey(&buf, key, Timestamp::Min());
+        MDB_val k = Val(buf);
+        rc = mdb_del(txn, dbi_, &k, nullptr);
+        if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+          status = LmdbError(rc, "delete inline");
+        }
+      }
+      if (!status.ok()) break;
+      continue;
+    }
+    if (op.type != T::kResolveIntent && op.ts.IsZero()) {
+      status = absl::InvalidArgumentError(
+          "versioned writes need a non-zero timestamp");
+      break;
+    }
+    Newest newest;
+    if (status = FindNewest(c, &buf, key, &newest); !status.ok()) break;
+    const bool is_intent_write =
+        op.type == T::kPutIntent || op.type == T::kDeleteIntent;
+    switch (op.type) {
+      case T::kPut:
+      case T::kDelete:
+      case T::kPutIntent:
+      case T::kDeleteIntent: {
+        if (newest.exists) {
+          if (newest.ver.kind == VersionKind::kInline) {
+            status = absl::InvalidArgumentError(
+                "key holds an unversioned system value");
+            break;
+          }
+          if (IsIntent(newest.ver.kind)) {
+            if (!is_intent_write || newest.ver.txn_id != op.txn.bytes()) {
+              status = MakeIntentConflictError(
+                  key, *TxnId::FromBytes(newest.ver.txn_id), newest.ts);
+              break;
+            }
+            // Our own earlier intent: replace it.
+            if (newest.ts != op.ts) {
+              rc = mdb_cursor_del(c, 0);
+              if (rc != MDB_SUCCESS) {
+                status = LmdbError(rc, "replace intent");
+                break;
+              }
+            }
+          } else if (newest.ts >= op.ts) {
+            status = MakeWriteTooOldError(key, op.ts, newest.ts);
+            break;
+          }
+        }
+        VersionKind kind = op.type == T::kPut         ? VersionKind::kValue
+                           : op.type == T::kDelete    ? VersionKind::kTombstone
+                           : op.type == T::kPutIntent ? VersionKind::kIntentValue
+                                                      : VersionKind::kIntentTombstone;
+        status = PutVersion(txn, dbi_, &buf, key, op.ts, kind, op.txn.bytes(),
+                            batch.value(op));
+        break;
+      }
+      case T::kResolveIntent: {
+        if (!newest.exists || !IsIntent(newest.ver.kind) ||
+            newest.ver.txn_id != op.txn.bytes()) {
+          break;  // already resolved (or never written): nothing to do
+        }
+        if (op.commit && op.ts < newest.ts) {
+          status = absl::InvalidArgumentError(absl::StrFormat(
+              "commit timestamp %s is below the intent's timestamp %s",
+              op.ts.ToString(), newest.ts.ToString()));
+          break;
+        }
+        VersionKind kind = newest.ver.kind == VersionKind::kIntentValue
+                               ? VersionKind::kValue
+                               : VersionKind::kTombstone;
+        saved_payload.assign(newest.ver.payload.data(),
+                             newest.ver.payload.size());
+        rc = mdb_cursor_del(c, 0);
+        if (rc != MDB_SUCCESS) {
+          status = LmdbError(rc, "resolve intent");
+          break;
+        }
+        if (op.commit) {
+          status = PutVersion(txn, dbi_, &buf, key, op.ts, kind, "",
+                              saved_payload);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (!status.ok()) break;
+  }
+  mdb_cursor_close(c);
+  return status;
+}
+
+void Engine::ApplyGroup(std::vector<PendingWrite*>& group) {
+  std::vector<absl::Status> results(group.size());
+  absl::Status s = RunWriteTxn([&](MDB_txn* txn) -> absl::Status {
+    if (group.size() == 1) {
+      results[0] = ApplyBatch(txn, *group[0]->batch);
+      return results[0];
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+      // Each batch in its own nested transaction, so a rejected batch
+      // leaves the others of the group intact.
+      MDB_txn* child = nullptr;
+      int rc = mdb_txn_begin(env_, txn, 0, &child);
+      if (rc != MDB_SUCCESS) return LmdbError(rc, "begin nested");
+      absl::Status r = ApplyBatch(child, *group[i]->batch);
+      if (r.ok()) {
+        rc = mdb_txn_commit(child);
+        if (rc != MDB_SUCCESS) r = LmdbError(rc, "commit nested");
+      } else {
+        mdb_txn_abort(child);
+      }
+      if (IsMapFull(r)) return r;
+      results[i] = r;
+    }
+    return absl::OkStatus();
+  });
+  absl::MutexLock l(&commit_mu_);
+  if (s.ok()) ++syncs_;
+  for (size_t i = 0; i < group.size(); ++i) {
+    group[i]->status = s.ok() ? results[i] : s;
+    if (group[i]->status.ok()) {
+      ++batches_committed_;
+    } else {
+      ++batches_failed_;
+    }
+  }
+}
+
+absl::Status Engine::Write(const WriteBatch& batch) {
+  if (batch.empty()) return absl::OkStatus();
+  PendingWrite w;
+  w.batch = &batch;
+  commit_mu_.Lock();
+  queue_.push_back(&w);
+  while (!w.done && leader_active_) commit_cv_.Wait(&commit_mu_);
+  if (w.done) {
+    commit_mu_.Unlock();
+    return w.status;
+  }
+  // Become the leader: commit everything queued so far in one transaction.
+  leader_active_ = true;
+  std::vector<PendingWrite*> group;
+  group.swap(queue_);
+  commit_mu_.Unlock();
+
+  ApplyGroup(group);
+
+  commit_mu_.Lock();
+  for (PendingWrite* p : group) p->done = true;
+  leader_active_ = false;
+  commit_cv_.SignalAll();
+  commit_mu_.Unlock();
+  return w.status;
+}
+
+// ---------------------------------------------------------------------------
+// GC
+
+std::unique_ptr<ReadPin> Engine::PinReads(Timestamp ts) {
+  absl::MutexLock l(&gc_mu_);
+  pins_.insert(ts);
+  return std::unique_ptr<ReadPin>(new ReadPin(this, ts));
+}
+
+void Engine::Unpin(Timestamp ts) {
+  absl::MutexLock l(&gc_mu_);
+  auto it = pins_.find(ts);
+  if (it != pins_.end()) pins_.erase(it);
+}
+
+Timestamp Engine::gc_threshold() const {
+  absl::MutexLock l(&gc_mu_);
+  return gc_threshold_;
+}
+
+absl::StatusOr<GcStats> Engine::GarbageCollect(Timestamp threshold) {
+  GcStats stats;
+  {
+    absl::MutexLock l(&gc_mu_);
+    if (!pins_.empty() && *pins_.begin() < threshold) {
+      threshold = *pins_.begin();
+    }
+    if (threshold < gc_threshold_) threshold = gc_threshold_;
+    // Raised before anything is removed: from now on reads below it fail.
+    gc_threshold_ = threshold;
+  }
+  stats.threshold = threshold;
+  std::string persisted;
+  EncodeTimestamp(threshold, &persisted);
+  WriteBatch mark;
+  mark.PutInline(GcThresholdKey(), persisted);
+  if (absl::Status s = Write(mark); !s.ok()) return s;
+
+  std::string resume;  // next user key to examine
+  bool done = false;
+  while (!done) {
+    GcStats chunk;
+    std::string chunk_resume;
+    absl::Status s = RunWriteTxn([&](MDB_txn* txn) -> absl::Status {
+      chunk = GcStats();
+      chunk_resume.clear();
+      MDB_cursor* c = nullptr;
+      int rc = mdb_cursor_open(txn, dbi_, &c);
+      if (rc != MDB_SUCCESS) return LmdbError(rc, "open cursor");
+      std::string seek;
+      AppendMvccKey(&seek, resume, Timestamp::Max());
+      MDB_val k = Val(seek), v;
+      rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+      std::string cur_key;
+      bool have_key = false, covered = false;
+      absl::Status st;
+      while (rc == MDB_SUCCESS) {
+        absl::string_view uk;
+        Timestamp ts;
+        if (!SplitMvccKey(View(k), &uk, &ts)) {
+          st = CorruptKey();
+          break;
+        }
+        if (!have_key || uk != cur_key) {
+          if (chunk.keys_examined >= kGcKeysPerTxn) {
+            chunk_resume.assign(uk.data(), uk.size());
+            break;
+          }
+          cur_key.assign(uk.data(), uk.size());
+          have_key = true;
+          covered = false;
+          ++chunk.keys_examined;
+        }
+        VersionView ver;
+        if (st = DecodeVersion(View(v), &ver); !st.ok()) break;
+        bool remove = false;
+        if (!IsIntent(ver.kind) && ver.kind != VersionKind::kInline) {
+          if (covered) {
+            remove = true;  // hidden below the version readers at threshold see
+          } else if (ts <= threshold) {
+            covered = true;
+            remove = ver.kind == VersionKind::kTombstone;
+          }
+        }
+        if (remove) {
+          rc = mdb_cursor_del(c, 0);
+          if (rc != MDB_SUCCESS) {
+            st = LmdbError(rc, "gc delete");
+            break;
+          }
+          ++chunk.versions_removed;
+          // After a delete MDB_NEXT yields the entry that followed it.
+          rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+          continue;
+        }
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+      }
+      mdb_cursor_close(c);
+      if (!st.ok()) return st;
+      if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return LmdbError(rc, "gc");
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    stats.versions_removed += chunk.versions_removed;
+    stats.keys_examined += chunk.keys_examined;
+    if (chunk_resume.empty()) {
+      done = true;
+    } else {
+      resume = chunk_resume;
+    }
+  }
+  return stats;
+}
+
+EngineStats Engine::stats() const {
+  EngineStats st;
+  {
+    absl::MutexLock l(&commit_mu_);
+    st.batches_committed = batches_committed_;
+    st.batches_failed = batches_failed_;
+    st.syncs = syncs_;
+  }
+  absl::MutexLock l(&txn_mu_);
+  st.map_grows = map_grows_;
+  st.map_size = map_size_;
+  return st;
+}
+
+}  // namespace tessera::storage

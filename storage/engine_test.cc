@@ -1,0 +1,268 @@
+#include "storage/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "storage/test_util.h"
+
+namespace tessera::storage {
+namespace {
+
+Timestamp T(int64_t wall) { return Timestamp{wall, 0}; }
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen(EngineOptions options = EngineOptions()) {
+    engine_.reset();
+    if (dir_.empty()) dir_ = testing::NewTempDir("engine");
+    options.durable = false;
+    absl::StatusOr<std::unique_ptr<Engine>> e = Engine::Open(dir_, options);
+    ASSERT_TRUE(e.ok()) << e.status();
+    engine_ = std::move(*e);
+  }
+
+  std::optional<std::string> Get(absl::string_view key, int64_t ts) {
+    absl::StatusOr<std::optional<std::string>> v =
+        engine_->Get(key, ReadOptions{T(ts)});
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? *v : std::nullopt;
+  }
+
+  absl::Status Put(absl::string_view key, int64_t ts, absl::string_view v) {
+    WriteBatch b;
+    b.Put(key, T(ts), v);
+    return engine_->Write(b);
+  }
+
+  std::string dir_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(EngineTest, ReadsSeeNewestVersionAtOrBelowTimestamp) {
+  ASSERT_TRUE(Put("k", 10, "v10").ok());
+  ASSERT_TRUE(Put("k", 20, "v20").ok());
+  ASSERT_TRUE(Put("k", 30, "v30").ok());
+  EXPECT_EQ(Get("k", 5), std::nullopt);
+  EXPECT_EQ(Get("k", 10), "v10");
+  EXPECT_EQ(Get("k", 15), "v10");
+  EXPECT_EQ(Get("k", 20), "v20");
+  EXPECT_EQ(Get("k", 29), "v20");
+  EXPECT_EQ(Get("k", 1000), "v30");
+  EXPECT_EQ(Get("other", 1000), std::nullopt);
+}
+
+TEST_F(EngineTest, LogicalTimestampsOrderVersions) {
+  WriteBatch b;
+  b.Put("k", Timestamp{10, 1}, "a");
+  ASSERT_TRUE(engine_->Write(b).ok());
+  b.Clear();
+  b.Put("k", Timestamp{10, 2}, "b");
+  ASSERT_TRUE(engine_->Write(b).ok());
+  auto v = engine_->Get("k", ReadOptions{Timestamp{10, 1}});
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(**v, "a");
+  v = engine_->Get("k", ReadOptions{Timestamp{10, 2}});
+  EXPECT_EQ(**v, "b");
+}
+
+TEST_F(EngineTest, TombstonesHideOlderVersions) {
+  ASSERT_TRUE(Put("k", 10, "v").ok());
+  WriteBatch b;
+  b.Delete("k", T(20));
+  ASSERT_TRUE(engine_->Write(b).ok());
+  EXPECT_EQ(Get("k", 15), "v");
+  EXPECT_EQ(Get("k", 20), std::nullopt);
+  EXPECT_EQ(Get("k", 25), std::nullopt);
+  ASSERT_TRUE(Put("k", 30, "again").ok());
+  EXPECT_EQ(Get("k", 30), "again");
+}
+
+TEST_F(EngineTest, KeysThatArePrefixesOfEachOtherStayApart) {
+  ASSERT_TRUE(Put("a", 10, "1").ok());
+  ASSERT_TRUE(Put(std::string("a\0", 2), 10, "2").ok());
+  ASSERT_TRUE(Put("ab", 10, "3").ok());
+  EXPECT_EQ(Get("a", 10), "1");
+  EXPECT_EQ(Get(std::string("a\0", 2), 10), "2");
+  EXPECT_EQ(Get("ab", 10), "3");
+  EXPECT_EQ(Get("", 10), std::nullopt);
+}
+
+TEST_F(EngineTest, WriteBelowNewerVersionIsWriteTooOld) {
+  ASSERT_TRUE(Put("k", 20, "v20").ok());
+  absl::Status s = Put("k", 20, "again");
+  EXPECT_EQ(s.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(GetWriteTooOld(s), T(20));
+  s = Put("k", 10, "older");
+  EXPECT_EQ(GetWriteTooOld(s), T(20));
+  EXPECT_EQ(Get("k", 100), "v20");
+}
+
+TEST_F(EngineTest, BatchIsAtomicWhenAnOpFails) {
+  ASSERT_TRUE(Put("b", 50, "existing").ok());
+  WriteBatch b;
+  b.Put("a", T(10), "x");
+  b.Put("b", T(10), "too old");  // fails
+  b.Put("c", T(10), "y");
+  EXPECT_FALSE(engine_->Write(b).ok());
+  EXPECT_EQ(Get("a", 100), std::nullopt);
+  EXPECT_EQ(Get("c", 100), std::nullopt);
+  EXPECT_EQ(Get("b", 100), "existing");
+  EngineStats st = engine_->stats();
+  EXPECT_EQ(st.batches_failed, 1u);
+}
+
+TEST_F(EngineTest, ZeroTimestampAndOversizedKeysAreRejected) {
+  WriteBatch b;
+  b.Put("k", Timestamp::Min(), "v");
+  EXPECT_EQ(engine_->Write(b).code(), absl::StatusCode::kInvalidArgument);
+  b.Clear();
+  b.Put(std::string(engine_->max_key_size() + 1, 'x'), T(1), "v");
+  absl::Status s = engine_->Write(b);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("exceeds"), std::string::npos);
+  b.Clear();
+  b.Put(std::string(engine_->max_key_size(), 'x'), T(1), "v");
+  EXPECT_TRUE(engine_->Write(b).ok());
+}
+
+TEST_F(EngineTest, LargeValuesRoundTrip) {
+  std::string big(3 << 20, 'z');
+  big[12345] = '\0';
+  ASSERT_TRUE(Put("big", 1, big).ok());
+  EXPECT_EQ(Get("big", 1), big);
+}
+
+TEST_F(EngineTest, InlineValues) {
+  WriteBatch b;
+  b.PutInline("\x02sys", "one");
+  ASSERT_TRUE(engine_->Write(b).ok());
+  auto v = engine_->GetInline("\x02sys");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(**v, "one");
+  // Visible to MVCC reads at any timestamp.
+  EXPECT_EQ(Get("\x02sys", 1), "one");
+  b.Clear();
+  b.PutInline("\x02sys", "two");
+  ASSERT_TRUE(engine_->Write(b).ok());
+  EXPECT_EQ(**engine_->GetInline("\x02sys"), "two");
+  // A versioned write to an inline key is refused.
+  EXPECT_EQ(Put("\x02sys", 5, "x").code(), absl::StatusCode::kInvalidArgument);
+  b.Clear();
+  b.DeleteInline("\x02sys");
+  b.DeleteInline("\x02never-written");
+  ASSERT_TRUE(engine_->Write(b).ok());
+  EXPECT_FALSE(engine_->GetInline("\x02sys")->has_value());
+}
+
+TEST_F(EngineTest, DataSurvivesReopen) {
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(Put(absl::StrCat("key", i), 10 + i, absl::StrCat("v", i)).ok());
+  }
+  Reopen();
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(Get(absl::StrCat("key", i), 1000), absl::StrCat("v", i));
+  }
+}
+
+TEST_F(EngineTest, MapGrowsInsteadOfFailing) {
+  EngineOptions o;
+  o.initial_map_size = 1 << 20;  // 1 MiB
+  Reopen(o);
+  size_t before = engine_->stats().map_size;
+  std::string value(4000, 'v');
+  for (int i = 0; i < 2000; ++i) {  // ~8 MB
+    WriteBatch b;
+    b.Put(absl::StrCat("k", i), T(1), value);
+    ASSERT_TRUE(engine_->Write(b).ok()) << i;
+  }
+  EngineStats st = engine_->stats();
+  EXPECT_GT(st.map_size, before);
+  EXPECT_GT(st.map_grows, 0u);
+  EXPECT_EQ(Get("k1999", 1), value);
+  EXPECT_EQ(Get("k0", 1), value);
+}
+
+TEST_F(EngineTest, MapGrowsForOneHugeBatch) {
+  EngineOptions o;
+  o.initial_map_size = 1 << 20;
+  Reopen(o);
+  WriteBatch b;
+  for (int i = 0; i < 3000; ++i) b.Put(absl::StrCat("k", i), T(1), std::string(2000, 'x'));
+  ASSERT_TRUE(engine_->Write(b).ok());
+  EXPECT_EQ(Get("k2999", 1)->size(), 2000u);
+}
+
+TEST_F(EngineTest, MapAtItsLimitIsAClearError) {
+  EngineOptions o;
+  o.initial_map_size = 1 << 20;
+  o.max_map_size = 2 << 20;
+  Reopen(o);
+  absl::Status s;
+  int written = 0;
+  for (int i = 0; i < 2000 && s.ok(); ++i) {
+    WriteBatch b;
+    b.Put(absl::StrCat("k", i), T(1), std::string(4000, 'v'));
+    s = engine_->Write(b);
+    if (s.ok()) ++written;
+  }
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(s.message().find("full"), std::string::npos) << s;
+  // Everything acknowledged before is intact.
+  for (int i = 0; i < written; ++i) {
+    ASSERT_TRUE(Get(absl::StrCat("k", i), 1).has_value()) << i;
+  }
+}
+
+TEST_F(EngineTest, SnapshotIsStableWhileWritersContinue) {
+  ASSERT_TRUE(Put("k", 10, "old").ok());
+  auto snap = engine_->NewSnapshot();
+  ASSERT_TRUE(snap.ok());
+  ASSERT_TRUE(Put("k", 20, "new").ok());
+  ASSERT_TRUE(Put("k2", 20, "x").ok());
+  std::string v;
+  bool found = false;
+  ASSERT_TRUE((*snap)->Get("k", ReadOptions{T(100)}, &v, &found).ok());
+  EXPECT_TRUE(found);
+  EXPECT_EQ(v, "old");  // LMDB snapshot predates the write
+  ASSERT_TRUE((*snap)->Get("k2", ReadOptions{T(100)}, &v, &found).ok());
+  EXPECT_FALSE(found);
+  EXPECT_EQ(Get("k", 100), "new");
+}
+
+TEST_F(EngineTest, ConcurrentReadersAndWriters) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> errors{0};
+  std::thread writer([&] {
+    for (int i = 1; i <= 500; ++i) {
+      if (!Put("counter", i, absl::StrCat(i)).ok()) ++errors;
+    }
+    stop = true;
+  });
+  std::thread reader([&] {
+    int last = 0;
+    while (!stop) {
+      auto v = engine_->Get("counter", ReadOptions{T(1000)});
+      if (!v.ok()) {
+        ++errors;
+        continue;
+      }
+      if (v->has_value()) {
+        int n = std::stoi(**v);
+        if (n < last) ++errors;  // never goes backwards
+        last = n;
+      }
+    }
+  });
+  writer.join();
+  reader.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(Get("counter", 1000), "500");
+}
+
+}  // namespace
+}  // namespace tessera::storage

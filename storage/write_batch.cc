@@ -1,0 +1,63 @@
+#include "storage/write_batch.h"
+
+namespace tessera::storage {
+
+WriteBatch::Op& WriteBatch::Add(OpType type, absl::string_view key,
+                                absl::string_view value) {
+  Op op;
+  op.type = type;
+  op.key_offset = data_.size();
+  op.key_size = key.size();
+  data_.append(key.data(), key.size());
+  op.value_offset = data_.size();
+  op.value_size = value.size();
+  data_.append(value.data(), value.size());
+  ops_.push_back(op);
+  return ops_.back();
+}
+
+void WriteBatch::Put(absl::string_view key, Timestamp ts,
+                     absl::string_view value) {
+  Add(OpType::kPut, key, value).ts = ts;
+}
+
+void WriteBatch::Delete(absl::string_view key, Timestamp ts) {
+  Add(OpType::kDelete, key, "").ts = ts;
+}
+
+void WriteBatch::PutIntent(absl::string_view key, const TxnId& txn,
+                           Timestamp ts, absl::string_view value) {
+  Op& op = Add(OpType::kPutIntent, key, value);
+  op.ts = ts;
+  op.txn = txn;
+}
+
+void WriteBatch::DeleteIntent(absl::string_view key, const TxnId& txn,
+                              Timestamp ts) {
+  Op& op = Add(OpType::kDeleteIntent, key, "");
+  op.ts = ts;
+  op.txn = txn;
+}
+
+void WriteBatch::ResolveIntent(absl::string_view key, const TxnId& txn,
+                               bool commit, Timestamp commit_ts) {
+  Op& op = Add(OpType::kResolveIntent, key, "");
+  op.ts = commit_ts;
+  op.txn = txn;
+  op.commit = commit;
+}
+
+void WriteBatch::PutInline(absl::string_view key, absl::string_view value) {
+  Add(OpType::kPutInline, key, value);
+}
+
+void WriteBatch::DeleteInline(absl::string_view key) {
+  Add(OpType::kDeleteInline, key, "");
+}
+
+void WriteBatch::Clear() {
+  data_.clear();
+  ops_.clear();
+}
+
+}  // namespace tessera::storage

@@ -1,0 +1,85 @@
+// WriteBatch: a list of MVCC mutations applied atomically by Engine::Write.
+//
+// Not thread-safe; build it on one thread, then hand it to Engine::Write
+// (which only reads it). The batch copies every key and value it is given.
+
+#ifndef TESSERA_STORAGE_WRITE_BATCH_H_
+#define TESSERA_STORAGE_WRITE_BATCH_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "common/hlc.h"
+#include "storage/txn_record.h"
+
+namespace tessera::storage {
+
+class WriteBatch {
+ public:
+  enum class OpType : uint8_t {
+    kPut,            // committed value at ts
+    kDelete,         // committed tombstone at ts
+    kPutIntent,      // provisional value of txn at ts
+    kDeleteIntent,   // provisional tombstone of txn at ts
+    kResolveIntent,  // commit (at ts) or abort the intent of txn
+    kPutInline,      // unversioned system value
+    kDeleteInline,
+  };
+
+  struct Op {
+    OpType type;
+    Timestamp ts;
+    TxnId txn;
+    bool commit = false;
+    size_t key_offset = 0, key_size = 0;
+    size_t value_offset = 0, value_size = 0;
+  };
+
+  // A committed write of `value` at `ts`. Fails at apply time with an intent
+  // conflict if the key has an intent, or WriteTooOld if a committed version
+  // at or above `ts` exists. `ts` must be non-zero.
+  void Put(absl::string_view key, Timestamp ts, absl::string_view value);
+  // A committed deletion (tombstone) at `ts`; same checks as Put.
+  void Delete(absl::string_view key, Timestamp ts);
+  // A provisional write by `txn` at `ts`. Replaces an earlier intent of the
+  // same transaction; fails on another transaction's intent or a committed
+  // version at or above `ts`.
+  void PutIntent(absl::string_view key, const TxnId& txn, Timestamp ts,
+                 absl::string_view value);
+  void DeleteIntent(absl::string_view key, const TxnId& txn, Timestamp ts);
+  // Turns `txn`'s intent on `key` into a committed version at `commit_ts`
+  // (commit = true; commit_ts must be >= the intent's timestamp) or removes
+  // it (commit = false). A key without that intent is left alone, so resolving
+  // twice is harmless.
+  void ResolveIntent(absl::string_view key, const TxnId& txn, bool commit,
+                     Timestamp commit_ts);
+  // Unversioned values for system keys (transaction records, counters).
+  void PutInline(absl::string_view key, absl::string_view value);
+  void DeleteInline(absl::string_view key);
+
+  size_t size() const { return ops_.size(); }
+  bool empty() const { return ops_.empty(); }
+  // Bytes of keys and values held.
+  size_t ByteSize() const { return data_.size(); }
+  void Clear();
+
+  const std::vector<Op>& ops() const { return ops_; }
+  absl::string_view key(const Op& op) const {
+    return absl::string_view(data_).substr(op.key_offset, op.key_size);
+  }
+  absl::string_view value(const Op& op) const {
+    return absl::string_view(data_).substr(op.value_offset, op.value_size);
+  }
+
+ private:
+  Op& Add(OpType type, absl::string_view key, absl::string_view value);
+
+  std::string data_;
+  std::vector<Op> ops_;
+};
+
+}  // namespace tessera::storage
+
+#endif  // TESSERA_STORAGE_WRITE_BATCH_H_
