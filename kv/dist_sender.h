@@ -1,0 +1,54 @@
+// DistSender: the gateway's Sender. Routes each request by key through a
+// RangeCache, splits scans at range boundaries, and on a range-moved answer
+// refreshes the cache from the error and retries.
+//
+// Requests that touch several ranges are not atomic across them; atomicity
+// across ranges is the transaction layer's job. Thread-safe.
+
+#ifndef TESSERA_KV_DIST_SENDER_H_
+#define TESSERA_KV_DIST_SENDER_H_
+
+#include <atomic>
+#include <cstdint>
+
+#include "kv/range_cache.h"
+#include "kv/sender.h"
+
+namespace tessera::kv {
+
+class DistSender : public Sender {
+ public:
+  // `transport` is not owned. Cache misses are looked up on `seed_node`.
+  DistSender(Transport* transport, uint32_t seed_node)
+      : transport_(transport), seed_node_(seed_node) {}
+
+  absl::StatusOr<BatchResponse> Send(const BatchRequest& request) override;
+
+  RangeCache& cache() { return cache_; }
+  // How often a request was re-routed after a range-moved error.
+  uint64_t range_moved_retries() const { return retries_.load(); }
+
+  // Attempts per request before a persistent routing error is returned.
+  static constexpr int kMaxAttempts = 16;
+
+ private:
+  absl::StatusOr<RangeDescriptor> RangeFor(absl::string_view key);
+  // Sends `batch` (all of whose requests lie in `desc`) and returns its
+  // responses; on a range-moved error updates the cache and returns it.
+  absl::StatusOr<BatchResponse> SendToRange(const RangeDescriptor& desc,
+                                            BatchRequest batch);
+  absl::Status SendPoints(const BatchRequest& request,
+                          const std::vector<size_t>& indices,
+                          BatchResponse* response);
+  absl::Status SendScan(const BatchHeader& header, const KvRequest& scan,
+                        KvResponse* out);
+
+  Transport* const transport_;
+  const uint32_t seed_node_;
+  RangeCache cache_;
+  std::atomic<uint64_t> retries_{0};
+};
+
+}  // namespace tessera::kv
+
+#endif  // TESSERA_KV_DIST_SENDER_H_

@@ -1,0 +1,43 @@
+// The seams between the SQL/transaction layers and the network.
+//
+// Sender: what code above kv/ calls. It takes key-addressed requests and
+//   hides which ranges and nodes serve them.
+// Transport: how a Sender reaches one node. Today LocalTransport (an
+//   in-process call); later a gRPC client in net/. Nothing above kv/ knows
+//   which.
+
+#ifndef TESSERA_KV_SENDER_H_
+#define TESSERA_KV_SENDER_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "kv/api.h"
+#include "kv/range_descriptor.h"
+
+namespace tessera::kv {
+
+class Sender {
+ public:
+  virtual ~Sender() = default;
+  // Executes `request` (header.range_id is ignored: requests are routed by
+  // key). Implementations are thread-safe.
+  virtual absl::StatusOr<BatchResponse> Send(const BatchRequest& request) = 0;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Sends a batch addressed to one range on `node_id`. kUnavailable when the
+  // node cannot be reached (the caller may retry).
+  virtual absl::StatusOr<BatchResponse> SendToNode(
+      uint32_t node_id, const BatchRequest& request) = 0;
+  // Asks `node_id` which range holds `key` (meta lookup).
+  virtual absl::StatusOr<RangeDescriptor> LookupRange(
+      uint32_t node_id, absl::string_view key) = 0;
+};
+
+}  // namespace tessera::kv
+
+#endif  // TESSERA_KV_SENDER_H_

@@ -1,0 +1,235 @@
+#include "kv/store.h"
+
+#include "absl/strings/str_format.h"
+#include "common/coding.h"
+#include "common/keys.h"
+
+namespace tessera::kv {
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(uint32_t node_id,
+                                                   storage::Engine* engine,
+                                                   HybridClock* clock) {
+  std::unique_ptr<Store> store(new Store(node_id, engine, clock));
+  if (absl::Status s = store->LoadOrBootstrap(); !s.ok()) return s;
+  return store;
+}
+
+absl::Status Store::LoadOrBootstrap() {
+  absl::StatusOr<std::unique_ptr<storage::Snapshot>> snap =
+      engine_->NewSnapshot();
+  if (!snap.ok()) return snap.status();
+  storage::ScanOptions opts;
+  opts.read.ts = clock_->Now();
+  std::vector<RangeDescriptor> loaded;
+  absl::Status decode_error;
+  absl::StatusOr<storage::ScanResult> r = (*snap)->Scan(
+      keys::RangeMetaKey(""), keys::RangeMetaKey(keys::kKeyMax).append("\xff"),
+      opts, [&](absl::string_view key, absl::string_view value) {
+        absl::StatusOr<RangeDescriptor> d = DecodeRangeDescriptor(value);
+        if (!d.ok()) {
+          decode_error = absl::DataLossError(absl::StrFormat(
+              "meta entry %s: %s", keys::PrettyKey(key), d.status().message()));
+          return false;
+        }
+        loaded.push_back(*std::move(d));
+        return true;
+      });
+  snap->reset();
+  if (!r.ok()) return r.status();
+  if (!decode_error.ok()) return decode_error;
+
+  if (loaded.empty()) {
+    RangeDescriptor meta{1, std::string(keys::kKeyMin),
+                         std::string(keys::kTableDataStart), {node_id_}, 1};
+    RangeDescriptor data{2, std::string(keys::kTableDataStart),
+                         std::string(keys::kKeyMax), {node_id_}, 1};
+    storage::WriteBatch b;
+    Timestamp ts = clock_->Now();
+    b.Put(keys::RangeMetaKey(meta.end_key), ts, EncodeRangeDescriptor(meta));
+    b.Put(keys::RangeMetaKey(data.end_key), ts, EncodeRangeDescriptor(data));
+    std::string counter;
+    PutFixed64BE(&counter, 2);
+    b.PutInline(keys::RangeIdCounterKey(), counter);
+    if (absl::Status s = engine_->Write(b); !s.ok()) return s;
+    loaded = {meta, data};
+  }
+  absl::MutexLock l(&mu_);
+  by_end_.clear();
+  std::string expected_start(keys::kKeyMin);
+  for (RangeDescriptor& d : loaded) {
+    if (d.start_key != expected_start) {
+      return absl::DataLossError(absl::StrFormat(
+          "range descriptors leave a gap or overlap at %s",
+          keys::PrettyKey(d.start_key)));
+    }
+    expected_start = d.end_key;
+    std::string end = d.end_key;
+    by_end_.emplace(std::move(end), std::move(d));
+  }
+  return absl::OkStatus();
+}
+
+const RangeDescriptor* Store::FindByKey(absl::string_view key) const {
+  auto it = by_end_.upper_bound(std::string(key));
+  if (it == by_end_.end() || !it->second.ContainsKey(key)) return nullptr;
+  return &it->second;
+}
+
+absl::StatusOr<RangeDescriptor> Store::LookupRange(
+    absl::string_view key) const {
+  absl::ReaderMutexLock l(&mu_);
+  const RangeDescriptor* d = FindByKey(key);
+  if (d == nullptr) {
+    return absl::NotFoundError(absl::StrFormat(
+        "node %d holds no range for key %s", node_id_, keys::PrettyKey(key)));
+  }
+  return *d;
+}
+
+std::vector<RangeDescriptor> Store::Ranges() const {
+  absl::ReaderMutexLock l(&mu_);
+  std::vector<RangeDescriptor> out;
+  for (const auto& [end, d] : by_end_) out.push_back(d);
+  return out;
+}
+
+absl::Status Store::CheckAddressing(const BatchRequest& request) const {
+  const RangeDescriptor* target = nullptr;
+  for (const auto& [end, d] : by_end_) {
+    if (d.range_id == request.header.range_id) {
+      target = &d;
+      break;
+    }
+  }
+  for (const KvRequest& r : request.requests) {
+    bool inside;
+    if (r.type == KvRequest::Type::kScan) {
+      inside = target != nullptr && target->ContainsSpan(r.key, r.end_key);
+    } else {
+      inside = target != nullptr && target->ContainsKey(r.key);
+    }
+    if (inside) continue;
+    // For a reverse scan the interesting key is the last one of the span.
+    const RangeDescriptor* owner = FindByKey(r.key);
+    if (owner == nullptr) {
+      return absl::UnavailableError(absl::StrFormat(
+          "node %d holds no range for key %s", node_id_,
+          keys::PrettyKey(r.key)));
+    }
+    return MakeRangeMovedError(r.key, *owner);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<BatchResponse> Store::Execute(const BatchRequest& request) {
+  absl::ReaderMutexLock l(&mu_);
+  if (absl::Status s = CheckAddressing(request); !s.ok()) return s;
+  if (request.header.ts.IsZero()) {
+    return absl::InvalidArgumentError("batch without a timestamp");
+  }
+  BatchResponse response;
+  response.responses.resize(request.requests.size());
+  storage::ReadOptions read{request.header.ts, request.header.txn.has_value()
+                                                   ? &*request.header.txn
+                                                   : nullptr};
+  std::unique_ptr<storage::Snapshot> snap;
+  storage::WriteBatch writes;
+  for (size_t i = 0; i < request.requests.size(); ++i) {
+    const KvRequest& r = request.requests[i];
+    KvResponse& out = response.responses[i];
+    if (r.is_write()) {
+      const bool del = r.type == KvRequest::Type::kDelete;
+      if (request.header.txn.has_value()) {
+        if (del) {
+          writes.DeleteIntent(r.key, *request.header.txn, request.header.ts);
+        } else {
+          writes.PutIntent(r.key, *request.header.txn, request.header.ts,
+                           r.value);
+        }
+      } else if (del) {
+        writes.Delete(r.key, request.header.ts);
+      } else {
+        writes.Put(r.key, request.header.ts, r.value);
+      }
+      continue;
+    }
+    if (snap == nullptr) {
+      absl::StatusOr<std::unique_ptr<storage::Snapshot>> s =
+          engine_->NewSnapshot();
+      if (!s.ok()) return s.status();
+      snap = *std::move(s);
+    }
+    if (r.type == KvRequest::Type::kGet) {
+      if (absl::Status s = snap->Get(r.key, read, &out.value, &out.found);
+          !s.ok()) {
+        return s;
+      }
+      continue;
+    }
+    storage::ScanOptions opts;
+    opts.read = read;
+    opts.max_rows = r.max_rows;
+    opts.reverse = r.reverse;
+    absl::StatusOr<storage::ScanResult> sr = snap->Scan(
+        r.key, r.end_key, opts, [&](absl::string_view k, absl::string_view v) {
+          out.rows.emplace_back(std::string(k), std::string(v));
+          return true;
+        });
+    if (!sr.ok()) return sr.status();
+    out.more = sr->more;
+    out.resume_key = std::move(sr->resume_key);
+  }
+  snap.reset();
+  if (!writes.empty()) {
+    if (absl::Status s = engine_->Write(writes); !s.ok()) return s;
+  }
+  return response;
+}
+
+absl::StatusOr<std::pair<RangeDescriptor, RangeDescriptor>> Store::SplitRange(
+    absl::string_view split_key) {
+  absl::MutexLock l(&mu_);
+  const RangeDescriptor* found = FindByKey(split_key);
+  if (found == nullptr) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "no range holds split key %s", keys::PrettyKey(split_key)));
+  }
+  if (found->start_key == split_key) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s is already a range boundary", keys::PrettyKey(split_key)));
+  }
+  if (split_key < keys::kTableDataStart) {
+    return absl::InvalidArgumentError(
+        "meta and system ranges cannot be split");
+  }
+  RangeDescriptor left = *found, right = *found;
+  absl::StatusOr<std::optional<std::string>> counter =
+      engine_->GetInline(keys::RangeIdCounterKey());
+  if (!counter.ok()) return counter.status();
+  uint64_t last_id = 0;
+  if (counter->has_value()) {
+    absl::string_view in = **counter;
+    if (absl::Status s = GetFixed64BE(&in, &last_id); !s.ok()) return s;
+  }
+  left.end_key = std::string(split_key);
+  left.generation = found->generation + 1;
+  right.range_id = last_id + 1;
+  right.start_key = std::string(split_key);
+  right.generation = found->generation + 1;
+
+  storage::WriteBatch b;
+  Timestamp ts = clock_->Now();
+  b.Put(keys::RangeMetaKey(left.end_key), ts, EncodeRangeDescriptor(left));
+  b.Put(keys::RangeMetaKey(right.end_key), ts, EncodeRangeDescriptor(right));
+  std::string next;
+  PutFixed64BE(&next, right.range_id);
+  b.PutInline(keys::RangeIdCounterKey(), next);
+  if (absl::Status s = engine_->Write(b); !s.ok()) return s;
+
+  by_end_.erase(right.end_key);
+  by_end_.emplace(left.end_key, left);
+  by_end_.emplace(right.end_key, right);
+  return std::make_pair(left, right);
+}
+
+}  // namespace tessera::kv

@@ -1,0 +1,164 @@
+#include "kv/store.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/keys.h"
+#include "storage/test_util.h"
+
+namespace tessera::kv {
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::NewTempDir("store");
+    Open();
+  }
+  void Open() {
+    store_.reset();
+    engine_.reset();
+    storage::EngineOptions o;
+    o.durable = false;
+    auto e = storage::Engine::Open(dir_, o);
+    ASSERT_TRUE(e.ok()) << e.status();
+    engine_ = std::move(*e);
+    auto s = Store::Open(1, engine_.get(), &clock_);
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = std::move(*s);
+  }
+  BatchRequest To(const RangeDescriptor& d, std::vector<KvRequest> reqs) {
+    BatchRequest b;
+    b.header.ts = clock_.Now();
+    b.header.range_id = d.range_id;
+    b.requests = std::move(reqs);
+    return b;
+  }
+
+  std::string dir_;
+  HybridClock clock_{SystemClock::Default(), absl::Milliseconds(500)};
+  std::unique_ptr<storage::Engine> engine_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, BootstrapsMetaAndDataRanges) {
+  std::vector<RangeDescriptor> r = store_->Ranges();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].start_key, keys::kKeyMin);
+  EXPECT_EQ(r[0].end_key, keys::kTableDataStart);
+  EXPECT_EQ(r[1].start_key, keys::kTableDataStart);
+  EXPECT_EQ(r[1].end_key, keys::kKeyMax);
+  EXPECT_EQ(store_->LookupRange("t/x")->range_id, r[1].range_id);
+}
+
+TEST_F(StoreTest, ExecutesReadsAndWritesInItsRange) {
+  RangeDescriptor data = *store_->LookupRange("t/");
+  auto w = store_->Execute(To(data, {KvRequest::Put("t/a", "1"),
+                                     KvRequest::Put("t/b", "2")}));
+  ASSERT_TRUE(w.ok()) << w.status();
+  auto r = store_->Execute(To(data, {KvRequest::Get("t/a"),
+                                     KvRequest::Get("t/zz"),
+                                     KvRequest::Scan("t/", "t0")}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->responses[0].found);
+  EXPECT_EQ(r->responses[0].value, "1");
+  EXPECT_FALSE(r->responses[1].found);
+  EXPECT_EQ(r->responses[2].rows.size(), 2u);
+}
+
+TEST_F(StoreTest, WrongRangeGetsRangeMovedWithOwner) {
+  RangeDescriptor meta = *store_->LookupRange("");
+  auto r = store_->Execute(To(meta, {KvRequest::Get("t/a")}));
+  ASSERT_FALSE(r.ok());
+  std::optional<RangeDescriptor> owner = GetRangeMoved(r.status());
+  ASSERT_TRUE(owner.has_value()) << r.status();
+  EXPECT_TRUE(owner->ContainsKey("t/a"));
+  // An unknown range id too.
+  BatchRequest b = To(meta, {KvRequest::Get("t/a")});
+  b.header.range_id = 999;
+  EXPECT_TRUE(GetRangeMoved(store_->Execute(b).status()).has_value());
+}
+
+TEST_F(StoreTest, SplitIsAtomicMetadataAndSurvivesRestart) {
+  RangeDescriptor data = *store_->LookupRange("t/");
+  ASSERT_TRUE(store_->Execute(To(data, {KvRequest::Put("t/a", "1"),
+                                        KvRequest::Put("t/q", "2")})).ok());
+  auto split = store_->SplitRange("t/m");
+  ASSERT_TRUE(split.ok()) << split.status();
+  auto [left, right] = *split;
+  EXPECT_EQ(left.range_id, data.range_id);
+  EXPECT_EQ(left.end_key, "t/m");
+  EXPECT_EQ(right.start_key, "t/m");
+  EXPECT_EQ(right.end_key, data.end_key);
+  EXPECT_NE(right.range_id, left.range_id);
+  EXPECT_EQ(left.generation, data.generation + 1);
+  // The old descriptor no longer covers t/q.
+  auto r = store_->Execute(To(data, {KvRequest::Get("t/q")}));
+  EXPECT_EQ(GetRangeMoved(r.status())->range_id, right.range_id);
+  // Data is untouched by the split.
+  auto got = store_->Execute(To(right, {KvRequest::Get("t/q")}));
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->responses[0].value, "2");
+  Open();
+  ASSERT_EQ(store_->Ranges().size(), 3u);
+  EXPECT_EQ(store_->LookupRange("t/q")->range_id, right.range_id);
+  EXPECT_EQ(store_->LookupRange("t/a")->range_id, left.range_id);
+}
+
+TEST_F(StoreTest, ManyRangesStayContiguous) {
+  for (int i = 99; i >= 1; --i) {
+    ASSERT_TRUE(store_->SplitRange(absl::StrCat("t/", 100 + i)).ok()) << i;
+  }
+  std::vector<RangeDescriptor> r = store_->Ranges();
+  ASSERT_EQ(r.size(), 101u);
+  for (size_t i = 1; i < r.size(); ++i) {
+    EXPECT_EQ(r[i - 1].end_key, r[i].start_key);
+  }
+  std::set<uint64_t> ids;
+  for (auto& d : r) ids.insert(d.range_id);
+  EXPECT_EQ(ids.size(), r.size());
+  Open();
+  EXPECT_EQ(store_->Ranges(), r);
+}
+
+TEST_F(StoreTest, BadSplitsAreRejected) {
+  EXPECT_EQ(store_->SplitRange(keys::kTableDataStart).status().code(),
+            absl::StatusCode::kInvalidArgument);  // already a boundary
+  EXPECT_EQ(store_->SplitRange("\x02sys").status().code(),
+            absl::StatusCode::kInvalidArgument);  // system range
+  EXPECT_EQ(store_->SplitRange(std::string(keys::kKeyMax)).status().code(),
+            absl::StatusCode::kInvalidArgument);  // outside the key space
+  ASSERT_TRUE(store_->SplitRange("t/m").ok());
+  EXPECT_FALSE(store_->SplitRange("t/m").ok());
+}
+
+TEST_F(StoreTest, TransactionalWritesBecomeIntents) {
+  RangeDescriptor data = *store_->LookupRange("t/");
+  BatchRequest b = To(data, {KvRequest::Put("t/k", "v")});
+  storage::TxnId txn = storage::TxnId::Random();
+  b.header.txn = txn;
+  ASSERT_TRUE(store_->Execute(b).ok());
+  auto other = store_->Execute(To(data, {KvRequest::Get("t/k")}));
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(storage::GetIntentConflict(other.status())->txn_id, txn);
+  BatchRequest own = To(data, {KvRequest::Get("t/k")});
+  own.header.txn = txn;
+  auto mine = store_->Execute(own);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(mine->responses[0].value, "v");
+}
+
+TEST_F(StoreTest, CorruptMetaIsDataLossOnOpen) {
+  storage::WriteBatch b;
+  b.Put(keys::RangeMetaKey("t/zzz"), clock_.Now(), "garbage");
+  ASSERT_TRUE(engine_->Write(b).ok());
+  store_.reset();
+  auto s = Store::Open(1, engine_.get(), &clock_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace tessera::kv
