@@ -6,6 +6,7 @@
 #define TESSERA_COMMON_CODING_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -24,14 +25,20 @@ void PutLengthPrefixed(std::string* dst, absl::string_view s);
 
 // Reads 8 big-endian bytes without bounds checks; `p` must hold 8 bytes.
 inline uint64_t DecodeFixed64BE(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
   return v;
 }
 // Reads 4 big-endian bytes without bounds checks; `p` must hold 4 bytes.
 inline uint32_t DecodeFixed32BE(const char* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(p[i]);
+  uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  v = __builtin_bswap32(v);
+#endif
   return v;
 }
 

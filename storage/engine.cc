@@ -180,69 +180,69 @@ absl::StatusOr<ScanResult> Snapshot::Scan(
     AppendMvccKey(&seek_buf_, start, Timestamp::Max());
     k = Val(seek_buf_);
     rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
+    // Every entry the cursor lands on is split exactly once, into uk/ts.
+    absl::string_view uk;
+    Timestamp ts;
+    if (rc == MDB_SUCCESS && !SplitMvccKey(View(k), &uk, &ts)) {
+      return CorruptKey();
+    }
     while (rc == MDB_SUCCESS) {
-      absl::string_view uk;
-      Timestamp ts;
-      if (!SplitMvccKey(View(k), &uk, &ts)) return CorruptKey();
       if (!end.empty() && uk >= end) break;
-      // The cursor is on the newest version of uk: find the visible one.
+      const absl::string_view cur = uk;  // aliases the LMDB page
+      // The cursor is on the newest version of cur: find the visible one.
       bool have = false;
       VersionView visible;
       while (true) {
-        VersionView ver;
-        if (absl::Status s = DecodeVersion(View(v), &ver); !s.ok()) return s;
-        if (IsIntent(ver.kind)) {
-          if (own_intent(ver)) {
+        if (absl::Status s = DecodeVersion(View(v), &visible); !s.ok()) {
+          return s;
+        }
+        if (IsIntent(visible.kind)) {
+          if (own_intent(visible)) {
             have = true;
           } else if (ts <= ro.ts) {
-            return MakeIntentConflictError(uk, *TxnId::FromBytes(ver.txn_id),
-                                           ts);
+            return MakeIntentConflictError(
+                cur, *TxnId::FromBytes(visible.txn_id), ts);
           }
-        } else if (ver.kind == VersionKind::kInline || ts <= ro.ts) {
+        } else if (ts <= ro.ts || visible.kind == VersionKind::kInline) {
           have = true;
         }
-        if (have) {
-          visible = ver;
-          break;
-        }
+        if (have) break;
         rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT);
         if (rc != MDB_SUCCESS) break;
-        absl::string_view next_uk;
-        if (!SplitMvccKey(View(k), &next_uk, &ts)) return CorruptKey();
-        if (next_uk != uk) break;
+        if (!SplitMvccKey(View(k), &uk, &ts)) return CorruptKey();
+        if (uk != cur) break;
       }
-      if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return LmdbError(rc, "scan");
-      if (!have) continue;  // cursor already sits on the next user key
+      if (!have) continue;  // the cursor already sits on the next user key
       if (!IsTombstone(visible.kind)) {
         ++result.rows;
-        bool keep_going = visit(uk, visible.payload);
+        bool keep_going = visit(cur, visible.payload);
         if (!keep_going ||
             (options.max_rows != 0 && result.rows >= options.max_rows)) {
           result.more = true;
-          result.resume_key.assign(uk.data(), uk.size());
+          result.resume_key.assign(cur.data(), cur.size());
           result.resume_key.push_back('\0');  // the next possible key
           return result;
         }
       }
-      // Skip the older versions of uk.
-      int steps = 0;
-      while (true) {
-        rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT);
-        if (rc != MDB_SUCCESS) break;
-        absl::string_view next_uk;
-        Timestamp next_ts;
-        if (!SplitMvccKey(View(k), &next_uk, &next_ts)) return CorruptKey();
-        if (next_uk != uk) break;
-        if (++steps == kMaxVersionSteps) {
-          seek_buf_.assign(uk.data(), uk.size());
+      // Skip the older versions of cur.
+      for (int steps = 0;; ++steps) {
+        if (steps == kMaxVersionSteps) {
+          seek_buf_.assign(cur.data(), cur.size());
           AppendMvccKey(&seek_buf_, "", Timestamp::Min());
           k = Val(seek_buf_);
           rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
           if (rc == MDB_SUCCESS && View(k) == seek_buf_) {
             rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT);
           }
+          if (rc == MDB_SUCCESS && !SplitMvccKey(View(k), &uk, &ts)) {
+            return CorruptKey();
+          }
           break;
         }
+        rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT);
+        if (rc != MDB_SUCCESS) break;
+        if (!SplitMvccKey(View(k), &uk, &ts)) return CorruptKey();
+        if (uk != cur) break;
       }
     }
     if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return LmdbError(rc, "scan");
@@ -423,16 +423,21 @@ Engine::~Engine() {
 }
 
 void Engine::EnterTxn() {
-  absl::MutexLock l(&txn_mu_);
-  txn_mu_.Await(absl::Condition(
-      +[](Engine* e) ABSL_NO_THREAD_SAFETY_ANALYSIS { return !e->resizing_; },
-      this));
-  ++open_txns_;
+  while (true) {
+    open_txns_.fetch_add(1);
+    if (!resizing_.load()) return;
+    // A resize is waiting for transactions to drain: step back until it ends.
+    ExitTxn();
+    absl::MutexLock l(&txn_mu_);
+    while (resizing_.load()) txn_cv_.Wait(&txn_mu_);
+  }
 }
 
 void Engine::ExitTxn() {
-  absl::MutexLock l(&txn_mu_);
-  --open_txns_;
+  if (open_txns_.fetch_sub(1) == 1 && resizing_.load()) {
+    absl::MutexLock l(&txn_mu_);
+    txn_cv_.SignalAll();
+  }
 }
 
 absl::Status Engine::GrowMap(size_t observed_size) {
@@ -443,29 +448,31 @@ absl::Status Engine::GrowMap(size_t observed_size) {
         "store %s is full: its map reached the configured maximum of %d bytes",
         dir_, options_.max_map_size));
   }
-  resizing_ = true;
-  bool idle = txn_mu_.AwaitWithTimeout(
-      absl::Condition(
-          +[](Engine* e)
-               ABSL_NO_THREAD_SAFETY_ANALYSIS { return e->open_txns_ == 0; },
-          this),
-      options_.resize_wait);
-  if (!idle) {
-    resizing_ = false;
-    return absl::ResourceExhaustedError(absl::StrFormat(
-        "store %s needs a larger map but %d snapshots stayed open for %s; "
-        "close long-lived snapshots and retry",
-        dir_, open_txns_, absl::FormatDuration(options_.resize_wait)));
+  resizing_.store(true);
+  absl::Time deadline = absl::Now() + options_.resize_wait;
+  while (open_txns_.load() != 0) {
+    if (txn_cv_.WaitWithDeadline(&txn_mu_, deadline) &&
+        open_txns_.load() != 0) {
+      int open = open_txns_.load();
+      resizing_.store(false);
+      txn_cv_.SignalAll();
+      return absl::ResourceExhaustedError(absl::StrFormat(
+          "store %s needs a larger map but %d snapshots stayed open for %s; "
+          "close long-lived snapshots and retry",
+          dir_, open, absl::FormatDuration(options_.resize_wait)));
+    }
   }
   size_t target = std::min(options_.max_map_size, map_size_ * 2);
   int rc = mdb_env_set_mapsize(env_, target);
-  resizing_ = false;
-  if (rc != MDB_SUCCESS) return LmdbError(rc, "grow map");
-  MDB_envinfo info;
-  mdb_env_info(env_, &info);
-  map_size_ = info.me_mapsize;
-  ++map_grows_;
-  return absl::OkStatus();
+  if (rc == MDB_SUCCESS) {
+    MDB_envinfo info;
+    mdb_env_info(env_, &info);
+    map_size_ = info.me_mapsize;
+    ++map_grows_;
+  }
+  resizing_.store(false);
+  txn_cv_.SignalAll();
+  return rc == MDB_SUCCESS ? absl::OkStatus() : LmdbError(rc, "grow map");
 }
 
 absl::Status Engine::RunWriteTxn(

@@ -14,6 +14,7 @@
 
 #include <lmdb.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -216,10 +217,14 @@ class Engine {
   MDB_dbi dbi_ = 0;
   size_t max_key_size_ = 0;
 
-  // Transaction accounting for map resizes.
+  // Transaction accounting for map resizes. Entering and leaving a
+  // transaction touch only the two atomics (sequentially consistent, so a
+  // reader entering and a resizer starting always see each other); the mutex
+  // and condition variable only serialize resizers and wake waiters.
+  std::atomic<int> open_txns_{0};
+  std::atomic<bool> resizing_{false};
   mutable absl::Mutex txn_mu_;
-  int open_txns_ ABSL_GUARDED_BY(txn_mu_) = 0;
-  bool resizing_ ABSL_GUARDED_BY(txn_mu_) = false;
+  absl::CondVar txn_cv_;
   size_t map_size_ ABSL_GUARDED_BY(txn_mu_) = 0;
   uint64_t map_grows_ ABSL_GUARDED_BY(txn_mu_) = 0;
 
