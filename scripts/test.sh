@@ -47,6 +47,14 @@ PY
   passed=$((passed + tests - failures))
   failed=$((failed + failures))
 done
+# Architecture checks (ANTLR confinement, no upward dependencies).
+checks=$(bash tests/check_layering.sh)
+echo "$checks"
+read -r check_passed check_failed < <(echo "$checks" |
+  sed -n 's/^checks: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+passed=$((passed + ${check_passed:-0}))
+failed=$((failed + ${check_failed:-1}))
+
 if [ "$build_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 

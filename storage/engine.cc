@@ -912,6 +912,30 @@ absl::StatusOr<GcStats> Engine::GarbageCollect(Timestamp threshold) {
   return stats;
 }
 
+void PutTxnRecord(WriteBatch* batch, const TxnRecord& record) {
+  batch->PutInline(keys::TxnRecordKey(record.id.bytes()),
+                   EncodeTxnRecord(record));
+}
+
+absl::StatusOr<std::optional<TxnRecord>> ReadTxnRecord(Engine* engine,
+                                                       const TxnId& id) {
+  absl::StatusOr<std::optional<std::string>> raw =
+      engine->GetInline(keys::TxnRecordKey(id.bytes()));
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::optional<TxnRecord>();
+  absl::StatusOr<TxnRecord> record = DecodeTxnRecord(**raw);
+  if (!record.ok()) {
+    return absl::DataLossError(absl::StrFormat(
+        "transaction record of %s: %s", id.Short(), record.status().message()));
+  }
+  if (record->id != id) {
+    return absl::DataLossError(absl::StrFormat(
+        "transaction record under %s names transaction %s", id.Short(),
+        record->id.Short()));
+  }
+  return std::optional<TxnRecord>(*std::move(record));
+}
+
 EngineStats Engine::stats() const {
   EngineStats st;
   {

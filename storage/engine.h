@@ -249,6 +249,15 @@ class Engine {
   std::multiset<Timestamp> pins_ ABSL_GUARDED_BY(gc_mu_);
 };
 
+// Adds the write of `record` to `batch`, as an unversioned value under
+// keys::TxnRecordKey(record.id) in the system span.
+void PutTxnRecord(WriteBatch* batch, const TxnRecord& record);
+
+// Reads the transaction record of `id`: nullopt when none exists, kDataLoss
+// when the stored bytes do not decode.
+absl::StatusOr<std::optional<TxnRecord>> ReadTxnRecord(Engine* engine,
+                                                       const TxnId& id);
+
 // Maps an LMDB return code to a Status with a clear message naming `op`.
 absl::Status LmdbError(int rc, absl::string_view op);
 

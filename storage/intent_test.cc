@@ -178,7 +178,8 @@ TEST_F(IntentTest, CommitBelowIntentTimestampIsRejected) {
   EXPECT_EQ(Write(w).code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(IntentTest, TransactionRecordStoredInline) {
+TEST_F(IntentTest, TransactionRecordLifecycle) {
+  EXPECT_FALSE(ReadTxnRecord(engine_.get(), a_)->has_value());
   TxnRecord rec;
   rec.id = a_;
   rec.status = TxnStatus::kPending;
@@ -186,19 +187,39 @@ TEST_F(IntentTest, TransactionRecordStoredInline) {
   rec.last_heartbeat = T(10);
   rec.anchor_key = "k";
   WriteBatch w;
-  w.PutInline(keys::TxnRecordKey(a_.bytes()), EncodeTxnRecord(rec));
+  PutTxnRecord(&w, rec);
   w.PutIntent("k", a_, T(10), "v");
   ASSERT_TRUE(Write(w).ok());
+  EXPECT_EQ((*ReadTxnRecord(engine_.get(), a_))->status, TxnStatus::kPending);
+  // Commit point: the record says COMMITTED, then intents are resolved.
   rec.status = TxnStatus::kCommitted;
+  rec.write_ts = T(12);
   w.Clear();
-  w.PutInline(keys::TxnRecordKey(a_.bytes()), EncodeTxnRecord(rec));
+  PutTxnRecord(&w, rec);
   ASSERT_TRUE(Write(w).ok());
-  auto raw = engine_->GetInline(keys::TxnRecordKey(a_.bytes()));
-  ASSERT_TRUE(raw.ok() && raw->has_value());
-  auto back = DecodeTxnRecord(**raw);
-  ASSERT_TRUE(back.ok());
-  EXPECT_EQ(back->status, TxnStatus::kCommitted);
-  EXPECT_EQ(back->id, a_);
+  auto back = ReadTxnRecord(engine_.get(), a_);
+  ASSERT_TRUE(back.ok() && back->has_value());
+  EXPECT_EQ((*back)->status, TxnStatus::kCommitted);
+  EXPECT_EQ((*back)->write_ts, T(12));
+  EXPECT_EQ((*back)->anchor_key, "k");
+  // Records live in the system span, away from table data.
+  EXPECT_LT(keys::TxnRecordKey(a_.bytes()), std::string(keys::kTableDataStart));
+}
+
+TEST_F(IntentTest, CorruptTransactionRecordIsDataLoss) {
+  WriteBatch w;
+  w.PutInline(keys::TxnRecordKey(a_.bytes()), "not a record");
+  ASSERT_TRUE(Write(w).ok());
+  auto r = ReadTxnRecord(engine_.get(), a_);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
+  // A record filed under the wrong id is caught too.
+  TxnRecord other;
+  other.id = b_;
+  w.Clear();
+  w.PutInline(keys::TxnRecordKey(a_.bytes()), EncodeTxnRecord(other));
+  ASSERT_TRUE(Write(w).ok());
+  EXPECT_EQ(ReadTxnRecord(engine_.get(), a_).status().code(),
+            absl::StatusCode::kDataLoss);
 }
 
 }  // namespace
