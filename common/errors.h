@@ -22,6 +22,7 @@ enum class ErrorKind : uint8_t {
   kIntentConflict = 2,  // detail: encoded IntentConflict (storage/)
   kWriteTooOld = 3,     // detail: encoded timestamp of the newer version
   kReadBelowGc = 4,     // detail: encoded GC threshold
+  kSyntaxError = 5,     // detail: line, column, offending token (parser/)
 };
 
 struct ErrorDetail {

@@ -1,0 +1,410 @@
+// Tessera's SQL grammar: the SQLite core that sqllogictest exercises, with
+// PostgreSQL-style parameters, plus Tessera's range statements.
+// Generated at build time (see BUILD); parser/transformer.cc turns the parse
+// tree into our AST, so no ANTLR type leaves parser/.
+
+grammar SQL;
+
+// ---------------------------------------------------------------- statements
+
+script : SCOL* ( statement ( SCOL+ statement )* SCOL* )? EOF ;
+
+standalone_expr : expr EOF ;
+
+statement
+  : explain_stmt
+  | select_stmt
+  | insert_stmt
+  | update_stmt
+  | delete_stmt
+  | create_table_stmt
+  | create_index_stmt
+  | create_view_stmt
+  | create_trigger_stmt
+  | drop_stmt
+  | alter_table_stmt
+  | reindex_stmt
+  | begin_stmt
+  | commit_stmt
+  | rollback_stmt
+  | show_stmt
+  ;
+
+explain_stmt : K_EXPLAIN K_ANALYZE? statement ;
+
+begin_stmt : K_BEGIN K_TRANSACTION? ;
+commit_stmt : ( K_COMMIT | K_END ) K_TRANSACTION? ;
+rollback_stmt : K_ROLLBACK K_TRANSACTION? ;
+
+show_stmt
+  : K_SHOW K_TABLES                           # show_tables
+  | K_SHOW K_RANGES K_FROM K_TABLE name       # show_ranges
+  ;
+
+create_table_stmt
+  : K_CREATE ( K_TEMP | K_TEMPORARY )? K_TABLE ( K_IF K_NOT K_EXISTS )? name
+    OPEN_PAR column_def ( COMMA column_def )* ( COMMA table_constraint )* CLOSE_PAR
+  ;
+
+column_def : name type_name? column_constraint* ;
+
+type_name : name+ ( OPEN_PAR signed_number ( COMMA signed_number )? CLOSE_PAR )? ;
+
+column_constraint : ( K_CONSTRAINT name )? column_constraint_body ;
+
+column_constraint_body
+  : K_PRIMARY K_KEY ( K_ASC | K_DESC )?                                   # cc_primary_key
+  | K_NOT K_NULL                                                          # cc_not_null
+  | K_NULL                                                                # cc_null
+  | K_UNIQUE                                                              # cc_unique
+  | K_CHECK OPEN_PAR expr CLOSE_PAR                                       # cc_check
+  | K_DEFAULT ( signed_number | literal_value | OPEN_PAR expr CLOSE_PAR )  # cc_default
+  ;
+
+table_constraint : ( K_CONSTRAINT name )? table_constraint_body ;
+
+table_constraint_body
+  : K_PRIMARY K_KEY OPEN_PAR indexed_column ( COMMA indexed_column )* CLOSE_PAR  # tc_primary_key
+  | K_UNIQUE OPEN_PAR indexed_column ( COMMA indexed_column )* CLOSE_PAR         # tc_unique
+  | K_CHECK OPEN_PAR expr CLOSE_PAR                                              # tc_check
+  ;
+
+indexed_column : name ( K_ASC | K_DESC )? ;
+
+create_index_stmt
+  : K_CREATE K_UNIQUE? K_INDEX ( K_IF K_NOT K_EXISTS )? name K_ON name
+    OPEN_PAR indexed_column ( COMMA indexed_column )* CLOSE_PAR
+  ;
+
+create_view_stmt
+  : K_CREATE ( K_TEMP | K_TEMPORARY )? K_VIEW ( K_IF K_NOT K_EXISTS )? name
+    ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )? K_AS select_stmt
+  ;
+
+create_trigger_stmt
+  : K_CREATE ( K_TEMP | K_TEMPORARY )? K_TRIGGER ( K_IF K_NOT K_EXISTS )? name
+    ( K_BEFORE | K_AFTER | K_INSTEAD K_OF )?
+    ( K_DELETE | K_INSERT | K_UPDATE ( K_OF name ( COMMA name )* )? )
+    K_ON name ( K_FOR K_EACH K_ROW )? ( K_WHEN expr )?
+    K_BEGIN ( trigger_body_stmt SCOL )+ K_END
+  ;
+
+trigger_body_stmt : select_stmt | insert_stmt | update_stmt | delete_stmt ;
+
+drop_stmt
+  : K_DROP object=( K_TABLE | K_INDEX | K_VIEW | K_TRIGGER ) ( K_IF K_EXISTS )? name
+  ;
+
+alter_table_stmt
+  : K_ALTER K_TABLE name K_ADD K_COLUMN? column_def                          # alter_add_column
+  | K_ALTER K_TABLE name K_SPLIT K_AT K_VALUES value_row ( COMMA value_row )*  # alter_split
+  ;
+
+reindex_stmt : K_REINDEX name? ;
+
+insert_stmt
+  : ( K_INSERT ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? | K_REPLACE )
+    K_INTO name ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )?
+    ( K_VALUES value_row ( COMMA value_row )* | select_stmt | K_DEFAULT K_VALUES )
+    upsert_clause?
+  ;
+
+value_row : OPEN_PAR expr ( COMMA expr )* CLOSE_PAR ;
+
+upsert_clause
+  : K_ON K_CONFLICT ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )?
+    K_DO ( K_NOTHING | K_UPDATE K_SET assignment ( COMMA assignment )* ( K_WHERE expr )? )
+  ;
+
+assignment : name ASSIGN expr ;
+
+update_stmt
+  : K_UPDATE ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? name
+    K_SET assignment ( COMMA assignment )* ( K_WHERE expr )?
+  ;
+
+delete_stmt : K_DELETE K_FROM name ( K_WHERE expr )? ;
+
+// ------------------------------------------------------------------- SELECT
+
+select_stmt
+  : with_clause? select_core ( compound_operator select_core )*
+    ( K_ORDER K_BY ordering_term ( COMMA ordering_term )* )?
+    ( K_LIMIT expr ( ( K_OFFSET | COMMA ) expr )? )?
+  ;
+
+with_clause : K_WITH common_table_expression ( COMMA common_table_expression )* ;
+
+common_table_expression
+  : name ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )? K_AS OPEN_PAR select_stmt CLOSE_PAR
+  ;
+
+compound_operator
+  : K_UNION K_ALL?
+  | K_INTERSECT
+  | K_EXCEPT
+  ;
+
+select_core
+  : K_SELECT ( K_DISTINCT | K_ALL )? result_column ( COMMA result_column )*
+    ( K_FROM join_clause )?
+    ( K_WHERE where=expr )?
+    ( K_GROUP K_BY expr ( COMMA expr )* ( K_HAVING having=expr )? )?   # select_simple
+  | K_VALUES value_row ( COMMA value_row )*                            # select_values
+  ;
+
+result_column
+  : STAR                          # result_star
+  | name DOT STAR                 # result_table_star
+  | expr ( K_AS? alias=name )?    # result_expr
+  ;
+
+join_clause : table_or_subquery ( join_operator table_or_subquery join_constraint? )* ;
+
+join_operator
+  : COMMA
+  | K_NATURAL? ( K_LEFT K_OUTER? | K_INNER | K_CROSS )? K_JOIN
+  ;
+
+join_constraint
+  : K_ON expr
+  | K_USING OPEN_PAR name ( COMMA name )* CLOSE_PAR
+  ;
+
+table_or_subquery
+  : name ( K_AS? alias=name )?                                # table_name_ref
+  | OPEN_PAR select_stmt CLOSE_PAR ( K_AS? alias=name )?      # table_subquery
+  | OPEN_PAR join_clause CLOSE_PAR                            # table_nested_join
+  ;
+
+ordering_term : expr ( K_ASC | K_DESC )? ( K_NULLS ( K_FIRST | K_LAST ) )? ;
+
+// -------------------------------------------------------------- expressions
+// Alternatives are listed from the tightest-binding to the loosest, as in
+// SQLite: unary, ||, * / %, + -, bit ops, < <= > >=, = == != <> IS IN LIKE
+// BETWEEN, NOT, AND, OR.
+
+expr
+  : literal_value                                                       # e_literal
+  | parameter                                                           # e_parameter
+  | ( table=name DOT )? column=name                                     # e_column
+  | OPEN_PAR expr CLOSE_PAR                                             # e_paren
+  | OPEN_PAR select_stmt CLOSE_PAR                                      # e_subquery
+  | K_EXISTS OPEN_PAR select_stmt CLOSE_PAR                             # e_exists
+  | K_CASE operand=expr? case_when+ ( K_ELSE else_expr=expr )? K_END    # e_case
+  | K_CAST OPEN_PAR expr K_AS type_name CLOSE_PAR                       # e_cast
+  | func=name OPEN_PAR ( K_DISTINCT? expr ( COMMA expr )* | STAR )? CLOSE_PAR  # e_function
+  | op=( MINUS | PLUS | TILDE ) expr                                    # e_unary
+  | expr PIPE2 expr                                                     # e_concat
+  | expr op=( STAR | DIV | MOD ) expr                                   # e_mul
+  | expr op=( PLUS | MINUS ) expr                                       # e_add
+  | expr op=( LT2 | GT2 | AMP | PIPE ) expr                             # e_bit
+  | expr op=( LT | LT_EQ | GT | GT_EQ ) expr                            # e_compare
+  | expr op=( ASSIGN | EQ | NOT_EQ1 | NOT_EQ2 ) expr                    # e_equal
+  | expr K_IS K_NOT? expr                                               # e_is
+  | expr K_NOT? K_BETWEEN expr K_AND expr                               # e_between
+  | expr K_NOT? K_IN OPEN_PAR ( select_stmt | expr ( COMMA expr )* )? CLOSE_PAR  # e_in
+  | expr K_NOT? op=( K_LIKE | K_GLOB ) expr ( K_ESCAPE expr )?          # e_like
+  | expr ( K_ISNULL | K_NOTNULL | K_NOT K_NULL )                        # e_null_test
+  | K_NOT expr                                                          # e_not
+  | expr K_AND expr                                                     # e_and
+  | expr K_OR expr                                                      # e_or
+  ;
+
+case_when : K_WHEN expr K_THEN expr ;
+
+parameter
+  : QMARK DIGITS?
+  | DOLLAR DIGITS
+  ;
+
+literal_value
+  : DIGITS
+  | NUMERIC_LITERAL
+  | STRING_LITERAL
+  | BLOB_LITERAL
+  | K_NULL
+  | K_TRUE
+  | K_FALSE
+  ;
+
+signed_number : ( PLUS | MINUS )? ( DIGITS | NUMERIC_LITERAL ) ;
+
+// Keywords that may also name things (SQLite is as lenient).
+name
+  : IDENTIFIER
+  | QUOTED_IDENTIFIER
+  | K_ACTION | K_AFTER | K_ANALYZE | K_ASC | K_AT | K_BEFORE | K_COLUMN
+  | K_CONFLICT | K_DESC | K_DO | K_EACH | K_FAIL | K_FIRST | K_IF | K_IGNORE
+  | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
+  | K_REINDEX | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP
+  | K_TEMPORARY | K_TRANSACTION | K_ABORT
+  ;
+
+// ------------------------------------------------------------------- tokens
+
+SCOL : ';' ;
+DOT : '.' ;
+OPEN_PAR : '(' ;
+CLOSE_PAR : ')' ;
+COMMA : ',' ;
+ASSIGN : '=' ;
+STAR : '*' ;
+PLUS : '+' ;
+MINUS : '-' ;
+TILDE : '~' ;
+PIPE2 : '||' ;
+DIV : '/' ;
+MOD : '%' ;
+LT2 : '<<' ;
+GT2 : '>>' ;
+AMP : '&' ;
+PIPE : '|' ;
+LT : '<' ;
+LT_EQ : '<=' ;
+GT : '>' ;
+GT_EQ : '>=' ;
+EQ : '==' ;
+NOT_EQ1 : '!=' ;
+NOT_EQ2 : '<>' ;
+QMARK : '?' ;
+DOLLAR : '$' ;
+
+K_ABORT : A B O R T ;
+K_ACTION : A C T I O N ;
+K_ADD : A D D ;
+K_AFTER : A F T E R ;
+K_ALL : A L L ;
+K_ALTER : A L T E R ;
+K_ANALYZE : A N A L Y Z E ;
+K_AND : A N D ;
+K_AS : A S ;
+K_ASC : A S C ;
+K_AT : A T ;
+K_BEFORE : B E F O R E ;
+K_BEGIN : B E G I N ;
+K_BETWEEN : B E T W E E N ;
+K_BY : B Y ;
+K_CASE : C A S E ;
+K_CAST : C A S T ;
+K_CHECK : C H E C K ;
+K_COLUMN : C O L U M N ;
+K_COMMIT : C O M M I T ;
+K_CONFLICT : C O N F L I C T ;
+K_CONSTRAINT : C O N S T R A I N T ;
+K_CREATE : C R E A T E ;
+K_CROSS : C R O S S ;
+K_DEFAULT : D E F A U L T ;
+K_DELETE : D E L E T E ;
+K_DESC : D E S C ;
+K_DISTINCT : D I S T I N C T ;
+K_DO : D O ;
+K_DROP : D R O P ;
+K_EACH : E A C H ;
+K_ELSE : E L S E ;
+K_END : E N D ;
+K_ESCAPE : E S C A P E ;
+K_EXCEPT : E X C E P T ;
+K_EXISTS : E X I S T S ;
+K_EXPLAIN : E X P L A I N ;
+K_FAIL : F A I L ;
+K_FALSE : F A L S E ;
+K_FIRST : F I R S T ;
+K_FOR : F O R ;
+K_FROM : F R O M ;
+K_GLOB : G L O B ;
+K_GROUP : G R O U P ;
+K_HAVING : H A V I N G ;
+K_IF : I F ;
+K_IGNORE : I G N O R E ;
+K_IN : I N ;
+K_INDEX : I N D E X ;
+K_INNER : I N N E R ;
+K_INSERT : I N S E R T ;
+K_INSTEAD : I N S T E A D ;
+K_INTERSECT : I N T E R S E C T ;
+K_INTO : I N T O ;
+K_IS : I S ;
+K_ISNULL : I S N U L L ;
+K_JOIN : J O I N ;
+K_KEY : K E Y ;
+K_LAST : L A S T ;
+K_LEFT : L E F T ;
+K_LIKE : L I K E ;
+K_LIMIT : L I M I T ;
+K_NATURAL : N A T U R A L ;
+K_NOT : N O T ;
+K_NOTHING : N O T H I N G ;
+K_NOTNULL : N O T N U L L ;
+K_NULL : N U L L ;
+K_NULLS : N U L L S ;
+K_OF : O F ;
+K_OFFSET : O F F S E T ;
+K_ON : O N ;
+K_OR : O R ;
+K_ORDER : O R D E R ;
+K_OUTER : O U T E R ;
+K_PRIMARY : P R I M A R Y ;
+K_RANGES : R A N G E S ;
+K_REINDEX : R E I N D E X ;
+K_REPLACE : R E P L A C E ;
+K_ROLLBACK : R O L L B A C K ;
+K_ROW : R O W ;
+K_SELECT : S E L E C T ;
+K_SET : S E T ;
+K_SHOW : S H O W ;
+K_SPLIT : S P L I T ;
+K_TABLE : T A B L E ;
+K_TABLES : T A B L E S ;
+K_TEMP : T E M P ;
+K_TEMPORARY : T E M P O R A R Y ;
+K_THEN : T H E N ;
+K_TRANSACTION : T R A N S A C T I O N ;
+K_TRIGGER : T R I G G E R ;
+K_TRUE : T R U E ;
+K_UNION : U N I O N ;
+K_UNIQUE : U N I Q U E ;
+K_UPDATE : U P D A T E ;
+K_USING : U S I N G ;
+K_VALUES : V A L U E S ;
+K_VIEW : V I E W ;
+K_WHEN : W H E N ;
+K_WHERE : W H E R E ;
+K_WITH : W I T H ;
+
+IDENTIFIER : [a-zA-Z_] [a-zA-Z_0-9]* ;
+
+QUOTED_IDENTIFIER
+  : '"' ( ~'"' | '""' )* '"'
+  | '`' ( ~'`' | '``' )* '`'
+  | '[' ~']'* ']'
+  ;
+
+DIGITS : [0-9]+ ;
+
+NUMERIC_LITERAL
+  : [0-9]+ '.' [0-9]* EXPONENT?
+  | '.' [0-9]+ EXPONENT?
+  | [0-9]+ EXPONENT
+  | '0' [xX] [0-9a-fA-F]+
+  ;
+
+STRING_LITERAL : '\'' ( ~'\'' | '\'\'' )* '\'' ;
+
+BLOB_LITERAL : [xX] '\'' [0-9a-fA-F]* '\'' ;
+
+LINE_COMMENT : '--' ~[\r\n]* -> channel(HIDDEN) ;
+BLOCK_COMMENT : '/*' .*? ( '*/' | EOF ) -> channel(HIDDEN) ;
+SPACES : [ \u000B\t\r\n\f]+ -> channel(HIDDEN) ;
+
+// Anything else is one unexpected character, reported by the parser.
+UNEXPECTED_CHAR : . ;
+
+fragment EXPONENT : [eE] [+-]? [0-9]+ ;
+fragment A : [aA] ; fragment B : [bB] ; fragment C : [cC] ; fragment D : [dD] ;
+fragment E : [eE] ; fragment F : [fF] ; fragment G : [gG] ; fragment H : [hH] ;
+fragment I : [iI] ; fragment J : [jJ] ; fragment K : [kK] ; fragment L : [lL] ;
+fragment M : [mM] ; fragment N : [nN] ; fragment O : [oO] ; fragment P : [pP] ;
+fragment Q : [qQ] ; fragment R : [rR] ; fragment S : [sS] ; fragment T : [tT] ;
+fragment U : [uU] ; fragment V : [vV] ; fragment W : [wW] ; fragment X : [xX] ;
+fragment Y : [yY] ; fragment Z : [zZ] ;

@@ -1,0 +1,320 @@
+// The SQL abstract syntax tree: what the parser produces and the binder
+// consumes. Plain owning structs; no ANTLR type appears here.
+//
+// Thread-safety: immutable after parsing; safe to read from many threads.
+
+#ifndef TESSERA_PARSER_AST_H_
+#define TESSERA_PARSER_AST_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/value.h"
+
+namespace tessera::ast {
+
+// 1-based position of a token in the statement text.
+struct SourcePos {
+  int line = 0;
+  int column = 0;
+};
+
+struct SelectStmt;
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+enum class ExprKind {
+  kLiteral,     // literal
+  kParameter,   // param_index
+  kColumnRef,   // table (may be empty), name
+  kUnary,       // op, children[0]
+  kBinary,      // op, children[0..1]
+  kIsNull,      // children[0], negated (IS NOT NULL / NOTNULL)
+  kBetween,     // children[0] BETWEEN children[1] AND children[2], negated
+  kInList,      // children[0] IN (children[1..]), negated
+  kInSubquery,  // children[0] IN (subquery), negated
+  kExists,      // subquery
+  kSubquery,    // scalar subquery
+  kCase,        // operand (maybe null), whens, else_expr (maybe null)
+  kCast,        // children[0], cast_type
+  kFunction,    // name, children, distinct, star
+  kLike,        // children[0] LIKE children[1] [ESCAPE children[2]], negated
+};
+
+enum class Op {
+  // unary
+  kNegate, kPlus, kBitNot, kNot,
+  // binary
+  kConcat, kMul, kDiv, kMod, kAdd, kSub, kShiftLeft, kShiftRight, kBitAnd,
+  kBitOr, kLt, kLe, kGt, kGe, kEq, kNe, kIs, kIsNot, kAnd, kOr,
+  // LIKE vs GLOB
+  kLike, kGlob,
+};
+
+// "-", "+", "~", "NOT", "||", "*", ..., "IS NOT", "AND", "OR", "LIKE", "GLOB".
+const char* OpName(Op op);
+
+struct CaseWhen {
+  ExprPtr when;
+  ExprPtr then;
+};
+
+struct Expr {
+  ExprKind kind = ExprKind::kLiteral;
+  SourcePos pos;
+  Value literal;
+  int param_index = 0;       // 1-based; `?` without a number takes the next
+  std::string table;         // kColumnRef qualifier
+  std::string name;          // column or function name (functions lowercase)
+  Op op = Op::kAdd;
+  bool negated = false;
+  bool distinct = false;     // count(DISTINCT x)
+  bool star = false;         // count(*)
+  Type cast_type = Type::kNull;
+  std::vector<ExprPtr> children;
+  std::unique_ptr<SelectStmt> subquery;
+  ExprPtr operand;           // CASE operand
+  std::vector<CaseWhen> whens;
+  ExprPtr else_expr;
+};
+
+// --------------------------------------------------------------- SELECT
+
+enum class JoinType { kComma, kInner, kLeft, kCross };
+
+struct TableRef;
+using TableRefPtr = std::unique_ptr<TableRef>;
+
+struct TableRef {
+  enum class Kind { kTable, kSubquery, kJoin };
+  Kind kind = Kind::kTable;
+  SourcePos pos;
+  std::string name;   // kTable
+  std::string alias;  // kTable / kSubquery
+  std::unique_ptr<SelectStmt> subquery;
+  // kJoin: left JOIN right [ON condition | USING (using_columns)]
+  JoinType join_type = JoinType::kComma;
+  bool natural = false;
+  TableRefPtr left, right;
+  ExprPtr condition;
+  std::vector<std::string> using_columns;
+};
+
+struct ResultColumn {
+  enum class Kind { kExpr, kStar, kTableStar };
+  Kind kind = Kind::kExpr;
+  ExprPtr expr;
+  std::string alias;
+  std::string table;  // kTableStar
+};
+
+struct OrderingTerm {
+  ExprPtr expr;
+  bool descending = false;
+  // nullopt: the default (NULLs first ascending, last descending).
+  std::optional<bool> nulls_first;
+};
+
+// One SELECT ... FROM ... WHERE ... GROUP BY ... HAVING, or VALUES rows.
+struct SelectCore {
+  bool distinct = false;
+  std::vector<ResultColumn> columns;
+  TableRefPtr from;  // null without FROM
+  ExprPtr where;
+  std::vector<ExprPtr> group_by;
+  ExprPtr having;
+  std::vector<std::vector<ExprPtr>> values;  // VALUES (...), (...)
+  bool is_values = false;
+};
+
+enum class SetOp { kUnion, kUnionAll, kIntersect, kExcept };
+
+struct CommonTableExpr {
+  std::string name;
+  std::vector<std::string> columns;
+  std::unique_ptr<SelectStmt> query;
+};
+
+struct SelectStmt {
+  SourcePos pos;
+  std::vector<CommonTableExpr> with;
+  std::vector<SelectCore> cores;  // cores[0] op[0] cores[1] op[1] ...
+  std::vector<SetOp> ops;         // cores.size() - 1 entries, left-assoc
+  std::vector<OrderingTerm> order_by;
+  ExprPtr limit;
+  ExprPtr offset;
+};
+
+// ----------------------------------------------------------- statements
+
+enum class StatementKind {
+  kSelect, kInsert, kUpdate, kDelete,
+  kCreateTable, kCreateIndex, kCreateView, kCreateTrigger, kDrop,
+  kAlterAddColumn, kAlterSplit, kReindex,
+  kBegin, kCommit, kRollback, kExplain, kShowTables, kShowRanges,
+};
+
+struct Statement {
+  explicit Statement(StatementKind k) : kind(k) {}
+  virtual ~Statement() = default;
+  const StatementKind kind;
+  SourcePos pos;
+};
+using StatementPtr = std::unique_ptr<Statement>;
+
+struct SelectStatement : Statement {
+  SelectStatement() : Statement(StatementKind::kSelect) {}
+  std::unique_ptr<SelectStmt> select;
+};
+
+enum class ConflictAction { kNone, kReplace, kIgnore, kAbort, kFail, kRollback };
+
+struct Assignment {
+  std::string column;
+  ExprPtr value;
+};
+
+struct InsertStatement : Statement {
+  InsertStatement() : Statement(StatementKind::kInsert) {}
+  ConflictAction or_action = ConflictAction::kNone;  // INSERT OR ..., REPLACE
+  std::string table;
+  std::vector<std::string> columns;                  // empty: all, in order
+  std::vector<std::vector<ExprPtr>> values;          // VALUES rows
+  std::unique_ptr<SelectStmt> select;                // INSERT ... SELECT
+  bool default_values = false;
+  // ON CONFLICT [(target)] DO NOTHING | DO UPDATE SET ... [WHERE ...]
+  bool has_upsert = false;
+  std::vector<std::string> conflict_target;
+  bool do_nothing = false;
+  std::vector<Assignment> do_update;
+  ExprPtr do_update_where;
+};
+
+struct UpdateStatement : Statement {
+  UpdateStatement() : Statement(StatementKind::kUpdate) {}
+  ConflictAction or_action = ConflictAction::kNone;
+  std::string table;
+  std::vector<Assignment> assignments;
+  ExprPtr where;
+};
+
+struct DeleteStatement : Statement {
+  DeleteStatement() : Statement(StatementKind::kDelete) {}
+  std::string table;
+  ExprPtr where;
+};
+
+struct IndexedColumn {
+  std::string name;
+  bool descending = false;
+};
+
+struct ColumnDef {
+  std::string name;
+  std::string type_text;  // as written, e.g. "VARCHAR(16)"; may be empty
+  Type type = Type::kNull;  // resolved strict type (kNull: none given)
+  bool primary_key = false;
+  bool primary_key_desc = false;
+  bool not_null = false;
+  bool unique = false;
+  ExprPtr default_value;
+  std::vector<ExprPtr> checks;
+};
+
+struct CreateTableStatement : Statement {
+  CreateTableStatement() : Statement(StatementKind::kCreateTable) {}
+  bool if_not_exists = false;
+  std::string table;
+  std::vector<ColumnDef> columns;
+  std::vector<IndexedColumn> primary_key;  // table constraint
+  std::vector<std::vector<IndexedColumn>> uniques;
+  std::vector<ExprPtr> checks;
+};
+
+struct CreateIndexStatement : Statement {
+  CreateIndexStatement() : Statement(StatementKind::kCreateIndex) {}
+  bool unique = false;
+  bool if_not_exists = false;
+  std::string index;
+  std::string table;
+  std::vector<IndexedColumn> columns;
+};
+
+struct CreateViewStatement : Statement {
+  CreateViewStatement() : Statement(StatementKind::kCreateView) {}
+  bool if_not_exists = false;
+  std::string view;
+  std::vector<std::string> columns;
+  std::unique_ptr<SelectStmt> select;
+  std::string select_text;  // the SELECT as written, stored in the catalog
+};
+
+enum class TriggerTiming { kBefore, kAfter, kInsteadOf };
+enum class TriggerEvent { kInsert, kUpdate, kDelete };
+
+struct CreateTriggerStatement : Statement {
+  CreateTriggerStatement() : Statement(StatementKind::kCreateTrigger) {}
+  bool if_not_exists = false;
+  std::string trigger;
+  TriggerTiming timing = TriggerTiming::kBefore;
+  TriggerEvent event = TriggerEvent::kInsert;
+  std::vector<std::string> update_columns;  // UPDATE OF a, b
+  std::string table;
+  ExprPtr when;
+  std::vector<StatementPtr> body;
+  std::string body_text;  // from BEGIN to END as written
+};
+
+enum class ObjectKind { kTable, kIndex, kView, kTrigger };
+
+struct DropStatement : Statement {
+  DropStatement() : Statement(StatementKind::kDrop) {}
+  ObjectKind object = ObjectKind::kTable;
+  bool if_exists = false;
+  std::string name;
+};
+
+struct AlterAddColumnStatement : Statement {
+  AlterAddColumnStatement() : Statement(StatementKind::kAlterAddColumn) {}
+  std::string table;
+  ColumnDef column;
+};
+
+struct AlterSplitStatement : Statement {
+  AlterSplitStatement() : Statement(StatementKind::kAlterSplit) {}
+  std::string table;
+  std::vector<std::vector<ExprPtr>> split_points;
+};
+
+struct ReindexStatement : Statement {
+  ReindexStatement() : Statement(StatementKind::kReindex) {}
+  std::string name;  // may be empty: everything
+};
+
+struct TransactionStatement : Statement {
+  explicit TransactionStatement(StatementKind k) : Statement(k) {}
+};
+
+struct ExplainStatement : Statement {
+  ExplainStatement() : Statement(StatementKind::kExplain) {}
+  bool analyze = false;
+  StatementPtr statement;
+};
+
+struct ShowStatement : Statement {
+  explicit ShowStatement(StatementKind k) : Statement(k) {}
+  std::string table;  // SHOW RANGES FROM TABLE
+};
+
+// Maps a declared column type to a strict type, as the dialect does:
+// INT/INTEGER/BIGINT/SMALLINT -> INTEGER; REAL/DOUBLE/FLOAT/NUMERIC/DECIMAL ->
+// REAL; TEXT/VARCHAR/CHAR/CLOB/STRING -> TEXT; BLOB -> BLOB; BOOL/BOOLEAN ->
+// BOOLEAN. nullopt for an unknown type name.
+std::optional<Type> TypeFromName(const std::string& type_name);
+
+}  // namespace tessera::ast
+
+#endif  // TESSERA_PARSER_AST_H_

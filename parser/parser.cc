@@ -1,0 +1,1001 @@
+#include "parser/parser.h"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "parser/SQLLexer.h"
+#include "parser/SQLParser.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "antlr4-runtime.h"
+#include "common/coding.h"
+#include "common/errors.h"
+
+namespace tessera::parser {
+
+namespace {
+
+using gen::SQLLexer;
+using gen::SQLParser;
+
+// ------------------------------------------------------------ errors
+
+absl::Status MakeSyntaxError(int line, int column, const std::string& token,
+                             const std::string& detail) {
+  std::string bytes;
+  PutVarint64(&bytes, static_cast<uint64_t>(line));
+  PutVarint64(&bytes, static_cast<uint64_t>(column));
+  PutLengthPrefixed(&bytes, token);
+  return MakeTypedError(
+      absl::StatusCode::kInvalidArgument,
+      absl::StrFormat("syntax error at line %d, column %d near \"%s\": %s",
+                      line, column, token, detail),
+      ErrorKind::kSyntaxError, bytes);
+}
+
+// Remembers the first error the lexer or parser reports.
+class FirstErrorListener : public antlr4::BaseErrorListener {
+ public:
+  void syntaxError(antlr4::Recognizer* recognizer,
+                   antlr4::Token* offending, size_t line, size_t column,
+                   const std::string& msg, std::exception_ptr) override {
+    if (!status_.ok()) return;
+    std::string token;
+    if (offending != nullptr) {
+      token = offending->getType() == antlr4::Token::EOF ? "<EOF>"
+                                                         : offending->getText();
+    } else {
+      // Lexer errors have no token: ANTLR's message quotes the text.
+      size_t q = msg.find('\'');
+      size_t r = msg.rfind('\'');
+      token = (q != std::string::npos && r > q) ? msg.substr(q + 1, r - q - 1)
+                                                 : "";
+    }
+    std::string detail = msg;
+    if (absl::StartsWith(detail, "mismatched input") ||
+        absl::StartsWith(detail, "extraneous input") ||
+        absl::StartsWith(detail, "no viable alternative")) {
+      // ANTLR's text repeats the token; keep what it expected, if anything.
+      size_t exp = detail.find("expecting");
+      detail = exp == std::string::npos ? "unexpected input"
+                                        : detail.substr(exp);
+    }
+    status_ = MakeSyntaxError(static_cast<int>(line),
+                              static_cast<int>(column) + 1, token, detail);
+  }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  absl::Status status_;
+};
+
+// ------------------------------------------------------- transformer
+
+// Semantic errors found while building the AST (bad literal, unknown type)
+// are collected here; the first one wins.
+class Transformer {
+ public:
+  explicit Transformer(absl::string_view sql) : sql_(sql) {}
+
+  const absl::Status& status() const { return status_; }
+
+  ast::StatementPtr Statement(SQLParser::StatementContext* ctx);
+  ast::ExprPtr Expr(SQLParser::ExprContext* ctx);
+
+ private:
+  void Fail(antlr4::ParserRuleContext* ctx, const std::string& message) {
+    if (!status_.ok()) return;
+    status_ = MakeSyntaxError(static_cast<int>(ctx->getStart()->getLine()),
+                              static_cast<int>(ctx->getStart()->getCharPositionInLine()) + 1,
+                              ctx->getStart()->getText(), message);
+  }
+  static ast::SourcePos Pos(antlr4::ParserRuleContext* ctx) {
+    return ast::SourcePos{
+        static_cast<int>(ctx->getStart()->getLine()),
+        static_cast<int>(ctx->getStart()->getCharPositionInLine()) + 1};
+  }
+  std::string Text(antlr4::ParserRuleContext* ctx) const {
+    size_t a = ctx->getStart()->getStartIndex();
+    size_t b = ctx->getStop() != nullptr ? ctx->getStop()->getStopIndex() : a;
+    if (a >= sql_.size() || b < a) return "";
+    return std::string(sql_.substr(a, b - a + 1));
+  }
+
+  static std::string Name(SQLParser::NameContext* ctx);
+  std::vector<std::string> Names(const std::vector<SQLParser::NameContext*>& v);
+
+  std::unique_ptr<ast::SelectStmt> Select(SQLParser::Select_stmtContext* ctx);
+  void Core(SQLParser::Select_coreContext* ctx, ast::SelectCore* core);
+  ast::TableRefPtr Join(SQLParser::Join_clauseContext* ctx);
+  ast::TableRefPtr TableOrSubquery(SQLParser::Table_or_subqueryContext* ctx);
+  std::vector<ast::ExprPtr> Row(SQLParser::Value_rowContext* ctx);
+  Value Literal(SQLParser::Literal_valueContext* ctx);
+  Value SignedNumber(SQLParser::Signed_numberContext* ctx);
+  ast::ColumnDef ColumnDef(SQLParser::Column_defContext* ctx);
+  std::vector<ast::IndexedColumn> IndexedColumns(
+      const std::vector<SQLParser::Indexed_columnContext*>& v);
+  std::vector<ast::Assignment> Assignments(
+      const std::vector<SQLParser::AssignmentContext*>& v);
+  Type TypeOf(SQLParser::Type_nameContext* ctx);
+
+  ast::StatementPtr Insert(SQLParser::Insert_stmtContext* ctx);
+  ast::StatementPtr Update(SQLParser::Update_stmtContext* ctx);
+  ast::StatementPtr Delete(SQLParser::Delete_stmtContext* ctx);
+  ast::StatementPtr CreateTable(SQLParser::Create_table_stmtContext* ctx);
+  ast::StatementPtr CreateIndex(SQLParser::Create_index_stmtContext* ctx);
+  ast::StatementPtr CreateView(SQLParser::Create_view_stmtContext* ctx);
+  ast::StatementPtr CreateTrigger(SQLParser::Create_trigger_stmtContext* ctx);
+  ast::StatementPtr Drop(SQLParser::Drop_stmtContext* ctx);
+  ast::StatementPtr Alter(SQLParser::Alter_table_stmtContext* ctx);
+
+  ast::ExprPtr Make(ast::ExprKind kind, antlr4::ParserRuleContext* ctx) {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = kind;
+    e->pos = Pos(ctx);
+    return e;
+  }
+  ast::ExprPtr Binary(ast::Op op, antlr4::ParserRuleContext* ctx,
+                      SQLParser::ExprContext* l, SQLParser::ExprContext* r) {
+    ast::ExprPtr e = Make(ast::ExprKind::kBinary, ctx);
+    e->op = op;
+    e->children.push_back(Expr(l));
+    e->children.push_back(Expr(r));
+    return e;
+  }
+
+  absl::string_view sql_;
+  absl::Status status_;
+  int next_param_ = 1;
+};
+
+std::string Transformer::Name(SQLParser::NameContext* ctx) {
+  if (ctx == nullptr) return "";
+  std::string t = ctx->getText();
+  if (ctx->QUOTED_IDENTIFIER() == nullptr || t.size() < 2) return t;
+  char open = t.front();
+  char close = open == '[' ? ']' : open;
+  std::string out;
+  for (size_t i = 1; i + 1 < t.size(); ++i) {
+    out.push_back(t[i]);
+    if (t[i] == close && open != '[' && i + 2 < t.size() && t[i + 1] == close) {
+      ++i;  // doubled quote
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Transformer::Names(
+    const std::vector<SQLParser::NameContext*>& v) {
+  std::vector<std::string> out;
+  for (auto* n : v) out.push_back(Name(n));
+  return out;
+}
+
+Value Transformer::Literal(SQLParser::Literal_valueContext* ctx) {
+  std::string t = ctx->getText();
+  if (ctx->DIGITS() != nullptr) {
+    int64_t v;
+    if (absl::SimpleAtoi(t, &v)) return Value::Integer(v);
+    return Value::Real(std::strtod(t.c_str(), nullptr));  // too big: REAL
+  }
+  if (ctx->NUMERIC_LITERAL() != nullptr) {
+    if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+      if (t.size() > 18) {
+        Fail(ctx, "hexadecimal literal too large");
+        return Value();
+      }
+      uint64_t v = 0;
+      for (size_t i = 2; i < t.size(); ++i) {
+        char c = absl::ascii_tolower(t[i]);
+        v = v * 16 + static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+      }
+      return Value::Integer(static_cast<int64_t>(v));
+    }
+    return Value::Real(std::strtod(t.c_str(), nullptr));
+  }
+  if (ctx->STRING_LITERAL() != nullptr) {
+    std::string out;
+    for (size_t i = 1; i + 1 < t.size(); ++i) {
+      out.push_back(t[i]);
+      if (t[i] == '\'') ++i;
+    }
+    return Value::Text(out);
+  }
+  if (ctx->BLOB_LITERAL() != nullptr) {
+    std::string hex = t.substr(2, t.size() - 3);
+    if (hex.size() % 2 != 0) {
+      Fail(ctx, "blob literal needs an even number of hex digits");
+      return Value();
+    }
+    return Value::Blob(absl::HexStringToBytes(hex));
+  }
+  if (ctx->K_TRUE() != nullptr) return Value::Boolean(true);
+  if (ctx->K_FALSE() != nullptr) return Value::Boolean(false);
+  return Value::Null();
+}
+
+Value Transformer::SignedNumber(SQLParser::Signed_numberContext* ctx) {
+  std::string t = ctx->getText();
+  bool negative = ctx->MINUS() != nullptr;
+  std::string digits = (ctx->MINUS() != nullptr || ctx->PLUS() != nullptr)
+                           ? t.substr(1)
+                           : t;
+  int64_t v;
+  if (ctx->DIGITS() != nullptr && absl::SimpleAtoi(digits, &v)) {
+    return Value::Integer(negative ? -v : v);
+  }
+  double d = std::strtod(digits.c_str(), nullptr);
+  return Value::Real(negative ? -d : d);
+}
+
+Type Transformer::TypeOf(SQLParser::Type_nameContext* ctx) {
+  std::string first = absl::AsciiStrToLower(Name(ctx->name(0)));
+  std::optional<Type> t = ast::TypeFromName(first);
+  if (!t.has_value()) {
+    Fail(ctx, absl::StrCat("unknown type \"", Name(ctx->name(0)),
+                           "\" (use INTEGER, REAL, TEXT, BLOB or BOOLEAN)"));
+    return Type::kNull;
+  }
+  return *t;
+}
+
+std::vector<ast::ExprPtr> Transformer::Row(SQLParser::Value_rowContext* ctx) {
+  std::vector<ast::ExprPtr> row;
+  for (auto* e : ctx->expr()) row.push_back(Expr(e));
+  return row;
+}
+
+ast::ExprPtr Transformer::Expr(SQLParser::ExprContext* ctx) {
+  using K = ast::ExprKind;
+  if (ctx == nullptr) return nullptr;
+  if (auto* c = dynamic_cast<SQLParser::E_literalContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kLiteral, c);
+    e->literal = Literal(c->literal_value());
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_parameterContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kParameter, c);
+    auto* p = c->parameter();
+    if (p->DIGITS() != nullptr) {
+      int n = 0;
+      if (!absl::SimpleAtoi(p->DIGITS()->getText(), &n) || n < 1 || n > 32766) {
+        Fail(c, "parameter number out of range (1..32766)");
+      }
+      e->param_index = n;
+      next_param_ = std::max(next_param_, n + 1);
+    } else {
+      e->param_index = next_param_++;
+    }
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_columnContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kColumnRef, c);
+    e->table = Name(c->table);
+    e->name = Name(c->column);
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_parenContext*>(ctx)) {
+    return Expr(c->expr());
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_subqueryContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kSubquery, c);
+    e->subquery = Select(c->select_stmt());
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_existsContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kExists, c);
+    e->subquery = Select(c->select_stmt());
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_caseContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kCase, c);
+    e->operand = Expr(c->operand);
+    for (auto* w : c->case_when()) {
+      e->whens.push_back(ast::CaseWhen{Expr(w->expr(0)), Expr(w->expr(1))});
+    }
+    e->else_expr = Expr(c->else_expr);
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_castContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kCast, c);
+    e->children.push_back(Expr(c->expr()));
+    e->cast_type = TypeOf(c->type_name());
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_functionContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kFunction, c);
+    e->name = absl::AsciiStrToLower(Name(c->func));
+    e->distinct = c->K_DISTINCT() != nullptr;
+    e->star = c->STAR() != nullptr;
+    for (auto* a : c->expr()) e->children.push_back(Expr(a));
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_unaryContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kUnary, c);
+    switch (c->op->getType()) {
+      case SQLParser::MINUS:
+        e->op = ast::Op::kNegate;
+        break;
+      case SQLParser::PLUS:
+        e->op = ast::Op::kPlus;
+        break;
+      default:
+        e->op = ast::Op::kBitNot;
+    }
+    e->children.push_back(Expr(c->expr()));
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_notContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kUnary, c);
+    e->op = ast::Op::kNot;
+    e->children.push_back(Expr(c->expr()));
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_concatContext*>(ctx)) {
+    return Binary(ast::Op::kConcat, c, c->expr(0), c->expr(1));
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_mulContext*>(ctx)) {
+    ast::Op op = c->op->getType() == SQLParser::STAR  ? ast::Op::kMul
+                 : c->op->getType() == SQLParser::DIV ? ast::Op::kDiv
+                                                      : ast::Op::kMod;
+    return Binary(op, c, c->expr(0), c->expr(1));
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_addContext*>(ctx)) {
+    ast::Op op =
+        c->op->getType() == SQLParser::PLUS ? ast::Op::kAdd : ast::Op::kSub;
+    return Binary(op, c, c->expr(0), c->expr(1));
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_bitContext*>(ctx)) {
+    ast::Op op;
+    switch (c->op->getType()) {
+      case SQLParser::LT2:
+        op = ast::Op::kShiftLeft;
+        break;
+      case SQLParser::GT2:
+        op = ast::Op::kShiftRight;
+        break;
+      case SQLParser::AMP:
+        op = ast::Op::kBitAnd;
+        break;
+      default:
+        op = ast::Op::kBitOr;
+    }
+    return Binary(op, c, c->expr(0), c->expr(1));
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_compareContext*>(ctx)) {
+    ast::Op op;
+    switch (c->op->getType()) {
+      case SQLParser::LT:
+        op = ast::Op::kLt;
+        break;
+      case SQLParser::LT_EQ:
+        op = ast::Op::kLe;
+        break;
+      case SQLParser::GT:
+        op = ast::Op::kGt;
+        break;
+      default:
+        op = ast::Op::kGe;
+    }
+    return Binary(op, c, c->expr(0), c->expr(1));
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_equalContext*>(ctx)) {
+    int t = c->op->getType();
+    ast::Op op = (t == SQLParser::ASSIGN || t == SQLParser::EQ) ? ast::Op::kEq
+                                                                : ast::Op::kNe;
+    return Binary(op, c, c->expr(0), c->expr(1));
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_isContext*>(ctx)) {
+    // IS NULL / IS NOT NULL keep their own node: the common case.
+    auto* rhs = dynamic_cast<SQLParser::E_literalContext*>(c->expr(1));
+    if (rhs != nullptr && rhs->literal_value()->K_NULL() != nullptr) {
+      ast::ExprPtr e = Make(K::kIsNull, c);
+      e->negated = c->K_NOT() != nullptr;
+      e->children.push_back(Expr(c->expr(0)));
+      return e;
+    }
+    return Binary(c->K_NOT() != nullptr ? ast::Op::kIsNot : ast::Op::kIs, c,
+                  c->expr(0), c->expr(1));
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_null_testContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kIsNull, c);
+    e->negated = c->K_NOTNULL() != nullptr || c->K_NOT() != nullptr;
+    e->children.push_back(Expr(c->expr()));
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_betweenContext*>(ctx)) {
+    // ANTLR lets the middle operand swallow "x AND y" in "a BETWEEN x AND y
+    // AND z"; in SQL the first AND closes the BETWEEN. Re-associate: the
+    // middle's unparenthesized AND operands are low, high, then conjuncts.
+    std::vector<SQLParser::ExprContext*> chain;
+    std::vector<SQLParser::ExprContext*> todo = {c->expr(1)};
+    while (!todo.empty()) {
+      SQLParser::ExprContext* x = todo.back();
+      todo.pop_back();
+      if (auto* a = dynamic_cast<SQLParser::E_andContext*>(x)) {
+        todo.push_back(a->expr(1));
+        todo.push_back(a->expr(0));
+      } else {
+        chain.push_back(x);
+      }
+    }
+    ast::ExprPtr e = Make(K::kBetween, c);
+    e->negated = c->K_NOT() != nullptr;
+    e->children.push_back(Expr(c->expr(0)));
+    e->children.push_back(Expr(chain[0]));
+    if (chain.size() == 1) {
+      e->children.push_back(Expr(c->expr(2)));
+      return e;
+    }
+    e->children.push_back(Expr(chain[1]));
+    for (size_t i = 2; i <= chain.size(); ++i) {
+      ast::ExprPtr conj = Make(K::kBinary, c);
+      conj->op = ast::Op::kAnd;
+      conj->children.push_back(std::move(e));
+      conj->children.push_back(
+          Expr(i < chain.size() ? chain[i] : c->expr(2)));
+      e = std::move(conj);
+    }
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_inContext*>(ctx)) {
+    ast::ExprPtr e = Make(
+        c->select_stmt() != nullptr ? K::kInSubquery : K::kInList, c);
+    e->negated = c->K_NOT() != nullptr;
+    for (auto* a : c->expr()) e->children.push_back(Expr(a));
+    if (c->select_stmt() != nullptr) e->subquery = Select(c->select_stmt());
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_likeContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kLike, c);
+    e->negated = c->K_NOT() != nullptr;
+    e->op = c->op->getType() == SQLParser::K_GLOB ? ast::Op::kGlob
+                                                  : ast::Op::kLike;
+    for (auto* a : c->expr()) e->children.push_back(Expr(a));
+    return e;
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_andContext*>(ctx)) {
+    return Binary(ast::Op::kAnd, c, c->expr(0), c->expr(1));
+  }
+  if (auto* c = dynamic_cast<SQLParser::E_orContext*>(ctx)) {
+    return Binary(ast::Op::kOr, c, c->expr(0), c->expr(1));
+  }
+  Fail(ctx, "unsupported expression");
+  return Make(K::kLiteral, ctx);
+}
+
+std::unique_ptr<ast::SelectStmt> Transformer::Select(
+    SQLParser::Select_stmtContext* ctx) {
+  auto s = std::make_unique<ast::SelectStmt>();
+  s->pos = Pos(ctx);
+  if (auto* w = ctx->with_clause()) {
+    for (auto* cte : w->common_table_expression()) {
+      ast::CommonTableExpr out;
+      std::vector<SQLParser::NameContext*> names = cte->name();
+      out.name = Name(names[0]);
+      for (size_t i = 1; i < names.size(); ++i) {
+        out.columns.push_back(Name(names[i]));
+      }
+      out.query = Select(cte->select_stmt());
+      s->with.push_back(std::move(out));
+    }
+  }
+  for (auto* core : ctx->select_core()) {
+    s->cores.emplace_back();
+    Core(core, &s->cores.back());
+  }
+  for (auto* op : ctx->compound_operator()) {
+    if (op->K_UNION() != nullptr) {
+      s->ops.push_back(op->K_ALL() != nullptr ? ast::SetOp::kUnionAll
+                                               : ast::SetOp::kUnion);
+    } else if (op->K_INTERSECT() != nullptr) {
+      s->ops.push_back(ast::SetOp::kIntersect);
+    } else {
+      s->ops.push_back(ast::SetOp::kExcept);
+    }
+  }
+  for (auto* term : ctx->ordering_term()) {
+    ast::OrderingTerm t;
+    t.expr = Expr(term->expr());
+    t.descending = term->K_DESC() != nullptr;
+    if (term->K_NULLS() != nullptr) t.nulls_first = term->K_FIRST() != nullptr;
+    s->order_by.push_back(std::move(t));
+  }
+  if (ctx->K_LIMIT() != nullptr) {
+    // The select_stmt's own expr() children are exactly LIMIT [, OFFSET].
+    std::vector<SQLParser::ExprContext*> e = ctx->expr();
+    if (ctx->K_OFFSET() == nullptr && e.size() == 2) {
+      // LIMIT offset, count (SQLite/MySQL order).
+      s->offset = Expr(e[0]);
+      s->limit = Expr(e[1]);
+    } else {
+      s->limit = Expr(e[0]);
+      if (e.size() > 1) s->offset = Expr(e[1]);
+    }
+  }
+  return s;
+}
+
+void Transformer::Core(SQLParser::Select_coreContext* ctx,
+                       ast::SelectCore* core) {
+  if (auto* v = dynamic_cast<SQLParser::Select_valuesContext*>(ctx)) {
+    core->is_values = true;
+    for (auto* row : v->value_row()) core->values.push_back(Row(row));
+    return;
+  }
+  auto* c = dynamic_cast<SQLParser::Select_simpleContext*>(ctx);
+  core->distinct = c->K_DISTINCT() != nullptr;
+  for (auto* rc : c->result_column()) {
+    ast::ResultColumn col;
+    if (dynamic_cast<SQLParser::Result_starContext*>(rc) != nullptr) {
+      col.kind = ast::ResultColumn::Kind::kStar;
+    } else if (auto* ts = dynamic_cast<SQLParser::Result_table_starContext*>(rc)) {
+      col.kind = ast::ResultColumn::Kind::kTableStar;
+      col.table = Name(ts->name());
+    } else {
+      auto* re = dynamic_cast<SQLParser::Result_exprContext*>(rc);
+      col.expr = Expr(re->expr());
+      col.alias = Name(re->alias);
+    }
+    core->columns.push_back(std::move(col));
+  }
+  if (c->join_clause() != nullptr) core->from = Join(c->join_clause());
+  core->where = Expr(c->where);
+  for (auto* e : c->expr()) {
+    if (e == c->where || e == c->having) continue;
+    core->group_by.push_back(Expr(e));
+  }
+  core->having = Expr(c->having);
+}
+
+ast::TableRefPtr Transformer::TableOrSubquery(
+    SQLParser::Table_or_subqueryContext* ctx) {
+  if (auto* c = dynamic_cast<SQLParser::Table_name_refContext*>(ctx)) {
+    auto t = std::make_unique<ast::TableRef>();
+    t->kind = ast::TableRef::Kind::kTable;
+    t->pos = Pos(c);
+    t->name = Name(c->name(0));
+    t->alias = Name(c->alias);
+    return t;
+  }
+  if (auto* c = dynamic_cast<SQLParser::Table_subqueryContext*>(ctx)) {
+    auto t = std::make_unique<ast::TableRef>();
+    t->kind = ast::TableRef::Kind::kSubquery;
+    t->pos = Pos(c);
+    t->subquery = Select(c->select_stmt());
+    t->alias = Name(c->alias);
+    return t;
+  }
+  auto* c = dynamic_cast<SQLParser::Table_nested_joinContext*>(ctx);
+  return Join(c->join_clause());
+}
+
+ast::TableRefPtr Transformer::Join(SQLParser::Join_clauseContext* ctx) {
+  std::vector<SQLParser::Table_or_subqueryContext*> tables =
+      ctx->table_or_subquery();
+  std::vector<SQLParser::Join_operatorContext*> ops = ctx->join_operator();
+  std::vector<SQLParser::Join_constraintContext*> constraints =
+      ctx->join_constraint();
+  ast::TableRefPtr left = TableOrSubquery(tables[0]);
+  // Constraints are optional per join: match them by position in the text.
+  size_t next_constraint = 0;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    auto j = std::make_unique<ast::TableRef>();
+    j->kind = ast::TableRef::Kind::kJoin;
+    j->pos = Pos(ops[i]);
+    SQLParser::Join_operatorContext* op = ops[i];
+    if (op->COMMA() != nullptr) {
+      j->join_type = ast::JoinType::kComma;
+    } else if (op->K_LEFT() != nullptr) {
+      j->join_type = ast::JoinType::kLeft;
+    } else if (op->K_CROSS() != nullptr) {
+      j->join_type = ast::JoinType::kCross;
+    } else {
+      j->join_type = ast::JoinType::kInner;
+    }
+    j->natural = op->K_NATURAL() != nullptr;
+    j->left = std::move(left);
+    j->right = TableOrSubquery(tables[i + 1]);
+    size_t right_end = tables[i + 1]->getStop()->getStopIndex();
+    size_t next_op_start = i + 1 < ops.size()
+                               ? ops[i + 1]->getStart()->getStartIndex()
+                               : SIZE_MAX;
+    if (next_constraint < constraints.size()) {
+      auto* jc = constraints[next_constraint];
+      size_t at = jc->getStart()->getStartIndex();
+      if (at > right_end && at < next_op_start) {
+        if (jc->K_ON() != nullptr) {
+          j->condition = Expr(jc->expr());
+        } else {
+          j->using_columns = Names(jc->name());
+        }
+        ++next_constraint;
+      }
+    }
+    left = std::move(j);
+  }
+  return left;
+}
+
+ast::ColumnDef Transformer::ColumnDef(SQLParser::Column_defContext* ctx) {
+  ast::ColumnDef col;
+  col.name = Name(ctx->name());
+  if (auto* t = ctx->type_name()) {
+    col.type_text = Text(t);
+    col.type = TypeOf(t);
+  }
+  for (auto* cc : ctx->column_constraint()) {
+    auto* body = cc->column_constraint_body();
+    if (auto* pk = dynamic_cast<SQLParser::Cc_primary_keyContext*>(body)) {
+      col.primary_key = true;
+      col.primary_key_desc = pk->K_DESC() != nullptr;
+    } else if (dynamic_cast<SQLParser::Cc_not_nullContext*>(body)) {
+      col.not_null = true;
+    } else if (dynamic_cast<SQLParser::Cc_uniqueContext*>(body)) {
+      col.unique = true;
+    } else if (auto* ck = dynamic_cast<SQLParser::Cc_checkContext*>(body)) {
+      col.checks.push_back(Expr(ck->expr()));
+    } else if (auto* d = dynamic_cast<SQLParser::Cc_defaultContext*>(body)) {
+      if (d->signed_number() != nullptr) {
+        col.default_value = Make(ast::ExprKind::kLiteral, d);
+        col.default_value->literal = SignedNumber(d->signed_number());
+      } else if (d->literal_value() != nullptr) {
+        col.default_value = Make(ast::ExprKind::kLiteral, d);
+        col.default_value->literal = Literal(d->literal_value());
+      } else {
+        col.default_value = Expr(d->expr());
+      }
+    }
+  }
+  return col;
+}
+
+std::vector<ast::IndexedColumn> Transformer::IndexedColumns(
+    const std::vector<SQLParser::Indexed_columnContext*>& v) {
+  std::vector<ast::IndexedColumn> out;
+  for (auto* c : v) {
+    out.push_back(ast::IndexedColumn{Name(c->name()), c->K_DESC() != nullptr});
+  }
+  return out;
+}
+
+std::vector<ast::Assignment> Transformer::Assignments(
+    const std::vector<SQLParser::AssignmentContext*>& v) {
+  std::vector<ast::Assignment> out;
+  for (auto* a : v) out.push_back(ast::Assignment{Name(a->name()), Expr(a->expr())});
+  return out;
+}
+
+ast::ConflictAction ConflictFrom(antlr4::Token* t) {
+  if (t == nullptr) return ast::ConflictAction::kNone;
+  switch (t->getType()) {
+    case SQLParser::K_REPLACE:
+      return ast::ConflictAction::kReplace;
+    case SQLParser::K_IGNORE:
+      return ast::ConflictAction::kIgnore;
+    case SQLParser::K_ABORT:
+      return ast::ConflictAction::kAbort;
+    case SQLParser::K_FAIL:
+      return ast::ConflictAction::kFail;
+    default:
+      return ast::ConflictAction::kRollback;
+  }
+}
+
+ast::StatementPtr Transformer::Insert(SQLParser::Insert_stmtContext* ctx) {
+  auto s = std::make_unique<ast::InsertStatement>();
+  s->or_action = ctx->K_INSERT() == nullptr ? ast::ConflictAction::kReplace
+                                            : ConflictFrom(ctx->conflict);
+  std::vector<SQLParser::NameContext*> names = ctx->name();
+  s->table = Name(names[0]);
+  for (size_t i = 1; i < names.size(); ++i) s->columns.push_back(Name(names[i]));
+  for (auto* row : ctx->value_row()) s->values.push_back(Row(row));
+  if (ctx->select_stmt() != nullptr) s->select = Select(ctx->select_stmt());
+  s->default_values = ctx->K_DEFAULT() != nullptr;
+  if (auto* u = ctx->upsert_clause()) {
+    s->has_upsert = true;
+    s->conflict_target = Names(u->name());
+    s->do_nothing = u->K_NOTHING() != nullptr;
+    s->do_update = Assignments(u->assignment());
+    s->do_update_where = Expr(u->expr());
+  }
+  return s;
+}
+
+ast::StatementPtr Transformer::Update(SQLParser::Update_stmtContext* ctx) {
+  auto s = std::make_unique<ast::UpdateStatement>();
+  s->or_action = ConflictFrom(ctx->conflict);
+  s->table = Name(ctx->name());
+  s->assignments = Assignments(ctx->assignment());
+  s->where = Expr(ctx->expr());
+  return s;
+}
+
+ast::StatementPtr Transformer::Delete(SQLParser::Delete_stmtContext* ctx) {
+  auto s = std::make_unique<ast::DeleteStatement>();
+  s->table = Name(ctx->name());
+  s->where = Expr(ctx->expr());
+  return s;
+}
+
+ast::StatementPtr Transformer::CreateTable(
+    SQLParser::Create_table_stmtContext* ctx) {
+  auto s = std::make_unique<ast::CreateTableStatement>();
+  s->if_not_exists = ctx->K_EXISTS() != nullptr;
+  s->table = Name(ctx->name());
+  for (auto* c : ctx->column_def()) s->columns.push_back(ColumnDef(c));
+  for (auto* tc : ctx->table_constraint()) {
+    auto* body = tc->table_constraint_body();
+    if (auto* pk = dynamic_cast<SQLParser::Tc_primary_keyContext*>(body)) {
+      if (!s->primary_key.empty()) Fail(pk, "table has more than one primary key");
+      s->primary_key = IndexedColumns(pk->indexed_column());
+    } else if (auto* u = dynamic_cast<SQLParser::Tc_uniqueContext*>(body)) {
+      s->uniques.push_back(IndexedColumns(u->indexed_column()));
+    } else if (auto* ck = dynamic_cast<SQLParser::Tc_checkContext*>(body)) {
+      s->checks.push_back(Expr(ck->expr()));
+    }
+  }
+  return s;
+}
+
+ast::StatementPtr Transformer::CreateIndex(
+    SQLParser::Create_index_stmtContext* ctx) {
+  auto s = std::make_unique<ast::CreateIndexStatement>();
+  s->unique = ctx->K_UNIQUE() != nullptr;
+  s->if_not_exists = ctx->K_EXISTS() != nullptr;
+  s->index = Name(ctx->name(0));
+  s->table = Name(ctx->name(1));
+  s->columns = IndexedColumns(ctx->indexed_column());
+  return s;
+}
+
+ast::StatementPtr Transformer::CreateView(
+    SQLParser::Create_view_stmtContext* ctx) {
+  auto s = std::make_unique<ast::CreateViewStatement>();
+  s->if_not_exists = ctx->K_EXISTS() != nullptr;
+  std::vector<SQLParser::NameContext*> names = ctx->name();
+  s->view = Name(names[0]);
+  for (size_t i = 1; i < names.size(); ++i) s->columns.push_back(Name(names[i]));
+  s->select = Select(ctx->select_stmt());
+  s->select_text = Text(ctx->select_stmt());
+  return s;
+}
+
+ast::StatementPtr Transformer::CreateTrigger(
+    SQLParser::Create_trigger_stmtContext* ctx) {
+  auto s = std::make_unique<ast::CreateTriggerStatement>();
+  s->if_not_exists = ctx->K_EXISTS() != nullptr;
+  std::vector<SQLParser::NameContext*> names = ctx->name();
+  s->trigger = Name(names.front());
+  s->table = Name(names.back());
+  for (size_t i = 1; i + 1 < names.size(); ++i) {
+    s->update_columns.push_back(Name(names[i]));
+  }
+  if (ctx->K_AFTER() != nullptr) {
+    s->timing = ast::TriggerTiming::kAfter;
+  } else if (ctx->K_INSTEAD() != nullptr) {
+    s->timing = ast::TriggerTiming::kInsteadOf;
+  }
+  if (ctx->K_DELETE() != nullptr) {
+    s->event = ast::TriggerEvent::kDelete;
+  } else if (ctx->K_UPDATE() != nullptr) {
+    s->event = ast::TriggerEvent::kUpdate;
+  }
+  s->when = Expr(ctx->expr());
+  for (auto* b : ctx->trigger_body_stmt()) {
+    if (b->select_stmt() != nullptr) {
+      auto sel = std::make_unique<ast::SelectStatement>();
+      sel->pos = Pos(b);
+      sel->select = Select(b->select_stmt());
+      s->body.push_back(std::move(sel));
+    } else if (b->insert_stmt() != nullptr) {
+      s->body.push_back(Insert(b->insert_stmt()));
+    } else if (b->update_stmt() != nullptr) {
+      s->body.push_back(Update(b->update_stmt()));
+    } else {
+      s->body.push_back(Delete(b->delete_stmt()));
+    }
+  }
+  size_t a = ctx->K_BEGIN()->getSymbol()->getStartIndex();
+  size_t b = ctx->K_END()->getSymbol()->getStopIndex();
+  if (a < sql_.size() && b < sql_.size() && b >= a) {
+    s->body_text = std::string(sql_.substr(a, b - a + 1));
+  }
+  return s;
+}
+
+ast::StatementPtr Transformer::Drop(SQLParser::Drop_stmtContext* ctx) {
+  auto s = std::make_unique<ast::DropStatement>();
+  switch (ctx->object->getType()) {
+    case SQLParser::K_INDEX:
+      s->object = ast::ObjectKind::kIndex;
+      break;
+    case SQLParser::K_VIEW:
+      s->object = ast::ObjectKind::kView;
+      break;
+    case SQLParser::K_TRIGGER:
+      s->object = ast::ObjectKind::kTrigger;
+      break;
+    default:
+      s->object = ast::ObjectKind::kTable;
+  }
+  s->if_exists = ctx->K_EXISTS() != nullptr;
+  s->name = Name(ctx->name());
+  return s;
+}
+
+ast::StatementPtr Transformer::Alter(SQLParser::Alter_table_stmtContext* ctx) {
+  if (auto* c = dynamic_cast<SQLParser::Alter_add_columnContext*>(ctx)) {
+    auto s = std::make_unique<ast::AlterAddColumnStatement>();
+    s->table = Name(c->name());
+    s->column = ColumnDef(c->column_def());
+    return s;
+  }
+  auto* c = dynamic_cast<SQLParser::Alter_splitContext*>(ctx);
+  auto s = std::make_unique<ast::AlterSplitStatement>();
+  s->table = Name(c->name());
+  for (auto* row : c->value_row()) s->split_points.push_back(Row(row));
+  return s;
+}
+
+ast::StatementPtr Transformer::Statement(SQLParser::StatementContext* ctx) {
+  ast::StatementPtr out;
+  if (auto* c = ctx->explain_stmt()) {
+    auto s = std::make_unique<ast::ExplainStatement>();
+    s->analyze = c->K_ANALYZE() != nullptr;
+    s->statement = Statement(c->statement());
+    out = std::move(s);
+  } else if (auto* c = ctx->select_stmt()) {
+    auto s = std::make_unique<ast::SelectStatement>();
+    s->select = Select(c);
+    out = std::move(s);
+  } else if (auto* c = ctx->insert_stmt()) {
+    out = Insert(c);
+  } else if (auto* c = ctx->update_stmt()) {
+    out = Update(c);
+  } else if (auto* c = ctx->delete_stmt()) {
+    out = Delete(c);
+  } else if (auto* c = ctx->create_table_stmt()) {
+    out = CreateTable(c);
+  } else if (auto* c = ctx->create_index_stmt()) {
+    out = CreateIndex(c);
+  } else if (auto* c = ctx->create_view_stmt()) {
+    out = CreateView(c);
+  } else if (auto* c = ctx->create_trigger_stmt()) {
+    out = CreateTrigger(c);
+  } else if (auto* c = ctx->drop_stmt()) {
+    out = Drop(c);
+  } else if (auto* c = ctx->alter_table_stmt()) {
+    out = Alter(c);
+  } else if (auto* c = ctx->reindex_stmt()) {
+    auto s = std::make_unique<ast::ReindexStatement>();
+    s->name = Name(c->name());
+    out = std::move(s);
+  } else if (ctx->begin_stmt() != nullptr) {
+    out = std::make_unique<ast::TransactionStatement>(ast::StatementKind::kBegin);
+  } else if (ctx->commit_stmt() != nullptr) {
+    out = std::make_unique<ast::TransactionStatement>(ast::StatementKind::kCommit);
+  } else if (ctx->rollback_stmt() != nullptr) {
+    out = std::make_unique<ast::TransactionStatement>(ast::StatementKind::kRollback);
+  } else if (auto* c = ctx->show_stmt()) {
+    if (auto* r = dynamic_cast<SQLParser::Show_rangesContext*>(c)) {
+      auto s = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowRanges);
+      s->table = Name(r->name());
+      out = std::move(s);
+    } else {
+      out = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowTables);
+    }
+  } else {
+    Fail(ctx, "unsupported statement");
+    return nullptr;
+  }
+  out->pos = Pos(ctx);
+  return out;
+}
+
+// ------------------------------------------------------------ driver
+
+// Runs `entry` on a parser over `sql`: first in fast SLL mode with a bailing
+// error strategy; only if that fails, again in full LL mode, which also
+// produces the best error message.
+template <typename Entry>
+absl::Status RunParser(absl::string_view sql, Entry entry) {
+  antlr4::ANTLRInputStream input(sql.data(), sql.size());
+  SQLLexer lexer(&input);
+  FirstErrorListener listener;
+  lexer.removeErrorListeners();
+  lexer.addErrorListener(&listener);
+  antlr4::CommonTokenStream tokens(&lexer);
+  SQLParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  try {
+    entry(parser);
+    if (listener.status().ok()) return absl::OkStatus();
+  } catch (const antlr4::ParseCancellationException&) {
+  } catch (const antlr4::RecognitionException&) {
+  }
+  // Second stage.
+  tokens.seek(0);
+  lexer.reset();
+  input.reset();
+  tokens.setTokenSource(&lexer);
+  FirstErrorListener ll_listener;
+  lexer.removeErrorListeners();
+  lexer.addErrorListener(&ll_listener);
+  parser.reset();
+  parser.addErrorListener(&ll_listener);
+  parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::LL);
+  try {
+    entry(parser);
+  } catch (const std::exception& e) {
+    if (ll_listener.status().ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("syntax error: ", e.what()));
+    }
+  }
+  return ll_listener.status();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql) {
+  std::vector<ast::StatementPtr> out;
+  Transformer transformer(sql);
+  absl::Status s = RunParser(sql, [&](SQLParser& parser) {
+    out.clear();
+    SQLParser::ScriptContext* tree = parser.script();
+    if (parser.getNumberOfSyntaxErrors() > 0) return;
+    for (auto* st : tree->statement()) out.push_back(transformer.Statement(st));
+  });
+  if (!s.ok()) return s;
+  if (!transformer.status().ok()) return transformer.status();
+  return out;
+}
+
+absl::StatusOr<ast::StatementPtr> ParseOne(absl::string_view sql) {
+  absl::StatusOr<std::vector<ast::StatementPtr>> all = Parse(sql);
+  if (!all.ok()) return all.status();
+  if (all->size() != 1) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "expected exactly one statement, found %d", all->size()));
+  }
+  return std::move(all->front());
+}
+
+absl::StatusOr<ast::ExprPtr> ParseExpression(absl::string_view sql) {
+  ast::ExprPtr out;
+  Transformer transformer(sql);
+  absl::Status s = RunParser(sql, [&](SQLParser& parser) {
+    SQLParser::Standalone_exprContext* tree = parser.standalone_expr();
+    if (parser.getNumberOfSyntaxErrors() > 0) return;
+    out = transformer.Expr(tree->expr());
+  });
+  if (!s.ok()) return s;
+  if (!transformer.status().ok()) return transformer.status();
+  return out;
+}
+
+std::optional<SyntaxError> GetSyntaxError(const absl::Status& status) {
+  std::optional<ErrorDetail> d = GetErrorDetail(status);
+  if (!d.has_value() || d->kind != ErrorKind::kSyntaxError) return std::nullopt;
+  absl::string_view in = d->bytes;
+  uint64_t line = 0, column = 0;
+  absl::string_view token;
+  if (!GetVarint64(&in, &line).ok() || !GetVarint64(&in, &column).ok() ||
+      !GetLengthPrefixed(&in, &token).ok()) {
+    return std::nullopt;
+  }
+  return SyntaxError{static_cast<int>(line), static_cast<int>(column),
+                     std::string(token)};
+}
+
+}  // namespace tessera::parser

@@ -1,0 +1,369 @@
+#include "parser/parser.h"
+
+#include <gtest/gtest.h>
+
+#include "parser/ast_printer.h"
+
+namespace tessera::parser {
+namespace {
+
+std::string E(const std::string& sql) {
+  absl::StatusOr<ast::ExprPtr> e = ParseExpression(sql);
+  if (!e.ok()) return "ERROR: " + std::string(e.status().message());
+  return ast::ToSql(**e);
+}
+
+std::string S(const std::string& sql) {
+  absl::StatusOr<ast::StatementPtr> s = ParseOne(sql);
+  if (!s.ok()) return "ERROR: " + std::string(s.status().message());
+  return ast::ToSql(**s);
+}
+
+template <typename T>
+const T& As(const ast::StatementPtr& s) {
+  return static_cast<const T&>(*s);
+}
+
+TEST(ParserExprTest, ArithmeticPrecedenceAndAssociativity) {
+  EXPECT_EQ(E("1 + 2 * 3"), "(1 + (2 * 3))");
+  EXPECT_EQ(E("1 - 2 - 3"), "((1 - 2) - 3)");
+  EXPECT_EQ(E("-a * b"), "((-a) * b)");
+  EXPECT_EQ(E("a || b || c"), "((a || b) || c)");
+  EXPECT_EQ(E("a + b || c"), "(a + (b || c))");
+  EXPECT_EQ(E("a % 7 = 3"), "((a % 7) = 3)");
+  EXPECT_EQ(E("(1 + 2) * 3"), "((1 + 2) * 3)");
+  EXPECT_EQ(E("a << 1 + 2"), "(a << (1 + 2))");
+  EXPECT_EQ(E("~a & b"), "((~a) & b)");
+}
+
+TEST(ParserExprTest, LogicPrecedence) {
+  EXPECT_EQ(E("a OR b AND c"), "(a OR (b AND c))");
+  EXPECT_EQ(E("NOT a = b"), "(NOT (a = b))");
+  EXPECT_EQ(E("NOT a AND b"), "((NOT a) AND b)");
+  EXPECT_EQ(E("a < b = c < d"), "((a < b) = (c < d))");
+  EXPECT_EQ(E("a <> b OR a != c OR a == d"),
+            "(((a <> b) OR (a <> c)) OR (a = d))");
+}
+
+TEST(ParserExprTest, BetweenBindsItsOwnAnd) {
+  EXPECT_EQ(E("a BETWEEN 1 AND 2"), "(a BETWEEN 1 AND 2)");
+  EXPECT_EQ(E("a BETWEEN 1 AND 2 AND b"), "((a BETWEEN 1 AND 2) AND b)");
+  EXPECT_EQ(E("a NOT BETWEEN b + 1 AND c * 2 OR d"),
+            "((a NOT BETWEEN (b + 1) AND (c * 2)) OR d)");
+  EXPECT_EQ(E("x AND a BETWEEN 1 AND 2"), "(x AND (a BETWEEN 1 AND 2))");
+  EXPECT_EQ(E("a BETWEEN 1 AND 2 AND b AND c"),
+            "(((a BETWEEN 1 AND 2) AND b) AND c)");
+  EXPECT_EQ(E("a BETWEEN (1 AND 2) AND 3"), "(a BETWEEN (1 AND 2) AND 3)");
+  EXPECT_EQ(E("a BETWEEN b AND c OR d BETWEEN e AND f"),
+            "((a BETWEEN b AND c) OR (d BETWEEN e AND f))");
+}
+
+TEST(ParserExprTest, NullTestsInLikeIs) {
+  EXPECT_EQ(E("a IS NULL"), "(a IS NULL)");
+  EXPECT_EQ(E("a IS NOT NULL"), "(a IS NOT NULL)");
+  EXPECT_EQ(E("a ISNULL"), "(a IS NULL)");
+  EXPECT_EQ(E("a NOTNULL"), "(a IS NOT NULL)");
+  EXPECT_EQ(E("a NOT NULL"), "(a IS NOT NULL)");
+  EXPECT_EQ(E("a IS b"), "(a IS b)");
+  EXPECT_EQ(E("a IS NOT b"), "(a IS NOT b)");
+  EXPECT_EQ(E("a IN (1, 2, 3)"), "(a IN (1, 2, 3))");
+  EXPECT_EQ(E("a NOT IN ()"), "(a NOT IN ())");
+  EXPECT_EQ(E("a IN (SELECT b FROM t)"), "(a IN (SELECT b FROM t))");
+  EXPECT_EQ(E("a LIKE 'x%'"), "(a LIKE 'x%')");
+  EXPECT_EQ(E("a NOT LIKE 'x!%' ESCAPE '!'"), "(a NOT LIKE 'x!%' ESCAPE '!')");
+  EXPECT_EQ(E("a GLOB 'x*'"), "(a GLOB 'x*')");
+}
+
+TEST(ParserExprTest, CaseCastFunctionsSubqueries) {
+  EXPECT_EQ(E("CASE WHEN a THEN 1 ELSE 2 END"), "CASE WHEN a THEN 1 ELSE 2 END");
+  EXPECT_EQ(E("CASE a WHEN 1 THEN 'x' WHEN 2 THEN 'y' END"),
+            "CASE a WHEN 1 THEN 'x' WHEN 2 THEN 'y' END");
+  EXPECT_EQ(E("CAST(a AS VARCHAR(10))"), "CAST(a AS TEXT)");
+  EXPECT_EQ(E("CAST(a AS double precision)"), "CAST(a AS REAL)");
+  EXPECT_EQ(E("COUNT(*)"), "count(*)");
+  EXPECT_EQ(E("count(DISTINCT a)"), "count(DISTINCT a)");
+  EXPECT_EQ(E("coalesce(a, b, 1)"), "coalesce(a, b, 1)");
+  EXPECT_EQ(E("(SELECT max(b) FROM t)"), "(SELECT max(b) FROM t)");
+  EXPECT_EQ(E("EXISTS (SELECT 1 FROM t WHERE t.a = x.a)"),
+            "EXISTS (SELECT 1 FROM t WHERE (t.a = x.a))");
+  EXPECT_EQ(E("t1.a + \"quoted col\""), "(t1.a + quoted col)");
+}
+
+TEST(ParserExprTest, Literals) {
+  auto lit = [](const std::string& sql) {
+    absl::StatusOr<ast::ExprPtr> e = ParseExpression(sql);
+    EXPECT_TRUE(e.ok()) << e.status();
+    EXPECT_EQ((*e)->kind, ast::ExprKind::kLiteral);
+    return (*e)->literal;
+  };
+  EXPECT_EQ(lit("42"), Value::Integer(42));
+  EXPECT_EQ(lit("9223372036854775807"), Value::Integer(INT64_MAX));
+  EXPECT_EQ(lit("9223372036854775808").type(), Type::kReal);
+  EXPECT_EQ(lit("1.5"), Value::Real(1.5));
+  EXPECT_EQ(lit(".5e1"), Value::Real(5.0));
+  EXPECT_EQ(lit("1e3"), Value::Real(1000.0));
+  EXPECT_EQ(lit("0x1F"), Value::Integer(31));
+  EXPECT_EQ(lit("'it''s'"), Value::Text("it's"));
+  EXPECT_EQ(lit("''"), Value::Text(""));
+  EXPECT_EQ(lit("X'0aFF'"), Value::Blob("\x0a\xff"));
+  EXPECT_TRUE(lit("NULL").is_null());
+  EXPECT_EQ(lit("true"), Value::Boolean(true));
+  EXPECT_EQ(lit("FALSE"), Value::Boolean(false));
+  EXPECT_NE(E("X'abc'").find("even number"), std::string::npos);
+}
+
+TEST(ParserExprTest, Parameters) {
+  absl::StatusOr<ast::StatementPtr> s =
+      ParseOne("SELECT ?, ?, $5, ? FROM t WHERE a = ?1");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const ast::SelectCore& core =
+      As<ast::SelectStatement>(*s).select->cores[0];
+  EXPECT_EQ(core.columns[0].expr->param_index, 1);
+  EXPECT_EQ(core.columns[1].expr->param_index, 2);
+  EXPECT_EQ(core.columns[2].expr->param_index, 5);
+  EXPECT_EQ(core.columns[3].expr->param_index, 6);
+  EXPECT_EQ(core.where->children[1]->param_index, 1);
+  EXPECT_FALSE(ParseOne("SELECT ?0").ok());
+}
+
+TEST(ParserSelectTest, FullSelect) {
+  EXPECT_EQ(S("select distinct a, b AS x, t.*, * from t1 AS t, t2 "
+              "where a > 1 group by a, b having count(*) > 2 "
+              "order by 1 desc, b nulls first limit 10 offset 5;"),
+            "SELECT DISTINCT a, b AS x, t.*, * FROM (t1 AS t, t2) WHERE (a > 1) "
+            "GROUP BY a, b HAVING (count(*) > 2) ORDER BY 1 DESC, b NULLS "
+            "FIRST LIMIT 10 OFFSET 5");
+  EXPECT_EQ(S("SELECT a FROM t LIMIT 5, 10"),
+            "SELECT a FROM t LIMIT 10 OFFSET 5");
+  EXPECT_EQ(S("SELECT 1"), "SELECT 1");
+  EXPECT_EQ(S("SELECT x y FROM t z"), "SELECT x AS y FROM t AS z");
+}
+
+TEST(ParserSelectTest, CompoundSelects) {
+  EXPECT_EQ(S("SELECT a FROM t UNION SELECT b FROM u UNION ALL SELECT 1 "
+              "INTERSECT SELECT 2 EXCEPT SELECT 3 ORDER BY 1"),
+            "SELECT a FROM t UNION SELECT b FROM u UNION ALL SELECT 1 "
+            "INTERSECT SELECT 2 EXCEPT SELECT 3 ORDER BY 1");
+  EXPECT_EQ(S("VALUES (1, 'a'), (2, 'b')"), "VALUES (1, 'a'), (2, 'b')");
+}
+
+TEST(ParserSelectTest, Joins) {
+  EXPECT_EQ(S("SELECT * FROM a JOIN b ON a.x = b.x LEFT OUTER JOIN c USING (y) "
+              "CROSS JOIN d, e"),
+            "SELECT * FROM ((((a JOIN b ON (a.x = b.x)) LEFT JOIN c USING (y)) "
+            "CROSS JOIN d), e)");
+  EXPECT_EQ(S("SELECT * FROM a INNER JOIN (SELECT 1 AS x) s ON s.x = a.x"),
+            "SELECT * FROM (a JOIN (SELECT 1 AS x) AS s ON (s.x = a.x))");
+  EXPECT_EQ(S("SELECT * FROM a JOIN b, c JOIN d ON c.k = d.k"),
+            "SELECT * FROM (((a JOIN b), c) JOIN d ON (c.k = d.k))");
+}
+
+TEST(ParserSelectTest, CommonTableExpressions) {
+  absl::StatusOr<ast::StatementPtr> s =
+      ParseOne("WITH c(x) AS (SELECT 1), d AS (SELECT x FROM c) SELECT * FROM d");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const ast::SelectStmt& sel = *As<ast::SelectStatement>(*s).select;
+  ASSERT_EQ(sel.with.size(), 2u);
+  EXPECT_EQ(sel.with[0].name, "c");
+  EXPECT_EQ(sel.with[0].columns, std::vector<std::string>{"x"});
+  EXPECT_EQ(ast::ToSql(*sel.with[1].query), "SELECT x FROM c");
+}
+
+TEST(ParserDdlTest, CreateTable) {
+  absl::StatusOr<ast::StatementPtr> s = ParseOne(
+      "CREATE TABLE IF NOT EXISTS t1(a INTEGER PRIMARY KEY, b VARCHAR(16) NOT "
+      "NULL DEFAULT 'x', c REAL UNIQUE CHECK (c > 0), d TEXT DEFAULT -1, "
+      "e BOOLEAN, UNIQUE (b, c DESC), CHECK (a < 100))");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const auto& ct = As<ast::CreateTableStatement>(*s);
+  EXPECT_TRUE(ct.if_not_exists);
+  EXPECT_EQ(ct.table, "t1");
+  ASSERT_EQ(ct.columns.size(), 5u);
+  EXPECT_TRUE(ct.columns[0].primary_key);
+  EXPECT_EQ(ct.columns[0].type, Type::kInteger);
+  EXPECT_EQ(ct.columns[1].type, Type::kText);
+  EXPECT_EQ(ct.columns[1].type_text, "VARCHAR(16)");
+  EXPECT_TRUE(ct.columns[1].not_null);
+  EXPECT_EQ(ct.columns[1].default_value->literal, Value::Text("x"));
+  EXPECT_TRUE(ct.columns[2].unique);
+  ASSERT_EQ(ct.columns[2].checks.size(), 1u);
+  EXPECT_EQ(ct.columns[3].default_value->literal, Value::Integer(-1));
+  EXPECT_EQ(ct.columns[4].type, Type::kBoolean);
+  ASSERT_EQ(ct.uniques.size(), 1u);
+  EXPECT_TRUE(ct.uniques[0][1].descending);
+  EXPECT_EQ(ct.checks.size(), 1u);
+}
+
+TEST(ParserDdlTest, CompositePrimaryKeyAndUnknownType) {
+  absl::StatusOr<ast::StatementPtr> s =
+      ParseOne("CREATE TABLE t(a INT, b TEXT, PRIMARY KEY (a, b DESC))");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const auto& ct = As<ast::CreateTableStatement>(*s);
+  ASSERT_EQ(ct.primary_key.size(), 2u);
+  EXPECT_EQ(ct.primary_key[1].name, "b");
+  EXPECT_TRUE(ct.primary_key[1].descending);
+  absl::StatusOr<ast::StatementPtr> bad = ParseOne("CREATE TABLE t(a WIDGET)");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("unknown type"), std::string::npos);
+}
+
+TEST(ParserDdlTest, IndexViewTriggerDropAlterReindex) {
+  absl::StatusOr<ast::StatementPtr> idx =
+      ParseOne("CREATE UNIQUE INDEX IF NOT EXISTS i1 ON t1(a, b DESC)");
+  ASSERT_TRUE(idx.ok());
+  const auto& ci = As<ast::CreateIndexStatement>(*idx);
+  EXPECT_TRUE(ci.unique);
+  EXPECT_EQ(ci.table, "t1");
+  EXPECT_TRUE(ci.columns[1].descending);
+
+  const std::string view_sql = "CREATE VIEW v1 AS SELECT x FROM t1 WHERE x>0";
+  absl::StatusOr<ast::StatementPtr> view = ParseOne(view_sql);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(As<ast::CreateViewStatement>(*view).select_text,
+            "SELECT x FROM t1 WHERE x>0");
+
+  absl::StatusOr<ast::StatementPtr> trig = ParseOne(
+      "CREATE TRIGGER t1r1 AFTER UPDATE OF a, b ON t1 FOR EACH ROW WHEN 1 "
+      "BEGIN SELECT 1; INSERT INTO log VALUES (1); END;");
+  ASSERT_TRUE(trig.ok()) << trig.status();
+  const auto& tr = As<ast::CreateTriggerStatement>(*trig);
+  EXPECT_EQ(tr.trigger, "t1r1");
+  EXPECT_EQ(tr.table, "t1");
+  EXPECT_EQ(tr.timing, ast::TriggerTiming::kAfter);
+  EXPECT_EQ(tr.event, ast::TriggerEvent::kUpdate);
+  EXPECT_EQ(tr.update_columns, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(tr.body.size(), 2u);
+  EXPECT_EQ(tr.body_text, "BEGIN SELECT 1; INSERT INTO log VALUES (1); END");
+  EXPECT_TRUE(ParseOne("CREATE TRIGGER r DELETE ON t BEGIN SELECT 1; END").ok());
+
+  absl::StatusOr<ast::StatementPtr> drop = ParseOne("DROP VIEW IF EXISTS v1");
+  ASSERT_TRUE(drop.ok());
+  EXPECT_EQ(As<ast::DropStatement>(*drop).object, ast::ObjectKind::kView);
+  EXPECT_TRUE(As<ast::DropStatement>(*drop).if_exists);
+  EXPECT_EQ(As<ast::DropStatement>(*ParseOne("DROP TRIGGER x")).object,
+            ast::ObjectKind::kTrigger);
+
+  absl::StatusOr<ast::StatementPtr> split =
+      ParseOne("ALTER TABLE t SPLIT AT VALUES (10), (20, 'x')");
+  ASSERT_TRUE(split.ok()) << split.status();
+  EXPECT_EQ(As<ast::AlterSplitStatement>(*split).split_points.size(), 2u);
+  absl::StatusOr<ast::StatementPtr> add =
+      ParseOne("ALTER TABLE t ADD COLUMN z TEXT DEFAULT 'q'");
+  ASSERT_TRUE(add.ok());
+  EXPECT_EQ(As<ast::AlterAddColumnStatement>(*add).column.name, "z");
+  EXPECT_EQ((*ParseOne("REINDEX"))->kind, ast::StatementKind::kReindex);
+  EXPECT_EQ(As<ast::ReindexStatement>(*ParseOne("REINDEX t1")).name, "t1");
+}
+
+TEST(ParserDmlTest, InsertForms) {
+  absl::StatusOr<ast::StatementPtr> s =
+      ParseOne("INSERT INTO t(a, b) VALUES (1, 'x'), (2, NULL)");
+  ASSERT_TRUE(s.ok());
+  const auto& ins = As<ast::InsertStatement>(*s);
+  EXPECT_EQ(ins.columns, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(ins.values.size(), 2u);
+  EXPECT_EQ(As<ast::InsertStatement>(*ParseOne("REPLACE INTO t VALUES (1)")).or_action,
+            ast::ConflictAction::kReplace);
+  EXPECT_EQ(As<ast::InsertStatement>(*ParseOne("insert or replace into t values (1)")).or_action,
+            ast::ConflictAction::kReplace);
+  EXPECT_TRUE(As<ast::InsertStatement>(*ParseOne("INSERT INTO t SELECT * FROM u")).select);
+  absl::StatusOr<ast::StatementPtr> up = ParseOne(
+      "INSERT INTO t VALUES (1, 2) ON CONFLICT (a) DO UPDATE SET b = b + 1 "
+      "WHERE b < 10");
+  ASSERT_TRUE(up.ok()) << up.status();
+  const auto& u = As<ast::InsertStatement>(*up);
+  EXPECT_TRUE(u.has_upsert);
+  EXPECT_EQ(u.conflict_target, std::vector<std::string>{"a"});
+  EXPECT_EQ(u.do_update.size(), 1u);
+  EXPECT_TRUE(u.do_update_where);
+  EXPECT_TRUE(As<ast::InsertStatement>(
+                  *ParseOne("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING"))
+                  .do_nothing);
+}
+
+TEST(ParserDmlTest, UpdateDelete) {
+  absl::StatusOr<ast::StatementPtr> s =
+      ParseOne("UPDATE OR IGNORE t SET a = 1, b = a * 2 WHERE c IS NULL");
+  ASSERT_TRUE(s.ok());
+  const auto& up = As<ast::UpdateStatement>(*s);
+  EXPECT_EQ(up.or_action, ast::ConflictAction::kIgnore);
+  EXPECT_EQ(up.assignments.size(), 2u);
+  EXPECT_EQ(ast::ToSql(*up.where), "(c IS NULL)");
+  absl::StatusOr<ast::StatementPtr> d = ParseOne("DELETE FROM t WHERE a = 1");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(As<ast::DeleteStatement>(*d).table, "t");
+}
+
+TEST(ParserStatementTest, TransactionsExplainShow) {
+  EXPECT_EQ((*ParseOne("BEGIN"))->kind, ast::StatementKind::kBegin);
+  EXPECT_EQ((*ParseOne("begin transaction"))->kind, ast::StatementKind::kBegin);
+  EXPECT_EQ((*ParseOne("COMMIT"))->kind, ast::StatementKind::kCommit);
+  EXPECT_EQ((*ParseOne("END"))->kind, ast::StatementKind::kCommit);
+  EXPECT_EQ((*ParseOne("ROLLBACK"))->kind, ast::StatementKind::kRollback);
+  absl::StatusOr<ast::StatementPtr> ex = ParseOne("EXPLAIN ANALYZE SELECT 1");
+  ASSERT_TRUE(ex.ok());
+  EXPECT_TRUE(As<ast::ExplainStatement>(*ex).analyze);
+  EXPECT_EQ(S("SHOW TABLES"), "SHOW TABLES");
+  EXPECT_EQ(S("show ranges from table t1"), "SHOW RANGES FROM TABLE t1");
+}
+
+TEST(ParserStatementTest, ScriptsCommentsAndCase) {
+  absl::StatusOr<std::vector<ast::StatementPtr>> all = Parse(
+      "-- leading comment\n;; SeLeCt 1; /* block\n comment */ select 2 ;\n");
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->size(), 2u);
+  EXPECT_TRUE(Parse("")->empty());
+  EXPECT_TRUE(Parse("  ;  -- nothing\n")->empty());
+  EXPECT_FALSE(ParseOne("SELECT 1; SELECT 2").ok());
+  // Keywords that SQLite lets you use as names.
+  EXPECT_EQ(S("SELECT key, replace(a, 'x', 'y') FROM \"order\""),
+            "SELECT key, replace(a, 'x', 'y') FROM order");
+}
+
+TEST(ParserErrorTest, ReportsLineColumnAndToken) {
+  absl::StatusOr<ast::StatementPtr> s = ParseOne("SELECT a,\n  FROM t");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  std::optional<SyntaxError> e = GetSyntaxError(s.status());
+  ASSERT_TRUE(e.has_value()) << s.status();
+  EXPECT_EQ(e->line, 2);
+  EXPECT_EQ(e->column, 3);
+  EXPECT_EQ(e->token, "FROM");
+  EXPECT_NE(s.status().message().find("line 2, column 3"), std::string::npos);
+
+  s = ParseOne("SELEC 1");
+  e = GetSyntaxError(s.status());
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->line, 1);
+  EXPECT_EQ(e->column, 1);
+  EXPECT_EQ(e->token, "SELEC");
+
+  s = ParseOne("SELECT (1 + 2");
+  e = GetSyntaxError(s.status());
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->token, "<EOF>");
+
+  s = ParseOne("SELECT 1 # 2");
+  e = GetSyntaxError(s.status());
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->token, "#");
+  EXPECT_EQ(e->column, 10);
+
+  s = ParseOne("SELECT 'unterminated");
+  EXPECT_TRUE(GetSyntaxError(s.status()).has_value());
+}
+
+TEST(ParserErrorTest, GarbageNeverCrashes) {
+  const char* inputs[] = {"(((((", "SELECT SELECT", "CREATE TABLE", ")",
+                          "SELECT * FROM", "INSERT INTO t VALUES", "\x01\x02",
+                          "SELECT 1 +", "CASE WHEN", "DROP", "'", "\"", "[x",
+                          "SELECT a FROM t WHERE a IN (SELECT"};
+  for (const char* in : inputs) {
+    absl::StatusOr<std::vector<ast::StatementPtr>> r = Parse(in);
+    EXPECT_FALSE(r.ok()) << in;
+    EXPECT_TRUE(GetSyntaxError(r.status()).has_value()) << in << r.status();
+  }
+}
+
+}  // namespace
+}  // namespace tessera::parser
