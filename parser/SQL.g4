@@ -172,7 +172,7 @@ join_constraint
   ;
 
 table_or_subquery
-  : name ( K_AS? alias=name )?                                # table_name_ref
+  : name ( K_AS? alias=name )? ( K_INDEXED K_BY index=name | K_NOT K_INDEXED )?  # table_name_ref
   | OPEN_PAR select_stmt CLOSE_PAR ( K_AS? alias=name )?      # table_subquery
   | OPEN_PAR join_clause CLOSE_PAR                            # table_nested_join
   ;
@@ -204,6 +204,7 @@ expr
   | expr K_IS K_NOT? expr                                               # e_is
   | expr K_NOT? K_BETWEEN expr K_AND expr                               # e_between
   | expr K_NOT? K_IN OPEN_PAR ( select_stmt | expr ( COMMA expr )* )? CLOSE_PAR  # e_in
+  | expr K_NOT? K_IN name                                               # e_in_table
   | expr K_NOT? op=( K_LIKE | K_GLOB ) expr ( K_ESCAPE expr )?          # e_like
   | expr ( K_ISNULL | K_NOTNULL | K_NOT K_NULL )                        # e_null_test
   | K_NOT expr                                                          # e_not
@@ -236,7 +237,7 @@ name
   | QUOTED_IDENTIFIER
   | K_ACTION | K_AFTER | K_ANALYZE | K_ASC | K_AT | K_BEFORE | K_COLUMN
   | K_CONFLICT | K_DESC | K_DO | K_EACH | K_FAIL | K_FIRST | K_IF | K_IGNORE
-  | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
+  | K_INDEXED | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
   | K_REINDEX | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
   ;
@@ -319,6 +320,7 @@ K_IF : I F ;
 K_IGNORE : I G N O R E ;
 K_IN : I N ;
 K_INDEX : I N D E X ;
+K_INDEXED : I N D E X E D ;
 K_INNER : I N N E R ;
 K_INSERT : I N S E R T ;
 K_INSTEAD : I N S T E A D ;

@@ -94,6 +94,8 @@ struct TableRef {
   SourcePos pos;
   std::string name;   // kTable
   std::string alias;  // kTable / kSubquery
+  std::string indexed_by;    // kTable: INDEXED BY name (a hint we may ignore)
+  bool not_indexed = false;  // kTable: NOT INDEXED
   std::unique_ptr<SelectStmt> subquery;
   // kJoin: left JOIN right [ON condition | USING (using_columns)]
   JoinType join_type = JoinType::kComma;

@@ -450,6 +450,23 @@ ast::ExprPtr Transformer::Expr(SQLParser::ExprContext* ctx) {
     if (c->select_stmt() != nullptr) e->subquery = Select(c->select_stmt());
     return e;
   }
+  if (auto* c = dynamic_cast<SQLParser::E_in_tableContext*>(ctx)) {
+    // SQLite's "x IN t" means "x IN (SELECT * FROM t)".
+    ast::ExprPtr e = Make(K::kInSubquery, c);
+    e->negated = c->K_NOT() != nullptr;
+    e->children.push_back(Expr(c->expr()));
+    e->subquery = std::make_unique<ast::SelectStmt>();
+    e->subquery->pos = Pos(c->name());
+    ast::SelectCore core;
+    ast::ResultColumn star;
+    star.kind = ast::ResultColumn::Kind::kStar;
+    core.columns.push_back(std::move(star));
+    core.from = std::make_unique<ast::TableRef>();
+    core.from->pos = Pos(c->name());
+    core.from->name = Name(c->name());
+    e->subquery->cores.push_back(std::move(core));
+    return e;
+  }
   if (auto* c = dynamic_cast<SQLParser::E_likeContext*>(ctx)) {
     ast::ExprPtr e = Make(K::kLike, c);
     e->negated = c->K_NOT() != nullptr;
@@ -560,6 +577,8 @@ ast::TableRefPtr Transformer::TableOrSubquery(
     t->pos = Pos(c);
     t->name = Name(c->name(0));
     t->alias = Name(c->alias);
+    t->indexed_by = Name(c->index);
+    t->not_indexed = c->K_INDEXED() != nullptr && c->K_NOT() != nullptr;
     return t;
   }
   if (auto* c = dynamic_cast<SQLParser::Table_subqueryContext*>(ctx)) {

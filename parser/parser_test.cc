@@ -69,6 +69,7 @@ TEST(ParserExprTest, NullTestsInLikeIs) {
   EXPECT_EQ(E("a IN (1, 2, 3)"), "(a IN (1, 2, 3))");
   EXPECT_EQ(E("a NOT IN ()"), "(a NOT IN ())");
   EXPECT_EQ(E("a IN (SELECT b FROM t)"), "(a IN (SELECT b FROM t))");
+  EXPECT_EQ(E("a NOT IN t1"), "(a NOT IN (SELECT * FROM t1))");
   EXPECT_EQ(E("a LIKE 'x%'"), "(a LIKE 'x%')");
   EXPECT_EQ(E("a NOT LIKE 'x!%' ESCAPE '!'"), "(a NOT LIKE 'x!%' ESCAPE '!')");
   EXPECT_EQ(E("a GLOB 'x*'"), "(a GLOB 'x*')");
@@ -137,6 +138,13 @@ TEST(ParserSelectTest, FullSelect) {
             "SELECT a FROM t LIMIT 10 OFFSET 5");
   EXPECT_EQ(S("SELECT 1"), "SELECT 1");
   EXPECT_EQ(S("SELECT x y FROM t z"), "SELECT x AS y FROM t AS z");
+  absl::StatusOr<ast::StatementPtr> hint =
+      ParseOne("SELECT 1 FROM t1 NOT INDEXED, t2 INDEXED BY i2");
+  ASSERT_TRUE(hint.ok()) << hint.status();
+  const ast::TableRef& from =
+      *As<ast::SelectStatement>(*hint).select->cores[0].from;
+  EXPECT_TRUE(from.left->not_indexed);
+  EXPECT_EQ(from.right->indexed_by, "i2");
 }
 
 TEST(ParserSelectTest, CompoundSelects) {

@@ -11,6 +11,7 @@ packages=(
   libantlr4-runtime-dev antlr4
   libgtest-dev libgmock-dev libbenchmark-dev
   libedit-dev
+  libssl-dev
 )
 
 missing=()
