@@ -1,0 +1,357 @@
+#include "exec/functions.h"
+
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "exec/value_ops.h"
+
+namespace tessera::exec {
+
+namespace {
+
+using Args = absl::Span<const Value>;
+
+// UTF-8 aware character helpers: TEXT length and substr count characters.
+size_t CharCount(absl::string_view s) {
+  size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+// Byte offset of character `index` (0-based) in `s`; s.size() when past it.
+size_t ByteOffset(absl::string_view s, int64_t index) {
+  size_t i = 0;
+  for (int64_t k = 0; k < index && i < s.size(); ++k) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i;
+}
+
+absl::StatusOr<Value> Abs(Args a) {
+  if (a[0].is_null()) return Value::Null();
+  Value n = ToNumeric(a[0]);
+  if (n.type() == Type::kInteger) {
+    if (n.integer() == INT64_MIN) {
+      return absl::InvalidArgumentError("integer overflow in abs()");
+    }
+    return Value::Integer(n.integer() < 0 ? -n.integer() : n.integer());
+  }
+  return Value::Real(std::fabs(n.real()));
+}
+
+absl::StatusOr<Value> Coalesce(Args a) {
+  for (const Value& v : a) {
+    if (!v.is_null()) return v;
+  }
+  return Value::Null();
+}
+
+absl::StatusOr<Value> NullIf(Args a) {
+  std::optional<int> c = Compare(a[0], a[1]);
+  if (c.has_value() && *c == 0) return Value::Null();
+  return a[0];
+}
+
+absl::StatusOr<Value> Length(Args a) {
+  const Value& v = a[0];
+  if (v.is_null()) return Value::Null();
+  if (v.type() == Type::kBlob) return Value::Integer(static_cast<int64_t>(v.bytes().size()));
+  return Value::Integer(static_cast<int64_t>(CharCount(RenderText(v))));
+}
+
+absl::StatusOr<Value> Lower(Args a) {
+  if (a[0].is_null()) return Value::Null();
+  return Value::Text(absl::AsciiStrToLower(RenderText(a[0])));
+}
+
+absl::StatusOr<Value> Upper(Args a) {
+  if (a[0].is_null()) return Value::Null();
+  return Value::Text(absl::AsciiStrToUpper(RenderText(a[0])));
+}
+
+// substr(x, start [, length]) with SQLite's rules: 1-based; start 0 acts
+// as a position before the first character; negative start counts from the
+// end; negative length takes characters before start.
+absl::StatusOr<Value> Substr(Args a) {
+  for (const Value& v : a) {
+    if (v.is_null()) return Value::Null();
+  }
+  const bool blob = a[0].type() == Type::kBlob;
+  std::string s = RenderText(a[0]);
+  int64_t len_chars = blob ? static_cast<int64_t>(s.size())
+                           : static_cast<int64_t>(CharCount(s));
+  int64_t start = Cast(a[1], Type::kInteger).integer();
+  bool has_len = a.size() > 2;
+  int64_t n = has_len ? Cast(a[2], Type::kInteger).integer() : len_chars;
+  // Translate to a 0-based [from, to) window over characters.
+  int64_t from;
+  if (start > 0) {
+    from = start - 1;
+  } else if (start < 0) {
+    from = len_chars + start;
+  } else {
+    from = -1;  // position 0 is before the first character
+  }
+  int64_t to;
+  if (n >= 0) {
+    to = from + n;
+  } else {
+    to = from;
+    from = from + n;
+  }
+  from = std::max<int64_t>(from, 0);
+  to = std::min<int64_t>(to, len_chars);
+  if (to <= from) return blob ? Value::Blob("") : Value::Text("");
+  if (blob) return Value::Blob(s.substr(from, to - from));
+  size_t b0 = ByteOffset(s, from), b1 = ByteOffset(s, to);
+  return Value::Text(s.substr(b0, b1 - b0));
+}
+
+absl::StatusOr<Value> TrimImpl(Args a, bool left, bool right) {
+  if (a[0].is_null() || (a.size() > 1 && a[1].is_null())) return Value::Null();
+  std::string s = RenderText(a[0]);
+  std::string chars = a.size() > 1 ? RenderText(a[1]) : " ";
+  size_t b = 0, e = s.size();
+  if (left) {
+    while (b < e && chars.find(s[b]) != std::string::npos) ++b;
+  }
+  if (right) {
+    while (e > b && chars.find(s[e - 1]) != std::string::npos) --e;
+  }
+  return Value::Text(s.substr(b, e - b));
+}
+
+absl::StatusOr<Value> Trim(Args a) { return TrimImpl(a, true, true); }
+absl::StatusOr<Value> LTrim(Args a) { return TrimImpl(a, true, false); }
+absl::StatusOr<Value> RTrim(Args a) { return TrimImpl(a, false, true); }
+
+absl::StatusOr<Value> Round(Args a) {
+  if (a[0].is_null() || (a.size() > 1 && a[1].is_null())) return Value::Null();
+  Value n = ToNumeric(a[0]);
+  int64_t digits = a.size() > 1 ? Cast(a[1], Type::kInteger).integer() : 0;
+  digits = std::clamp<int64_t>(digits, 0, 30);
+  double d = n.type() == Type::kInteger ? static_cast<double>(n.integer()) : n.real();
+  double scale = std::pow(10.0, static_cast<double>(digits));
+  double r = std::round(d * scale) / scale;  // halves away from zero
+  if (!std::isfinite(r)) r = d;
+  return Value::Real(r);
+}
+
+absl::StatusOr<Value> TypeOf(Args a) {
+  switch (a[0].type()) {
+    case Type::kNull:
+      return Value::Text("null");
+    case Type::kInteger:
+      return Value::Text("integer");
+    case Type::kReal:
+      return Value::Text("real");
+    case Type::kText:
+      return Value::Text("text");
+    case Type::kBlob:
+      return Value::Text("blob");
+    case Type::kBoolean:
+      return Value::Text("boolean");
+  }
+  return Value::Null();
+}
+
+absl::StatusOr<Value> Replace(Args a) {
+  for (const Value& v : a) {
+    if (v.is_null()) return Value::Null();
+  }
+  std::string from = RenderText(a[1]);
+  if (from.empty()) return Value::Text(RenderText(a[0]));
+  return Value::Text(absl::StrReplaceAll(RenderText(a[0]), {{from, RenderText(a[2])}}));
+}
+
+absl::StatusOr<Value> Instr(Args a) {
+  if (a[0].is_null() || a[1].is_null()) return Value::Null();
+  std::string hay = RenderText(a[0]), needle = RenderText(a[1]);
+  size_t pos = hay.find(needle);
+  if (pos == std::string::npos) return Value::Integer(0);
+  return Value::Integer(static_cast<int64_t>(CharCount(hay.substr(0, pos))) + 1);
+}
+
+// Multi-argument min()/max(): NULL if any argument is NULL.
+absl::StatusOr<Value> Extreme(Args a, int sign) {
+  Value best = a[0];
+  for (const Value& v : a) {
+    if (v.is_null()) return Value::Null();
+    if (*Compare(v, best) * sign > 0) best = v;
+  }
+  return best;
+}
+absl::StatusOr<Value> ScalarMin(Args a) { return Extreme(a, -1); }
+absl::StatusOr<Value> ScalarMax(Args a) { return Extreme(a, 1); }
+
+constexpr ScalarFunction kScalarFunctions[] = {
+    {"abs", 1, 1, &Abs},
+    {"coalesce", 2, -1, &Coalesce},
+    {"ifnull", 2, 2, &Coalesce},
+    {"nullif", 2, 2, &NullIf},
+    {"length", 1, 1, &Length},
+    {"lower", 1, 1, &Lower},
+    {"upper", 1, 1, &Upper},
+    {"substr", 2, 3, &Substr},
+    {"substring", 2, 3, &Substr},
+    {"trim", 1, 2, &Trim},
+    {"ltrim", 1, 2, &LTrim},
+    {"rtrim", 1, 2, &RTrim},
+    {"round", 1, 2, &Round},
+    {"typeof", 1, 1, &TypeOf},
+    {"replace", 3, 3, &Replace},
+    {"instr", 2, 2, &Instr},
+    {"min", 2, -1, &ScalarMin},
+    {"max", 2, -1, &ScalarMax},
+};
+
+}  // namespace
+
+const ScalarFunction* FindScalarFunction(absl::string_view name) {
+  for (const ScalarFunction& f : kScalarFunctions) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,
+                                           bool star) {
+  if (name == "count") {
+    if (star && num_args == 0) return AggregateKind::kCountStar;
+    if (!star && num_args == 1) return AggregateKind::kCount;
+    return std::nullopt;
+  }
+  if (star) return std::nullopt;
+  if (num_args == 1) {
+    if (name == "sum") return AggregateKind::kSum;
+    if (name == "total") return AggregateKind::kTotal;
+    if (name == "avg") return AggregateKind::kAvg;
+    if (name == "min") return AggregateKind::kMin;
+    if (name == "max") return AggregateKind::kMax;
+  }
+  if (name == "group_concat" && (num_args == 1 || num_args == 2)) {
+    return AggregateKind::kGroupConcat;
+  }
+  return std::nullopt;
+}
+
+void AggregateUpdate(AggregateKind kind, const Value& input,
+                     const Value& separator, AggregateState* st) {
+  if (kind == AggregateKind::kCountStar) {
+    ++st->count;
+    return;
+  }
+  if (input.is_null()) return;
+  switch (kind) {
+    case AggregateKind::kCount:
+      ++st->count;
+      return;
+    case AggregateKind::kSum:
+    case AggregateKind::kTotal:
+    case AggregateKind::kAvg: {
+      ++st->count;
+      Value n = ToNumeric(input);
+      if (input.type() == Type::kInteger || input.type() == Type::kBoolean) {
+        if (__builtin_add_overflow(st->int_sum, n.integer(), &st->int_sum)) {
+          st->int_overflow = true;
+        }
+        st->real_sum += static_cast<double>(n.integer());
+      } else {
+        st->all_integral = false;
+        st->real_sum += n.type() == Type::kInteger
+                            ? static_cast<double>(n.integer())
+                            : n.real();
+      }
+      return;
+    }
+    case AggregateKind::kMin:
+    case AggregateKind::kMax: {
+      if (st->count++ == 0) {
+        st->extreme = input;
+        return;
+      }
+      int c = *Compare(input, st->extreme);
+      if ((kind == AggregateKind::kMin && c < 0) ||
+          (kind == AggregateKind::kMax && c > 0)) {
+        st->extreme = input;
+      }
+      return;
+    }
+    case AggregateKind::kGroupConcat: {
+      if (st->count++ > 0) {
+        st->concat += separator.is_null() ? "," : RenderText(separator);
+      }
+      st->concat += RenderText(input);
+      return;
+    }
+    case AggregateKind::kCountStar:
+      return;
+  }
+}
+
+void AggregateMerge(AggregateKind kind, const AggregateState& other,
+                    const Value& separator, AggregateState* st) {
+  switch (kind) {
+    case AggregateKind::kCount:
+    case AggregateKind::kCountStar:
+      st->count += other.count;
+      return;
+    case AggregateKind::kSum:
+    case AggregateKind::kTotal:
+    case AggregateKind::kAvg:
+      st->count += other.count;
+      st->all_integral = st->all_integral && other.all_integral;
+      st->int_overflow = st->int_overflow || other.int_overflow ||
+                         __builtin_add_overflow(st->int_sum, other.int_sum,
+                                                &st->int_sum);
+      st->real_sum += other.real_sum;
+      return;
+    case AggregateKind::kMin:
+    case AggregateKind::kMax:
+      if (other.count > 0) AggregateUpdate(kind, other.extreme, separator, st);
+      return;
+    case AggregateKind::kGroupConcat:
+      if (other.count == 0) return;
+      if (st->count > 0) {
+        st->concat += separator.is_null() ? "," : RenderText(separator);
+      }
+      st->concat += other.concat;
+      st->count += other.count;
+      return;
+  }
+}
+
+absl::StatusOr<Value> AggregateFinish(AggregateKind kind,
+                                      const AggregateState& st) {
+  switch (kind) {
+    case AggregateKind::kCount:
+    case AggregateKind::kCountStar:
+      return Value::Integer(st.count);
+    case AggregateKind::kSum:
+      if (st.count == 0) return Value::Null();
+      if (st.all_integral) {
+        if (st.int_overflow) return absl::InvalidArgumentError("integer overflow");
+        return Value::Integer(st.int_sum);
+      }
+      return Value::Real(st.real_sum);
+    case AggregateKind::kTotal:
+      return Value::Real(st.real_sum);
+    case AggregateKind::kAvg:
+      if (st.count == 0) return Value::Null();
+      return Value::Real(st.real_sum / static_cast<double>(st.count));
+    case AggregateKind::kMin:
+    case AggregateKind::kMax:
+      return st.count == 0 ? Value::Null() : st.extreme;
+    case AggregateKind::kGroupConcat:
+      return st.count == 0 ? Value::Null() : Value::Text(st.concat);
+  }
+  return Value::Null();
+}
+
+}  // namespace tessera::exec

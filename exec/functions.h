@@ -1,0 +1,76 @@
+// Built-in scalar functions and aggregate functions, with SQLite's results
+// (see value_ops.h for the coercion rules).
+//
+// Functions are looked up by lowercase name. Descriptors are immutable and
+// live for the whole process; aggregate state lives in AggregateState, owned
+// by the operator that aggregates (one per group), so partial states from
+// several ranges can be merged at the gateway.
+
+#ifndef TESSERA_EXEC_FUNCTIONS_H_
+#define TESSERA_EXEC_FUNCTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "common/value.h"
+
+namespace tessera::exec {
+
+struct ScalarFunction {
+  const char* name;
+  int min_args;
+  int max_args;  // -1: any number >= min_args
+  // Returns kInvalidArgument for errors SQL reports at run time (overflow).
+  absl::StatusOr<Value> (*fn)(absl::Span<const Value> args);
+};
+
+// The scalar function called `name` (lowercase), or nullptr.
+const ScalarFunction* FindScalarFunction(absl::string_view name);
+
+enum class AggregateKind {
+  kCount,      // count(x): non-NULL inputs
+  kCountStar,  // count(*)
+  kSum,        // INTEGER while every input is integral, else REAL; NULL if none
+  kTotal,      // always REAL, 0.0 if none
+  kAvg,        // REAL, NULL if none
+  kMin,
+  kMax,
+  kGroupConcat,  // text joined by a separator (default ","), NULL if none
+};
+
+// The aggregate called `name` with `num_args` arguments (count(*) has
+// star = true), or nullopt.
+std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,
+                                           bool star);
+
+// Mutable per-group state. Copyable; not thread-safe.
+struct AggregateState {
+  int64_t count = 0;
+  bool all_integral = true;
+  bool int_overflow = false;
+  int64_t int_sum = 0;
+  double real_sum = 0.0;
+  Value extreme;            // min/max so far
+  std::string concat;       // group_concat so far
+};
+
+// Folds one input into `state`. NULL inputs are ignored except by
+// count(*). `separator` is group_concat's second argument (NULL: ",").
+void AggregateUpdate(AggregateKind kind, const Value& input,
+                     const Value& separator, AggregateState* state);
+
+// Folds another partial state of the same aggregate into `state`.
+void AggregateMerge(AggregateKind kind, const AggregateState& other,
+                    const Value& separator, AggregateState* state);
+
+// The final result. kInvalidArgument "integer overflow" when an INTEGER sum
+// overflowed (as SQLite reports it).
+absl::StatusOr<Value> AggregateFinish(AggregateKind kind,
+                                      const AggregateState& state);
+
+}  // namespace tessera::exec
+
+#endif  // TESSERA_EXEC_FUNCTIONS_H_
