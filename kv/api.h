@@ -56,6 +56,17 @@ struct BatchRequest {
   std::vector<KvRequest> requests;
 };
 
+// A transaction whose writes all live on one node commits in one storage
+// batch: its reads are validated (nothing written in them after read_ts) and
+// its writes applied at a commit timestamp the node picks, atomically.
+struct OnePhaseCommitRequest {
+  Timestamp read_ts;
+  // Read spans to validate: (start, end); end "" means the single key start.
+  std::vector<std::pair<std::string, std::string>> read_spans;
+  // Put or Delete requests only.
+  std::vector<KvRequest> writes;
+};
+
 struct BatchResponse {
   std::vector<KvResponse> responses;  // one per request, same order
 };

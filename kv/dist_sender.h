@@ -24,6 +24,9 @@ class DistSender : public Sender {
 
   absl::StatusOr<BatchResponse> Send(const BatchRequest& request) override;
 
+  // The range holding `key`, from the cache or a meta lookup.
+  absl::StatusOr<RangeDescriptor> RangeFor(absl::string_view key);
+
   RangeCache& cache() { return cache_; }
   // How often a request was re-routed after a range-moved error.
   uint64_t range_moved_retries() const { return retries_.load(); }
@@ -32,7 +35,6 @@ class DistSender : public Sender {
   static constexpr int kMaxAttempts = 16;
 
  private:
-  absl::StatusOr<RangeDescriptor> RangeFor(absl::string_view key);
   // Sends `batch` (all of whose requests lie in `desc`) and returns its
   // responses; on a range-moved error updates the cache and returns it.
   absl::StatusOr<BatchResponse> SendToRange(const RangeDescriptor& desc,

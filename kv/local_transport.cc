@@ -38,4 +38,17 @@ absl::StatusOr<RangeDescriptor> LocalTransport::LookupRange(
   return (*store)->LookupRange(key);
 }
 
+absl::StatusOr<Timestamp> LocalTransport::NewReadTimestamp(uint32_t node_id) {
+  absl::StatusOr<Store*> store = Find(node_id);
+  if (!store.ok()) return store.status();
+  return (*store)->NewReadTimestamp();
+}
+
+absl::StatusOr<Timestamp> LocalTransport::CommitOnePhase(
+    uint32_t node_id, const OnePhaseCommitRequest& request) {
+  absl::StatusOr<Store*> store = Find(node_id);
+  if (!store.ok()) return store.status();
+  return (*store)->CommitOnePhase(request);
+}
+
 }  // namespace tessera::kv

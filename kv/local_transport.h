@@ -24,6 +24,9 @@ class LocalTransport : public Transport {
       uint32_t node_id, const BatchRequest& request) override;
   absl::StatusOr<RangeDescriptor> LookupRange(uint32_t node_id,
                                               absl::string_view key) override;
+  absl::StatusOr<Timestamp> NewReadTimestamp(uint32_t node_id) override;
+  absl::StatusOr<Timestamp> CommitOnePhase(
+      uint32_t node_id, const OnePhaseCommitRequest& request) override;
 
  private:
   absl::StatusOr<Store*> Find(uint32_t node_id);

@@ -33,6 +33,11 @@ class Transport {
   // node cannot be reached (the caller may retry).
   virtual absl::StatusOr<BatchResponse> SendToNode(
       uint32_t node_id, const BatchRequest& request) = 0;
+  // A read timestamp from `node_id` (see Store::NewReadTimestamp).
+  virtual absl::StatusOr<Timestamp> NewReadTimestamp(uint32_t node_id) = 0;
+  // Commits a single-node transaction on `node_id` (Store::CommitOnePhase).
+  virtual absl::StatusOr<Timestamp> CommitOnePhase(
+      uint32_t node_id, const OnePhaseCommitRequest& request) = 0;
   // Asks `node_id` which range holds `key` (meta lookup).
   virtual absl::StatusOr<RangeDescriptor> LookupRange(
       uint32_t node_id, absl::string_view key) = 0;

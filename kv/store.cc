@@ -186,6 +186,43 @@ absl::StatusOr<BatchResponse> Store::Execute(const BatchRequest& request) {
   return response;
 }
 
+Timestamp Store::NewReadTimestamp() {
+  absl::ReaderMutexLock l(&commit_mu_);
+  return clock_->Now();
+}
+
+absl::StatusOr<Timestamp> Store::CommitOnePhase(
+    const OnePhaseCommitRequest& request) {
+  {
+    absl::ReaderMutexLock l(&mu_);
+    for (const KvRequest& w : request.writes) {
+      if (!w.is_write()) {
+        return absl::InvalidArgumentError("one-phase commit carries only writes");
+      }
+      if (FindByKey(w.key) == nullptr) {
+        return absl::UnavailableError(absl::StrFormat(
+            "node %d holds no range for key %s", node_id_,
+            keys::PrettyKey(w.key)));
+      }
+    }
+  }
+  absl::MutexLock l(&commit_mu_);
+  Timestamp commit_ts = clock_->Now();
+  storage::WriteBatch batch;
+  for (const auto& [start, end] : request.read_spans) {
+    batch.CheckNoWritesAfter(start, end, request.read_ts);
+  }
+  for (const KvRequest& w : request.writes) {
+    if (w.type == KvRequest::Type::kDelete) {
+      batch.Delete(w.key, commit_ts);
+    } else {
+      batch.Put(w.key, commit_ts, w.value);
+    }
+  }
+  if (absl::Status s = engine_->Write(batch); !s.ok()) return s;
+  return commit_ts;
+}
+
 absl::StatusOr<std::pair<RangeDescriptor, RangeDescriptor>> Store::SplitRange(
     absl::string_view split_key) {
   absl::MutexLock l(&mu_);

@@ -37,6 +37,20 @@ class Store {
   // atomically in one storage batch; reads see the state before the batch.
   absl::StatusOr<BatchResponse> Execute(const BatchRequest& request);
 
+  // A read timestamp below which every commit on this node is already
+  // applied, so a snapshot at it never misses a commit that lands later.
+  Timestamp NewReadTimestamp();
+
+  // Validates and applies a transaction in one storage batch at a commit
+  // timestamp above every read timestamp handed out before. Returns the
+  // commit timestamp, or kAborted (SQLSTATE 40001) when a read span was
+  // written after read_ts. Keys must all belong to ranges of this store.
+  //
+  // One node only: commits on a store are serialized with the hand-out of
+  // read timestamps; the cluster issue replaces this with intents, a
+  // timestamp cache and two-phase commit.
+  absl::StatusOr<Timestamp> CommitOnePhase(const OnePhaseCommitRequest& request);
+
   // Splits the range holding `split_key` into [start, split_key) and
   // [split_key, end). Metadata only: both descriptors change in one batch.
   // Returns (left, right). kInvalidArgument when split_key is a range
@@ -64,6 +78,10 @@ class Store {
   const uint32_t node_id_;
   storage::Engine* const engine_;
   HybridClock* const clock_;
+
+  // Held exclusively while a commit picks its timestamp and applies, shared
+  // while a read timestamp is handed out.
+  absl::Mutex commit_mu_;
 
   // Held shared by requests, exclusively by descriptor changes, so no request
   // runs against a range while its bounds move.

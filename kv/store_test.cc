@@ -150,6 +150,36 @@ TEST_F(StoreTest, TransactionalWritesBecomeIntents) {
   EXPECT_EQ(mine->responses[0].value, "v");
 }
 
+TEST_F(StoreTest, OnePhaseCommitValidatesReadsAndAppliesAtomically) {
+  Timestamp read_ts = store_->NewReadTimestamp();
+  OnePhaseCommitRequest ok;
+  ok.read_ts = read_ts;
+  ok.read_spans.emplace_back("t/a", "t/z");
+  ok.writes.push_back(KvRequest::Put("t/b", "1"));
+  ok.writes.push_back(KvRequest::Put("\x02other-range", "2"));  // range 1 too
+  absl::StatusOr<Timestamp> ts = store_->CommitOnePhase(ok);
+  ASSERT_TRUE(ts.ok()) << ts.status();
+  EXPECT_GT(*ts, read_ts);
+  EXPECT_GT(store_->NewReadTimestamp(), *ts);
+  // A transaction that read [t/a, t/z) before that commit must restart.
+  OnePhaseCommitRequest stale;
+  stale.read_ts = read_ts;
+  stale.read_spans.emplace_back("t/a", "t/z");
+  stale.writes.push_back(KvRequest::Put("t/c", "3"));
+  absl::StatusOr<Timestamp> r = store_->CommitOnePhase(stale);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kAborted);
+  RangeDescriptor data = *store_->LookupRange("t/");
+  auto got = store_->Execute(To(data, {KvRequest::Get("t/c"), KvRequest::Get("t/b")}));
+  ASSERT_TRUE(got.ok());
+  EXPECT_FALSE(got->responses[0].found);
+  EXPECT_EQ(got->responses[1].value, "1");
+  OnePhaseCommitRequest bad;
+  bad.read_ts = read_ts;
+  bad.writes.push_back(KvRequest::Get("t/a"));
+  EXPECT_EQ(store_->CommitOnePhase(bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(StoreTest, CorruptMetaIsDataLossOnOpen) {
   storage::WriteBatch b;
   b.Put(keys::RangeMetaKey("t/zzz"), clock_.Now(), "garbage");

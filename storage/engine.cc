@@ -620,6 +620,35 @@ absl::Status PutVersion(MDB_txn* txn, MDB_dbi dbi, std::string* buf,
 
 }  // namespace
 
+namespace {
+
+absl::Status CheckNoWritesAfter(MDB_cursor* c, std::string* buf,
+                                absl::string_view start, absl::string_view end,
+                                Timestamp ts) {
+  const bool point = end.empty();
+  buf->clear();
+  AppendMvccKey(buf, start, Timestamp::Max());
+  MDB_val k = Val(*buf), v;
+  int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+  while (rc == MDB_SUCCESS) {
+    absl::string_view uk;
+    Timestamp vts;
+    if (!SplitMvccKey(View(k), &uk, &vts)) return CorruptKey();
+    if (point ? uk != start : uk >= end) break;
+    if (vts > ts) {
+      return absl::AbortedError(absl::StrFormat(
+          "restart transaction: key %s was written at %s, after this "
+          "transaction's read timestamp %s (SQLSTATE 40001)",
+          keys::PrettyKey(uk), vts.ToString(), ts.ToString()));
+    }
+    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+  }
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return LmdbError(rc, "check");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
   MDB_cursor* c = nullptr;
   int rc = mdb_cursor_open(txn, dbi_, &c);
@@ -648,6 +677,11 @@ absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
           status = LmdbError(rc, "delete inline");
         }
       }
+      if (!status.ok()) break;
+      continue;
+    }
+    if (op.type == T::kCheckNoWritesAfter) {
+      status = CheckNoWritesAfter(c, &buf, key, batch.value(op), op.ts);
       if (!status.ok()) break;
       continue;
     }

@@ -234,6 +234,30 @@ TEST_F(EngineTest, SnapshotIsStableWhileWritersContinue) {
   EXPECT_EQ(Get("k", 100), "new");
 }
 
+TEST_F(EngineTest, CheckNoWritesAfterValidatesReadSpans) {
+  ASSERT_TRUE(Put("a", 5, "x").ok());
+  ASSERT_TRUE(Put("c", 20, "y").ok());
+  WriteBatch ok;
+  ok.CheckNoWritesAfter("a", "", T(10));   // point: a last written at 5
+  ok.CheckNoWritesAfter("a", "c", T(10));  // span [a, c) excludes c
+  ok.Put("z", T(30), "w");
+  EXPECT_TRUE(engine_->Write(ok).ok());
+  WriteBatch stale;
+  stale.CheckNoWritesAfter("b", "d", T(10));  // c was written at 20 > 10
+  stale.Put("q", T(30), "never");
+  absl::Status s = engine_->Write(stale);
+  EXPECT_EQ(s.code(), absl::StatusCode::kAborted);
+  EXPECT_NE(s.message().find("40001"), std::string::npos);
+  EXPECT_EQ(Get("q", 100), std::nullopt);  // nothing of the batch applied
+  // Intents count as writes too.
+  WriteBatch intent;
+  intent.PutIntent("m", TxnId::Random(), T(40), "i");
+  ASSERT_TRUE(engine_->Write(intent).ok());
+  WriteBatch check;
+  check.CheckNoWritesAfter("m", "", T(35));
+  EXPECT_FALSE(engine_->Write(check).ok());
+}
+
 TEST_F(EngineTest, ConcurrentReadersAndWriters) {
   std::atomic<bool> stop{false};
   std::atomic<int> errors{0};

@@ -47,6 +47,11 @@ void WriteBatch::ResolveIntent(absl::string_view key, const TxnId& txn,
   op.commit = commit;
 }
 
+void WriteBatch::CheckNoWritesAfter(absl::string_view start,
+                                    absl::string_view end, Timestamp ts) {
+  Add(OpType::kCheckNoWritesAfter, start, end).ts = ts;
+}
+
 void WriteBatch::PutInline(absl::string_view key, absl::string_view value) {
   Add(OpType::kPutInline, key, value);
 }

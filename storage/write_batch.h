@@ -26,6 +26,7 @@ class WriteBatch {
     kResolveIntent,  // commit (at ts) or abort the intent of txn
     kPutInline,      // unversioned system value
     kDeleteInline,
+    kCheckNoWritesAfter,  // fail unless [key, end) has no version above ts
   };
 
   struct Op {
@@ -55,6 +56,12 @@ class WriteBatch {
   // twice is harmless.
   void ResolveIntent(absl::string_view key, const TxnId& txn, bool commit,
                      Timestamp commit_ts);
+  // Makes the batch fail with a retryable error (kAborted, SQLSTATE 40001)
+  // unless no version (committed or intent) newer than `ts` exists for a key
+  // in [start, end); end "" checks the single key `start`. Checked inside the
+  // same LMDB transaction that applies the batch: optimistic read validation.
+  void CheckNoWritesAfter(absl::string_view start, absl::string_view end,
+                          Timestamp ts);
   // Unversioned values for system keys (transaction records, counters).
   void PutInline(absl::string_view key, absl::string_view value);
   void DeleteInline(absl::string_view key);

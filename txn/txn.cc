@@ -1,0 +1,147 @@
+#include "txn/txn.h"
+
+#include "absl/strings/str_format.h"
+#include "common/keys.h"
+
+namespace tessera::txn {
+
+Txn::Txn(kv::DistSender* sender, kv::Transport* transport, Timestamp read_ts)
+    : sender_(sender), transport_(transport), read_ts_(read_ts) {}
+
+absl::Status Txn::CheckOpen() const {
+  if (finished_) {
+    return absl::FailedPreconditionError(
+        "transaction already committed or rolled back");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<std::string>> Txn::Get(absl::string_view key) {
+  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  auto it = writes_.find(key);
+  if (it != writes_.end()) return it->second;
+  kv::BatchRequest b;
+  b.header.ts = read_ts_;
+  b.requests.push_back(kv::KvRequest::Get(std::string(key)));
+  absl::StatusOr<kv::BatchResponse> r = sender_->Send(b);
+  if (!r.ok()) return r.status();
+  read_spans_.emplace_back(std::string(key), "");
+  kv::KvResponse& resp = r->responses.front();
+  if (!resp.found) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(resp.value));
+}
+
+absl::Status Txn::Scan(
+    absl::string_view start, absl::string_view end, bool reverse,
+    absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit) {
+  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  kv::BatchRequest b;
+  b.header.ts = read_ts_;
+  b.requests.push_back(
+      kv::KvRequest::Scan(std::string(start), std::string(end), 0, reverse));
+  absl::StatusOr<kv::BatchResponse> r = sender_->Send(b);
+  if (!r.ok()) return r.status();
+  read_spans_.emplace_back(std::string(start),
+                           end.empty() ? std::string(keys::kKeyMax)
+                                       : std::string(end));
+  const auto& rows = r->responses.front().rows;
+  // Merge the stored rows with this transaction's writes in the span.
+  auto lo = writes_.lower_bound(start);
+  auto hi = end.empty() ? writes_.end() : writes_.lower_bound(end);
+  std::vector<std::pair<absl::string_view, const std::optional<std::string>*>>
+      mine;
+  for (auto it = lo; it != hi; ++it) mine.emplace_back(it->first, &it->second);
+  if (reverse) std::reverse(mine.begin(), mine.end());
+  auto before = [&](absl::string_view a, absl::string_view b) {
+    return reverse ? a > b : a < b;
+  };
+  size_t i = 0, j = 0;
+  while (i < rows.size() || j < mine.size()) {
+    bool take_mine;
+    if (i == rows.size()) {
+      take_mine = true;
+    } else if (j == mine.size()) {
+      take_mine = false;
+    } else if (rows[i].first == mine[j].first) {
+      ++i;  // our write shadows the stored row
+      take_mine = true;
+    } else {
+      take_mine = before(mine[j].first, rows[i].first);
+    }
+    if (take_mine) {
+      const std::optional<std::string>* v = mine[j].second;
+      absl::string_view k = mine[j].first;
+      ++j;
+      if (v->has_value() && !visit(k, **v)) return absl::OkStatus();
+    } else {
+      if (!visit(rows[i].first, rows[i].second)) return absl::OkStatus();
+      ++i;
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Txn::Put(absl::string_view key, absl::string_view value) {
+  writes_[std::string(key)] = std::string(value);
+}
+
+void Txn::Delete(absl::string_view key) {
+  writes_[std::string(key)] = std::nullopt;
+}
+
+absl::Status Txn::Commit() {
+  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  finished_ = true;
+  if (writes_.empty()) return absl::OkStatus();  // snapshot reads: valid
+  kv::OnePhaseCommitRequest req;
+  req.read_ts = read_ts_;
+  req.read_spans = std::move(read_spans_);
+  std::optional<uint32_t> node;
+  for (auto& [key, value] : writes_) {
+    absl::StatusOr<kv::RangeDescriptor> d = sender_->RangeFor(key);
+    if (!d.ok()) return d.status();
+    if (d->node_ids.empty()) return absl::InternalError("range without nodes");
+    if (node.has_value() && *node != d->node_ids.front()) {
+      return absl::UnimplementedError(
+          "transactions writing to several nodes need two-phase commit, "
+          "which arrives with the cluster");
+    }
+    node = d->node_ids.front();
+    req.writes.push_back(value.has_value()
+                             ? kv::KvRequest::Put(key, *value)
+                             : kv::KvRequest::Delete(key));
+  }
+  absl::StatusOr<Timestamp> ts = transport_->CommitOnePhase(*node, req);
+  if (!ts.ok()) return ts.status();
+  commit_ts_ = *ts;
+  writes_.clear();
+  return absl::OkStatus();
+}
+
+void Txn::Rollback() {
+  finished_ = true;
+  writes_.clear();
+}
+
+absl::StatusOr<std::unique_ptr<Txn>> TxnCoordinator::Begin() {
+  absl::StatusOr<Timestamp> ts = transport_->NewReadTimestamp(gateway_node_);
+  if (!ts.ok()) return ts.status();
+  return std::make_unique<Txn>(sender_, transport_, *ts);
+}
+
+absl::Status RunTransaction(TxnCoordinator* coordinator,
+                            absl::FunctionRef<absl::Status(Txn*)> fn,
+                            int max_attempts) {
+  absl::Status last;
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
+    absl::StatusOr<std::unique_ptr<Txn>> txn = coordinator->Begin();
+    if (!txn.ok()) return txn.status();
+    last = fn(txn->get());
+    if (last.ok()) last = (*txn)->Commit();
+    if (!last.ok()) (*txn)->Rollback();
+    if (last.code() != absl::StatusCode::kAborted) return last;
+  }
+  return last;
+}
+
+}  // namespace tessera::txn

@@ -1,0 +1,104 @@
+// Transactions: SERIALIZABLE, optimistic, for now on one node.
+//
+// A Txn reads at a fixed read timestamp (a consistent snapshot), buffers its
+// writes at the gateway (read-your-writes from the buffer) and records every
+// span it read. Commit sends writes and read spans to the node in one
+// request; the node validates that nothing was written in the read spans
+// after the read timestamp and applies the writes atomically at a newer
+// commit timestamp (kv::Store::CommitOnePhase). So every committed
+// transaction behaves as if it ran alone at its commit timestamp. A failed
+// validation is kAborted (SQLSTATE 40001): retry the whole transaction, as
+// RunTransaction() does.
+//
+// Thread-safety: a Txn is used by one thread at a time. TxnCoordinator is
+// thread-safe.
+
+#ifndef TESSERA_TXN_TXN_H_
+#define TESSERA_TXN_TXN_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "common/hlc.h"
+#include "kv/dist_sender.h"
+#include "kv/sender.h"
+
+namespace tessera::txn {
+
+class Txn {
+ public:
+  Txn(kv::DistSender* sender, kv::Transport* transport, Timestamp read_ts);
+  Txn(const Txn&) = delete;
+  Txn& operator=(const Txn&) = delete;
+
+  Timestamp read_ts() const { return read_ts_; }
+
+  // The value of `key` as this transaction sees it.
+  absl::StatusOr<std::optional<std::string>> Get(absl::string_view key);
+
+  // Visits the rows of [start, end) in key order (descending if `reverse`),
+  // own writes included. `visit` returns false to stop early (the whole span
+  // still counts as read).
+  absl::Status Scan(
+      absl::string_view start, absl::string_view end, bool reverse,
+      absl::FunctionRef<bool(absl::string_view key, absl::string_view value)>
+          visit);
+
+  void Put(absl::string_view key, absl::string_view value);
+  void Delete(absl::string_view key);
+
+  // Commits. A read-only transaction commits without a round trip.
+  // kAborted means retry; after any return the Txn is finished.
+  absl::Status Commit();
+  // Discards the writes. Idempotent.
+  void Rollback();
+
+  bool finished() const { return finished_; }
+  bool has_writes() const { return !writes_.empty(); }
+  // Set after a successful commit with writes.
+  std::optional<Timestamp> commit_ts() const { return commit_ts_; }
+
+ private:
+  absl::Status CheckOpen() const;
+
+  kv::DistSender* const sender_;
+  kv::Transport* const transport_;
+  const Timestamp read_ts_;
+  // nullopt = deletion.
+  absl::btree_map<std::string, std::optional<std::string>> writes_;
+  std::vector<std::pair<std::string, std::string>> read_spans_;
+  bool finished_ = false;
+  std::optional<Timestamp> commit_ts_;
+};
+
+class TxnCoordinator {
+ public:
+  // Neither argument is owned. `gateway_node` hands out read timestamps.
+  TxnCoordinator(kv::DistSender* sender, kv::Transport* transport,
+                 uint32_t gateway_node)
+      : sender_(sender), transport_(transport), gateway_node_(gateway_node) {}
+
+  absl::StatusOr<std::unique_ptr<Txn>> Begin();
+
+ private:
+  kv::DistSender* const sender_;
+  kv::Transport* const transport_;
+  const uint32_t gateway_node_;
+};
+
+// Runs `fn` in a fresh transaction and commits it, retrying the whole
+// closure (up to `max_attempts`) while it or the commit fails with kAborted.
+absl::Status RunTransaction(TxnCoordinator* coordinator,
+                            absl::FunctionRef<absl::Status(Txn*)> fn,
+                            int max_attempts = 10);
+
+}  // namespace tessera::txn
+
+#endif  // TESSERA_TXN_TXN_H_

@@ -1,0 +1,126 @@
+#include "txn/txn.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "txn/test_cluster.h"
+
+namespace tessera::txn {
+namespace {
+
+class TxnTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Txn> Begin() { return *cluster_.coordinator->Begin(); }
+  std::optional<std::string> Read(absl::string_view key) {
+    auto t = Begin();
+    return *t->Get(key);
+  }
+  TestCluster cluster_{"txn"};
+};
+
+TEST_F(TxnTest, CommitMakesWritesVisibleAtomically) {
+  auto t = Begin();
+  t->Put("t/a", "1");
+  t->Put("t/b", "2");
+  EXPECT_EQ(Read("t/a"), std::nullopt);  // not before commit
+  ASSERT_TRUE(t->Commit().ok());
+  EXPECT_EQ(Read("t/a"), "1");
+  EXPECT_EQ(Read("t/b"), "2");
+  EXPECT_TRUE(t->commit_ts().has_value());
+  EXPECT_FALSE(t->Commit().ok());  // finished
+}
+
+TEST_F(TxnTest, ReadYourWritesInGetAndScan) {
+  auto seed = Begin();
+  seed->Put("t/a", "old-a");
+  seed->Put("t/c", "old-c");
+  seed->Put("t/d", "old-d");
+  ASSERT_TRUE(seed->Commit().ok());
+  auto t = Begin();
+  t->Put("t/b", "new-b");
+  t->Put("t/c", "new-c");
+  t->Delete("t/d");
+  EXPECT_EQ(*t->Get("t/c"), "new-c");
+  EXPECT_EQ(*t->Get("t/d"), std::nullopt);
+  std::vector<std::string> seen;
+  ASSERT_TRUE(t->Scan("t/", "t0", false, [&](absl::string_view k, absl::string_view v) {
+                 seen.push_back(absl::StrCat(k, "=", v));
+                 return true;
+               }).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"t/a=old-a", "t/b=new-b", "t/c=new-c"}));
+  seen.clear();
+  ASSERT_TRUE(t->Scan("t/", "t0", true, [&](absl::string_view k, absl::string_view v) {
+                 seen.push_back(absl::StrCat(k, "=", v));
+                 return true;
+               }).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"t/c=new-c", "t/b=new-b", "t/a=old-a"}));
+}
+
+TEST_F(TxnTest, RollbackDiscards) {
+  auto t = Begin();
+  t->Put("t/x", "1");
+  t->Rollback();
+  EXPECT_EQ(Read("t/x"), std::nullopt);
+  EXPECT_FALSE(t->Get("t/x").ok());
+}
+
+TEST_F(TxnTest, SnapshotIsStable) {
+  auto seed = Begin();
+  seed->Put("t/k", "v1");
+  ASSERT_TRUE(seed->Commit().ok());
+  auto reader = Begin();
+  auto writer = Begin();
+  writer->Put("t/k", "v2");
+  ASSERT_TRUE(writer->Commit().ok());
+  EXPECT_EQ(*reader->Get("t/k"), "v1");
+  EXPECT_TRUE(reader->Commit().ok());  // read-only: always valid
+}
+
+TEST_F(TxnTest, ConflictingReadWriteIsRetryable) {
+  auto seed = Begin();
+  seed->Put("t/counter", "0");
+  ASSERT_TRUE(seed->Commit().ok());
+  auto a = Begin();
+  auto b = Begin();
+  ASSERT_EQ(*a->Get("t/counter"), "0");
+  ASSERT_EQ(*b->Get("t/counter"), "0");
+  a->Put("t/counter", "1");
+  b->Put("t/counter", "1");
+  ASSERT_TRUE(a->Commit().ok());
+  absl::Status s = b->Commit();
+  EXPECT_EQ(s.code(), absl::StatusCode::kAborted);
+  EXPECT_NE(s.message().find("40001"), std::string::npos);
+}
+
+TEST_F(TxnTest, RunTransactionRetriesUntilCountersAddUp) {
+  auto seed = Begin();
+  seed->Put("t/counter", "0");
+  ASSERT_TRUE(seed->Commit().ok());
+  constexpr int kThreads = 4, kPer = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < kPer; ++j) {
+        absl::Status s = RunTransaction(
+            cluster_.coordinator.get(),
+            [](Txn* t) -> absl::Status {
+              auto v = t->Get("t/counter");
+              if (!v.ok()) return v.status();
+              t->Put("t/counter", std::to_string(std::stoi(**v) + 1));
+              return absl::OkStatus();
+            },
+            1000);
+        if (!s.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Read("t/counter"), std::to_string(kThreads * kPer));
+}
+
+}  // namespace
+}  // namespace tessera::txn
