@@ -27,7 +27,7 @@ check "no ANTLR header outside parser/" "$antlr"
 
 # Lowest first. A package may depend only on packages earlier in this list
 # (net/ and server/ sit beside the stack and are checked separately).
-layers=(common storage kv txn exec planner catalog parser session client shell)
+layers=(common function storage kv txn catalog parser planner exec session client shell)
 present=()
 for l in "${layers[@]}"; do [ -d "$l" ] && present+=("$l"); done
 upward=""
@@ -35,15 +35,13 @@ for ((i = 0; i < ${#present[@]}; i++)); do
   lower=${present[$i]}
   for ((j = i + 1; j < ${#present[@]}; j++)); do
     upper=${present[$j]}
-    # planner/ and catalog/ sit side by side.
-    if [ "$lower/$upper" = "planner/catalog" ]; then continue; fi
     hits=$(bazel query --noshow_progress \
              "deps(//$lower/...) intersect //$upper/..." 2>/dev/null || true)
     [ -n "$hits" ] && upward+="//$lower depends on: $hits"$'\n'
   done
   if [ -d net ]; then
     case "$lower" in
-      common|storage|kv|txn|exec|planner|catalog|parser)
+      common|function|storage|kv|txn|catalog|parser|planner|exec)
         hits=$(bazel query --noshow_progress \
                  "deps(//$lower/...) intersect //net/..." 2>/dev/null || true)
         [ -n "$hits" ] && upward+="//$lower depends on net/: $hits"$'\n'

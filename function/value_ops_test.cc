@@ -1,10 +1,10 @@
-#include "exec/value_ops.h"
+#include "function/value_ops.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-namespace tessera::exec {
+namespace tessera::function {
 namespace {
 
 Value I(int64_t v) { return Value::Integer(v); }
@@ -126,4 +126,4 @@ TEST(ValueOpsTest, ConcatRendersNumbers) {
 }
 
 }  // namespace
-}  // namespace tessera::exec
+}  // namespace tessera::function

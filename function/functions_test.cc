@@ -1,10 +1,10 @@
-#include "exec/functions.h"
+#include "function/functions.h"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-namespace tessera::exec {
+namespace tessera::function {
 namespace {
 
 Value I(int64_t v) { return Value::Integer(v); }
@@ -160,4 +160,4 @@ TEST(AggregatesTest, PartialStatesMergeLikeOneState) {
 }
 
 }  // namespace
-}  // namespace tessera::exec
+}  // namespace tessera::function

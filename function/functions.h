@@ -6,8 +6,8 @@
 // by the operator that aggregates (one per group), so partial states from
 // several ranges can be merged at the gateway.
 
-#ifndef TESSERA_EXEC_FUNCTIONS_H_
-#define TESSERA_EXEC_FUNCTIONS_H_
+#ifndef TESSERA_FUNCTION_FUNCTIONS_H_
+#define TESSERA_FUNCTION_FUNCTIONS_H_
 
 #include <cstdint>
 #include <string>
@@ -17,7 +17,7 @@
 #include "absl/types/span.h"
 #include "common/value.h"
 
-namespace tessera::exec {
+namespace tessera::function {
 
 struct ScalarFunction {
   const char* name;
@@ -71,6 +71,6 @@ void AggregateMerge(AggregateKind kind, const AggregateState& other,
 absl::StatusOr<Value> AggregateFinish(AggregateKind kind,
                                       const AggregateState& state);
 
-}  // namespace tessera::exec
+}  // namespace tessera::function
 
-#endif  // TESSERA_EXEC_FUNCTIONS_H_
+#endif  // TESSERA_FUNCTION_FUNCTIONS_H_

@@ -1,4 +1,4 @@
-#include "exec/functions.h"
+#include "function/functions.h"
 
 #include <cmath>
 
@@ -6,9 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
-#include "exec/value_ops.h"
+#include "function/value_ops.h"
 
-namespace tessera::exec {
+namespace tessera::function {
 
 namespace {
 
@@ -354,4 +354,4 @@ absl::StatusOr<Value> AggregateFinish(AggregateKind kind,
   return Value::Null();
 }
 
-}  // namespace tessera::exec
+}  // namespace tessera::function

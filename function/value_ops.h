@@ -9,8 +9,8 @@
 // - AND/OR/NOT use three-valued logic.
 // Every function is pure and thread-safe.
 
-#ifndef TESSERA_EXEC_VALUE_OPS_H_
-#define TESSERA_EXEC_VALUE_OPS_H_
+#ifndef TESSERA_FUNCTION_VALUE_OPS_H_
+#define TESSERA_FUNCTION_VALUE_OPS_H_
 
 #include <optional>
 
@@ -18,7 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "common/value.h"
 
-namespace tessera::exec {
+namespace tessera::function {
 
 // A value as a number: INTEGER, REAL, or (for TEXT/BLOB) the numeric prefix,
 // INTEGER when it is integral text without a fraction or exponent. NULL stays
@@ -69,6 +69,6 @@ Value Cast(const Value& v, Type type);
 // integral, BOOLEAN as 1/0, BLOB bytes as they are.
 std::string RenderText(const Value& v);
 
-}  // namespace tessera::exec
+}  // namespace tessera::function
 
-#endif  // TESSERA_EXEC_VALUE_OPS_H_
+#endif  // TESSERA_FUNCTION_VALUE_OPS_H_

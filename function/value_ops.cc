@@ -1,4 +1,4 @@
-#include "exec/value_ops.h"
+#include "function/value_ops.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace tessera::exec {
+namespace tessera::function {
 
 namespace {
 
@@ -399,4 +399,4 @@ Value Cast(const Value& v, Type type) {
   return Value::Null();
 }
 
-}  // namespace tessera::exec
+}  // namespace tessera::function

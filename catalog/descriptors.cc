@@ -1,0 +1,192 @@
+#include "catalog/descriptors.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_format.h"
+#include "common/coding.h"
+
+namespace tessera::catalog {
+
+int TableDescriptor::ColumnIndex(absl::string_view name) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (absl::EqualsIgnoreCase(columns[i].name, name)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int TableDescriptor::ColumnIndexById(uint32_t id) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].id == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+namespace {
+
+constexpr uint8_t kFormat = 1;
+enum Kind : uint8_t { kTable = 1, kView = 2, kTrigger = 3, kIndexName = 4 };
+
+void PutIndex(std::string* out, const IndexDescriptor& ix) {
+  PutVarint64(out, ix.id);
+  PutLengthPrefixed(out, ix.name);
+  out->push_back(ix.unique ? 1 : 0);
+  PutVarint64(out, ix.column_ids.size());
+  for (size_t i = 0; i < ix.column_ids.size(); ++i) {
+    PutVarint64(out, ix.column_ids[i]);
+    out->push_back(static_cast<char>(ix.orders[i]));
+  }
+}
+
+// A small reader that remembers the first failure.
+class Reader {
+ public:
+  explicit Reader(absl::string_view in) : in_(in) {}
+  uint64_t Varint() {
+    uint64_t v = 0;
+    if (ok() && !GetVarint64(&in_, &v).ok()) Fail();
+    return v;
+  }
+  uint8_t Byte() {
+    uint8_t b = 0;
+    if (ok() && !GetByte(&in_, &b).ok()) Fail();
+    return b;
+  }
+  std::string Str() {
+    absl::string_view s;
+    if (ok() && !GetLengthPrefixed(&in_, &s).ok()) Fail();
+    return std::string(s);
+  }
+  // Guards counts read from disk before they size a loop.
+  uint64_t Count(uint64_t max) {
+    uint64_t n = Varint();
+    if (n > max) Fail();
+    return ok() ? n : 0;
+  }
+  bool ok() const { return ok_; }
+  bool done() const { return in_.empty(); }
+  void Fail() { ok_ = false; }
+
+ private:
+  absl::string_view in_;
+  bool ok_ = true;
+};
+
+IndexDescriptor ReadIndex(Reader& r) {
+  IndexDescriptor ix;
+  ix.id = static_cast<uint32_t>(r.Varint());
+  ix.name = r.Str();
+  ix.unique = r.Byte() != 0;
+  uint64_t n = r.Count(1000);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    ix.column_ids.push_back(static_cast<uint32_t>(r.Varint()));
+    uint8_t o = r.Byte();
+    if (o > 1) r.Fail();
+    ix.orders.push_back(static_cast<SortOrder>(o));
+  }
+  return ix;
+}
+
+}  // namespace
+
+std::string EncodeSchemaObject(const SchemaObject& object) {
+  std::string out;
+  out.push_back(static_cast<char>(kFormat));
+  if (object.table.has_value()) {
+    const TableDescriptor& t = *object.table;
+    out.push_back(static_cast<char>(kTable));
+    PutVarint64(&out, t.id);
+    PutLengthPrefixed(&out, t.name);
+    PutVarint64(&out, t.columns.size());
+    for (const ColumnDescriptor& c : t.columns) {
+      PutVarint64(&out, c.id);
+      PutLengthPrefixed(&out, c.name);
+      out.push_back(static_cast<char>(c.type));
+      out.push_back(static_cast<char>((c.nullable ? 1 : 0) | (c.hidden ? 2 : 0)));
+      PutLengthPrefixed(&out, c.default_sql);
+    }
+    PutIndex(&out, t.primary);
+    PutVarint64(&out, t.indexes.size());
+    for (const IndexDescriptor& ix : t.indexes) PutIndex(&out, ix);
+    PutVarint64(&out, t.checks.size());
+    for (const std::string& c : t.checks) PutLengthPrefixed(&out, c);
+    PutVarint64(&out, t.next_column_id);
+    PutVarint64(&out, t.next_index_id);
+  } else if (object.view.has_value()) {
+    out.push_back(static_cast<char>(kView));
+    PutLengthPrefixed(&out, object.view->name);
+    PutVarint64(&out, object.view->column_names.size());
+    for (const std::string& c : object.view->column_names) PutLengthPrefixed(&out, c);
+    PutLengthPrefixed(&out, object.view->select_sql);
+  } else if (object.trigger.has_value()) {
+    out.push_back(static_cast<char>(kTrigger));
+    PutLengthPrefixed(&out, object.trigger->name);
+    PutLengthPrefixed(&out, object.trigger->table);
+    PutLengthPrefixed(&out, object.trigger->create_sql);
+  } else {
+    out.push_back(static_cast<char>(kIndexName));
+    PutLengthPrefixed(&out, object.index_of_table.value_or(""));
+  }
+  return out;
+}
+
+absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
+  Reader r(bytes);
+  if (r.Byte() != kFormat) return absl::DataLossError("unknown schema object format");
+  SchemaObject out;
+  switch (r.Byte()) {
+    case kTable: {
+      TableDescriptor t;
+      t.id = static_cast<uint32_t>(r.Varint());
+      t.name = r.Str();
+      uint64_t n = r.Count(100000);
+      for (uint64_t i = 0; i < n && r.ok(); ++i) {
+        ColumnDescriptor c;
+        c.id = static_cast<uint32_t>(r.Varint());
+        c.name = r.Str();
+        uint8_t type = r.Byte();
+        if (type > static_cast<uint8_t>(Type::kBoolean)) r.Fail();
+        c.type = static_cast<Type>(type);
+        uint8_t flags = r.Byte();
+        c.nullable = (flags & 1) != 0;
+        c.hidden = (flags & 2) != 0;
+        c.default_sql = r.Str();
+        t.columns.push_back(std::move(c));
+      }
+      t.primary = ReadIndex(r);
+      uint64_t ni = r.Count(10000);
+      for (uint64_t i = 0; i < ni && r.ok(); ++i) t.indexes.push_back(ReadIndex(r));
+      uint64_t nc = r.Count(10000);
+      for (uint64_t i = 0; i < nc && r.ok(); ++i) t.checks.push_back(r.Str());
+      t.next_column_id = static_cast<uint32_t>(r.Varint());
+      t.next_index_id = static_cast<uint32_t>(r.Varint());
+      out.table = std::move(t);
+      break;
+    }
+    case kView: {
+      ViewDescriptor v;
+      v.name = r.Str();
+      uint64_t n = r.Count(100000);
+      for (uint64_t i = 0; i < n && r.ok(); ++i) v.column_names.push_back(r.Str());
+      v.select_sql = r.Str();
+      out.view = std::move(v);
+      break;
+    }
+    case kTrigger: {
+      TriggerDescriptor t;
+      t.name = r.Str();
+      t.table = r.Str();
+      t.create_sql = r.Str();
+      out.trigger = std::move(t);
+      break;
+    }
+    case kIndexName:
+      out.index_of_table = r.Str();
+      break;
+    default:
+      r.Fail();
+  }
+  if (!r.ok() || !r.done()) return absl::DataLossError("corrupt schema object");
+  return out;
+}
+
+}  // namespace tessera::catalog

@@ -1,0 +1,80 @@
+// Schema descriptors: tables (with columns, primary key, secondary indexes,
+// CHECK constraints), views and triggers. Stored as KV rows in the system
+// span and read inside transactions (catalog.h), so DDL is transactional.
+
+#ifndef TESSERA_CATALOG_DESCRIPTORS_H_
+#define TESSERA_CATALOG_DESCRIPTORS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/key_encoding.h"
+#include "common/value.h"
+
+namespace tessera::catalog {
+
+struct ColumnDescriptor {
+  uint32_t id = 0;
+  std::string name;
+  Type type = Type::kNull;  // kNull: no declared type (any value)
+  bool nullable = true;
+  bool hidden = false;      // the implicit rowid
+  std::string default_sql;  // empty: NULL
+};
+
+struct IndexDescriptor {
+  uint32_t id = 0;  // the primary index is 1
+  std::string name;
+  bool unique = false;
+  std::vector<uint32_t> column_ids;
+  std::vector<SortOrder> orders;
+};
+
+struct TableDescriptor {
+  uint32_t id = 0;
+  std::string name;
+  std::vector<ColumnDescriptor> columns;
+  IndexDescriptor primary;               // id 1; column_ids = the key
+  std::vector<IndexDescriptor> indexes;  // secondary
+  std::vector<std::string> checks;       // CHECK expressions as SQL text
+  uint32_t next_column_id = 1;
+  uint32_t next_index_id = 2;
+
+  // Position of the column called `name` (case-insensitive), or -1.
+  int ColumnIndex(absl::string_view name) const;
+  // Position of the column with `id`, or -1.
+  int ColumnIndexById(uint32_t id) const;
+};
+
+struct ViewDescriptor {
+  std::string name;
+  std::vector<std::string> column_names;  // optional explicit names
+  std::string select_sql;
+};
+
+struct TriggerDescriptor {
+  std::string name;
+  std::string table;
+  std::string create_sql;  // the full CREATE TRIGGER statement
+};
+
+// One schema object: exactly one of the members is set.
+struct SchemaObject {
+  std::optional<TableDescriptor> table;
+  std::optional<ViewDescriptor> view;
+  std::optional<TriggerDescriptor> trigger;
+  // An index name maps to the table that owns it.
+  std::optional<std::string> index_of_table;
+};
+
+std::string EncodeSchemaObject(const SchemaObject& object);
+// kDataLoss on malformed bytes.
+absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes);
+
+}  // namespace tessera::catalog
+
+#endif  // TESSERA_CATALOG_DESCRIPTORS_H_

@@ -1,0 +1,176 @@
+#include "catalog/row_codec.h"
+
+#include <cstring>
+
+#include "absl/strings/str_format.h"
+#include "common/coding.h"
+#include "common/key_encoding.h"
+
+namespace tessera::catalog {
+
+std::string TablePrefix(uint32_t table_id) {
+  std::string out;
+  EncodeKeyValue(Value::Integer(table_id), SortOrder::kAscending, &out);
+  return out;
+}
+
+std::string IndexPrefix(uint32_t table_id, uint32_t index_id) {
+  std::string out = TablePrefix(table_id);
+  EncodeKeyValue(Value::Integer(index_id), SortOrder::kAscending, &out);
+  return out;
+}
+
+namespace {
+
+void AppendColumns(const TableDescriptor& table, const IndexDescriptor& index,
+                   const Row& row, std::string* out) {
+  for (size_t i = 0; i < index.column_ids.size(); ++i) {
+    int pos = table.ColumnIndexById(index.column_ids[i]);
+    EncodeKeyValue(pos >= 0 ? row[pos] : Value(), index.orders[i], out);
+  }
+}
+
+enum ValueTag : uint8_t { kInt = 1, kReal = 2, kText = 3, kBlob = 4, kBool = 5 };
+
+}  // namespace
+
+std::string PrimaryKey(const TableDescriptor& table, const Row& row) {
+  std::string key = IndexPrefix(table.id, table.primary.id);
+  AppendColumns(table, table.primary, row, &key);
+  return key;
+}
+
+std::string EncodeRowValue(const TableDescriptor& table, const Row& row) {
+  std::string out;
+  for (size_t i = 0; i < table.columns.size() && i < row.size(); ++i) {
+    const ColumnDescriptor& c = table.columns[i];
+    bool in_key = false;
+    for (uint32_t id : table.primary.column_ids) in_key = in_key || id == c.id;
+    const Value& v = row[i];
+    if (in_key || v.is_null()) continue;
+    PutVarint64(&out, c.id);
+    switch (v.type()) {
+      case Type::kInteger: {
+        out.push_back(static_cast<char>(kInt));
+        uint64_t u = static_cast<uint64_t>(v.integer());
+        PutVarint64(&out, (u << 1) ^ static_cast<uint64_t>(v.integer() >> 63));
+        break;
+      }
+      case Type::kReal: {
+        out.push_back(static_cast<char>(kReal));
+        uint64_t bits;
+        double d = v.real();
+        std::memcpy(&bits, &d, 8);
+        PutFixed64BE(&out, bits);
+        break;
+      }
+      case Type::kText:
+        out.push_back(static_cast<char>(kText));
+        PutLengthPrefixed(&out, v.bytes());
+        break;
+      case Type::kBlob:
+        out.push_back(static_cast<char>(kBlob));
+        PutLengthPrefixed(&out, v.bytes());
+        break;
+      case Type::kBoolean:
+        out.push_back(static_cast<char>(kBool));
+        out.push_back(v.boolean() ? 1 : 0);
+        break;
+      case Type::kNull:
+        break;
+    }
+  }
+  return out;
+}
+
+absl::Status DecodeRow(const TableDescriptor& table, absl::string_view key,
+                       absl::string_view value, Row* row) {
+  row->assign(table.columns.size(), Value());
+  std::string prefix = IndexPrefix(table.id, table.primary.id);
+  if (key.substr(0, prefix.size()) != prefix) {
+    return absl::DataLossError(absl::StrFormat(
+        "row key does not belong to table %s", table.name));
+  }
+  key.remove_prefix(prefix.size());
+  for (size_t i = 0; i < table.primary.column_ids.size(); ++i) {
+    Value v;
+    if (absl::Status s = DecodeKeyValue(&key, table.primary.orders[i], &v); !s.ok()) {
+      return s;
+    }
+    int pos = table.ColumnIndexById(table.primary.column_ids[i]);
+    if (pos >= 0) (*row)[pos] = std::move(v);
+  }
+  while (!value.empty()) {
+    uint64_t id = 0;
+    uint8_t tag = 0;
+    if (absl::Status s = GetVarint64(&value, &id); !s.ok()) return s;
+    if (absl::Status s = GetByte(&value, &tag); !s.ok()) return s;
+    Value v;
+    switch (tag) {
+      case kInt: {
+        uint64_t z = 0;
+        if (absl::Status s = GetVarint64(&value, &z); !s.ok()) return s;
+        v = Value::Integer(static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1)));
+        break;
+      }
+      case kReal: {
+        uint64_t bits = 0;
+        if (absl::Status s = GetFixed64BE(&value, &bits); !s.ok()) return s;
+        double d;
+        std::memcpy(&d, &bits, 8);
+        v = Value::Real(d);
+        break;
+      }
+      case kText:
+      case kBlob: {
+        absl::string_view s;
+        if (absl::Status st = GetLengthPrefixed(&value, &s); !st.ok()) return st;
+        v = tag == kText ? Value::Text(s) : Value::Blob(s);
+        break;
+      }
+      case kBool: {
+        uint8_t b = 0;
+        if (absl::Status s = GetByte(&value, &b); !s.ok()) return s;
+        v = Value::Boolean(b != 0);
+        break;
+      }
+      default:
+        return absl::DataLossError("corrupt row value: unknown tag");
+    }
+    // Columns dropped from the descriptor are skipped.
+    int pos = table.ColumnIndexById(static_cast<uint32_t>(id));
+    if (pos >= 0) (*row)[pos] = std::move(v);
+  }
+  return absl::OkStatus();
+}
+
+std::string IndexEntryKey(const TableDescriptor& table,
+                          const IndexDescriptor& index, const Row& row) {
+  std::string key = IndexPrefix(table.id, index.id);
+  AppendColumns(table, index, row, &key);
+  bool has_null = false;
+  for (uint32_t id : index.column_ids) {
+    int pos = table.ColumnIndexById(id);
+    has_null = has_null || pos < 0 || row[pos].is_null();
+  }
+  if (!index.unique || has_null) AppendColumns(table, table.primary, row, &key);
+  return key;
+}
+
+std::string IndexEntryValue(const TableDescriptor& table,
+                            const IndexDescriptor& index, const Row& row) {
+  if (!index.unique) return "";
+  return PrimaryKey(table, row);
+}
+
+std::string IndexValuesPrefix(const TableDescriptor& table,
+                              const IndexDescriptor& index,
+                              const std::vector<Value>& values) {
+  std::string key = IndexPrefix(table.id, index.id);
+  for (size_t i = 0; i < values.size() && i < index.orders.size(); ++i) {
+    EncodeKeyValue(values[i], index.orders[i], &key);
+  }
+  return key;
+}
+
+}  // namespace tessera::catalog
