@@ -180,36 +180,59 @@ table_or_subquery
 ordering_term : expr ( K_ASC | K_DESC )? ( K_NULLS ( K_FIRST | K_LAST ) )? ;
 
 // -------------------------------------------------------------- expressions
-// Alternatives are listed from the tightest-binding to the loosest, as in
-// SQLite: unary, ||, * / %, + -, bit ops, < <= > >=, = == != <> IS IN LIKE
-// BETWEEN, NOT, AND, OR.
+// One rule per precedence level, loosest first, as in SQLite: OR, AND, NOT,
+// = == != <> IS IN LIKE GLOB BETWEEN, < <= > >=, << >> & |, + -, * / %, ||,
+// unary. BETWEEN's bounds are comparison-level expressions, so in
+// "a BETWEEN 1 AND 2 AND b" the second AND is a conjunction.
 
-expr
+expr : or_expr ;
+
+or_expr : and_expr ( K_OR and_expr )* ;
+
+and_expr : not_expr ( K_AND not_expr )* ;
+
+not_expr
+  : K_NOT not_expr
+  | equality_expr
+  ;
+
+equality_expr : comparison_expr equality_tail* ;
+
+equality_tail
+  : op=( ASSIGN | EQ | NOT_EQ1 | NOT_EQ2 ) comparison_expr                      # tail_equal
+  | K_IS K_NOT? comparison_expr                                                 # tail_is
+  | K_NOT? K_BETWEEN comparison_expr K_AND comparison_expr                      # tail_between
+  | K_NOT? K_IN OPEN_PAR ( select_stmt | expr ( COMMA expr )* )? CLOSE_PAR      # tail_in
+  | K_NOT? K_IN name                                                            # tail_in_table
+  | K_NOT? op=( K_LIKE | K_GLOB ) comparison_expr ( K_ESCAPE comparison_expr )? # tail_like
+  | ( K_ISNULL | K_NOTNULL | K_NOT K_NULL )                                     # tail_null
+  ;
+
+comparison_expr : bit_expr ( ops+=( LT | LT_EQ | GT | GT_EQ ) bit_expr )* ;
+
+bit_expr : add_expr ( ops+=( LT2 | GT2 | AMP | PIPE ) add_expr )* ;
+
+add_expr : mul_expr ( ops+=( PLUS | MINUS ) mul_expr )* ;
+
+mul_expr : concat_expr ( ops+=( STAR | DIV | MOD ) concat_expr )* ;
+
+concat_expr : unary_expr ( PIPE2 unary_expr )* ;
+
+unary_expr
+  : op=( MINUS | PLUS | TILDE ) unary_expr
+  | primary
+  ;
+
+primary
   : literal_value                                                       # e_literal
   | parameter                                                           # e_parameter
+  | func=name OPEN_PAR ( K_DISTINCT? expr ( COMMA expr )* | STAR )? CLOSE_PAR  # e_function
   | ( table=name DOT )? column=name                                     # e_column
   | OPEN_PAR expr CLOSE_PAR                                             # e_paren
   | OPEN_PAR select_stmt CLOSE_PAR                                      # e_subquery
   | K_EXISTS OPEN_PAR select_stmt CLOSE_PAR                             # e_exists
   | K_CASE operand=expr? case_when+ ( K_ELSE else_expr=expr )? K_END    # e_case
   | K_CAST OPEN_PAR expr K_AS type_name CLOSE_PAR                       # e_cast
-  | func=name OPEN_PAR ( K_DISTINCT? expr ( COMMA expr )* | STAR )? CLOSE_PAR  # e_function
-  | op=( MINUS | PLUS | TILDE ) expr                                    # e_unary
-  | expr PIPE2 expr                                                     # e_concat
-  | expr op=( STAR | DIV | MOD ) expr                                   # e_mul
-  | expr op=( PLUS | MINUS ) expr                                       # e_add
-  | expr op=( LT2 | GT2 | AMP | PIPE ) expr                             # e_bit
-  | expr op=( LT | LT_EQ | GT | GT_EQ ) expr                            # e_compare
-  | expr op=( ASSIGN | EQ | NOT_EQ1 | NOT_EQ2 ) expr                    # e_equal
-  | expr K_IS K_NOT? expr                                               # e_is
-  | expr K_NOT? K_BETWEEN expr K_AND expr                               # e_between
-  | expr K_NOT? K_IN OPEN_PAR ( select_stmt | expr ( COMMA expr )* )? CLOSE_PAR  # e_in
-  | expr K_NOT? K_IN name                                               # e_in_table
-  | expr K_NOT? op=( K_LIKE | K_GLOB ) expr ( K_ESCAPE expr )?          # e_like
-  | expr ( K_ISNULL | K_NOTNULL | K_NOT K_NULL )                        # e_null_test
-  | K_NOT expr                                                          # e_not
-  | expr K_AND expr                                                     # e_and
-  | expr K_OR expr                                                      # e_or
   ;
 
 case_when : K_WHEN expr K_THEN expr ;

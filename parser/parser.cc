@@ -138,14 +138,19 @@ class Transformer {
     e->pos = Pos(ctx);
     return e;
   }
-  ast::ExprPtr Binary(ast::Op op, antlr4::ParserRuleContext* ctx,
-                      SQLParser::ExprContext* l, SQLParser::ExprContext* r) {
-    ast::ExprPtr e = Make(ast::ExprKind::kBinary, ctx);
-    e->op = op;
-    e->children.push_back(Expr(l));
-    e->children.push_back(Expr(r));
-    return e;
-  }
+  ast::ExprPtr Bin(ast::Op op, antlr4::ParserRuleContext* ctx, ast::ExprPtr l,
+                   ast::ExprPtr r);
+  ast::ExprPtr Or(SQLParser::Or_exprContext* ctx);
+  ast::ExprPtr And(SQLParser::And_exprContext* ctx);
+  ast::ExprPtr Not(SQLParser::Not_exprContext* ctx);
+  ast::ExprPtr Equality(SQLParser::Equality_exprContext* ctx);
+  ast::ExprPtr Comparison(SQLParser::Comparison_exprContext* ctx);
+  ast::ExprPtr BitOp(SQLParser::Bit_exprContext* ctx);
+  ast::ExprPtr Additive(SQLParser::Add_exprContext* ctx);
+  ast::ExprPtr Multiplicative(SQLParser::Mul_exprContext* ctx);
+  ast::ExprPtr Concat(SQLParser::Concat_exprContext* ctx);
+  ast::ExprPtr Unary(SQLParser::Unary_exprContext* ctx);
+  ast::ExprPtr Primary(SQLParser::PrimaryContext* ctx);
 
   absl::string_view sql_;
   absl::Status status_;
@@ -250,8 +255,205 @@ std::vector<ast::ExprPtr> Transformer::Row(SQLParser::Value_rowContext* ctx) {
 }
 
 ast::ExprPtr Transformer::Expr(SQLParser::ExprContext* ctx) {
-  using K = ast::ExprKind;
   if (ctx == nullptr) return nullptr;
+  return Or(ctx->or_expr());
+}
+
+ast::ExprPtr Transformer::Bin(ast::Op op, antlr4::ParserRuleContext* ctx,
+                              ast::ExprPtr l, ast::ExprPtr r) {
+  ast::ExprPtr e = Make(ast::ExprKind::kBinary, ctx);
+  e->op = op;
+  e->children.push_back(std::move(l));
+  e->children.push_back(std::move(r));
+  return e;
+}
+
+ast::ExprPtr Transformer::Or(SQLParser::Or_exprContext* ctx) {
+  ast::ExprPtr e = And(ctx->and_expr(0));
+  for (size_t i = 1; i < ctx->and_expr().size(); ++i) {
+    e = Bin(ast::Op::kOr, ctx, std::move(e), And(ctx->and_expr(i)));
+  }
+  return e;
+}
+
+ast::ExprPtr Transformer::And(SQLParser::And_exprContext* ctx) {
+  ast::ExprPtr e = Not(ctx->not_expr(0));
+  for (size_t i = 1; i < ctx->not_expr().size(); ++i) {
+    e = Bin(ast::Op::kAnd, ctx, std::move(e), Not(ctx->not_expr(i)));
+  }
+  return e;
+}
+
+ast::ExprPtr Transformer::Not(SQLParser::Not_exprContext* ctx) {
+  if (ctx->K_NOT() != nullptr) {
+    ast::ExprPtr e = Make(ast::ExprKind::kUnary, ctx);
+    e->op = ast::Op::kNot;
+    e->children.push_back(Not(ctx->not_expr()));
+    return e;
+  }
+  return Equality(ctx->equality_expr());
+}
+
+ast::ExprPtr Transformer::Equality(SQLParser::Equality_exprContext* ctx) {
+  using K = ast::ExprKind;
+  ast::ExprPtr e = Comparison(ctx->comparison_expr());
+  for (SQLParser::Equality_tailContext* tail : ctx->equality_tail()) {
+    if (auto* c = dynamic_cast<SQLParser::Tail_equalContext*>(tail)) {
+      int t = c->op->getType();
+      ast::Op op = (t == SQLParser::ASSIGN || t == SQLParser::EQ) ? ast::Op::kEq
+                                                                  : ast::Op::kNe;
+      e = Bin(op, ctx, std::move(e), Comparison(c->comparison_expr()));
+    } else if (auto* c = dynamic_cast<SQLParser::Tail_isContext*>(tail)) {
+      ast::ExprPtr rhs = Comparison(c->comparison_expr());
+      if (rhs->kind == K::kLiteral && rhs->literal.is_null()) {
+        ast::ExprPtr n = Make(K::kIsNull, ctx);
+        n->negated = c->K_NOT() != nullptr;
+        n->children.push_back(std::move(e));
+        e = std::move(n);
+      } else {
+        e = Bin(c->K_NOT() != nullptr ? ast::Op::kIsNot : ast::Op::kIs, ctx,
+                std::move(e), std::move(rhs));
+      }
+    } else if (auto* c = dynamic_cast<SQLParser::Tail_betweenContext*>(tail)) {
+      ast::ExprPtr b = Make(K::kBetween, ctx);
+      b->negated = c->K_NOT() != nullptr;
+      b->children.push_back(std::move(e));
+      b->children.push_back(Comparison(c->comparison_expr(0)));
+      b->children.push_back(Comparison(c->comparison_expr(1)));
+      e = std::move(b);
+    } else if (auto* c = dynamic_cast<SQLParser::Tail_inContext*>(tail)) {
+      ast::ExprPtr in = Make(c->select_stmt() != nullptr ? K::kInSubquery : K::kInList, ctx);
+      in->negated = c->K_NOT() != nullptr;
+      in->children.push_back(std::move(e));
+      for (auto* a : c->expr()) in->children.push_back(Expr(a));
+      if (c->select_stmt() != nullptr) in->subquery = Select(c->select_stmt());
+      e = std::move(in);
+    } else if (auto* c = dynamic_cast<SQLParser::Tail_in_tableContext*>(tail)) {
+      // SQLite's "x IN t" means "x IN (SELECT * FROM t)".
+      ast::ExprPtr in = Make(K::kInSubquery, ctx);
+      in->negated = c->K_NOT() != nullptr;
+      in->children.push_back(std::move(e));
+      in->subquery = std::make_unique<ast::SelectStmt>();
+      in->subquery->pos = Pos(c->name());
+      ast::SelectCore core;
+      ast::ResultColumn star;
+      star.kind = ast::ResultColumn::Kind::kStar;
+      core.columns.push_back(std::move(star));
+      core.from = std::make_unique<ast::TableRef>();
+      core.from->pos = Pos(c->name());
+      core.from->name = Name(c->name());
+      in->subquery->cores.push_back(std::move(core));
+      e = std::move(in);
+    } else if (auto* c = dynamic_cast<SQLParser::Tail_likeContext*>(tail)) {
+      ast::ExprPtr like = Make(K::kLike, ctx);
+      like->negated = c->K_NOT() != nullptr;
+      like->op = c->op->getType() == SQLParser::K_GLOB ? ast::Op::kGlob : ast::Op::kLike;
+      like->children.push_back(std::move(e));
+      for (auto* a : c->comparison_expr()) like->children.push_back(Comparison(a));
+      e = std::move(like);
+    } else if (auto* c = dynamic_cast<SQLParser::Tail_nullContext*>(tail)) {
+      ast::ExprPtr n = Make(K::kIsNull, ctx);
+      n->negated = c->K_NOTNULL() != nullptr || c->K_NOT() != nullptr;
+      n->children.push_back(std::move(e));
+      e = std::move(n);
+    }
+  }
+  return e;
+}
+
+ast::ExprPtr Transformer::Comparison(SQLParser::Comparison_exprContext* ctx) {
+  ast::ExprPtr e = BitOp(ctx->bit_expr(0));
+  for (size_t i = 1; i < ctx->bit_expr().size(); ++i) {
+    ast::Op op;
+    switch (ctx->ops[i - 1]->getType()) {
+      case SQLParser::LT:
+        op = ast::Op::kLt;
+        break;
+      case SQLParser::LT_EQ:
+        op = ast::Op::kLe;
+        break;
+      case SQLParser::GT:
+        op = ast::Op::kGt;
+        break;
+      default:
+        op = ast::Op::kGe;
+    }
+    e = Bin(op, ctx, std::move(e), BitOp(ctx->bit_expr(i)));
+  }
+  return e;
+}
+
+ast::ExprPtr Transformer::BitOp(SQLParser::Bit_exprContext* ctx) {
+  ast::ExprPtr e = Additive(ctx->add_expr(0));
+  for (size_t i = 1; i < ctx->add_expr().size(); ++i) {
+    ast::Op op;
+    switch (ctx->ops[i - 1]->getType()) {
+      case SQLParser::LT2:
+        op = ast::Op::kShiftLeft;
+        break;
+      case SQLParser::GT2:
+        op = ast::Op::kShiftRight;
+        break;
+      case SQLParser::AMP:
+        op = ast::Op::kBitAnd;
+        break;
+      default:
+        op = ast::Op::kBitOr;
+    }
+    e = Bin(op, ctx, std::move(e), Additive(ctx->add_expr(i)));
+  }
+  return e;
+}
+
+ast::ExprPtr Transformer::Additive(SQLParser::Add_exprContext* ctx) {
+  ast::ExprPtr e = Multiplicative(ctx->mul_expr(0));
+  for (size_t i = 1; i < ctx->mul_expr().size(); ++i) {
+    ast::Op op = ctx->ops[i - 1]->getType() == SQLParser::PLUS ? ast::Op::kAdd
+                                                               : ast::Op::kSub;
+    e = Bin(op, ctx, std::move(e), Multiplicative(ctx->mul_expr(i)));
+  }
+  return e;
+}
+
+ast::ExprPtr Transformer::Multiplicative(SQLParser::Mul_exprContext* ctx) {
+  ast::ExprPtr e = Concat(ctx->concat_expr(0));
+  for (size_t i = 1; i < ctx->concat_expr().size(); ++i) {
+    int t = ctx->ops[i - 1]->getType();
+    ast::Op op = t == SQLParser::STAR  ? ast::Op::kMul
+                 : t == SQLParser::DIV ? ast::Op::kDiv
+                                       : ast::Op::kMod;
+    e = Bin(op, ctx, std::move(e), Concat(ctx->concat_expr(i)));
+  }
+  return e;
+}
+
+ast::ExprPtr Transformer::Concat(SQLParser::Concat_exprContext* ctx) {
+  ast::ExprPtr e = Unary(ctx->unary_expr(0));
+  for (size_t i = 1; i < ctx->unary_expr().size(); ++i) {
+    e = Bin(ast::Op::kConcat, ctx, std::move(e), Unary(ctx->unary_expr(i)));
+  }
+  return e;
+}
+
+ast::ExprPtr Transformer::Unary(SQLParser::Unary_exprContext* ctx) {
+  if (ctx->op == nullptr) return Primary(ctx->primary());
+  ast::ExprPtr e = Make(ast::ExprKind::kUnary, ctx);
+  switch (ctx->op->getType()) {
+    case SQLParser::MINUS:
+      e->op = ast::Op::kNegate;
+      break;
+    case SQLParser::PLUS:
+      e->op = ast::Op::kPlus;
+      break;
+    default:
+      e->op = ast::Op::kBitNot;
+  }
+  e->children.push_back(Unary(ctx->unary_expr()));
+  return e;
+}
+
+ast::ExprPtr Transformer::Primary(SQLParser::PrimaryContext* ctx) {
+  using K = ast::ExprKind;
   if (auto* c = dynamic_cast<SQLParser::E_literalContext*>(ctx)) {
     ast::ExprPtr e = Make(K::kLiteral, c);
     e->literal = Literal(c->literal_value());
@@ -313,173 +515,6 @@ ast::ExprPtr Transformer::Expr(SQLParser::ExprContext* ctx) {
     e->star = c->STAR() != nullptr;
     for (auto* a : c->expr()) e->children.push_back(Expr(a));
     return e;
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_unaryContext*>(ctx)) {
-    ast::ExprPtr e = Make(K::kUnary, c);
-    switch (c->op->getType()) {
-      case SQLParser::MINUS:
-        e->op = ast::Op::kNegate;
-        break;
-      case SQLParser::PLUS:
-        e->op = ast::Op::kPlus;
-        break;
-      default:
-        e->op = ast::Op::kBitNot;
-    }
-    e->children.push_back(Expr(c->expr()));
-    return e;
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_notContext*>(ctx)) {
-    ast::ExprPtr e = Make(K::kUnary, c);
-    e->op = ast::Op::kNot;
-    e->children.push_back(Expr(c->expr()));
-    return e;
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_concatContext*>(ctx)) {
-    return Binary(ast::Op::kConcat, c, c->expr(0), c->expr(1));
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_mulContext*>(ctx)) {
-    ast::Op op = c->op->getType() == SQLParser::STAR  ? ast::Op::kMul
-                 : c->op->getType() == SQLParser::DIV ? ast::Op::kDiv
-                                                      : ast::Op::kMod;
-    return Binary(op, c, c->expr(0), c->expr(1));
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_addContext*>(ctx)) {
-    ast::Op op =
-        c->op->getType() == SQLParser::PLUS ? ast::Op::kAdd : ast::Op::kSub;
-    return Binary(op, c, c->expr(0), c->expr(1));
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_bitContext*>(ctx)) {
-    ast::Op op;
-    switch (c->op->getType()) {
-      case SQLParser::LT2:
-        op = ast::Op::kShiftLeft;
-        break;
-      case SQLParser::GT2:
-        op = ast::Op::kShiftRight;
-        break;
-      case SQLParser::AMP:
-        op = ast::Op::kBitAnd;
-        break;
-      default:
-        op = ast::Op::kBitOr;
-    }
-    return Binary(op, c, c->expr(0), c->expr(1));
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_compareContext*>(ctx)) {
-    ast::Op op;
-    switch (c->op->getType()) {
-      case SQLParser::LT:
-        op = ast::Op::kLt;
-        break;
-      case SQLParser::LT_EQ:
-        op = ast::Op::kLe;
-        break;
-      case SQLParser::GT:
-        op = ast::Op::kGt;
-        break;
-      default:
-        op = ast::Op::kGe;
-    }
-    return Binary(op, c, c->expr(0), c->expr(1));
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_equalContext*>(ctx)) {
-    int t = c->op->getType();
-    ast::Op op = (t == SQLParser::ASSIGN || t == SQLParser::EQ) ? ast::Op::kEq
-                                                                : ast::Op::kNe;
-    return Binary(op, c, c->expr(0), c->expr(1));
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_isContext*>(ctx)) {
-    // IS NULL / IS NOT NULL keep their own node: the common case.
-    auto* rhs = dynamic_cast<SQLParser::E_literalContext*>(c->expr(1));
-    if (rhs != nullptr && rhs->literal_value()->K_NULL() != nullptr) {
-      ast::ExprPtr e = Make(K::kIsNull, c);
-      e->negated = c->K_NOT() != nullptr;
-      e->children.push_back(Expr(c->expr(0)));
-      return e;
-    }
-    return Binary(c->K_NOT() != nullptr ? ast::Op::kIsNot : ast::Op::kIs, c,
-                  c->expr(0), c->expr(1));
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_null_testContext*>(ctx)) {
-    ast::ExprPtr e = Make(K::kIsNull, c);
-    e->negated = c->K_NOTNULL() != nullptr || c->K_NOT() != nullptr;
-    e->children.push_back(Expr(c->expr()));
-    return e;
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_betweenContext*>(ctx)) {
-    // ANTLR lets the middle operand swallow "x AND y" in "a BETWEEN x AND y
-    // AND z"; in SQL the first AND closes the BETWEEN. Re-associate: the
-    // middle's unparenthesized AND operands are low, high, then conjuncts.
-    std::vector<SQLParser::ExprContext*> chain;
-    std::vector<SQLParser::ExprContext*> todo = {c->expr(1)};
-    while (!todo.empty()) {
-      SQLParser::ExprContext* x = todo.back();
-      todo.pop_back();
-      if (auto* a = dynamic_cast<SQLParser::E_andContext*>(x)) {
-        todo.push_back(a->expr(1));
-        todo.push_back(a->expr(0));
-      } else {
-        chain.push_back(x);
-      }
-    }
-    ast::ExprPtr e = Make(K::kBetween, c);
-    e->negated = c->K_NOT() != nullptr;
-    e->children.push_back(Expr(c->expr(0)));
-    e->children.push_back(Expr(chain[0]));
-    if (chain.size() == 1) {
-      e->children.push_back(Expr(c->expr(2)));
-      return e;
-    }
-    e->children.push_back(Expr(chain[1]));
-    for (size_t i = 2; i <= chain.size(); ++i) {
-      ast::ExprPtr conj = Make(K::kBinary, c);
-      conj->op = ast::Op::kAnd;
-      conj->children.push_back(std::move(e));
-      conj->children.push_back(
-          Expr(i < chain.size() ? chain[i] : c->expr(2)));
-      e = std::move(conj);
-    }
-    return e;
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_inContext*>(ctx)) {
-    ast::ExprPtr e = Make(
-        c->select_stmt() != nullptr ? K::kInSubquery : K::kInList, c);
-    e->negated = c->K_NOT() != nullptr;
-    for (auto* a : c->expr()) e->children.push_back(Expr(a));
-    if (c->select_stmt() != nullptr) e->subquery = Select(c->select_stmt());
-    return e;
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_in_tableContext*>(ctx)) {
-    // SQLite's "x IN t" means "x IN (SELECT * FROM t)".
-    ast::ExprPtr e = Make(K::kInSubquery, c);
-    e->negated = c->K_NOT() != nullptr;
-    e->children.push_back(Expr(c->expr()));
-    e->subquery = std::make_unique<ast::SelectStmt>();
-    e->subquery->pos = Pos(c->name());
-    ast::SelectCore core;
-    ast::ResultColumn star;
-    star.kind = ast::ResultColumn::Kind::kStar;
-    core.columns.push_back(std::move(star));
-    core.from = std::make_unique<ast::TableRef>();
-    core.from->pos = Pos(c->name());
-    core.from->name = Name(c->name());
-    e->subquery->cores.push_back(std::move(core));
-    return e;
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_likeContext*>(ctx)) {
-    ast::ExprPtr e = Make(K::kLike, c);
-    e->negated = c->K_NOT() != nullptr;
-    e->op = c->op->getType() == SQLParser::K_GLOB ? ast::Op::kGlob
-                                                  : ast::Op::kLike;
-    for (auto* a : c->expr()) e->children.push_back(Expr(a));
-    return e;
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_andContext*>(ctx)) {
-    return Binary(ast::Op::kAnd, c, c->expr(0), c->expr(1));
-  }
-  if (auto* c = dynamic_cast<SQLParser::E_orContext*>(ctx)) {
-    return Binary(ast::Op::kOr, c, c->expr(0), c->expr(1));
   }
   Fail(ctx, "unsupported expression");
   return Make(K::kLiteral, ctx);

@@ -1,0 +1,540 @@
+#include "exec/executor.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "catalog/row_codec.h"
+#include "common/key_encoding.h"
+#include "function/functions.h"
+#include "function/value_ops.h"
+
+namespace tessera::exec {
+
+namespace {
+
+using planner::BoundExpr;
+using planner::BoundKind;
+using planner::LogicalKind;
+using planner::LogicalOp;
+
+// A canonical byte string for grouping and DISTINCT: values that compare
+// equal (1 and 1.0) get the same bytes.
+void AppendCanonical(const Value& v, std::string* out) {
+  if (v.type() == Type::kReal) {
+    double d = v.real();
+    if (std::trunc(d) == d && d >= -9.2e18 && d <= 9.2e18) {
+      EncodeKeyValue(Value::Integer(static_cast<int64_t>(d)), SortOrder::kAscending, out);
+      return;
+    }
+  }
+  if (v.type() == Type::kBoolean) {
+    EncodeKeyValue(Value::Integer(v.boolean() ? 1 : 0), SortOrder::kAscending, out);
+    return;
+  }
+  EncodeKeyValue(v, SortOrder::kAscending, out);
+}
+
+std::string RowKey(const Row& row) {
+  std::string k;
+  for (const Value& v : row) AppendCanonical(v, &k);
+  return k;
+}
+
+// ORDER BY / compound order: NULL first, then SQL comparison order.
+int CompareForSort(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) {
+    return a.is_null() == b.is_null() ? 0 : (a.is_null() ? -1 : 1);
+  }
+  return *function::Compare(a, b);
+}
+
+int CompareRows(const Row& a, const Row& b) {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    int c = CompareForSort(a[i], b[i]);
+    if (c != 0) return c;
+  }
+  return 0;
+}
+
+absl::Status TooManyRows(const ExecContext* ctx) {
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "query needs more than ", ctx->options.max_rows,
+      " rows in memory in one operator (the configured budget)"));
+}
+
+absl::StatusOr<std::vector<Row>> RunSubquery(const BoundExpr& e, const Row& row,
+                                             ExecContext* ctx) {
+  if (!e.correlated) {
+    auto it = ctx->subquery_cache.find(e.subquery.get());
+    if (it != ctx->subquery_cache.end()) return it->second;
+  }
+  ctx->outer.push_back(&row);
+  absl::StatusOr<std::vector<Row>> rows = Execute(*e.subquery, ctx);
+  ctx->outer.pop_back();
+  if (rows.ok() && !e.correlated) ctx->subquery_cache[e.subquery.get()] = *rows;
+  return rows;
+}
+
+Value Bool(bool b) { return Value::Integer(b ? 1 : 0); }
+
+}  // namespace
+
+absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
+                               ExecContext* ctx) {
+  auto eval = [&](int i) { return Evaluate(*e.children[i], row, ctx); };
+  switch (e.kind) {
+    case BoundKind::kConstant:
+      return e.value;
+    case BoundKind::kColumn: {
+      const Row* r = &row;
+      if (e.depth > 0) {
+        if (static_cast<size_t>(e.depth) > ctx->outer.size()) {
+          return absl::InternalError("outer row missing for correlated column");
+        }
+        r = ctx->outer[ctx->outer.size() - e.depth];
+      }
+      if (e.index < 0 || static_cast<size_t>(e.index) >= r->size()) {
+        return absl::InternalError("column index out of range");
+      }
+      return (*r)[e.index];
+    }
+    case BoundKind::kParameter: {
+      if (ctx->params == nullptr || e.index < 1 ||
+          static_cast<size_t>(e.index) > ctx->params->size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("no value bound for parameter ", e.index));
+      }
+      return (*ctx->params)[e.index - 1];
+    }
+    case BoundKind::kUnary: {
+      absl::StatusOr<Value> v = eval(0);
+      if (!v.ok()) return v;
+      switch (e.op) {
+        case ast::Op::kNegate:
+          return function::Negate(*v);
+        case ast::Op::kPlus:
+          return *v;
+        case ast::Op::kBitNot:
+          return function::BitNot(*v);
+        default:
+          return function::Not(*v);
+      }
+    }
+    case BoundKind::kBinary: {
+      absl::StatusOr<Value> a = eval(0);
+      if (!a.ok()) return a;
+      // Short-circuit AND/OR like SQLite.
+      if (e.op == ast::Op::kAnd) {
+        std::optional<bool> t = function::Truth(*a);
+        if (t.has_value() && !*t) return Bool(false);
+        absl::StatusOr<Value> b = eval(1);
+        if (!b.ok()) return b;
+        return function::And(*a, *b);
+      }
+      if (e.op == ast::Op::kOr) {
+        std::optional<bool> t = function::Truth(*a);
+        if (t.has_value() && *t) return Bool(true);
+        absl::StatusOr<Value> b = eval(1);
+        if (!b.ok()) return b;
+        return function::Or(*a, *b);
+      }
+      absl::StatusOr<Value> b = eval(1);
+      if (!b.ok()) return b;
+      switch (e.op) {
+        case ast::Op::kConcat: return function::Concat(*a, *b);
+        case ast::Op::kMul: return function::Multiply(*a, *b);
+        case ast::Op::kDiv: return function::Divide(*a, *b);
+        case ast::Op::kMod: return function::Remainder(*a, *b);
+        case ast::Op::kAdd: return function::Add(*a, *b);
+        case ast::Op::kSub: return function::Subtract(*a, *b);
+        case ast::Op::kShiftLeft: return function::ShiftLeft(*a, *b);
+        case ast::Op::kShiftRight: return function::ShiftRight(*a, *b);
+        case ast::Op::kBitAnd: return function::BitAnd(*a, *b);
+        case ast::Op::kBitOr: return function::BitOr(*a, *b);
+        case ast::Op::kIs: return Bool(!function::IsDistinctFrom(*a, *b));
+        case ast::Op::kIsNot: return Bool(function::IsDistinctFrom(*a, *b));
+        default: break;
+      }
+      std::optional<int> c = function::Compare(*a, *b);
+      if (!c.has_value()) return Value::Null();
+      switch (e.op) {
+        case ast::Op::kLt: return Bool(*c < 0);
+        case ast::Op::kLe: return Bool(*c <= 0);
+        case ast::Op::kGt: return Bool(*c > 0);
+        case ast::Op::kGe: return Bool(*c >= 0);
+        case ast::Op::kEq: return Bool(*c == 0);
+        case ast::Op::kNe: return Bool(*c != 0);
+        default:
+          return absl::InternalError("unknown binary operator");
+      }
+    }
+    case BoundKind::kIsNull: {
+      absl::StatusOr<Value> v = eval(0);
+      if (!v.ok()) return v;
+      return Bool(v->is_null() != e.negated);
+    }
+    case BoundKind::kBetween: {
+      absl::StatusOr<Value> x = eval(0), lo = eval(1), hi = eval(2);
+      if (!x.ok()) return x;
+      if (!lo.ok()) return lo;
+      if (!hi.ok()) return hi;
+      std::optional<int> a = function::Compare(*x, *lo), b = function::Compare(*x, *hi);
+      Value ge = a.has_value() ? Bool(*a >= 0) : Value::Null();
+      Value le = b.has_value() ? Bool(*b <= 0) : Value::Null();
+      Value r = function::And(ge, le);
+      return e.negated ? function::Not(r) : r;
+    }
+    case BoundKind::kInList:
+    case BoundKind::kInSubquery: {
+      absl::StatusOr<Value> x = eval(0);
+      if (!x.ok()) return x;
+      std::vector<Value> candidates;
+      if (e.kind == BoundKind::kInList) {
+        for (size_t i = 1; i < e.children.size(); ++i) {
+          absl::StatusOr<Value> v = eval(static_cast<int>(i));
+          if (!v.ok()) return v;
+          candidates.push_back(*std::move(v));
+        }
+      } else {
+        absl::StatusOr<std::vector<Row>> rows = RunSubquery(e, row, ctx);
+        if (!rows.ok()) return rows.status();
+        for (Row& r : *rows) candidates.push_back(std::move(r[0]));
+      }
+      if (candidates.empty()) return Bool(e.negated);
+      if (x->is_null()) return Value::Null();
+      bool saw_null = false;
+      for (const Value& c : candidates) {
+        std::optional<int> cmp = function::Compare(*x, c);
+        if (!cmp.has_value()) {
+          saw_null = true;
+        } else if (*cmp == 0) {
+          return Bool(!e.negated);
+        }
+      }
+      if (saw_null) return Value::Null();
+      return Bool(e.negated);
+    }
+    case BoundKind::kExists: {
+      absl::StatusOr<std::vector<Row>> rows = RunSubquery(e, row, ctx);
+      if (!rows.ok()) return rows.status();
+      return Bool(!rows->empty() != e.negated);
+    }
+    case BoundKind::kScalarSubquery: {
+      absl::StatusOr<std::vector<Row>> rows = RunSubquery(e, row, ctx);
+      if (!rows.ok()) return rows.status();
+      if (rows->empty()) return Value::Null();
+      return (*rows)[0][0];
+    }
+    case BoundKind::kCase: {
+      size_t i = 0;
+      Value operand;
+      if (e.has_operand) {
+        absl::StatusOr<Value> v = eval(0);
+        if (!v.ok()) return v;
+        operand = *std::move(v);
+        i = 1;
+      }
+      size_t end = e.children.size() - (e.has_else ? 1 : 0);
+      for (; i + 1 < end; i += 2) {
+        absl::StatusOr<Value> w = eval(static_cast<int>(i));
+        if (!w.ok()) return w;
+        bool hit;
+        if (e.has_operand) {
+          std::optional<int> c = function::Compare(operand, *w);
+          hit = c.has_value() && *c == 0;
+        } else {
+          hit = function::Truth(*w).value_or(false);
+        }
+        if (hit) return eval(static_cast<int>(i + 1));
+      }
+      if (e.has_else) return eval(static_cast<int>(e.children.size() - 1));
+      return Value::Null();
+    }
+    case BoundKind::kCast: {
+      absl::StatusOr<Value> v = eval(0);
+      if (!v.ok()) return v;
+      return function::Cast(*v, e.cast_type);
+    }
+    case BoundKind::kFunction: {
+      std::vector<Value> args;
+      args.reserve(e.children.size());
+      for (size_t i = 0; i < e.children.size(); ++i) {
+        absl::StatusOr<Value> v = eval(static_cast<int>(i));
+        if (!v.ok()) return v;
+        args.push_back(*std::move(v));
+      }
+      return e.function->fn(args);
+    }
+    case BoundKind::kLike: {
+      absl::StatusOr<Value> t = eval(0), p = eval(1), esc = eval(2);
+      if (!t.ok()) return t;
+      if (!p.ok()) return p;
+      if (!esc.ok()) return esc;
+      Value r = e.op == ast::Op::kGlob ? function::Glob(*t, *p)
+                                       : function::Like(*t, *p, *esc);
+      return e.negated ? function::Not(r) : r;
+    }
+  }
+  return absl::InternalError("unknown bound expression");
+}
+
+namespace {
+
+absl::StatusOr<std::vector<Row>> ExecScan(const LogicalOp& op, ExecContext* ctx) {
+  std::vector<Row> out;
+  const catalog::TableDescriptor& t = *op.table;
+  std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
+  absl::Status decode;
+  absl::Status s = ctx->txn->Scan(prefix, PrefixEnd(prefix), false,
+                                  [&](absl::string_view k, absl::string_view v) {
+                                    Row row;
+                                    decode = catalog::DecodeRow(t, k, v, &row);
+                                    if (!decode.ok()) return false;
+                                    out.push_back(std::move(row));
+                                    return out.size() <= ctx->options.max_rows;
+                                  });
+  if (!s.ok()) return s;
+  if (!decode.ok()) return decode;
+  if (out.size() > ctx->options.max_rows) return TooManyRows(ctx);
+  return out;
+}
+
+absl::StatusOr<std::vector<Row>> ExecAggregate(const LogicalOp& op,
+                                               std::vector<Row> input,
+                                               ExecContext* ctx) {
+  struct Group {
+    Row keys;
+    std::vector<function::AggregateState> states;
+    std::vector<absl::flat_hash_set<std::string>> seen;  // DISTINCT
+    std::vector<Value> any;  // bare columns: the last row's value
+  };
+  const size_t n = op.aggregates.size();
+  std::vector<Group> groups;
+  absl::flat_hash_map<std::string, size_t> index;
+  for (const Row& row : input) {
+    Row keys;
+    for (const planner::BoundPtr& g : op.group_by) {
+      absl::StatusOr<Value> v = Evaluate(*g, row, ctx);
+      if (!v.ok()) return v.status();
+      keys.push_back(*std::move(v));
+    }
+    std::string k = RowKey(keys);
+    auto [it, inserted] = index.try_emplace(k, groups.size());
+    if (inserted) {
+      if (groups.size() >= ctx->options.max_rows) return TooManyRows(ctx);
+      groups.push_back(Group{std::move(keys), std::vector<function::AggregateState>(n),
+                             std::vector<absl::flat_hash_set<std::string>>(n),
+                             std::vector<Value>(n)});
+    }
+    Group& g = groups[it->second];
+    for (size_t a = 0; a < n; ++a) {
+      const planner::AggregateCall& call = op.aggregates[a];
+      Value arg;
+      if (call.arg) {
+        absl::StatusOr<Value> v = Evaluate(*call.arg, row, ctx);
+        if (!v.ok()) return v.status();
+        arg = *std::move(v);
+      }
+      if (call.any_value) {
+        g.any[a] = arg;
+        continue;
+      }
+      if (call.distinct) {
+        if (arg.is_null()) continue;
+        std::string dk;
+        AppendCanonical(arg, &dk);
+        if (!g.seen[a].insert(dk).second) continue;
+      }
+      function::AggregateUpdate(call.kind, arg, call.separator, &g.states[a]);
+    }
+  }
+  if (groups.empty() && op.group_by.empty()) {
+    groups.push_back(Group{{}, std::vector<function::AggregateState>(n), {}, std::vector<Value>(n)});
+  }
+  std::vector<Row> out;
+  out.reserve(groups.size());
+  for (Group& g : groups) {
+    Row row = std::move(g.keys);
+    for (size_t a = 0; a < n; ++a) {
+      if (op.aggregates[a].any_value) {
+        row.push_back(g.any[a]);
+        continue;
+      }
+      absl::StatusOr<Value> v = function::AggregateFinish(op.aggregates[a].kind, g.states[a]);
+      if (!v.ok()) return v.status();
+      row.push_back(*std::move(v));
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Row>> ExecJoin(const LogicalOp& op, std::vector<Row> left,
+                                          std::vector<Row> right, ExecContext* ctx) {
+  std::vector<Row> out;
+  const size_t right_width = op.children[1]->width();
+  for (const Row& l : left) {
+    bool matched = false;
+    for (const Row& r : right) {
+      Row joined = l;
+      joined.insert(joined.end(), r.begin(), r.end());
+      if (op.predicate) {
+        absl::StatusOr<Value> c = Evaluate(*op.predicate, joined, ctx);
+        if (!c.ok()) return c.status();
+        if (!function::Truth(*c).value_or(false)) continue;
+      }
+      matched = true;
+      if (out.size() >= ctx->options.max_rows) return TooManyRows(ctx);
+      out.push_back(std::move(joined));
+    }
+    if (!matched && op.join_type == ast::JoinType::kLeft) {
+      Row joined = l;
+      joined.resize(joined.size() + right_width);
+      out.push_back(std::move(joined));
+    }
+  }
+  return out;
+}
+
+std::vector<Row> Distinct(std::vector<Row> rows) {
+  absl::flat_hash_set<std::string> seen;
+  std::vector<Row> out;
+  for (Row& r : rows) {
+    if (seen.insert(RowKey(r)).second) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<Row> SortedDistinct(std::vector<Row> rows) {
+  rows = Distinct(std::move(rows));
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Row& a, const Row& b) { return CompareRows(a, b) < 0; });
+  return rows;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Row>> Execute(const LogicalOp& op, ExecContext* ctx) {
+  std::vector<std::vector<Row>> inputs;
+  for (const planner::LogicalPtr& c : op.children) {
+    absl::StatusOr<std::vector<Row>> rows = Execute(*c, ctx);
+    if (!rows.ok()) return rows.status();
+    inputs.push_back(*std::move(rows));
+  }
+  switch (op.kind) {
+    case LogicalKind::kScan:
+      return ExecScan(op, ctx);
+    case LogicalKind::kSingleRow:
+      return std::vector<Row>{Row{}};
+    case LogicalKind::kValues: {
+      std::vector<Row> out;
+      Row empty;
+      for (const auto& exprs : op.rows) {
+        Row r;
+        for (const planner::BoundPtr& e : exprs) {
+          absl::StatusOr<Value> v = Evaluate(*e, empty, ctx);
+          if (!v.ok()) return v.status();
+          r.push_back(*std::move(v));
+        }
+        out.push_back(std::move(r));
+      }
+      return out;
+    }
+    case LogicalKind::kFilter: {
+      std::vector<Row> out;
+      for (Row& r : inputs[0]) {
+        absl::StatusOr<Value> c = Evaluate(*op.predicate, r, ctx);
+        if (!c.ok()) return c.status();
+        if (function::Truth(*c).value_or(false)) out.push_back(std::move(r));
+      }
+      return out;
+    }
+    case LogicalKind::kProject: {
+      std::vector<Row> out;
+      out.reserve(inputs[0].size());
+      for (const Row& r : inputs[0]) {
+        Row p;
+        p.reserve(op.exprs.size());
+        for (const planner::BoundPtr& e : op.exprs) {
+          absl::StatusOr<Value> v = Evaluate(*e, r, ctx);
+          if (!v.ok()) return v.status();
+          p.push_back(*std::move(v));
+        }
+        out.push_back(std::move(p));
+      }
+      return out;
+    }
+    case LogicalKind::kJoin:
+      return ExecJoin(op, std::move(inputs[0]), std::move(inputs[1]), ctx);
+    case LogicalKind::kAggregate:
+      return ExecAggregate(op, std::move(inputs[0]), ctx);
+    case LogicalKind::kSort: {
+      std::vector<Row>& rows = inputs[0];
+      std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+        for (const planner::SortKey& k : op.sort_keys) {
+          const Value& x = a[k.column];
+          const Value& y = b[k.column];
+          if (x.is_null() || y.is_null()) {
+            if (x.is_null() == y.is_null()) continue;
+            return x.is_null() == k.nulls_first;
+          }
+          int c = *function::Compare(x, y);
+          if (c != 0) return k.descending ? c > 0 : c < 0;
+        }
+        return false;
+      });
+      return std::move(rows);
+    }
+    case LogicalKind::kLimit: {
+      Row empty;
+      int64_t limit = -1, offset = 0;
+      absl::StatusOr<Value> l = Evaluate(*op.limit, empty, ctx);
+      if (!l.ok()) return l.status();
+      limit = function::Cast(*l, Type::kInteger).integer();
+      if (op.offset) {
+        absl::StatusOr<Value> o = Evaluate(*op.offset, empty, ctx);
+        if (!o.ok()) return o.status();
+        offset = std::max<int64_t>(0, function::Cast(*o, Type::kInteger).integer());
+      }
+      std::vector<Row>& rows = inputs[0];
+      std::vector<Row> out;
+      for (size_t i = static_cast<size_t>(std::min<int64_t>(offset, rows.size()));
+           i < rows.size() && (limit < 0 || static_cast<int64_t>(out.size()) < limit); ++i) {
+        out.push_back(std::move(rows[i]));
+      }
+      return out;
+    }
+    case LogicalKind::kDistinct:
+      return Distinct(std::move(inputs[0]));
+    case LogicalKind::kSetOp: {
+      std::vector<Row>& a = inputs[0];
+      std::vector<Row>& b = inputs[1];
+      switch (op.set_op) {
+        case ast::SetOp::kUnionAll:
+          for (Row& r : b) a.push_back(std::move(r));
+          return std::move(a);
+        case ast::SetOp::kUnion:
+          for (Row& r : b) a.push_back(std::move(r));
+          return SortedDistinct(std::move(a));
+        case ast::SetOp::kIntersect:
+        case ast::SetOp::kExcept: {
+          absl::flat_hash_set<std::string> right;
+          for (const Row& r : b) right.insert(RowKey(r));
+          std::vector<Row> out;
+          for (Row& r : a) {
+            bool in_right = right.contains(RowKey(r));
+            if (in_right == (op.set_op == ast::SetOp::kIntersect)) out.push_back(std::move(r));
+          }
+          return SortedDistinct(std::move(out));
+        }
+      }
+      return absl::InternalError("unknown set operation");
+    }
+  }
+  return absl::InternalError("unknown plan node");
+}
+
+}  // namespace tessera::exec

@@ -1,0 +1,765 @@
+#include "planner/binder.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "catalog/catalog.h"
+#include "parser/ast_printer.h"
+#include "parser/parser.h"
+
+namespace tessera::planner {
+
+namespace {
+
+std::string Lower(absl::string_view s) { return absl::AsciiStrToLower(s); }
+
+BoundPtr Constant(Value v) {
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kConstant;
+  b->value = std::move(v);
+  return b;
+}
+
+BoundPtr ColumnRef(int index) {
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kColumn;
+  b->index = index;
+  return b;
+}
+
+std::shared_ptr<LogicalOp> Node(LogicalKind kind) {
+  auto op = std::make_shared<LogicalOp>();
+  op->kind = kind;
+  return op;
+}
+
+// A projection that passes `plan` through under new column names.
+LogicalPtr Rename(LogicalPtr plan, const std::vector<std::string>& names) {
+  auto p = Node(LogicalKind::kProject);
+  p->column_names = names;
+  for (size_t i = 0; i < names.size(); ++i) p->exprs.push_back(ColumnRef(static_cast<int>(i)));
+  p->children = {std::move(plan)};
+  return p;
+}
+
+bool IsAggregateCall(const ast::Expr& e) {
+  if (e.kind != ast::ExprKind::kFunction) return false;
+  return function::FindAggregate(e.name, static_cast<int>(e.children.size()), e.star)
+      .has_value();
+}
+
+// The name a result column gets: its alias, a column's own name, else the
+// expression's text.
+std::string ResultName(const ast::ResultColumn& rc) {
+  if (!rc.alias.empty()) return rc.alias;
+  if (rc.expr->kind == ast::ExprKind::kColumnRef) return rc.expr->name;
+  return ast::ToSql(*rc.expr);
+}
+
+}  // namespace
+
+bool ContainsAggregate(const ast::Expr& e) {
+  if (IsAggregateCall(e)) return true;
+  for (const ast::ExprPtr& c : e.children) {
+    if (c && ContainsAggregate(*c)) return true;
+  }
+  if (e.operand && ContainsAggregate(*e.operand)) return true;
+  for (const ast::CaseWhen& w : e.whens) {
+    if (ContainsAggregate(*w.when) || ContainsAggregate(*w.then)) return true;
+  }
+  if (e.else_expr && ContainsAggregate(*e.else_expr)) return true;
+  return false;
+}
+
+absl::StatusOr<LogicalPtr> Binder::BindSelect(const ast::SelectStmt& select) {
+  return Select(select, nullptr);
+}
+
+absl::StatusOr<BoundPtr> Binder::BindTableExpr(
+    const ast::Expr& expr, const catalog::TableDescriptor* table) {
+  Scope scope;
+  if (table != nullptr) {
+    for (const catalog::ColumnDescriptor& c : table->columns) {
+      scope.columns.push_back({Lower(table->name), c.name, c.hidden});
+    }
+  }
+  return Expr(expr, &scope, nullptr);
+}
+
+absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
+                                          Scope* parent) {
+  ctes_.emplace_back();
+  struct Pop {
+    std::vector<std::map<std::string, Cte>>* v;
+    ~Pop() { v->pop_back(); }
+  } pop{&ctes_};
+  for (const ast::CommonTableExpr& cte : s.with) {
+    absl::StatusOr<LogicalPtr> plan = Select(*cte.query, nullptr);
+    if (!plan.ok()) return plan.status();
+    LogicalPtr p = *plan;
+    if (!cte.columns.empty()) {
+      if (cte.columns.size() != p->width()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "table ", cte.name, " has ", p->width(), " values for ",
+            cte.columns.size(), " columns"));
+      }
+      p = Rename(p, cte.columns);
+    }
+    ctes_.back()[Lower(cte.name)] = Cte{p};
+  }
+  if (s.cores.size() == 1) return Core(s.cores[0], &s, parent);
+
+  // Compound select: combine cores left to right, then ORDER BY / LIMIT on
+  // the result columns.
+  absl::StatusOr<LogicalPtr> left = Core(s.cores[0], nullptr, parent);
+  if (!left.ok()) return left.status();
+  LogicalPtr plan = *left;
+  for (size_t i = 1; i < s.cores.size(); ++i) {
+    absl::StatusOr<LogicalPtr> right = Core(s.cores[i], nullptr, parent);
+    if (!right.ok()) return right.status();
+    if ((*right)->width() != plan->width()) {
+      return absl::InvalidArgumentError(
+          "SELECTs to the left and right of a compound operator do not have "
+          "the same number of result columns");
+    }
+    auto op = Node(LogicalKind::kSetOp);
+    op->set_op = s.ops[i - 1];
+    op->column_names = plan->column_names;
+    op->children = {plan, *right};
+    plan = op;
+  }
+  if (!s.order_by.empty()) {
+    auto sort = Node(LogicalKind::kSort);
+    sort->column_names = plan->column_names;
+    for (const ast::OrderingTerm& t : s.order_by) {
+      int col = -1;
+      if (t.expr->kind == ast::ExprKind::kLiteral &&
+          t.expr->literal.type() == Type::kInteger) {
+        col = static_cast<int>(t.expr->literal.integer()) - 1;
+      } else if (t.expr->kind == ast::ExprKind::kColumnRef) {
+        for (size_t c = 0; c < plan->width(); ++c) {
+          if (absl::EqualsIgnoreCase(plan->column_names[c], t.expr->name)) {
+            col = static_cast<int>(c);
+            break;
+          }
+        }
+      }
+      if (col < 0 || col >= static_cast<int>(plan->width())) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "ORDER BY term ", ast::ToSql(*t.expr),
+            " does not match any column in the result set"));
+      }
+      sort->sort_keys.push_back(
+          SortKey{col, t.descending, t.nulls_first.value_or(!t.descending)});
+    }
+    sort->children = {plan};
+    plan = sort;
+  }
+  return AddLimit(plan, s);
+}
+
+absl::StatusOr<LogicalPtr> Binder::AddLimit(LogicalPtr plan,
+                                            const ast::SelectStmt& s) {
+  if (!s.limit) return plan;
+  auto lim = Node(LogicalKind::kLimit);
+  lim->column_names = plan->column_names;
+  Scope empty;
+  absl::StatusOr<BoundPtr> l = Expr(*s.limit, &empty, nullptr);
+  if (!l.ok()) return l.status();
+  lim->limit = *std::move(l);
+  if (s.offset) {
+    absl::StatusOr<BoundPtr> o = Expr(*s.offset, &empty, nullptr);
+    if (!o.ok()) return o.status();
+    lim->offset = *std::move(o);
+  }
+  lim->children = {plan};
+  return LogicalPtr(lim);
+}
+
+absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
+                                        Scope* parent) {
+  switch (ref.kind) {
+    case ast::TableRef::Kind::kTable: {
+      std::string alias = Lower(ref.alias.empty() ? ref.name : ref.alias);
+      // CTEs shadow catalog objects.
+      for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
+        auto found = it->find(Lower(ref.name));
+        if (found != it->end()) {
+          for (const std::string& n : found->second.plan->column_names) {
+            scope->columns.push_back({alias, n, false});
+          }
+          return found->second.plan;
+        }
+      }
+      absl::StatusOr<std::optional<catalog::SchemaObject>> obj =
+          catalog::LookupObject(txn_, ref.name);
+      if (!obj.ok()) return obj.status();
+      if (obj->has_value() && (*obj)->view.has_value()) {
+        const catalog::ViewDescriptor& view = *(*obj)->view;
+        if (++view_depth_ > 32) {
+          return absl::InvalidArgumentError("views nest too deeply");
+        }
+        absl::StatusOr<ast::StatementPtr> parsed = parser::ParseOne(view.select_sql);
+        if (!parsed.ok()) return parsed.status();
+        const auto& sel = static_cast<const ast::SelectStatement&>(**parsed);
+        absl::StatusOr<LogicalPtr> plan = Select(*sel.select, nullptr);
+        --view_depth_;
+        if (!plan.ok()) return plan.status();
+        LogicalPtr p = *plan;
+        if (!view.column_names.empty() && view.column_names.size() == p->width()) {
+          p = Rename(p, view.column_names);
+        }
+        for (const std::string& n : p->column_names) {
+          scope->columns.push_back({alias, n, false});
+        }
+        return p;
+      }
+      if (!obj->has_value() || !(*obj)->table.has_value()) {
+        return absl::NotFoundError(absl::StrCat("no such table: ", ref.name));
+      }
+      auto scan = Node(LogicalKind::kScan);
+      scan->table = std::make_shared<catalog::TableDescriptor>(*(*obj)->table);
+      for (const catalog::ColumnDescriptor& c : scan->table->columns) {
+        scan->column_names.push_back(c.name);
+        scope->columns.push_back({alias, c.name, c.hidden});
+      }
+      return LogicalPtr(scan);
+    }
+    case ast::TableRef::Kind::kSubquery: {
+      absl::StatusOr<LogicalPtr> plan = Select(*ref.subquery, nullptr);
+      if (!plan.ok()) return plan.status();
+      std::string alias = Lower(ref.alias);
+      for (const std::string& n : (*plan)->column_names) {
+        scope->columns.push_back({alias, n, false});
+      }
+      return plan;
+    }
+    case ast::TableRef::Kind::kJoin: {
+      absl::StatusOr<LogicalPtr> left = From(*ref.left, scope, parent);
+      if (!left.ok()) return left.status();
+      size_t left_width = scope->columns.size();
+      absl::StatusOr<LogicalPtr> right = From(*ref.right, scope, parent);
+      if (!right.ok()) return right.status();
+      auto join = Node(LogicalKind::kJoin);
+      join->join_type = ref.join_type == ast::JoinType::kLeft ? ast::JoinType::kLeft
+                                                              : ast::JoinType::kInner;
+      join->column_names = (*left)->column_names;
+      for (const std::string& n : (*right)->column_names) join->column_names.push_back(n);
+      join->children = {*left, *right};
+      std::vector<std::string> using_cols = ref.using_columns;
+      if (ref.natural) {
+        for (size_t r = left_width; r < scope->columns.size(); ++r) {
+          for (size_t l = 0; l < left_width; ++l) {
+            if (absl::EqualsIgnoreCase(scope->columns[l].name, scope->columns[r].name)) {
+              using_cols.push_back(scope->columns[r].name);
+            }
+          }
+        }
+      }
+      BoundPtr cond;
+      auto conjoin = [&](BoundPtr c) {
+        if (!cond) {
+          cond = std::move(c);
+          return;
+        }
+        auto a = std::make_unique<BoundExpr>();
+        a->kind = BoundKind::kBinary;
+        a->op = ast::Op::kAnd;
+        a->children.push_back(std::move(cond));
+        a->children.push_back(std::move(c));
+        cond = std::move(a);
+      };
+      for (const std::string& u : using_cols) {
+        int l = -1, r = -1;
+        for (size_t i = 0; i < scope->columns.size(); ++i) {
+          if (!absl::EqualsIgnoreCase(scope->columns[i].name, u)) continue;
+          if (i < left_width) {
+            l = static_cast<int>(i);
+          } else if (r < 0) {
+            r = static_cast<int>(i);
+          }
+        }
+        if (l < 0 || r < 0) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "cannot join using column ", u, " - column not present in both tables"));
+        }
+        auto eq = std::make_unique<BoundExpr>();
+        eq->kind = BoundKind::kBinary;
+        eq->op = ast::Op::kEq;
+        eq->children.push_back(ColumnRef(l));
+        eq->children.push_back(ColumnRef(r));
+        conjoin(std::move(eq));
+        scope->columns[r].hidden = true;  // USING columns appear once in *
+      }
+      if (ref.condition) {
+        absl::StatusOr<BoundPtr> c = Expr(*ref.condition, scope, nullptr);
+        if (!c.ok()) return c.status();
+        conjoin(*std::move(c));
+      }
+      join->predicate = std::move(cond);
+      return LogicalPtr(join);
+    }
+  }
+  return absl::InternalError("unknown table reference");
+}
+
+absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
+                                        const ast::SelectStmt* order_limit,
+                                        Scope* parent) {
+  Scope scope;
+  scope.parent = parent;
+  LogicalPtr plan;
+  if (core.is_values) {
+    auto values = Node(LogicalKind::kValues);
+    size_t width = core.values.empty() ? 0 : core.values[0].size();
+    for (size_t i = 0; i < width; ++i) values->column_names.push_back(absl::StrCat("column", i + 1));
+    for (const auto& row : core.values) {
+      if (row.size() != width) {
+        return absl::InvalidArgumentError("all VALUES must have the same number of terms");
+      }
+      std::vector<BoundPtr> bound;
+      for (const ast::ExprPtr& e : row) {
+        absl::StatusOr<BoundPtr> b = Expr(*e, &scope, nullptr);
+        if (!b.ok()) return b.status();
+        bound.push_back(*std::move(b));
+      }
+      values->rows.push_back(std::move(bound));
+    }
+    plan = values;
+    if (order_limit != nullptr && !order_limit->order_by.empty()) {
+      return absl::UnimplementedError("ORDER BY on VALUES");
+    }
+    return order_limit != nullptr ? AddLimit(plan, *order_limit) : plan;
+  }
+
+  if (core.from) {
+    absl::StatusOr<LogicalPtr> from = From(*core.from, &scope, parent);
+    if (!from.ok()) return from.status();
+    plan = *from;
+  } else {
+    plan = Node(LogicalKind::kSingleRow);
+  }
+  if (core.where) {
+    if (ContainsAggregate(*core.where)) {
+      return absl::InvalidArgumentError("misuse of aggregate function in WHERE");
+    }
+    absl::StatusOr<BoundPtr> w = Expr(*core.where, &scope, nullptr);
+    if (!w.ok()) return w.status();
+    auto filter = Node(LogicalKind::kFilter);
+    filter->column_names = plan->column_names;
+    filter->predicate = *std::move(w);
+    filter->children = {plan};
+    plan = filter;
+  }
+
+  // The select list, with * expanded.
+  struct Item {
+    const ast::Expr* expr = nullptr;  // null: a scope column
+    int scope_column = -1;
+    std::string name;
+  };
+  std::vector<Item> items;
+  for (const ast::ResultColumn& rc : core.columns) {
+    if (rc.kind == ast::ResultColumn::Kind::kExpr) {
+      items.push_back({rc.expr.get(), -1, ResultName(rc)});
+      continue;
+    }
+    bool any = false;
+    std::string table = Lower(rc.table);
+    for (size_t i = 0; i < scope.columns.size(); ++i) {
+      const ScopeColumn& c = scope.columns[i];
+      if (c.hidden) continue;
+      if (rc.kind == ast::ResultColumn::Kind::kTableStar && c.table != table) continue;
+      items.push_back({nullptr, static_cast<int>(i), c.name});
+      any = true;
+    }
+    if (!any) {
+      return rc.kind == ast::ResultColumn::Kind::kTableStar
+                 ? absl::NotFoundError(absl::StrCat("no such table: ", rc.table))
+                 : absl::InvalidArgumentError("no tables specified");
+    }
+  }
+
+  bool aggregating = !core.group_by.empty() || core.having != nullptr;
+  for (const Item& it : items) {
+    if (it.expr != nullptr && ContainsAggregate(*it.expr)) aggregating = true;
+  }
+  if (order_limit != nullptr) {
+    for (const ast::OrderingTerm& t : order_limit->order_by) {
+      if (ContainsAggregate(*t.expr)) aggregating = true;
+    }
+  }
+
+  std::vector<AggregateCall> calls;
+  AggContext agg;
+  const AggContext* aggp = nullptr;
+  std::vector<BoundPtr> group_exprs;
+  if (aggregating) {
+    for (const ast::ExprPtr& g : core.group_by) {
+      if (ContainsAggregate(*g)) {
+        return absl::InvalidArgumentError("aggregate functions are not allowed in GROUP BY");
+      }
+      // GROUP BY 2 means the second result column.
+      const ast::Expr* ge = g.get();
+      if (g->kind == ast::ExprKind::kLiteral && g->literal.type() == Type::kInteger) {
+        int64_t k = g->literal.integer();
+        if (k < 1 || k > static_cast<int64_t>(items.size()) || items[k - 1].expr == nullptr) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "GROUP BY term out of range - should be between 1 and ", items.size()));
+        }
+        ge = items[k - 1].expr;
+      }
+      absl::StatusOr<BoundPtr> b = Expr(*ge, &scope, nullptr);
+      if (!b.ok()) return b.status();
+      group_exprs.push_back(*std::move(b));
+      agg.group_texts.push_back(ast::ToSql(*ge));
+    }
+    agg.calls = &calls;
+    agg.group_count = static_cast<int>(group_exprs.size());
+    aggp = &agg;
+  }
+
+  // Bind result columns (against the scope, or the aggregate output).
+  std::vector<BoundPtr> outputs;
+  std::vector<std::string> names;
+  for (const Item& it : items) {
+    absl::StatusOr<BoundPtr> b;
+    if (it.expr != nullptr) {
+      b = Expr(*it.expr, &scope, aggp);
+    } else if (aggp != nullptr) {
+      ast::Expr col;
+      col.kind = ast::ExprKind::kColumnRef;
+      col.table = scope.columns[it.scope_column].table;
+      col.name = scope.columns[it.scope_column].name;
+      b = Expr(col, &scope, aggp);
+    } else {
+      b = ColumnRef(it.scope_column);
+    }
+    if (!b.ok()) return b.status();
+    outputs.push_back(*std::move(b));
+    names.push_back(it.name);
+  }
+  BoundPtr having;
+  if (core.having) {
+    absl::StatusOr<BoundPtr> h = Expr(*core.having, &scope, aggp);
+    if (!h.ok()) return h.status();
+    having = *std::move(h);
+  }
+  // ORDER BY: result positions, result aliases, or extra hidden columns.
+  std::vector<SortKey> sort_keys;
+  size_t visible = outputs.size();
+  if (order_limit != nullptr) {
+    for (const ast::OrderingTerm& t : order_limit->order_by) {
+      int col = -1;
+      if (t.expr->kind == ast::ExprKind::kLiteral &&
+          t.expr->literal.type() == Type::kInteger) {
+        int64_t k = t.expr->literal.integer();
+        if (k < 1 || k > static_cast<int64_t>(visible)) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "ORDER BY term out of range - should be between 1 and ", visible));
+        }
+        col = static_cast<int>(k - 1);
+      } else if (t.expr->kind == ast::ExprKind::kColumnRef && t.expr->table.empty()) {
+        for (size_t c = 0; c < core.columns.size() && c < visible; ++c) {
+          if (!core.columns[c].alias.empty() &&
+              absl::EqualsIgnoreCase(core.columns[c].alias, t.expr->name)) {
+            col = static_cast<int>(c);
+            break;
+          }
+        }
+      }
+      if (col < 0) {
+        absl::StatusOr<BoundPtr> b = Expr(*t.expr, &scope, aggp);
+        if (!b.ok()) return b.status();
+        col = static_cast<int>(outputs.size());
+        outputs.push_back(*std::move(b));
+        names.push_back(ast::ToSql(*t.expr));
+      }
+      sort_keys.push_back(SortKey{col, t.descending, t.nulls_first.value_or(!t.descending)});
+    }
+  }
+
+  if (aggregating) {
+    auto a = Node(LogicalKind::kAggregate);
+    for (size_t i = 0; i < group_exprs.size(); ++i) {
+      a->column_names.push_back(agg.group_texts[i]);
+    }
+    for (size_t i = 0; i < calls.size(); ++i) {
+      a->column_names.push_back(absl::StrCat("agg", i));
+    }
+    a->group_by = std::move(group_exprs);
+    a->aggregates = std::move(calls);
+    a->children = {plan};
+    plan = a;
+    if (having) {
+      auto filter = Node(LogicalKind::kFilter);
+      filter->column_names = plan->column_names;
+      filter->predicate = std::move(having);
+      filter->children = {plan};
+      plan = filter;
+    }
+  }
+  auto project = Node(LogicalKind::kProject);
+  project->column_names = names;
+  project->exprs = std::move(outputs);
+  project->children = {plan};
+  plan = project;
+  if (core.distinct) {
+    if (names.size() > visible) {
+      return absl::InvalidArgumentError(
+          "for SELECT DISTINCT, ORDER BY expressions must appear in the select list");
+    }
+    auto d = Node(LogicalKind::kDistinct);
+    d->column_names = plan->column_names;
+    d->children = {plan};
+    plan = d;
+  }
+  if (!sort_keys.empty()) {
+    auto sort = Node(LogicalKind::kSort);
+    sort->column_names = plan->column_names;
+    sort->sort_keys = std::move(sort_keys);
+    sort->children = {plan};
+    plan = sort;
+  }
+  if (order_limit != nullptr) {
+    absl::StatusOr<LogicalPtr> limited = AddLimit(plan, *order_limit);
+    if (!limited.ok()) return limited.status();
+    plan = *limited;
+  }
+  if (names.size() > visible) {
+    auto trim = Node(LogicalKind::kProject);
+    for (size_t i = 0; i < visible; ++i) {
+      trim->column_names.push_back(names[i]);
+      trim->exprs.push_back(ColumnRef(static_cast<int>(i)));
+    }
+    trim->children = {plan};
+    plan = trim;
+  }
+  return plan;
+}
+
+absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
+  std::string table = Lower(e.table);
+  int depth = 0;
+  for (Scope* s = scope; s != nullptr; s = s->parent, ++depth) {
+    int found = -1;
+    for (size_t i = 0; i < s->columns.size(); ++i) {
+      const ScopeColumn& c = s->columns[i];
+      if (!table.empty() && c.table != table) continue;
+      if (!absl::EqualsIgnoreCase(c.name, e.name)) continue;
+      if (found >= 0 && table.empty()) {
+        // USING/NATURAL duplicates are hidden; prefer the visible one.
+        if (s->columns[found].hidden == c.hidden) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("ambiguous column name: ", e.name));
+        }
+        if (s->columns[found].hidden) found = static_cast<int>(i);
+        continue;
+      }
+      if (found < 0) found = static_cast<int>(i);
+    }
+    if (found >= 0) {
+      auto b = ColumnRef(found);
+      b->depth = depth;
+      if (depth > 0) {
+        for (auto& [boundary, correlated] : subquery_boundaries_) {
+          for (Scope* a = boundary; a != nullptr; a = a->parent) {
+            if (a == s) {
+              correlated = true;
+              break;
+            }
+          }
+        }
+      }
+      return b;
+    }
+  }
+  if (absl::EqualsIgnoreCase(e.name, "rowid") && table.empty()) {
+    // no table has a visible rowid here
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "no such column: ", e.table.empty() ? e.name : absl::StrCat(e.table, ".", e.name)));
+}
+
+absl::StatusOr<BoundPtr> Binder::Expr(const ast::Expr& e, Scope* scope,
+                                      const AggContext* agg) {
+  using K = ast::ExprKind;
+  if (agg != nullptr) {
+    // Inside an aggregating SELECT: GROUP BY expressions and aggregate calls
+    // become references into the aggregate's output row.
+    std::string text = ast::ToSql(e);
+    for (size_t i = 0; i < agg->group_texts.size(); ++i) {
+      if (agg->group_texts[i] == text) return ColumnRef(static_cast<int>(i));
+    }
+    if (IsAggregateCall(e)) {
+      AggregateCall call;
+      call.kind = *function::FindAggregate(e.name, static_cast<int>(e.children.size()), e.star);
+      call.distinct = e.distinct;
+      if (!e.children.empty()) {
+        if (ContainsAggregate(*e.children[0])) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("misuse of aggregate function ", e.name, "()"));
+        }
+        absl::StatusOr<BoundPtr> arg = Expr(*e.children[0], scope, nullptr);
+        if (!arg.ok()) return arg.status();
+        call.arg = *std::move(arg);
+      }
+      if (e.children.size() > 1) {
+        if (e.children[1]->kind != K::kLiteral) {
+          return absl::UnimplementedError("group_concat separator must be a constant");
+        }
+        call.separator = e.children[1]->literal;
+      }
+      agg->calls->push_back(std::move(call));
+      return ColumnRef(agg->group_count + static_cast<int>(agg->calls->size()) - 1);
+    }
+    if (e.kind == K::kColumnRef) {
+      // A bare column in an aggregate query takes a value from the group.
+      absl::StatusOr<BoundPtr> col = Column(e, scope);
+      if (!col.ok()) return col.status();
+      if ((*col)->depth > 0) return col;
+      AggregateCall call;
+      call.kind = function::AggregateKind::kMax;
+      call.any_value = true;
+      call.arg = *std::move(col);
+      agg->calls->push_back(std::move(call));
+      return ColumnRef(agg->group_count + static_cast<int>(agg->calls->size()) - 1);
+    }
+  } else if (IsAggregateCall(e)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("misuse of aggregate function ", e.name, "()"));
+  }
+
+  auto b = std::make_unique<BoundExpr>();
+  auto child = [&](const ast::Expr& c) -> absl::Status {
+    absl::StatusOr<BoundPtr> x = Expr(c, scope, agg);
+    if (!x.ok()) return x.status();
+    b->children.push_back(*std::move(x));
+    return absl::OkStatus();
+  };
+  auto subquery = [&](const ast::SelectStmt& s) -> absl::Status {
+    subquery_boundaries_.emplace_back(scope, false);
+    absl::StatusOr<LogicalPtr> plan = Select(s, scope);
+    bool correlated = subquery_boundaries_.back().second;
+    subquery_boundaries_.pop_back();
+    if (!plan.ok()) return plan.status();
+    b->subquery = *plan;
+    b->correlated = correlated;  // uncorrelated ones run once per statement
+    return absl::OkStatus();
+  };
+  switch (e.kind) {
+    case K::kLiteral:
+      return Constant(e.literal);
+    case K::kParameter:
+      b->kind = BoundKind::kParameter;
+      b->index = e.param_index;
+      max_parameter_ = std::max(max_parameter_, e.param_index);
+      return b;
+    case K::kColumnRef:
+      return Column(e, scope);
+    case K::kUnary:
+      b->kind = BoundKind::kUnary;
+      b->op = e.op;
+      if (absl::Status s = child(*e.children[0]); !s.ok()) return s;
+      return b;
+    case K::kBinary:
+      b->kind = BoundKind::kBinary;
+      b->op = e.op;
+      for (const ast::ExprPtr& c : e.children) {
+        if (absl::Status s = child(*c); !s.ok()) return s;
+      }
+      return b;
+    case K::kIsNull:
+      b->kind = BoundKind::kIsNull;
+      b->negated = e.negated;
+      if (absl::Status s = child(*e.children[0]); !s.ok()) return s;
+      return b;
+    case K::kBetween:
+      b->kind = BoundKind::kBetween;
+      b->negated = e.negated;
+      for (const ast::ExprPtr& c : e.children) {
+        if (absl::Status s = child(*c); !s.ok()) return s;
+      }
+      return b;
+    case K::kInList:
+      b->kind = BoundKind::kInList;
+      b->negated = e.negated;
+      for (const ast::ExprPtr& c : e.children) {
+        if (absl::Status s = child(*c); !s.ok()) return s;
+      }
+      return b;
+    case K::kInSubquery:
+      b->kind = BoundKind::kInSubquery;
+      b->negated = e.negated;
+      if (absl::Status s = child(*e.children[0]); !s.ok()) return s;
+      if (absl::Status s = subquery(*e.subquery); !s.ok()) return s;
+      if (b->subquery->width() != 1) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "sub-select returns ", b->subquery->width(),
+            " columns - expected 1"));
+      }
+      return b;
+    case K::kExists:
+      b->kind = BoundKind::kExists;
+      if (absl::Status s = subquery(*e.subquery); !s.ok()) return s;
+      return b;
+    case K::kSubquery:
+      b->kind = BoundKind::kScalarSubquery;
+      if (absl::Status s = subquery(*e.subquery); !s.ok()) return s;
+      if (b->subquery->width() != 1) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "sub-select returns ", b->subquery->width(),
+            " columns - expected 1"));
+      }
+      return b;
+    case K::kCase:
+      b->kind = BoundKind::kCase;
+      if (e.operand) {
+        b->has_operand = true;
+        if (absl::Status s = child(*e.operand); !s.ok()) return s;
+      }
+      for (const ast::CaseWhen& w : e.whens) {
+        if (absl::Status s = child(*w.when); !s.ok()) return s;
+        if (absl::Status s = child(*w.then); !s.ok()) return s;
+      }
+      if (e.else_expr) {
+        b->has_else = true;
+        if (absl::Status s = child(*e.else_expr); !s.ok()) return s;
+      }
+      return b;
+    case K::kCast:
+      b->kind = BoundKind::kCast;
+      b->cast_type = e.cast_type;
+      if (absl::Status s = child(*e.children[0]); !s.ok()) return s;
+      return b;
+    case K::kFunction: {
+      const function::ScalarFunction* f = function::FindScalarFunction(e.name);
+      int n = static_cast<int>(e.children.size());
+      if (f == nullptr || e.star || e.distinct) {
+        return absl::NotFoundError(absl::StrCat("no such function: ", e.name));
+      }
+      if (n < f->min_args || (f->max_args >= 0 && n > f->max_args)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("wrong number of arguments to function ", e.name, "()"));
+      }
+      b->kind = BoundKind::kFunction;
+      b->function = f;
+      for (const ast::ExprPtr& c : e.children) {
+        if (absl::Status s = child(*c); !s.ok()) return s;
+      }
+      return b;
+    }
+    case K::kLike:
+      b->kind = BoundKind::kLike;
+      b->op = e.op;
+      b->negated = e.negated;
+      for (const ast::ExprPtr& c : e.children) {
+        if (absl::Status s = child(*c); !s.ok()) return s;
+      }
+      if (b->children.size() < 3) b->children.push_back(Constant(Value()));
+      return b;
+  }
+  return absl::InternalError("unknown expression");
+}
+
+}  // namespace tessera::planner

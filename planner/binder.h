@@ -1,0 +1,86 @@
+// Binder: AST -> bound logical plan. Resolves names against the catalog
+// (read in the caller's transaction) and nested scopes, checks types and
+// aggregate use, and reports errors a user can act on:
+//   no such table / no such column (kNotFound), ambiguous column name
+//   (kInvalidArgument), misuse of aggregate (kInvalidArgument).
+//
+// A Binder is used for one statement by one thread.
+
+#ifndef TESSERA_PLANNER_BINDER_H_
+#define TESSERA_PLANNER_BINDER_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "catalog/descriptors.h"
+#include "parser/ast.h"
+#include "planner/plan.h"
+#include "txn/txn.h"
+
+namespace tessera::planner {
+
+class Binder {
+ public:
+  // `txn` is not owned; the catalog is read through it.
+  explicit Binder(txn::Txn* txn) : txn_(txn) {}
+
+  absl::StatusOr<LogicalPtr> BindSelect(const ast::SelectStmt& select);
+
+  // Binds an expression over the columns of `table` (UPDATE/DELETE WHERE,
+  // SET values, CHECK constraints). `table` may be null: no columns.
+  absl::StatusOr<BoundPtr> BindTableExpr(const ast::Expr& expr,
+                                         const catalog::TableDescriptor* table);
+
+  // The highest parameter number seen so far.
+  int max_parameter() const { return max_parameter_; }
+
+ private:
+  struct ScopeColumn {
+    std::string table;   // alias or table name, lowercase
+    std::string name;    // column name as declared
+    bool hidden = false;
+  };
+  struct Scope {
+    std::vector<ScopeColumn> columns;
+    Scope* parent = nullptr;
+    bool correlated = false;  // something inside read a parent's row
+  };
+  struct Cte {
+    LogicalPtr plan;
+  };
+  // How expressions of one SELECT core are bound when it aggregates.
+  struct AggContext {
+    std::vector<std::string> group_texts;  // ToSql of each GROUP BY expr
+    std::vector<AggregateCall>* calls = nullptr;
+    int group_count = 0;
+  };
+
+  absl::StatusOr<LogicalPtr> Select(const ast::SelectStmt& s, Scope* parent);
+  absl::StatusOr<LogicalPtr> Core(const ast::SelectCore& core,
+                                  const ast::SelectStmt* order_limit,
+                                  Scope* parent);
+  absl::StatusOr<LogicalPtr> From(const ast::TableRef& ref, Scope* scope,
+                                  Scope* parent);
+  absl::StatusOr<BoundPtr> Expr(const ast::Expr& e, Scope* scope,
+                                const AggContext* agg);
+  absl::StatusOr<BoundPtr> Column(const ast::Expr& e, Scope* scope);
+  absl::StatusOr<LogicalPtr> AddLimit(LogicalPtr plan, const ast::SelectStmt& s);
+
+  // Scopes in which a subquery is being bound; the flag turns true when a
+  // column inside it resolves to that scope or one enclosing it.
+  std::vector<std::pair<Scope*, bool>> subquery_boundaries_;
+
+  txn::Txn* const txn_;
+  std::vector<std::map<std::string, Cte>> ctes_;  // innermost last
+  int max_parameter_ = 0;
+  int view_depth_ = 0;
+};
+
+// True when `e` contains an aggregate function call (not inside a subquery).
+bool ContainsAggregate(const ast::Expr& e);
+
+}  // namespace tessera::planner
+
+#endif  // TESSERA_PLANNER_BINDER_H_

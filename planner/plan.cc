@@ -1,0 +1,82 @@
+#include "planner/plan.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace tessera::planner {
+
+BoundPtr BoundExpr::Clone() const {
+  auto c = std::make_unique<BoundExpr>();
+  c->kind = kind;
+  c->value = value;
+  c->index = index;
+  c->depth = depth;
+  c->op = op;
+  c->negated = negated;
+  c->has_operand = has_operand;
+  c->has_else = has_else;
+  c->cast_type = cast_type;
+  c->function = function;
+  for (const BoundPtr& ch : children) c->children.push_back(ch->Clone());
+  c->subquery = subquery;
+  c->correlated = correlated;
+  return c;
+}
+
+namespace {
+
+void Explain(const LogicalOp& op, int depth, std::string* out) {
+  std::string line(depth * 2, ' ');
+  switch (op.kind) {
+    case LogicalKind::kScan:
+      absl::StrAppend(&line, "scan ", op.table->name);
+      break;
+    case LogicalKind::kSingleRow:
+      line += "single row";
+      break;
+    case LogicalKind::kValues:
+      absl::StrAppend(&line, "values (", op.rows.size(), " rows)");
+      break;
+    case LogicalKind::kFilter:
+      line += "filter";
+      break;
+    case LogicalKind::kProject:
+      absl::StrAppend(&line, "project ", absl::StrJoin(op.column_names, ", "));
+      break;
+    case LogicalKind::kJoin:
+      absl::StrAppend(&line, op.join_type == ast::JoinType::kLeft ? "left join" : "join",
+                      op.predicate ? " on condition" : "");
+      break;
+    case LogicalKind::kAggregate:
+      absl::StrAppend(&line, "aggregate (", op.group_by.size(), " keys, ",
+                      op.aggregates.size(), " aggregates)");
+      break;
+    case LogicalKind::kSort:
+      absl::StrAppend(&line, "sort (", op.sort_keys.size(), " keys)");
+      break;
+    case LogicalKind::kLimit:
+      line += "limit";
+      break;
+    case LogicalKind::kDistinct:
+      line += "distinct";
+      break;
+    case LogicalKind::kSetOp:
+      line += op.set_op == ast::SetOp::kUnion      ? "union"
+              : op.set_op == ast::SetOp::kUnionAll ? "union all"
+              : op.set_op == ast::SetOp::kIntersect ? "intersect"
+                                                    : "except";
+      break;
+  }
+  absl::StrAppend(out, line, "\n");
+  for (const LogicalPtr& c : op.children) Explain(*c, depth + 1, out);
+}
+
+}  // namespace
+
+std::string ExplainPlan(const LogicalOp& op) {
+  std::string out;
+  Explain(op, 0, &out);
+  return out;
+}
+
+}  // namespace tessera::planner

@@ -1,0 +1,121 @@
+// The bound (resolved) expression and logical plan families the binder
+// produces from the AST. Immutable once built; execution state lives in
+// exec/. Column references are positions in the row their operator reads.
+
+#ifndef TESSERA_PLANNER_PLAN_H_
+#define TESSERA_PLANNER_PLAN_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/descriptors.h"
+#include "common/value.h"
+#include "function/functions.h"
+#include "parser/ast.h"
+
+namespace tessera::planner {
+
+struct LogicalOp;
+using LogicalPtr = std::shared_ptr<const LogicalOp>;
+
+struct BoundExpr;
+using BoundPtr = std::unique_ptr<BoundExpr>;
+
+enum class BoundKind {
+  kConstant,        // value
+  kColumn,          // index (depth 0) or an enclosing query's row (depth > 0)
+  kParameter,       // index: 1-based parameter number
+  kUnary,           // op, children[0]
+  kBinary,          // op, children[0..1]
+  kIsNull,          // children[0], negated
+  kBetween,         // children[0..2], negated
+  kInList,          // children[0] IN children[1..], negated
+  kInSubquery,      // children[0] IN subquery, negated
+  kExists,          // subquery, negated
+  kScalarSubquery,  // subquery (first column of first row, or NULL)
+  kCase,            // children: [operand?] (when, then)* [else?]; see flags
+  kCast,            // children[0], cast_type
+  kFunction,        // function, children
+  kLike,            // children[0..2] (escape may be a NULL constant), op
+};
+
+struct BoundExpr {
+  BoundKind kind = BoundKind::kConstant;
+  Value value;
+  int index = 0;
+  int depth = 0;
+  ast::Op op = ast::Op::kAdd;
+  bool negated = false;
+  bool has_operand = false;  // CASE x WHEN ...
+  bool has_else = false;
+  Type cast_type = Type::kNull;
+  const function::ScalarFunction* function = nullptr;
+  std::vector<BoundPtr> children;
+  LogicalPtr subquery;
+  bool correlated = false;  // subquery reads an enclosing row
+
+  BoundPtr Clone() const;
+};
+
+struct AggregateCall {
+  function::AggregateKind kind = function::AggregateKind::kCount;
+  bool distinct = false;
+  bool any_value = false;  // a bare column in an aggregate query
+  BoundPtr arg;            // null for count(*)
+  Value separator;         // group_concat
+};
+
+struct SortKey {
+  int column = 0;  // position in the input row
+  bool descending = false;
+  bool nulls_first = true;
+};
+
+enum class LogicalKind {
+  kScan,       // table; output: the table's columns
+  kSingleRow,  // one empty row (SELECT without FROM)
+  kValues,     // rows of expressions
+  kFilter,     // predicate over child
+  kProject,    // exprs over child
+  kJoin,       // left ++ right columns; join_type, condition (may be null)
+  kAggregate,  // output: group keys ++ aggregate results
+  kSort,       // sort keys over child
+  kLimit,      // limit/offset expressions (constant after binding)
+  kDistinct,
+  kSetOp,      // set_op over children[0], children[1]
+};
+
+struct LogicalOp {
+  LogicalKind kind = LogicalKind::kSingleRow;
+  std::vector<LogicalPtr> children;
+  std::vector<std::string> column_names;  // output names
+  // kScan
+  std::shared_ptr<const catalog::TableDescriptor> table;
+  // kValues
+  std::vector<std::vector<BoundPtr>> rows;
+  // kFilter / kJoin
+  BoundPtr predicate;
+  ast::JoinType join_type = ast::JoinType::kInner;
+  // kProject
+  std::vector<BoundPtr> exprs;
+  // kAggregate
+  std::vector<BoundPtr> group_by;
+  std::vector<AggregateCall> aggregates;
+  // kSort
+  std::vector<SortKey> sort_keys;
+  // kLimit
+  BoundPtr limit, offset;
+  // kSetOp
+  ast::SetOp set_op = ast::SetOp::kUnion;
+
+  size_t width() const { return column_names.size(); }
+};
+
+// Renders a plan as an indented tree (EXPLAIN).
+std::string ExplainPlan(const LogicalOp& op);
+
+}  // namespace tessera::planner
+
+#endif  // TESSERA_PLANNER_PLAN_H_

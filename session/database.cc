@@ -1,0 +1,38 @@
+#include "session/database.h"
+
+namespace tessera::session {
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(
+    const std::string& dir, const DatabaseOptions& options) {
+  std::unique_ptr<Database> db(new Database());
+  db->options_ = options;
+  absl::StatusOr<std::unique_ptr<storage::Engine>> engine =
+      storage::Engine::Open(dir, options.engine);
+  if (!engine.ok()) return engine.status();
+  db->engine_ = *std::move(engine);
+  absl::StatusOr<std::unique_ptr<kv::Store>> store =
+      kv::Store::Open(1, db->engine_.get(), &db->clock_);
+  if (!store.ok()) return store.status();
+  db->store_ = *std::move(store);
+  db->transport_.AddStore(db->store_.get());
+  db->sender_ = std::make_unique<kv::DistSender>(&db->transport_, 1);
+  db->coordinator_ =
+      std::make_unique<txn::TxnCoordinator>(db->sender_.get(), &db->transport_, 1);
+  return db;
+}
+
+void Database::NoteInsertedRows(uint32_t table_id, int64_t rows,
+                                const std::string& last_key) {
+  if (options_.split_rows <= 0 || rows <= 0) return;
+  {
+    absl::MutexLock l(&split_mu_);
+    int64_t& n = rows_since_split_[table_id];
+    n += rows;
+    if (n < options_.split_rows) return;
+    n = 0;
+  }
+  // A boundary that exists already is fine: the split is only a hint.
+  (void)store_->SplitRange(last_key);
+}
+
+}  // namespace tessera::session

@@ -1,0 +1,64 @@
+// Database: one embedded node — its store, transport, DistSender and
+// transaction coordinator — opened on a directory. Sessions run SQL on it.
+//
+// Thread-safety: thread-safe; create one Session per thread.
+
+#ifndef TESSERA_SESSION_DATABASE_H_
+#define TESSERA_SESSION_DATABASE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/hlc.h"
+#include "kv/dist_sender.h"
+#include "kv/local_transport.h"
+#include "kv/store.h"
+#include "storage/engine.h"
+#include "txn/txn.h"
+
+namespace tessera::session {
+
+struct DatabaseOptions {
+  storage::EngineOptions engine;
+  // When > 0, a table's range is split after about this many inserted rows,
+  // so small data sets still spread over many ranges (tests).
+  int64_t split_rows = 0;
+};
+
+class Database {
+ public:
+  // Opens (creating on first use) the store in `dir`.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(
+      const std::string& dir, const DatabaseOptions& options = DatabaseOptions());
+
+  txn::TxnCoordinator* coordinator() { return coordinator_.get(); }
+  kv::Store* store() { return store_.get(); }
+  kv::DistSender* sender() { return sender_.get(); }
+  HybridClock* clock() { return &clock_; }
+  const DatabaseOptions& options() const { return options_; }
+
+  // Called after a committed INSERT added `rows` rows to table `table_id`,
+  // the last with primary key `last_key`; splits when split_rows says so.
+  void NoteInsertedRows(uint32_t table_id, int64_t rows, const std::string& last_key);
+
+ private:
+  Database() = default;
+
+  DatabaseOptions options_;
+  absl::Mutex split_mu_;
+  absl::flat_hash_map<uint32_t, int64_t> rows_since_split_ ABSL_GUARDED_BY(split_mu_);
+
+  HybridClock clock_{SystemClock::Default(), absl::Milliseconds(500)};
+  std::unique_ptr<storage::Engine> engine_;
+  std::unique_ptr<kv::Store> store_;
+  kv::LocalTransport transport_;
+  std::unique_ptr<kv::DistSender> sender_;
+  std::unique_ptr<txn::TxnCoordinator> coordinator_;
+};
+
+}  // namespace tessera::session
+
+#endif  // TESSERA_SESSION_DATABASE_H_

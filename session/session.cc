@@ -1,0 +1,894 @@
+#include "session/session.h"
+
+#include <cmath>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "catalog/catalog.h"
+#include "catalog/row_codec.h"
+#include "common/errors.h"
+#include "common/key_encoding.h"
+#include "common/keys.h"
+#include "exec/executor.h"
+#include "function/value_ops.h"
+#include "parser/ast_printer.h"
+#include "parser/parser.h"
+#include "planner/binder.h"
+
+namespace tessera::session {
+
+namespace {
+
+using catalog::Row;
+using catalog::TableDescriptor;
+
+constexpr int kMaxRetries = 50;
+
+absl::Status Constraint(absl::string_view what, absl::string_view target) {
+  return absl::FailedPreconditionError(absl::StrCat(what, " constraint failed: ", target));
+}
+
+// Converts `v` to column `col`'s strict type the way an assignment does:
+// numbers between INTEGER and REAL when exact, numbers to TEXT, numeric text
+// to numbers; anything else is a type error.
+absl::StatusOr<Value> Coerce(const Value& v, const catalog::ColumnDescriptor& col,
+                             const std::string& table) {
+  if (v.is_null() || col.type == Type::kNull || v.type() == col.type) return v;
+  auto mismatch = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot store ", TypeName(v.type()), " value ", v.ToString(), " in ",
+        TypeName(col.type), " column ", table, ".", col.name));
+  };
+  switch (col.type) {
+    case Type::kInteger: {
+      Value n = v.type() == Type::kText ? function::ToNumeric(v) : v;
+      if (v.type() == Type::kBoolean) return Value::Integer(v.boolean() ? 1 : 0);
+      if (n.type() == Type::kInteger) {
+        if (v.type() == Type::kText && function::RenderText(n) != absl::StripAsciiWhitespace(v.bytes())) {
+          return mismatch();
+        }
+        return n;
+      }
+      if (n.type() == Type::kReal && std::trunc(n.real()) == n.real() &&
+          std::fabs(n.real()) < 9.2e18) {
+        return Value::Integer(static_cast<int64_t>(n.real()));
+      }
+      return mismatch();
+    }
+    case Type::kReal: {
+      if (v.type() == Type::kInteger) return Value::Real(static_cast<double>(v.integer()));
+      if (v.type() == Type::kText) {
+        Value n = function::ToNumeric(v);
+        return Value::Real(n.type() == Type::kInteger ? static_cast<double>(n.integer()) : n.real());
+      }
+      return mismatch();
+    }
+    case Type::kText:
+      if (v.type() == Type::kBlob) return mismatch();
+      return Value::Text(function::RenderText(v));
+    case Type::kBlob:
+      if (v.type() == Type::kText) return Value::Blob(v.bytes());
+      return mismatch();
+    case Type::kBoolean: {
+      if (v.type() == Type::kInteger && (v.integer() == 0 || v.integer() == 1)) {
+        return Value::Boolean(v.integer() == 1);
+      }
+      return mismatch();
+    }
+    case Type::kNull:
+      return v;
+  }
+  return v;
+}
+
+// Reads every row of `table` (primary index order).
+absl::StatusOr<std::vector<Row>> ScanTable(txn::Txn* txn, const TableDescriptor& t) {
+  std::vector<Row> rows;
+  std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
+  absl::Status decode;
+  absl::Status s = txn->Scan(prefix, PrefixEnd(prefix), false,
+                             [&](absl::string_view k, absl::string_view v) {
+                               Row r;
+                               decode = catalog::DecodeRow(t, k, v, &r);
+                               if (!decode.ok()) return false;
+                               rows.push_back(std::move(r));
+                               return true;
+                             });
+  if (!s.ok()) return s;
+  if (!decode.ok()) return decode;
+  return rows;
+}
+
+void DeleteRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
+  txn->Delete(catalog::PrimaryKey(t, row));
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    txn->Delete(catalog::IndexEntryKey(t, ix, row));
+  }
+}
+
+void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
+  txn->Put(catalog::PrimaryKey(t, row), catalog::EncodeRowValue(t, row));
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    txn->Put(catalog::IndexEntryKey(t, ix, row), catalog::IndexEntryValue(t, ix, row));
+  }
+}
+
+std::string IndexTarget(const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
+  std::vector<std::string> cols;
+  for (uint32_t id : ix.column_ids) {
+    int pos = t.ColumnIndexById(id);
+    cols.push_back(absl::StrCat(t.name, ".", pos >= 0 ? t.columns[pos].name : "?"));
+  }
+  return absl::StrJoin(cols, ", ");
+}
+
+// Statement-level context shared by the DML helpers.
+struct Dml {
+  txn::Txn* txn;
+  Database* db;
+  const std::vector<Value>* params;
+  // Set by INSERT, for split_rows.
+  uint32_t inserted_table = 0;
+  std::string last_insert_key;
+};
+
+absl::StatusOr<Value> EvalConst(Dml& d, planner::Binder& binder, const ast::Expr& e,
+                                const TableDescriptor* table, const Row* row) {
+  absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(e, table);
+  if (!b.ok()) return b.status();
+  exec::ExecContext ctx;
+  ctx.txn = d.txn;
+  ctx.params = d.params;
+  Row empty;
+  return exec::Evaluate(**b, row != nullptr ? *row : empty, &ctx);
+}
+
+// Fills defaults, coerces types, checks NOT NULL and CHECK constraints and
+// assigns a rowid / INTEGER PRIMARY KEY where needed.
+absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
+                        const std::vector<bool>& given) {
+  planner::Binder binder(d.txn);
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    const catalog::ColumnDescriptor& c = t.columns[i];
+    if (!given[i] && !c.hidden && !c.default_sql.empty()) {
+      absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(c.default_sql);
+      if (!e.ok()) return e.status();
+      absl::StatusOr<Value> v = EvalConst(d, binder, **e, nullptr, nullptr);
+      if (!v.ok()) return v.status();
+      (*row)[i] = *std::move(v);
+    }
+    absl::StatusOr<Value> v = Coerce((*row)[i], c, t.name);
+    if (!v.ok()) return v.status();
+    (*row)[i] = *std::move(v);
+  }
+  // An INTEGER primary key (or the hidden rowid) left NULL gets a new id.
+  if (t.primary.column_ids.size() == 1) {
+    int pos = t.ColumnIndexById(t.primary.column_ids[0]);
+    const catalog::ColumnDescriptor& c = t.columns[pos];
+    if ((*row)[pos].is_null() && (c.hidden || c.type == Type::kInteger)) {
+      // Largest existing key + 1, as SQLite assigns rowids.
+      std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
+      int64_t max_id = 0;
+      absl::Status decode;
+      absl::Status s = d.txn->Scan(prefix, PrefixEnd(prefix), true,
+                                   [&](absl::string_view k, absl::string_view v) {
+                                     Row r;
+                                     decode = catalog::DecodeRow(t, k, v, &r);
+                                     if (decode.ok() && r[pos].type() == Type::kInteger) {
+                                       max_id = r[pos].integer();
+                                     }
+                                     return false;  // the last key only
+                                   });
+      if (!s.ok()) return s;
+      if (!decode.ok()) return decode;
+      (*row)[pos] = Value::Integer(max_id + 1);
+    }
+  }
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (!t.columns[i].nullable && (*row)[i].is_null()) {
+      return Constraint("NOT NULL", absl::StrCat(t.name, ".", t.columns[i].name));
+    }
+  }
+  for (const std::string& check : t.checks) {
+    absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(check);
+    if (!e.ok()) return e.status();
+    absl::StatusOr<Value> v = EvalConst(d, binder, **e, &t, row);
+    if (!v.ok()) return v.status();
+    std::optional<bool> ok = function::Truth(*v);
+    if (ok.has_value() && !*ok) return Constraint("CHECK", check);
+  }
+  return absl::OkStatus();
+}
+
+// Finds rows that `row` would collide with in the primary key or a unique
+// index; returns their primary keys (excluding `self_key`).
+absl::StatusOr<std::vector<std::string>> Conflicts(Dml& d, const TableDescriptor& t,
+                                                   const Row& row,
+                                                   const std::string& self_key,
+                                                   std::string* what) {
+  std::vector<std::string> out;
+  std::string pk = catalog::PrimaryKey(t, row);
+  if (pk != self_key) {
+    absl::StatusOr<std::optional<std::string>> existing = d.txn->Get(pk);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      out.push_back(pk);
+      *what = IndexTarget(t, t.primary);
+    }
+  }
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    if (!ix.unique) continue;
+    bool has_null = false;
+    for (uint32_t id : ix.column_ids) has_null = has_null || row[t.ColumnIndexById(id)].is_null();
+    if (has_null) continue;
+    absl::StatusOr<std::optional<std::string>> owner =
+        d.txn->Get(catalog::IndexEntryKey(t, ix, row));
+    if (!owner.ok()) return owner.status();
+    if (owner->has_value() && **owner != self_key &&
+        std::find(out.begin(), out.end(), **owner) == out.end()) {
+      out.push_back(**owner);
+      *what = IndexTarget(t, ix);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
+  absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, st.table);
+  if (!t.ok()) return t.status();
+  // Target columns.
+  std::vector<int> targets;
+  if (st.columns.empty()) {
+    for (size_t i = 0; i < t->columns.size(); ++i) {
+      if (!t->columns[i].hidden) targets.push_back(static_cast<int>(i));
+    }
+  } else {
+    for (const std::string& c : st.columns) {
+      int pos = t->ColumnIndex(c);
+      if (pos < 0) return absl::NotFoundError(absl::StrCat("table ", t->name, " has no column named ", c));
+      targets.push_back(pos);
+    }
+  }
+  std::vector<Row> inputs;
+  planner::Binder binder(d.txn);
+  if (st.select) {
+    absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(*st.select);
+    if (!plan.ok()) return plan.status();
+    exec::ExecContext ctx;
+    ctx.txn = d.txn;
+    ctx.params = d.params;
+    absl::StatusOr<std::vector<Row>> rows = exec::Execute(**plan, &ctx);
+    if (!rows.ok()) return rows.status();
+    inputs = *std::move(rows);
+  } else if (!st.default_values) {
+    for (const auto& exprs : st.values) {
+      Row r;
+      for (const ast::ExprPtr& e : exprs) {
+        absl::StatusOr<Value> v = EvalConst(d, binder, *e, nullptr, nullptr);
+        if (!v.ok()) return v.status();
+        r.push_back(*std::move(v));
+      }
+      inputs.push_back(std::move(r));
+    }
+  } else {
+    inputs.emplace_back();
+  }
+  ResultSet rs;
+  for (Row& in : inputs) {
+    if (!st.default_values && in.size() != targets.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "table ", t->name, " has ", targets.size(), " columns but ", in.size(),
+          " values were supplied"));
+    }
+    Row row(t->columns.size());
+    std::vector<bool> given(t->columns.size(), false);
+    for (size_t i = 0; i < in.size(); ++i) {
+      row[targets[i]] = std::move(in[i]);
+      given[targets[i]] = true;
+    }
+    if (absl::Status s = PrepareRow(d, *t, &row, given); !s.ok()) {
+      if (st.or_action == ast::ConflictAction::kIgnore) continue;
+      return s;
+    }
+    std::string what;
+    absl::StatusOr<std::vector<std::string>> conflicts = Conflicts(d, *t, row, "", &what);
+    if (!conflicts.ok()) return conflicts.status();
+    if (!conflicts->empty()) {
+      if (st.or_action == ast::ConflictAction::kIgnore ||
+          (st.has_upsert && st.do_nothing)) {
+        continue;
+      }
+      if (st.or_action != ast::ConflictAction::kReplace) {
+        return Constraint("UNIQUE", what);
+      }
+      for (const std::string& key : *conflicts) {
+        absl::StatusOr<std::optional<std::string>> old = d.txn->Get(key);
+        if (!old.ok()) return old.status();
+        if (!old->has_value()) continue;
+        Row old_row;
+        if (absl::Status s = catalog::DecodeRow(*t, key, **old, &old_row); !s.ok()) return s;
+        DeleteRowEntries(d.txn, *t, old_row);
+      }
+    }
+    PutRowEntries(d.txn, *t, row);
+    ++rs.rows_affected;
+    d.last_insert_key = catalog::PrimaryKey(*t, row);
+  }
+  d.inserted_table = t->id;
+  return rs;
+}
+
+absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
+  const bool is_update = st.kind == ast::StatementKind::kUpdate;
+  const std::string& table_name = is_update
+      ? static_cast<const ast::UpdateStatement&>(st).table
+      : static_cast<const ast::DeleteStatement&>(st).table;
+  const ast::Expr* where = is_update
+      ? static_cast<const ast::UpdateStatement&>(st).where.get()
+      : static_cast<const ast::DeleteStatement&>(st).where.get();
+  absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, table_name);
+  if (!t.ok()) return t.status();
+  planner::Binder binder(d.txn);
+  planner::BoundPtr pred;
+  if (where != nullptr) {
+    absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*where, &*t);
+    if (!b.ok()) return b.status();
+    pred = *std::move(b);
+  }
+  std::vector<std::pair<int, planner::BoundPtr>> sets;
+  if (is_update) {
+    for (const ast::Assignment& a : static_cast<const ast::UpdateStatement&>(st).assignments) {
+      int pos = t->ColumnIndex(a.column);
+      if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", a.column));
+      absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*a.value, &*t);
+      if (!b.ok()) return b.status();
+      sets.emplace_back(pos, *std::move(b));
+    }
+  }
+  absl::StatusOr<std::vector<Row>> rows = ScanTable(d.txn, *t);
+  if (!rows.ok()) return rows.status();
+  exec::ExecContext ctx;
+  ctx.txn = d.txn;
+  ctx.params = d.params;
+  ResultSet rs;
+  // Decide every row first, so the statement sees the table as it was.
+  std::vector<std::pair<Row, Row>> changes;
+  for (Row& row : *rows) {
+    if (pred) {
+      absl::StatusOr<Value> c = exec::Evaluate(*pred, row, &ctx);
+      if (!c.ok()) return c.status();
+      if (!function::Truth(*c).value_or(false)) continue;
+    }
+    Row updated = row;
+    for (auto& [pos, expr] : sets) {
+      absl::StatusOr<Value> v = exec::Evaluate(*expr, row, &ctx);
+      if (!v.ok()) return v.status();
+      updated[pos] = *std::move(v);
+    }
+    changes.emplace_back(std::move(row), std::move(updated));
+  }
+  for (auto& [old_row, new_row] : changes) {
+    DeleteRowEntries(d.txn, *t, old_row);
+    ++rs.rows_affected;
+  }
+  if (is_update) {
+    const auto& up = static_cast<const ast::UpdateStatement&>(st);
+    for (auto& [old_row, new_row] : changes) {
+      std::vector<bool> given(t->columns.size(), true);
+      if (absl::Status s = PrepareRow(d, *t, &new_row, given); !s.ok()) return s;
+      std::string what;
+      absl::StatusOr<std::vector<std::string>> conflicts = Conflicts(d, *t, new_row, "", &what);
+      if (!conflicts.ok()) return conflicts.status();
+      if (!conflicts->empty()) {
+        if (up.or_action == ast::ConflictAction::kReplace) {
+          for (const std::string& key : *conflicts) {
+            absl::StatusOr<std::optional<std::string>> old = d.txn->Get(key);
+            if (!old.ok()) return old.status();
+            if (!old->has_value()) continue;
+            Row victim;
+            if (absl::Status s = catalog::DecodeRow(*t, key, **old, &victim); !s.ok()) return s;
+            DeleteRowEntries(d.txn, *t, victim);
+          }
+        } else if (up.or_action == ast::ConflictAction::kIgnore) {
+          PutRowEntries(d.txn, *t, old_row);
+          --rs.rows_affected;
+          continue;
+        } else {
+          return Constraint("UNIQUE", what);
+        }
+      }
+      PutRowEntries(d.txn, *t, new_row);
+    }
+  }
+  return rs;
+}
+
+absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& st) {
+  absl::StatusOr<std::optional<catalog::SchemaObject>> existing =
+      catalog::LookupObject(d.txn, st.table);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) {
+    if (st.if_not_exists) return ResultSet();
+    return absl::AlreadyExistsError(absl::StrCat("table ", st.table, " already exists"));
+  }
+  TableDescriptor t;
+  absl::StatusOr<uint32_t> id = catalog::AllocateTableId(d.txn);
+  if (!id.ok()) return id.status();
+  t.id = *id;
+  t.name = st.table;
+  t.primary.id = 1;
+  t.primary.name = "primary";
+  t.primary.unique = true;
+  std::vector<std::vector<ast::IndexedColumn>> uniques = st.uniques;
+  for (const ast::ColumnDef& c : st.columns) {
+    if (t.ColumnIndex(c.name) >= 0) {
+      return absl::InvalidArgumentError(absl::StrCat("duplicate column name: ", c.name));
+    }
+    catalog::ColumnDescriptor cd;
+    cd.id = t.next_column_id++;
+    cd.name = c.name;
+    cd.type = c.type;
+    cd.nullable = !c.not_null && !c.primary_key;
+    if (c.default_value) cd.default_sql = ast::ToSql(*c.default_value);
+    for (const ast::ExprPtr& ck : c.checks) t.checks.push_back(ast::ToSql(*ck));
+    if (c.primary_key) {
+      if (!t.primary.column_ids.empty() || !st.primary_key.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat("table ", st.table, " has more than one primary key"));
+      }
+      t.primary.column_ids.push_back(cd.id);
+      t.primary.orders.push_back(c.primary_key_desc ? SortOrder::kDescending : SortOrder::kAscending);
+    }
+    if (c.unique) uniques.push_back({ast::IndexedColumn{c.name, false}});
+    t.columns.push_back(std::move(cd));
+  }
+  for (const ast::IndexedColumn& pk : st.primary_key) {
+    int pos = t.ColumnIndex(pk.name);
+    if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", pk.name));
+    t.columns[pos].nullable = false;
+    t.primary.column_ids.push_back(t.columns[pos].id);
+    t.primary.orders.push_back(pk.descending ? SortOrder::kDescending : SortOrder::kAscending);
+  }
+  for (const ast::ExprPtr& ck : st.checks) t.checks.push_back(ast::ToSql(*ck));
+  if (t.primary.column_ids.empty()) {
+    catalog::ColumnDescriptor rowid;
+    rowid.id = t.next_column_id++;
+    rowid.name = "rowid";
+    rowid.type = Type::kInteger;
+    rowid.nullable = false;
+    rowid.hidden = true;
+    t.columns.push_back(rowid);
+    t.primary.column_ids.push_back(rowid.id);
+    t.primary.orders.push_back(SortOrder::kAscending);
+  }
+  for (size_t u = 0; u < uniques.size(); ++u) {
+    catalog::IndexDescriptor ix;
+    ix.id = t.next_index_id++;
+    ix.name = absl::StrCat("sqlite_autoindex_", t.name, "_", u + 1);
+    ix.unique = true;
+    for (const ast::IndexedColumn& c : uniques[u]) {
+      int pos = t.ColumnIndex(c.name);
+      if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", c.name));
+      ix.column_ids.push_back(t.columns[pos].id);
+      ix.orders.push_back(c.descending ? SortOrder::kDescending : SortOrder::kAscending);
+    }
+    t.indexes.push_back(std::move(ix));
+  }
+  // CHECK expressions must bind against the table now, not at first insert.
+  planner::Binder binder(d.txn);
+  for (const std::string& ck : t.checks) {
+    absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(ck);
+    if (!e.ok()) return e.status();
+    if (absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(**e, &t); !b.ok()) {
+      return b.status();
+    }
+  }
+  catalog::SchemaObject obj;
+  obj.table = t;
+  if (absl::Status s = catalog::PutObject(d.txn, t.name, obj, false); !s.ok()) return s;
+  return ResultSet();
+}
+
+absl::Status BackfillIndex(Dml& d, const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
+  absl::StatusOr<std::vector<Row>> rows = ScanTable(d.txn, t);
+  if (!rows.ok()) return rows.status();
+  absl::flat_hash_set<std::string> seen;
+  for (const Row& r : *rows) {
+    std::string key = catalog::IndexEntryKey(t, ix, r);
+    if (ix.unique && !seen.insert(key).second) {
+      return Constraint("UNIQUE", IndexTarget(t, ix));
+    }
+    d.txn->Put(key, catalog::IndexEntryValue(t, ix, r));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ResultSet> CreateIndex(Dml& d, const ast::CreateIndexStatement& st) {
+  absl::StatusOr<std::optional<catalog::SchemaObject>> existing =
+      catalog::LookupObject(d.txn, st.index);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) {
+    if (st.if_not_exists) return ResultSet();
+    return absl::AlreadyExistsError(absl::StrCat("index ", st.index, " already exists"));
+  }
+  absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, st.table);
+  if (!t.ok()) return t.status();
+  catalog::IndexDescriptor ix;
+  ix.id = t->next_index_id++;
+  ix.name = st.index;
+  ix.unique = st.unique;
+  for (const ast::IndexedColumn& c : st.columns) {
+    int pos = t->ColumnIndex(c.name);
+    if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", c.name));
+    ix.column_ids.push_back(t->columns[pos].id);
+    ix.orders.push_back(c.descending ? SortOrder::kDescending : SortOrder::kAscending);
+  }
+  if (absl::Status s = BackfillIndex(d, *t, ix); !s.ok()) return s;
+  t->indexes.push_back(ix);
+  catalog::SchemaObject table_obj;
+  table_obj.table = *t;
+  if (absl::Status s = catalog::PutObject(d.txn, t->name, table_obj, false); !s.ok()) return s;
+  catalog::SchemaObject name_obj;
+  name_obj.index_of_table = t->name;
+  if (absl::Status s = catalog::PutObject(d.txn, st.index, name_obj, false); !s.ok()) return s;
+  return ResultSet();
+}
+
+void DeletePrefix(txn::Txn* txn, const std::string& prefix, absl::Status* status) {
+  std::vector<std::string> keys;
+  *status = txn->Scan(prefix, PrefixEnd(prefix), false,
+                      [&](absl::string_view k, absl::string_view) {
+                        keys.emplace_back(k);
+                        return true;
+                      });
+  for (const std::string& k : keys) txn->Delete(k);
+}
+
+absl::StatusOr<ResultSet> Drop(Dml& d, const ast::DropStatement& st) {
+  absl::StatusOr<std::optional<catalog::SchemaObject>> obj = catalog::LookupObject(d.txn, st.name);
+  if (!obj.ok()) return obj.status();
+  const char* kind = st.object == ast::ObjectKind::kTable   ? "table"
+                     : st.object == ast::ObjectKind::kIndex ? "index"
+                     : st.object == ast::ObjectKind::kView  ? "view"
+                                                            : "trigger";
+  bool matches = obj->has_value() &&
+                 ((st.object == ast::ObjectKind::kTable && (*obj)->table.has_value()) ||
+                  (st.object == ast::ObjectKind::kIndex && (*obj)->index_of_table.has_value()) ||
+                  (st.object == ast::ObjectKind::kView && (*obj)->view.has_value()) ||
+                  (st.object == ast::ObjectKind::kTrigger && (*obj)->trigger.has_value()));
+  if (!matches) {
+    if (st.if_exists) return ResultSet();
+    return absl::NotFoundError(absl::StrCat("no such ", kind, ": ", st.name));
+  }
+  absl::Status s;
+  switch (st.object) {
+    case ast::ObjectKind::kTable: {
+      const TableDescriptor& t = *(*obj)->table;
+      DeletePrefix(d.txn, catalog::TablePrefix(t.id), &s);
+      if (!s.ok()) return s;
+      for (const catalog::IndexDescriptor& ix : t.indexes) {
+        if (!absl::StartsWith(ix.name, "sqlite_autoindex_")) {
+          (void)catalog::DeleteObject(d.txn, ix.name);
+        }
+      }
+      absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+          catalog::ListObjects(d.txn);
+      if (!all.ok()) return all.status();
+      for (auto& [name, o] : *all) {
+        if (o.trigger.has_value() && absl::EqualsIgnoreCase(o.trigger->table, t.name)) {
+          (void)catalog::DeleteObject(d.txn, name);
+        }
+      }
+      break;
+    }
+    case ast::ObjectKind::kIndex: {
+      absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, *(*obj)->index_of_table);
+      if (!t.ok()) return t.status();
+      for (auto it = t->indexes.begin(); it != t->indexes.end(); ++it) {
+        if (absl::EqualsIgnoreCase(it->name, st.name)) {
+          DeletePrefix(d.txn, catalog::IndexPrefix(t->id, it->id), &s);
+          if (!s.ok()) return s;
+          t->indexes.erase(it);
+          break;
+        }
+      }
+      catalog::SchemaObject table_obj;
+      table_obj.table = *t;
+      if (absl::Status p = catalog::PutObject(d.txn, t->name, table_obj, false); !p.ok()) return p;
+      break;
+    }
+    default:
+      break;
+  }
+  if (absl::Status del = catalog::DeleteObject(d.txn, st.name); !del.ok()) return del;
+  return ResultSet();
+}
+
+absl::StatusOr<ResultSet> Select(Dml& d, const ast::SelectStmt& select) {
+  planner::Binder binder(d.txn);
+  absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(select);
+  if (!plan.ok()) return plan.status();
+  exec::ExecContext ctx;
+  ctx.txn = d.txn;
+  ctx.params = d.params;
+  absl::StatusOr<std::vector<Row>> rows = exec::Execute(**plan, &ctx);
+  if (!rows.ok()) return rows.status();
+  ResultSet rs;
+  rs.has_rows = true;
+  rs.columns = (*plan)->column_names;
+  rs.rows = *std::move(rows);
+  return rs;
+}
+
+}  // namespace
+
+std::string SqlState(const absl::Status& status) {
+  if (status.ok()) return "00000";
+  absl::string_view m = status.message();
+  if (parser::GetSyntaxError(status).has_value()) return "42601";
+  if (absl::StartsWith(m, "no such table") || absl::StartsWith(m, "no such view")) return "42P01";
+  if (absl::StartsWith(m, "no such column")) return "42703";
+  if (absl::StartsWith(m, "UNIQUE constraint")) return "23505";
+  if (absl::StartsWith(m, "NOT NULL constraint")) return "23502";
+  if (absl::StartsWith(m, "CHECK constraint")) return "23514";
+  switch (status.code()) {
+    case absl::StatusCode::kAborted:
+      return "40001";
+    case absl::StatusCode::kAlreadyExists:
+      return "42P07";
+    case absl::StatusCode::kResourceExhausted:
+      return "53200";
+    default:
+      return "XX000";
+  }
+}
+
+Session::~Session() {
+  if (txn_ != nullptr) txn_->Rollback();
+}
+
+absl::StatusOr<ResultSet> Session::Execute(absl::string_view sql,
+                                           const std::vector<Value>& params) {
+  absl::StatusOr<std::vector<ast::StatementPtr>> statements = parser::Parse(sql);
+  if (!statements.ok()) return statements.status();
+  ResultSet last;
+  for (const ast::StatementPtr& st : *statements) {
+    absl::StatusOr<ResultSet> r = Run(*st, params);
+    if (!r.ok()) return r.status();
+    last = *std::move(r);
+  }
+  return last;
+}
+
+absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
+                                       const std::vector<Value>& params) {
+  switch (st.kind) {
+    case ast::StatementKind::kBegin: {
+      if (txn_ != nullptr) {
+        return absl::FailedPreconditionError("a transaction is already open");
+      }
+      absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->coordinator()->Begin();
+      if (!t.ok()) return t.status();
+      txn_ = *std::move(t);
+      return ResultSet();
+    }
+    case ast::StatementKind::kCommit: {
+      if (txn_ == nullptr) return absl::FailedPreconditionError("no transaction is open");
+      absl::Status s = txn_->Commit();
+      txn_.reset();
+      if (!s.ok()) return s;
+      return ResultSet();
+    }
+    case ast::StatementKind::kRollback:
+      if (txn_ == nullptr) return absl::FailedPreconditionError("no transaction is open");
+      txn_->Rollback();
+      txn_.reset();
+      return ResultSet();
+    default:
+      break;
+  }
+  if (txn_ != nullptr) return RunIn(txn_.get(), st, params);
+  // An implicit transaction, retried on serialization failures.
+  absl::StatusOr<ResultSet> result;
+  for (int attempt = 0; attempt < kMaxRetries; ++attempt) {
+    absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->coordinator()->Begin();
+    if (!t.ok()) return t.status();
+    pending_split_.reset();
+    result = RunIn(t->get(), st, params);
+    if (result.ok()) {
+      absl::Status c = (*t)->Commit();
+      if (!c.ok()) result = c;
+      if (c.ok() && pending_split_.has_value()) {
+        db_->NoteInsertedRows(pending_split_->table_id, pending_split_->rows,
+                              pending_split_->last_key);
+      }
+    } else {
+      (*t)->Rollback();
+    }
+    if (result.ok() || result.status().code() != absl::StatusCode::kAborted) break;
+  }
+  return result;
+}
+
+absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, const ast::Statement& st,
+                                         const std::vector<Value>& params) {
+  Dml d{txn, db_, &params, 0, ""};
+  if (st.kind == ast::StatementKind::kInsert) {
+    absl::StatusOr<ResultSet> r = Insert(d, static_cast<const ast::InsertStatement&>(st));
+    if (r.ok() && d.inserted_table != 0 && !d.last_insert_key.empty()) {
+      pending_split_ = {d.inserted_table, r->rows_affected, d.last_insert_key};
+    }
+    return r;
+  }
+  switch (st.kind) {
+    case ast::StatementKind::kSelect:
+      return Select(d, *static_cast<const ast::SelectStatement&>(st).select);
+    case ast::StatementKind::kInsert:
+      return Insert(d, static_cast<const ast::InsertStatement&>(st));
+    case ast::StatementKind::kUpdate:
+    case ast::StatementKind::kDelete:
+      return UpdateOrDelete(d, st);
+    case ast::StatementKind::kCreateTable:
+      return CreateTable(d, static_cast<const ast::CreateTableStatement&>(st));
+    case ast::StatementKind::kCreateIndex:
+      return CreateIndex(d, static_cast<const ast::CreateIndexStatement&>(st));
+    case ast::StatementKind::kDrop:
+      return Drop(d, static_cast<const ast::DropStatement&>(st));
+    case ast::StatementKind::kCreateView: {
+      const auto& v = static_cast<const ast::CreateViewStatement&>(st);
+      absl::StatusOr<std::optional<catalog::SchemaObject>> existing = catalog::LookupObject(txn, v.view);
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) {
+        if (v.if_not_exists) return ResultSet();
+        return absl::AlreadyExistsError(absl::StrCat("view ", v.view, " already exists"));
+      }
+      planner::Binder binder(txn);
+      absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(*v.select);
+      if (!plan.ok()) return plan.status();
+      catalog::SchemaObject obj;
+      obj.view = catalog::ViewDescriptor{v.view, v.columns, v.select_text};
+      if (absl::Status s = catalog::PutObject(txn, v.view, obj, false); !s.ok()) return s;
+      return ResultSet();
+    }
+    case ast::StatementKind::kCreateTrigger: {
+      const auto& tr = static_cast<const ast::CreateTriggerStatement&>(st);
+      absl::StatusOr<std::optional<catalog::SchemaObject>> existing = catalog::LookupObject(txn, tr.trigger);
+      if (!existing.ok()) return existing.status();
+      if (existing->has_value()) {
+        if (tr.if_not_exists) return ResultSet();
+        return absl::AlreadyExistsError(absl::StrCat("trigger ", tr.trigger, " already exists"));
+      }
+      absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, tr.table);
+      if (!t.ok()) return t.status();
+      catalog::SchemaObject obj;
+      obj.trigger = catalog::TriggerDescriptor{tr.trigger, t->name, tr.body_text};
+      if (absl::Status s = catalog::PutObject(txn, tr.trigger, obj, false); !s.ok()) return s;
+      return ResultSet();
+    }
+    case ast::StatementKind::kReindex: {
+      const auto& r = static_cast<const ast::ReindexStatement&>(st);
+      absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+          catalog::ListObjects(txn);
+      if (!all.ok()) return all.status();
+      bool found = r.name.empty();
+      for (auto& [name, o] : *all) {
+        if (!o.table.has_value()) continue;
+        for (const catalog::IndexDescriptor& ix : o.table->indexes) {
+          bool pick = r.name.empty() || absl::EqualsIgnoreCase(r.name, o.table->name) ||
+                      absl::EqualsIgnoreCase(r.name, ix.name);
+          if (!pick) continue;
+          found = true;
+          absl::Status s;
+          DeletePrefix(txn, catalog::IndexPrefix(o.table->id, ix.id), &s);
+          if (!s.ok()) return s;
+          if (absl::Status b = BackfillIndex(d, *o.table, ix); !b.ok()) return b;
+        }
+        if (absl::EqualsIgnoreCase(r.name, o.table->name)) found = true;
+      }
+      if (!found) return absl::NotFoundError(absl::StrCat("unable to identify the object to be reindexed: ", r.name));
+      return ResultSet();
+    }
+    case ast::StatementKind::kShowTables: {
+      absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+          catalog::ListObjects(txn);
+      if (!all.ok()) return all.status();
+      ResultSet rs;
+      rs.has_rows = true;
+      rs.columns = {"name"};
+      for (auto& [name, o] : *all) {
+        if (o.table.has_value()) rs.rows.push_back({Value::Text(o.table->name)});
+      }
+      return rs;
+    }
+    case ast::StatementKind::kShowRanges: {
+      const auto& sh = static_cast<const ast::ShowStatement&>(st);
+      absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, sh.table);
+      if (!t.ok()) return t.status();
+      std::string lo = catalog::TablePrefix(t->id), hi = PrefixEnd(lo);
+      ResultSet rs;
+      rs.has_rows = true;
+      rs.columns = {"range_id", "start_key", "end_key", "nodes"};
+      for (const kv::RangeDescriptor& r : db_->store()->Ranges()) {
+        if (r.end_key <= lo || r.start_key >= hi) continue;
+        std::vector<std::string> nodes;
+        for (uint32_t n : r.node_ids) nodes.push_back(absl::StrCat(n));
+        rs.rows.push_back({Value::Integer(static_cast<int64_t>(r.range_id)),
+                           Value::Text(keys::PrettyKey(r.start_key)),
+                           Value::Text(keys::PrettyKey(r.end_key)),
+                           Value::Text(absl::StrJoin(nodes, ","))});
+      }
+      return rs;
+    }
+    case ast::StatementKind::kExplain: {
+      const auto& ex = static_cast<const ast::ExplainStatement&>(st);
+      if (ex.statement->kind != ast::StatementKind::kSelect) {
+        return absl::UnimplementedError("EXPLAIN supports SELECT statements");
+      }
+      planner::Binder binder(txn);
+      absl::StatusOr<planner::LogicalPtr> plan =
+          binder.BindSelect(*static_cast<const ast::SelectStatement&>(*ex.statement).select);
+      if (!plan.ok()) return plan.status();
+      ResultSet rs;
+      rs.has_rows = true;
+      rs.columns = {"plan"};
+      for (absl::string_view line : absl::StrSplit(planner::ExplainPlan(**plan), '\n')) {
+        if (!line.empty()) rs.rows.push_back({Value::Text(line)});
+      }
+      return rs;
+    }
+    case ast::StatementKind::kAlterSplit: {
+      const auto& sp = static_cast<const ast::AlterSplitStatement&>(st);
+      absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, sp.table);
+      if (!t.ok()) return t.status();
+      planner::Binder binder(txn);
+      for (const auto& point : sp.split_points) {
+        std::string key = catalog::IndexPrefix(t->id, t->primary.id);
+        for (size_t i = 0; i < point.size() && i < t->primary.column_ids.size(); ++i) {
+          absl::StatusOr<Value> v = EvalConst(d, binder, *point[i], nullptr, nullptr);
+          if (!v.ok()) return v.status();
+          int pos = t->ColumnIndexById(t->primary.column_ids[i]);
+          absl::StatusOr<Value> c = Coerce(*v, t->columns[pos], t->name);
+          if (!c.ok()) return c.status();
+          EncodeKeyValue(*c, t->primary.orders[i], &key);
+        }
+        absl::StatusOr<std::pair<kv::RangeDescriptor, kv::RangeDescriptor>> r =
+            db_->store()->SplitRange(key);
+        if (!r.ok() && r.status().code() != absl::StatusCode::kInvalidArgument) return r.status();
+      }
+      return ResultSet();
+    }
+    case ast::StatementKind::kAlterAddColumn: {
+      const auto& add = static_cast<const ast::AlterAddColumnStatement&>(st);
+      absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, add.table);
+      if (!t.ok()) return t.status();
+      if (t->ColumnIndex(add.column.name) >= 0) {
+        return absl::InvalidArgumentError(absl::StrCat("duplicate column name: ", add.column.name));
+      }
+      if (add.column.primary_key || add.column.unique) {
+        return absl::InvalidArgumentError("cannot add a PRIMARY KEY or UNIQUE column");
+      }
+      if (add.column.not_null && !add.column.default_value) {
+        return absl::InvalidArgumentError("cannot add a NOT NULL column with default value NULL");
+      }
+      catalog::ColumnDescriptor cd;
+      cd.id = t->next_column_id++;
+      cd.name = add.column.name;
+      cd.type = add.column.type;
+      cd.nullable = !add.column.not_null;
+      if (add.column.default_value) cd.default_sql = ast::ToSql(*add.column.default_value);
+      t->columns.push_back(cd);
+      catalog::SchemaObject obj;
+      obj.table = *t;
+      if (absl::Status s = catalog::PutObject(txn, t->name, obj, false); !s.ok()) return s;
+      return ResultSet();
+    }
+    default:
+      return absl::UnimplementedError(absl::StrCat("statement not supported: ", ast::ToSql(st)));
+  }
+}
+
+}  // namespace tessera::session

@@ -1,0 +1,69 @@
+// Session: a connection's state (its open transaction) and the statement
+// runner: parse -> bind -> execute. Every statement outside BEGIN runs in
+// its own transaction, retried automatically on a serialization failure.
+//
+// Thread-safety: one thread at a time.
+
+#ifndef TESSERA_SESSION_SESSION_H_
+#define TESSERA_SESSION_SESSION_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/value.h"
+#include "parser/ast.h"
+#include "session/database.h"
+#include "txn/txn.h"
+
+namespace tessera::session {
+
+struct ResultSet {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+  int64_t rows_affected = 0;  // INSERT/UPDATE/DELETE
+  bool has_rows = false;      // a query (possibly with zero rows)
+};
+
+// The SQLSTATE for an error returned by Execute(): 42601 syntax error,
+// 42P01 unknown table, 42703 unknown column, 42P07 duplicate object, 23505
+// unique violation, 23502 not-null violation, 23514 check violation, 40001
+// serialization failure, 22012 division by zero, 53200 out of memory,
+// XX000 otherwise.
+std::string SqlState(const absl::Status& status);
+
+class Session {
+ public:
+  // `db` is not owned and must outlive the session.
+  explicit Session(Database* db) : db_(db) {}
+  ~Session();
+
+  // Runs every statement in `sql`; returns the result of the last one.
+  // `params` bind `?`/`$n` (1-based).
+  absl::StatusOr<ResultSet> Execute(absl::string_view sql,
+                                    const std::vector<Value>& params = {});
+
+  bool in_transaction() const { return txn_ != nullptr; }
+
+ private:
+  absl::StatusOr<ResultSet> Run(const ast::Statement& st,
+                                const std::vector<Value>& params);
+  absl::StatusOr<ResultSet> RunIn(txn::Txn* txn, const ast::Statement& st,
+                                  const std::vector<Value>& params);
+
+  struct PendingSplit {
+    uint32_t table_id;
+    int64_t rows;
+    std::string last_key;
+  };
+
+  Database* const db_;
+  std::optional<PendingSplit> pending_split_;
+  std::unique_ptr<txn::Txn> txn_;  // explicit transaction, if any
+};
+
+}  // namespace tessera::session
+
+#endif  // TESSERA_SESSION_SESSION_H_
