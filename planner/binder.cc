@@ -42,6 +42,65 @@ LogicalPtr Rename(LogicalPtr plan, const std::vector<std::string>& names) {
   return p;
 }
 
+// Collects the leaves and ON conditions of a FROM tree made only of comma,
+// CROSS and INNER joins (no USING/NATURAL); false for anything else.
+bool FlattenInnerJoins(const ast::TableRef& ref,
+                       std::vector<const ast::TableRef*>* leaves,
+                       std::vector<const ast::Expr*>* conditions) {
+  if (ref.kind != ast::TableRef::Kind::kJoin) {
+    leaves->push_back(&ref);
+    return true;
+  }
+  if (ref.join_type == ast::JoinType::kLeft || ref.natural || !ref.using_columns.empty()) {
+    return false;
+  }
+  if (!FlattenInnerJoins(*ref.left, leaves, conditions) ||
+      !FlattenInnerJoins(*ref.right, leaves, conditions)) {
+    return false;
+  }
+  if (ref.condition) conditions->push_back(ref.condition.get());
+  return true;
+}
+
+void SplitConjuncts(BoundPtr e, std::vector<BoundPtr>* out) {
+  if (e->kind == BoundKind::kBinary && e->op == ast::Op::kAnd) {
+    SplitConjuncts(std::move(e->children[0]), out);
+    SplitConjuncts(std::move(e->children[1]), out);
+    return;
+  }
+  out->push_back(std::move(e));
+}
+
+BoundPtr Conjoin(std::vector<BoundPtr> parts) {
+  BoundPtr out;
+  for (BoundPtr& p : parts) {
+    if (!out) {
+      out = std::move(p);
+      continue;
+    }
+    auto a = std::make_unique<BoundExpr>();
+    a->kind = BoundKind::kBinary;
+    a->op = ast::Op::kAnd;
+    a->children.push_back(std::move(out));
+    a->children.push_back(std::move(p));
+    out = std::move(a);
+  }
+  return out;
+}
+
+// Depth-0 column positions `e` reads; sets *has_subquery when it contains
+// one (whose correlated references must keep seeing the full row).
+void ReferencedColumns(const BoundExpr& e, std::vector<int>* cols, bool* has_subquery) {
+  if (e.kind == BoundKind::kColumn && e.depth == 0) cols->push_back(e.index);
+  if (e.subquery) *has_subquery = true;
+  for (const BoundPtr& c : e.children) ReferencedColumns(*c, cols, has_subquery);
+}
+
+void ShiftColumns(BoundExpr* e, int delta) {
+  if (e->kind == BoundKind::kColumn && e->depth == 0) e->index += delta;
+  for (BoundPtr& c : e->children) ShiftColumns(c.get(), delta);
+}
+
 bool IsAggregateCall(const ast::Expr& e) {
   if (e.kind != ast::ExprKind::kFunction) return false;
   return function::FindAggregate(e.name, static_cast<int>(e.children.size()), e.star)
@@ -332,24 +391,100 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
     return order_limit != nullptr ? AddLimit(plan, *order_limit) : plan;
   }
 
-  if (core.from) {
-    absl::StatusOr<LogicalPtr> from = From(*core.from, &scope, parent);
-    if (!from.ok()) return from.status();
-    plan = *from;
-  } else {
-    plan = Node(LogicalKind::kSingleRow);
+  if (core.where && ContainsAggregate(*core.where)) {
+    return absl::InvalidArgumentError("misuse of aggregate function in WHERE");
   }
-  if (core.where) {
-    if (ContainsAggregate(*core.where)) {
-      return absl::InvalidArgumentError("misuse of aggregate function in WHERE");
+  std::vector<const ast::TableRef*> leaves;
+  std::vector<const ast::Expr*> on_conditions;
+  if (core.from && FlattenInnerJoins(*core.from, &leaves, &on_conditions) &&
+      leaves.size() > 1) {
+    // Inner joins: bind every table, then push each WHERE/ON conjunct down
+    // to the lowest point where all columns it reads are available.
+    std::vector<LogicalPtr> leaf_plans;
+    std::vector<int> offsets;
+    for (const ast::TableRef* leaf : leaves) {
+      offsets.push_back(static_cast<int>(scope.columns.size()));
+      absl::StatusOr<LogicalPtr> p = From(*leaf, &scope, parent);
+      if (!p.ok()) return p.status();
+      leaf_plans.push_back(*p);
     }
-    absl::StatusOr<BoundPtr> w = Expr(*core.where, &scope, nullptr);
-    if (!w.ok()) return w.status();
-    auto filter = Node(LogicalKind::kFilter);
-    filter->column_names = plan->column_names;
-    filter->predicate = *std::move(w);
-    filter->children = {plan};
-    plan = filter;
+    offsets.push_back(static_cast<int>(scope.columns.size()));
+    std::vector<BoundPtr> conjuncts;
+    std::vector<const ast::Expr*> sources = on_conditions;
+    if (core.where) sources.push_back(core.where.get());
+    for (const ast::Expr* src : sources) {
+      absl::StatusOr<BoundPtr> b = Expr(*src, &scope, nullptr);
+      if (!b.ok()) return b.status();
+      SplitConjuncts(*std::move(b), &conjuncts);
+    }
+    const size_t n = leaves.size();
+    std::vector<std::vector<BoundPtr>> leaf_filters(n), join_filters(n);
+    std::vector<BoundPtr> top_filters;
+    auto leaf_of = [&](int col) {
+      size_t k = 0;
+      while (k + 1 < offsets.size() && col >= offsets[k + 1]) ++k;
+      return k;
+    };
+    for (BoundPtr& c : conjuncts) {
+      std::vector<int> cols;
+      bool has_subquery = false;
+      ReferencedColumns(*c, &cols, &has_subquery);
+      if (has_subquery) {
+        top_filters.push_back(std::move(c));
+        continue;
+      }
+      size_t lo = n, hi = 0;
+      for (int col : cols) {
+        size_t k = leaf_of(col);
+        lo = std::min(lo, k);
+        hi = std::max(hi, k);
+      }
+      if (cols.empty()) {
+        join_filters[0].push_back(std::move(c));
+      } else if (lo == hi) {
+        ShiftColumns(c.get(), -offsets[lo]);
+        leaf_filters[lo].push_back(std::move(c));
+      } else {
+        join_filters[hi].push_back(std::move(c));
+      }
+    }
+    auto filtered = [&](LogicalPtr p, std::vector<BoundPtr> preds) -> LogicalPtr {
+      if (preds.empty()) return p;
+      auto f = Node(LogicalKind::kFilter);
+      f->column_names = p->column_names;
+      f->predicate = Conjoin(std::move(preds));
+      f->children = {std::move(p)};
+      return f;
+    };
+    plan = filtered(leaf_plans[0], std::move(leaf_filters[0]));
+    plan = filtered(plan, std::move(join_filters[0]));
+    for (size_t k = 1; k < n; ++k) {
+      auto join = Node(LogicalKind::kJoin);
+      join->join_type = ast::JoinType::kInner;
+      join->column_names = plan->column_names;
+      for (const std::string& c : leaf_plans[k]->column_names) join->column_names.push_back(c);
+      join->children = {plan, filtered(leaf_plans[k], std::move(leaf_filters[k]))};
+      join->predicate = Conjoin(std::move(join_filters[k]));
+      plan = join;
+    }
+    plan = filtered(plan, std::move(top_filters));
+  } else {
+    if (core.from) {
+      absl::StatusOr<LogicalPtr> from = From(*core.from, &scope, parent);
+      if (!from.ok()) return from.status();
+      plan = *from;
+    } else {
+      plan = Node(LogicalKind::kSingleRow);
+    }
+    if (core.where) {
+      absl::StatusOr<BoundPtr> w = Expr(*core.where, &scope, nullptr);
+      if (!w.ok()) return w.status();
+      auto filter = Node(LogicalKind::kFilter);
+      filter->column_names = plan->column_names;
+      filter->predicate = *std::move(w);
+      filter->children = {plan};
+      plan = filter;
+    }
   }
 
   // The select list, with * expanded.
@@ -357,11 +492,12 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
     const ast::Expr* expr = nullptr;  // null: a scope column
     int scope_column = -1;
     std::string name;
+    std::string alias;
   };
   std::vector<Item> items;
   for (const ast::ResultColumn& rc : core.columns) {
     if (rc.kind == ast::ResultColumn::Kind::kExpr) {
-      items.push_back({rc.expr.get(), -1, ResultName(rc)});
+      items.push_back({rc.expr.get(), -1, ResultName(rc), rc.alias});
       continue;
     }
     bool any = false;
@@ -370,7 +506,7 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
       const ScopeColumn& c = scope.columns[i];
       if (c.hidden) continue;
       if (rc.kind == ast::ResultColumn::Kind::kTableStar && c.table != table) continue;
-      items.push_back({nullptr, static_cast<int>(i), c.name});
+      items.push_back({nullptr, static_cast<int>(i), c.name, ""});
       any = true;
     }
     if (!any) {
@@ -459,10 +595,17 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
               "ORDER BY term out of range - should be between 1 and ", visible));
         }
         col = static_cast<int>(k - 1);
-      } else if (t.expr->kind == ast::ExprKind::kColumnRef && t.expr->table.empty()) {
-        for (size_t c = 0; c < core.columns.size() && c < visible; ++c) {
-          if (!core.columns[c].alias.empty() &&
-              absl::EqualsIgnoreCase(core.columns[c].alias, t.expr->name)) {
+      } else {
+        // An alias of a result column, or the very expression of one.
+        std::string text = ast::ToSql(*t.expr);
+        for (size_t c = 0; c < items.size() && c < visible; ++c) {
+          if (t.expr->kind == ast::ExprKind::kColumnRef && t.expr->table.empty() &&
+              !items[c].alias.empty() &&
+              absl::EqualsIgnoreCase(items[c].alias, t.expr->name)) {
+            col = static_cast<int>(c);
+            break;
+          }
+          if (items[c].expr != nullptr && ast::ToSql(*items[c].expr) == text) {
             col = static_cast<int>(c);
             break;
           }
@@ -605,6 +748,10 @@ absl::StatusOr<BoundPtr> Binder::Expr(const ast::Expr& e, Scope* scope,
         call.arg = *std::move(arg);
       }
       if (e.children.size() > 1) {
+        if (e.distinct) {
+          return absl::InvalidArgumentError(
+              "DISTINCT aggregates must have exactly one argument");
+        }
         if (e.children[1]->kind != K::kLiteral) {
           return absl::UnimplementedError("group_concat separator must be a constant");
         }

@@ -23,6 +23,28 @@ absl::Status Malformed(int line, absl::string_view what) {
       absl::StrFormat("line %d: malformed record: %s", line, what));
 }
 
+// "%.3f" as SQLite's printf renders it: never more than 16 significant
+// digits; digits past them print as zeros (-9223372036854775808 prints as
+// -9223372036854776000.000).
+std::string FormatReal3(double d) {
+  if (!std::isfinite(d)) return d > 0 ? "Inf" : (d < 0 ? "-Inf" : "NaN");
+  double a = std::fabs(d);
+  if (a < 1e13) return absl::StrFormat("%.3f", d);
+  std::string e = absl::StrFormat("%.15e", a);  // d.ddddddddddddddde+XX
+  size_t epos = e.find('e');
+  std::string digits = e.substr(0, 1) + e.substr(2, epos - 2);  // 16 digits
+  int exp = std::stoi(e.substr(epos + 1));
+  std::string int_part;
+  for (int i = 0; i <= exp; ++i) {
+    int_part.push_back(i < static_cast<int>(digits.size()) ? digits[i] : '0');
+  }
+  std::string frac;
+  for (int i = exp + 1; i < exp + 4; ++i) {
+    frac.push_back(i < static_cast<int>(digits.size()) ? digits[i] : '0');
+  }
+  return absl::StrCat(d < 0 ? "-" : "", int_part, ".", frac);
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<Record>> ParseRecords(absl::string_view contents) {
@@ -161,7 +183,7 @@ std::string FormatValue(const Value& v, char type) {
                  : v.type() == Type::kReal  ? v.real()
                  : v.type() == Type::kBoolean ? (v.boolean() ? 1.0 : 0.0)
                                               : 0.0;
-      return absl::StrFormat("%.3f", d);
+      return FormatReal3(d);
     }
     default: {
       std::string s;

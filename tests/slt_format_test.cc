@@ -83,6 +83,12 @@ TEST(SltFormatTest, ValuesPrintByDeclaredType) {
   EXPECT_EQ(FormatValue(Value::Text("12"), 'I'), "0");
   EXPECT_EQ(FormatValue(Value::Integer(3), 'R'), "3.000");
   EXPECT_EQ(FormatValue(Value::Real(1.0 / 3), 'R'), "0.333");
+  // SQLite prints at most 16 significant digits.
+  EXPECT_EQ(FormatValue(Value::Integer(INT64_MIN + 2), 'R'),
+            "-9223372036854776000.000");
+  EXPECT_EQ(FormatValue(Value::Real(-18446744073709551616.0), 'R'),
+            "-18446744073709550000.000");
+  EXPECT_EQ(FormatValue(Value::Real(1234567890.5), 'R'), "1234567890.500");
   EXPECT_EQ(FormatValue(Value::Text(""), 'T'), "(empty)");
   EXPECT_EQ(FormatValue(Value::Text("a\tb\xc3\xa9"), 'T'), "a@b@@");
   EXPECT_EQ(FormatValue(Value::Integer(5), 'T'), "5");
