@@ -455,6 +455,171 @@ absl::StatusOr<std::vector<Row>> ExecJoin(const LogicalOp& op, std::vector<Row> 
   return out;
 }
 
+absl::Status CheckJoinBudget(size_t rows, size_t width, const ExecContext* ctx) {
+  if (rows * std::max<size_t>(width, 1) * sizeof(Value) > ctx->options.max_join_bytes ||
+      rows > ctx->options.max_rows) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "join result of ", rows, " rows exceeds the memory budget of ",
+        ctx->options.max_join_bytes, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+// Inner join of many inputs. Rows are kept at full width (every input's
+// columns at its offset) so conjuncts evaluate on their original positions.
+// The order is chosen greedily from the inputs' actual sizes: start with the
+// smallest, then repeatedly add the smallest input connected to the joined
+// set by an equality (hash join), else the smallest one left.
+absl::StatusOr<std::vector<Row>> ExecMultiJoin(const LogicalOp& op,
+                                               std::vector<std::vector<Row>> inputs,
+                                               ExecContext* ctx) {
+  const size_t n = inputs.size();
+  const size_t width = op.width();
+  std::vector<int> offset(n + 1, 0);
+  for (size_t k = 0; k < n; ++k) {
+    offset[k + 1] = offset[k] + static_cast<int>(op.children[k]->width());
+  }
+  auto leaf_of = [&](int col) {
+    size_t k = 0;
+    while (k + 1 < n && col >= offset[k + 1]) ++k;
+    return k;
+  };
+  struct Conjunct {
+    const BoundExpr* expr;
+    std::vector<bool> leaves;
+    bool applied = false;
+  };
+  std::vector<Conjunct> conjuncts;
+  for (const planner::BoundPtr& e : op.exprs) {
+    Conjunct c{e.get(), std::vector<bool>(n, false)};
+    std::vector<const BoundExpr*> stack = {e.get()};
+    while (!stack.empty()) {
+      const BoundExpr* x = stack.back();
+      stack.pop_back();
+      if (x->kind == BoundKind::kColumn && x->depth == 0) c.leaves[leaf_of(x->index)] = true;
+      for (const planner::BoundPtr& ch : x->children) stack.push_back(ch.get());
+    }
+    conjuncts.push_back(std::move(c));
+  }
+  std::vector<bool> joined(n, false);
+  auto covered = [&](const Conjunct& c, size_t extra) {
+    for (size_t k = 0; k < n; ++k) {
+      if (c.leaves[k] && !joined[k] && k != extra) return false;
+    }
+    return true;
+  };
+  // An equality conjunct between a joined column and a column of `leaf`.
+  auto equi_key = [&](size_t leaf, int* joined_col, int* leaf_col) -> const Conjunct* {
+    for (const Conjunct& c : conjuncts) {
+      if (c.applied) continue;
+      const BoundExpr& e = *c.expr;
+      if (e.kind != BoundKind::kBinary || e.op != ast::Op::kEq) continue;
+      const BoundExpr& a = *e.children[0];
+      const BoundExpr& b = *e.children[1];
+      if (a.kind != BoundKind::kColumn || b.kind != BoundKind::kColumn || a.depth || b.depth) continue;
+      size_t la = leaf_of(a.index), lb = leaf_of(b.index);
+      if (lb == leaf && la != leaf && joined[la]) {
+        *joined_col = a.index;
+        *leaf_col = b.index;
+        return &c;
+      }
+      if (la == leaf && lb != leaf && joined[lb]) {
+        *joined_col = b.index;
+        *leaf_col = a.index;
+        return &c;
+      }
+    }
+    return nullptr;
+  };
+  auto apply_covered = [&](std::vector<Row>* rows) -> absl::Status {
+    for (Conjunct& c : conjuncts) {
+      if (c.applied || !covered(c, n)) continue;
+      c.applied = true;
+      std::vector<Row> kept;
+      for (Row& r : *rows) {
+        absl::StatusOr<Value> v = Evaluate(*c.expr, r, ctx);
+        if (!v.ok()) return v.status();
+        if (function::Truth(*v).value_or(false)) kept.push_back(std::move(r));
+      }
+      *rows = std::move(kept);
+    }
+    return absl::OkStatus();
+  };
+  // Start with the smallest input.
+  size_t first = 0;
+  for (size_t k = 1; k < n; ++k) {
+    if (inputs[k].size() < inputs[first].size()) first = k;
+  }
+  std::vector<Row> current;
+  for (Row& r : inputs[first]) {
+    Row full(width);
+    std::move(r.begin(), r.end(), full.begin() + offset[first]);
+    current.push_back(std::move(full));
+  }
+  joined[first] = true;
+  if (absl::Status s = apply_covered(&current); !s.ok()) return s;
+  for (size_t step = 1; step < n; ++step) {
+    size_t pick = n;
+    int joined_col = -1, leaf_col = -1;
+    for (size_t k = 0; k < n; ++k) {
+      if (joined[k]) continue;
+      int jc, lc;
+      if (equi_key(k, &jc, &lc) != nullptr &&
+          (pick == n || inputs[k].size() < inputs[pick].size())) {
+        pick = k;
+        joined_col = jc;
+        leaf_col = lc;
+      }
+    }
+    if (pick == n) {
+      for (size_t k = 0; k < n; ++k) {
+        if (!joined[k] && (pick == n || inputs[k].size() < inputs[pick].size())) pick = k;
+      }
+    }
+    std::vector<Row>& leaf = inputs[pick];
+    std::vector<Row> next;
+    if (joined_col >= 0) {
+      absl::flat_hash_map<std::string, std::vector<size_t>> table;
+      std::string key;
+      const int local = leaf_col - offset[pick];
+      for (size_t i = 0; i < leaf.size(); ++i) {
+        if (leaf[i][local].is_null()) continue;
+        key.clear();
+        AppendCanonical(leaf[i][local], &key);
+        table[key].push_back(i);
+      }
+      for (const Row& r : current) {
+        if (r[joined_col].is_null()) continue;
+        key.clear();
+        AppendCanonical(r[joined_col], &key);
+        auto it = table.find(key);
+        if (it == table.end()) continue;
+        for (size_t i : it->second) {
+          Row full = r;
+          std::copy(leaf[i].begin(), leaf[i].end(), full.begin() + offset[pick]);
+          next.push_back(std::move(full));
+        }
+        if (absl::Status s = CheckJoinBudget(next.size(), width, ctx); !s.ok()) return s;
+      }
+    } else {
+      if (absl::Status s = CheckJoinBudget(current.size() * leaf.size(), width, ctx); !s.ok()) {
+        return s;
+      }
+      for (const Row& r : current) {
+        for (const Row& l : leaf) {
+          Row full = r;
+          std::copy(l.begin(), l.end(), full.begin() + offset[pick]);
+          next.push_back(std::move(full));
+        }
+      }
+    }
+    joined[pick] = true;
+    current = std::move(next);
+    if (absl::Status s = apply_covered(&current); !s.ok()) return s;
+  }
+  return current;
+}
+
 std::vector<Row> Distinct(std::vector<Row> rows) {
   absl::flat_hash_set<std::string> seen;
   std::vector<Row> out;
@@ -525,6 +690,8 @@ absl::StatusOr<std::vector<Row>> Execute(const LogicalOp& op, ExecContext* ctx) 
     }
     case LogicalKind::kJoin:
       return ExecJoin(op, std::move(inputs[0]), std::move(inputs[1]), ctx);
+    case LogicalKind::kMultiJoin:
+      return ExecMultiJoin(op, std::move(inputs), ctx);
     case LogicalKind::kAggregate:
       return ExecAggregate(op, std::move(inputs[0]), ctx);
     case LogicalKind::kSort: {

@@ -29,6 +29,9 @@ struct ExecOptions {
   // Rows one operator may hold at once (sort, hash table, materialized
   // result).
   size_t max_rows = 20'000'000;
+  // Bytes of values one join may hold at once (estimated as rows x width x
+  // sizeof(Value)).
+  size_t max_join_bytes = size_t{1} << 30;
 };
 
 struct ExecContext {

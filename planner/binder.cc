@@ -456,17 +456,14 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
       f->children = {std::move(p)};
       return f;
     };
-    plan = filtered(leaf_plans[0], std::move(leaf_filters[0]));
-    plan = filtered(plan, std::move(join_filters[0]));
-    for (size_t k = 1; k < n; ++k) {
-      auto join = Node(LogicalKind::kJoin);
-      join->join_type = ast::JoinType::kInner;
-      join->column_names = plan->column_names;
-      for (const std::string& c : leaf_plans[k]->column_names) join->column_names.push_back(c);
-      join->children = {plan, filtered(leaf_plans[k], std::move(leaf_filters[k]))};
-      join->predicate = Conjoin(std::move(join_filters[k]));
-      plan = join;
+    auto multi = Node(LogicalKind::kMultiJoin);
+    for (size_t k = 0; k < n; ++k) {
+      LogicalPtr leaf = filtered(leaf_plans[k], std::move(leaf_filters[k]));
+      for (const std::string& c : leaf->column_names) multi->column_names.push_back(c);
+      multi->children.push_back(std::move(leaf));
+      for (BoundPtr& c : join_filters[k]) multi->exprs.push_back(std::move(c));
     }
+    plan = multi;
     plan = filtered(plan, std::move(top_filters));
   } else {
     if (core.from) {

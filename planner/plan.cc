@@ -47,6 +47,10 @@ void Explain(const LogicalOp& op, int depth, std::string* out) {
       absl::StrAppend(&line, op.join_type == ast::JoinType::kLeft ? "left join" : "join",
                       op.predicate ? " on condition" : "");
       break;
+    case LogicalKind::kMultiJoin:
+      absl::StrAppend(&line, "join of ", op.children.size(), " inputs (",
+                      op.exprs.size(), " conditions)");
+      break;
     case LogicalKind::kAggregate:
       absl::StrAppend(&line, "aggregate (", op.group_by.size(), " keys, ",
                       op.aggregates.size(), " aggregates)");

@@ -80,6 +80,9 @@ enum class LogicalKind {
   kFilter,     // predicate over child
   kProject,    // exprs over child
   kJoin,       // left ++ right columns; join_type, condition (may be null)
+  kMultiJoin,  // inner join of children (columns concatenated in order);
+               // exprs: conjuncts over the concatenated row. The executor
+               // picks the join order from the children's actual sizes.
   kAggregate,  // output: group keys ++ aggregate results
   kSort,       // sort keys over child
   kLimit,      // limit/offset expressions (constant after binding)

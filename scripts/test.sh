@@ -47,6 +47,25 @@ PY
   passed=$((passed + tests - failures))
   failed=$((failed + failures))
 done
+# SQL conformance: SQLite's sqllogictest corpus beside the project, with one
+# range per table and with tables split every 8 rows.
+corpus=../shared/sqllogictest
+if [ -d "$corpus" ]; then
+  slt_files=("$corpus"/select*.test "$corpus"/evidence/*.test)
+  for mode in "" "--split-rows=8"; do
+    out=$(bazel-bin/tests/slt $mode "${slt_files[@]}" 2>&1)
+    echo "$out" | grep -v ': [0-9]* passed, 0 failed' | tail -40
+    read -r slt_passed slt_failed < <(echo "$out" | tail -1 |
+      sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p')
+    echo "sqllogictest ${mode:-one range per table}: ${slt_passed:-0} passed, ${slt_failed:-?} failed"
+    passed=$((passed + ${slt_passed:-0}))
+    failed=$((failed + ${slt_failed:-1}))
+  done
+else
+  echo "sqllogictest corpus not found at $corpus"
+  failed=$((failed + 1))
+fi
+
 # Architecture checks (ANTLR confinement, no upward dependencies).
 checks=$(bash tests/check_layering.sh)
 echo "$checks"

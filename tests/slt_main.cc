@@ -17,6 +17,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
@@ -162,7 +163,15 @@ Counts RunFile(const std::string& path) {
 
 int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  std::vector<char*> files = absl::ParseCommandLine(argc, argv);
+  // Accept --split-rows (the documented spelling) for the split_rows flag.
+  std::vector<std::string> args(argv, argv + argc);
+  std::vector<char*> argp;
+  for (std::string& a : args) {
+    if (absl::StartsWith(a, "--split-rows")) a.replace(0, 12, "--split_rows");
+    if (absl::StartsWith(a, "--max-failures-shown")) a.replace(0, 20, "--max_failures_shown");
+    argp.push_back(a.data());
+  }
+  std::vector<char*> files = absl::ParseCommandLine(static_cast<int>(argp.size()), argp.data());
   if (files.size() < 2) {
     std::fprintf(stderr, "usage: slt [--split-rows N] FILE...\n");
     return 2;
