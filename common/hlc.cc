@@ -79,4 +79,9 @@ absl::StatusOr<Timestamp> HybridClock::Update(Timestamp remote) {
   return last_;
 }
 
+void HybridClock::ForwardTo(Timestamp ts) {
+  absl::MutexLock l(&mu_);
+  if (ts > last_) last_ = ts;
+}
+
 }  // namespace tessera

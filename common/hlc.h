@@ -109,6 +109,10 @@ class HybridClock {
   // clock (the clock is then left unchanged).
   absl::StatusOr<Timestamp> Update(Timestamp remote);
 
+  // Makes every later Now() greater than `ts`, whatever the physical clock
+  // says (used on restart with the highest timestamp the store persisted).
+  void ForwardTo(Timestamp ts);
+
   absl::Duration max_offset() const { return max_offset_; }
 
  private:

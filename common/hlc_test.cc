@@ -92,6 +92,15 @@ TEST(HybridClockTest, RejectsRemoteBeyondMaxOffset) {
   EXPECT_EQ(clock.Now(), before.Next());
 }
 
+TEST(HybridClockTest, ForwardToSurvivesASlowPhysicalClock) {
+  ManualClock physical(1000);
+  HybridClock clock(&physical, absl::Milliseconds(500));
+  clock.ForwardTo(Timestamp{5000, 3});  // far beyond max_offset: still taken
+  EXPECT_GT(clock.Now(), (Timestamp{5000, 3}));
+  clock.ForwardTo(Timestamp{10, 0});  // never moves back
+  EXPECT_GT(clock.Now(), (Timestamp{5000, 4}));
+}
+
 TEST(HybridClockTest, StrictlyMonotonicAcrossThreads) {
   ManualClock physical(1000);
   HybridClock clock(&physical, absl::Milliseconds(500));

@@ -21,6 +21,10 @@ std::string TxnRecordKey(absl::string_view txn_id) {
   return absl::StrCat(kSystemPrefix, "txn/", txn_id);
 }
 
+std::string ClockWatermarkKey() {
+  return absl::StrCat(kSystemPrefix, "clock-watermark");
+}
+
 std::string RangeIdCounterKey() {
   return absl::StrCat(kSystemPrefix, "range-id");
 }

@@ -39,6 +39,9 @@ absl::string_view EndKeyFromMetaKey(absl::string_view meta_key);
 std::string TxnRecordKey(absl::string_view txn_id);
 // Counter from which range ids are allocated.
 std::string RangeIdCounterKey();
+// The highest timestamp this store has written (the clock starts past it
+// after a restart).
+std::string ClockWatermarkKey();
 
 // Human-readable rendering of a key for errors and SHOW RANGES: printable
 // ASCII as is, other bytes as \xNN, with the span name as a prefix

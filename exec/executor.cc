@@ -283,9 +283,56 @@ absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
 
 namespace {
 
+// The key value as the primary key column stores it, or nullopt when no
+// stored value can equal it (then the lookup finds nothing) — or when the
+// types differ in a way only a full scan can judge (`*exact` false).
+std::optional<Value> KeyValueFor(const Value& v, Type column_type, bool* exact) {
+  *exact = true;
+  if (v.is_null()) return std::nullopt;
+  if (column_type == Type::kNull || v.type() == column_type) return v;
+  if (column_type == Type::kInteger && v.type() == Type::kReal) {
+    double d = v.real();
+    if (std::trunc(d) == d && std::fabs(d) < 9.2e18) return Value::Integer(static_cast<int64_t>(d));
+    return std::nullopt;
+  }
+  if (column_type == Type::kReal && v.type() == Type::kInteger) {
+    return Value::Real(static_cast<double>(v.integer()));
+  }
+  *exact = false;
+  return std::nullopt;
+}
+
 absl::StatusOr<std::vector<Row>> ExecScan(const LogicalOp& op, ExecContext* ctx) {
   std::vector<Row> out;
   const catalog::TableDescriptor& t = *op.table;
+  if (!op.key_exprs.empty()) {
+    std::string key = catalog::IndexPrefix(t.id, t.primary.id);
+    bool point = true;
+    Row empty;
+    for (size_t k = 0; k < op.key_exprs.size(); ++k) {
+      absl::StatusOr<Value> v = Evaluate(*op.key_exprs[k], empty, ctx);
+      if (!v.ok()) return v.status();
+      int pos = t.ColumnIndexById(t.primary.column_ids[k]);
+      bool exact = true;
+      std::optional<Value> kv = KeyValueFor(*v, t.columns[pos].type, &exact);
+      if (!exact) {
+        point = false;  // let the full scan and the filter decide
+        break;
+      }
+      if (!kv.has_value()) return out;  // nothing can match
+      EncodeKeyValue(*kv, t.primary.orders[k], &key);
+    }
+    if (point) {
+      absl::StatusOr<std::optional<std::string>> value = ctx->txn->Get(key);
+      if (!value.ok()) return value.status();
+      if (value->has_value()) {
+        Row row;
+        if (absl::Status s = catalog::DecodeRow(t, key, **value, &row); !s.ok()) return s;
+        out.push_back(std::move(row));
+      }
+      return out;
+    }
+  }
   std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
   absl::Status decode;
   absl::Status s = ctx->txn->Scan(prefix, PrefixEnd(prefix), false,

@@ -6,6 +6,15 @@
 
 namespace tessera::kv {
 
+namespace {
+// Records `ts` as the store's clock watermark, in the batch that writes at it.
+void MarkClock(storage::WriteBatch* batch, Timestamp ts) {
+  std::string enc;
+  EncodeTimestamp(ts, &enc);
+  batch->PutInline(keys::ClockWatermarkKey(), enc);
+}
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(uint32_t node_id,
                                                    storage::Engine* engine,
                                                    HybridClock* clock) {
@@ -15,6 +24,15 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(uint32_t node_id,
 }
 
 absl::Status Store::LoadOrBootstrap() {
+  absl::StatusOr<std::optional<std::string>> mark =
+      engine_->GetInline(keys::ClockWatermarkKey());
+  if (!mark.ok()) return mark.status();
+  if (mark->has_value()) {
+    absl::string_view in = **mark;
+    Timestamp ts;
+    if (absl::Status s = DecodeTimestamp(&in, &ts); !s.ok()) return s;
+    clock_->ForwardTo(ts);
+  }
   absl::StatusOr<std::unique_ptr<storage::Snapshot>> snap =
       engine_->NewSnapshot();
   if (!snap.ok()) return snap.status();
@@ -50,6 +68,7 @@ absl::Status Store::LoadOrBootstrap() {
     std::string counter;
     PutFixed64BE(&counter, 2);
     b.PutInline(keys::RangeIdCounterKey(), counter);
+    MarkClock(&b, ts);
     if (absl::Status s = engine_->Write(b); !s.ok()) return s;
     loaded = {meta, data};
   }
@@ -181,6 +200,7 @@ absl::StatusOr<BatchResponse> Store::Execute(const BatchRequest& request) {
   }
   snap.reset();
   if (!writes.empty()) {
+    MarkClock(&writes, request.header.ts);
     if (absl::Status s = engine_->Write(writes); !s.ok()) return s;
   }
   return response;
@@ -219,6 +239,7 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
       batch.Put(w.key, commit_ts, w.value);
     }
   }
+  MarkClock(&batch, commit_ts);
   if (absl::Status s = engine_->Write(batch); !s.ok()) return s;
   return commit_ts;
 }
@@ -261,6 +282,7 @@ absl::StatusOr<std::pair<RangeDescriptor, RangeDescriptor>> Store::SplitRange(
   std::string next;
   PutFixed64BE(&next, right.range_id);
   b.PutInline(keys::RangeIdCounterKey(), next);
+  MarkClock(&b, ts);
   if (absl::Status s = engine_->Write(b); !s.ok()) return s;
 
   by_end_.erase(right.end_key);

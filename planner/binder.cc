@@ -101,6 +101,48 @@ void ShiftColumns(BoundExpr* e, int delta) {
   for (BoundPtr& c : e->children) ShiftColumns(c.get(), delta);
 }
 
+// Filter `plan` by `conjuncts`; when `plan` scans a table and the conjuncts
+// fix every primary key column to a value that reads no column, the scan
+// becomes a point lookup (the filter stays, so the result is unchanged).
+LogicalPtr FilterScan(LogicalPtr plan, std::vector<BoundPtr> conjuncts) {
+  if (conjuncts.empty()) return plan;
+  if (plan->kind == LogicalKind::kScan && plan->key_exprs.empty()) {
+    const catalog::TableDescriptor& t = *plan->table;
+    std::vector<BoundPtr> keys(t.primary.column_ids.size());
+    size_t found = 0;
+    for (const BoundPtr& c : conjuncts) {
+      if (c->kind != BoundKind::kBinary || c->op != ast::Op::kEq) continue;
+      for (int side = 0; side < 2; ++side) {
+        const BoundExpr& col = *c->children[side];
+        const BoundExpr& val = *c->children[1 - side];
+        if (col.kind != BoundKind::kColumn || col.depth != 0) continue;
+        std::vector<int> refs;
+        bool sub = false;
+        ReferencedColumns(val, &refs, &sub);
+        if (!refs.empty() || sub) continue;
+        for (size_t k = 0; k < keys.size(); ++k) {
+          if (!keys[k] && t.ColumnIndexById(t.primary.column_ids[k]) == col.index) {
+            keys[k] = val.Clone();
+            ++found;
+          }
+        }
+      }
+    }
+    if (found == keys.size()) {
+      auto point = Node(LogicalKind::kScan);
+      point->table = plan->table;
+      point->column_names = plan->column_names;
+      point->key_exprs = std::move(keys);
+      plan = point;
+    }
+  }
+  auto f = Node(LogicalKind::kFilter);
+  f->column_names = plan->column_names;
+  f->predicate = Conjoin(std::move(conjuncts));
+  f->children = {std::move(plan)};
+  return f;
+}
+
 bool IsAggregateCall(const ast::Expr& e) {
   if (e.kind != ast::ExprKind::kFunction) return false;
   return function::FindAggregate(e.name, static_cast<int>(e.children.size()), e.star)
@@ -449,12 +491,7 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
       }
     }
     auto filtered = [&](LogicalPtr p, std::vector<BoundPtr> preds) -> LogicalPtr {
-      if (preds.empty()) return p;
-      auto f = Node(LogicalKind::kFilter);
-      f->column_names = p->column_names;
-      f->predicate = Conjoin(std::move(preds));
-      f->children = {std::move(p)};
-      return f;
+      return FilterScan(std::move(p), std::move(preds));
     };
     auto multi = Node(LogicalKind::kMultiJoin);
     for (size_t k = 0; k < n; ++k) {
@@ -476,11 +513,9 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
     if (core.where) {
       absl::StatusOr<BoundPtr> w = Expr(*core.where, &scope, nullptr);
       if (!w.ok()) return w.status();
-      auto filter = Node(LogicalKind::kFilter);
-      filter->column_names = plan->column_names;
-      filter->predicate = *std::move(w);
-      filter->children = {plan};
-      plan = filter;
+      std::vector<BoundPtr> conjuncts;
+      SplitConjuncts(*std::move(w), &conjuncts);
+      plan = FilterScan(plan, std::move(conjuncts));
     }
   }
 

@@ -25,11 +25,13 @@ BoundPtr BoundExpr::Clone() const {
 
 namespace {
 
-void Explain(const LogicalOp& op, int depth, std::string* out) {
+void Explain(const LogicalOp& op, int depth, std::string* out,
+             const std::function<std::vector<std::string>(const LogicalOp&)>& annotate) {
   std::string line(depth * 2, ' ');
   switch (op.kind) {
     case LogicalKind::kScan:
-      absl::StrAppend(&line, "scan ", op.table->name);
+      absl::StrAppend(&line, op.key_exprs.empty() ? "scan " : "point lookup ",
+                      op.table->name);
       break;
     case LogicalKind::kSingleRow:
       line += "single row";
@@ -72,14 +74,21 @@ void Explain(const LogicalOp& op, int depth, std::string* out) {
       break;
   }
   absl::StrAppend(out, line, "\n");
-  for (const LogicalPtr& c : op.children) Explain(*c, depth + 1, out);
+  if (annotate) {
+    for (const std::string& extra : annotate(op)) {
+      absl::StrAppend(out, std::string(depth * 2 + 2, ' '), extra, "\n");
+    }
+  }
+  for (const LogicalPtr& c : op.children) Explain(*c, depth + 1, out, annotate);
 }
 
 }  // namespace
 
-std::string ExplainPlan(const LogicalOp& op) {
+std::string ExplainPlan(
+    const LogicalOp& op,
+    const std::function<std::vector<std::string>(const LogicalOp&)>& annotate) {
   std::string out;
-  Explain(op, 0, &out);
+  Explain(op, 0, &out, annotate);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #ifndef TESSERA_PLANNER_PLAN_H_
 #define TESSERA_PLANNER_PLAN_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -96,6 +97,9 @@ struct LogicalOp {
   std::vector<std::string> column_names;  // output names
   // kScan
   std::shared_ptr<const catalog::TableDescriptor> table;
+  // kScan: when set, one expression per primary key column (no column
+  // references): the scan reads just that key (a point lookup).
+  std::vector<BoundPtr> key_exprs;
   // kValues
   std::vector<std::vector<BoundPtr>> rows;
   // kFilter / kJoin
@@ -116,8 +120,11 @@ struct LogicalOp {
   size_t width() const { return column_names.size(); }
 };
 
-// Renders a plan as an indented tree (EXPLAIN).
-std::string ExplainPlan(const LogicalOp& op);
+// Renders a plan as an indented tree (EXPLAIN). `annotate`, if set, adds
+// lines under each node (the session lists the ranges each scan reads).
+std::string ExplainPlan(
+    const LogicalOp& op,
+    const std::function<std::vector<std::string>(const LogicalOp&)>& annotate = nullptr);
 
 }  // namespace tessera::planner
 

@@ -835,7 +835,30 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, const ast::Statement& st
       ResultSet rs;
       rs.has_rows = true;
       rs.columns = {"plan"};
-      for (absl::string_view line : absl::StrSplit(planner::ExplainPlan(**plan), '\n')) {
+      // Each scan runs as one fragment per range it touches.
+      auto ranges = [this](const planner::LogicalOp& op) {
+        std::vector<std::string> lines;
+        if (op.kind != planner::LogicalKind::kScan) return lines;
+        std::string lo = catalog::IndexPrefix(op.table->id, op.table->primary.id);
+        std::string hi = PrefixEnd(lo);
+        std::vector<std::string> frags;
+        for (const kv::RangeDescriptor& r : db_->store()->Ranges()) {
+          if (r.end_key <= lo || r.start_key >= hi) continue;
+          frags.push_back(absl::StrCat("fragment on range r", r.range_id, " (node ",
+                                       r.node_ids.empty() ? 0 : r.node_ids[0], ") [",
+                                       keys::PrettyKey(std::max(r.start_key, lo)), ", ",
+                                       keys::PrettyKey(std::min(r.end_key, hi)), ")"));
+        }
+        if (!op.key_exprs.empty()) {
+          lines.push_back("1 fragment: the range holding the key");
+          return lines;
+        }
+        lines.push_back(absl::StrCat(frags.size(), frags.size() == 1 ? " fragment:" : " fragments:"));
+        for (std::string& f : frags) lines.push_back("  " + f);
+        return lines;
+      };
+      for (absl::string_view line :
+           absl::StrSplit(planner::ExplainPlan(**plan, ranges), '\n')) {
         if (!line.empty()) rs.rows.push_back({Value::Text(line)});
       }
       return rs;

@@ -1,0 +1,197 @@
+#include "session/session.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "storage/test_util.h"
+
+namespace tessera::session {
+namespace {
+
+class SessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::NewTempDir("session");
+    Open();
+  }
+  void Open(DatabaseOptions options = DatabaseOptions()) {
+    session_.reset();
+    db_.reset();
+    options.engine.durable = false;
+    auto db = Database::Open(dir_, options);
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    session_ = std::make_unique<Session>(db_.get());
+  }
+  ResultSet Ok(const std::string& sql, const std::vector<Value>& params = {}) {
+    absl::StatusOr<ResultSet> r = session_->Execute(sql, params);
+    EXPECT_TRUE(r.ok()) << sql << ": " << r.status();
+    return r.ok() ? *r : ResultSet();
+  }
+  absl::Status Err(const std::string& sql) {
+    absl::StatusOr<ResultSet> r = session_->Execute(sql);
+    EXPECT_FALSE(r.ok()) << sql;
+    return r.status();
+  }
+  std::string dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Session> session_;
+};
+
+TEST_F(SessionTest, CreateInsertSelect) {
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT, c REAL)");
+  ResultSet ins = Ok("INSERT INTO t VALUES (1, 'x', 1.5), (2, 'y', NULL), (3, NULL, 2)");
+  EXPECT_EQ(ins.rows_affected, 3);
+  ResultSet r = Ok("SELECT a, b, c FROM t WHERE a >= 2 ORDER BY a DESC");
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.columns, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(r.rows[0][0], Value::Integer(3));
+  EXPECT_TRUE(r.rows[0][1].is_null());
+  EXPECT_EQ(r.rows[0][2], Value::Real(2.0));  // INTEGER literal stored as REAL
+  EXPECT_EQ(Ok("SELECT count(*), sum(a), avg(c) FROM t").rows[0][1], Value::Integer(6));
+}
+
+TEST_F(SessionTest, ErrorsCarrySqlStates) {
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT NOT NULL, c INTEGER UNIQUE, "
+     "CHECK (c < 100))");
+  Ok("INSERT INTO t VALUES (1, 'x', 1)");
+  EXPECT_EQ(SqlState(Err("SELEC 1")), "42601");
+  EXPECT_EQ(SqlState(Err("SELECT * FROM nope")), "42P01");
+  EXPECT_EQ(SqlState(Err("SELECT nope FROM t")), "42703");
+  EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (1, 'y', 2)")), "23505");
+  EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (2, 'y', 1)")), "23505");
+  EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (3, NULL, 3)")), "23502");
+  EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (4, 'z', 500)")), "23514");
+  EXPECT_EQ(SqlState(Err("CREATE TABLE t(x INTEGER)")), "42P07");
+  EXPECT_NE(Err("INSERT INTO t VALUES ('abc', 'z', 5)").message().find("cannot store"),
+            std::string::npos);
+  // Nothing of the failed statements was kept.
+  EXPECT_EQ(Ok("SELECT count(*) FROM t").rows[0][0], Value::Integer(1));
+}
+
+TEST_F(SessionTest, UpdateDeleteAndOrReplace) {
+  Ok("CREATE TABLE t(k INTEGER PRIMARY KEY, v INTEGER)");
+  Ok("INSERT INTO t VALUES (1, 10), (2, 20), (3, 30)");
+  EXPECT_EQ(Ok("UPDATE t SET v = v + 1 WHERE k >= 2").rows_affected, 2);
+  EXPECT_EQ(Ok("DELETE FROM t WHERE v = 10").rows_affected, 1);
+  Ok("INSERT OR REPLACE INTO t VALUES (2, 99)");
+  Ok("INSERT OR IGNORE INTO t VALUES (3, -1)");
+  ResultSet r = Ok("SELECT k, v FROM t ORDER BY k");
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0][1], Value::Integer(99));
+  EXPECT_EQ(r.rows[1][1], Value::Integer(31));
+  // Changing the primary key moves the row.
+  Ok("UPDATE t SET k = 7 WHERE k = 3");
+  EXPECT_EQ(Ok("SELECT v FROM t WHERE k = 7").rows[0][0], Value::Integer(31));
+  EXPECT_TRUE(Ok("SELECT v FROM t WHERE k = 3").rows.empty());
+}
+
+TEST_F(SessionTest, IndexesAreMaintainedAndDropped) {
+  Ok("CREATE TABLE t(a INTEGER, b TEXT)");
+  Ok("INSERT INTO t VALUES (1, 'x'), (2, 'x')");
+  EXPECT_EQ(SqlState(Err("CREATE UNIQUE INDEX ub ON t(b)")), "23505");
+  Ok("CREATE UNIQUE INDEX ua ON t(a)");
+  EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (1, 'y')")), "23505");
+  Ok("UPDATE t SET a = 5 WHERE a = 1");
+  Ok("INSERT INTO t VALUES (1, 'z')");  // 1 is free again
+  Ok("DROP INDEX ua");
+  Ok("INSERT INTO t VALUES (1, 'dup')");
+  EXPECT_EQ(Ok("SELECT count(*) FROM t WHERE a = 1").rows[0][0], Value::Integer(2));
+  Ok("REINDEX t");
+  EXPECT_FALSE(session_->Execute("DROP INDEX ua").ok());
+}
+
+TEST_F(SessionTest, ExplicitTransactionsCommitAndRollBack) {
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY)");
+  Ok("BEGIN");
+  EXPECT_TRUE(session_->in_transaction());
+  Ok("INSERT INTO t VALUES (1)");
+  EXPECT_EQ(Ok("SELECT count(*) FROM t").rows[0][0], Value::Integer(1));
+  Ok("ROLLBACK");
+  EXPECT_EQ(Ok("SELECT count(*) FROM t").rows[0][0], Value::Integer(0));
+  Ok("BEGIN; INSERT INTO t VALUES (2); COMMIT");
+  EXPECT_EQ(Ok("SELECT count(*) FROM t").rows[0][0], Value::Integer(1));
+  EXPECT_FALSE(session_->Execute("COMMIT").ok());
+}
+
+TEST_F(SessionTest, DdlIsTransactionalAndDurable) {
+  Ok("BEGIN");
+  Ok("CREATE TABLE gone(a INTEGER)");
+  Ok("ROLLBACK");
+  EXPECT_EQ(SqlState(Err("SELECT * FROM gone")), "42P01");
+  Ok("CREATE TABLE kept(a INTEGER PRIMARY KEY, b TEXT)");
+  Ok("CREATE VIEW v AS SELECT b FROM kept WHERE a > 1");
+  Ok("INSERT INTO kept VALUES (1, 'one'), (2, 'two')");
+  Open();  // restart
+  ResultSet v = Ok("SELECT * FROM v");
+  ASSERT_EQ(v.rows.size(), 1u);
+  EXPECT_EQ(v.rows[0][0], Value::Text("two"));
+  EXPECT_EQ(Ok("SHOW TABLES").rows.size(), 1u);
+}
+
+TEST_F(SessionTest, ParametersBindByPosition) {
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)");
+  Ok("INSERT INTO t VALUES (?, ?)", {Value::Integer(1), Value::Text("p")});
+  Ok("INSERT INTO t VALUES ($2, $1)", {Value::Text("q"), Value::Integer(2)});
+  ResultSet r = Ok("SELECT b FROM t WHERE a = ?", {Value::Integer(2)});
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0][0], Value::Text("q"));
+  EXPECT_FALSE(session_->Execute("SELECT ? + 1").ok());  // unbound
+}
+
+TEST_F(SessionTest, ExplainShowsOneFragmentPerRange) {
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b INTEGER)");
+  Ok("INSERT INTO t VALUES (1, 1), (50, 2), (100, 3)");
+  ResultSet one = Ok("EXPLAIN SELECT b FROM t");
+  std::string text;
+  for (const auto& row : one.rows) absl::StrAppend(&text, row[0].bytes(), "\n");
+  EXPECT_NE(text.find("1 fragment:"), std::string::npos) << text;
+  Ok("ALTER TABLE t SPLIT AT VALUES (50)");
+  ResultSet two = Ok("EXPLAIN SELECT b FROM t");
+  text.clear();
+  for (const auto& row : two.rows) absl::StrAppend(&text, row[0].bytes(), "\n");
+  EXPECT_NE(text.find("2 fragments:"), std::string::npos) << text;
+  EXPECT_EQ(Ok("SHOW RANGES FROM TABLE t").rows.size(), 2u);
+  // Results do not depend on the ranges.
+  EXPECT_EQ(Ok("SELECT sum(b) FROM t").rows[0][0], Value::Integer(6));
+  // A primary key equality becomes a point lookup.
+  ResultSet point = Ok("EXPLAIN SELECT b FROM t WHERE a = 50");
+  text.clear();
+  for (const auto& row : point.rows) absl::StrAppend(&text, row[0].bytes(), "\n");
+  EXPECT_NE(text.find("point lookup t"), std::string::npos) << text;
+  EXPECT_EQ(Ok("SELECT b FROM t WHERE a = 50").rows[0][0], Value::Integer(2));
+  EXPECT_TRUE(Ok("SELECT b FROM t WHERE a = 50.5").rows.empty());
+  EXPECT_EQ(Ok("SELECT b FROM t WHERE a = 50.0").rows.size(), 1u);
+}
+
+TEST_F(SessionTest, SplitRowsSpreadsTablesOverRanges) {
+  DatabaseOptions o;
+  o.split_rows = 8;
+  Open(o);
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY)");
+  for (int i = 0; i < 100; ++i) Ok(absl::StrCat("INSERT INTO t VALUES (", i, ")"));
+  EXPECT_GE(Ok("SHOW RANGES FROM TABLE t").rows.size(), 10u);
+  EXPECT_EQ(Ok("SELECT count(*), min(a), max(a) FROM t").rows[0][0], Value::Integer(100));
+}
+
+TEST_F(SessionTest, JoinsSubqueriesAndSetOperations) {
+  Ok("CREATE TABLE a(x INTEGER PRIMARY KEY, y INTEGER)");
+  Ok("CREATE TABLE b(y INTEGER PRIMARY KEY, z TEXT)");
+  Ok("INSERT INTO a VALUES (1, 10), (2, 20), (3, 30)");
+  Ok("INSERT INTO b VALUES (10, 'ten'), (20, 'twenty')");
+  EXPECT_EQ(Ok("SELECT a.x, b.z FROM a JOIN b ON a.y = b.y ORDER BY 1").rows.size(), 2u);
+  ResultSet left = Ok("SELECT a.x, b.z FROM a LEFT JOIN b USING (y) ORDER BY a.x");
+  ASSERT_EQ(left.rows.size(), 3u);
+  EXPECT_TRUE(left.rows[2][1].is_null());
+  EXPECT_EQ(Ok("SELECT x FROM a WHERE y IN (SELECT y FROM b) ORDER BY x").rows.size(), 2u);
+  EXPECT_EQ(Ok("SELECT x FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.y = a.y)").rows[0][0],
+            Value::Integer(3));
+  EXPECT_EQ(Ok("SELECT y FROM a UNION SELECT y FROM b").rows.size(), 3u);
+  EXPECT_EQ(Ok("SELECT y FROM a EXCEPT SELECT y FROM b").rows.size(), 1u);
+  EXPECT_EQ(Ok("WITH c AS (SELECT x FROM a WHERE x > 1) SELECT count(*) FROM c").rows[0][0],
+            Value::Integer(2));
+  EXPECT_EQ(Ok("SELECT y % 20, count(*) FROM a GROUP BY 1 HAVING count(*) > 1").rows.size(), 1u);
+}
+
+}  // namespace
+}  // namespace tessera::session
