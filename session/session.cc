@@ -166,11 +166,17 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
     if (!v.ok()) return v.status();
     (*row)[i] = *std::move(v);
   }
-  // An INTEGER primary key (or the hidden rowid) left NULL gets a new id.
+  // The hidden rowid comes from the node's hybrid clock (unique and
+  // increasing on this node, like CockroachDB's unique_rowid): no read, no
+  // conflict between concurrent inserters. An INTEGER PRIMARY KEY left NULL
+  // gets the largest existing key + 1, as in SQLite.
   if (t.primary.column_ids.size() == 1) {
     int pos = t.ColumnIndexById(t.primary.column_ids[0]);
     const catalog::ColumnDescriptor& c = t.columns[pos];
-    if ((*row)[pos].is_null() && (c.hidden || c.type == Type::kInteger)) {
+    if ((*row)[pos].is_null() && c.hidden) {
+      Timestamp ts = d.db->clock()->Now();
+      (*row)[pos] = Value::Integer((ts.wall_ms << 20) | (ts.logical & 0xFFFFF));
+    } else if ((*row)[pos].is_null() && c.type == Type::kInteger) {
       // Largest existing key + 1, as SQLite assigns rowids.
       std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
       int64_t max_id = 0;
@@ -183,7 +189,8 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
                                        max_id = r[pos].integer();
                                      }
                                      return false;  // the last key only
-                                   });
+                                   },
+                                   /*limit=*/1);
       if (!s.ok()) return s;
       if (!decode.ok()) return decode;
       (*row)[pos] = Value::Integer(max_id + 1);

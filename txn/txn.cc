@@ -33,12 +33,18 @@ absl::StatusOr<std::optional<std::string>> Txn::Get(absl::string_view key) {
 
 absl::Status Txn::Scan(
     absl::string_view start, absl::string_view end, bool reverse,
-    absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit) {
+    absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit,
+    size_t limit) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  auto lo = writes_.lower_bound(start);
+  auto hi = end.empty() ? writes_.end() : writes_.lower_bound(end);
+  // Our writes may hide stored rows: fetch enough to still fill the limit.
+  size_t fetch = 0;
+  if (limit > 0) fetch = limit + static_cast<size_t>(std::distance(lo, hi));
   kv::BatchRequest b;
   b.header.ts = read_ts_;
   b.requests.push_back(
-      kv::KvRequest::Scan(std::string(start), std::string(end), 0, reverse));
+      kv::KvRequest::Scan(std::string(start), std::string(end), fetch, reverse));
   absl::StatusOr<kv::BatchResponse> r = sender_->Send(b);
   if (!r.ok()) return r.status();
   read_spans_.emplace_back(std::string(start),
@@ -46,8 +52,6 @@ absl::Status Txn::Scan(
                                        : std::string(end));
   const auto& rows = r->responses.front().rows;
   // Merge the stored rows with this transaction's writes in the span.
-  auto lo = writes_.lower_bound(start);
-  auto hi = end.empty() ? writes_.end() : writes_.lower_bound(end);
   std::vector<std::pair<absl::string_view, const std::optional<std::string>*>>
       mine;
   for (auto it = lo; it != hi; ++it) mine.emplace_back(it->first, &it->second);
@@ -55,8 +59,8 @@ absl::Status Txn::Scan(
   auto before = [&](absl::string_view a, absl::string_view b) {
     return reverse ? a > b : a < b;
   };
-  size_t i = 0, j = 0;
-  while (i < rows.size() || j < mine.size()) {
+  size_t i = 0, j = 0, emitted = 0;
+  while ((i < rows.size() || j < mine.size()) && (limit == 0 || emitted < limit)) {
     bool take_mine;
     if (i == rows.size()) {
       take_mine = true;
@@ -72,8 +76,12 @@ absl::Status Txn::Scan(
       const std::optional<std::string>* v = mine[j].second;
       absl::string_view k = mine[j].first;
       ++j;
-      if (v->has_value() && !visit(k, **v)) return absl::OkStatus();
+      if (v->has_value()) {
+        ++emitted;
+        if (!visit(k, **v)) return absl::OkStatus();
+      }
     } else {
+      ++emitted;
       if (!visit(rows[i].first, rows[i].second)) return absl::OkStatus();
       ++i;
     }

@@ -44,12 +44,14 @@ class Txn {
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key);
 
   // Visits the rows of [start, end) in key order (descending if `reverse`),
-  // own writes included. `visit` returns false to stop early (the whole span
-  // still counts as read).
+  // own writes included. `visit` returns false to stop early. With `limit`
+  // > 0 at most that many rows are fetched (the whole span still counts as
+  // read for commit validation).
   absl::Status Scan(
       absl::string_view start, absl::string_view end, bool reverse,
       absl::FunctionRef<bool(absl::string_view key, absl::string_view value)>
-          visit);
+          visit,
+      size_t limit = 0);
 
   void Put(absl::string_view key, absl::string_view value);
   void Delete(absl::string_view key);

@@ -58,6 +58,25 @@ TEST_F(TxnTest, ReadYourWritesInGetAndScan) {
   EXPECT_EQ(seen, (std::vector<std::string>{"t/c=new-c", "t/b=new-b", "t/a=old-a"}));
 }
 
+TEST_F(TxnTest, LimitedScansSkipOwnDeletionsAndStillFill) {
+  auto seed = Begin();
+  for (int i = 0; i < 10; ++i) seed->Put(absl::StrCat("t/", i), "v");
+  ASSERT_TRUE(seed->Commit().ok());
+  auto t = Begin();
+  t->Delete("t/9");
+  t->Delete("t/8");
+  t->Put("t/85", "mine");
+  std::vector<std::string> seen;
+  ASSERT_TRUE(t->Scan("t/", "t0", true,
+                      [&](absl::string_view k, absl::string_view) {
+                        seen.emplace_back(k);
+                        return true;
+                      },
+                      2)
+                  .ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"t/85", "t/7"}));
+}
+
 TEST_F(TxnTest, RollbackDiscards) {
   auto t = Begin();
   t->Put("t/x", "1");

@@ -1,0 +1,123 @@
+// SQL-level benchmarks on the embedded engine (one node, durable store):
+//   BulkInsert200k   200,000 rows in one transaction, multi-row INSERTs of 500
+//   PointSelect      SELECT by primary key on a 200,000-row table
+//   ScanAggregate    SELECT count(*), sum(n), avg(n) ... WHERE n % 7 = 3
+// Each reports rows (or queries) per second.
+//
+//   bazel run -c opt //bench:sql_bench -- --benchmark_min_time=1
+
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "session/session.h"
+
+namespace tessera {
+namespace {
+
+constexpr int kRows = 200000;
+constexpr int kPerStatement = 500;
+
+std::string Dir(const char* name) {
+  std::string d = absl::StrCat(std::filesystem::temp_directory_path().string(),
+                               "/tessera-sqlbench-", name, "-", getpid());
+  std::filesystem::remove_all(d);
+  return d;
+}
+
+void Must(const absl::StatusOr<session::ResultSet>& r) {
+  if (!r.ok()) {
+    std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+    std::abort();
+  }
+}
+
+void Load(session::Session& s) {
+  Must(s.Execute("CREATE TABLE kv(k INTEGER PRIMARY KEY, n INTEGER, s TEXT)"));
+  Must(s.Execute("BEGIN"));
+  for (int i = 0; i < kRows; i += kPerStatement) {
+    std::string sql = "INSERT INTO kv VALUES ";
+    for (int j = i; j < i + kPerStatement; ++j) {
+      absl::StrAppend(&sql, j > i ? "," : "", "(", j, ",", (j * 7919) % 100000, ",'row", j, "')");
+    }
+    Must(s.Execute(sql));
+  }
+  Must(s.Execute("COMMIT"));
+}
+
+void BM_BulkInsert200k(benchmark::State& state) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string dir = Dir("bulk");
+    auto db = session::Database::Open(dir);
+    if (!db.ok()) std::abort();
+    session::Session s(db->get());
+    state.ResumeTiming();
+    Load(s);
+    state.PauseTiming();
+    db->reset();
+    std::filesystem::remove_all(dir);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * kRows);
+}
+BENCHMARK(BM_BulkInsert200k)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+struct Loaded {
+  std::unique_ptr<session::Database> db;
+  std::unique_ptr<session::Session> session;
+};
+
+Loaded* Shared() {
+  static Loaded* loaded = [] {
+    auto* l = new Loaded;
+    auto db = session::Database::Open(Dir("shared"));
+    if (!db.ok()) std::abort();
+    l->db = std::move(*db);
+    l->session = std::make_unique<session::Session>(l->db.get());
+    Load(*l->session);
+    return l;
+  }();
+  return loaded;
+}
+
+void BM_PointSelect(benchmark::State& state) {
+  Loaded* l = Shared();
+  std::mt19937 rng(1);
+  for (auto _ : state) {
+    auto r = l->session->Execute("SELECT n, s FROM kv WHERE k = ?",
+                                 {Value::Integer(rng() % kRows)});
+    if (!r.ok() || r->rows.size() != 1) std::abort();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PointSelect);
+
+void BM_ScanAggregate(benchmark::State& state) {
+  Loaded* l = Shared();
+  for (auto _ : state) {
+    auto r = l->session->Execute(
+        "SELECT count(*), sum(n), avg(n) FROM kv WHERE n % 7 = 3");
+    if (!r.ok()) std::abort();
+  }
+  state.SetItemsProcessed(state.iterations() * kRows);
+}
+BENCHMARK(BM_ScanAggregate)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace tessera
+
+int main(int argc, char** argv) {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
