@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "antlr4-runtime.h"
 #include "common/coding.h"
 #include "common/errors.h"
@@ -63,6 +64,11 @@ class FirstErrorListener : public antlr4::BaseErrorListener {
       size_t exp = detail.find("expecting");
       detail = exp == std::string::npos ? "unexpected input"
                                         : detail.substr(exp);
+      // Keyword tokens read as the keywords; long lists help nobody.
+      detail = absl::StrReplaceAll(detail, {{"K_", ""}});
+      if (std::count(detail.begin(), detail.end(), ',') >= 5) {
+        detail = "unexpected input";
+      }
     }
     status_ = MakeSyntaxError(static_cast<int>(line),
                               static_cast<int>(column) + 1, token, detail);

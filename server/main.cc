@@ -1,14 +1,18 @@
 // tessera: one binary, several subcommands.
 //
-//   tessera sql   [--store DIR | --host HOST:PORT]   the interactive SQL shell
-//   tessera start --store DIR --listen HOST:PORT      a cluster node
+//   tessera sql   [--store DIR | --host HOST:PORT] [-e SQL]... [-f FILE]
+//   tessera start --store DIR --listen HOST:PORT [--join HOST:PORT]
 //
-// The SQL shell and the server arrive with their issues; today `tessera sql`
-// opens (creating it on first use) the embedded store and reports its
-// ranges, so the storage stack can be exercised from the command line.
+// `tessera sql` opens the embedded store (created on first use) and runs the
+// SQL shell: interactive on a terminal, script mode otherwise.
+
+#include <unistd.h>
 
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,15 +23,19 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "common/hlc.h"
-#include "kv/store.h"
-#include "storage/engine.h"
+#include "session/database.h"
+#include "shell/shell.h"
 
 ABSL_FLAG(std::string, store, "tessera-data",
           "Directory of the embedded store (created on first use).");
 ABSL_FLAG(std::string, host, "",
           "HOST:PORT of a cluster node to connect to instead of the embedded "
           "store.");
+ABSL_FLAG(std::string, format, "table",
+          "tessera sql: output format: table, csv, tsv, json or line.");
+ABSL_FLAG(bool, keep_going, false,
+          "tessera sql: in scripts, continue after a failing statement.");
+ABSL_FLAG(std::string, null, "NULL", "tessera sql: how NULL is shown.");
 ABSL_FLAG(std::string, listen, "127.0.0.1:26257",
           "tessera start: address the node listens on.");
 ABSL_FLAG(std::string, join, "",
@@ -38,12 +46,16 @@ namespace {
 constexpr char kUsage[] =
     "a distributed SQL database.\n\n"
     "usage:\n"
-    "  tessera sql   [--store DIR | --host HOST:PORT]   interactive SQL shell\n"
+    "  tessera sql   [--store DIR | --host HOST:PORT] [-e SQL]... [-f FILE]\n"
+    "                [--format table|csv|tsv|json|line] [--keep-going]\n"
+    "                interactive SQL shell (script mode when stdin is not a\n"
+    "                terminal, or with -e / -f)\n"
     "  tessera start --store DIR --listen HOST:PORT [--join HOST:PORT]\n"
-    "                                                 run a cluster node\n"
+    "                run a cluster node\n"
     "  tessera --help                                 every flag\n";
 
-int RunSql() {
+int RunSql(const std::vector<std::string>& scripts,
+           const std::vector<std::string>& files) {
   if (!absl::GetFlag(FLAGS_host).empty()) {
     std::fprintf(stderr,
                  "ERROR: connecting to a cluster (--host) is not yet "
@@ -51,28 +63,45 @@ int RunSql() {
     return 1;
   }
   const std::string dir = absl::GetFlag(FLAGS_store);
-  auto engine = tessera::storage::Engine::Open(dir);
-  if (!engine.ok()) {
-    std::fprintf(stderr, "ERROR: %s\n", engine.status().ToString().c_str());
+  auto db = tessera::session::Database::Open(dir);
+  if (!db.ok()) {
+    std::fprintf(stderr, "ERROR: %s\n", db.status().ToString().c_str());
     return 1;
   }
-  tessera::HybridClock clock(tessera::SystemClock::Default(),
-                             absl::Milliseconds(500));
-  auto store = tessera::kv::Store::Open(1, engine->get(), &clock);
-  if (!store.ok()) {
-    std::fprintf(stderr, "ERROR: %s\n", store.status().ToString().c_str());
-    return 1;
+  tessera::shell::ShellOptions options;
+  options.format = absl::GetFlag(FLAGS_format);
+  options.keep_going = absl::GetFlag(FLAGS_keep_going);
+  options.null_text = absl::GetFlag(FLAGS_null);
+  tessera::shell::Shell shell(db->get(), options, std::cout, std::cerr);
+  if (!scripts.empty() || !files.empty()) {
+    int status = 0;
+    for (const std::string& sql : scripts) {
+      std::string text = sql;
+      if (!tessera::shell::Shell::StatementComplete(text)) text += ";";
+      status |= shell.RunScript(text);
+      if (status != 0 && !options.keep_going) return status;
+    }
+    for (const std::string& f : files) {
+      std::ifstream in(f);
+      if (!in) {
+        std::fprintf(stderr, "ERROR: cannot open %s\n", f.c_str());
+        return 1;
+      }
+      std::stringstream text;
+      text << in.rdbuf();
+      status |= shell.RunScript(text.str());
+      if (status != 0 && !options.keep_going) return status;
+    }
+    return status;
   }
-  std::printf("tessera: store %s is open with %zu ranges:\n", dir.c_str(),
-              (*store)->Ranges().size());
-  for (const auto& r : (*store)->Ranges()) {
-    std::printf("  %s\n", r.ToString().c_str());
+  if (isatty(STDIN_FILENO)) {
+    const char* home = std::getenv("HOME");
+    return shell.RunInteractive(home != nullptr ? absl::StrCat(home, "/.tessera_history")
+                                                : "");
   }
-  std::printf(
-      "The interactive SQL shell is not built yet (issue \"Client "
-      "surfaces\");\nthis command will open it on the same store once it "
-      "lands.\n");
-  return 0;
+  std::stringstream text;
+  text << std::cin.rdbuf();
+  return shell.RunScript(text.str());
 }
 
 }  // namespace
@@ -86,13 +115,28 @@ int main(int argc, char** argv) {
   };
   usage.contains_helpshort_flags = usage.contains_help_flags;
   absl::SetFlagsUsageConfig(usage);
-  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  // -e SQL and -f FILE (repeatable) are taken out before flag parsing: SQL
+  // text may contain anything, including commas and dashes.
+  std::vector<std::string> scripts, files;
+  std::vector<char*> rest_args;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if ((a == "-e" || a == "-f") && i + 1 < argc) {
+      (a == "-e" ? scripts : files).push_back(argv[++i]);
+      continue;
+    }
+    if (a == "--keep-going") a = "--keep_going";
+    rest_args.push_back(argv[i]);
+    if (a == "--keep_going") rest_args.back() = const_cast<char*>("--keep_going");
+  }
+  std::vector<char*> rest =
+      absl::ParseCommandLine(static_cast<int>(rest_args.size()), rest_args.data());
   if (rest.size() < 2) {
     std::fprintf(stderr, "tessera: %s", kUsage);
     return 2;
   }
   std::string command = rest[1];
-  if (command == "sql") return RunSql();
+  if (command == "sql") return RunSql(scripts, files);
   if (command == "start") {
     std::fprintf(stderr,
                  "ERROR: tessera start (cluster nodes) is not yet available "
@@ -100,7 +144,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::fprintf(stderr, "ERROR: unknown command \"%s\"\n\ntessera: %s",
-               command.c_str(),
-               kUsage);
+               command.c_str(), kUsage);
   return 2;
 }

@@ -671,6 +671,19 @@ absl::StatusOr<ResultSet> Session::Execute(absl::string_view sql,
   return last;
 }
 
+absl::Status Session::ExecuteEach(absl::string_view sql,
+                                  absl::FunctionRef<void(const ResultSet&)> on_result,
+                                  const std::vector<Value>& params) {
+  absl::StatusOr<std::vector<ast::StatementPtr>> statements = parser::Parse(sql);
+  if (!statements.ok()) return statements.status();
+  for (const ast::StatementPtr& st : *statements) {
+    absl::StatusOr<ResultSet> r = Run(*st, params);
+    if (!r.ok()) return r.status();
+    on_result(*r);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
                                        const std::vector<Value>& params) {
   switch (st.kind) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "common/value.h"
 #include "parser/ast.h"
@@ -44,6 +45,12 @@ class Session {
   // `params` bind `?`/`$n` (1-based).
   absl::StatusOr<ResultSet> Execute(absl::string_view sql,
                                     const std::vector<Value>& params = {});
+
+  // Runs the statements of `sql` one by one, handing each result to
+  // `on_result`; stops at the first error and returns it.
+  absl::Status ExecuteEach(absl::string_view sql,
+                           absl::FunctionRef<void(const ResultSet&)> on_result,
+                           const std::vector<Value>& params = {});
 
   bool in_transaction() const { return txn_ != nullptr; }
 

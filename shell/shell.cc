@@ -1,0 +1,383 @@
+#include "shell/shell.h"
+
+#include <editline/readline.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "parser/parser.h"
+
+namespace tessera::shell {
+
+namespace {
+
+constexpr char kHelp[] =
+    "Statements end with ';'. Meta-commands:\n"
+    "  .tables | \\dt            list tables\n"
+    "  .schema [t] | \\d [t]     show table columns\n"
+    "  .mode table|csv|tsv|json|line\n"
+    "  .headers on|off\n"
+    "  .timer on|off | \\timing  print elapsed time\n"
+    "  .read FILE | \\i FILE     run a script\n"
+    "  .help | \\?               this text\n"
+    "  .quit | \\q               leave\n";
+
+std::string Render(const Value& v, const std::string& null_text) {
+  if (v.is_null()) return null_text;
+  if (v.type() == Type::kReal) {
+    std::string s = v.ToString();
+    return s;
+  }
+  return v.ToString();
+}
+
+std::string CsvField(const std::string& s, char sep) {
+  if (s.find_first_of(std::string(1, sep) + "\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          absl::StrAppendFormat(&out, "\\u%04x", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// Display width of UTF-8 text (code points).
+size_t Width(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+volatile sig_atomic_t g_interrupted = 0;
+void OnInterrupt(int) { g_interrupted = 1; }
+
+}  // namespace
+
+Shell::Shell(session::Database* db, ShellOptions options, std::ostream& out,
+             std::ostream& err)
+    : db_(db), session_(db), options_(std::move(options)), out_(out), err_(err) {}
+
+bool Shell::StatementComplete(absl::string_view buffer) {
+  char quote = 0;
+  bool complete = false;
+  for (size_t i = 0; i < buffer.size(); ++i) {
+    char c = buffer[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`') {
+      quote = c;
+      complete = false;
+    } else if (c == '-' && i + 1 < buffer.size() && buffer[i + 1] == '-') {
+      while (i < buffer.size() && buffer[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < buffer.size() && buffer[i + 1] == '*') {
+      size_t end = buffer.find("*/", i + 2);
+      if (end == absl::string_view::npos) return false;
+      i = end + 1;
+    } else if (c == ';') {
+      complete = true;
+    } else if (!absl::ascii_isspace(static_cast<unsigned char>(c))) {
+      complete = false;
+    }
+  }
+  return complete && quote == 0;
+}
+
+void Shell::PrintError(const absl::Status& status, absl::string_view sql) {
+  err_ << "ERROR: " << status.message() << " (SQLSTATE " << session::SqlState(status)
+       << ")\n";
+  std::optional<parser::SyntaxError> syntax = parser::GetSyntaxError(status);
+  if (!syntax.has_value()) return;
+  std::vector<std::string> lines = absl::StrSplit(sql, '\n');
+  if (syntax->line < 1 || syntax->line > static_cast<int>(lines.size())) return;
+  const std::string& line = lines[syntax->line - 1];
+  err_ << line << "\n" << std::string(std::max(0, syntax->column - 1), ' ') << "^\n";
+}
+
+void Shell::Print(const session::ResultSet& rs) {
+  if (!rs.has_rows) {
+    if (rs.rows_affected > 0) out_ << rs.rows_affected << (rs.rows_affected == 1 ? " row" : " rows") << " affected\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& row : rs.rows) {
+    std::vector<std::string> r;
+    for (const Value& v : row) r.push_back(Render(v, options_.null_text));
+    cells.push_back(std::move(r));
+  }
+  const std::string& f = options_.format;
+  if (f == "csv" || f == "tsv") {
+    char sep = f == "csv" ? ',' : '\t';
+    if (options_.headers) {
+      std::vector<std::string> h;
+      for (const std::string& c : rs.columns) h.push_back(CsvField(c, sep));
+      out_ << absl::StrJoin(h, std::string(1, sep)) << "\n";
+    }
+    for (const auto& r : cells) {
+      std::vector<std::string> e;
+      for (const std::string& c : r) e.push_back(CsvField(c, sep));
+      out_ << absl::StrJoin(e, std::string(1, sep)) << "\n";
+    }
+    return;
+  }
+  if (f == "json") {
+    out_ << "[";
+    for (size_t i = 0; i < rs.rows.size(); ++i) {
+      out_ << (i ? ",\n " : "") << "{";
+      for (size_t c = 0; c < rs.columns.size(); ++c) {
+        const Value& v = rs.rows[i][c];
+        std::string val;
+        if (v.is_null()) {
+          val = "null";
+        } else if (v.type() == Type::kInteger || v.type() == Type::kReal) {
+          val = v.ToString();
+        } else if (v.type() == Type::kBoolean) {
+          val = v.boolean() ? "true" : "false";
+        } else {
+          val = JsonString(cells[i][c]);
+        }
+        out_ << (c ? ", " : "") << JsonString(rs.columns[c]) << ": " << val;
+      }
+      out_ << "}";
+    }
+    out_ << "]\n";
+    return;
+  }
+  if (f == "line") {
+    size_t w = 0;
+    for (const std::string& c : rs.columns) w = std::max(w, Width(c));
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (i) out_ << "\n";
+      for (size_t c = 0; c < rs.columns.size(); ++c) {
+        out_ << std::string(w - Width(rs.columns[c]), ' ') << rs.columns[c] << " = "
+             << cells[i][c] << "\n";
+      }
+    }
+    return;
+  }
+  // Aligned table: numbers right-aligned, text left-aligned.
+  std::vector<size_t> width(rs.columns.size(), 0);
+  for (size_t c = 0; c < rs.columns.size(); ++c) {
+    if (options_.headers) width[c] = Width(rs.columns[c]);
+    for (const auto& r : cells) width[c] = std::max(width[c], Width(r[c]));
+  }
+  auto rule = [&] {
+    std::string s = "+";
+    for (size_t w : width) s += std::string(w + 2, '-') + "+";
+    return s + "\n";
+  };
+  out_ << rule();
+  if (options_.headers) {
+    out_ << "|";
+    for (size_t c = 0; c < width.size(); ++c) {
+      out_ << " " << rs.columns[c] << std::string(width[c] - Width(rs.columns[c]), ' ') << " |";
+    }
+    out_ << "\n" << rule();
+  }
+  for (size_t i = 0; i < cells.size(); ++i) {
+    out_ << "|";
+    for (size_t c = 0; c < width.size(); ++c) {
+      const Value& v = rs.rows[i][c];
+      std::string pad(width[c] - Width(cells[i][c]), ' ');
+      bool right = v.type() == Type::kInteger || v.type() == Type::kReal;
+      out_ << " " << (right ? pad + cells[i][c] : cells[i][c] + pad) << " |";
+    }
+    out_ << "\n";
+  }
+  if (!cells.empty()) out_ << rule();
+  out_ << "(" << cells.size() << (cells.size() == 1 ? " row)" : " rows)") << "\n";
+}
+
+bool Shell::Meta(absl::string_view line) {
+  std::vector<std::string> w = absl::StrSplit(absl::StripAsciiWhitespace(line),
+                                              absl::ByAnyChar(" \t"), absl::SkipEmpty());
+  const std::string& cmd = w[0];
+  auto arg = [&](size_t i) { return i < w.size() ? w[i] : std::string(); };
+  if (cmd == ".quit" || cmd == ".exit" || cmd == "\\q") {
+    quit_ = true;
+    return true;
+  }
+  if (cmd == ".help" || cmd == "\\?") {
+    out_ << kHelp;
+    return true;
+  }
+  if (cmd == ".tables" || cmd == "\\dt") return Run("SHOW TABLES;");
+  if (cmd == ".schema" || cmd == "\\d" || cmd == ".indexes") {
+    absl::StatusOr<session::ResultSet> tables = session_.Execute("SHOW TABLES");
+    if (!tables.ok()) {
+      PrintError(tables.status(), "");
+      return false;
+    }
+    for (const auto& row : tables->rows) {
+      std::string name(row[0].bytes());
+      if (!arg(1).empty() && !absl::EqualsIgnoreCase(name, arg(1))) continue;
+      absl::StatusOr<session::ResultSet> cols =
+          session_.Execute(absl::StrCat("SELECT * FROM \"", name, "\" LIMIT 0"));
+      if (!cols.ok()) continue;
+      out_ << "TABLE " << name << " (" << absl::StrJoin(cols->columns, ", ") << ")\n";
+    }
+    return true;
+  }
+  if (cmd == ".mode") {
+    std::string m = absl::AsciiStrToLower(arg(1));
+    if (m != "table" && m != "csv" && m != "tsv" && m != "json" && m != "line") {
+      err_ << "ERROR: .mode takes table, csv, tsv, json or line\n";
+      return false;
+    }
+    options_.format = m;
+    return true;
+  }
+  if (cmd == ".headers") {
+    options_.headers = absl::AsciiStrToLower(arg(1)) != "off";
+    return true;
+  }
+  if (cmd == ".timer" || cmd == "\\timing") {
+    options_.timer = cmd == "\\timing" ? !options_.timer : absl::AsciiStrToLower(arg(1)) != "off";
+    out_ << "Timing is " << (options_.timer ? "on" : "off") << ".\n";
+    return true;
+  }
+  if (cmd == ".nullvalue") {
+    options_.null_text = arg(1);
+    return true;
+  }
+  if (cmd == ".read" || cmd == "\\i") {
+    FILE* f = std::fopen(arg(1).c_str(), "rb");
+    if (f == nullptr) {
+      err_ << "ERROR: cannot open " << arg(1) << "\n";
+      return false;
+    }
+    std::string text;
+    char buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    std::fclose(f);
+    return RunScript(text) == 0;
+  }
+  err_ << "ERROR: unknown command " << cmd << " (try .help)\n";
+  return false;
+}
+
+bool Shell::Run(absl::string_view chunk) {
+  absl::string_view trimmed = absl::StripAsciiWhitespace(chunk);
+  if (trimmed.empty()) return true;
+  if (trimmed[0] == '.' || trimmed[0] == '\\') return Meta(trimmed);
+  absl::Time start = absl::Now();
+  absl::Status s = session_.ExecuteEach(chunk, [&](const session::ResultSet& rs) { Print(rs); });
+  if (options_.timer) {
+    out_ << "Time: " << absl::FormatDuration(absl::Now() - start) << "\n";
+  }
+  if (!s.ok()) {
+    PrintError(s, chunk);
+    return false;
+  }
+  return true;
+}
+
+int Shell::RunScript(absl::string_view text) {
+  // Meta-commands take whole lines; SQL runs up to each complete statement.
+  std::string pending;
+  int status = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    absl::string_view t = absl::StripLeadingAsciiWhitespace(line);
+    if (pending.empty() && !t.empty() && (t[0] == '.' || t[0] == '\\')) {
+      if (!Run(t)) {
+        status = 1;
+        if (!options_.keep_going) return status;
+      }
+      if (quit_) return status;
+      continue;
+    }
+    absl::StrAppend(&pending, line, "\n");
+    if (StatementComplete(pending)) {
+      if (!Run(pending)) {
+        status = 1;
+        if (!options_.keep_going) return status;
+      }
+      pending.clear();
+    }
+  }
+  if (!absl::StripAsciiWhitespace(pending).empty() && !Run(pending)) status = 1;
+  return status;
+}
+
+int Shell::RunInteractive(const std::string& history_file) {
+  using_history();
+  if (!history_file.empty()) read_history(history_file.c_str());
+  struct sigaction sa = {};
+  sa.sa_handler = OnInterrupt;
+  sigaction(SIGINT, &sa, nullptr);
+  out_ << "tessera " << "— type .help for help, .quit to leave.\n";
+  std::string pending;
+  while (!quit_) {
+    std::string prompt = pending.empty()
+                             ? (session_.in_transaction() ? "tessera*> " : "tessera> ")
+                             : (session_.in_transaction() ? "       *-> " : "       -> ");
+    out_.flush();
+    g_interrupted = 0;
+    char* raw = readline(prompt.c_str());
+    if (raw == nullptr) {
+      if (g_interrupted) {  // Ctrl-C: drop the pending input, stay
+        pending.clear();
+        out_ << "\n";
+        continue;
+      }
+      out_ << "\n";
+      break;  // Ctrl-D
+    }
+    std::string line(raw);
+    free(raw);
+    if (g_interrupted) {
+      pending.clear();
+      continue;
+    }
+    absl::string_view t = absl::StripLeadingAsciiWhitespace(line);
+    if (pending.empty() && !t.empty() && (t[0] == '.' || t[0] == '\\')) {
+      add_history(line.c_str());
+      Run(t);
+      continue;
+    }
+    absl::StrAppend(&pending, line, "\n");
+    if (StatementComplete(pending)) {
+      std::string entry(absl::StripTrailingAsciiWhitespace(pending));
+      add_history(entry.c_str());
+      Run(pending);
+      pending.clear();
+    }
+  }
+  if (!history_file.empty()) write_history(history_file.c_str());
+  return 0;
+}
+
+}  // namespace tessera::shell

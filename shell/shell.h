@@ -1,0 +1,63 @@
+// The SQL shell behind `tessera sql`: reads statements, runs them on a
+// session, prints results as aligned tables (or CSV/TSV/JSON/line), and
+// reports errors as "ERROR: message (SQLSTATE xxxxx)" with a caret under a
+// syntax error's position.
+//
+// Thread-safety: one Shell per thread.
+
+#ifndef TESSERA_SHELL_SHELL_H_
+#define TESSERA_SHELL_SHELL_H_
+
+#include <iosfwd>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "session/session.h"
+
+namespace tessera::shell {
+
+struct ShellOptions {
+  std::string format = "table";  // table | csv | tsv | json | line
+  bool headers = true;
+  std::string null_text = "NULL";
+  bool timer = false;
+  bool keep_going = false;  // script mode: continue after an error
+};
+
+class Shell {
+ public:
+  // Neither `db` nor the streams are owned.
+  Shell(session::Database* db, ShellOptions options, std::ostream& out,
+        std::ostream& err);
+
+  // Script mode: runs every statement and meta-command of `text`. Returns
+  // the process exit status: 0, or 1 after an error (unless keep_going).
+  int RunScript(absl::string_view text);
+
+  // Interactive mode on the terminal: line editing and history (libedit),
+  // multi-line statements ending at ';', Ctrl-C drops the pending input,
+  // Ctrl-D leaves. Returns the exit status.
+  int RunInteractive(const std::string& history_file);
+
+  // True when `buffer` ends a statement: a ';' outside quotes and comments
+  // is its last significant character.
+  static bool StatementComplete(absl::string_view buffer);
+
+ private:
+  // Runs one chunk (statements or one meta-command). False on error.
+  bool Run(absl::string_view chunk);
+  bool Meta(absl::string_view line);
+  void Print(const session::ResultSet& rs);
+  void PrintError(const absl::Status& status, absl::string_view sql);
+
+  session::Database* const db_;
+  session::Session session_;
+  ShellOptions options_;
+  std::ostream& out_;
+  std::ostream& err_;
+  bool quit_ = false;
+};
+
+}  // namespace tessera::shell
+
+#endif  // TESSERA_SHELL_SHELL_H_

@@ -1,0 +1,84 @@
+#include "shell/shell.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "storage/test_util.h"
+
+namespace tessera::shell {
+namespace {
+
+class ShellTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    session::DatabaseOptions o;
+    o.engine.durable = false;
+    auto db = session::Database::Open(testing::NewTempDir("shell"), o);
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(*db);
+  }
+  int Run(const std::string& script, ShellOptions options = ShellOptions()) {
+    out_.str("");
+    err_.str("");
+    Shell shell(db_.get(), options, out_, err_);
+    return shell.RunScript(script);
+  }
+  std::unique_ptr<session::Database> db_;
+  std::ostringstream out_, err_;
+};
+
+TEST_F(ShellTest, StatementCompleteness) {
+  EXPECT_TRUE(Shell::StatementComplete("SELECT 1;"));
+  EXPECT_TRUE(Shell::StatementComplete("SELECT 1;  -- done\n"));
+  EXPECT_FALSE(Shell::StatementComplete("SELECT 1"));
+  EXPECT_FALSE(Shell::StatementComplete("SELECT ';"));
+  EXPECT_TRUE(Shell::StatementComplete("SELECT ';';"));
+  EXPECT_FALSE(Shell::StatementComplete("SELECT 1; SELECT"));
+  EXPECT_FALSE(Shell::StatementComplete("SELECT /* ; */ 1"));
+}
+
+TEST_F(ShellTest, AlignedTableOutputIsExact) {
+  ASSERT_EQ(Run("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT);\n"
+                "INSERT INTO t VALUES (1, 'one'), (22, NULL);\n"
+                "SELECT a, b FROM t ORDER BY a;\n"),
+            0);
+  EXPECT_EQ(out_.str(),
+            "2 rows affected\n"
+            "+----+------+\n"
+            "| a  | b    |\n"
+            "+----+------+\n"
+            "|  1 | one  |\n"
+            "| 22 | NULL |\n"
+            "+----+------+\n"
+            "(2 rows)\n");
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(ShellTest, CsvJsonAndMetaCommands) {
+  Run("CREATE TABLE t(a INTEGER, b TEXT);\nINSERT INTO t VALUES (1, 'x,y');\n");
+  ASSERT_EQ(Run(".mode csv\nSELECT a, b FROM t;\n.mode json\nSELECT a, b FROM t;\n"
+                ".tables\n"),
+            0);
+  EXPECT_EQ(out_.str(),
+            "a,b\n1,\"x,y\"\n"
+            "[{\"a\": 1, \"b\": \"x,y\"}]\n"
+            "[{\"name\": \"t\"}]\n");
+}
+
+TEST_F(ShellTest, ErrorsStopScriptsWithCaret) {
+  EXPECT_EQ(Run("SELECT 1;\nSELEC 2;\nSELECT 3;\n"), 1);
+  EXPECT_EQ(err_.str(),
+            "ERROR: syntax error at line 1, column 1 near \"SELEC\": unexpected input (SQLSTATE 42601)\n"
+            "SELEC 2;\n"
+            "^\n");
+  EXPECT_EQ(out_.str().find("(1 row)"), out_.str().rfind("(1 row)"));  // only SELECT 1 ran
+  ShellOptions keep;
+  keep.keep_going = true;
+  EXPECT_EQ(Run("SELECT * FROM nope;\nSELECT 3;\n", keep), 1);
+  EXPECT_NE(err_.str().find("42P01"), std::string::npos);
+  EXPECT_NE(out_.str().find("(1 row)"), std::string::npos);  // kept going
+}
+
+}  // namespace
+}  // namespace tessera::shell
