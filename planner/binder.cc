@@ -187,6 +187,19 @@ absl::StatusOr<BoundPtr> Binder::BindTableExpr(
   return Expr(expr, &scope, nullptr);
 }
 
+absl::StatusOr<BoundPtr> Binder::BindUpsertExpr(
+    const ast::Expr& expr, const catalog::TableDescriptor& table) {
+  Scope scope;
+  for (const catalog::ColumnDescriptor& c : table.columns) {
+    scope.columns.push_back({Lower(table.name), c.name, c.hidden});
+  }
+  for (const catalog::ColumnDescriptor& c : table.columns) {
+    // Hidden here so an unqualified name means the existing row's column.
+    scope.columns.push_back({"excluded", c.name, true});
+  }
+  return Expr(expr, &scope, nullptr);
+}
+
 absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
                                           Scope* parent) {
   ctes_.emplace_back();

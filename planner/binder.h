@@ -33,6 +33,12 @@ class Binder {
   absl::StatusOr<BoundPtr> BindTableExpr(const ast::Expr& expr,
                                          const catalog::TableDescriptor* table);
 
+  // Binds an ON CONFLICT DO UPDATE expression: the row it reads is the
+  // existing row of `table` followed by the proposed one, which the
+  // expression names `excluded`.
+  absl::StatusOr<BoundPtr> BindUpsertExpr(const ast::Expr& expr,
+                                          const catalog::TableDescriptor& table);
+
   // The highest parameter number seen so far.
   int max_parameter() const { return max_parameter_; }
 

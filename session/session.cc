@@ -310,6 +310,47 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
           (st.has_upsert && st.do_nothing)) {
         continue;
       }
+      if (st.has_upsert) {
+        // ON CONFLICT DO UPDATE: update the existing row instead.
+        const std::string& key = conflicts->front();
+        absl::StatusOr<std::optional<std::string>> raw = d.txn->Get(key);
+        if (!raw.ok()) return raw.status();
+        if (!raw->has_value()) return absl::InternalError("conflicting row vanished");
+        Row old_row;
+        if (absl::Status s = catalog::DecodeRow(*t, key, **raw, &old_row); !s.ok()) return s;
+        Row both = old_row;
+        both.insert(both.end(), row.begin(), row.end());
+        exec::ExecContext ctx;
+        ctx.txn = d.txn;
+        ctx.params = d.params;
+        if (st.do_update_where) {
+          absl::StatusOr<planner::BoundPtr> w = binder.BindUpsertExpr(*st.do_update_where, *t);
+          if (!w.ok()) return w.status();
+          absl::StatusOr<Value> keep = exec::Evaluate(**w, both, &ctx);
+          if (!keep.ok()) return keep.status();
+          if (!function::Truth(*keep).value_or(false)) continue;
+        }
+        Row updated = old_row;
+        for (const ast::Assignment& a : st.do_update) {
+          int pos = t->ColumnIndex(a.column);
+          if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", a.column));
+          absl::StatusOr<planner::BoundPtr> b = binder.BindUpsertExpr(*a.value, *t);
+          if (!b.ok()) return b.status();
+          absl::StatusOr<Value> v = exec::Evaluate(**b, both, &ctx);
+          if (!v.ok()) return v.status();
+          updated[pos] = *std::move(v);
+        }
+        DeleteRowEntries(d.txn, *t, old_row);
+        std::vector<bool> all(t->columns.size(), true);
+        if (absl::Status s = PrepareRow(d, *t, &updated, all); !s.ok()) return s;
+        std::string again;
+        absl::StatusOr<std::vector<std::string>> c2 = Conflicts(d, *t, updated, "", &again);
+        if (!c2.ok()) return c2.status();
+        if (!c2->empty()) return Constraint("UNIQUE", again);
+        PutRowEntries(d.txn, *t, updated);
+        ++rs.rows_affected;
+        continue;
+      }
       if (st.or_action != ast::ConflictAction::kReplace) {
         return Constraint("UNIQUE", what);
       }

@@ -86,6 +86,16 @@ TEST_F(SessionTest, UpdateDeleteAndOrReplace) {
   EXPECT_TRUE(Ok("SELECT v FROM t WHERE k = 3").rows.empty());
 }
 
+TEST_F(SessionTest, UpsertDoUpdateAndDoNothing) {
+  Ok("CREATE TABLE hits(page TEXT PRIMARY KEY, n INTEGER)");
+  Ok("INSERT INTO hits VALUES ('/', 1) ON CONFLICT (page) DO UPDATE SET n = n + 1");
+  Ok("INSERT INTO hits VALUES ('/', 1) ON CONFLICT (page) DO UPDATE SET n = n + excluded.n");
+  Ok("INSERT INTO hits VALUES ('/', 5) ON CONFLICT DO UPDATE SET n = excluded.n WHERE n > 100");
+  Ok("INSERT INTO hits VALUES ('/', 9) ON CONFLICT DO NOTHING");
+  EXPECT_EQ(Ok("SELECT n FROM hits WHERE page = '/'").rows[0][0], Value::Integer(2));
+  EXPECT_EQ(Ok("SELECT count(*) FROM hits").rows[0][0], Value::Integer(1));
+}
+
 TEST_F(SessionTest, IndexesAreMaintainedAndDropped) {
   Ok("CREATE TABLE t(a INTEGER, b TEXT)");
   Ok("INSERT INTO t VALUES (1, 'x'), (2, 'x')");
