@@ -334,8 +334,46 @@ absl::StatusOr<std::vector<Row>> ExecScan(const LogicalOp& op, ExecContext* ctx)
     }
   }
   std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
+  std::string start = prefix, end = PrefixEnd(prefix);
+  if (op.range_lo || op.range_hi) {
+    // Encoded bounds of the first key column; a bound whose type the column
+    // cannot hold exactly leaves that side open (the filter above decides).
+    const int first = t.ColumnIndexById(t.primary.column_ids[0]);
+    const bool desc = t.primary.orders[0] == SortOrder::kDescending;
+    Row empty;
+    auto bound = [&](const planner::BoundPtr& e, bool inclusive, bool is_lower,
+                     bool* empty_result) -> absl::Status {
+      if (!e) return absl::OkStatus();
+      absl::StatusOr<Value> v = Evaluate(*e, empty, ctx);
+      if (!v.ok()) return v.status();
+      if (v->is_null()) {
+        *empty_result = true;  // comparisons with NULL match nothing
+        return absl::OkStatus();
+      }
+      bool exact = true;
+      std::optional<Value> kv = KeyValueFor(*v, t.columns[first].type, &exact);
+      if (!exact || !kv.has_value()) return absl::OkStatus();
+      std::string enc = prefix;
+      EncodeKeyValue(*kv, t.primary.orders[0], &enc);
+      // In key order a lower value bound is a start unless the column
+      // sorts descending.
+      bool is_start = is_lower != desc;
+      if (is_start) {
+        std::string k = inclusive ? enc : PrefixEnd(enc);
+        if (k > start) start = k;
+      } else {
+        std::string k = inclusive ? PrefixEnd(enc) : enc;
+        if (k < end) end = k;
+      }
+      return absl::OkStatus();
+    };
+    bool none = false;
+    if (absl::Status s = bound(op.range_lo, op.lo_inclusive, true, &none); !s.ok()) return s;
+    if (absl::Status s = bound(op.range_hi, op.hi_inclusive, false, &none); !s.ok()) return s;
+    if (none || start >= end) return out;
+  }
   absl::Status decode;
-  absl::Status s = ctx->txn->Scan(prefix, PrefixEnd(prefix), false,
+  absl::Status s = ctx->txn->Scan(start, end, false,
                                   [&](absl::string_view k, absl::string_view v) {
                                     Row row;
                                     decode = catalog::DecodeRow(t, k, v, &row);

@@ -134,6 +134,62 @@ LogicalPtr FilterScan(LogicalPtr plan, std::vector<BoundPtr> conjuncts) {
       point->column_names = plan->column_names;
       point->key_exprs = std::move(keys);
       plan = point;
+    } else {
+      // Bounds on the first key column narrow the scan to a key span.
+      const int first = t.ColumnIndexById(t.primary.column_ids[0]);
+      auto constant = [](const BoundExpr& e) {
+        std::vector<int> refs;
+        bool sub = false;
+        ReferencedColumns(e, &refs, &sub);
+        return refs.empty() && !sub;
+      };
+      auto is_first = [&](const BoundExpr& e) {
+        return e.kind == BoundKind::kColumn && e.depth == 0 && e.index == first;
+      };
+      BoundPtr lo, hi;
+      bool lo_inc = true, hi_inc = true;
+      for (const BoundPtr& c : conjuncts) {
+        if (c->kind == BoundKind::kBetween && !c->negated && is_first(*c->children[0]) &&
+            constant(*c->children[1]) && constant(*c->children[2])) {
+          if (!lo) lo = c->children[1]->Clone();
+          if (!hi) hi = c->children[2]->Clone();
+          continue;
+        }
+        if (c->kind != BoundKind::kBinary) continue;
+        ast::Op op = c->op;
+        if (op != ast::Op::kLt && op != ast::Op::kLe && op != ast::Op::kGt &&
+            op != ast::Op::kGe) {
+          continue;
+        }
+        const BoundExpr* col = c->children[0].get();
+        const BoundExpr* val = c->children[1].get();
+        if (!is_first(*col)) {
+          std::swap(col, val);
+          // c < col  is  col > c
+          op = op == ast::Op::kLt ? ast::Op::kGt
+               : op == ast::Op::kLe ? ast::Op::kGe
+               : op == ast::Op::kGt ? ast::Op::kLt
+                                    : ast::Op::kLe;
+        }
+        if (!is_first(*col) || !constant(*val)) continue;
+        if ((op == ast::Op::kGt || op == ast::Op::kGe) && !lo) {
+          lo = val->Clone();
+          lo_inc = op == ast::Op::kGe;
+        } else if ((op == ast::Op::kLt || op == ast::Op::kLe) && !hi) {
+          hi = val->Clone();
+          hi_inc = op == ast::Op::kLe;
+        }
+      }
+      if (lo || hi) {
+        auto span = Node(LogicalKind::kScan);
+        span->table = plan->table;
+        span->column_names = plan->column_names;
+        span->range_lo = std::move(lo);
+        span->range_hi = std::move(hi);
+        span->lo_inclusive = lo_inc;
+        span->hi_inclusive = hi_inc;
+        plan = span;
+      }
     }
   }
   auto f = Node(LogicalKind::kFilter);

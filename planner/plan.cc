@@ -30,7 +30,10 @@ void Explain(const LogicalOp& op, int depth, std::string* out,
   std::string line(depth * 2, ' ');
   switch (op.kind) {
     case LogicalKind::kScan:
-      absl::StrAppend(&line, op.key_exprs.empty() ? "scan " : "point lookup ",
+      absl::StrAppend(&line,
+                      !op.key_exprs.empty()                ? "point lookup "
+                      : (op.range_lo || op.range_hi) ? "range scan "
+                                                           : "scan ",
                       op.table->name);
       break;
     case LogicalKind::kSingleRow:

@@ -100,6 +100,10 @@ struct LogicalOp {
   // kScan: when set, one expression per primary key column (no column
   // references): the scan reads just that key (a point lookup).
   std::vector<BoundPtr> key_exprs;
+  // kScan: bounds on the first primary key column (either may be null):
+  // the scan reads only the key span they allow.
+  BoundPtr range_lo, range_hi;
+  bool lo_inclusive = true, hi_inclusive = true;
   // kValues
   std::vector<std::vector<BoundPtr>> rows;
   // kFilter / kJoin

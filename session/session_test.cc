@@ -174,6 +174,33 @@ TEST_F(SessionTest, ExplainShowsOneFragmentPerRange) {
   EXPECT_EQ(Ok("SELECT b FROM t WHERE a = 50.0").rows.size(), 1u);
 }
 
+TEST_F(SessionTest, PrimaryKeyRangesScanOnlyTheirSpan) {
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b INTEGER)");
+  Ok("CREATE TABLE d(a INTEGER, b INTEGER, PRIMARY KEY (a DESC))");
+  for (int i = 1; i <= 20; ++i) {
+    Ok(absl::StrCat("INSERT INTO t VALUES (", i, ", ", i * 10, ")"));
+    Ok(absl::StrCat("INSERT INTO d VALUES (", i, ", ", i * 10, ")"));
+  }
+  for (const char* table : {"t", "d"}) {
+    auto count = [&](const std::string& where) {
+      return Ok(absl::StrCat("SELECT count(*) FROM ", table, " WHERE ", where)).rows[0][0];
+    };
+    EXPECT_EQ(count("a > 15"), Value::Integer(5)) << table;
+    EXPECT_EQ(count("a >= 15"), Value::Integer(6));
+    EXPECT_EQ(count("a < 3"), Value::Integer(2));
+    EXPECT_EQ(count("3 >= a"), Value::Integer(3));
+    EXPECT_EQ(count("a BETWEEN 5 AND 9"), Value::Integer(5));
+    EXPECT_EQ(count("a > 5 AND a <= 7"), Value::Integer(2));
+    EXPECT_EQ(count("a > 5.5"), Value::Integer(15));  // REAL bound: full scan
+    EXPECT_EQ(count("a > NULL"), Value::Integer(0));
+    EXPECT_EQ(count("a > 30"), Value::Integer(0));
+  }
+  ResultSet plan = Ok("EXPLAIN SELECT b FROM t WHERE a BETWEEN 2 AND 4");
+  std::string text;
+  for (const auto& row : plan.rows) absl::StrAppend(&text, row[0].bytes(), "\n");
+  EXPECT_NE(text.find("range scan t"), std::string::npos) << text;
+}
+
 TEST_F(SessionTest, SplitRowsSpreadsTablesOverRanges) {
   DatabaseOptions o;
   o.split_rows = 8;
