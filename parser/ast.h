@@ -268,6 +268,7 @@ struct CreateTriggerStatement : Statement {
   ExprPtr when;
   std::vector<StatementPtr> body;
   std::string body_text;  // from BEGIN to END as written
+  std::string full_text;  // the whole CREATE TRIGGER statement as written
 };
 
 enum class ObjectKind { kTable, kIndex, kView, kTrigger };

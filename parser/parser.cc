@@ -865,6 +865,7 @@ ast::StatementPtr Transformer::CreateTrigger(
   if (a < sql_.size() && b < sql_.size() && b >= a) {
     s->body_text = std::string(sql_.substr(a, b - a + 1));
   }
+  s->full_text = Text(ctx);
   return s;
 }
 

@@ -229,12 +229,22 @@ bool ContainsAggregate(const ast::Expr& e) {
 }
 
 absl::StatusOr<LogicalPtr> Binder::BindSelect(const ast::SelectStmt& select) {
-  return Select(select, nullptr);
+  return Select(select, trigger_scope_.get());
+}
+
+void Binder::SetTriggerRow(const catalog::TableDescriptor& table) {
+  trigger_scope_ = std::make_unique<Scope>();
+  for (const char* alias : {"new", "old"}) {
+    for (const catalog::ColumnDescriptor& c : table.columns) {
+      trigger_scope_->columns.push_back({alias, c.name, true});
+    }
+  }
 }
 
 absl::StatusOr<BoundPtr> Binder::BindTableExpr(
     const ast::Expr& expr, const catalog::TableDescriptor* table) {
   Scope scope;
+  scope.parent = trigger_scope_.get();
   if (table != nullptr) {
     for (const catalog::ColumnDescriptor& c : table->columns) {
       scope.columns.push_back({Lower(table->name), c.name, c.hidden});

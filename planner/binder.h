@@ -10,6 +10,7 @@
 #define TESSERA_PLANNER_BINDER_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,11 @@ class Binder {
   // expression names `excluded`.
   absl::StatusOr<BoundPtr> BindUpsertExpr(const ast::Expr& expr,
                                           const catalog::TableDescriptor& table);
+
+  // Makes NEW.col and OLD.col name the columns of `table` in every
+  // expression bound afterwards (trigger bodies). They are read from the
+  // executor's outermost enclosing row: NEW's columns then OLD's.
+  void SetTriggerRow(const catalog::TableDescriptor& table);
 
   // The highest parameter number seen so far.
   int max_parameter() const { return max_parameter_; }
@@ -79,6 +85,7 @@ class Binder {
   std::vector<std::pair<Scope*, bool>> subquery_boundaries_;
 
   txn::Txn* const txn_;
+  std::unique_ptr<Scope> trigger_scope_;  // parent of every top-level scope
   std::vector<std::map<std::string, Cte>> ctes_;  // innermost last
   int max_parameter_ = 0;
   int view_depth_ = 0;

@@ -135,15 +135,29 @@ struct Dml {
   // Set by INSERT, for split_rows.
   uint32_t inserted_table = 0;
   std::string last_insert_key;
+  // Inside a trigger body: the NEW ++ OLD row and its table.
+  const Row* trigger_row = nullptr;
+  const TableDescriptor* trigger_table = nullptr;
 };
+
+planner::Binder NewBinder(const Dml& d) {
+  planner::Binder b(d.txn);
+  if (d.trigger_table != nullptr) b.SetTriggerRow(*d.trigger_table);
+  return b;
+}
+
+void InitContext(const Dml& d, exec::ExecContext* ctx) {
+  ctx->txn = d.txn;
+  ctx->params = d.params;
+  if (d.trigger_row != nullptr) ctx->outer.push_back(d.trigger_row);
+}
 
 absl::StatusOr<Value> EvalConst(Dml& d, planner::Binder& binder, const ast::Expr& e,
                                 const TableDescriptor* table, const Row* row) {
   absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(e, table);
   if (!b.ok()) return b.status();
   exec::ExecContext ctx;
-  ctx.txn = d.txn;
-  ctx.params = d.params;
+  InitContext(d, &ctx);
   Row empty;
   return exec::Evaluate(**b, row != nullptr ? *row : empty, &ctx);
 }
@@ -152,7 +166,7 @@ absl::StatusOr<Value> EvalConst(Dml& d, planner::Binder& binder, const ast::Expr
 // assigns a rowid / INTEGER PRIMARY KEY where needed.
 absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
                         const std::vector<bool>& given) {
-  planner::Binder binder(d.txn);
+  planner::Binder binder = NewBinder(d);
   for (size_t i = 0; i < t.columns.size(); ++i) {
     const catalog::ColumnDescriptor& c = t.columns[i];
     if (!given[i] && !c.hidden && !c.default_sql.empty()) {
@@ -245,9 +259,79 @@ absl::StatusOr<std::vector<std::string>> Conflicts(Dml& d, const TableDescriptor
   return out;
 }
 
+struct Trigger {
+  ast::StatementPtr parsed;
+  const ast::CreateTriggerStatement* def = nullptr;
+};
+
+// The triggers defined on `t` (none inside a trigger body: triggers do not
+// fire recursively, as SQLite's default).
+absl::StatusOr<std::vector<Trigger>> LoadTriggers(Dml& d, const TableDescriptor& t) {
+  std::vector<Trigger> out;
+  if (d.trigger_table != nullptr) return out;
+  absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+      catalog::ListObjects(d.txn);
+  if (!all.ok()) return all.status();
+  for (auto& [name, o] : *all) {
+    if (!o.trigger.has_value() || !absl::EqualsIgnoreCase(o.trigger->table, t.name)) continue;
+    absl::StatusOr<ast::StatementPtr> parsed = parser::ParseOne(o.trigger->create_sql);
+    if (!parsed.ok()) return parsed.status();
+    Trigger tr;
+    tr.def = static_cast<const ast::CreateTriggerStatement*>(parsed->get());
+    tr.parsed = *std::move(parsed);
+    out.push_back(std::move(tr));
+  }
+  return out;
+}
+
+absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st);
+
+// Runs the triggers of `event` and `timing` for one row. `changed` lists the
+// columns an UPDATE assigns.
+absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescriptor& t,
+                  ast::TriggerEvent event, ast::TriggerTiming timing, const Row* new_row,
+                  const Row* old_row, const std::vector<int>& changed) {
+  for (const Trigger& tr : triggers) {
+    const ast::CreateTriggerStatement& def = *tr.def;
+    if (def.event != event || def.timing != timing) continue;
+    if (event == ast::TriggerEvent::kUpdate && !def.update_columns.empty()) {
+      bool hit = false;
+      for (const std::string& c : def.update_columns) {
+        int pos = t.ColumnIndex(c);
+        hit = hit || std::find(changed.begin(), changed.end(), pos) != changed.end();
+      }
+      if (!hit) continue;
+    }
+    const size_t w = t.columns.size();
+    Row both(2 * w);
+    if (new_row != nullptr) std::copy(new_row->begin(), new_row->end(), both.begin());
+    if (old_row != nullptr) std::copy(old_row->begin(), old_row->end(), both.begin() + w);
+    Dml inner = d;
+    inner.trigger_row = &both;
+    inner.trigger_table = &t;
+    if (def.when) {
+      planner::Binder binder = NewBinder(inner);
+      absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*def.when, nullptr);
+      if (!b.ok()) return b.status();
+      exec::ExecContext ctx;
+      InitContext(inner, &ctx);
+      absl::StatusOr<Value> v = exec::Evaluate(**b, Row(), &ctx);
+      if (!v.ok()) return v.status();
+      if (!function::Truth(*v).value_or(false)) continue;
+    }
+    for (const ast::StatementPtr& body : def.body) {
+      absl::StatusOr<ResultSet> r = RunDml(inner, *body);
+      if (!r.ok()) return r.status();
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, st.table);
   if (!t.ok()) return t.status();
+  absl::StatusOr<std::vector<Trigger>> triggers = LoadTriggers(d, *t);
+  if (!triggers.ok()) return triggers.status();
   // Target columns.
   std::vector<int> targets;
   if (st.columns.empty()) {
@@ -262,13 +346,12 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     }
   }
   std::vector<Row> inputs;
-  planner::Binder binder(d.txn);
+  planner::Binder binder = NewBinder(d);
   if (st.select) {
     absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(*st.select);
     if (!plan.ok()) return plan.status();
     exec::ExecContext ctx;
-    ctx.txn = d.txn;
-    ctx.params = d.params;
+    InitContext(d, &ctx);
     absl::StatusOr<std::vector<Row>> rows = exec::Execute(**plan, &ctx);
     if (!rows.ok()) return rows.status();
     inputs = *std::move(rows);
@@ -321,8 +404,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         Row both = old_row;
         both.insert(both.end(), row.begin(), row.end());
         exec::ExecContext ctx;
-        ctx.txn = d.txn;
-        ctx.params = d.params;
+        InitContext(d, &ctx);
         if (st.do_update_where) {
           absl::StatusOr<planner::BoundPtr> w = binder.BindUpsertExpr(*st.do_update_where, *t);
           if (!w.ok()) return w.status();
@@ -363,9 +445,19 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         DeleteRowEntries(d.txn, *t, old_row);
       }
     }
+    if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
+                              ast::TriggerTiming::kBefore, &row, nullptr, {});
+        !f.ok()) {
+      return f;
+    }
     PutRowEntries(d.txn, *t, row);
     ++rs.rows_affected;
     d.last_insert_key = catalog::PrimaryKey(*t, row);
+    if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
+                              ast::TriggerTiming::kAfter, &row, nullptr, {});
+        !f.ok()) {
+      return f;
+    }
   }
   d.inserted_table = t->id;
   return rs;
@@ -381,7 +473,11 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       : static_cast<const ast::DeleteStatement&>(st).where.get();
   absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, table_name);
   if (!t.ok()) return t.status();
-  planner::Binder binder(d.txn);
+  absl::StatusOr<std::vector<Trigger>> triggers = LoadTriggers(d, *t);
+  if (!triggers.ok()) return triggers.status();
+  const ast::TriggerEvent event =
+      is_update ? ast::TriggerEvent::kUpdate : ast::TriggerEvent::kDelete;
+  planner::Binder binder = NewBinder(d);
   planner::BoundPtr pred;
   if (where != nullptr) {
     absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*where, &*t);
@@ -401,8 +497,7 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   absl::StatusOr<std::vector<Row>> rows = ScanTable(d.txn, *t);
   if (!rows.ok()) return rows.status();
   exec::ExecContext ctx;
-  ctx.txn = d.txn;
-  ctx.params = d.params;
+  InitContext(d, &ctx);
   ResultSet rs;
   // Decide every row first, so the statement sees the table as it was.
   std::vector<std::pair<Row, Row>> changes;
@@ -419,6 +514,15 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       updated[pos] = *std::move(v);
     }
     changes.emplace_back(std::move(row), std::move(updated));
+  }
+  std::vector<int> changed;
+  for (auto& [pos, expr] : sets) changed.push_back(pos);
+  for (auto& [old_row, new_row] : changes) {
+    if (absl::Status f = Fire(d, *triggers, *t, event, ast::TriggerTiming::kBefore,
+                              is_update ? &new_row : nullptr, &old_row, changed);
+        !f.ok()) {
+      return f;
+    }
   }
   for (auto& [old_row, new_row] : changes) {
     DeleteRowEntries(d.txn, *t, old_row);
@@ -451,6 +555,13 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
         }
       }
       PutRowEntries(d.txn, *t, new_row);
+    }
+  }
+  for (auto& [old_row, new_row] : changes) {
+    if (absl::Status f = Fire(d, *triggers, *t, event, ast::TriggerTiming::kAfter,
+                              is_update ? &new_row : nullptr, &old_row, changed);
+        !f.ok()) {
+      return f;
     }
   }
   return rs;
@@ -527,7 +638,7 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
     t.indexes.push_back(std::move(ix));
   }
   // CHECK expressions must bind against the table now, not at first insert.
-  planner::Binder binder(d.txn);
+  planner::Binder binder = NewBinder(d);
   for (const std::string& ck : t.checks) {
     absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(ck);
     if (!e.ok()) return e.status();
@@ -657,12 +768,11 @@ absl::StatusOr<ResultSet> Drop(Dml& d, const ast::DropStatement& st) {
 }
 
 absl::StatusOr<ResultSet> Select(Dml& d, const ast::SelectStmt& select) {
-  planner::Binder binder(d.txn);
+  planner::Binder binder = NewBinder(d);
   absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(select);
   if (!plan.ok()) return plan.status();
   exec::ExecContext ctx;
-  ctx.txn = d.txn;
-  ctx.params = d.params;
+  InitContext(d, &ctx);
   absl::StatusOr<std::vector<Row>> rows = exec::Execute(**plan, &ctx);
   if (!rows.ok()) return rows.status();
   ResultSet rs;
@@ -670,6 +780,20 @@ absl::StatusOr<ResultSet> Select(Dml& d, const ast::SelectStmt& select) {
   rs.columns = (*plan)->column_names;
   rs.rows = *std::move(rows);
   return rs;
+}
+
+absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st) {
+  switch (st.kind) {
+    case ast::StatementKind::kSelect:
+      return Select(d, *static_cast<const ast::SelectStatement&>(st).select);
+    case ast::StatementKind::kInsert:
+      return Insert(d, static_cast<const ast::InsertStatement&>(st));
+    case ast::StatementKind::kUpdate:
+    case ast::StatementKind::kDelete:
+      return UpdateOrDelete(d, st);
+    default:
+      return absl::InvalidArgumentError("trigger bodies hold SELECT, INSERT, UPDATE or DELETE");
+  }
 }
 
 }  // namespace
@@ -826,7 +950,11 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, const ast::Statement& st
       absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, tr.table);
       if (!t.ok()) return t.status();
       catalog::SchemaObject obj;
-      obj.trigger = catalog::TriggerDescriptor{tr.trigger, t->name, tr.body_text};
+      if (tr.timing == ast::TriggerTiming::kInsteadOf) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot create INSTEAD OF trigger on table: ", t->name));
+      }
+      obj.trigger = catalog::TriggerDescriptor{tr.trigger, t->name, tr.full_text};
       if (absl::Status s = catalog::PutObject(txn, tr.trigger, obj, false); !s.ok()) return s;
       return ResultSet();
     }

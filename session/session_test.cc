@@ -96,6 +96,35 @@ TEST_F(SessionTest, UpsertDoUpdateAndDoNothing) {
   EXPECT_EQ(Ok("SELECT count(*) FROM hits").rows[0][0], Value::Integer(1));
 }
 
+TEST_F(SessionTest, TriggersFireWithNewAndOld) {
+  Ok("CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER)");
+  Ok("CREATE TABLE log(what TEXT, id INTEGER, before_bal INTEGER, after_bal INTEGER)");
+  Ok("CREATE TRIGGER ins AFTER INSERT ON acct BEGIN "
+     "INSERT INTO log VALUES ('insert', new.id, NULL, new.bal); END");
+  Ok("CREATE TRIGGER upd AFTER UPDATE OF bal ON acct WHEN new.bal < 0 BEGIN "
+     "INSERT INTO log VALUES ('overdraft', new.id, old.bal, new.bal); END");
+  Ok("CREATE TRIGGER del BEFORE DELETE ON acct BEGIN "
+     "INSERT INTO log SELECT 'delete', old.id, old.bal, NULL; END");
+  Ok("INSERT INTO acct VALUES (1, 100), (2, 5)");
+  Ok("UPDATE acct SET bal = bal - 50 WHERE id IN (1, 2)");  // only 2 goes below 0
+  Ok("UPDATE acct SET id = id WHERE id = 1");  // bal not assigned: no firing
+  Ok("DELETE FROM acct WHERE id = 1");
+  ResultSet log = Ok("SELECT what, id, before_bal, after_bal FROM log ORDER BY what, id");
+  ASSERT_EQ(log.rows.size(), 4u);
+  EXPECT_EQ(log.rows[0][0], Value::Text("delete"));
+  EXPECT_EQ(log.rows[0][2], Value::Integer(50));
+  EXPECT_EQ(log.rows[1][1], Value::Integer(1));  // insert 1
+  EXPECT_EQ(log.rows[3][0], Value::Text("overdraft"));
+  EXPECT_EQ(log.rows[3][2], Value::Integer(5));
+  EXPECT_EQ(log.rows[3][3], Value::Integer(-45));
+  // A failing trigger body undoes the whole statement.
+  Ok("CREATE TRIGGER bad AFTER INSERT ON acct BEGIN INSERT INTO nope VALUES (1); END");
+  EXPECT_EQ(SqlState(Err("INSERT INTO acct VALUES (9, 9)")), "42P01");
+  EXPECT_EQ(Ok("SELECT count(*) FROM acct WHERE id = 9").rows[0][0], Value::Integer(0));
+  Ok("DROP TRIGGER bad");
+  Ok("INSERT INTO acct VALUES (9, 9)");
+}
+
 TEST_F(SessionTest, IndexesAreMaintainedAndDropped) {
   Ok("CREATE TABLE t(a INTEGER, b TEXT)");
   Ok("INSERT INTO t VALUES (1, 'x'), (2, 'x')");
