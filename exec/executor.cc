@@ -333,6 +333,70 @@ absl::StatusOr<std::vector<Row>> ExecScan(const LogicalOp& op, ExecContext* ctx)
       return out;
     }
   }
+  if (op.index_id != 0) {
+    const catalog::IndexDescriptor* ix = nullptr;
+    for (const catalog::IndexDescriptor& i : t.indexes) {
+      if (i.id == op.index_id) ix = &i;
+    }
+    std::vector<Value> values;
+    bool usable = ix != nullptr;
+    Row empty;
+    for (size_t k = 0; usable && k < op.index_values.size(); ++k) {
+      absl::StatusOr<Value> v = Evaluate(*op.index_values[k], empty, ctx);
+      if (!v.ok()) return v.status();
+      int pos = t.ColumnIndexById(ix->column_ids[k]);
+      bool exact = true;
+      std::optional<Value> kv = KeyValueFor(*v, t.columns[pos].type, &exact);
+      if (!exact) {
+        usable = false;  // fall back to the full scan below
+        break;
+      }
+      if (!kv.has_value()) return out;  // = NULL, or a value no row can hold
+      values.push_back(*std::move(kv));
+    }
+    if (usable) {
+      std::string prefix = catalog::IndexValuesPrefix(t, *ix, values);
+      std::string pk_prefix = catalog::IndexPrefix(t.id, t.primary.id);
+      std::vector<std::string> keys;
+      absl::Status decode;
+      absl::Status s = ctx->txn->Scan(
+          prefix, PrefixEnd(prefix), false, [&](absl::string_view k, absl::string_view v) {
+            if (ix->unique && !v.empty()) {
+              keys.emplace_back(v);
+              return true;
+            }
+            // Non-unique entries end with the primary key columns.
+            absl::string_view rest = k.substr(catalog::IndexPrefix(t.id, ix->id).size());
+            for (SortOrder o : ix->orders) {
+              Value skip;
+              decode = DecodeKeyValue(&rest, o, &skip);
+              if (!decode.ok()) return false;
+            }
+            keys.push_back(pk_prefix + std::string(rest));
+            return true;
+          });
+      if (!s.ok()) return s;
+      if (!decode.ok()) return decode;
+      for (const std::string& key : keys) {
+        absl::StatusOr<std::optional<std::string>> value = ctx->txn->Get(key);
+        if (!value.ok()) return value.status();
+        if (!value->has_value()) continue;
+        Row row;
+        if (absl::Status d = catalog::DecodeRow(t, key, **value, &row); !d.ok()) return d;
+        out.push_back(std::move(row));
+      }
+      // Primary key order, as a table scan would return them.
+      if (!keys.empty()) {
+        std::vector<std::pair<std::string, Row>> keyed;
+        for (size_t i = 0; i < out.size(); ++i) keyed.emplace_back(catalog::PrimaryKey(t, out[i]), std::move(out[i]));
+        std::sort(keyed.begin(), keyed.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        out.clear();
+        for (auto& [k, r] : keyed) out.push_back(std::move(r));
+      }
+      return out;
+    }
+  }
   std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
   std::string start = prefix, end = PrefixEnd(prefix);
   if (op.range_lo || op.range_hi) {

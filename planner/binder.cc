@@ -134,6 +134,46 @@ LogicalPtr FilterScan(LogicalPtr plan, std::vector<BoundPtr> conjuncts) {
       point->column_names = plan->column_names;
       point->key_exprs = std::move(keys);
       plan = point;
+    } else if (std::optional<std::pair<uint32_t, std::vector<BoundPtr>>> ix =
+                   [&]() -> std::optional<std::pair<uint32_t, std::vector<BoundPtr>>> {
+                     // The secondary index whose leading columns the most
+                     // equalities fix.
+                     std::optional<std::pair<uint32_t, std::vector<BoundPtr>>> best;
+                     for (const catalog::IndexDescriptor& index : t.indexes) {
+                       std::vector<BoundPtr> vals;
+                       for (uint32_t col_id : index.column_ids) {
+                         int pos = t.ColumnIndexById(col_id);
+                         BoundPtr v;
+                         for (const BoundPtr& c : conjuncts) {
+                           if (c->kind != BoundKind::kBinary || c->op != ast::Op::kEq) continue;
+                           for (int side = 0; side < 2 && !v; ++side) {
+                             const BoundExpr& col = *c->children[side];
+                             const BoundExpr& val = *c->children[1 - side];
+                             std::vector<int> refs;
+                             bool sub = false;
+                             ReferencedColumns(val, &refs, &sub);
+                             if (col.kind == BoundKind::kColumn && col.depth == 0 &&
+                                 col.index == pos && refs.empty() && !sub) {
+                               v = val.Clone();
+                             }
+                           }
+                           if (v) break;
+                         }
+                         if (!v) break;
+                         vals.push_back(std::move(v));
+                       }
+                       if (!vals.empty() && (!best || vals.size() > best->second.size())) {
+                         best = std::make_pair(index.id, std::move(vals));
+                       }
+                     }
+                     return best;
+                   }()) {
+      auto lookup = Node(LogicalKind::kScan);
+      lookup->table = plan->table;
+      lookup->column_names = plan->column_names;
+      lookup->index_id = ix->first;
+      lookup->index_values = std::move(ix->second);
+      plan = lookup;
     } else {
       // Bounds on the first key column narrow the scan to a key span.
       const int first = t.ColumnIndexById(t.primary.column_ids[0]);

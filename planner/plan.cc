@@ -32,9 +32,15 @@ void Explain(const LogicalOp& op, int depth, std::string* out,
     case LogicalKind::kScan:
       absl::StrAppend(&line,
                       !op.key_exprs.empty()                ? "point lookup "
+                      : op.index_id != 0                   ? "index lookup "
                       : (op.range_lo || op.range_hi) ? "range scan "
                                                            : "scan ",
                       op.table->name);
+      if (op.index_id != 0) {
+        for (const catalog::IndexDescriptor& ix : op.table->indexes) {
+          if (ix.id == op.index_id) absl::StrAppend(&line, " using ", ix.name);
+        }
+      }
       break;
     case LogicalKind::kSingleRow:
       line += "single row";

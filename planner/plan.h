@@ -104,6 +104,10 @@ struct LogicalOp {
   // the scan reads only the key span they allow.
   BoundPtr range_lo, range_hi;
   bool lo_inclusive = true, hi_inclusive = true;
+  // kScan through a secondary index: its id and values for its leading
+  // columns (equality); the scan reads the matching entries, then the rows.
+  uint32_t index_id = 0;
+  std::vector<BoundPtr> index_values;
   // kValues
   std::vector<std::vector<BoundPtr>> rows;
   // kFilter / kJoin

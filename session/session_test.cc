@@ -140,6 +140,31 @@ TEST_F(SessionTest, IndexesAreMaintainedAndDropped) {
   EXPECT_FALSE(session_->Execute("DROP INDEX ua").ok());
 }
 
+TEST_F(SessionTest, EqualityOnAnIndexUsesIt) {
+  Ok("CREATE TABLE p(id INTEGER PRIMARY KEY, city TEXT, zip INTEGER, name TEXT)");
+  Ok("CREATE INDEX by_city_zip ON p(city, zip DESC)");
+  Ok("CREATE UNIQUE INDEX by_name ON p(name)");
+  for (int i = 0; i < 50; ++i) {
+    Ok(absl::StrCat("INSERT INTO p VALUES (", i, ", '", i % 3 == 0 ? "oslo" : "rome", "', ",
+                    i % 5, ", 'n", i, "')"));
+  }
+  ResultSet plan = Ok("EXPLAIN SELECT id FROM p WHERE city = 'oslo' AND zip = 2");
+  std::string text;
+  for (const auto& row : plan.rows) absl::StrAppend(&text, row[0].bytes(), "\n");
+  EXPECT_NE(text.find("index lookup p using by_city_zip"), std::string::npos) << text;
+  ResultSet r = Ok("SELECT id FROM p WHERE city = 'oslo' AND zip = 2");
+  std::vector<int64_t> ids;
+  for (const auto& row : r.rows) ids.push_back(row[0].integer());
+  EXPECT_EQ(ids, (std::vector<int64_t>{12, 27, 42}));
+  EXPECT_EQ(Ok("SELECT count(*) FROM p WHERE city = 'rome'").rows[0][0], Value::Integer(33));
+  EXPECT_EQ(Ok("SELECT id FROM p WHERE name = 'n7'").rows[0][0], Value::Integer(7));
+  EXPECT_TRUE(Ok("SELECT id FROM p WHERE name = NULL").rows.empty());
+  // Entries follow updates and deletes.
+  Ok("UPDATE p SET city = 'oslo' WHERE id = 1");
+  Ok("DELETE FROM p WHERE id = 12");
+  EXPECT_EQ(Ok("SELECT count(*) FROM p WHERE city = 'oslo'").rows[0][0], Value::Integer(17));
+}
+
 TEST_F(SessionTest, ExplicitTransactionsCommitAndRollBack) {
   Ok("CREATE TABLE t(a INTEGER PRIMARY KEY)");
   Ok("BEGIN");
