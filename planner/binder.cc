@@ -956,31 +956,17 @@ absl::StatusOr<BoundPtr> Binder::Expr(const ast::Expr& e, Scope* scope,
     case K::kColumnRef:
       return Column(e, scope);
     case K::kUnary:
-      b->kind = BoundKind::kUnary;
-      b->op = e.op;
-      if (absl::Status s = child(*e.children[0]); !s.ok()) return s;
-      return b;
     case K::kBinary:
-      b->kind = BoundKind::kBinary;
-      b->op = e.op;
-      for (const ast::ExprPtr& c : e.children) {
-        if (absl::Status s = child(*c); !s.ok()) return s;
-      }
-      return b;
     case K::kIsNull:
-      b->kind = BoundKind::kIsNull;
-      b->negated = e.negated;
-      if (absl::Status s = child(*e.children[0]); !s.ok()) return s;
-      return b;
     case K::kBetween:
-      b->kind = BoundKind::kBetween;
-      b->negated = e.negated;
-      for (const ast::ExprPtr& c : e.children) {
-        if (absl::Status s = child(*c); !s.ok()) return s;
-      }
-      return b;
     case K::kInList:
-      b->kind = BoundKind::kInList;
+      // Operators whose operands are all plain expressions.
+      b->kind = e.kind == K::kUnary     ? BoundKind::kUnary
+                : e.kind == K::kBinary  ? BoundKind::kBinary
+                : e.kind == K::kIsNull  ? BoundKind::kIsNull
+                : e.kind == K::kBetween ? BoundKind::kBetween
+                                        : BoundKind::kInList;
+      b->op = e.op;
       b->negated = e.negated;
       for (const ast::ExprPtr& c : e.children) {
         if (absl::Status s = child(*c); !s.ok()) return s;

@@ -911,12 +911,9 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, const ast::Statement& st
   }
   switch (st.kind) {
     case ast::StatementKind::kSelect:
-      return Select(d, *static_cast<const ast::SelectStatement&>(st).select);
-    case ast::StatementKind::kInsert:
-      return Insert(d, static_cast<const ast::InsertStatement&>(st));
     case ast::StatementKind::kUpdate:
     case ast::StatementKind::kDelete:
-      return UpdateOrDelete(d, st);
+      return RunDml(d, st);
     case ast::StatementKind::kCreateTable:
       return CreateTable(d, static_cast<const ast::CreateTableStatement&>(st));
     case ast::StatementKind::kCreateIndex:
