@@ -88,6 +88,7 @@ class Transformer {
   explicit Transformer(absl::string_view sql) : sql_(sql) {}
 
   const absl::Status& status() const { return status_; }
+  int max_parameter() const { return next_param_ - 1; }
 
   ast::StatementPtr Statement(SQLParser::StatementContext* ctx);
   ast::ExprPtr Expr(SQLParser::ExprContext* ctx);
@@ -1009,6 +1010,12 @@ absl::Status RunParser(absl::string_view sql, Entry entry) {
 }  // namespace
 
 absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql) {
+  int ignored = 0;
+  return Parse(sql, &ignored);
+}
+
+absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql,
+                                                     int* max_parameter) {
   std::vector<ast::StatementPtr> out;
   Transformer transformer(sql);
   absl::Status s = RunParser(sql, [&](SQLParser& parser) {
@@ -1019,6 +1026,7 @@ absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql) {
   });
   if (!s.ok()) return s;
   if (!transformer.status().ok()) return transformer.status();
+  *max_parameter = transformer.max_parameter();
   return out;
 }
 

@@ -21,6 +21,11 @@ namespace tessera::parser {
 // and whose detail GetSyntaxError() recovers.
 absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql);
 
+// As above; also sets *max_parameter to the highest parameter number used
+// (0 when there are none).
+absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql,
+                                                     int* max_parameter);
+
 // Parses exactly one statement (a trailing ';' is allowed).
 absl::StatusOr<ast::StatementPtr> ParseOne(absl::string_view sql);
 
