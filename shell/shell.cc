@@ -359,8 +359,10 @@ int Shell::RunInteractive(const std::string& history_file) {
     std::string line(raw);
     free(raw);
     if (g_interrupted) {
+      // Ctrl-C while reading: what was pending before is dropped; the line
+      // typed after it is new input.
       pending.clear();
-      continue;
+      g_interrupted = 0;
     }
     absl::string_view t = absl::StripLeadingAsciiWhitespace(line);
     if (pending.empty() && !t.empty() && (t[0] == '.' || t[0] == '\\')) {
