@@ -149,7 +149,7 @@ select_core
   : K_SELECT ( K_DISTINCT | K_ALL )? result_column ( COMMA result_column )*
     ( K_FROM join_clause )?
     ( K_WHERE where=expr )?
-    ( K_GROUP K_BY expr ( COMMA expr )* ( K_HAVING having=expr )? )?   # select_simple
+    ( K_GROUP K_BY expr ( COMMA expr )* )? ( K_HAVING having=expr )?   # select_simple
   | K_VALUES value_row ( COMMA value_row )*                            # select_values
   ;
 

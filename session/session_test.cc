@@ -282,6 +282,8 @@ TEST_F(SessionTest, JoinsSubqueriesAndSetOperations) {
   EXPECT_EQ(Ok("WITH c AS (SELECT x FROM a WHERE x > 1) SELECT count(*) FROM c").rows[0][0],
             Value::Integer(2));
   EXPECT_EQ(Ok("SELECT y % 20, count(*) FROM a GROUP BY 1 HAVING count(*) > 1").rows.size(), 1u);
+  EXPECT_EQ(Ok("SELECT sum(y) FROM a HAVING sum(y) = 60").rows.size(), 1u);
+  EXPECT_EQ(Ok("SELECT sum(y) FROM a HAVING sum(y) = 61").rows.size(), 0u);
 }
 
 }  // namespace

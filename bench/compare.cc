@@ -1,0 +1,437 @@
+// Tessera beside SQLite and PostgreSQL on the same workloads, in one run.
+// Run through bench/compare.sh, which starts a private PostgreSQL server.
+//
+//   compare --dir DIR [--pg "host=127.0.0.1 port=N dbname=postgres"] [--quick]
+//
+// W1 200,000-row bulk insert in one transaction (multi-row INSERTs of 500)
+// W2 5,000 autocommit single-row inserts (durable)
+// W3 50,000 prepared point selects by primary key
+// W4 COUNT/SUM/AVG with a filter, and GROUP BY n % 100, over 200,000 rows, 20x
+// W5 100,000 orders joined to 200,000 kv rows with GROUP BY, 5x
+// W6 bank transfers, 4 concurrent clients x 1,000 transactions, sum checked
+// Prints operations per second per system and the ratio Tessera/peer.
+
+#include <lmdb.h>
+#include <postgresql/libpq-fe.h>
+#include <sqlite3.h>
+#include <tessera/tessera.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "compare: %s\n", what.c_str());
+  std::exit(1);
+}
+
+double Seconds(const std::function<void()>& fn) {
+  auto start = std::chrono::steady_clock::now();
+  fn();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// One client connection of a system under test.
+class Client {
+ public:
+  virtual ~Client() = default;
+  // Runs SQL without a result; returns false on a serialization failure
+  // (the caller retries), dies on any other error.
+  virtual bool Exec(const std::string& sql) = 0;
+  // Runs a query and returns how many rows it produced.
+  virtual long Query(const std::string& sql) = 0;
+  // Prepared `SELECT n FROM kv WHERE k = ?`.
+  virtual void PreparePoint() = 0;
+  virtual long PointSelect(long k) = 0;
+};
+
+class System {
+ public:
+  virtual ~System() = default;
+  virtual std::string name() const = 0;
+  virtual std::unique_ptr<Client> Connect() = 0;
+};
+
+// ---------------------------------------------------------------- Tessera
+class TesseraClient : public Client {
+ public:
+  TesseraClient(tsr_env* env, const std::string& dir) {
+    if (tsr_connect(env, dir.c_str(), &conn_) != TSR_OK) Die("tessera connect");
+  }
+  ~TesseraClient() override {
+    tsr_finalize(point_);
+    tsr_disconnect(conn_);
+  }
+  bool Exec(const std::string& sql) override {
+    if (tsr_exec(conn_, sql.c_str()) == TSR_OK) return true;
+    char state[6];
+    const char* msg;
+    tsr_conn_error(conn_, state, &msg);
+    if (std::strcmp(state, "40001") == 0) {
+      tsr_exec(conn_, "ROLLBACK");
+      return false;
+    }
+    Die(std::string("tessera: ") + msg + " in " + sql);
+  }
+  long Query(const std::string& sql) override {
+    tsr_stmt* s = nullptr;
+    if (tsr_prepare(conn_, sql.c_str(), &s) != TSR_OK || tsr_execute(s) != TSR_OK) {
+      Die("tessera query " + sql);
+    }
+    long rows = 0;
+    while (tsr_fetch(s) == TSR_ROW) ++rows;
+    tsr_finalize(s);
+    return rows;
+  }
+  void PreparePoint() override {
+    if (tsr_prepare(conn_, "SELECT n FROM kv WHERE k = ?", &point_) != TSR_OK) Die("prepare");
+  }
+  long PointSelect(long k) override {
+    tsr_bind_int64(point_, 1, k);
+    if (tsr_execute(point_) != TSR_OK) Die("tessera point select");
+    long rows = 0;
+    while (tsr_fetch(point_) == TSR_ROW) ++rows;
+    return rows;
+  }
+
+ private:
+  tsr_conn* conn_ = nullptr;
+  tsr_stmt* point_ = nullptr;
+};
+
+class TesseraSystem : public System {
+ public:
+  explicit TesseraSystem(std::string dir) : dir_(std::move(dir)) { tsr_env_open(&env_); }
+  ~TesseraSystem() override { tsr_env_close(env_); }
+  std::string name() const override { return "tessera"; }
+  std::unique_ptr<Client> Connect() override {
+    return std::make_unique<TesseraClient>(env_, dir_);
+  }
+
+ private:
+  std::string dir_;
+  tsr_env* env_ = nullptr;
+};
+
+// ----------------------------------------------------------------- SQLite
+class SqliteClient : public Client {
+ public:
+  SqliteClient(const std::string& path, bool wal) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) Die("sqlite open");
+    sqlite3_busy_timeout(db_, 10000);
+    if (wal) Exec("PRAGMA journal_mode=WAL");
+  }
+  ~SqliteClient() override {
+    sqlite3_finalize(point_);
+    sqlite3_close(db_);
+  }
+  bool Exec(const std::string& sql) override {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    if (rc == SQLITE_OK) return true;
+    std::string msg = err != nullptr ? err : "";
+    sqlite3_free(err);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return false;
+    }
+    Die("sqlite: " + msg + " in " + sql);
+  }
+  long Query(const std::string& sql) override {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) Die("sqlite prepare");
+    long rows = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) ++rows;
+    sqlite3_finalize(s);
+    return rows;
+  }
+  void PreparePoint() override {
+    if (sqlite3_prepare_v2(db_, "SELECT n FROM kv WHERE k = ?", -1, &point_, nullptr) != SQLITE_OK) {
+      Die("sqlite prepare");
+    }
+  }
+  long PointSelect(long k) override {
+    sqlite3_reset(point_);
+    sqlite3_bind_int64(point_, 1, k);
+    long rows = 0;
+    while (sqlite3_step(point_) == SQLITE_ROW) ++rows;
+    return rows;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* point_ = nullptr;
+};
+
+class SqliteSystem : public System {
+ public:
+  SqliteSystem(std::string path, bool wal) : path_(std::move(path)), wal_(wal) {}
+  std::string name() const override { return wal_ ? "sqlite-wal" : "sqlite"; }
+  std::unique_ptr<Client> Connect() override { return std::make_unique<SqliteClient>(path_, wal_); }
+
+ private:
+  std::string path_;
+  bool wal_;
+};
+
+// ------------------------------------------------------------- PostgreSQL
+class PgClient : public Client {
+ public:
+  explicit PgClient(const std::string& conninfo) {
+    conn_ = PQconnectdb(conninfo.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) Die(std::string("postgres: ") + PQerrorMessage(conn_));
+    Exec("SET client_min_messages = warning");
+  }
+  ~PgClient() override { PQfinish(conn_); }
+  bool Exec(const std::string& sql) override {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    ExecStatusType st = PQresultStatus(r);
+    bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    std::string state = PQresultErrorField(r, PG_DIAG_SQLSTATE) != nullptr
+                            ? PQresultErrorField(r, PG_DIAG_SQLSTATE)
+                            : "";
+    std::string msg = PQresultErrorMessage(r);
+    PQclear(r);
+    if (ok) return true;
+    if (state == "40001" || state == "40P01") {
+      PQclear(PQexec(conn_, "ROLLBACK"));
+      return false;
+    }
+    Die("postgres: " + msg + " in " + sql);
+  }
+  long Query(const std::string& sql) override {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) Die(std::string("postgres: ") + PQresultErrorMessage(r));
+    long rows = PQntuples(r);
+    PQclear(r);
+    return rows;
+  }
+  void PreparePoint() override {
+    PGresult* r = PQprepare(conn_, "point", "SELECT n FROM kv WHERE k = $1", 1, nullptr);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) Die("postgres prepare");
+    PQclear(r);
+  }
+  long PointSelect(long k) override {
+    std::string v = std::to_string(k);
+    const char* params[] = {v.c_str()};
+    PGresult* r = PQexecPrepared(conn_, "point", 1, params, nullptr, nullptr, 0);
+    long rows = PQntuples(r);
+    PQclear(r);
+    return rows;
+  }
+
+ private:
+  PGconn* conn_ = nullptr;
+};
+
+class PgSystem : public System {
+ public:
+  explicit PgSystem(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+  std::string name() const override { return "postgres"; }
+  std::unique_ptr<Client> Connect() override { return std::make_unique<PgClient>(conninfo_); }
+
+ private:
+  std::string conninfo_;
+};
+
+// -------------------------------------------------------------- workloads
+constexpr long kRows = 200000;
+
+std::string InsertBatch(const char* table, long from, long to) {
+  std::string sql = std::string("INSERT INTO ") + table + " VALUES ";
+  for (long j = from; j < to; ++j) {
+    sql += (j > from ? "," : "") + std::string("(") + std::to_string(j) + "," +
+           std::to_string((j * 7919) % 100000) + ",'row" + std::to_string(j) + "')";
+  }
+  return sql;
+}
+
+struct Results {
+  std::map<std::string, std::map<std::string, double>> ops;  // workload -> system -> ops/s
+};
+
+void RunAll(System& sys, Results* out, bool quick) {
+  const long rows = quick ? kRows / 10 : kRows;
+  auto c = sys.Connect();
+  for (const char* t : {"kv", "w2", "orders", "acct"}) c->Exec(std::string("DROP TABLE IF EXISTS ") + t);
+  c->Exec("CREATE TABLE kv(k INTEGER PRIMARY KEY, n INTEGER, s TEXT)");
+  // W1
+  double t = Seconds([&] {
+    c->Exec("BEGIN");
+    for (long i = 0; i < rows; i += 500) c->Exec(InsertBatch("kv", i, i + 500));
+    c->Exec("COMMIT");
+  });
+  out->ops["W1 bulk insert (rows/s)"][sys.name()] = rows / t;
+  // W2
+  c->Exec("CREATE TABLE w2(k INTEGER PRIMARY KEY, v INTEGER)");
+  const long w2 = quick ? 500 : 5000;
+  t = Seconds([&] {
+    for (long i = 0; i < w2; ++i) {
+      c->Exec("INSERT INTO w2 VALUES (" + std::to_string(i) + ", " + std::to_string(i) + ")");
+    }
+  });
+  out->ops["W2 autocommit insert (tx/s)"][sys.name()] = w2 / t;
+  // W3
+  c->PreparePoint();
+  const long w3 = quick ? 5000 : 50000;
+  std::mt19937 rng(7);
+  t = Seconds([&] {
+    for (long i = 0; i < w3; ++i) {
+      if (c->PointSelect(rng() % rows) != 1) Die(sys.name() + ": point select missed");
+    }
+  });
+  out->ops["W3 point select (q/s)"][sys.name()] = w3 / t;
+  // W4
+  t = Seconds([&] {
+    for (int i = 0; i < 20; ++i) {
+      c->Query("SELECT COUNT(*), SUM(n), AVG(n) FROM kv WHERE n % 7 = 3");
+      if (c->Query("SELECT n % 100, COUNT(*) FROM kv GROUP BY n % 100") != 100) Die("W4 groups");
+    }
+  });
+  out->ops["W4 scan+aggregate (rows/s)"][sys.name()] = 40.0 * rows / t;
+  // W5
+  c->Exec("CREATE TABLE orders(id INTEGER PRIMARY KEY, k INTEGER, qty INTEGER)");
+  const long orders = rows / 2;
+  c->Exec("BEGIN");
+  for (long i = 0; i < orders; i += 500) {
+    std::string sql = "INSERT INTO orders VALUES ";
+    for (long j = i; j < i + 500; ++j) {
+      sql += (j > i ? "," : "") + std::string("(") + std::to_string(j) + "," +
+             std::to_string((j * 31) % rows) + "," + std::to_string(j % 9 + 1) + ")";
+    }
+    c->Exec(sql);
+  }
+  c->Exec("COMMIT");
+  t = Seconds([&] {
+    for (int i = 0; i < 5; ++i) {
+      if (c->Query("SELECT kv.n % 10, SUM(orders.qty) FROM orders JOIN kv ON orders.k = kv.k "
+                   "GROUP BY kv.n % 10") != 10) {
+        Die("W5 groups");
+      }
+    }
+  });
+  out->ops["W5 join+group (orders/s)"][sys.name()] = 5.0 * orders / t;
+  // W6
+  c->Exec("CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER)");
+  {
+    std::string sql = "INSERT INTO acct VALUES ";
+    for (int i = 0; i < 100; ++i) sql += (i ? "," : "") + std::string("(") + std::to_string(i) + ",1000)";
+    c->Exec(sql);
+  }
+  const int clients = 4, per = quick ? 100 : 1000;
+  std::atomic<long> retries{0};
+  t = Seconds([&] {
+    std::vector<std::thread> threads;
+    for (int w = 0; w < clients; ++w) {
+      threads.emplace_back([&, w] {
+        auto cl = sys.Connect();
+        std::mt19937 r(w + 1);
+        for (int i = 0; i < per; ++i) {
+          int a = r() % 100, b = r() % 100;
+          if (a == b) b = (b + 1) % 100;
+          while (true) {
+            if (cl->Exec("BEGIN") &&
+                cl->Exec("UPDATE acct SET bal = bal - 1 WHERE id = " + std::to_string(a)) &&
+                cl->Exec("UPDATE acct SET bal = bal + 1 WHERE id = " + std::to_string(b)) &&
+                cl->Exec("COMMIT")) {
+              break;
+            }
+            ++retries;
+          }
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+  });
+  if (c->Query("SELECT id FROM acct") != 100) Die("W6 accounts");
+  // The balance sum must be unchanged.
+  auto check = sys.Connect();
+  if (check->Query("SELECT SUM(bal) FROM acct HAVING SUM(bal) = 100000") != 1) {
+    Die(sys.name() + ": W6 balance sum changed");
+  }
+  out->ops["W6 bank transfers (tx/s)"][sys.name()] = static_cast<double>(clients) * per / t;
+  std::fprintf(stderr, "%s done (W6 retries: %ld)\n", sys.name().c_str(), retries.load());
+}
+
+// One durable LMDB commit per insert: W2's floor for an LMDB-based store.
+double RawLmdbCommits(const std::string& dir, long n) {
+  std::filesystem::create_directories(dir);
+  MDB_env* env;
+  mdb_env_create(&env);
+  mdb_env_set_mapsize(env, size_t{1} << 30);
+  if (mdb_env_open(env, dir.c_str(), 0, 0644) != MDB_SUCCESS) Die("lmdb open");
+  MDB_dbi dbi;
+  MDB_txn* txn;
+  mdb_txn_begin(env, nullptr, 0, &txn);
+  mdb_dbi_open(txn, nullptr, 0, &dbi);
+  mdb_txn_commit(txn);
+  double t = Seconds([&] {
+    for (long i = 0; i < n; ++i) {
+      mdb_txn_begin(env, nullptr, 0, &txn);
+      std::string k = std::to_string(i), v = "value";
+      MDB_val kv{k.size(), k.data()}, vv{v.size(), v.data()};
+      mdb_put(txn, dbi, &kv, &vv, 0);
+      mdb_txn_commit(txn);
+    }
+  });
+  mdb_env_close(env);
+  return n / t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dir = "/tmp/tessera-compare", pg;
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--dir" && i + 1 < argc) dir = argv[++i];
+    else if (a == "--pg" && i + 1 < argc) pg = argv[++i];
+    else if (a == "--quick") quick = true;
+    else Die("unknown argument " + a);
+  }
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  Results results;
+  std::vector<std::unique_ptr<System>> systems;
+  systems.push_back(std::make_unique<TesseraSystem>(dir + "/tessera"));
+  systems.push_back(std::make_unique<SqliteSystem>(dir + "/sqlite-wal.db", true));
+  systems.push_back(std::make_unique<SqliteSystem>(dir + "/sqlite.db", false));
+  if (!pg.empty()) systems.push_back(std::make_unique<PgSystem>(pg));
+  for (auto& s : systems) RunAll(*s, &results, quick);
+  double lmdb = RawLmdbCommits(dir + "/lmdb", quick ? 500 : 5000);
+  results.ops["W2 autocommit insert (tx/s)"]["lmdb-commit"] = lmdb;
+
+  std::vector<std::string> peers = {"sqlite-wal", "sqlite", "postgres", "lmdb-commit"};
+  std::printf("| workload | tessera |");
+  for (const auto& p : peers) std::printf(" %s | tessera/%s |", p.c_str(), p.c_str());
+  std::printf("\n|---|---|");
+  for (size_t i = 0; i < peers.size(); ++i) std::printf("---|---|");
+  std::printf("\n");
+  for (auto& [workload, by] : results.ops) {
+    double ts = by["tessera"];
+    std::printf("| %s | %.0f |", workload.c_str(), ts);
+    for (const auto& p : peers) {
+      auto it = by.find(p);
+      if (it == by.end()) {
+        std::printf(" - | - |");
+      } else {
+        std::printf(" %.0f | %.2fx |", it->second, ts / it->second);
+      }
+    }
+    std::printf("\n");
+  }
+  return 0;
+}
