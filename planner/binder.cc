@@ -476,19 +476,7 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
           }
         }
       }
-      BoundPtr cond;
-      auto conjoin = [&](BoundPtr c) {
-        if (!cond) {
-          cond = std::move(c);
-          return;
-        }
-        auto a = std::make_unique<BoundExpr>();
-        a->kind = BoundKind::kBinary;
-        a->op = ast::Op::kAnd;
-        a->children.push_back(std::move(cond));
-        a->children.push_back(std::move(c));
-        cond = std::move(a);
-      };
+      std::vector<BoundPtr> conds;
       for (const std::string& u : using_cols) {
         int l = -1, r = -1;
         for (size_t i = 0; i < scope->columns.size(); ++i) {
@@ -508,15 +496,15 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
         eq->op = ast::Op::kEq;
         eq->children.push_back(ColumnRef(l));
         eq->children.push_back(ColumnRef(r));
-        conjoin(std::move(eq));
+        conds.push_back(std::move(eq));
         scope->columns[r].hidden = true;  // USING columns appear once in *
       }
       if (ref.condition) {
         absl::StatusOr<BoundPtr> c = Expr(*ref.condition, scope, nullptr);
         if (!c.ok()) return c.status();
-        conjoin(*std::move(c));
+        conds.push_back(*std::move(c));
       }
-      join->predicate = std::move(cond);
+      join->predicate = Conjoin(std::move(conds));
       return LogicalPtr(join);
     }
   }

@@ -782,6 +782,17 @@ absl::StatusOr<ResultSet> Select(Dml& d, const ast::SelectStmt& select) {
   return rs;
 }
 
+// The ranges holding any key of [lo, hi), in key order.
+std::vector<kv::RangeDescriptor> RangesIn(Database* db, absl::string_view lo,
+                                          absl::string_view hi) {
+  std::vector<kv::RangeDescriptor> out;
+  for (kv::RangeDescriptor& r : db->store()->Ranges()) {
+    if (r.end_key <= lo || r.start_key >= hi) continue;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st) {
   switch (st.kind) {
     case ast::StatementKind::kSelect:
@@ -998,8 +1009,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, const ast::Statement& st
       ResultSet rs;
       rs.has_rows = true;
       rs.columns = {"range_id", "start_key", "end_key", "nodes"};
-      for (const kv::RangeDescriptor& r : db_->store()->Ranges()) {
-        if (r.end_key <= lo || r.start_key >= hi) continue;
+      for (const kv::RangeDescriptor& r : RangesIn(db_, lo, hi)) {
         std::vector<std::string> nodes;
         for (uint32_t n : r.node_ids) nodes.push_back(absl::StrCat(n));
         rs.rows.push_back({Value::Integer(static_cast<int64_t>(r.range_id)),
@@ -1028,8 +1038,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, const ast::Statement& st
         std::string lo = catalog::IndexPrefix(op.table->id, op.table->primary.id);
         std::string hi = PrefixEnd(lo);
         std::vector<std::string> frags;
-        for (const kv::RangeDescriptor& r : db_->store()->Ranges()) {
-          if (r.end_key <= lo || r.start_key >= hi) continue;
+        for (const kv::RangeDescriptor& r : RangesIn(db_, lo, hi)) {
           frags.push_back(absl::StrCat("fragment on range r", r.range_id, " (node ",
                                        r.node_ids.empty() ? 0 : r.node_ids[0], ") [",
                                        keys::PrettyKey(std::max(r.start_key, lo)), ", ",
