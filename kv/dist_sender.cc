@@ -14,6 +14,23 @@ absl::StatusOr<RangeDescriptor> DistSender::RangeFor(absl::string_view key) {
   return d;
 }
 
+absl::StatusOr<std::vector<RangeDescriptor>> DistSender::RangesIn(
+    absl::string_view start, absl::string_view end) {
+  std::vector<RangeDescriptor> out;
+  std::string key(start);
+  while (key < end) {
+    absl::StatusOr<RangeDescriptor> d = RangeFor(key);
+    if (!d.ok()) return d.status();
+    if (d->end_key <= key) {
+      return absl::InternalError(
+          absl::StrFormat("range %s does not advance past its start", d->ToString()));
+    }
+    key = d->end_key;
+    out.push_back(*std::move(d));
+  }
+  return out;
+}
+
 absl::StatusOr<BatchResponse> DistSender::SendToRange(
     const RangeDescriptor& desc, BatchRequest batch) {
   if (desc.node_ids.empty()) {

@@ -27,6 +27,12 @@ class DistSender : public Sender {
   // The range holding `key`, from the cache or a meta lookup.
   absl::StatusOr<RangeDescriptor> RangeFor(absl::string_view key);
 
+  // The ranges holding any key of [start, end), in key order, as the range
+  // cache knows them (a cached range may since have split; requests sent to
+  // it are re-routed, so callers get correct answers either way).
+  absl::StatusOr<std::vector<RangeDescriptor>> RangesIn(absl::string_view start,
+                                                        absl::string_view end);
+
   RangeCache& cache() { return cache_; }
   // How often a request was re-routed after a range-moved error.
   uint64_t range_moved_retries() const { return retries_.load(); }

@@ -23,11 +23,8 @@ BoundPtr BoundExpr::Clone() const {
   return c;
 }
 
-namespace {
-
-void Explain(const LogicalOp& op, int depth, std::string* out,
-             const std::function<std::vector<std::string>(const LogicalOp&)>& annotate) {
-  std::string line(depth * 2, ' ');
+std::string Describe(const LogicalOp& op) {
+  std::string line;
   switch (op.kind) {
     case LogicalKind::kScan:
       absl::StrAppend(&line,
@@ -82,7 +79,14 @@ void Explain(const LogicalOp& op, int depth, std::string* out,
                                                     : "except";
       break;
   }
-  absl::StrAppend(out, line, "\n");
+  return line;
+}
+
+namespace {
+
+void Explain(const LogicalOp& op, int depth, std::string* out,
+             const std::function<std::vector<std::string>(const LogicalOp&)>& annotate) {
+  absl::StrAppend(out, std::string(depth * 2, ' '), Describe(op), "\n");
   if (annotate) {
     for (const std::string& extra : annotate(op)) {
       absl::StrAppend(out, std::string(depth * 2 + 2, ' '), extra, "\n");

@@ -128,6 +128,9 @@ struct LogicalOp {
   size_t width() const { return column_names.size(); }
 };
 
+// One line naming `op` and its main parameters ("scan t", "sort (2 keys)").
+std::string Describe(const LogicalOp& op);
+
 // Renders a plan as an indented tree (EXPLAIN). `annotate`, if set, adds
 // lines under each node (the session lists the ranges each scan reads).
 std::string ExplainPlan(

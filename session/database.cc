@@ -21,6 +21,15 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   return db;
 }
 
+absl::Status Database::SplitAt(const std::string& key) {
+  absl::StatusOr<std::pair<kv::RangeDescriptor, kv::RangeDescriptor>> halves =
+      store_->SplitRange(key);
+  if (!halves.ok()) return halves.status();
+  sender_->cache().Insert(halves->first);
+  sender_->cache().Insert(halves->second);
+  return absl::OkStatus();
+}
+
 void Database::NoteInsertedRows(uint32_t table_id, int64_t rows,
                                 const std::string& last_key) {
   if (options_.split_rows <= 0 || rows <= 0) return;
@@ -32,7 +41,7 @@ void Database::NoteInsertedRows(uint32_t table_id, int64_t rows,
     n = 0;
   }
   // A boundary that exists already is fine: the split is only a hint.
-  (void)store_->SplitRange(last_key);
+  (void)SplitAt(last_key);
 }
 
 }  // namespace tessera::session

@@ -40,6 +40,11 @@ class Database {
   HybridClock* clock() { return &clock_; }
   const DatabaseOptions& options() const { return options_; }
 
+  // Splits the range holding `key` at `key` and tells the gateway's range
+  // cache, so the next plans see both halves. kInvalidArgument when `key`
+  // is a range boundary already.
+  absl::Status SplitAt(const std::string& key);
+
   // Called after a committed INSERT added `rows` rows to table `table_id`,
   // the last with primary key `last_key`; splits when split_rows says so.
   void NoteInsertedRows(uint32_t table_id, int64_t rows, const std::string& last_key);

@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "catalog/catalog.h"
@@ -1024,36 +1025,76 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, const ast::Statement& st
       if (ex.statement->kind != ast::StatementKind::kSelect) {
         return absl::UnimplementedError("EXPLAIN supports SELECT statements");
       }
-      planner::Binder binder(txn);
+      planner::Binder binder = NewBinder(d);
       absl::StatusOr<planner::LogicalPtr> plan =
           binder.BindSelect(*static_cast<const ast::SelectStatement&>(*ex.statement).select);
       if (!plan.ok()) return plan.status();
-      ResultSet rs;
-      rs.has_rows = true;
-      rs.columns = {"plan"};
-      // Each scan runs as one fragment per range it touches.
-      auto ranges = [this](const planner::LogicalOp& op) {
+      planner::PhysicalPtr physical = planner::PlanPhysical(*plan);
+      exec::ExecContext ctx;
+      InitContext(d, &ctx);
+      absl::node_hash_map<const planner::PhysicalOp*, exec::OperatorStats> stats;
+      if (ex.analyze) {
+        // Runs the query (its rows are discarded) and reports per operator.
+        ctx.stats = &stats;
+        absl::StatusOr<std::vector<Row>> rows = exec::ExecutePhysical(*physical, &ctx);
+        if (!rows.ok()) return rows.status();
+      }
+      absl::Status failure;
+      auto annotate = [&](const planner::PhysicalOp& op) {
         std::vector<std::string> lines;
-        if (op.kind != planner::LogicalKind::kScan) return lines;
-        std::string lo = catalog::IndexPrefix(op.table->id, op.table->primary.id);
-        std::string hi = PrefixEnd(lo);
-        std::vector<std::string> frags;
-        for (const kv::RangeDescriptor& r : RangesIn(db_, lo, hi)) {
-          frags.push_back(absl::StrCat("fragment on range r", r.range_id, " (node ",
-                                       r.node_ids.empty() ? 0 : r.node_ids[0], ") [",
-                                       keys::PrettyKey(std::max(r.start_key, lo)), ", ",
-                                       keys::PrettyKey(std::min(r.end_key, hi)), ")"));
+        if (op.kind == planner::PhysicalKind::kRangeFragments) {
+          absl::StatusOr<std::vector<kv::RangeDescriptor>> ranges =
+              exec::FragmentRanges(op, &ctx);
+          if (!ranges.ok()) {
+            // Bounds from unbound parameters: name the table's ranges.
+            const catalog::TableDescriptor& t = *op.pipeline.scan->table;
+            std::string lo = catalog::IndexPrefix(t.id, t.primary.id);
+            ranges = txn->RangesIn(lo, PrefixEnd(lo));
+            if (!ranges.ok()) {
+              failure = ranges.status();
+              return lines;
+            }
+          }
+          const catalog::TableDescriptor& t = *op.pipeline.scan->table;
+          std::string lo = catalog::IndexPrefix(t.id, t.primary.id), hi = PrefixEnd(lo);
+          lines.push_back(absl::StrCat(ranges->size(),
+                                       ranges->size() == 1 ? " fragment:" : " fragments:"));
+          for (const kv::RangeDescriptor& r : *ranges) {
+            lines.push_back(absl::StrCat("  fragment on range r", r.range_id, " (node ",
+                                         r.node_ids.empty() ? 0 : r.node_ids[0], ") [",
+                                         keys::PrettyKey(std::max(r.start_key, lo)), ", ",
+                                         keys::PrettyKey(std::min(r.end_key, hi)), ")"));
+          }
+        } else if (op.kind == planner::PhysicalKind::kOperator &&
+                   op.logical->kind == planner::LogicalKind::kScan) {
+          lines.push_back("reads by key at the gateway");
         }
-        if (!op.key_exprs.empty()) {
-          lines.push_back("1 fragment: the range holding the key");
-          return lines;
+        if (ex.analyze) {
+          auto it = stats.find(&op);
+          exec::OperatorStats s = it == stats.end() ? exec::OperatorStats() : it->second;
+          std::string line = absl::StrFormat("actual: rows=%d time=%.3f ms", s.rows,
+                                             static_cast<double>(s.nanos) / 1e6);
+          if (s.executions != 1) absl::StrAppend(&line, " executions=", s.executions);
+          if (op.kind == planner::PhysicalKind::kRangeFragments) {
+            absl::StrAppend(&line, " fragments=", s.fragments, " rows_scanned=", s.rows_scanned);
+          }
+          if (s.lookups > 0) absl::StrAppend(&line, " key_lookups=", s.lookups);
+          lines.push_back(line);
         }
-        lines.push_back(absl::StrCat(frags.size(), frags.size() == 1 ? " fragment:" : " fragments:"));
-        for (std::string& f : frags) lines.push_back("  " + f);
         return lines;
       };
-      for (absl::string_view line :
-           absl::StrSplit(planner::ExplainPlan(**plan, ranges), '\n')) {
+      std::string text = planner::ExplainPhysical(*physical, annotate);
+      if (!failure.ok()) return failure;
+      if (ex.analyze && !ctx.physical_plans.empty()) {
+        // Subquery plans (run from expressions) are not in the tree above.
+        exec::SubqueryStats sub = exec::SummarizeSubqueries(ctx);
+        absl::StrAppend(&text, "subqueries: ", sub.executions, " executions, ", sub.decorrelated,
+                        " decorrelated into hash semi-joins\n");
+      }
+      ResultSet rs;
+      rs.has_rows = true;
+      rs.columns = {ex.analyze ? "analyzed plan" : "plan"};
+      for (absl::string_view line : absl::StrSplit(text, '\n')) {
         if (!line.empty()) rs.rows.push_back({Value::Text(line)});
       }
       return rs;
@@ -1073,9 +1114,8 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, const ast::Statement& st
           if (!c.ok()) return c.status();
           EncodeKeyValue(*c, t->primary.orders[i], &key);
         }
-        absl::StatusOr<std::pair<kv::RangeDescriptor, kv::RangeDescriptor>> r =
-            db_->store()->SplitRange(key);
-        if (!r.ok() && r.status().code() != absl::StatusCode::kInvalidArgument) return r.status();
+        absl::Status r = db_->SplitAt(key);
+        if (!r.ok() && r.code() != absl::StatusCode::kInvalidArgument) return r;
       }
       return ResultSet();
     }

@@ -53,6 +53,13 @@ class Txn {
           visit,
       size_t limit = 0);
 
+  // The ranges holding keys of [start, end), in key order: how a scan of the
+  // span splits into per-range fragments.
+  absl::StatusOr<std::vector<kv::RangeDescriptor>> RangesIn(absl::string_view start,
+                                                            absl::string_view end) {
+    return sender_->RangesIn(start, end);
+  }
+
   void Put(absl::string_view key, absl::string_view value);
   void Delete(absl::string_view key);
 

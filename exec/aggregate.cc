@@ -1,0 +1,102 @@
+// Hash aggregation with partial states: fragments aggregate their ranges'
+// rows, the gateway merges the states group by group and finishes them.
+
+#include "exec/internal.h"
+
+namespace tessera::exec::internal {
+
+absl::StatusOr<GroupTable::Group*> GroupTable::Find(Row keys, const std::string& canonical) {
+  auto [it, inserted] = index_.try_emplace(canonical, groups_.size());
+  if (inserted) {
+    if (groups_.size() >= ctx_->options.max_rows) return TooManyRows(ctx_);
+    const size_t n = op_.aggregates.size();
+    groups_.push_back(Group{std::move(keys), std::vector<function::AggregateState>(n),
+                            std::vector<absl::flat_hash_set<std::string>>(n),
+                            std::vector<Value>(n)});
+  }
+  return &groups_[it->second];
+}
+
+absl::Status GroupTable::Add(const Row& row) {
+  Row keys;
+  keys.reserve(op_.group_by.size());
+  for (const planner::BoundPtr& g : op_.group_by) {
+    absl::StatusOr<Value> v = Evaluate(*g, row, ctx_);
+    if (!v.ok()) return v.status();
+    keys.push_back(*std::move(v));
+  }
+  std::string canonical = RowKey(keys);
+  absl::StatusOr<Group*> group = Find(std::move(keys), canonical);
+  if (!group.ok()) return group.status();
+  Group& g = **group;
+  for (size_t a = 0; a < op_.aggregates.size(); ++a) {
+    const planner::AggregateCall& call = op_.aggregates[a];
+    Value arg;
+    if (call.arg) {
+      absl::StatusOr<Value> v = Evaluate(*call.arg, row, ctx_);
+      if (!v.ok()) return v.status();
+      arg = *std::move(v);
+    }
+    if (call.any_value) {
+      g.any[a] = std::move(arg);
+      continue;
+    }
+    if (call.distinct) {
+      if (arg.is_null()) continue;
+      std::string dk;
+      AppendCanonical(arg, &dk);
+      if (!g.seen[a].insert(dk).second) continue;
+    }
+    function::AggregateUpdate(call.kind, arg, call.separator, &g.states[a]);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GroupTable::Merge(GroupTable&& other) {
+  for (Group& from : other.groups_) {
+    std::string canonical = RowKey(from.keys);
+    absl::StatusOr<Group*> group = Find(std::move(from.keys), canonical);
+    if (!group.ok()) return group.status();
+    Group& g = **group;
+    for (size_t a = 0; a < op_.aggregates.size(); ++a) {
+      const planner::AggregateCall& call = op_.aggregates[a];
+      if (call.distinct) {
+        return absl::InternalError("DISTINCT aggregates cannot merge partial states");
+      }
+      if (call.any_value) {
+        g.any[a] = std::move(from.any[a]);  // `other` holds later rows
+        continue;
+      }
+      function::AggregateMerge(call.kind, from.states[a], call.separator, &g.states[a]);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Row>> GroupTable::Finish() {
+  const size_t n = op_.aggregates.size();
+  if (groups_.empty() && op_.group_by.empty()) {
+    // An aggregate without GROUP BY yields one row even over no input.
+    groups_.push_back(Group{{}, std::vector<function::AggregateState>(n), {}, std::vector<Value>(n)});
+  }
+  std::vector<Row> out;
+  out.reserve(groups_.size());
+  for (Group& g : groups_) {
+    Row row = std::move(g.keys);
+    for (size_t a = 0; a < n; ++a) {
+      if (op_.aggregates[a].any_value) {
+        row.push_back(std::move(g.any[a]));
+        continue;
+      }
+      absl::StatusOr<Value> v = function::AggregateFinish(op_.aggregates[a].kind, g.states[a]);
+      if (!v.ok()) return v.status();
+      row.push_back(*std::move(v));
+    }
+    out.push_back(std::move(row));
+  }
+  groups_.clear();
+  index_.clear();
+  return out;
+}
+
+}  // namespace tessera::exec::internal

@@ -1,0 +1,140 @@
+// Shared by the operator implementations of exec/ (one file per operator
+// family); not part of the package's interface.
+
+#ifndef TESSERA_EXEC_INTERNAL_H_
+#define TESSERA_EXEC_INTERNAL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "exec/executor.h"
+#include "function/functions.h"
+
+namespace tessera::exec::internal {
+
+// --- rows and values (rows.cc) ---
+
+// A canonical byte string for grouping, DISTINCT and hash joins: values
+// that compare equal (1 and 1.0) get the same bytes.
+void AppendCanonical(const Value& v, std::string* out);
+std::string RowKey(const Row& row);
+// ORDER BY / compound order: NULL first, then SQL comparison order.
+int CompareRows(const Row& a, const Row& b);
+// Whether `a` sorts before `b` under ORDER BY `keys`.
+bool SortsBefore(const std::vector<planner::SortKey>& keys, const Row& a, const Row& b);
+absl::Status TooManyRows(const ExecContext* ctx);
+inline Value Bool(bool b) { return Value::Integer(b ? 1 : 0); }
+// Whether `predicate` holds (is TRUE) for `row`.
+absl::StatusOr<bool> Holds(const planner::BoundExpr& predicate, const Row& row,
+                           ExecContext* ctx);
+
+// LIMIT and OFFSET of a kLimit node; limit < 0 means none.
+struct LimitOffset {
+  int64_t limit = -1;
+  int64_t offset = 0;
+  // Rows a producer must keep so that offset+limit can be applied later
+  // (-1: all).
+  int64_t keep() const {
+    return limit < 0 || limit > INT64_MAX - offset ? -1 : limit + offset;
+  }
+};
+absl::StatusOr<LimitOffset> EvalLimit(const planner::LogicalOp& limit, ExecContext* ctx);
+std::vector<Row> ApplyLimit(std::vector<Row> rows, const LimitOffset& lo);
+
+// --- table access (scan.cc) ---
+
+// The key value as a column of `column_type` stores it, or nullopt when no
+// stored value can equal it — or when the types differ in a way only a
+// full comparison can judge (`*exact` false).
+std::optional<Value> KeyValueFor(const Value& v, Type column_type, bool* exact);
+
+// A key span [start, end).
+struct Span {
+  std::string start, end;
+};
+
+// The primary-key span a span scan (whole table or bounded first key
+// column) reads; nullopt when its bounds admit no row.
+absl::StatusOr<std::optional<Span>> ScanSpan(const planner::LogicalOp& scan, ExecContext* ctx);
+
+// Point and index lookups (kScan with key_exprs or index_id), and span
+// scans read whole at the gateway.
+absl::StatusOr<std::vector<Row>> ExecScan(const planner::LogicalOp& scan, ExecContext* ctx);
+
+// Reads the rows of `table` whose leading columns of the primary key
+// (index_id 0) or of secondary index `index_id` equal `values` (already
+// converted with KeyValueFor), in primary key order.
+absl::Status ReadByKey(const catalog::TableDescriptor& table, uint32_t index_id,
+                       const std::vector<Value>& values, ExecContext* ctx,
+                       std::vector<Row>* out);
+
+// --- aggregation (aggregate.cc) ---
+
+// The groups of a kAggregate node and their aggregate states. Fragments
+// fill one each (partial states); the gateway merges them and finishes.
+class GroupTable {
+ public:
+  GroupTable(const planner::LogicalOp& aggregate, ExecContext* ctx)
+      : op_(aggregate), ctx_(ctx) {}
+
+  // Folds one input row (the aggregate's input) into its group.
+  absl::Status Add(const Row& row);
+  // Folds the partial states of `other` (same node, later rows) into this.
+  absl::Status Merge(GroupTable&& other);
+  // The output rows: group keys ++ aggregate results.
+  absl::StatusOr<std::vector<Row>> Finish();
+
+ private:
+  struct Group {
+    Row keys;
+    std::vector<function::AggregateState> states;
+    std::vector<absl::flat_hash_set<std::string>> seen;  // DISTINCT
+    std::vector<Value> any;  // bare columns: the last row's value
+  };
+  absl::StatusOr<Group*> Find(Row keys, const std::string& canonical);
+
+  const planner::LogicalOp& op_;
+  ExecContext* const ctx_;
+  std::vector<Group> groups_;
+  absl::flat_hash_map<std::string, size_t> index_;
+};
+
+// --- operators ---
+
+// kRangeFragments (range_fragments.cc).
+absl::StatusOr<std::vector<Row>> RunRangeFragments(const planner::PhysicalOp& op,
+                                                   ExecContext* ctx);
+// kJoin: inner or left hash join, nested loop without equalities (join.cc).
+absl::StatusOr<std::vector<Row>> HashJoin(const planner::LogicalOp& op, std::vector<Row> left,
+                                          std::vector<Row> right, ExecContext* ctx);
+// kMultiJoin with hash and lookup joins (multi_join.cc); reads its
+// children itself (a lookup target may never be read whole).
+absl::StatusOr<std::vector<Row>> MultiJoin(const planner::PhysicalOp& op, ExecContext* ctx);
+// kSort, kTopN, kDistinct, kSetOp (sort.cc).
+void SortRows(const std::vector<planner::SortKey>& keys, std::vector<Row>* rows);
+// The first `keep` rows of `rows` in sort order (ties in input order);
+// keep < 0 sorts all.
+void TopN(const std::vector<planner::SortKey>& keys, int64_t keep, std::vector<Row>* rows);
+std::vector<Row> Distinct(std::vector<Row> rows);
+std::vector<Row> SetOperation(ast::SetOp op, std::vector<Row> a, std::vector<Row> b);
+
+// Subqueries (subquery.cc): rows of `e`'s subquery for `row`, and the
+// value of a correlated IN / EXISTS through its semi-join when it has one
+// (nullopt: evaluate it row by row).
+absl::StatusOr<std::vector<Row>> RunSubquery(const planner::BoundExpr& e, const Row& row,
+                                             ExecContext* ctx);
+absl::StatusOr<std::optional<Value>> ProbeSemiJoin(const planner::BoundExpr& e,
+                                                   const Row& row, ExecContext* ctx);
+// `x IN candidates` with SQL's three-valued result.
+Value InResult(const Value& x, const std::vector<Value>& candidates, bool negated);
+
+}  // namespace tessera::exec::internal
+
+#endif  // TESSERA_EXEC_INTERNAL_H_

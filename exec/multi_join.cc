@@ -1,0 +1,395 @@
+// Inner join of many inputs (kMultiJoin). Rows are kept at full width
+// (every input's columns at its offset) so conjuncts evaluate on their
+// original positions.
+//
+// The order is chosen from the inputs' actual sizes: start with the
+// smallest input read, then repeatedly add an input connected to the
+// joined set by an equality. An input that is a table whose primary key or
+// secondary index is reachable through such an equality is not read up
+// front: while few joined rows probe it (ExecOptions::max_lookup_join_rows)
+// it is read by key — a lookup join; otherwise it is read whole and
+// hash-joined. Without a connecting equality the smallest input left is
+// cross-joined.
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "catalog/row_codec.h"
+#include "common/key_encoding.h"
+#include "exec/internal.h"
+#include "function/value_ops.h"
+
+namespace tessera::exec::internal {
+
+namespace {
+
+using planner::BoundExpr;
+using planner::BoundKind;
+
+absl::Status CheckJoinBudget(size_t rows, size_t width, const ExecContext* ctx) {
+  if (rows * std::max<size_t>(width, 1) * sizeof(Value) > ctx->options.max_join_bytes ||
+      rows > ctx->options.max_rows) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "join result of ", rows, " rows exceeds the memory budget of ",
+        ctx->options.max_join_bytes, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+class MultiJoinRun {
+ public:
+  MultiJoinRun(const planner::PhysicalOp& op, ExecContext* ctx)
+      : pop_(op), op_(*op.logical), ctx_(ctx), n_(op.children.size()), width_(op.width()) {}
+
+  absl::StatusOr<std::vector<Row>> Run();
+
+ private:
+  struct Conjunct {
+    const BoundExpr* expr;
+    std::vector<bool> leaves;
+    bool applied = false;
+  };
+  // An equality `joined column = leaf column` usable to add a leaf.
+  struct Equality {
+    int joined_col;  // position in the full-width row
+    int leaf_col;    // position in the full-width row
+  };
+  // A lookup join into `leaf` along `path`: the leaf's key columns come
+  // from `joined_cols` of the joined row.
+  struct Lookup {
+    size_t leaf;
+    const planner::KeyAccessPath* path;
+    std::vector<int> joined_cols;
+  };
+
+  size_t LeafOf(int col) const {
+    size_t k = 0;
+    while (k + 1 < n_ && col >= offset_[k + 1]) ++k;
+    return k;
+  }
+  bool Covered(const Conjunct& c) const {
+    for (size_t k = 0; k < n_; ++k) {
+      if (c.leaves[k] && !joined_[k]) return false;
+    }
+    return true;
+  }
+  std::vector<Equality> Equalities(size_t leaf, bool any_side) const;
+  std::optional<Lookup> LookupFor(size_t leaf) const;
+  absl::Status Read(size_t leaf);
+  absl::Status ApplyCovered();
+  absl::Status HashJoin(size_t leaf, const Equality& eq);
+  // Returns false (and leaves `current_` alone) when a probe value cannot
+  // be looked up by key; then the caller reads the leaf and hash-joins.
+  absl::StatusOr<bool> LookupJoin(const Lookup& lookup);
+  absl::Status CrossJoin(size_t leaf);
+
+  const planner::PhysicalOp& pop_;
+  const planner::LogicalOp& op_;
+  ExecContext* const ctx_;
+  const size_t n_;
+  const size_t width_;
+  std::vector<int> offset_;
+  std::vector<Conjunct> conjuncts_;
+  std::vector<std::optional<std::vector<Row>>> inputs_;
+  std::vector<bool> joined_;
+  std::vector<Row> current_;
+};
+
+std::vector<MultiJoinRun::Equality> MultiJoinRun::Equalities(size_t leaf, bool any_side) const {
+  std::vector<Equality> out;
+  for (const Conjunct& c : conjuncts_) {
+    if (c.applied) continue;
+    const BoundExpr& e = *c.expr;
+    if (e.kind != BoundKind::kBinary || e.op != ast::Op::kEq) continue;
+    const BoundExpr& a = *e.children[0];
+    const BoundExpr& b = *e.children[1];
+    if (a.kind != BoundKind::kColumn || b.kind != BoundKind::kColumn || a.depth || b.depth) continue;
+    size_t la = LeafOf(a.index), lb = LeafOf(b.index);
+    if (la == lb) continue;
+    if (lb == leaf && (any_side || joined_[la])) out.push_back({a.index, b.index});
+    if (la == leaf && (any_side || joined_[lb])) out.push_back({b.index, a.index});
+  }
+  return out;
+}
+
+std::optional<MultiJoinRun::Lookup> MultiJoinRun::LookupFor(size_t leaf) const {
+  const std::optional<planner::LookupTarget>& target = pop_.lookup_targets[leaf];
+  if (!target.has_value()) return std::nullopt;
+  std::vector<Equality> eqs = Equalities(leaf, /*any_side=*/false);
+  std::optional<Lookup> best;
+  for (const planner::KeyAccessPath& path : target->paths) {
+    Lookup l{leaf, &path, {}};
+    for (int col : path.columns) {
+      int found = -1;
+      for (const Equality& eq : eqs) {
+        if (eq.leaf_col - offset_[leaf] == col) found = eq.joined_col;
+      }
+      if (found < 0) break;
+      l.joined_cols.push_back(found);
+    }
+    if (l.joined_cols.empty()) continue;
+    // Prefer the path that fixes the most columns; the primary key on ties.
+    if (!best || l.joined_cols.size() > best->joined_cols.size()) best = std::move(l);
+  }
+  return best;
+}
+
+absl::Status MultiJoinRun::Read(size_t leaf) {
+  absl::StatusOr<std::vector<Row>> rows = ExecutePhysical(*pop_.children[leaf], ctx_);
+  if (!rows.ok()) return rows.status();
+  inputs_[leaf] = *std::move(rows);
+  return absl::OkStatus();
+}
+
+absl::Status MultiJoinRun::ApplyCovered() {
+  for (Conjunct& c : conjuncts_) {
+    if (c.applied || !Covered(c)) continue;
+    c.applied = true;
+    std::vector<Row> kept;
+    for (Row& r : current_) {
+      absl::StatusOr<bool> h = Holds(*c.expr, r, ctx_);
+      if (!h.ok()) return h.status();
+      if (*h) kept.push_back(std::move(r));
+    }
+    current_ = std::move(kept);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MultiJoinRun::HashJoin(size_t leaf, const Equality& eq) {
+  std::vector<Row>& rows = *inputs_[leaf];
+  absl::flat_hash_map<std::string, std::vector<size_t>> table;
+  std::string key;
+  const int local = eq.leaf_col - offset_[leaf];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i][local].is_null()) continue;
+    key.clear();
+    AppendCanonical(rows[i][local], &key);
+    table[key].push_back(i);
+  }
+  std::vector<Row> next;
+  for (const Row& r : current_) {
+    if (r[eq.joined_col].is_null()) continue;
+    key.clear();
+    AppendCanonical(r[eq.joined_col], &key);
+    auto it = table.find(key);
+    if (it == table.end()) continue;
+    for (size_t i : it->second) {
+      Row full = r;
+      std::copy(rows[i].begin(), rows[i].end(), full.begin() + offset_[leaf]);
+      next.push_back(std::move(full));
+    }
+    if (absl::Status s = CheckJoinBudget(next.size(), width_, ctx_); !s.ok()) return s;
+  }
+  current_ = std::move(next);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> MultiJoinRun::LookupJoin(const Lookup& lookup) {
+  const planner::LookupTarget& target = *pop_.lookup_targets[lookup.leaf];
+  const catalog::TableDescriptor& t = *target.scan->table;
+  OperatorStats* stats = ctx_->stats != nullptr ? &(*ctx_->stats)[&pop_] : nullptr;
+  // Probe values per row first: a value that needs a full comparison
+  // (its type differs from the column's) cannot be looked up by key.
+  std::vector<std::optional<std::vector<Value>>> probes;
+  probes.reserve(current_.size());
+  for (const Row& r : current_) {
+    std::vector<Value> values;
+    bool none = false;
+    for (size_t i = 0; i < lookup.joined_cols.size(); ++i) {
+      const Type column_type = t.columns[lookup.path->columns[i]].type;
+      if (column_type == Type::kNull) return false;  // any type: keys of 1 and 1.0 differ
+      bool exact = true;
+      std::optional<Value> v = KeyValueFor(r[lookup.joined_cols[i]], column_type, &exact);
+      if (!exact) return false;
+      if (!v.has_value()) {
+        none = true;  // NULL, or a value no row of the column can hold
+        break;
+      }
+      values.push_back(*std::move(v));
+    }
+    probes.push_back(none ? std::nullopt : std::optional<std::vector<Value>>(std::move(values)));
+  }
+  absl::flat_hash_map<std::string, std::vector<Row>> cache;  // probe key -> leaf rows
+  std::vector<Row> next;
+  for (size_t p = 0; p < current_.size(); ++p) {
+    if (!probes[p].has_value()) continue;
+    std::string key;
+    for (const Value& v : *probes[p]) AppendCanonical(v, &key);
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+      std::vector<Row> found;
+      if (absl::Status s = ReadByKey(t, lookup.path->index_id, *probes[p], ctx_, &found); !s.ok()) {
+        return s;
+      }
+      if (stats != nullptr) ++stats->lookups;
+      std::vector<Row> kept;
+      for (Row& row : found) {
+        if (target.filter != nullptr) {
+          absl::StatusOr<bool> h = Holds(*target.filter, row, ctx_);
+          if (!h.ok()) return h.status();
+          if (!*h) continue;
+        }
+        kept.push_back(std::move(row));
+      }
+      it = cache.emplace(std::move(key), std::move(kept)).first;
+    }
+    for (const Row& leaf_row : it->second) {
+      Row full = current_[p];
+      std::copy(leaf_row.begin(), leaf_row.end(), full.begin() + offset_[lookup.leaf]);
+      next.push_back(std::move(full));
+    }
+    if (absl::Status s = CheckJoinBudget(next.size(), width_, ctx_); !s.ok()) return s;
+  }
+  current_ = std::move(next);
+  return true;
+}
+
+absl::Status MultiJoinRun::CrossJoin(size_t leaf) {
+  const std::vector<Row>& rows = *inputs_[leaf];
+  if (absl::Status s = CheckJoinBudget(current_.size() * rows.size(), width_, ctx_); !s.ok()) {
+    return s;
+  }
+  std::vector<Row> next;
+  for (const Row& r : current_) {
+    for (const Row& l : rows) {
+      Row full = r;
+      std::copy(l.begin(), l.end(), full.begin() + offset_[leaf]);
+      next.push_back(std::move(full));
+    }
+  }
+  current_ = std::move(next);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Row>> MultiJoinRun::Run() {
+  offset_.assign(n_ + 1, 0);
+  for (size_t k = 0; k < n_; ++k) {
+    offset_[k + 1] = offset_[k] + static_cast<int>(pop_.children[k]->width());
+  }
+  for (const planner::BoundPtr& e : op_.exprs) {
+    Conjunct c{e.get(), std::vector<bool>(n_, false)};
+    std::vector<const BoundExpr*> stack = {e.get()};
+    while (!stack.empty()) {
+      const BoundExpr* x = stack.back();
+      stack.pop_back();
+      if (x->kind == BoundKind::kColumn && x->depth == 0) c.leaves[LeafOf(x->index)] = true;
+      for (const planner::BoundPtr& ch : x->children) stack.push_back(ch.get());
+    }
+    conjuncts_.push_back(std::move(c));
+  }
+  joined_.assign(n_, false);
+  inputs_.assign(n_, std::nullopt);
+  // Read every input that cannot be looked up by key through an equality.
+  bool any_read = false;
+  for (size_t k = 0; k < n_; ++k) {
+    bool lookupable = false;
+    if (pop_.lookup_targets[k].has_value()) {
+      for (const Equality& eq : Equalities(k, /*any_side=*/true)) {
+        for (const planner::KeyAccessPath& path : pop_.lookup_targets[k]->paths) {
+          if (path.columns[0] == eq.leaf_col - offset_[k]) lookupable = true;
+        }
+      }
+    }
+    if (lookupable) continue;
+    if (absl::Status s = Read(k); !s.ok()) return s;
+    any_read = true;
+  }
+  if (!any_read) {
+    // Every input could be looked up: read them, tables spanning fewer
+    // ranges (likely smaller) first, until one is small enough to drive
+    // lookup joins into the others.
+    std::vector<std::pair<size_t, size_t>> order;  // (ranges, input)
+    for (size_t k = 0; k < n_; ++k) {
+      const catalog::TableDescriptor& t = *pop_.lookup_targets[k]->scan->table;
+      std::string lo = catalog::IndexPrefix(t.id, t.primary.id);
+      absl::StatusOr<std::vector<kv::RangeDescriptor>> ranges =
+          ctx_->txn->RangesIn(lo, PrefixEnd(lo));
+      if (!ranges.ok()) return ranges.status();
+      order.emplace_back(ranges->size(), k);
+    }
+    std::sort(order.begin(), order.end());
+    for (const auto& [ranges, k] : order) {
+      if (absl::Status s = Read(k); !s.ok()) return s;
+      if (inputs_[k]->size() <= ctx_->options.max_lookup_join_rows) break;
+    }
+  }
+  // Start with the smallest input read.
+  size_t first = n_;
+  for (size_t k = 0; k < n_; ++k) {
+    if (inputs_[k].has_value() && (first == n_ || inputs_[k]->size() < inputs_[first]->size())) {
+      first = k;
+    }
+  }
+  for (Row& r : *inputs_[first]) {
+    Row full(width_);
+    std::move(r.begin(), r.end(), full.begin() + offset_[first]);
+    current_.push_back(std::move(full));
+  }
+  joined_[first] = true;
+  if (absl::Status s = ApplyCovered(); !s.ok()) return s;
+  for (size_t step = 1; step < n_; ++step) {
+    size_t pick = n_;
+    // A lookup join while few rows probe.
+    if (current_.size() <= ctx_->options.max_lookup_join_rows) {
+      std::optional<Lookup> best;
+      for (size_t k = 0; k < n_; ++k) {
+        if (joined_[k] || inputs_[k].has_value()) continue;
+        std::optional<Lookup> l = LookupFor(k);
+        if (l && (!best || l->joined_cols.size() > best->joined_cols.size())) best = std::move(l);
+      }
+      if (best) {
+        absl::StatusOr<bool> done = LookupJoin(*best);
+        if (!done.ok()) return done.status();
+        if (*done) pick = best->leaf;
+      }
+    }
+    if (pick == n_) {
+      // A hash join with the smallest connected input (unread ones are
+      // read now).
+      std::optional<Equality> eq;
+      for (size_t k = 0; k < n_; ++k) {
+        if (joined_[k]) continue;
+        std::vector<Equality> eqs = Equalities(k, /*any_side=*/false);
+        if (eqs.empty()) continue;
+        bool better = pick == n_ || !inputs_[pick].has_value() ||
+                      (inputs_[k].has_value() && inputs_[k]->size() < inputs_[pick]->size());
+        if (better) {
+          pick = k;
+          eq = eqs[0];
+        }
+      }
+      if (pick != n_) {
+        if (!inputs_[pick].has_value()) {
+          if (absl::Status s = Read(pick); !s.ok()) return s;
+        }
+        if (absl::Status s = HashJoin(pick, *eq); !s.ok()) return s;
+      }
+    }
+    if (pick == n_) {
+      for (size_t k = 0; k < n_; ++k) {
+        if (joined_[k]) continue;
+        bool better = pick == n_ || !inputs_[pick].has_value() ||
+                      (inputs_[k].has_value() && inputs_[k]->size() < inputs_[pick]->size());
+        if (better) pick = k;
+      }
+      if (!inputs_[pick].has_value()) {
+        if (absl::Status s = Read(pick); !s.ok()) return s;
+      }
+      if (absl::Status s = CrossJoin(pick); !s.ok()) return s;
+    }
+    joined_[pick] = true;
+    inputs_[pick].reset();
+    if (absl::Status s = ApplyCovered(); !s.ok()) return s;
+  }
+  return std::move(current_);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Row>> MultiJoin(const planner::PhysicalOp& op, ExecContext* ctx) {
+  MultiJoinRun run(op, ctx);
+  return run.Run();
+}
+
+}  // namespace tessera::exec::internal

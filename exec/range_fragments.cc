@@ -1,0 +1,176 @@
+// Per-range fragments: a scan pipeline (filter, project, partial
+// aggregate, top-N, limit) runs over each range's part of the key span as
+// its rows are read, in batches; the gateway merges the fragments' outputs.
+// On one node the fragments run in the gateway's process one after the
+// other, in key order; the pipeline never needs more than its range's rows.
+
+#include <algorithm>
+
+#include "catalog/row_codec.h"
+#include "exec/internal.h"
+
+namespace tessera::exec::internal {
+
+namespace {
+
+constexpr size_t kBatchRows = 1024;
+
+// Execution state of one fragment.
+class Fragment {
+ public:
+  Fragment(const planner::ScanPipeline& p, int64_t keep, ExecContext* ctx)
+      : p_(p), keep_(keep), ctx_(ctx) {
+    if (p.aggregate != nullptr) groups_.emplace(*p.aggregate, ctx);
+  }
+
+  // Reads [start, end) through the pipeline; stops early once a limit is
+  // met. Returns the number of rows read.
+  absl::StatusOr<uint64_t> Run(absl::string_view start, absl::string_view end) {
+    const catalog::TableDescriptor& t = *p_.scan->table;
+    std::vector<Row> batch;
+    batch.reserve(kBatchRows);
+    absl::Status status;
+    uint64_t scanned = 0;
+    // Without a filter or sort, `keep` rows are all a limit needs.
+    size_t fetch = 0;
+    if (p_.limit != nullptr && p_.sort == nullptr && p_.filter == nullptr && keep_ >= 0) {
+      fetch = static_cast<size_t>(keep_);
+    }
+    absl::Status s = ctx_->txn->Scan(
+        start, end, false,
+        [&](absl::string_view k, absl::string_view v) {
+          Row row;
+          status = catalog::DecodeRow(t, k, v, &row);
+          if (!status.ok()) return false;
+          ++scanned;
+          batch.push_back(std::move(row));
+          if (batch.size() < kBatchRows) return true;
+          status = Consume(&batch);
+          return status.ok() && !done_;
+        },
+        fetch);
+    if (!s.ok()) return s;
+    if (!status.ok()) return status;
+    if (!done_) {
+      if (absl::Status c = Consume(&batch); !c.ok()) return c;
+    }
+    if (p_.sort != nullptr) TopN(p_.sort->sort_keys, keep_, &rows_);
+    return scanned;
+  }
+
+  std::vector<Row>& rows() { return rows_; }
+  GroupTable& groups() { return *groups_; }
+
+ private:
+  absl::Status Consume(std::vector<Row>* batch) {
+    for (Row& row : *batch) {
+      if (done_) break;
+      if (p_.filter != nullptr) {
+        absl::StatusOr<bool> h = Holds(*p_.filter, row, ctx_);
+        if (!h.ok()) return h.status();
+        if (!*h) continue;
+      }
+      if (groups_.has_value()) {
+        if (absl::Status s = groups_->Add(row); !s.ok()) return s;
+        continue;
+      }
+      if (p_.project != nullptr) {
+        Row projected;
+        projected.reserve(p_.project->exprs.size());
+        for (const planner::BoundPtr& e : p_.project->exprs) {
+          absl::StatusOr<Value> v = Evaluate(*e, row, ctx_);
+          if (!v.ok()) return v.status();
+          projected.push_back(*std::move(v));
+        }
+        row = std::move(projected);
+      }
+      rows_.push_back(std::move(row));
+      if (keep_ >= 0) {
+        if (p_.sort != nullptr) {
+          // Keep the batch bounded: only the best `keep` rows can survive.
+          if (rows_.size() >= 2 * static_cast<size_t>(keep_) + kBatchRows) {
+            TopN(p_.sort->sort_keys, keep_, &rows_);
+          }
+        } else if (p_.limit != nullptr && static_cast<int64_t>(rows_.size()) >= keep_) {
+          done_ = true;
+        }
+      }
+      if (rows_.size() > ctx_->options.max_rows) return TooManyRows(ctx_);
+    }
+    batch->clear();
+    return absl::OkStatus();
+  }
+
+  const planner::ScanPipeline& p_;
+  const int64_t keep_;
+  ExecContext* const ctx_;
+  std::optional<GroupTable> groups_;
+  std::vector<Row> rows_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+absl::StatusOr<std::vector<Row>> RunRangeFragments(const planner::PhysicalOp& op,
+                                                   ExecContext* ctx) {
+  const planner::ScanPipeline& p = op.pipeline;
+  OperatorStats* stats = ctx->stats != nullptr ? &(*ctx->stats)[&op] : nullptr;
+  LimitOffset lo;
+  if (p.limit != nullptr) {
+    absl::StatusOr<LimitOffset> l = EvalLimit(*p.limit, ctx);
+    if (!l.ok()) return l.status();
+    lo = *l;
+  }
+  const int64_t keep = p.limit != nullptr ? lo.keep() : -1;
+  std::optional<GroupTable> total;
+  if (p.aggregate != nullptr) total.emplace(*p.aggregate, ctx);
+  std::vector<Row> out;
+  absl::StatusOr<std::optional<Span>> span = ScanSpan(*p.scan, ctx);
+  if (!span.ok()) return span.status();
+  if (span->has_value() && keep != 0) {
+    absl::StatusOr<std::vector<kv::RangeDescriptor>> ranges =
+        ctx->txn->RangesIn((*span)->start, (*span)->end);
+    if (!ranges.ok()) return ranges.status();
+    for (const kv::RangeDescriptor& r : *ranges) {
+      // A plain limit is met once earlier ranges gave enough rows.
+      if (keep >= 0 && p.sort == nullptr && static_cast<int64_t>(out.size()) >= keep) break;
+      int64_t fragment_keep = keep;
+      if (keep >= 0 && p.sort == nullptr) fragment_keep = keep - static_cast<int64_t>(out.size());
+      Fragment f(p, fragment_keep, ctx);
+      absl::StatusOr<uint64_t> scanned = f.Run(std::max((*span)->start, r.start_key),
+                                               std::min((*span)->end, r.end_key));
+      if (!scanned.ok()) return scanned.status();
+      if (stats != nullptr) {
+        ++stats->fragments;
+        stats->rows_scanned += *scanned;
+      }
+      if (total.has_value()) {
+        if (absl::Status s = total->Merge(std::move(f.groups())); !s.ok()) return s;
+        continue;
+      }
+      for (Row& row : f.rows()) out.push_back(std::move(row));
+      if (out.size() > ctx->options.max_rows) return TooManyRows(ctx);
+    }
+  }
+  if (total.has_value()) return total->Finish();
+  if (p.sort != nullptr) TopN(p.sort->sort_keys, keep, &out);
+  if (p.limit != nullptr) return ApplyLimit(std::move(out), lo);
+  return out;
+}
+
+}  // namespace tessera::exec::internal
+
+namespace tessera::exec {
+
+absl::StatusOr<std::vector<kv::RangeDescriptor>> FragmentRanges(const planner::PhysicalOp& op,
+                                                                ExecContext* ctx) {
+  if (op.kind != planner::PhysicalKind::kRangeFragments) {
+    return absl::InvalidArgumentError("not a range-fragment node");
+  }
+  absl::StatusOr<std::optional<internal::Span>> span = internal::ScanSpan(*op.pipeline.scan, ctx);
+  if (!span.ok()) return span.status();
+  if (!span->has_value()) return std::vector<kv::RangeDescriptor>();
+  return ctx->txn->RangesIn((*span)->start, (*span)->end);
+}
+
+}  // namespace tessera::exec

@@ -1,0 +1,101 @@
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "common/key_encoding.h"
+#include "exec/internal.h"
+#include "function/value_ops.h"
+
+namespace tessera::exec::internal {
+
+void AppendCanonical(const Value& v, std::string* out) {
+  if (v.type() == Type::kReal) {
+    double d = v.real();
+    if (std::trunc(d) == d && d >= -9.2e18 && d <= 9.2e18) {
+      EncodeKeyValue(Value::Integer(static_cast<int64_t>(d)), SortOrder::kAscending, out);
+      return;
+    }
+  }
+  if (v.type() == Type::kBoolean) {
+    EncodeKeyValue(Value::Integer(v.boolean() ? 1 : 0), SortOrder::kAscending, out);
+    return;
+  }
+  EncodeKeyValue(v, SortOrder::kAscending, out);
+}
+
+std::string RowKey(const Row& row) {
+  std::string k;
+  for (const Value& v : row) AppendCanonical(v, &k);
+  return k;
+}
+
+namespace {
+
+int CompareForSort(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) {
+    return a.is_null() == b.is_null() ? 0 : (a.is_null() ? -1 : 1);
+  }
+  return *function::Compare(a, b);
+}
+
+}  // namespace
+
+int CompareRows(const Row& a, const Row& b) {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    int c = CompareForSort(a[i], b[i]);
+    if (c != 0) return c;
+  }
+  return 0;
+}
+
+bool SortsBefore(const std::vector<planner::SortKey>& keys, const Row& a, const Row& b) {
+  for (const planner::SortKey& k : keys) {
+    const Value& x = a[k.column];
+    const Value& y = b[k.column];
+    if (x.is_null() || y.is_null()) {
+      if (x.is_null() == y.is_null()) continue;
+      return x.is_null() == k.nulls_first;
+    }
+    int c = *function::Compare(x, y);
+    if (c != 0) return k.descending ? c > 0 : c < 0;
+  }
+  return false;
+}
+
+absl::Status TooManyRows(const ExecContext* ctx) {
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "query needs more than ", ctx->options.max_rows,
+      " rows in memory in one operator (the configured budget)"));
+}
+
+absl::StatusOr<bool> Holds(const planner::BoundExpr& predicate, const Row& row,
+                           ExecContext* ctx) {
+  absl::StatusOr<Value> v = Evaluate(predicate, row, ctx);
+  if (!v.ok()) return v.status();
+  return function::Truth(*v).value_or(false);
+}
+
+absl::StatusOr<LimitOffset> EvalLimit(const planner::LogicalOp& op, ExecContext* ctx) {
+  LimitOffset lo;
+  Row empty;
+  absl::StatusOr<Value> l = Evaluate(*op.limit, empty, ctx);
+  if (!l.ok()) return l.status();
+  lo.limit = function::Cast(*l, Type::kInteger).integer();
+  if (op.offset) {
+    absl::StatusOr<Value> o = Evaluate(*op.offset, empty, ctx);
+    if (!o.ok()) return o.status();
+    lo.offset = std::max<int64_t>(0, function::Cast(*o, Type::kInteger).integer());
+  }
+  return lo;
+}
+
+std::vector<Row> ApplyLimit(std::vector<Row> rows, const LimitOffset& lo) {
+  std::vector<Row> out;
+  for (size_t i = static_cast<size_t>(std::min<int64_t>(lo.offset, rows.size()));
+       i < rows.size() && (lo.limit < 0 || static_cast<int64_t>(out.size()) < lo.limit); ++i) {
+    out.push_back(std::move(rows[i]));
+  }
+  return out;
+}
+
+}  // namespace tessera::exec::internal

@@ -1,0 +1,215 @@
+// Table access: span scans read whole, point lookups, index lookups and
+// reads by key for lookup joins.
+
+#include <algorithm>
+#include <cmath>
+
+#include "catalog/row_codec.h"
+#include "common/key_encoding.h"
+#include "exec/internal.h"
+
+namespace tessera::exec::internal {
+
+std::optional<Value> KeyValueFor(const Value& v, Type column_type, bool* exact) {
+  *exact = true;
+  if (v.is_null()) return std::nullopt;
+  if (column_type == Type::kNull || v.type() == column_type) return v;
+  if (column_type == Type::kInteger && v.type() == Type::kReal) {
+    double d = v.real();
+    if (std::trunc(d) == d && std::fabs(d) < 9.2e18) return Value::Integer(static_cast<int64_t>(d));
+    return std::nullopt;
+  }
+  if (column_type == Type::kReal && v.type() == Type::kInteger) {
+    return Value::Real(static_cast<double>(v.integer()));
+  }
+  *exact = false;
+  return std::nullopt;
+}
+
+absl::StatusOr<std::optional<Span>> ScanSpan(const planner::LogicalOp& op, ExecContext* ctx) {
+  const catalog::TableDescriptor& t = *op.table;
+  std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
+  Span span{prefix, PrefixEnd(prefix)};
+  // Lookups that fell back to scanning read the whole table.
+  if ((!op.range_lo && !op.range_hi) || !op.key_exprs.empty() || op.index_id != 0) return std::optional<Span>(std::move(span));
+  // Encoded bounds of the first key column; a bound whose type the column
+  // cannot hold exactly leaves that side open (the filter above decides).
+  const int first = t.ColumnIndexById(t.primary.column_ids[0]);
+  const bool desc = t.primary.orders[0] == SortOrder::kDescending;
+  Row empty;
+  bool none = false;
+  auto bound = [&](const planner::BoundPtr& e, bool inclusive, bool is_lower) -> absl::Status {
+    if (!e) return absl::OkStatus();
+    absl::StatusOr<Value> v = Evaluate(*e, empty, ctx);
+    if (!v.ok()) return v.status();
+    if (v->is_null()) {
+      none = true;  // comparisons with NULL match nothing
+      return absl::OkStatus();
+    }
+    bool exact = true;
+    std::optional<Value> kv = KeyValueFor(*v, t.columns[first].type, &exact);
+    if (!exact || !kv.has_value()) return absl::OkStatus();
+    std::string enc = prefix;
+    EncodeKeyValue(*kv, t.primary.orders[0], &enc);
+    // In key order a lower value bound is a start unless the column sorts
+    // descending.
+    if (is_lower != desc) {
+      std::string k = inclusive ? enc : PrefixEnd(enc);
+      if (k > span.start) span.start = k;
+    } else {
+      std::string k = inclusive ? PrefixEnd(enc) : enc;
+      if (k < span.end) span.end = k;
+    }
+    return absl::OkStatus();
+  };
+  if (absl::Status s = bound(op.range_lo, op.lo_inclusive, true); !s.ok()) return s;
+  if (absl::Status s = bound(op.range_hi, op.hi_inclusive, false); !s.ok()) return s;
+  if (none || span.start >= span.end) return std::optional<Span>();
+  return std::optional<Span>(std::move(span));
+}
+
+absl::Status ReadByKey(const catalog::TableDescriptor& t, uint32_t index_id,
+                       const std::vector<Value>& values, ExecContext* ctx,
+                       std::vector<Row>* out) {
+  if (index_id == 0) {
+    std::string key = catalog::IndexPrefix(t.id, t.primary.id);
+    for (size_t k = 0; k < values.size(); ++k) EncodeKeyValue(values[k], t.primary.orders[k], &key);
+    if (values.size() == t.primary.column_ids.size()) {
+      absl::StatusOr<std::optional<std::string>> value = ctx->txn->Get(key);
+      if (!value.ok()) return value.status();
+      if (value->has_value()) {
+        Row row;
+        if (absl::Status s = catalog::DecodeRow(t, key, **value, &row); !s.ok()) return s;
+        out->push_back(std::move(row));
+      }
+      return absl::OkStatus();
+    }
+    absl::Status decode;
+    absl::Status s = ctx->txn->Scan(key, PrefixEnd(key), false,
+                                    [&](absl::string_view k, absl::string_view v) {
+                                      Row row;
+                                      decode = catalog::DecodeRow(t, k, v, &row);
+                                      if (!decode.ok()) return false;
+                                      out->push_back(std::move(row));
+                                      return out->size() <= ctx->options.max_rows;
+                                    });
+    if (!s.ok()) return s;
+    if (!decode.ok()) return decode;
+    if (out->size() > ctx->options.max_rows) return TooManyRows(ctx);
+    return absl::OkStatus();
+  }
+  const catalog::IndexDescriptor* ix = nullptr;
+  for (const catalog::IndexDescriptor& i : t.indexes) {
+    if (i.id == index_id) ix = &i;
+  }
+  if (ix == nullptr) return absl::InternalError("index of the plan no longer exists");
+  std::string prefix = catalog::IndexValuesPrefix(t, *ix, values);
+  std::string pk_prefix = catalog::IndexPrefix(t.id, t.primary.id);
+  std::vector<std::string> keys;
+  absl::Status decode;
+  absl::Status s = ctx->txn->Scan(
+      prefix, PrefixEnd(prefix), false, [&](absl::string_view k, absl::string_view v) {
+        if (ix->unique && !v.empty()) {
+          keys.emplace_back(v);
+          return true;
+        }
+        // Non-unique entries end with the primary key columns.
+        absl::string_view rest = k.substr(catalog::IndexPrefix(t.id, ix->id).size());
+        for (SortOrder o : ix->orders) {
+          Value skip;
+          decode = DecodeKeyValue(&rest, o, &skip);
+          if (!decode.ok()) return false;
+        }
+        keys.push_back(pk_prefix + std::string(rest));
+        return keys.size() <= ctx->options.max_rows;
+      });
+  if (!s.ok()) return s;
+  if (!decode.ok()) return decode;
+  if (keys.size() > ctx->options.max_rows) return TooManyRows(ctx);
+  // Primary key order, as a table scan would return them.
+  std::sort(keys.begin(), keys.end());
+  for (const std::string& key : keys) {
+    absl::StatusOr<std::optional<std::string>> value = ctx->txn->Get(key);
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) continue;
+    Row row;
+    if (absl::Status d = catalog::DecodeRow(t, key, **value, &row); !d.ok()) return d;
+    out->push_back(std::move(row));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Converts the values of `exprs` for the columns `column_ids`; false in
+// `*usable` when a value's type needs a full comparison (then the caller
+// scans); an empty result when no row can match.
+absl::StatusOr<std::optional<std::vector<Value>>> KeyValues(
+    const catalog::TableDescriptor& t, const std::vector<uint32_t>& column_ids,
+    const std::vector<planner::BoundPtr>& exprs, ExecContext* ctx, bool* usable) {
+  std::vector<Value> values;
+  Row empty;
+  *usable = true;
+  for (size_t k = 0; k < exprs.size(); ++k) {
+    absl::StatusOr<Value> v = Evaluate(*exprs[k], empty, ctx);
+    if (!v.ok()) return v.status();
+    int pos = t.ColumnIndexById(column_ids[k]);
+    bool exact = true;
+    std::optional<Value> kv = KeyValueFor(*v, t.columns[pos].type, &exact);
+    if (!exact) {
+      *usable = false;
+      return std::optional<std::vector<Value>>();
+    }
+    if (!kv.has_value()) return std::optional<std::vector<Value>>();  // nothing can match
+    values.push_back(*std::move(kv));
+  }
+  return std::optional<std::vector<Value>>(std::move(values));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Row>> ExecScan(const planner::LogicalOp& op, ExecContext* ctx) {
+  std::vector<Row> out;
+  const catalog::TableDescriptor& t = *op.table;
+  if (!op.key_exprs.empty() || op.index_id != 0) {
+    uint32_t index_id = 0;
+    const std::vector<uint32_t>* column_ids = &t.primary.column_ids;
+    for (const catalog::IndexDescriptor& ix : t.indexes) {
+      if (op.index_id != 0 && ix.id == op.index_id) {
+        index_id = ix.id;
+        column_ids = &ix.column_ids;
+      }
+    }
+    if (op.index_id != 0 && index_id == 0) {
+      return absl::InternalError("index of the plan no longer exists");
+    }
+    bool usable = true;
+    absl::StatusOr<std::optional<std::vector<Value>>> values = KeyValues(
+        t, *column_ids, index_id != 0 ? op.index_values : op.key_exprs, ctx, &usable);
+    if (!values.ok()) return values.status();
+    if (usable) {
+      if (!values->has_value()) return out;
+      if (absl::Status s = ReadByKey(t, index_id, **values, ctx, &out); !s.ok()) return s;
+      return out;
+    }
+    // Fall through: the full scan and the filter above decide.
+  }
+  absl::StatusOr<std::optional<Span>> span = ScanSpan(op, ctx);
+  if (!span.ok()) return span.status();
+  if (!span->has_value()) return out;
+  absl::Status decode;
+  absl::Status s = ctx->txn->Scan((*span)->start, (*span)->end, false,
+                                  [&](absl::string_view k, absl::string_view v) {
+                                    Row row;
+                                    decode = catalog::DecodeRow(t, k, v, &row);
+                                    if (!decode.ok()) return false;
+                                    out.push_back(std::move(row));
+                                    return out.size() <= ctx->options.max_rows;
+                                  });
+  if (!s.ok()) return s;
+  if (!decode.ok()) return decode;
+  if (out.size() > ctx->options.max_rows) return TooManyRows(ctx);
+  return out;
+}
+
+}  // namespace tessera::exec::internal
