@@ -26,16 +26,16 @@ std::optional<Value> KeyValueFor(const Value& v, Type column_type, bool* exact) 
   return std::nullopt;
 }
 
-absl::StatusOr<std::optional<Span>> ScanSpan(const planner::LogicalOp& op, ExecContext* ctx) {
-  const catalog::TableDescriptor& t = *op.table;
-  std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
+namespace {
+
+// The span of entries under `prefix` whose first column (of `column_type`,
+// sorted `order`) lies within the bounds of `op` (range_lo / range_hi);
+// nullopt when they admit no entry.
+absl::StatusOr<std::optional<Span>> BoundedSpan(const planner::LogicalOp& op,
+                                                const std::string& prefix, Type column_type,
+                                                SortOrder order, ExecContext* ctx) {
   Span span{prefix, PrefixEnd(prefix)};
-  // Lookups that fell back to scanning read the whole table.
-  if ((!op.range_lo && !op.range_hi) || !op.key_exprs.empty() || op.index_id != 0) return std::optional<Span>(std::move(span));
-  // Encoded bounds of the first key column; a bound whose type the column
-  // cannot hold exactly leaves that side open (the filter above decides).
-  const int first = t.ColumnIndexById(t.primary.column_ids[0]);
-  const bool desc = t.primary.orders[0] == SortOrder::kDescending;
+  const bool desc = order == SortOrder::kDescending;
   Row empty;
   bool none = false;
   auto bound = [&](const planner::BoundPtr& e, bool inclusive, bool is_lower) -> absl::Status {
@@ -46,11 +46,13 @@ absl::StatusOr<std::optional<Span>> ScanSpan(const planner::LogicalOp& op, ExecC
       none = true;  // comparisons with NULL match nothing
       return absl::OkStatus();
     }
+    // A bound whose type the column cannot hold exactly leaves that side
+    // open (the filter above decides).
     bool exact = true;
-    std::optional<Value> kv = KeyValueFor(*v, t.columns[first].type, &exact);
+    std::optional<Value> kv = KeyValueFor(*v, column_type, &exact);
     if (!exact || !kv.has_value()) return absl::OkStatus();
     std::string enc = prefix;
-    EncodeKeyValue(*kv, t.primary.orders[0], &enc);
+    EncodeKeyValue(*kv, order, &enc);
     // In key order a lower value bound is a start unless the column sorts
     // descending.
     if (is_lower != desc) {
@@ -66,6 +68,72 @@ absl::StatusOr<std::optional<Span>> ScanSpan(const planner::LogicalOp& op, ExecC
   if (absl::Status s = bound(op.range_hi, op.hi_inclusive, false); !s.ok()) return s;
   if (none || span.start >= span.end) return std::optional<Span>();
   return std::optional<Span>(std::move(span));
+}
+
+const catalog::IndexDescriptor* FindIndex(const catalog::TableDescriptor& t, uint32_t id) {
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    if (ix.id == id) return &ix;
+  }
+  return nullptr;
+}
+
+// The primary keys of the entries of index `ix` in [start, end).
+absl::Status IndexEntryKeys(const catalog::TableDescriptor& t, const catalog::IndexDescriptor& ix,
+                            const std::string& start, const std::string& end, ExecContext* ctx,
+                            std::vector<std::string>* keys) {
+  const std::string pk_prefix = catalog::IndexPrefix(t.id, t.primary.id);
+  const size_t entry_prefix = catalog::IndexPrefix(t.id, ix.id).size();
+  absl::Status decode;
+  absl::Status s = ctx->txn->Scan(
+      start, end, false, [&](absl::string_view k, absl::string_view v) {
+        if (ix.unique && !v.empty()) {
+          keys->emplace_back(v);
+        } else {
+          // Non-unique entries end with the primary key columns.
+          absl::string_view rest = k.substr(entry_prefix);
+          for (SortOrder o : ix.orders) {
+            Value skip;
+            decode = DecodeKeyValue(&rest, o, &skip);
+            if (!decode.ok()) return false;
+          }
+          keys->push_back(pk_prefix + std::string(rest));
+        }
+        return keys->size() <= ctx->options.max_rows;
+      });
+  if (!s.ok()) return s;
+  if (!decode.ok()) return decode;
+  if (keys->size() > ctx->options.max_rows) return TooManyRows(ctx);
+  return absl::OkStatus();
+}
+
+// Reads the rows of primary keys `keys`, in key order.
+absl::Status FetchRows(const catalog::TableDescriptor& t, std::vector<std::string> keys,
+                       ExecContext* ctx, std::vector<Row>* out) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  for (const std::string& key : keys) {
+    absl::StatusOr<std::optional<std::string>> value = ctx->txn->Get(key);
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) continue;
+    Row row;
+    if (absl::Status d = catalog::DecodeRow(t, key, **value, &row); !d.ok()) return d;
+    out->push_back(std::move(row));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<Span>> ScanSpan(const planner::LogicalOp& op, ExecContext* ctx) {
+  const catalog::TableDescriptor& t = *op.table;
+  std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
+  // Lookups that fell back to scanning read the whole table.
+  if ((!op.range_lo && !op.range_hi) || !op.key_exprs.empty() || op.index_id != 0 ||
+      !op.in_list.empty()) {
+    return std::optional<Span>(Span{prefix, PrefixEnd(prefix)});
+  }
+  const int first = t.ColumnIndexById(t.primary.column_ids[0]);
+  return BoundedSpan(op, prefix, t.columns[first].type, t.primary.orders[0], ctx);
 }
 
 absl::Status ReadByKey(const catalog::TableDescriptor& t, uint32_t index_id,
@@ -98,45 +166,15 @@ absl::Status ReadByKey(const catalog::TableDescriptor& t, uint32_t index_id,
     if (out->size() > ctx->options.max_rows) return TooManyRows(ctx);
     return absl::OkStatus();
   }
-  const catalog::IndexDescriptor* ix = nullptr;
-  for (const catalog::IndexDescriptor& i : t.indexes) {
-    if (i.id == index_id) ix = &i;
-  }
+  const catalog::IndexDescriptor* ix = FindIndex(t, index_id);
   if (ix == nullptr) return absl::InternalError("index of the plan no longer exists");
   std::string prefix = catalog::IndexValuesPrefix(t, *ix, values);
-  std::string pk_prefix = catalog::IndexPrefix(t.id, t.primary.id);
   std::vector<std::string> keys;
-  absl::Status decode;
-  absl::Status s = ctx->txn->Scan(
-      prefix, PrefixEnd(prefix), false, [&](absl::string_view k, absl::string_view v) {
-        if (ix->unique && !v.empty()) {
-          keys.emplace_back(v);
-          return true;
-        }
-        // Non-unique entries end with the primary key columns.
-        absl::string_view rest = k.substr(catalog::IndexPrefix(t.id, ix->id).size());
-        for (SortOrder o : ix->orders) {
-          Value skip;
-          decode = DecodeKeyValue(&rest, o, &skip);
-          if (!decode.ok()) return false;
-        }
-        keys.push_back(pk_prefix + std::string(rest));
-        return keys.size() <= ctx->options.max_rows;
-      });
-  if (!s.ok()) return s;
-  if (!decode.ok()) return decode;
-  if (keys.size() > ctx->options.max_rows) return TooManyRows(ctx);
-  // Primary key order, as a table scan would return them.
-  std::sort(keys.begin(), keys.end());
-  for (const std::string& key : keys) {
-    absl::StatusOr<std::optional<std::string>> value = ctx->txn->Get(key);
-    if (!value.ok()) return value.status();
-    if (!value->has_value()) continue;
-    Row row;
-    if (absl::Status d = catalog::DecodeRow(t, key, **value, &row); !d.ok()) return d;
-    out->push_back(std::move(row));
+  if (absl::Status s = IndexEntryKeys(t, *ix, prefix, PrefixEnd(prefix), ctx, &keys); !s.ok()) {
+    return s;
   }
-  return absl::OkStatus();
+  // Primary key order, as a table scan would return them.
+  return FetchRows(t, std::move(keys), ctx, out);
 }
 
 namespace {
@@ -166,12 +204,85 @@ absl::StatusOr<std::optional<std::vector<Value>>> KeyValues(
   return std::optional<std::vector<Value>>(std::move(values));
 }
 
+// An IN list on the first column of the primary key or of an index: one
+// read by key per distinct value. False in `*usable` when a value needs a
+// full comparison.
+absl::Status ReadInList(const planner::LogicalOp& op, ExecContext* ctx, bool* usable,
+                        std::vector<Row>* out) {
+  const catalog::TableDescriptor& t = *op.table;
+  const catalog::IndexDescriptor* ix = op.index_id != 0 ? FindIndex(t, op.index_id) : nullptr;
+  if (op.index_id != 0 && ix == nullptr) {
+    return absl::InternalError("index of the plan no longer exists");
+  }
+  const uint32_t column_id = ix != nullptr ? ix->column_ids[0] : t.primary.column_ids[0];
+  const SortOrder order = ix != nullptr ? ix->orders[0] : t.primary.orders[0];
+  const Type type = t.columns[t.ColumnIndexById(column_id)].type;
+  std::vector<std::pair<std::string, Value>> values;  // encoded, value
+  Row empty;
+  *usable = true;
+  for (const planner::BoundPtr& e : op.in_list) {
+    absl::StatusOr<Value> v = Evaluate(*e, empty, ctx);
+    if (!v.ok()) return v.status();
+    bool exact = true;
+    std::optional<Value> kv = KeyValueFor(*v, type, &exact);
+    if (!exact) {
+      *usable = false;
+      return absl::OkStatus();
+    }
+    if (!kv.has_value()) continue;  // NULL, or a value no row can hold
+    std::string enc;
+    EncodeKeyValue(*kv, order, &enc);
+    values.emplace_back(std::move(enc), *std::move(kv));
+  }
+  // Key order, each value once.
+  std::sort(values.begin(), values.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  values.erase(std::unique(values.begin(), values.end(),
+                           [](const auto& a, const auto& b) { return a.first == b.first; }),
+               values.end());
+  for (auto& [enc, v] : values) {
+    if (absl::Status s = ReadByKey(t, op.index_id, {v}, ctx, out); !s.ok()) return s;
+    if (out->size() > ctx->options.max_rows) return TooManyRows(ctx);
+  }
+  if (ix != nullptr) {
+    // Through an index: back to primary key order.
+    std::vector<std::pair<std::string, Row>> keyed;
+    for (Row& r : *out) keyed.emplace_back(catalog::PrimaryKey(t, r), std::move(r));
+    std::sort(keyed.begin(), keyed.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    out->clear();
+    for (auto& [k, r] : keyed) out->push_back(std::move(r));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<Row>> ExecScan(const planner::LogicalOp& op, ExecContext* ctx) {
   std::vector<Row> out;
   const catalog::TableDescriptor& t = *op.table;
-  if (!op.key_exprs.empty() || op.index_id != 0) {
+  if (!op.in_list.empty()) {
+    bool usable = true;
+    if (absl::Status s = ReadInList(op, ctx, &usable, &out); !s.ok()) return s;
+    if (usable) return out;
+    out.clear();  // fall through to the full scan
+  } else if (op.index_id != 0 && op.index_values.empty()) {
+    // Bounds on an index's first column: the entries in their span.
+    const catalog::IndexDescriptor* ix = FindIndex(t, op.index_id);
+    if (ix == nullptr) return absl::InternalError("index of the plan no longer exists");
+    const Type type = t.columns[t.ColumnIndexById(ix->column_ids[0])].type;
+    absl::StatusOr<std::optional<Span>> span = BoundedSpan(
+        op, catalog::IndexPrefix(t.id, ix->id), type, ix->orders[0], ctx);
+    if (!span.ok()) return span.status();
+    if (!span->has_value()) return out;
+    std::vector<std::string> keys;
+    if (absl::Status s = IndexEntryKeys(t, *ix, (*span)->start, (*span)->end, ctx, &keys);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = FetchRows(t, std::move(keys), ctx, &out); !s.ok()) return s;
+    return out;
+  } else if (!op.key_exprs.empty() || op.index_id != 0) {
     uint32_t index_id = 0;
     const std::vector<uint32_t>* column_ids = &t.primary.column_ids;
     for (const catalog::IndexDescriptor& ix : t.indexes) {

@@ -101,6 +101,84 @@ void ShiftColumns(BoundExpr* e, int delta) {
   for (BoundPtr& c : e->children) ShiftColumns(c.get(), delta);
 }
 
+bool ReadsNoColumn(const BoundExpr& e) {
+  std::vector<int> refs;
+  bool sub = false;
+  ReferencedColumns(e, &refs, &sub);
+  return refs.empty() && !sub;
+}
+
+bool IsColumn(const BoundExpr& e, int column) {
+  return e.kind == BoundKind::kColumn && e.depth == 0 && e.index == column;
+}
+
+// `column IN (v, ...)` with values that read no column: the values, else
+// empty.
+std::vector<BoundPtr> InListOn(const std::vector<BoundPtr>& conjuncts, int column) {
+  std::vector<BoundPtr> out;
+  for (const BoundPtr& c : conjuncts) {
+    if (c->kind != BoundKind::kInList || c->negated || c->children.size() < 2 ||
+        !IsColumn(*c->children[0], column)) {
+      continue;
+    }
+    bool constant = true;
+    for (size_t i = 1; i < c->children.size(); ++i) constant = constant && ReadsNoColumn(*c->children[i]);
+    if (!constant) continue;
+    for (size_t i = 1; i < c->children.size(); ++i) out.push_back(c->children[i]->Clone());
+    return out;
+  }
+  return out;
+}
+
+// Bounds on `column` from comparisons and BETWEEN with values that read no
+// column.
+struct ColumnBounds {
+  BoundPtr lo, hi;
+  bool lo_inclusive = true, hi_inclusive = true;
+  void MoveTo(LogicalOp* scan) {
+    scan->range_lo = std::move(lo);
+    scan->range_hi = std::move(hi);
+    scan->lo_inclusive = lo_inclusive;
+    scan->hi_inclusive = hi_inclusive;
+  }
+};
+
+ColumnBounds BoundsOn(const std::vector<BoundPtr>& conjuncts, int column) {
+  ColumnBounds b;
+  for (const BoundPtr& c : conjuncts) {
+    if (c->kind == BoundKind::kBetween && !c->negated && IsColumn(*c->children[0], column) &&
+        ReadsNoColumn(*c->children[1]) && ReadsNoColumn(*c->children[2])) {
+      if (!b.lo) b.lo = c->children[1]->Clone();
+      if (!b.hi) b.hi = c->children[2]->Clone();
+      continue;
+    }
+    if (c->kind != BoundKind::kBinary) continue;
+    ast::Op op = c->op;
+    if (op != ast::Op::kLt && op != ast::Op::kLe && op != ast::Op::kGt && op != ast::Op::kGe) {
+      continue;
+    }
+    const BoundExpr* col = c->children[0].get();
+    const BoundExpr* val = c->children[1].get();
+    if (!IsColumn(*col, column)) {
+      std::swap(col, val);
+      // c < col  is  col > c
+      op = op == ast::Op::kLt   ? ast::Op::kGt
+           : op == ast::Op::kLe ? ast::Op::kGe
+           : op == ast::Op::kGt ? ast::Op::kLt
+                                : ast::Op::kLe;
+    }
+    if (!IsColumn(*col, column) || !ReadsNoColumn(*val)) continue;
+    if ((op == ast::Op::kGt || op == ast::Op::kGe) && !b.lo) {
+      b.lo = val->Clone();
+      b.lo_inclusive = op == ast::Op::kGe;
+    } else if ((op == ast::Op::kLt || op == ast::Op::kLe) && !b.hi) {
+      b.hi = val->Clone();
+      b.hi_inclusive = op == ast::Op::kLe;
+    }
+  }
+  return b;
+}
+
 // Filter `plan` by `conjuncts`; when `plan` scans a table and the conjuncts
 // fix every primary key column to a value that reads no column, the scan
 // becomes a point lookup (the filter stays, so the result is unchanged).
@@ -175,61 +253,44 @@ LogicalPtr FilterScan(LogicalPtr plan, std::vector<BoundPtr> conjuncts) {
       lookup->index_values = std::move(ix->second);
       plan = lookup;
     } else {
-      // Bounds on the first key column narrow the scan to a key span.
+      // Otherwise, in order: an IN list on the first primary key column,
+      // an IN list on an index's first column, bounds on the first primary
+      // key column, bounds on an index's first column.
+      auto with_access = [&](uint32_t index_id) {
+        auto n = Node(LogicalKind::kScan);
+        n->table = plan->table;
+        n->column_names = plan->column_names;
+        n->index_id = index_id;
+        return n;
+      };
       const int first = t.ColumnIndexById(t.primary.column_ids[0]);
-      auto constant = [](const BoundExpr& e) {
-        std::vector<int> refs;
-        bool sub = false;
-        ReferencedColumns(e, &refs, &sub);
-        return refs.empty() && !sub;
-      };
-      auto is_first = [&](const BoundExpr& e) {
-        return e.kind == BoundKind::kColumn && e.depth == 0 && e.index == first;
-      };
-      BoundPtr lo, hi;
-      bool lo_inc = true, hi_inc = true;
-      for (const BoundPtr& c : conjuncts) {
-        if (c->kind == BoundKind::kBetween && !c->negated && is_first(*c->children[0]) &&
-            constant(*c->children[1]) && constant(*c->children[2])) {
-          if (!lo) lo = c->children[1]->Clone();
-          if (!hi) hi = c->children[2]->Clone();
-          continue;
-        }
-        if (c->kind != BoundKind::kBinary) continue;
-        ast::Op op = c->op;
-        if (op != ast::Op::kLt && op != ast::Op::kLe && op != ast::Op::kGt &&
-            op != ast::Op::kGe) {
-          continue;
-        }
-        const BoundExpr* col = c->children[0].get();
-        const BoundExpr* val = c->children[1].get();
-        if (!is_first(*col)) {
-          std::swap(col, val);
-          // c < col  is  col > c
-          op = op == ast::Op::kLt ? ast::Op::kGt
-               : op == ast::Op::kLe ? ast::Op::kGe
-               : op == ast::Op::kGt ? ast::Op::kLt
-                                    : ast::Op::kLe;
-        }
-        if (!is_first(*col) || !constant(*val)) continue;
-        if ((op == ast::Op::kGt || op == ast::Op::kGe) && !lo) {
-          lo = val->Clone();
-          lo_inc = op == ast::Op::kGe;
-        } else if ((op == ast::Op::kLt || op == ast::Op::kLe) && !hi) {
-          hi = val->Clone();
-          hi_inc = op == ast::Op::kLe;
+      std::shared_ptr<LogicalOp> access;
+      if (std::vector<BoundPtr> in = InListOn(conjuncts, first); !in.empty()) {
+        access = with_access(0);
+        access->in_list = std::move(in);
+      }
+      for (size_t i = 0; !access && i < t.indexes.size(); ++i) {
+        const int col = t.ColumnIndexById(t.indexes[i].column_ids[0]);
+        if (std::vector<BoundPtr> in = InListOn(conjuncts, col); !in.empty()) {
+          access = with_access(t.indexes[i].id);
+          access->in_list = std::move(in);
         }
       }
-      if (lo || hi) {
-        auto span = Node(LogicalKind::kScan);
-        span->table = plan->table;
-        span->column_names = plan->column_names;
-        span->range_lo = std::move(lo);
-        span->range_hi = std::move(hi);
-        span->lo_inclusive = lo_inc;
-        span->hi_inclusive = hi_inc;
-        plan = span;
+      if (!access) {
+        ColumnBounds b = BoundsOn(conjuncts, first);
+        if (b.lo || b.hi) {
+          access = with_access(0);
+          b.MoveTo(access.get());
+        }
       }
+      for (size_t i = 0; !access && i < t.indexes.size(); ++i) {
+        ColumnBounds b = BoundsOn(conjuncts, t.ColumnIndexById(t.indexes[i].column_ids[0]));
+        if (b.lo || b.hi) {
+          access = with_access(t.indexes[i].id);
+          b.MoveTo(access.get());
+        }
+      }
+      if (access) plan = access;
     }
   }
   auto f = Node(LogicalKind::kFilter);

@@ -11,7 +11,8 @@ namespace {
 // of it) and so splits into per-range fragments. Point and index lookups
 // read a handful of keys at the gateway instead.
 bool IsSpanScan(const LogicalOp& op) {
-  return op.kind == LogicalKind::kScan && op.key_exprs.empty() && op.index_id == 0;
+  return op.kind == LogicalKind::kScan && op.key_exprs.empty() && op.index_id == 0 &&
+         op.in_list.empty();
 }
 
 bool IsFullScan(const LogicalOp& op) {
@@ -41,6 +42,7 @@ bool Uncorrelated(const LogicalOp& op) {
   auto ok = [](const BoundPtr& e) { return SelfContained(e.get()); };
   for (const BoundPtr& e : op.key_exprs) if (!ok(e)) return false;
   for (const BoundPtr& e : op.index_values) if (!ok(e)) return false;
+  for (const BoundPtr& e : op.in_list) if (!ok(e)) return false;
   for (const BoundPtr& e : op.exprs) if (!ok(e)) return false;
   for (const BoundPtr& e : op.group_by) if (!ok(e)) return false;
   for (const auto& row : op.rows) {

@@ -26,19 +26,26 @@ BoundPtr BoundExpr::Clone() const {
 std::string Describe(const LogicalOp& op) {
   std::string line;
   switch (op.kind) {
-    case LogicalKind::kScan:
-      absl::StrAppend(&line,
-                      !op.key_exprs.empty()                ? "point lookup "
-                      : op.index_id != 0                   ? "index lookup "
-                      : (op.range_lo || op.range_hi) ? "range scan "
-                                                           : "scan ",
-                      op.table->name);
+    case LogicalKind::kScan: {
+      const bool bounded = op.range_lo || op.range_hi;
+      if (!op.key_exprs.empty()) {
+        line = "point lookup ";
+      } else if (!op.in_list.empty()) {
+        line = absl::StrCat(op.index_id != 0 ? "index lookups (" : "point lookups (",
+                            op.in_list.size(), " IN values) ");
+      } else if (op.index_id != 0) {
+        line = op.index_values.empty() ? "index range scan " : "index lookup ";
+      } else {
+        line = bounded ? "range scan " : "scan ";
+      }
+      line += op.table->name;
       if (op.index_id != 0) {
         for (const catalog::IndexDescriptor& ix : op.table->indexes) {
           if (ix.id == op.index_id) absl::StrAppend(&line, " using ", ix.name);
         }
       }
       break;
+    }
     case LogicalKind::kSingleRow:
       line += "single row";
       break;

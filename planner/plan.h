@@ -100,14 +100,20 @@ struct LogicalOp {
   // kScan: when set, one expression per primary key column (no column
   // references): the scan reads just that key (a point lookup).
   std::vector<BoundPtr> key_exprs;
-  // kScan: bounds on the first primary key column (either may be null):
-  // the scan reads only the key span they allow.
+  // kScan: bounds on the first column of the primary key (index_id 0) or
+  // of secondary index `index_id` (either may be null): the scan reads
+  // only the key span they allow (through the index: its entries, then
+  // the rows).
   BoundPtr range_lo, range_hi;
   bool lo_inclusive = true, hi_inclusive = true;
   // kScan through a secondary index: its id and values for its leading
   // columns (equality); the scan reads the matching entries, then the rows.
   uint32_t index_id = 0;
   std::vector<BoundPtr> index_values;
+  // kScan: values (no column references) the first column of the primary
+  // key (index_id 0) or of index `index_id` takes (an IN list); the scan
+  // reads each by key.
+  std::vector<BoundPtr> in_list;
   // kValues
   std::vector<std::vector<BoundPtr>> rows;
   // kFilter / kJoin
