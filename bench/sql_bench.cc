@@ -1,6 +1,7 @@
 // SQL-level benchmarks on the embedded engine (one node, durable store):
 //   BulkInsert200k   200,000 rows in one transaction, multi-row INSERTs of 500
-//   PointSelect      SELECT by primary key on a 200,000-row table
+//   PointSelect      SELECT by primary key on a 200,000-row table (text;
+//                    PointSelectPrepared: parsed once)
 //   ScanAggregate    SELECT count(*), sum(n), avg(n) ... WHERE n % 7 = 3
 // Each reports rows (or queries) per second.
 //
@@ -98,6 +99,22 @@ void BM_PointSelect(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_PointSelect);
+
+// The same query parsed once (as tsr_prepare and Connection::Prepare do).
+void BM_PointSelectPrepared(benchmark::State& state) {
+  Loaded* l = Shared();
+  auto prepared = session::Session::Prepare("SELECT n, s FROM kv WHERE k = ?");
+  if (!prepared.ok()) std::abort();
+  std::mt19937 rng(1);
+  std::vector<Value> params(1);
+  for (auto _ : state) {
+    params[0] = Value::Integer(rng() % kRows);
+    auto r = l->session->ExecutePrepared(**prepared, params);
+    if (!r.ok() || r->rows.size() != 1) std::abort();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PointSelectPrepared);
 
 void BM_ScanAggregate(benchmark::State& state) {
   Loaded* l = Shared();

@@ -16,6 +16,15 @@ std::string ObjectKey(absl::string_view name) {
   return ObjectPrefix() + absl::AsciiStrToLower(name);
 }
 
+}  // namespace
+
+std::pair<std::string, std::string> ObjectSpan() {
+  std::string start = ObjectPrefix();
+  return {start, PrefixEnd(start)};
+}
+
+namespace {
+
 std::string IdCounterKey() { return absl::StrCat(keys::kSystemPrefix, "cat/next-id"); }
 
 constexpr uint32_t kFirstTableId = 100;

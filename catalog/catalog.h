@@ -36,6 +36,11 @@ absl::Status DeleteObject(txn::Txn* txn, absl::string_view name);
 // A fresh table id (ids start above the system range).
 absl::StatusOr<uint32_t> AllocateTableId(txn::Txn* txn);
 
+// The key span holding every object's descriptor: a transaction that
+// relies on descriptors it did not read records this span as read
+// (txn::Txn::NoteRead), so a concurrent schema change aborts it.
+std::pair<std::string, std::string> ObjectSpan();
+
 // Every object, in name order.
 absl::StatusOr<std::vector<std::pair<std::string, SchemaObject>>> ListObjects(
     txn::Txn* txn);

@@ -41,7 +41,7 @@ struct tsr_conn {
 
 struct tsr_stmt {
   tsr_conn* conn = nullptr;  // null once the connection closed
-  std::string sql;
+  std::shared_ptr<const tessera::session::PreparedSql> prepared;
   int num_params = 0;
   std::vector<Value> params;
   bool executed = false;
@@ -264,19 +264,18 @@ int tsr_prepare(tsr_conn* conn, const char* sql, tsr_stmt** stmt) {
   if (conn->session == nullptr) return SetError(conn, "08003", "not connected");
   if (sql == nullptr) return SetError(conn, "42601", "no SQL given");
   Clear(conn);
-  int max_param = 0;
-  absl::StatusOr<std::vector<tessera::ast::StatementPtr>> parsed =
-      tessera::parser::Parse(sql, &max_param);
+  absl::StatusOr<std::shared_ptr<const tessera::session::PreparedSql>> parsed =
+      tessera::session::Session::Prepare(sql);
   if (!parsed.ok()) return SetError(conn, parsed.status());
-  if (parsed->size() != 1) {
+  if ((*parsed)->statements.size() != 1) {
     return SetError(conn, "42601", absl::StrCat("tsr_prepare takes exactly one statement, got ",
-                                                parsed->size()));
+                                                (*parsed)->statements.size()));
   }
   auto* s = new tsr_stmt();
   s->conn = conn;
-  s->sql = sql;
-  s->num_params = max_param;
-  s->params.assign(max_param, Value());
+  s->prepared = *std::move(parsed);
+  s->num_params = s->prepared->num_parameters;
+  s->params.assign(s->num_params, Value());
   conn->statements.insert(s);
   Register(s);
   *stmt = s;
@@ -322,7 +321,7 @@ int tsr_execute(tsr_stmt* stmt) {
   if (int rc = EnsureTxn(c); rc != TSR_OK) {
     return SetError(stmt, c->sqlstate, c->message);
   }
-  absl::StatusOr<tessera::session::ResultSet> r = c->session->Execute(stmt->sql, stmt->params);
+  absl::StatusOr<tessera::session::ResultSet> r = c->session->ExecutePrepared(*stmt->prepared, stmt->params);
   if (!r.ok()) return SetError(stmt, r.status());
   stmt->result = *std::move(r);
   stmt->row_count = stmt->result.rows_affected;

@@ -59,7 +59,7 @@ std::string ResultSet::GetText(int col) const {
 
 struct PreparedStatement::Impl {
   session::Session* session;
-  std::string sql;
+  std::shared_ptr<const session::PreparedSql> prepared;
   std::vector<Value> params;
 };
 
@@ -92,7 +92,7 @@ absl::Status PreparedStatement::BindNull(int index) {
 int PreparedStatement::num_parameters() const { return static_cast<int>(impl_->params.size()); }
 
 absl::StatusOr<ResultSet> PreparedStatement::Execute() {
-  absl::StatusOr<session::ResultSet> r = impl_->session->Execute(impl_->sql, impl_->params);
+  absl::StatusOr<session::ResultSet> r = impl_->session->ExecutePrepared(*impl_->prepared, impl_->params);
   if (!r.ok()) return r.status();
   ResultSet out;
   *out.rs_ = *std::move(r);
@@ -112,17 +112,17 @@ absl::StatusOr<ResultSet> Connection::Execute(absl::string_view sql) {
 }
 
 absl::StatusOr<std::unique_ptr<PreparedStatement>> Connection::Prepare(absl::string_view sql) {
-  int max_param = 0;
-  absl::StatusOr<std::vector<ast::StatementPtr>> parsed = parser::Parse(sql, &max_param);
+  absl::StatusOr<std::shared_ptr<const session::PreparedSql>> parsed =
+      session::Session::Prepare(sql);
   if (!parsed.ok()) return parsed.status();
-  if (parsed->size() != 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Prepare takes exactly one statement, got ", parsed->size()));
+  if ((*parsed)->statements.size() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat("Prepare takes exactly one statement, got ",
+                                                   (*parsed)->statements.size()));
   }
   auto impl = std::make_unique<PreparedStatement::Impl>();
   impl->session = session_.get();
-  impl->sql = std::string(sql);
-  impl->params.assign(max_param, Value());
+  impl->prepared = *std::move(parsed);
+  impl->params.assign(impl->prepared->num_parameters, Value());
   return std::unique_ptr<PreparedStatement>(new PreparedStatement(std::move(impl)));
 }
 

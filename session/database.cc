@@ -21,6 +21,19 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   return db;
 }
 
+absl::StatusOr<std::unique_ptr<txn::Txn>> Database::Begin(uint64_t* schema_version) {
+  absl::ReaderMutexLock l(&schema_mu_);
+  *schema_version = schema_version_;
+  return coordinator_->Begin();
+}
+
+absl::Status Database::CommitSchemaChange(txn::Txn* txn) {
+  absl::MutexLock l(&schema_mu_);
+  absl::Status s = txn->Commit();
+  if (s.ok()) ++schema_version_;
+  return s;
+}
+
 absl::Status Database::SplitAt(const std::string& key) {
   absl::StatusOr<std::pair<kv::RangeDescriptor, kv::RangeDescriptor>> halves =
       store_->SplitRange(key);

@@ -40,6 +40,15 @@ class Database {
   HybridClock* clock() { return &clock_; }
   const DatabaseOptions& options() const { return options_; }
 
+  // Begins a transaction and returns in `*schema_version` the schema
+  // version its snapshot sees: plans bound under that version are valid
+  // for it. Atomic with CommitSchemaChange().
+  absl::StatusOr<std::unique_ptr<txn::Txn>> Begin(uint64_t* schema_version);
+
+  // Commits `txn`, which changed the schema, and moves to a new schema
+  // version so no cached plan of the old one is used again.
+  absl::Status CommitSchemaChange(txn::Txn* txn);
+
   // Splits the range holding `key` at `key` and tells the gateway's range
   // cache, so the next plans see both halves. kInvalidArgument when `key`
   // is a range boundary already.
@@ -53,6 +62,10 @@ class Database {
   Database() = default;
 
   DatabaseOptions options_;
+  // Held shared while a transaction begins, exclusively while a schema
+  // change commits: a snapshot and its schema version always agree.
+  absl::Mutex schema_mu_;
+  uint64_t schema_version_ ABSL_GUARDED_BY(schema_mu_) = 1;
   absl::Mutex split_mu_;
   absl::flat_hash_map<uint32_t, int64_t> rows_since_split_ ABSL_GUARDED_BY(split_mu_);
 

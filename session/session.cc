@@ -23,6 +23,32 @@
 
 namespace tessera::session {
 
+// Bound and physical plans of a prepared statement's SELECTs, each valid
+// under the schema version it was bound in.
+class PlanCache {
+ public:
+  struct Entry {
+    uint64_t schema_version = 0;
+    planner::LogicalPtr logical;
+    std::shared_ptr<const planner::PhysicalOp> physical;
+  };
+
+  std::optional<Entry> Get(size_t statement, uint64_t schema_version) const {
+    absl::MutexLock l(&mu_);
+    auto it = entries_.find(statement);
+    if (it == entries_.end() || it->second.schema_version != schema_version) return std::nullopt;
+    return it->second;
+  }
+  void Put(size_t statement, Entry entry) {
+    absl::MutexLock l(&mu_);
+    entries_[statement] = std::move(entry);
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<size_t, Entry> entries_ ABSL_GUARDED_BY(mu_);
+};
+
 namespace {
 
 using catalog::Row;
@@ -783,6 +809,21 @@ absl::StatusOr<ResultSet> Select(Dml& d, const ast::SelectStmt& select) {
   return rs;
 }
 
+bool ChangesSchema(ast::StatementKind kind) {
+  switch (kind) {
+    case ast::StatementKind::kCreateTable:
+    case ast::StatementKind::kCreateIndex:
+    case ast::StatementKind::kCreateView:
+    case ast::StatementKind::kCreateTrigger:
+    case ast::StatementKind::kDrop:
+    case ast::StatementKind::kAlterAddColumn:
+    case ast::StatementKind::kReindex:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The ranges holding any key of [lo, hi), in key order.
 std::vector<kv::RangeDescriptor> RangesIn(Database* db, absl::string_view lo,
                                           absl::string_view hi) {
@@ -848,6 +889,28 @@ absl::StatusOr<ResultSet> Session::Execute(absl::string_view sql,
   return last;
 }
 
+absl::StatusOr<std::shared_ptr<const PreparedSql>> Session::Prepare(absl::string_view sql) {
+  auto prepared = std::make_shared<PreparedSql>();
+  absl::StatusOr<std::vector<ast::StatementPtr>> statements =
+      parser::Parse(sql, &prepared->num_parameters);
+  if (!statements.ok()) return statements.status();
+  prepared->statements = *std::move(statements);
+  prepared->plans = std::make_shared<PlanCache>();
+  return std::shared_ptr<const PreparedSql>(std::move(prepared));
+}
+
+absl::StatusOr<ResultSet> Session::ExecutePrepared(const PreparedSql& prepared,
+                                                   const std::vector<Value>& params) {
+  ResultSet last;
+  for (size_t i = 0; i < prepared.statements.size(); ++i) {
+    PlanSlot slot{prepared.plans.get(), i};
+    absl::StatusOr<ResultSet> r = Run(*prepared.statements[i], params, &slot);
+    if (!r.ok()) return r.status();
+    last = *std::move(r);
+  }
+  return last;
+}
+
 absl::Status Session::ExecuteEach(absl::string_view sql,
                                   absl::FunctionRef<void(const ResultSet&)> on_result,
                                   const std::vector<Value>& params) {
@@ -862,20 +925,22 @@ absl::Status Session::ExecuteEach(absl::string_view sql,
 }
 
 absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
-                                       const std::vector<Value>& params) {
+                                       const std::vector<Value>& params, const PlanSlot* slot) {
   switch (st.kind) {
     case ast::StatementKind::kBegin: {
       if (txn_ != nullptr) {
         return absl::FailedPreconditionError("a transaction is already open");
       }
-      absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->coordinator()->Begin();
+      absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->Begin(&txn_schema_version_);
       if (!t.ok()) return t.status();
       txn_ = *std::move(t);
+      txn_changed_schema_ = false;
       return ResultSet();
     }
     case ast::StatementKind::kCommit: {
       if (txn_ == nullptr) return absl::FailedPreconditionError("no transaction is open");
-      absl::Status s = txn_->Commit();
+      absl::Status s =
+          txn_changed_schema_ ? db_->CommitSchemaChange(txn_.get()) : txn_->Commit();
       txn_.reset();
       if (!s.ok()) return s;
       return ResultSet();
@@ -888,16 +953,24 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     default:
       break;
   }
-  if (txn_ != nullptr) return RunIn(txn_.get(), st, params);
+  const bool ddl = ChangesSchema(st.kind);
+  if (txn_ != nullptr) {
+    if (ddl) txn_changed_schema_ = true;
+    // After its own DDL a transaction binds afresh: cached plans do not
+    // know its uncommitted schema.
+    return RunIn(txn_.get(), txn_schema_version_, st, params,
+                 txn_changed_schema_ ? nullptr : slot);
+  }
   // An implicit transaction, retried on serialization failures.
   absl::StatusOr<ResultSet> result;
   for (int attempt = 0; attempt < kMaxRetries; ++attempt) {
-    absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->coordinator()->Begin();
+    uint64_t schema_version = 0;
+    absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->Begin(&schema_version);
     if (!t.ok()) return t.status();
     pending_split_.reset();
-    result = RunIn(t->get(), st, params);
+    result = RunIn(t->get(), schema_version, st, params, ddl ? nullptr : slot);
     if (result.ok()) {
-      absl::Status c = (*t)->Commit();
+      absl::Status c = ddl ? db_->CommitSchemaChange(t->get()) : (*t)->Commit();
       if (!c.ok()) result = c;
       if (c.ok() && pending_split_.has_value()) {
         db_->NoteInsertedRows(pending_split_->table_id, pending_split_->rows,
@@ -911,9 +984,37 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
   return result;
 }
 
-absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, const ast::Statement& st,
-                                         const std::vector<Value>& params) {
+absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
+                                         const ast::Statement& st,
+                                         const std::vector<Value>& params,
+                                         const PlanSlot* slot) {
   Dml d{txn, db_, &params, 0, ""};
+  if (slot != nullptr && st.kind == ast::StatementKind::kSelect) {
+    std::optional<PlanCache::Entry> cached = slot->cache->Get(slot->index, schema_version);
+    if (!cached.has_value()) {
+      planner::Binder binder = NewBinder(d);
+      absl::StatusOr<planner::LogicalPtr> plan =
+          binder.BindSelect(*static_cast<const ast::SelectStatement&>(st).select);
+      if (!plan.ok()) return plan.status();
+      cached = PlanCache::Entry{schema_version, *plan, planner::PlanPhysical(*plan)};
+      slot->cache->Put(slot->index, *cached);
+    } else {
+      // The plan stands for the descriptors it was bound from: a schema
+      // change committed after this snapshot must abort a writing
+      // transaction, as re-reading them would.
+      auto [start, end] = catalog::ObjectSpan();
+      txn->NoteRead(start, end);
+    }
+    exec::ExecContext ctx;
+    InitContext(d, &ctx);
+    absl::StatusOr<std::vector<Row>> rows = exec::ExecutePhysical(*cached->physical, &ctx);
+    if (!rows.ok()) return rows.status();
+    ResultSet rs;
+    rs.has_rows = true;
+    rs.columns = cached->logical->column_names;
+    rs.rows = *std::move(rows);
+    return rs;
+  }
   if (st.kind == ast::StatementKind::kInsert) {
     absl::StatusOr<ResultSet> r = Insert(d, static_cast<const ast::InsertStatement&>(st));
     if (r.ok() && d.inserted_table != 0 && !d.last_insert_key.empty()) {
@@ -1138,7 +1239,36 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, const ast::Statement& st
       cd.type = add.column.type;
       cd.nullable = !add.column.not_null;
       if (add.column.default_value) cd.default_sql = ast::ToSql(*add.column.default_value);
+      // Existing rows take the default (a new row is filled in by INSERT).
+      Value fill;
+      if (!cd.default_sql.empty()) {
+        absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(cd.default_sql);
+        if (!e.ok()) return e.status();
+        planner::Binder binder = NewBinder(d);
+        absl::StatusOr<Value> v = EvalConst(d, binder, **e, nullptr, nullptr);
+        if (!v.ok()) return v.status();
+        absl::StatusOr<Value> c = Coerce(*v, cd, t->name);
+        if (!c.ok()) return c.status();
+        fill = *std::move(c);
+      }
+      const TableDescriptor before = *t;
       t->columns.push_back(cd);
+      if (!fill.is_null()) {
+        std::string lo = catalog::IndexPrefix(t->id, t->primary.id);
+        std::vector<std::pair<std::string, std::string>> old_rows;
+        absl::Status s = txn->Scan(lo, PrefixEnd(lo), false,
+                                   [&](absl::string_view k, absl::string_view v) {
+                                     old_rows.emplace_back(k, v);
+                                     return true;
+                                   });
+        if (!s.ok()) return s;
+        for (const auto& [k, v] : old_rows) {
+          Row row;
+          if (absl::Status dr = catalog::DecodeRow(before, k, v, &row); !dr.ok()) return dr;
+          row.push_back(fill);
+          txn->Put(k, catalog::EncodeRowValue(*t, row));
+        }
+      }
       catalog::SchemaObject obj;
       obj.table = *t;
       if (absl::Status s = catalog::PutObject(txn, t->name, obj, false); !s.ok()) return s;

@@ -35,6 +35,18 @@ struct ResultSet {
 // XX000 otherwise.
 std::string SqlState(const absl::Status& status);
 
+class PlanCache;  // session-internal: bound plans per schema version
+
+// SQL parsed once (Session::Prepare) to be run many times with new
+// parameters. Its SELECTs are also bound and planned once per schema
+// version (any committed DDL starts a new version). Immutable apart from
+// that internally synchronized cache; may be shared by threads.
+struct PreparedSql {
+  std::vector<ast::StatementPtr> statements;
+  int num_parameters = 0;  // the highest `?`/`$n` number
+  std::shared_ptr<PlanCache> plans;
+};
+
 class Session {
  public:
   // `db` is not owned and must outlive the session.
@@ -52,13 +64,26 @@ class Session {
                            absl::FunctionRef<void(const ResultSet&)> on_result,
                            const std::vector<Value>& params = {});
 
+  // Parses `sql` (one or more statements) for ExecutePrepared().
+  static absl::StatusOr<std::shared_ptr<const PreparedSql>> Prepare(absl::string_view sql);
+
+  // Runs prepared statements like Execute() runs their text.
+  absl::StatusOr<ResultSet> ExecutePrepared(const PreparedSql& prepared,
+                                            const std::vector<Value>& params = {});
+
   bool in_transaction() const { return txn_ != nullptr; }
 
  private:
-  absl::StatusOr<ResultSet> Run(const ast::Statement& st,
-                                const std::vector<Value>& params);
-  absl::StatusOr<ResultSet> RunIn(txn::Txn* txn, const ast::Statement& st,
-                                  const std::vector<Value>& params);
+  // Where a statement's cached plan lives (null: not prepared).
+  struct PlanSlot {
+    PlanCache* cache;
+    size_t index;
+  };
+  absl::StatusOr<ResultSet> Run(const ast::Statement& st, const std::vector<Value>& params,
+                                const PlanSlot* slot = nullptr);
+  absl::StatusOr<ResultSet> RunIn(txn::Txn* txn, uint64_t schema_version,
+                                  const ast::Statement& st, const std::vector<Value>& params,
+                                  const PlanSlot* slot);
 
   struct PendingSplit {
     uint32_t table_id;
@@ -69,6 +94,8 @@ class Session {
   Database* const db_;
   std::optional<PendingSplit> pending_split_;
   std::unique_ptr<txn::Txn> txn_;  // explicit transaction, if any
+  uint64_t txn_schema_version_ = 0;  // the schema version txn_ sees
+  bool txn_changed_schema_ = false;  // txn_ ran DDL (its plans are not cached)
 };
 
 }  // namespace tessera::session

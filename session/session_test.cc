@@ -203,6 +203,48 @@ TEST_F(SessionTest, ParametersBindByPosition) {
   EXPECT_FALSE(session_->Execute("SELECT ? + 1").ok());  // unbound
 }
 
+TEST_F(SessionTest, PreparedPlansFollowSchemaChanges) {
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b INTEGER)");
+  Ok("INSERT INTO t VALUES (1, 10), (2, 20)");
+  auto star = Session::Prepare("SELECT * FROM t WHERE a >= ?");
+  auto by_b = Session::Prepare("SELECT a FROM t WHERE b = ?");
+  ASSERT_TRUE(star.ok() && by_b.ok());
+  auto run = [&](const PreparedSql& p, int64_t v) {
+    absl::StatusOr<ResultSet> r = session_->ExecutePrepared(p, {Value::Integer(v)});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : ResultSet();
+  };
+  EXPECT_EQ(run(**star, 1).columns.size(), 2u);
+  EXPECT_EQ(run(**star, 2).rows.size(), 1u);  // the cached plan, new parameter
+  // Another connection changes the schema: the next execution binds anew.
+  Session other(db_.get());
+  ASSERT_TRUE(other.Execute("ALTER TABLE t ADD COLUMN c TEXT DEFAULT 'x'").ok());
+  ResultSet r = run(**star, 1);
+  ASSERT_EQ(r.columns.size(), 3u);
+  EXPECT_EQ(r.rows[0][2], Value::Text("x"));
+  EXPECT_EQ(run(**by_b, 20).rows.size(), 1u);
+  ASSERT_TRUE(other.Execute("CREATE INDEX t_b ON t(b)").ok());
+  ASSERT_TRUE(other.Execute("INSERT INTO t VALUES (3, 20, 'y')").ok());
+  EXPECT_EQ(run(**by_b, 20).rows.size(), 2u);  // through the new index
+  // A transaction keeps the schema of its snapshot.
+  Ok("BEGIN");
+  EXPECT_EQ(run(**star, 1).columns.size(), 3u);
+  ASSERT_TRUE(other.Execute("ALTER TABLE t ADD COLUMN d INTEGER").ok());
+  EXPECT_EQ(run(**star, 1).columns.size(), 3u);
+  Ok("COMMIT");
+  EXPECT_EQ(run(**star, 1).columns.size(), 4u);
+  // Its own DDL is visible to it at once.
+  Ok("BEGIN");
+  Ok("ALTER TABLE t ADD COLUMN e INTEGER");
+  EXPECT_EQ(run(**star, 1).columns.size(), 5u);
+  Ok("ROLLBACK");
+  EXPECT_EQ(run(**star, 1).columns.size(), 4u);
+  ASSERT_TRUE(other.Execute("DROP TABLE t").ok());
+  absl::StatusOr<ResultSet> gone = session_->ExecutePrepared(**star, {Value::Integer(1)});
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(SqlState(gone.status()), "42P01");
+}
+
 TEST_F(SessionTest, ExplainShowsOneFragmentPerRange) {
   Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b INTEGER)");
   Ok("INSERT INTO t VALUES (1, 1), (50, 2), (100, 3)");

@@ -60,6 +60,14 @@ class Txn {
     return sender_->RangesIn(start, end);
   }
 
+  // Records [start, end) as read without reading it: commit then fails
+  // (kAborted) if anything in the span was written after the read
+  // timestamp. For state the caller knows through other means (a cached
+  // plan built from catalog rows).
+  void NoteRead(absl::string_view start, absl::string_view end) {
+    read_spans_.emplace_back(std::string(start), std::string(end));
+  }
+
   void Put(absl::string_view key, absl::string_view value);
   void Delete(absl::string_view key);
 
