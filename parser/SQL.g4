@@ -39,6 +39,8 @@ rollback_stmt : K_ROLLBACK K_TRANSACTION? ;
 show_stmt
   : K_SHOW K_TABLES                           # show_tables
   | K_SHOW K_RANGES K_FROM K_TABLE name       # show_ranges
+  | K_SHOW K_INDEXES ( K_FROM name )?         # show_indexes
+  | K_SHOW K_CREATE K_TABLE name              # show_create
   ;
 
 create_table_stmt
@@ -260,7 +262,7 @@ name
   | QUOTED_IDENTIFIER
   | K_ACTION | K_AFTER | K_ANALYZE | K_ASC | K_AT | K_BEFORE | K_COLUMN
   | K_CONFLICT | K_DESC | K_DO | K_EACH | K_FAIL | K_FIRST | K_IF | K_IGNORE
-  | K_INDEXED | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
+  | K_INDEXED | K_INDEXES | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
   | K_REINDEX | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
   ;
@@ -381,6 +383,7 @@ K_SHOW : S H O W ;
 K_SPLIT : S P L I T ;
 K_TABLE : T A B L E ;
 K_TABLES : T A B L E S ;
+K_INDEXES : I N D E X E S ;
 K_TEMP : T E M P ;
 K_TEMPORARY : T E M P O R A R Y ;
 K_THEN : T H E N ;

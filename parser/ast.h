@@ -156,7 +156,8 @@ enum class StatementKind {
   kSelect, kInsert, kUpdate, kDelete,
   kCreateTable, kCreateIndex, kCreateView, kCreateTrigger, kDrop,
   kAlterAddColumn, kAlterSplit, kReindex,
-  kBegin, kCommit, kRollback, kExplain, kShowTables, kShowRanges,
+  kBegin, kCommit, kRollback, kExplain, kShowTables, kShowRanges, kShowIndexes,
+  kShowCreate,
 };
 
 struct Statement {

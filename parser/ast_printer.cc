@@ -220,6 +220,12 @@ std::string ToSql(const Statement& st) {
       return "SHOW TABLES";
     case StatementKind::kShowRanges:
       return "SHOW RANGES FROM TABLE " + static_cast<const ShowStatement&>(st).table;
+    case StatementKind::kShowIndexes: {
+      const std::string& t = static_cast<const ShowStatement&>(st).table;
+      return t.empty() ? "SHOW INDEXES" : "SHOW INDEXES FROM " + t;
+    }
+    case StatementKind::kShowCreate:
+      return "SHOW CREATE TABLE " + static_cast<const ShowStatement&>(st).table;
   }
   return "?";
 }

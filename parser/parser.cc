@@ -948,6 +948,14 @@ ast::StatementPtr Transformer::Statement(SQLParser::StatementContext* ctx) {
       auto s = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowRanges);
       s->table = Name(r->name());
       out = std::move(s);
+    } else if (auto* ix = dynamic_cast<SQLParser::Show_indexesContext*>(c)) {
+      auto s = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowIndexes);
+      if (ix->name() != nullptr) s->table = Name(ix->name());
+      out = std::move(s);
+    } else if (auto* cr = dynamic_cast<SQLParser::Show_createContext*>(c)) {
+      auto s = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowCreate);
+      s->table = Name(cr->name());
+      out = std::move(s);
     } else {
       out = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowTables);
     }

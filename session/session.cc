@@ -809,6 +809,43 @@ absl::StatusOr<ResultSet> Select(Dml& d, const ast::SelectStmt& select) {
   return rs;
 }
 
+// "a, b DESC": an index's columns as CREATE INDEX names them.
+std::string IndexColumnsSql(const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
+  std::vector<std::string> cols;
+  for (size_t i = 0; i < ix.column_ids.size(); ++i) {
+    int pos = t.ColumnIndexById(ix.column_ids[i]);
+    std::string c = pos >= 0 ? t.columns[pos].name : "?";
+    if (ix.orders[i] == SortOrder::kDescending) c += " DESC";
+    cols.push_back(std::move(c));
+  }
+  return absl::StrJoin(cols, ", ");
+}
+
+// A CREATE TABLE statement that recreates `t`'s columns and constraints.
+std::string CreateTableSql(const TableDescriptor& t) {
+  std::vector<std::string> parts;
+  for (const catalog::ColumnDescriptor& c : t.columns) {
+    if (c.hidden) continue;
+    std::string col = c.name;
+    switch (c.type) {
+      case Type::kInteger: col += " INTEGER"; break;
+      case Type::kReal: col += " REAL"; break;
+      case Type::kText: col += " TEXT"; break;
+      case Type::kBlob: col += " BLOB"; break;
+      case Type::kBoolean: col += " BOOLEAN"; break;
+      case Type::kNull: break;
+    }
+    if (!c.nullable) col += " NOT NULL";
+    if (!c.default_sql.empty()) absl::StrAppend(&col, " DEFAULT ", c.default_sql);
+    parts.push_back(std::move(col));
+  }
+  bool rowid = t.primary.column_ids.size() == 1 &&
+               t.columns[t.ColumnIndexById(t.primary.column_ids[0])].hidden;
+  if (!rowid) parts.push_back(absl::StrCat("PRIMARY KEY (", IndexColumnsSql(t, t.primary), ")"));
+  for (const std::string& check : t.checks) parts.push_back(absl::StrCat("CHECK (", check, ")"));
+  return absl::StrCat("CREATE TABLE ", t.name, " (", absl::StrJoin(parts, ", "), ");");
+}
+
 bool ChangesSchema(ast::StatementKind kind) {
   switch (kind) {
     case ast::StatementKind::kCreateTable:
@@ -1100,6 +1137,44 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       rs.columns = {"name"};
       for (auto& [name, o] : *all) {
         if (o.table.has_value()) rs.rows.push_back({Value::Text(o.table->name)});
+      }
+      return rs;
+    }
+    case ast::StatementKind::kShowIndexes: {
+      const auto& sh = static_cast<const ast::ShowStatement&>(st);
+      absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+          catalog::ListObjects(txn);
+      if (!all.ok()) return all.status();
+      ResultSet rs;
+      rs.has_rows = true;
+      rs.columns = {"table", "index", "unique", "columns"};
+      bool found = sh.table.empty();
+      for (auto& [name, o] : *all) {
+        if (!o.table.has_value()) continue;
+        const TableDescriptor& t = *o.table;
+        if (!sh.table.empty() && !absl::EqualsIgnoreCase(t.name, sh.table)) continue;
+        found = true;
+        for (const catalog::IndexDescriptor& ix : t.indexes) {
+          rs.rows.push_back({Value::Text(t.name), Value::Text(ix.name),
+                             Value::Integer(ix.unique ? 1 : 0),
+                             Value::Text(IndexColumnsSql(t, ix))});
+        }
+      }
+      if (!found) return absl::NotFoundError(absl::StrCat("no such table: ", sh.table));
+      return rs;
+    }
+    case ast::StatementKind::kShowCreate: {
+      const auto& sh = static_cast<const ast::ShowStatement&>(st);
+      absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, sh.table);
+      if (!t.ok()) return t.status();
+      ResultSet rs;
+      rs.has_rows = true;
+      rs.columns = {"create_statement"};
+      rs.rows.push_back({Value::Text(CreateTableSql(*t))});
+      for (const catalog::IndexDescriptor& ix : t->indexes) {
+        rs.rows.push_back({Value::Text(absl::StrCat("CREATE ", ix.unique ? "UNIQUE " : "",
+                                                    "INDEX ", ix.name, " ON ", t->name, " (",
+                                                    IndexColumnsSql(*t, ix), ");"))});
       }
       return rs;
     }

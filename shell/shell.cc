@@ -23,7 +23,8 @@ namespace {
 constexpr char kHelp[] =
     "Statements end with ';'. Meta-commands:\n"
     "  .tables | \\dt            list tables\n"
-    "  .schema [t] | \\d [t]     show table columns\n"
+    "  .schema [t] | \\d [t]     show CREATE statements\n"
+    "  .indexes [t]             list indexes\n"
     "  .mode table|csv|tsv|json|line\n"
     "  .headers on|off\n"
     "  .timer on|off | \\timing  print elapsed time\n"
@@ -234,19 +235,31 @@ bool Shell::Meta(absl::string_view line) {
     return true;
   }
   if (cmd == ".tables" || cmd == "\\dt") return Run("SHOW TABLES;");
-  if (cmd == ".schema" || cmd == "\\d" || cmd == ".indexes") {
+  if (cmd == ".indexes") {
+    return Run(arg(1).empty() ? "SHOW INDEXES;" : absl::StrCat("SHOW INDEXES FROM \"", arg(1), "\";"));
+  }
+  if (cmd == ".schema" || cmd == "\\d") {
     absl::StatusOr<session::ResultSet> tables = session_.Execute("SHOW TABLES");
     if (!tables.ok()) {
       PrintError(tables.status(), "");
       return false;
     }
+    bool found = arg(1).empty();
     for (const auto& row : tables->rows) {
       std::string name(row[0].bytes());
       if (!arg(1).empty() && !absl::EqualsIgnoreCase(name, arg(1))) continue;
-      absl::StatusOr<session::ResultSet> cols =
-          session_.Execute(absl::StrCat("SELECT * FROM \"", name, "\" LIMIT 0"));
-      if (!cols.ok()) continue;
-      out_ << "TABLE " << name << " (" << absl::StrJoin(cols->columns, ", ") << ")\n";
+      found = true;
+      absl::StatusOr<session::ResultSet> create =
+          session_.Execute(absl::StrCat("SHOW CREATE TABLE \"", name, "\""));
+      if (!create.ok()) {
+        PrintError(create.status(), "");
+        return false;
+      }
+      for (const auto& line : create->rows) out_ << line[0].bytes() << "\n";
+    }
+    if (!found) {
+      err_ << "ERROR: no such table: " << arg(1) << "\n";
+      return false;
     }
     return true;
   }

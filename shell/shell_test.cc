@@ -66,6 +66,28 @@ TEST_F(ShellTest, CsvJsonAndMetaCommands) {
             "[{\"name\": \"t\"}]\n");
 }
 
+TEST_F(ShellTest, SchemaAndIndexesShowDefinitions) {
+  ASSERT_EQ(Run("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT NOT NULL DEFAULT 'q', c REAL);\n"
+                "CREATE UNIQUE INDEX tb ON t(b, c DESC);\n"
+                "CREATE TABLE u(x);\nCREATE INDEX ux ON u(x);\n"),
+            0);
+  ASSERT_EQ(Run(".mode csv\n.indexes\n.indexes u\n"), 0);
+  EXPECT_EQ(out_.str(),
+            "table,index,unique,columns\nt,tb,1,\"b, c DESC\"\nu,ux,0,x\n"
+            "table,index,unique,columns\nu,ux,0,x\n");
+  ASSERT_EQ(Run(".schema t\n"), 0);
+  EXPECT_EQ(out_.str(),
+            "CREATE TABLE t (a INTEGER NOT NULL, b TEXT NOT NULL DEFAULT 'q', c REAL, "
+            "PRIMARY KEY (a));\n"
+            "CREATE UNIQUE INDEX tb ON t (b, c DESC);\n");
+  // The printed statements recreate the schema.
+  std::string schema = out_.str();
+  ASSERT_EQ(Run("DROP TABLE t;\n" + schema + ".schema t\n"), 0);
+  EXPECT_EQ(out_.str(), schema);
+  EXPECT_EQ(Run(".schema nope\n"), 1);
+  EXPECT_EQ(err_.str(), "ERROR: no such table: nope\n");
+}
+
 TEST_F(ShellTest, ErrorsStopScriptsWithCaret) {
   EXPECT_EQ(Run("SELECT 1;\nSELEC 2;\nSELECT 3;\n"), 1);
   EXPECT_EQ(err_.str(),
