@@ -2,6 +2,7 @@
 // Run through bench/compare.sh, which starts a private PostgreSQL server.
 //
 //   compare --dir DIR [--pg "host=127.0.0.1 port=N dbname=postgres"] [--quick]
+//   compare --write-scripts DIR [--quick]   (the SQL scripts for the shells)
 //
 // W1 200,000-row bulk insert in one transaction (multi-row INSERTs of 500)
 // W2 5,000 autocommit single-row inserts (durable)
@@ -365,6 +366,72 @@ void RunAll(System& sys, Results* out, bool quick) {
   std::fprintf(stderr, "%s done (W6 retries: %ld)\n", sys.name().c_str(), retries.load());
 }
 
+// The workloads as SQL scripts for the shells (tessera sql -f, sqlite3,
+// psql -f), written to `dir`: setup.sql, w1.sql ... w5.sql, with
+// orders.sql loading W5's second table untimed. W6 has no script: a shell
+// script cannot retry a transaction that fails with a serialization
+// conflict.
+void WriteScripts(const std::string& dir, bool quick) {
+  std::filesystem::create_directories(dir);
+  const long rows = quick ? kRows / 10 : kRows;
+  auto write = [&](const char* name, const std::function<void(FILE*)>& body) {
+    std::string path = dir + "/" + name;
+    FILE* f = std::fopen(path.c_str(), "w");
+    if (f == nullptr) Die("cannot write " + path);
+    body(f);
+    std::fclose(f);
+  };
+  write("setup.sql", [&](FILE* f) {
+    for (const char* t : {"kv", "w2", "orders"}) std::fprintf(f, "DROP TABLE IF EXISTS %s;\n", t);
+    std::fprintf(f, "CREATE TABLE kv(k INTEGER PRIMARY KEY, n INTEGER, s TEXT);\n");
+    std::fprintf(f, "CREATE TABLE w2(k INTEGER PRIMARY KEY, v INTEGER);\n");
+    std::fprintf(f, "CREATE TABLE orders(id INTEGER PRIMARY KEY, k INTEGER, qty INTEGER);\n");
+  });
+  write("w1.sql", [&](FILE* f) {
+    std::fprintf(f, "BEGIN;\n");
+    for (long i = 0; i < rows; i += 500) std::fprintf(f, "%s;\n", InsertBatch("kv", i, i + 500).c_str());
+    std::fprintf(f, "COMMIT;\n");
+  });
+  write("w2.sql", [&](FILE* f) {
+    for (long i = 0; i < (quick ? 500 : 5000); ++i) std::fprintf(f, "INSERT INTO w2 VALUES (%ld, %ld);\n", i, i);
+  });
+  write("w3.sql", [&](FILE* f) {
+    std::mt19937 rng(7);
+    for (long i = 0; i < (quick ? 5000 : 50000); ++i) {
+      std::fprintf(f, "SELECT n FROM kv WHERE k = %ld;\n", static_cast<long>(rng() % rows));
+    }
+  });
+  write("w4.sql", [&](FILE* f) {
+    for (int i = 0; i < 20; ++i) {
+      std::fprintf(f, "SELECT COUNT(*), SUM(n), AVG(n) FROM kv WHERE n %% 7 = 3;\n");
+      std::fprintf(f, "SELECT n %% 100, COUNT(*) FROM kv GROUP BY n %% 100;\n");
+    }
+  });
+  write("orders.sql", [&](FILE* f) {
+    std::fprintf(f, "BEGIN;\n");
+    for (long i = 0; i < rows / 2; i += 500) {
+      std::string sql = "INSERT INTO orders VALUES ";
+      for (long j = i; j < i + 500; ++j) {
+        sql += (j > i ? "," : "") + std::string("(") + std::to_string(j) + "," +
+               std::to_string((j * 31) % rows) + "," + std::to_string(j % 9 + 1) + ")";
+      }
+      std::fprintf(f, "%s;\n", sql.c_str());
+    }
+    std::fprintf(f, "COMMIT;\n");
+  });
+  write("w5.sql", [&](FILE* f) {
+    for (int i = 0; i < 5; ++i) {
+      std::fprintf(f, "SELECT kv.n %% 10, SUM(orders.qty) FROM orders JOIN kv ON orders.k = kv.k "
+                      "GROUP BY kv.n %% 10;\n");
+    }
+  });
+  // Operations per script, for the rates.
+  write("counts", [&](FILE* f) {
+    std::fprintf(f, "w1 %ld\nw2 %ld\nw3 %ld\nw4 %ld\nw5 %ld\n", rows, quick ? 500L : 5000L,
+                 quick ? 5000L : 50000L, 40 * rows, 5 * (rows / 2));
+  });
+}
+
 // One durable LMDB commit per insert: W2's floor for an LMDB-based store.
 double RawLmdbCommits(const std::string& dir, long n) {
   std::filesystem::create_directories(dir);
@@ -393,14 +460,19 @@ double RawLmdbCommits(const std::string& dir, long n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dir = "/tmp/tessera-compare", pg;
+  std::string dir = "/tmp/tessera-compare", pg, scripts;
   bool quick = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--dir" && i + 1 < argc) dir = argv[++i];
     else if (a == "--pg" && i + 1 < argc) pg = argv[++i];
     else if (a == "--quick") quick = true;
+    else if (a == "--write-scripts" && i + 1 < argc) scripts = argv[++i];
     else Die("unknown argument " + a);
+  }
+  if (!scripts.empty()) {
+    WriteScripts(scripts, quick);
+    return 0;
   }
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);

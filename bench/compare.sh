@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs the same workloads on Tessera (C API), SQLite (WAL and default journal,
 # C API) and PostgreSQL 15 (libpq, a private server on 127.0.0.1 started and
-# stopped here) and prints one table with the ratios Tessera/peer.
+# stopped here) and prints one table with the ratios Tessera/peer; then runs
+# W1-W5 as SQL scripts through the shells (tessera sql -f, sqlite3, psql -f)
+# and prints a second table. W6 has no shell form: a script cannot retry a
+# transaction that fails with a serialization conflict.
 #
 #   bash bench/compare.sh [--quick]
 set -euo pipefail
@@ -16,7 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -q >/dev/null
   apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
 fi
-bazel build -c opt //bench:compare >/dev/null 2>&1
+bazel build -c opt //bench:compare //:tessera >/dev/null 2>&1
 
 work=$(mktemp -d /tmp/tessera-compare.XXXXXX)
 chmod 755 "$work"
@@ -32,3 +35,46 @@ trap 'runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdata" -m fast stop >/dev/nul
 
 bazel-bin/bench/compare --dir "$work/data" \
   --pg "host=127.0.0.1 port=$port user=postgres dbname=postgres" "$@"
+
+# ------------------------------------------------------------------ shells
+scripts="$work/scripts"
+bazel-bin/bench/compare --write-scripts "$scripts" "$@"
+chmod -R a+rX "$scripts"
+pgconn="host=127.0.0.1 port=$port user=postgres dbname=postgres"
+sqlite3 "$work/shell-wal.db" "PRAGMA journal_mode=WAL;" >/dev/null
+run() {  # system script
+  case "$1" in
+    tessera) bazel-bin/tessera sql --store "$work/shell-tessera" -f "$2" ;;
+    sqlite-wal) sqlite3 -bail "$work/shell-wal.db" < "$2" ;;
+    sqlite) sqlite3 -bail "$work/shell.db" < "$2" ;;
+    postgres) psql -X -q -v ON_ERROR_STOP=1 "$pgconn" -f "$2" ;;
+  esac
+}
+systems=(tessera sqlite-wal sqlite postgres)
+declare -A secs
+for sys in "${systems[@]}"; do
+  run "$sys" "$scripts/setup.sql" >/dev/null
+  for w in w1 w2 w3 w4 orders w5; do
+    start=$(date +%s%N)
+    if ! run "$sys" "$scripts/$w.sql" >/dev/null; then
+      echo "compare.sh: $sys failed on $w.sql" >&2
+      exit 1
+    fi
+    secs[$sys.$w]=$(( $(date +%s%N) - start ))
+  done
+  echo "$sys (shell) done" >&2
+done
+echo
+echo "| workload through the shell | tessera sql | sqlite3 WAL | tessera/sqlite3-wal | sqlite3 | tessera/sqlite3 | psql | tessera/psql |"
+echo "|---|---|---|---|---|---|---|---|"
+declare -A names
+names[w1]="W1 bulk insert (rows/s)"; names[w2]="W2 autocommit insert (tx/s)"
+names[w3]="W3 point select, unprepared (q/s)"; names[w4]="W4 scan+aggregate (rows/s)"
+names[w5]="W5 join+group (orders/s)"
+while read -r w count; do
+  awk -v name="${names[$w]}" -v n="$count" -v t="${secs[tessera.$w]}" \
+      -v a="${secs[sqlite-wal.$w]}" -v b="${secs[sqlite.$w]}" -v c="${secs[postgres.$w]}" 'BEGIN {
+    rt = n / (t / 1e9); ra = n / (a / 1e9); rb = n / (b / 1e9); rc = n / (c / 1e9);
+    printf "| %s | %.0f | %.0f | %.2fx | %.0f | %.2fx | %.0f | %.2fx |\n", name, rt, ra, rt / ra, rb, rt / rb, rc, rt / rc
+  }'
+done < "$scripts/counts"
