@@ -161,6 +161,14 @@ class Transformer {
 
   absl::string_view sql_;
   absl::Status status_;
+
+ public:
+  // When set, receives every expression literal taken from a number,
+  // string or blob token, with that token's index (ShapeCache).
+  std::vector<std::pair<ast::Expr*, size_t>>* literal_sink_ = nullptr;
+
+ private:
+  ast::Expr* current_literal_ = nullptr;
   int next_param_ = 1;
 };
 
@@ -187,19 +195,17 @@ std::vector<std::string> Transformer::Names(
   return out;
 }
 
-Value Transformer::Literal(SQLParser::Literal_valueContext* ctx) {
-  std::string t = ctx->getText();
-  if (ctx->DIGITS() != nullptr) {
+}  // namespace
+
+absl::StatusOr<Value> LiteralFromToken(size_t token_type, const std::string& t) {
+  if (token_type == SQLLexer::DIGITS) {
     int64_t v;
     if (absl::SimpleAtoi(t, &v)) return Value::Integer(v);
     return Value::Real(std::strtod(t.c_str(), nullptr));  // too big: REAL
   }
-  if (ctx->NUMERIC_LITERAL() != nullptr) {
+  if (token_type == SQLLexer::NUMERIC_LITERAL) {
     if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
-      if (t.size() > 18) {
-        Fail(ctx, "hexadecimal literal too large");
-        return Value();
-      }
+      if (t.size() > 18) return absl::InvalidArgumentError("hexadecimal literal too large");
       uint64_t v = 0;
       for (size_t i = 2; i < t.size(); ++i) {
         char c = absl::ascii_tolower(t[i]);
@@ -209,7 +215,7 @@ Value Transformer::Literal(SQLParser::Literal_valueContext* ctx) {
     }
     return Value::Real(std::strtod(t.c_str(), nullptr));
   }
-  if (ctx->STRING_LITERAL() != nullptr) {
+  if (token_type == SQLLexer::STRING_LITERAL) {
     std::string out;
     for (size_t i = 1; i + 1 < t.size(); ++i) {
       out.push_back(t[i]);
@@ -217,17 +223,32 @@ Value Transformer::Literal(SQLParser::Literal_valueContext* ctx) {
     }
     return Value::Text(out);
   }
-  if (ctx->BLOB_LITERAL() != nullptr) {
+  if (token_type == SQLLexer::BLOB_LITERAL) {
     std::string hex = t.substr(2, t.size() - 3);
     if (hex.size() % 2 != 0) {
-      Fail(ctx, "blob literal needs an even number of hex digits");
-      return Value();
+      return absl::InvalidArgumentError("blob literal needs an even number of hex digits");
     }
     return Value::Blob(absl::HexStringToBytes(hex));
   }
+  return absl::InvalidArgumentError("not a literal token");
+}
+
+namespace {
+
+Value Transformer::Literal(SQLParser::Literal_valueContext* ctx) {
   if (ctx->K_TRUE() != nullptr) return Value::Boolean(true);
   if (ctx->K_FALSE() != nullptr) return Value::Boolean(false);
-  return Value::Null();
+  if (ctx->K_NULL() != nullptr) return Value::Null();
+  antlr4::Token* token = ctx->getStart();
+  absl::StatusOr<Value> v = LiteralFromToken(token->getType(), token->getText());
+  if (!v.ok()) {
+    Fail(ctx, std::string(v.status().message()));
+    return Value();
+  }
+  if (literal_sink_ != nullptr && current_literal_ != nullptr) {
+    literal_sink_->emplace_back(current_literal_, token->getTokenIndex());
+  }
+  return *std::move(v);
 }
 
 Value Transformer::SignedNumber(SQLParser::Signed_numberContext* ctx) {
@@ -463,7 +484,9 @@ ast::ExprPtr Transformer::Primary(SQLParser::PrimaryContext* ctx) {
   using K = ast::ExprKind;
   if (auto* c = dynamic_cast<SQLParser::E_literalContext*>(ctx)) {
     ast::ExprPtr e = Make(K::kLiteral, c);
+    current_literal_ = e.get();  // Literal() reports it to the sink
     e->literal = Literal(c->literal_value());
+    current_literal_ = nullptr;
     return e;
   }
   if (auto* c = dynamic_cast<SQLParser::E_parameterContext*>(ctx)) {
@@ -1036,6 +1059,139 @@ absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql,
   if (!transformer.status().ok()) return transformer.status();
   *max_parameter = transformer.max_parameter();
   return out;
+}
+
+// ------------------------------------------------------------ shapes
+
+struct ShapeCache::Entry {
+  std::vector<ast::StatementPtr> statements;
+  // The literal expressions, in the order of their tokens in the text.
+  std::vector<ast::Expr*> literals;
+};
+
+ShapeCache::ShapeCache(size_t capacity) : capacity_(capacity) {}
+ShapeCache::~ShapeCache() = default;
+
+namespace {
+
+bool IsLiteralToken(size_t type) {
+  return type == SQLLexer::DIGITS || type == SQLLexer::NUMERIC_LITERAL ||
+         type == SQLLexer::STRING_LITERAL || type == SQLLexer::BLOB_LITERAL;
+}
+
+// The statement's shape (its tokens with literal values left out) and its
+// literal tokens in order; false when the text does not lex cleanly.
+bool Shape(absl::string_view sql, std::string* shape,
+           std::vector<std::pair<size_t, std::string>>* literals,
+           std::vector<size_t>* literal_indexes) {
+  antlr4::ANTLRInputStream input(sql.data(), sql.size());
+  SQLLexer lexer(&input);
+  FirstErrorListener listener;
+  lexer.removeErrorListeners();
+  lexer.addErrorListener(&listener);
+  std::vector<std::unique_ptr<antlr4::Token>> tokens = lexer.getAllTokens();
+  if (!listener.status().ok()) return false;
+  size_t previous = 0;
+  for (size_t index = 0; index < tokens.size(); ++index) {
+    const std::unique_ptr<antlr4::Token>& t = tokens[index];
+    if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    const size_t type = t->getType();
+    // `$1` and `?1` are parameters, not numbers.
+    const bool parameter_number =
+        type == SQLLexer::DIGITS && (previous == SQLLexer::DOLLAR || previous == SQLLexer::QMARK);
+    if (IsLiteralToken(type) && !parameter_number) {
+      absl::StrAppend(shape, "\x1f#", type);
+      literals->emplace_back(type, t->getText());
+      // The index a token stream gives it: its place among all tokens.
+      if (literal_indexes != nullptr) literal_indexes->push_back(index);
+    } else {
+      absl::StrAppend(shape, "\x1f", type, ":", t->getText());
+    }
+    previous = type;
+  }
+  return true;
+}
+
+bool Cacheable(const ast::Statement& st) {
+  switch (st.kind) {
+    case ast::StatementKind::kSelect:
+    case ast::StatementKind::kInsert:
+    case ast::StatementKind::kUpdate:
+    case ast::StatementKind::kDelete:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::string_view sql) {
+  std::string shape;
+  std::vector<std::pair<size_t, std::string>> literals;
+  std::vector<size_t> literal_indexes;
+  const bool shaped = Shape(sql, &shape, &literals, &literal_indexes);
+  if (shaped) {
+    auto it = entries_.find(shape);
+    if (it != entries_.end()) {
+      Entry& e = *it->second;
+      std::vector<Value> values;
+      bool ok = true;
+      for (const auto& [type, text] : literals) {
+        absl::StatusOr<Value> v = LiteralFromToken(type, text);
+        if (!v.ok()) {
+          ok = false;  // the full parse reports it with its position
+          break;
+        }
+        values.push_back(*std::move(v));
+      }
+      if (ok) {
+        for (size_t i = 0; i < values.size(); ++i) e.literals[i]->literal = std::move(values[i]);
+        ++hits_;
+        return &e.statements;
+      }
+    }
+  }
+  // Parse, noting which expression each literal token became.
+  std::vector<ast::StatementPtr> out;
+  std::vector<std::pair<ast::Expr*, size_t>> sink;
+  Transformer transformer(sql);
+  transformer.literal_sink_ = &sink;
+  absl::Status s = RunParser(sql, [&](SQLParser& parser) {
+    out.clear();
+    sink.clear();
+    SQLParser::ScriptContext* tree = parser.script();
+    if (parser.getNumberOfSyntaxErrors() > 0) return;
+    for (auto* st : tree->statement()) out.push_back(transformer.Statement(st));
+  });
+  if (!s.ok()) return s;
+  if (!transformer.status().ok()) return transformer.status();
+  // Cache it when every literal token became exactly one expression literal.
+  bool cacheable = shaped && out.size() == 1 && Cacheable(*out[0]) &&
+                   sink.size() == literal_indexes.size();
+  auto entry = std::make_unique<Entry>();
+  if (cacheable) {
+    absl::flat_hash_map<size_t, size_t> ordinal;  // token index -> literal ordinal
+    for (size_t i = 0; i < literal_indexes.size(); ++i) ordinal[literal_indexes[i]] = i;
+    entry->literals.assign(literal_indexes.size(), nullptr);
+    for (const auto& [expr, token] : sink) {
+      auto o = ordinal.find(token);
+      if (o == ordinal.end() || entry->literals[o->second] != nullptr) {
+        cacheable = false;
+        break;
+      }
+      entry->literals[o->second] = expr;
+    }
+  }
+  if (!cacheable) {
+    uncached_ = std::move(out);
+    return &uncached_;
+  }
+  if (entries_.size() >= capacity_) entries_.clear();
+  entry->statements = std::move(out);
+  Entry* e = entry.get();
+  entries_[std::move(shape)] = std::move(entry);
+  return &e->statements;
 }
 
 absl::StatusOr<ast::StatementPtr> ParseOne(absl::string_view sql) {

@@ -1,6 +1,7 @@
 // SQL text -> AST. The only entry point into parser/.
 //
-// Thread-safe: each call builds its own lexer and parser.
+// Thread-safe: each call builds its own lexer and parser (ShapeCache is
+// per session).
 
 #ifndef TESSERA_PARSER_PARSER_H_
 #define TESSERA_PARSER_PARSER_H_
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "parser/ast.h"
@@ -32,6 +34,40 @@ absl::StatusOr<ast::StatementPtr> ParseOne(absl::string_view sql);
 // Parses a standalone expression (used for DEFAULT and CHECK text stored in
 // the catalog, and by tests).
 absl::StatusOr<ast::ExprPtr> ParseExpression(absl::string_view sql);
+
+// Parses SQL like Parse(), but once per statement shape: a statement that
+// differs from an earlier one only in its literal values (numbers, strings,
+// blobs) reuses that statement's AST with the new values written into it,
+// without running the parser. Only single SELECT, INSERT, UPDATE and
+// DELETE statements are cached; anything else is parsed every time.
+// Keeps up to `capacity` shapes (then starts afresh).
+//
+// Not thread-safe: one per session.
+class ShapeCache {
+ public:
+  explicit ShapeCache(size_t capacity = 128);
+  ~ShapeCache();
+  ShapeCache(const ShapeCache&) = delete;
+  ShapeCache& operator=(const ShapeCache&) = delete;
+
+  // The statements of `sql` (errors exactly as Parse()). They are owned by
+  // the cache and stay valid and unchanged until the next call.
+  absl::StatusOr<const std::vector<ast::StatementPtr>*> Parse(absl::string_view sql);
+
+  uint64_t hits() const { return hits_; }
+
+ private:
+  struct Entry;
+  const size_t capacity_;
+  absl::flat_hash_map<std::string, std::unique_ptr<Entry>> entries_;  // by shape
+  std::vector<ast::StatementPtr> uncached_;
+  uint64_t hits_ = 0;
+};
+
+// The value of a number, string or blob literal token's text; errors for
+// malformed ones (a hexadecimal literal too large, an odd-length blob).
+// `token_type` is the lexer's token type.
+absl::StatusOr<Value> LiteralFromToken(size_t token_type, const std::string& text);
 
 struct SyntaxError {
   int line = 0;    // 1-based

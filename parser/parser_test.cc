@@ -375,3 +375,80 @@ TEST(ParserErrorTest, GarbageNeverCrashes) {
 
 }  // namespace
 }  // namespace tessera::parser
+
+namespace tessera::parser {
+namespace {
+
+// Renders what ShapeCache::Parse returns, or the error.
+std::string Cached(ShapeCache& cache, const std::string& sql) {
+  absl::StatusOr<const std::vector<ast::StatementPtr>*> r = cache.Parse(sql);
+  if (!r.ok()) return std::string(r.status().message());
+  std::string out;
+  for (const ast::StatementPtr& st : **r) out += ast::ToSql(*st) + ";";
+  return out;
+}
+
+std::string Fresh(const std::string& sql) {
+  absl::StatusOr<std::vector<ast::StatementPtr>> r = Parse(sql);
+  if (!r.ok()) return std::string(r.status().message());
+  std::string out;
+  for (const ast::StatementPtr& st : *r) out += ast::ToSql(*st) + ";";
+  return out;
+}
+
+TEST(ShapeCacheTest, ReusesTheAstOfAShapeWithNewLiterals) {
+  ShapeCache cache;
+  const std::vector<std::string> statements = {
+      "SELECT a FROM t WHERE k = 5 AND s = 'x'",
+      "SELECT a FROM t WHERE k = 7 AND s = 'it''s'",       // same shape
+      "select a from t where k = 7 and s = 'y'",           // other case: another shape
+      "SELECT a   FROM t /* c */ WHERE k = 9.5 AND s = X'00ff'",  // types differ
+      "INSERT INTO t VALUES (1, 'a'), (2, 'b')",
+      "INSERT INTO t VALUES (3, 'c'), (4, 'd')",
+      "SELECT a FROM t ORDER BY 2 LIMIT 3",
+      "SELECT a FROM t ORDER BY 1 LIMIT 30",
+      "SELECT a FROM t WHERE k = $1 AND j = ?2 AND i = 4",
+      "SELECT a FROM t WHERE k = $2 AND j = ?1 AND i = 5",  // parameters are not literals
+      "UPDATE t SET a = -3 WHERE k = 0x10",
+      "DELETE FROM t WHERE k IN (1, 2, 3)",
+      "DELETE FROM t WHERE k IN (4, 5, 6)",
+      "SELECT 99999999999999999999",                         // too big: REAL
+  };
+  for (const std::string& sql : statements) {
+    EXPECT_EQ(Cached(cache, sql), Fresh(sql)) << sql;
+  }
+  EXPECT_EQ(cache.hits(), 4u);  // the four pairs above that differ only in literals
+  // A second round hits every cacheable shape and still reads right.
+  uint64_t before = cache.hits();
+  for (const std::string& sql : statements) EXPECT_EQ(Cached(cache, sql), Fresh(sql)) << sql;
+  EXPECT_EQ(cache.hits() - before, statements.size());
+}
+
+TEST(ShapeCacheTest, ErrorsAndUncachedStatementsParseAsUsual) {
+  ShapeCache cache;
+  EXPECT_EQ(Cached(cache, "SELECT 0x10"), Fresh("SELECT 0x10"));
+  // Same shape, but this literal is malformed: the full parse reports it.
+  EXPECT_EQ(Cached(cache, "SELECT 0x1234567890ABCDEF12"), Fresh("SELECT 0x1234567890ABCDEF12"));
+  EXPECT_NE(Fresh("SELECT 0x1234567890ABCDEF12").find("too large"), std::string::npos);
+  EXPECT_EQ(Cached(cache, "SELEC 1"), Fresh("SELEC 1"));
+  EXPECT_EQ(Cached(cache, "SELECT 'unterminated"), Fresh("SELECT 'unterminated"));
+  // DDL and scripts are parsed every time.
+  uint64_t before = cache.hits();
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(Cached(cache, "CREATE TABLE t(a VARCHAR(10) DEFAULT 5)"),
+              Fresh("CREATE TABLE t(a VARCHAR(10) DEFAULT 5)"));
+    EXPECT_EQ(Cached(cache, "SELECT 1; SELECT 2"), Fresh("SELECT 1; SELECT 2"));
+  }
+  EXPECT_EQ(cache.hits(), before);
+}
+
+TEST(ShapeCacheTest, StaysWithinItsCapacity) {
+  ShapeCache cache(4);
+  for (int i = 0; i < 50; ++i) {
+    std::string sql = "SELECT c" + std::to_string(i) + " FROM t WHERE k = " + std::to_string(i);
+    EXPECT_EQ(Cached(cache, sql), Fresh(sql));
+  }
+}
+
+}  // namespace
+}  // namespace tessera::parser

@@ -915,10 +915,10 @@ Session::~Session() {
 
 absl::StatusOr<ResultSet> Session::Execute(absl::string_view sql,
                                            const std::vector<Value>& params) {
-  absl::StatusOr<std::vector<ast::StatementPtr>> statements = parser::Parse(sql);
+  absl::StatusOr<const std::vector<ast::StatementPtr>*> statements = shapes_.Parse(sql);
   if (!statements.ok()) return statements.status();
   ResultSet last;
-  for (const ast::StatementPtr& st : *statements) {
+  for (const ast::StatementPtr& st : **statements) {
     absl::StatusOr<ResultSet> r = Run(*st, params);
     if (!r.ok()) return r.status();
     last = *std::move(r);
@@ -951,9 +951,9 @@ absl::StatusOr<ResultSet> Session::ExecutePrepared(const PreparedSql& prepared,
 absl::Status Session::ExecuteEach(absl::string_view sql,
                                   absl::FunctionRef<void(const ResultSet&)> on_result,
                                   const std::vector<Value>& params) {
-  absl::StatusOr<std::vector<ast::StatementPtr>> statements = parser::Parse(sql);
+  absl::StatusOr<const std::vector<ast::StatementPtr>*> statements = shapes_.Parse(sql);
   if (!statements.ok()) return statements.status();
-  for (const ast::StatementPtr& st : *statements) {
+  for (const ast::StatementPtr& st : **statements) {
     absl::StatusOr<ResultSet> r = Run(*st, params);
     if (!r.ok()) return r.status();
     on_result(*r);

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "common/value.h"
 #include "parser/ast.h"
+#include "parser/parser.h"
 #include "session/database.h"
 #include "txn/txn.h"
 
@@ -92,6 +93,9 @@ class Session {
   };
 
   Database* const db_;
+  // Statements parsed once per shape (literals aside); Execute() is not
+  // re-entered, so the AST it hands out stays put while it runs.
+  parser::ShapeCache shapes_;
   std::optional<PendingSplit> pending_split_;
   std::unique_ptr<txn::Txn> txn_;  // explicit transaction, if any
   uint64_t txn_schema_version_ = 0;  // the schema version txn_ sees
