@@ -385,7 +385,12 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   } else if (!st.default_values) {
     for (const auto& exprs : st.values) {
       Row r;
+      r.reserve(exprs.size());
       for (const ast::ExprPtr& e : exprs) {
+        if (e->kind == ast::ExprKind::kLiteral) {  // most VALUES: no binding needed
+          r.push_back(e->literal);
+          continue;
+        }
         absl::StatusOr<Value> v = EvalConst(d, binder, *e, nullptr, nullptr);
         if (!v.ok()) return v.status();
         r.push_back(*std::move(v));
@@ -394,6 +399,29 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     }
   } else {
     inputs.emplace_back();
+  }
+  // Read the primary keys the rows will take in one batch up front (the
+  // transaction keeps what it read), instead of one round trip per row.
+  // Only when every key is given: an INTEGER PRIMARY KEY left NULL is
+  // assigned from the rows inserted before it.
+  if (inputs.size() > 1 && t->primary.column_ids.size() == 1 && targets.size() == inputs[0].size()) {
+    const int pk = t->ColumnIndexById(t->primary.column_ids[0]);
+    int source = -1;
+    for (size_t i = 0; i < targets.size(); ++i) {
+      if (targets[i] == pk) source = static_cast<int>(i);
+    }
+    std::vector<std::string> keys;
+    for (const Row& in : inputs) {
+      if (source < 0 || in.size() != targets.size()) break;
+      absl::StatusOr<Value> v = Coerce(in[source], t->columns[pk], t->name);
+      if (!v.ok() || v->is_null()) break;
+      Row probe(t->columns.size());
+      probe[pk] = *std::move(v);
+      keys.push_back(catalog::PrimaryKey(*t, probe));
+    }
+    if (keys.size() == inputs.size()) {
+      if (absl::Status s = d.txn->Prefetch(keys); !s.ok()) return s;
+    }
   }
   ResultSet rs;
   for (Row& in : inputs) {

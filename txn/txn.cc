@@ -20,6 +20,13 @@ absl::StatusOr<std::optional<std::string>> Txn::Get(absl::string_view key) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
   auto it = writes_.find(key);
   if (it != writes_.end()) return it->second;
+  if (auto p = prefetched_.find(key); p != prefetched_.end()) {
+    // Used once (the caller usually writes the key next): keeps the map
+    // as small as one statement's keys.
+    std::optional<std::string> v = std::move(p->second);
+    prefetched_.erase(p);
+    return v;
+  }
   kv::BatchRequest b;
   b.header.ts = read_ts_;
   b.requests.push_back(kv::KvRequest::Get(std::string(key)));
@@ -29,6 +36,27 @@ absl::StatusOr<std::optional<std::string>> Txn::Get(absl::string_view key) {
   kv::KvResponse& resp = r->responses.front();
   if (!resp.found) return std::optional<std::string>();
   return std::optional<std::string>(std::move(resp.value));
+}
+
+absl::Status Txn::Prefetch(const std::vector<std::string>& keys) {
+  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  kv::BatchRequest b;
+  b.header.ts = read_ts_;
+  for (const std::string& key : keys) {
+    if (prefetched_.contains(key)) continue;
+    b.requests.push_back(kv::KvRequest::Get(key));
+  }
+  if (b.requests.empty()) return absl::OkStatus();
+  absl::StatusOr<kv::BatchResponse> r = sender_->Send(b);
+  if (!r.ok()) return r.status();
+  for (size_t i = 0; i < b.requests.size(); ++i) {
+    const std::string& key = b.requests[i].key;
+    read_spans_.emplace_back(key, "");
+    kv::KvResponse& resp = r->responses[i];
+    prefetched_[key] =
+        resp.found ? std::optional<std::string>(std::move(resp.value)) : std::nullopt;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Txn::Scan(

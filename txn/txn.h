@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "common/hlc.h"
@@ -42,6 +43,12 @@ class Txn {
 
   // The value of `key` as this transaction sees it.
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key);
+
+  // Reads `keys` in one batch (a round trip per range, not per key) and
+  // keeps the values until the first Get() of each, which is then answered
+  // locally: reads are at the fixed read timestamp, so a kept value stays
+  // right; this transaction's own writes still take precedence.
+  absl::Status Prefetch(const std::vector<std::string>& keys);
 
   // Visits the rows of [start, end) in key order (descending if `reverse`),
   // own writes included. `visit` returns false to stop early. With `limit`
@@ -90,6 +97,8 @@ class Txn {
   const Timestamp read_ts_;
   // nullopt = deletion.
   absl::btree_map<std::string, std::optional<std::string>> writes_;
+  // Values read by Prefetch() (nullopt: no row), by key.
+  absl::flat_hash_map<std::string, std::optional<std::string>> prefetched_;
   std::vector<std::pair<std::string, std::string>> read_spans_;
   bool finished_ = false;
   std::optional<Timestamp> commit_ts_;

@@ -32,6 +32,33 @@ TEST_F(TxnTest, CommitMakesWritesVisibleAtomically) {
   EXPECT_FALSE(t->Commit().ok());  // finished
 }
 
+TEST_F(TxnTest, PrefetchedReadsAnswerGetsAndStillConflict) {
+  auto seed = Begin();
+  seed->Put("p/a", "1");
+  ASSERT_TRUE(seed->Commit().ok());
+  auto t = Begin();
+  ASSERT_TRUE(t->Prefetch({"p/a", "p/b", "p/a"}).ok());
+  // A write committed after the snapshot: the prefetched value is the
+  // snapshot's, and the read is validated at commit.
+  auto other = Begin();
+  other->Put("p/b", "other");
+  ASSERT_TRUE(other->Commit().ok());
+  EXPECT_EQ(*t->Get("p/a"), "1");
+  EXPECT_EQ(*t->Get("p/b"), std::nullopt);
+  t->Put("p/a", "2");
+  EXPECT_EQ(*t->Get("p/a"), "2");  // own writes win
+  EXPECT_EQ(*t->Get("p/a"), "2");
+  EXPECT_EQ(t->Commit().code(), absl::StatusCode::kAborted);  // p/b changed after the read
+  EXPECT_EQ(Read("p/a"), "1");
+  // Without the conflicting write the same transaction commits.
+  auto u = Begin();
+  ASSERT_TRUE(u->Prefetch({"p/a", "p/c"}).ok());
+  EXPECT_EQ(*u->Get("p/c"), std::nullopt);
+  u->Put("p/c", "3");
+  ASSERT_TRUE(u->Commit().ok());
+  EXPECT_EQ(Read("p/c"), "3");
+}
+
 TEST_F(TxnTest, ReadYourWritesInGetAndScan) {
   auto seed = Begin();
   seed->Put("t/a", "old-a");
