@@ -354,6 +354,16 @@ absl::StatusOr<BoundPtr> Binder::BindTableExpr(
   return Expr(expr, &scope, nullptr);
 }
 
+LogicalPtr Binder::BindTableScan(const catalog::TableDescriptor& table,
+                                 const BoundExpr& predicate) {
+  auto scan = Node(LogicalKind::kScan);
+  scan->table = std::make_shared<catalog::TableDescriptor>(table);
+  for (const catalog::ColumnDescriptor& c : table.columns) scan->column_names.push_back(c.name);
+  std::vector<BoundPtr> conjuncts;
+  SplitConjuncts(predicate.Clone(), &conjuncts);
+  return FilterScan(std::move(scan), std::move(conjuncts));
+}
+
 absl::StatusOr<BoundPtr> Binder::BindUpsertExpr(
     const ast::Expr& expr, const catalog::TableDescriptor& table) {
   Scope scope;

@@ -34,6 +34,12 @@ class Binder {
   absl::StatusOr<BoundPtr> BindTableExpr(const ast::Expr& expr,
                                          const catalog::TableDescriptor* table);
 
+  // The rows of `table` (every column, hidden ones too) for which
+  // `predicate` (bound by BindTableExpr) holds: a filtered scan that reads
+  // only the keys the predicate allows (point lookups, key spans, index
+  // lookups), so UPDATE and DELETE read — and conflict on — just those.
+  LogicalPtr BindTableScan(const catalog::TableDescriptor& table, const BoundExpr& predicate);
+
   // Binds an ON CONFLICT DO UPDATE expression: the row it reads is the
   // existing row of `table` followed by the proposed one, which the
   // expression names `excluded`.

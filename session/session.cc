@@ -549,10 +549,15 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       sets.emplace_back(pos, *std::move(b));
     }
   }
-  absl::StatusOr<std::vector<Row>> rows = ScanTable(d.txn, *t);
-  if (!rows.ok()) return rows.status();
+  // Only the rows the WHERE clause can match are read (and so can
+  // conflict with concurrent writers).
+  planner::LogicalPtr candidates;
+  if (pred) candidates = binder.BindTableScan(*t, *pred);
   exec::ExecContext ctx;
   InitContext(d, &ctx);
+  absl::StatusOr<std::vector<Row>> rows =
+      candidates ? exec::Execute(*candidates, &ctx) : ScanTable(d.txn, *t);
+  if (!rows.ok()) return rows.status();
   ResultSet rs;
   // Decide every row first, so the statement sees the table as it was.
   std::vector<std::pair<Row, Row>> changes;

@@ -203,6 +203,34 @@ TEST_F(SessionTest, ParametersBindByPosition) {
   EXPECT_FALSE(session_->Execute("SELECT ? + 1").ok());  // unbound
 }
 
+TEST_F(SessionTest, UpdatesOfDifferentRowsDoNotConflict) {
+  Ok("CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER, owner TEXT)");
+  Ok("CREATE INDEX by_owner ON acct(owner)");
+  Ok("INSERT INTO acct VALUES (1, 10, 'ann'), (2, 20, 'bob'), (3, 30, 'cy')");
+  Session other(db_.get());
+  Ok("BEGIN");
+  ASSERT_TRUE(other.Execute("BEGIN").ok());
+  Ok("UPDATE acct SET bal = bal - 1 WHERE id = 1");
+  ASSERT_TRUE(other.Execute("UPDATE acct SET bal = bal + 1 WHERE id = 2").ok());
+  ASSERT_TRUE(other.Execute("DELETE FROM acct WHERE owner = 'cy'").ok());
+  Ok("COMMIT");
+  ASSERT_TRUE(other.Execute("COMMIT").ok());  // read only rows 2 and 3
+  ResultSet r = Ok("SELECT id, bal FROM acct ORDER BY id");
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0][1], Value::Integer(9));
+  EXPECT_EQ(r.rows[1][1], Value::Integer(21));
+  // The same row still conflicts.
+  Ok("BEGIN");
+  ASSERT_TRUE(other.Execute("BEGIN").ok());
+  Ok("UPDATE acct SET bal = 0 WHERE id = 1");
+  ASSERT_TRUE(other.Execute("UPDATE acct SET bal = 5 WHERE id = 1").ok());
+  Ok("COMMIT");
+  absl::StatusOr<ResultSet> lost = other.Execute("COMMIT");
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(SqlState(lost.status()), "40001");
+  EXPECT_EQ(Ok("SELECT bal FROM acct WHERE id = 1").rows[0][0], Value::Integer(0));
+}
+
 TEST_F(SessionTest, PreparedPlansFollowSchemaChanges) {
   Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b INTEGER)");
   Ok("INSERT INTO t VALUES (1, 10), (2, 20)");
