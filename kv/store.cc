@@ -6,14 +6,21 @@
 
 namespace tessera::kv {
 
-namespace {
-// Records `ts` as the store's clock watermark, in the batch that writes at it.
-void MarkClock(storage::WriteBatch* batch, Timestamp ts) {
+std::optional<Timestamp> Store::MaybeMarkClock(storage::WriteBatch* batch, Timestamp ts) {
+  if (ts.wall_ms < watermark_wall_ms_.load()) return std::nullopt;
+  Timestamp mark{ts.wall_ms + kWatermarkLeadMs, 0};
   std::string enc;
-  EncodeTimestamp(ts, &enc);
+  EncodeTimestamp(mark, &enc);
   batch->PutInline(keys::ClockWatermarkKey(), enc);
+  return mark;
 }
-}  // namespace
+
+void Store::WatermarkWritten(std::optional<Timestamp> mark) {
+  if (!mark.has_value()) return;
+  int64_t seen = watermark_wall_ms_.load();
+  while (seen < mark->wall_ms && !watermark_wall_ms_.compare_exchange_weak(seen, mark->wall_ms)) {
+  }
+}
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(uint32_t node_id,
                                                    storage::Engine* engine,
@@ -32,6 +39,7 @@ absl::Status Store::LoadOrBootstrap() {
     Timestamp ts;
     if (absl::Status s = DecodeTimestamp(&in, &ts); !s.ok()) return s;
     clock_->ForwardTo(ts);
+    watermark_wall_ms_ = ts.wall_ms;
   }
   absl::StatusOr<std::unique_ptr<storage::Snapshot>> snap =
       engine_->NewSnapshot();
@@ -68,8 +76,9 @@ absl::Status Store::LoadOrBootstrap() {
     std::string counter;
     PutFixed64BE(&counter, 2);
     b.PutInline(keys::RangeIdCounterKey(), counter);
-    MarkClock(&b, ts);
+    std::optional<Timestamp> mark = MaybeMarkClock(&b, ts);
     if (absl::Status s = engine_->Write(b); !s.ok()) return s;
+    WatermarkWritten(mark);
     loaded = {meta, data};
   }
   absl::MutexLock l(&mu_);
@@ -200,8 +209,9 @@ absl::StatusOr<BatchResponse> Store::Execute(const BatchRequest& request) {
   }
   snap.reset();
   if (!writes.empty()) {
-    MarkClock(&writes, request.header.ts);
+    std::optional<Timestamp> mark = MaybeMarkClock(&writes, request.header.ts);
     if (absl::Status s = engine_->Write(writes); !s.ok()) return s;
+    WatermarkWritten(mark);
   }
   return response;
 }
@@ -239,8 +249,9 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
       batch.Put(w.key, commit_ts, w.value);
     }
   }
-  MarkClock(&batch, commit_ts);
+  std::optional<Timestamp> mark = MaybeMarkClock(&batch, commit_ts);
   if (absl::Status s = engine_->Write(batch); !s.ok()) return s;
+  WatermarkWritten(mark);
   return commit_ts;
 }
 
@@ -282,8 +293,9 @@ absl::StatusOr<std::pair<RangeDescriptor, RangeDescriptor>> Store::SplitRange(
   std::string next;
   PutFixed64BE(&next, right.range_id);
   b.PutInline(keys::RangeIdCounterKey(), next);
-  MarkClock(&b, ts);
+  std::optional<Timestamp> mark = MaybeMarkClock(&b, ts);
   if (absl::Status s = engine_->Write(b); !s.ok()) return s;
+  WatermarkWritten(mark);
 
   by_end_.erase(right.end_key);
   by_end_.emplace(left.end_key, left);

@@ -8,6 +8,7 @@
 #define TESSERA_KV_STORE_H_
 
 #include <cstdint>
+#include <atomic>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -75,9 +76,22 @@ class Store {
   const RangeDescriptor* FindByKey(absl::string_view key) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
+  // Adds to `batch` a new persisted clock watermark when `ts` reaches the
+  // current one; returns the watermark written (or nullopt). Call
+  // WatermarkWritten() once the batch is durable.
+  std::optional<Timestamp> MaybeMarkClock(storage::WriteBatch* batch, Timestamp ts);
+  void WatermarkWritten(std::optional<Timestamp> mark);
+
   const uint32_t node_id_;
   storage::Engine* const engine_;
   HybridClock* const clock_;
+
+  // The persisted upper bound of this store's commit timestamps: on restart
+  // the clock moves past it, so a restarted node never reads below its own
+  // commits. Written ahead (kWatermarkLeadMs) so most commits need not
+  // write it. Only grows.
+  static constexpr int64_t kWatermarkLeadMs = 1000;
+  std::atomic<int64_t> watermark_wall_ms_{0};
 
   // Held exclusively while a commit picks its timestamp and applies, shared
   // while a read timestamp is handed out.
