@@ -85,19 +85,36 @@ std::string EncodeRowValue(const TableDescriptor& table, const Row& row) {
 
 absl::Status DecodeRow(const TableDescriptor& table, absl::string_view key,
                        absl::string_view value, Row* row) {
+  return RowDecoder(table).Decode(key, value, row);
+}
+
+RowDecoder::RowDecoder(const TableDescriptor& table)
+    : table_(table), prefix_(IndexPrefix(table.id, table.primary.id)) {
+  for (uint32_t id : table.primary.column_ids) {
+    primary_positions_.push_back(table.ColumnIndexById(id));
+  }
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    uint32_t id = table.columns[i].id;
+    if (id >= position_by_id_.size()) position_by_id_.resize(id + 1, -1);
+    position_by_id_[id] = static_cast<int>(i);
+  }
+}
+
+absl::Status RowDecoder::Decode(absl::string_view key, absl::string_view value,
+                                Row* row) const {
+  const TableDescriptor& table = table_;
   row->assign(table.columns.size(), Value());
-  std::string prefix = IndexPrefix(table.id, table.primary.id);
-  if (key.substr(0, prefix.size()) != prefix) {
+  if (key.substr(0, prefix_.size()) != prefix_) {
     return absl::DataLossError(absl::StrFormat(
         "row key does not belong to table %s", table.name));
   }
-  key.remove_prefix(prefix.size());
-  for (size_t i = 0; i < table.primary.column_ids.size(); ++i) {
+  key.remove_prefix(prefix_.size());
+  for (size_t i = 0; i < primary_positions_.size(); ++i) {
     Value v;
     if (absl::Status s = DecodeKeyValue(&key, table.primary.orders[i], &v); !s.ok()) {
       return s;
     }
-    int pos = table.ColumnIndexById(table.primary.column_ids[i]);
+    int pos = primary_positions_[i];
     if (pos >= 0) (*row)[pos] = std::move(v);
   }
   while (!value.empty()) {
@@ -138,7 +155,7 @@ absl::Status DecodeRow(const TableDescriptor& table, absl::string_view key,
         return absl::DataLossError("corrupt row value: unknown tag");
     }
     // Columns dropped from the descriptor are skipped.
-    int pos = table.ColumnIndexById(static_cast<uint32_t>(id));
+    int pos = id < position_by_id_.size() ? position_by_id_[id] : -1;
     if (pos >= 0) (*row)[pos] = std::move(v);
   }
   return absl::OkStatus();

@@ -34,6 +34,21 @@ std::string EncodeRowValue(const TableDescriptor& table, const Row& row);
 absl::Status DecodeRow(const TableDescriptor& table, absl::string_view key,
                        absl::string_view value, Row* row);
 
+// DecodeRow for many rows of one table: what depends only on the table
+// (key prefix, column positions) is worked out once. Holds a reference to
+// `table`, which must outlive it. Thread-compatible.
+class RowDecoder {
+ public:
+  explicit RowDecoder(const TableDescriptor& table);
+  absl::Status Decode(absl::string_view key, absl::string_view value, Row* row) const;
+
+ private:
+  const TableDescriptor& table_;
+  std::string prefix_;
+  std::vector<int> primary_positions_;  // per primary key column
+  std::vector<int> position_by_id_;     // column id -> position, -1: dropped
+};
+
 // Key and value of `row` in secondary index `index`.
 std::string IndexEntryKey(const TableDescriptor& table,
                           const IndexDescriptor& index, const Row& row);

@@ -18,36 +18,53 @@ absl::StatusOr<GroupTable::Group*> GroupTable::Find(Row keys, const std::string&
 }
 
 absl::Status GroupTable::Add(const Row& row) {
-  Row keys;
-  keys.reserve(op_.group_by.size());
-  for (const planner::BoundPtr& g : op_.group_by) {
-    absl::StatusOr<Value> v = Evaluate(*g, row, ctx_);
-    if (!v.ok()) return v.status();
-    keys.push_back(*std::move(v));
+  Group* group;
+  if (op_.group_by.empty()) {
+    // One group: no key to build or look up.
+    if (groups_.empty()) {
+      absl::StatusOr<Group*> g = Find(Row(), std::string());
+      if (!g.ok()) return g.status();
+    }
+    group = &groups_[0];
+  } else {
+    // The key is built in reused buffers; only a new group keeps a copy.
+    scratch_keys_.clear();
+    scratch_canonical_.clear();
+    for (const planner::BoundPtr& g : op_.group_by) {
+      absl::StatusOr<Value> v = Evaluate(*g, row, ctx_);
+      if (!v.ok()) return v.status();
+      AppendCanonical(*v, &scratch_canonical_);
+      scratch_keys_.push_back(*std::move(v));
+    }
+    auto it = index_.find(scratch_canonical_);
+    if (it != index_.end()) {
+      group = &groups_[it->second];
+    } else {
+      absl::StatusOr<Group*> g = Find(scratch_keys_, scratch_canonical_);
+      if (!g.ok()) return g.status();
+      group = *g;
+    }
   }
-  std::string canonical = RowKey(keys);
-  absl::StatusOr<Group*> group = Find(std::move(keys), canonical);
-  if (!group.ok()) return group.status();
-  Group& g = **group;
+  Group& g = *group;
   for (size_t a = 0; a < op_.aggregates.size(); ++a) {
     const planner::AggregateCall& call = op_.aggregates[a];
-    Value arg;
-    if (call.arg) {
-      absl::StatusOr<Value> v = Evaluate(*call.arg, row, ctx_);
-      if (!v.ok()) return v.status();
-      arg = *std::move(v);
+    if (!call.arg) {
+      function::AggregateUpdate(call.kind, Value(), call.separator, &g.states[a]);
+      continue;
     }
+    absl::StatusOr<Value> v = Evaluate(*call.arg, row, ctx_);
+    if (!v.ok()) return v.status();
     if (call.any_value) {
-      g.any[a] = std::move(arg);
+      g.any[a] = *std::move(v);
       continue;
     }
     if (call.distinct) {
-      if (arg.is_null()) continue;
+      if (v->is_null()) continue;
       std::string dk;
-      AppendCanonical(arg, &dk);
-      if (!g.seen[a].insert(dk).second) continue;
+      AppendCanonical(*v, &dk);
+      if (!g.seen[a].insert(std::move(dk)).second) continue;
     }
-    function::AggregateUpdate(call.kind, arg, call.separator, &g.states[a]);
+    function::AggregateUpdate(call.kind, *v, call.separator, &g.states[a]);
   }
   return absl::OkStatus();
 }

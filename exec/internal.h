@@ -104,6 +104,8 @@ class GroupTable {
   ExecContext* const ctx_;
   std::vector<Group> groups_;
   absl::flat_hash_map<std::string, size_t> index_;
+  Row scratch_keys_;               // Add(): the current row's group key
+  std::string scratch_canonical_;  // and its canonical bytes
 };
 
 // --- operators ---

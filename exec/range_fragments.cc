@@ -27,8 +27,11 @@ class Fragment {
   // met. Returns the number of rows read.
   absl::StatusOr<uint64_t> Run(absl::string_view start, absl::string_view end) {
     const catalog::TableDescriptor& t = *p_.scan->table;
-    std::vector<Row> batch;
-    batch.reserve(kBatchRows);
+    // Rows are decoded into the batch's slots, reused from batch to batch
+    // (a slot whose row moved on is refilled from scratch).
+    std::vector<Row> batch(kBatchRows);
+    const catalog::RowDecoder decoder(t);
+    size_t filled = 0;
     absl::Status status;
     uint64_t scanned = 0;
     // Without a filter or sort, `keep` rows are all a limit needs.
@@ -39,20 +42,19 @@ class Fragment {
     absl::Status s = ctx_->txn->Scan(
         start, end, false,
         [&](absl::string_view k, absl::string_view v) {
-          Row row;
-          status = catalog::DecodeRow(t, k, v, &row);
+          status = decoder.Decode(k, v, &batch[filled]);
           if (!status.ok()) return false;
           ++scanned;
-          batch.push_back(std::move(row));
-          if (batch.size() < kBatchRows) return true;
-          status = Consume(&batch);
+          if (++filled < kBatchRows) return true;
+          status = Consume(&batch, filled);
+          filled = 0;
           return status.ok() && !done_;
         },
         fetch);
     if (!s.ok()) return s;
     if (!status.ok()) return status;
     if (!done_) {
-      if (absl::Status c = Consume(&batch); !c.ok()) return c;
+      if (absl::Status c = Consume(&batch, filled); !c.ok()) return c;
     }
     if (p_.sort != nullptr) TopN(p_.sort->sort_keys, keep_, &rows_);
     return scanned;
@@ -62,9 +64,10 @@ class Fragment {
   GroupTable& groups() { return *groups_; }
 
  private:
-  absl::Status Consume(std::vector<Row>* batch) {
-    for (Row& row : *batch) {
-      if (done_) break;
+  // Runs the first `n` rows of `batch` through the pipeline.
+  absl::Status Consume(std::vector<Row>* batch, size_t n) {
+    for (size_t r = 0; r < n && !done_; ++r) {
+      Row& row = (*batch)[r];
       if (p_.filter != nullptr) {
         absl::StatusOr<bool> h = Holds(*p_.filter, row, ctx_);
         if (!h.ok()) return h.status();
@@ -97,7 +100,6 @@ class Fragment {
       }
       if (rows_.size() > ctx_->options.max_rows) return TooManyRows(ctx_);
     }
-    batch->clear();
     return absl::OkStatus();
   }
 

@@ -309,10 +309,11 @@ absl::StatusOr<std::vector<Row>> ExecScan(const planner::LogicalOp& op, ExecCont
   if (!span.ok()) return span.status();
   if (!span->has_value()) return out;
   absl::Status decode;
+  const catalog::RowDecoder decoder(t);
   absl::Status s = ctx->txn->Scan((*span)->start, (*span)->end, false,
                                   [&](absl::string_view k, absl::string_view v) {
                                     Row row;
-                                    decode = catalog::DecodeRow(t, k, v, &row);
+                                    decode = decoder.Decode(k, v, &row);
                                     if (!decode.ok()) return false;
                                     out.push_back(std::move(row));
                                     return out.size() <= ctx->options.max_rows;

@@ -64,55 +64,66 @@ absl::Status Txn::Scan(
     absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit,
     size_t limit) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
-  auto lo = writes_.lower_bound(start);
-  auto hi = end.empty() ? writes_.end() : writes_.lower_bound(end);
-  // Our writes may hide stored rows: fetch enough to still fill the limit.
-  size_t fetch = 0;
-  if (limit > 0) fetch = limit + static_cast<size_t>(std::distance(lo, hi));
-  kv::BatchRequest b;
-  b.header.ts = read_ts_;
-  b.requests.push_back(
-      kv::KvRequest::Scan(std::string(start), std::string(end), fetch, reverse));
-  absl::StatusOr<kv::BatchResponse> r = sender_->Send(b);
-  if (!r.ok()) return r.status();
-  read_spans_.emplace_back(std::string(start),
-                           end.empty() ? std::string(keys::kKeyMax)
-                                       : std::string(end));
-  const auto& rows = r->responses.front().rows;
-  // Merge the stored rows with this transaction's writes in the span.
-  std::vector<std::pair<absl::string_view, const std::optional<std::string>*>>
-      mine;
-  for (auto it = lo; it != hi; ++it) mine.emplace_back(it->first, &it->second);
-  if (reverse) std::reverse(mine.begin(), mine.end());
+  std::string lo(start);
+  std::string hi = end.empty() ? std::string(keys::kKeyMax) : std::string(end);
+  // The whole span counts as read, however much of it is visited.
+  read_spans_.emplace_back(lo, hi);
   auto before = [&](absl::string_view a, absl::string_view b) {
     return reverse ? a > b : a < b;
   };
-  size_t i = 0, j = 0, emitted = 0;
-  while ((i < rows.size() || j < mine.size()) && (limit == 0 || emitted < limit)) {
-    bool take_mine;
-    if (i == rows.size()) {
-      take_mine = true;
-    } else if (j == mine.size()) {
-      take_mine = false;
-    } else if (rows[i].first == mine[j].first) {
-      ++i;  // our write shadows the stored row
-      take_mine = true;
-    } else {
-      take_mine = before(mine[j].first, rows[i].first);
-    }
-    if (take_mine) {
-      const std::optional<std::string>* v = mine[j].second;
-      absl::string_view k = mine[j].first;
-      ++j;
-      if (v->has_value()) {
-        ++emitted;
-        if (!visit(k, **v)) return absl::OkStatus();
+  size_t emitted = 0;
+  // Stored rows arrive a page at a time (memory stays bounded by the page,
+  // not the span); each page is merged with this transaction's writes in
+  // the part of the span it covers.
+  while (lo < hi) {
+    kv::BatchRequest b;
+    b.header.ts = read_ts_;
+    // A small limit asks for little (later pages follow if our own deletes
+    // hid some of the rows).
+    size_t page_rows = kScanPageRows;
+    if (limit != 0) page_rows = std::min(page_rows, std::max<size_t>(limit - emitted, 1));
+    b.requests.push_back(kv::KvRequest::Scan(lo, hi, page_rows, reverse));
+    absl::StatusOr<kv::BatchResponse> r = sender_->Send(b);
+    if (!r.ok()) return r.status();
+    kv::KvResponse& page = r->responses.front();
+    const auto& rows = page.rows;
+    std::string covered_lo = lo, covered_hi = hi;
+    if (page.more) (reverse ? covered_lo : covered_hi) = page.resume_key;
+    auto first = writes_.lower_bound(covered_lo);
+    auto last = writes_.lower_bound(covered_hi);
+    std::vector<std::pair<absl::string_view, const std::optional<std::string>*>> mine;
+    for (auto it = first; it != last; ++it) mine.emplace_back(it->first, &it->second);
+    if (reverse) std::reverse(mine.begin(), mine.end());
+    size_t i = 0, j = 0;
+    while (i < rows.size() || j < mine.size()) {
+      if (limit != 0 && emitted >= limit) return absl::OkStatus();
+      bool take_mine;
+      if (i == rows.size()) {
+        take_mine = true;
+      } else if (j == mine.size()) {
+        take_mine = false;
+      } else if (rows[i].first == mine[j].first) {
+        ++i;  // our write shadows the stored row
+        take_mine = true;
+      } else {
+        take_mine = before(mine[j].first, rows[i].first);
       }
-    } else {
-      ++emitted;
-      if (!visit(rows[i].first, rows[i].second)) return absl::OkStatus();
-      ++i;
+      if (take_mine) {
+        const std::optional<std::string>* v = mine[j].second;
+        absl::string_view k = mine[j].first;
+        ++j;
+        if (v->has_value()) {
+          ++emitted;
+          if (!visit(k, **v)) return absl::OkStatus();
+        }
+      } else {
+        ++emitted;
+        if (!visit(rows[i].first, rows[i].second)) return absl::OkStatus();
+        ++i;
+      }
     }
+    if (!page.more) break;
+    (reverse ? hi : lo) = std::move(page.resume_key);
   }
   return absl::OkStatus();
 }

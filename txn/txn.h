@@ -50,10 +50,13 @@ class Txn {
   // right; this transaction's own writes still take precedence.
   absl::Status Prefetch(const std::vector<std::string>& keys);
 
+  // Rows a Scan fetches from the nodes per round trip.
+  static constexpr size_t kScanPageRows = 1024;
+
   // Visits the rows of [start, end) in key order (descending if `reverse`),
-  // own writes included. `visit` returns false to stop early. With `limit`
-  // > 0 at most that many rows are fetched (the whole span still counts as
-  // read for commit validation).
+  // own writes included, fetching kScanPageRows at a time. `visit` returns
+  // false to stop early. With `limit` > 0 at most that many rows are
+  // visited. The whole span counts as read for commit validation.
   absl::Status Scan(
       absl::string_view start, absl::string_view end, bool reverse,
       absl::FunctionRef<bool(absl::string_view key, absl::string_view value)>
