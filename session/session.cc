@@ -879,6 +879,24 @@ std::string CreateTableSql(const TableDescriptor& t) {
   return absl::StrCat("CREATE TABLE ", t.name, " (", absl::StrJoin(parts, ", "), ");");
 }
 
+// A key of `t` as a person reads it: "/kv/pk/2" for the row whose primary
+// key is 2, "/kv/pk" and "/kv/pk/end" for the ends of its rows, else the
+// raw form.
+std::string PrettyTableKey(const TableDescriptor& t, absl::string_view key) {
+  const std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
+  if (key == PrefixEnd(prefix)) return absl::StrCat("/", t.name, "/pk/end");
+  if (key.substr(0, prefix.size()) != prefix) return keys::PrettyKey(key);
+  std::string out = absl::StrCat("/", t.name, "/pk");
+  absl::string_view rest = key.substr(prefix.size());
+  for (size_t i = 0; i < t.primary.orders.size() && !rest.empty(); ++i) {
+    Value v;
+    if (!DecodeKeyValue(&rest, t.primary.orders[i], &v).ok()) return keys::PrettyKey(key);
+    absl::StrAppend(&out, "/", v.is_null() ? "NULL" : function::RenderText(v));
+  }
+  if (!rest.empty()) return keys::PrettyKey(key);
+  return out;
+}
+
 bool ChangesSchema(ast::StatementKind kind) {
   switch (kind) {
     case ast::StatementKind::kCreateTable:
@@ -1223,8 +1241,8 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
         std::vector<std::string> nodes;
         for (uint32_t n : r.node_ids) nodes.push_back(absl::StrCat(n));
         rs.rows.push_back({Value::Integer(static_cast<int64_t>(r.range_id)),
-                           Value::Text(keys::PrettyKey(r.start_key)),
-                           Value::Text(keys::PrettyKey(r.end_key)),
+                           Value::Text(PrettyTableKey(*t, r.start_key)),
+                           Value::Text(PrettyTableKey(*t, r.end_key)),
                            Value::Text(absl::StrJoin(nodes, ","))});
       }
       return rs;
@@ -1271,8 +1289,8 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
           for (const kv::RangeDescriptor& r : *ranges) {
             lines.push_back(absl::StrCat("  fragment on range r", r.range_id, " (node ",
                                          r.node_ids.empty() ? 0 : r.node_ids[0], ") [",
-                                         keys::PrettyKey(std::max(r.start_key, lo)), ", ",
-                                         keys::PrettyKey(std::min(r.end_key, hi)), ")"));
+                                         PrettyTableKey(t, std::max(r.start_key, lo)), ", ",
+                                         PrettyTableKey(t, std::min(r.end_key, hi)), ")"));
           }
         } else if (op.kind == planner::PhysicalKind::kOperator &&
                    op.logical->kind == planner::LogicalKind::kScan) {
