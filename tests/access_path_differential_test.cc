@@ -114,7 +114,7 @@ class AccessPathTest : public ::testing::TestWithParam<int> {
     Exec("CREATE UNIQUE INDEX i3b ON tab3 (col0, col4, col3 DESC)");
     Exec("CREATE INDEX i3c ON tab3 (col3)");
     Generator g(7);
-    for (int pk = 0; pk < 300; ++pk) {
+    for (int pk = 0; pk < 200; ++pk) {
       auto maybe_null = [&](std::string v) { return g.Chance(6) ? std::string("NULL") : v; };
       std::string row = absl::StrCat(
           "(", pk, ", ", maybe_null(absl::StrCat(g.Int(0, 999))), ", ",
@@ -200,8 +200,7 @@ TEST_P(AccessPathTest, JoinsAndCorrelatedSubqueriesAgree) {
     };
     std::string q = absl::StrCat("SELECT pk FROM tab0 o WHERE EXISTS (SELECT 1 FROM %T i WHERE i.",
                                  g.Column(), " = o.col3 AND (", p, ")) ORDER BY pk");
-    Compare(q, per_row(q));
-    q = absl::StrCat("SELECT pk FROM tab0 o WHERE o.col4 ", g.Chance(30) ? "NOT IN" : "IN",
+XX, g.Chance(30) ? "NOT IN" : "IN",
                      " (SELECT col4 FROM %T i WHERE i.col0 = o.col0 OR ", p, ") ORDER BY pk");
     Compare(q);
     // Many IN candidates per correlation key (col2 repeats), NULLs among
