@@ -934,8 +934,45 @@ absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
       "no such column: ", e.table.empty() ? e.name : absl::StrCat(e.table, ".", e.name)));
 }
 
+namespace {
+
+// Whether `e` is worth folding: an operation (not already a constant) over
+// constants only. Children are folded first, so a constant subtree arrives
+// here with constant children.
+bool Foldable(const BoundExpr& e) {
+  switch (e.kind) {
+    case BoundKind::kUnary:
+    case BoundKind::kBinary:
+    case BoundKind::kIsNull:
+    case BoundKind::kBetween:
+    case BoundKind::kInList:
+    case BoundKind::kCase:
+    case BoundKind::kCast:
+    case BoundKind::kFunction:
+    case BoundKind::kLike:
+      break;
+    default:
+      return false;
+  }
+  for (const BoundPtr& c : e.children) {
+    if (c->kind != BoundKind::kConstant) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<BoundPtr> Binder::Expr(const ast::Expr& e, Scope* scope,
                                       const AggContext* agg) {
+  absl::StatusOr<BoundPtr> b = BindExpr(e, scope, agg);
+  if (!b.ok() || !evaluate_ || !Foldable(**b)) return b;
+  absl::StatusOr<Value> v = evaluate_(**b);
+  if (!v.ok()) return b;  // the error belongs to run time
+  return Constant(*std::move(v));
+}
+
+absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
+                                          const AggContext* agg) {
   using K = ast::ExprKind;
   if (agg != nullptr) {
     // Inside an aggregating SELECT: GROUP BY expressions and aggregate calls

@@ -9,6 +9,7 @@
 #ifndef TESSERA_PLANNER_BINDER_H_
 #define TESSERA_PLANNER_BINDER_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,8 +25,19 @@ namespace tessera::planner {
 
 class Binder {
  public:
+  // Evaluates an expression that reads no column, parameter or subquery
+  // (constant folding). The binder is below the executor, so whoever can
+  // run expressions hands it in.
+  using ConstantEvaluator = std::function<absl::StatusOr<Value>(const BoundExpr&)>;
+
   // `txn` is not owned; the catalog is read through it.
   explicit Binder(txn::Txn* txn) : txn_(txn) {}
+
+  // Folds constant subexpressions with `evaluate` from now on: `1 + 2 * 3`
+  // binds as 7. A subexpression whose evaluation fails (say an overflow)
+  // stays as it is, so the error still appears only if the query reaches
+  // it at run time.
+  void set_constant_evaluator(ConstantEvaluator evaluate) { evaluate_ = std::move(evaluate); }
 
   absl::StatusOr<LogicalPtr> BindSelect(const ast::SelectStmt& select);
 
@@ -81,8 +93,11 @@ class Binder {
                                   Scope* parent);
   absl::StatusOr<LogicalPtr> From(const ast::TableRef& ref, Scope* scope,
                                   Scope* parent);
+  // Binds `e`, folding it when it is constant.
   absl::StatusOr<BoundPtr> Expr(const ast::Expr& e, Scope* scope,
                                 const AggContext* agg);
+  absl::StatusOr<BoundPtr> BindExpr(const ast::Expr& e, Scope* scope,
+                                    const AggContext* agg);
   absl::StatusOr<BoundPtr> Column(const ast::Expr& e, Scope* scope);
   absl::StatusOr<LogicalPtr> AddLimit(LogicalPtr plan, const ast::SelectStmt& s);
 
@@ -95,6 +110,7 @@ class Binder {
   std::vector<std::map<std::string, Cte>> ctes_;  // innermost last
   int max_parameter_ = 0;
   int view_depth_ = 0;
+  ConstantEvaluator evaluate_;  // may be empty: no folding
 };
 
 // True when `e` contains an aggregate function call (not inside a subquery).

@@ -170,6 +170,11 @@ struct Dml {
 planner::Binder NewBinder(const Dml& d) {
   planner::Binder b(d.txn);
   if (d.trigger_table != nullptr) b.SetTriggerRow(*d.trigger_table);
+  // Constant subexpressions are evaluated once, at bind time.
+  b.set_constant_evaluator([](const planner::BoundExpr& e) -> absl::StatusOr<Value> {
+    exec::ExecContext ctx;
+    return exec::Evaluate(e, Row(), &ctx);
+  });
   return b;
 }
 

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "exec/executor.h"
+#include "parser/parser.h"
+#include "planner/binder.h"
 #include "storage/test_util.h"
 
 namespace tessera::session {
@@ -201,6 +204,39 @@ TEST_F(SessionTest, ParametersBindByPosition) {
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_EQ(r.rows[0][0], Value::Text("q"));
   EXPECT_FALSE(session_->Execute("SELECT ? + 1").ok());  // unbound
+}
+
+TEST_F(SessionTest, ConstantSubexpressionsFoldAtBindTime) {
+  auto txn = db_->coordinator()->Begin();
+  ASSERT_TRUE(txn.ok());
+  planner::Binder binder(txn->get());
+  binder.set_constant_evaluator([](const planner::BoundExpr& e) -> absl::StatusOr<Value> {
+    exec::ExecContext ctx;
+    return exec::Evaluate(e, exec::Row(), &ctx);
+  });
+  auto parsed = parser::ParseOne(
+      "SELECT 1 + 2 * 3, abs(-4) || 'x', 5 / 0, ? + 1, "
+      "CASE WHEN 1 > 0 THEN 7 ELSE abs(-9223372036854775807 - 1) END, "
+      "abs(-9223372036854775807 - 1) + 1");
+  ASSERT_TRUE(parsed.ok());
+  auto plan = binder.BindSelect(*static_cast<const ast::SelectStatement&>(**parsed).select);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ((*plan)->kind, planner::LogicalKind::kProject);
+  const auto& exprs = (*plan)->exprs;
+  auto constant = [&](int i) {
+    return exprs[i]->kind == planner::BoundKind::kConstant ? exprs[i]->value : Value::Text("?");
+  };
+  EXPECT_EQ(constant(0), Value::Integer(7));
+  EXPECT_EQ(constant(1), Value::Text("4x"));
+  EXPECT_EQ(constant(2), Value::Null());  // division by zero is NULL
+  EXPECT_EQ(exprs[3]->kind, planner::BoundKind::kBinary);  // parameters vary
+  // A branch that would fail keeps its CASE unfolded; it is never taken.
+  EXPECT_EQ(exprs[4]->kind, planner::BoundKind::kCase);
+  // An expression that fails stays, so the error comes when it runs.
+  EXPECT_EQ(exprs[5]->kind, planner::BoundKind::kBinary);
+  EXPECT_FALSE(session_->Execute("SELECT abs(-9223372036854775807 - 1) + 1").ok());
+  EXPECT_EQ(Ok("SELECT CASE WHEN 1 > 0 THEN 7 ELSE abs(-9223372036854775807 - 1) END").rows[0][0],
+            Value::Integer(7));
 }
 
 TEST_F(SessionTest, UpdatesOfDifferentRowsDoNotConflict) {

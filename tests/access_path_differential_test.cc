@@ -200,7 +200,8 @@ TEST_P(AccessPathTest, JoinsAndCorrelatedSubqueriesAgree) {
     };
     std::string q = absl::StrCat("SELECT pk FROM tab0 o WHERE EXISTS (SELECT 1 FROM %T i WHERE i.",
                                  g.Column(), " = o.col3 AND (", p, ")) ORDER BY pk");
-XX, g.Chance(30) ? "NOT IN" : "IN",
+    Compare(q, per_row(q));
+    q = absl::StrCat("SELECT pk FROM tab0 o WHERE o.col4 ", g.Chance(30) ? "NOT IN" : "IN",
                      " (SELECT col4 FROM %T i WHERE i.col0 = o.col0 OR ", p, ") ORDER BY pk");
     Compare(q);
     // Many IN candidates per correlation key (col2 repeats), NULLs among
