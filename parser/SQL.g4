@@ -228,7 +228,7 @@ unary_expr
 primary
   : literal_value                                                       # e_literal
   | parameter                                                           # e_parameter
-  | func=name OPEN_PAR ( K_DISTINCT? expr ( COMMA expr )* | STAR )? CLOSE_PAR  # e_function
+  | func=name OPEN_PAR ( ( K_DISTINCT | K_ALL )? expr ( COMMA expr )* | STAR )? CLOSE_PAR  # e_function
   | ( table=name DOT )? column=name                                     # e_column
   | OPEN_PAR expr CLOSE_PAR                                             # e_paren
   | OPEN_PAR select_stmt CLOSE_PAR                                      # e_subquery

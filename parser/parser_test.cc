@@ -83,6 +83,8 @@ TEST(ParserExprTest, CaseCastFunctionsSubqueries) {
   EXPECT_EQ(E("CAST(a AS double precision)"), "CAST(a AS REAL)");
   EXPECT_EQ(E("COUNT(*)"), "count(*)");
   EXPECT_EQ(E("count(DISTINCT a)"), "count(DISTINCT a)");
+  EXPECT_EQ(E("sum(ALL - 29)"), "sum((-29))");  // ALL is the default quantifier
+  EXPECT_EQ(E("max ( ALL a ) + min(DISTINCT b)"), "(max(a) + min(DISTINCT b))");
   EXPECT_EQ(E("coalesce(a, b, 1)"), "coalesce(a, b, 1)");
   EXPECT_EQ(E("(SELECT max(b) FROM t)"), "(SELECT max(b) FROM t)");
   EXPECT_EQ(E("EXISTS (SELECT 1 FROM t WHERE t.a = x.a)"),
