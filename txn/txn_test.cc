@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "txn/test_cluster.h"
 
 namespace tessera::txn {
@@ -102,6 +105,73 @@ TEST_F(TxnTest, LimitedScansSkipOwnDeletionsAndStillFill) {
                       2)
                   .ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"t/85", "t/7"}));
+}
+
+// Scans fetch kScanPageRows at a time; own writes must merge correctly at
+// every page boundary, forwards and backwards, with and without a limit.
+TEST_F(TxnTest, PagedScansMergeOwnWritesAcrossPages) {
+  const int kStored = static_cast<int>(Txn::kScanPageRows) * 3 + 17;
+  auto key = [](int i, const char* suffix = "") {
+    return absl::StrFormat("p/%06d%s", i, suffix);
+  };
+  auto seed = Begin();
+  for (int i = 0; i < kStored; ++i) seed->Put(key(i), absl::StrCat("s", i));
+  ASSERT_TRUE(seed->Commit().ok());
+
+  auto t = Begin();
+  std::map<std::string, std::string> expected;
+  for (int i = 0; i < kStored; ++i) expected[key(i)] = absl::StrCat("s", i);
+  for (int i = 0; i < kStored; ++i) {
+    if (i % 7 == 0) {
+      t->Delete(key(i));
+      expected.erase(key(i));
+    } else if (i % 11 == 0) {
+      t->Put(key(i), "updated");
+      expected[key(i)] = "updated";
+    }
+    if (i % 13 == 0) {  // a new key between two stored ones
+      t->Put(key(i, "x"), "new");
+      expected[key(i, "x")] = "new";
+    }
+  }
+  // Around each page boundary, a run of deletions.
+  for (int b = 1; b <= 3; ++b) {
+    for (int i = b * 1024 - 3; i < b * 1024 + 3; ++i) {
+      t->Delete(key(i));
+      expected.erase(key(i));
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> want(expected.begin(), expected.end());
+  for (bool reverse : {false, true}) {
+    std::vector<std::pair<std::string, std::string>> want_dir = want;
+    if (reverse) std::reverse(want_dir.begin(), want_dir.end());
+    for (size_t limit : {size_t{0}, size_t{1}, size_t{1000}, size_t{1025}, size_t{2500}}) {
+      std::vector<std::pair<std::string, std::string>> got;
+      ASSERT_TRUE(t->Scan("p/", "p0", reverse,
+                          [&](absl::string_view k, absl::string_view v) {
+                            got.emplace_back(k, v);
+                            return true;
+                          },
+                          limit)
+                      .ok());
+      std::vector<std::pair<std::string, std::string>> w = want_dir;
+      if (limit != 0 && w.size() > limit) w.resize(limit);
+      ASSERT_EQ(got, w) << "reverse=" << reverse << " limit=" << limit;
+    }
+  }
+  // A sub-span that starts and ends mid-page.
+  std::vector<std::string> got;
+  ASSERT_TRUE(t->Scan(key(1000), key(2100), false,
+                      [&](absl::string_view k, absl::string_view) {
+                        got.emplace_back(k);
+                        return true;
+                      })
+                  .ok());
+  std::vector<std::string> w;
+  for (const auto& [k, v] : expected) {
+    if (k >= key(1000) && k < key(2100)) w.push_back(k);
+  }
+  EXPECT_EQ(got, w);
 }
 
 TEST_F(TxnTest, RollbackDiscards) {
