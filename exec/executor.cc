@@ -18,6 +18,7 @@ using planner::PhysicalOp;
 absl::StatusOr<std::vector<Row>> RunOperator(const PhysicalOp& pop, ExecContext* ctx) {
   const LogicalOp& op = *pop.logical;
   if (op.kind == LogicalKind::kMultiJoin) return internal::MultiJoin(pop, ctx);
+  if (op.kind == LogicalKind::kJoin) return internal::Join(pop, ctx);
   if (op.kind == LogicalKind::kScan) return internal::ExecScan(op, ctx);
   std::vector<std::vector<Row>> inputs;
   for (const planner::PhysicalPtr& c : pop.children) {
@@ -29,6 +30,7 @@ absl::StatusOr<std::vector<Row>> RunOperator(const PhysicalOp& pop, ExecContext*
   switch (op.kind) {
     case LogicalKind::kScan:
     case LogicalKind::kMultiJoin:
+    case LogicalKind::kJoin:
       break;  // handled above
     case LogicalKind::kSingleRow:
       return std::vector<Row>{Row{}};
@@ -69,8 +71,6 @@ absl::StatusOr<std::vector<Row>> RunOperator(const PhysicalOp& pop, ExecContext*
       }
       return out;
     }
-    case LogicalKind::kJoin:
-      return internal::HashJoin(op, std::move(inputs[0]), std::move(inputs[1]), ctx);
     case LogicalKind::kAggregate: {
       internal::GroupTable groups(op, ctx);
       for (const Row& r : inputs[0]) {

@@ -113,7 +113,10 @@ class GroupTable {
 // kRangeFragments (range_fragments.cc).
 absl::StatusOr<std::vector<Row>> RunRangeFragments(const planner::PhysicalOp& op,
                                                    ExecContext* ctx);
-// kJoin: inner or left hash join, nested loop without equalities (join.cc).
+// kJoin: a lookup join when the right input can be read by key and few
+// left rows probe it, else HashJoin (join.cc).
+absl::StatusOr<std::vector<Row>> Join(const planner::PhysicalOp& op, ExecContext* ctx);
+// Inner or left hash join, nested loop without equalities (join.cc).
 absl::StatusOr<std::vector<Row>> HashJoin(const planner::LogicalOp& op, std::vector<Row> left,
                                           std::vector<Row> right, ExecContext* ctx);
 // kMultiJoin with hash and lookup joins (multi_join.cc); reads its

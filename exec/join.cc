@@ -1,5 +1,7 @@
-// Two-input joins (kJoin: inner or LEFT): a hash join on the equality
-// conjuncts of the condition, a nested loop when there are none.
+// Two-input joins (kJoin: inner or LEFT): a lookup join into the right
+// input's primary key or index when few left rows probe it, else a hash
+// join on the equality conjuncts of the condition, a nested loop when there
+// are none.
 
 #include "exec/internal.h"
 #include "function/value_ops.h"
@@ -31,6 +33,65 @@ void EquiKeys(const BoundExpr& e, int left_width, std::vector<std::pair<int, int
   } else if (b.index < left_width && a.index >= left_width) {
     keys->emplace_back(b.index, a.index - left_width);
   }
+}
+
+// Reads, for each left row, the right rows whose key columns equal the
+// row's `left_columns` along `path`; applies the right input's own filter
+// and the join condition; pads unmatched rows for LEFT joins. nullopt when
+// some probe value's type differs from its key column's (then only a full
+// comparison can judge it).
+absl::StatusOr<std::optional<std::vector<Row>>> LookupJoin(
+    const planner::PhysicalOp& pop, const planner::LookupTarget& target,
+    const planner::KeyAccessPath& path, const std::vector<int>& left_columns,
+    const std::vector<Row>& left, ExecContext* ctx) {
+  const LogicalOp& op = *pop.logical;
+  const catalog::TableDescriptor& t = *target.scan->table;
+  const size_t right_width = op.children[1]->width();
+  std::vector<Row> out;
+  OperatorStats* stats = ctx->stats != nullptr ? &(*ctx->stats)[&pop] : nullptr;
+  for (const Row& l : left) {
+    std::vector<Value> values;
+    bool none = false;
+    for (size_t i = 0; i < left_columns.size(); ++i) {
+      const Type column_type = t.columns[path.columns[i]].type;
+      if (column_type == Type::kNull) return std::optional<std::vector<Row>>();
+      bool exact = true;
+      std::optional<Value> v = KeyValueFor(l[left_columns[i]], column_type, &exact);
+      if (!exact) return std::optional<std::vector<Row>>();
+      if (!v.has_value()) {
+        none = true;
+        break;
+      }
+      values.push_back(*std::move(v));
+    }
+    std::vector<Row> found;
+    if (!none) {
+      if (absl::Status s = ReadByKey(t, path.index_id, values, ctx, &found); !s.ok()) return s;
+      if (stats != nullptr) ++stats->lookups;
+    }
+    bool matched = false;
+    for (const Row& r : found) {
+      if (target.filter != nullptr) {
+        absl::StatusOr<bool> h = Holds(*target.filter, r, ctx);
+        if (!h.ok()) return h.status();
+        if (!*h) continue;
+      }
+      Row joined = l;
+      joined.insert(joined.end(), r.begin(), r.end());
+      absl::StatusOr<bool> h = Holds(*op.predicate, joined, ctx);
+      if (!h.ok()) return h.status();
+      if (!*h) continue;
+      matched = true;
+      if (out.size() >= ctx->options.max_rows) return TooManyRows(ctx);
+      out.push_back(std::move(joined));
+    }
+    if (!matched && op.join_type == ast::JoinType::kLeft) {
+      Row joined = l;
+      joined.resize(joined.size() + right_width);
+      out.push_back(std::move(joined));
+    }
+  }
+  return std::optional<std::vector<Row>>(std::move(out));
 }
 
 }  // namespace
@@ -95,6 +156,48 @@ absl::StatusOr<std::vector<Row>> HashJoin(const LogicalOp& op, std::vector<Row> 
     }
   }
   return out;
+}
+
+absl::StatusOr<std::vector<Row>> Join(const planner::PhysicalOp& pop, ExecContext* ctx) {
+  const LogicalOp& op = *pop.logical;
+  absl::StatusOr<std::vector<Row>> left = ExecutePhysical(*pop.children[0], ctx);
+  if (!left.ok()) return left.status();
+  const std::optional<planner::LookupTarget>* target =
+      pop.lookup_targets.size() == 2 ? &pop.lookup_targets[1] : nullptr;
+  if (target != nullptr && target->has_value() && op.predicate &&
+      left->size() <= ctx->options.max_lookup_join_rows) {
+    const int left_width = static_cast<int>(op.children[0]->width());
+    std::vector<std::pair<int, int>> keys;  // (left column, right column)
+    EquiKeys(*op.predicate, left_width, &keys);
+    // The access path whose leading columns the equalities fix the most.
+    const planner::KeyAccessPath* best = nullptr;
+    std::vector<int> best_left;
+    for (const planner::KeyAccessPath& path : (**target).paths) {
+      std::vector<int> cols;
+      for (int col : path.columns) {
+        int found = -1;
+        for (auto [l, r] : keys) {
+          if (r == col) found = l;
+        }
+        if (found < 0) break;
+        cols.push_back(found);
+      }
+      if (!cols.empty() && cols.size() > best_left.size()) {
+        best = &path;
+        best_left = std::move(cols);
+      }
+    }
+    if (best != nullptr) {
+      absl::StatusOr<std::optional<std::vector<Row>>> joined =
+          LookupJoin(pop, **target, *best, best_left, *left, ctx);
+      if (!joined.ok()) return joined.status();
+      if (joined->has_value()) return **std::move(joined);
+      // A probe value needs a full comparison: hash-join instead.
+    }
+  }
+  absl::StatusOr<std::vector<Row>> right = ExecutePhysical(*pop.children[1], ctx);
+  if (!right.ok()) return right.status();
+  return HashJoin(op, *std::move(left), *std::move(right), ctx);
 }
 
 }  // namespace tessera::exec::internal

@@ -148,6 +148,10 @@ PhysicalPtr Plan(const LogicalOp& op) {
     node->children.push_back(Plan(*c));
     if (op.kind == LogicalKind::kMultiJoin) node->lookup_targets.push_back(LookupTargetFor(*c));
   }
+  if (op.kind == LogicalKind::kJoin) {
+    // Only the right input can be read by key (the left drives the join).
+    node->lookup_targets = {std::nullopt, LookupTargetFor(*op.children[1])};
+  }
   return node;
 }
 

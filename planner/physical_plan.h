@@ -102,8 +102,8 @@ struct PhysicalOp {
   ScanPipeline pipeline;  // kRangeFragments
   // kTopN: the Sort below the Limit (`logical`).
   const LogicalOp* sort = nullptr;
-  // kOperator over kMultiJoin: per child, how it can be read by key (null:
-  // it cannot).
+  // kOperator over kMultiJoin or kJoin: per child, how it can be read by
+  // key (null: it cannot; for kJoin only the right child is ever set).
   std::vector<std::optional<LookupTarget>> lookup_targets;
   // Keeps the logical plan alive (set on the root).
   LogicalPtr owner;

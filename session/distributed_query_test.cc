@@ -139,6 +139,11 @@ TEST_F(DistributedQueryTest, LookupJoinReadsTheBigTableByKey) {
   plan = Plan("EXPLAIN ANALYZE SELECT count(*) FROM small, t WHERE t.g = small.id");
   EXPECT_TRUE(absl::StrContains(plan, "key_lookups=4")) << plan;
   Same("SELECT count(*) FROM small, t WHERE t.g = small.id");
+  // LEFT JOIN probes the same way and keeps the unmatched row (k = 9999).
+  Same("SELECT small.tag, t.v FROM small LEFT JOIN t ON t.k = small.k ORDER BY small.id");
+  plan = Plan("EXPLAIN ANALYZE SELECT small.tag, t.v FROM small LEFT JOIN t ON t.k = small.k");
+  EXPECT_TRUE(absl::StrContains(plan, "key_lookups=4")) << plan;
+  EXPECT_TRUE(absl::StrContains(plan, "left join")) << plan;
   // A probe value of another type than the key column falls back to a
   // hash join with the same answer.
   Both("CREATE TABLE odd(x TEXT)");

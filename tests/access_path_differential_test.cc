@@ -192,6 +192,11 @@ TEST_P(AccessPathTest, JoinsAndCorrelatedSubqueriesAgree) {
                          " AND a.pk < ", g.Int(0, 40), " ORDER BY 1, 2"));
     Compare(absl::StrCat("SELECT a.pk, b.pk FROM tab0 a JOIN %T b ON b.pk = a.col3 WHERE ",
                          "a.col4 > ", g.Int(0, 999), " ORDER BY 1, 2"));
+    // LEFT joins: unmatched rows keep NULLs, conditions on the right input
+    // stay in ON.
+    Compare(absl::StrCat("SELECT a.pk, b.pk, b.col1 FROM tab0 a LEFT JOIN %T b ON b.", g.Column(),
+                         " = a.col0 AND b.col4 > ", g.Int(0, 999), " WHERE a.pk < ",
+                         g.Int(0, 60), " ORDER BY 1, 2"));
     // Decorrelated EXISTS / IN, checked against the same subquery run per
     // outer row (`o.pk = o.pk` is a correlation no semi-join can use).
     auto per_row = [](std::string q) {
