@@ -54,6 +54,26 @@ absl::StatusOr<BatchResponse> DistSender::SendToRange(
 absl::Status DistSender::SendPoints(const BatchRequest& request,
                                     const std::vector<size_t>& indices,
                                     BatchResponse* response) {
+  if (indices.size() == 1) {
+    // One key (a point read): no grouping by range needed.
+    const KvRequest& req = request.requests[indices[0]];
+    absl::Status last_moved;
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+      absl::StatusOr<RangeDescriptor> d = RangeFor(req.key);
+      if (!d.ok()) return d.status();
+      BatchRequest sub;
+      sub.header = request.header;
+      sub.requests.push_back(req);
+      absl::StatusOr<BatchResponse> r = SendToRange(*d, std::move(sub));
+      if (r.ok()) {
+        response->responses[indices[0]] = std::move(r->responses.front());
+        return absl::OkStatus();
+      }
+      if (!GetRangeMoved(r.status()).has_value()) return r.status();
+      last_moved = r.status();
+    }
+    return last_moved;
+  }
   std::vector<size_t> pending = indices;
   for (int attempt = 0; !pending.empty(); ++attempt) {
     // Group by range in key order, so a multi-range write touches ranges in a
