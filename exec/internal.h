@@ -75,6 +75,26 @@ absl::Status ReadByKey(const catalog::TableDescriptor& table, uint32_t index_id,
                        const std::vector<Value>& values, ExecContext* ctx,
                        std::vector<Row>* out);
 
+// A lookup-join probe (lookup.cc): the key values `row`'s `columns` give
+// for the leading columns of `path` in `target`'s table.
+struct LookupProbe {
+  // False when a value's type differs from its key column's (or the column
+  // holds any type, where 1 and 1.0 have different keys): only a full
+  // comparison can judge it, so the caller reads the input whole instead.
+  bool by_key = true;
+  // True when no row can match (a NULL, or a value the column cannot hold).
+  bool matches_nothing = false;
+  std::vector<Value> values;
+};
+LookupProbe MakeLookupProbe(const planner::LookupTarget& target,
+                            const planner::KeyAccessPath& path, const Row& row,
+                            const std::vector<int>& columns);
+// The rows of `target` with key `probe.values` along `path` that pass the
+// target's own filter (none when the probe matches nothing).
+absl::StatusOr<std::vector<Row>> ReadLookupRows(const planner::LookupTarget& target,
+                                                const planner::KeyAccessPath& path,
+                                                const LookupProbe& probe, ExecContext* ctx);
+
 // --- aggregation (aggregate.cc) ---
 
 // The groups of a kAggregate node and their aggregate states. Fragments

@@ -4,7 +4,6 @@
 // are none.
 
 #include "exec/internal.h"
-#include "function/value_ops.h"
 
 namespace tessera::exec::internal {
 
@@ -35,6 +34,35 @@ void EquiKeys(const BoundExpr& e, int left_width, std::vector<std::pair<int, int
   }
 }
 
+// Appends `l` ++ r for every right row r that `for_each_right` visits and
+// the join condition accepts; for a LEFT join with no such r, `l` padded
+// with NULLs.
+template <typename ForEachRight>
+absl::Status JoinLeftRow(const LogicalOp& op, const Row& l, ForEachRight for_each_right,
+                         ExecContext* ctx, std::vector<Row>* out) {
+  bool matched = false;
+  absl::Status status = for_each_right([&](const Row& r) -> absl::Status {
+    Row joined = l;
+    joined.insert(joined.end(), r.begin(), r.end());
+    if (op.predicate) {
+      absl::StatusOr<bool> h = Holds(*op.predicate, joined, ctx);
+      if (!h.ok()) return h.status();
+      if (!*h) return absl::OkStatus();
+    }
+    matched = true;
+    if (out->size() >= ctx->options.max_rows) return TooManyRows(ctx);
+    out->push_back(std::move(joined));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!matched && op.join_type == ast::JoinType::kLeft) {
+    Row joined = l;
+    joined.resize(joined.size() + op.children[1]->width());
+    out->push_back(std::move(joined));
+  }
+  return absl::OkStatus();
+}
+
 // Reads, for each left row, the right rows whose key columns equal the
 // row's `left_columns` along `path`; applies the right input's own filter
 // and the join condition; pads unmatched rows for LEFT joins. nullopt when
@@ -45,51 +73,24 @@ absl::StatusOr<std::optional<std::vector<Row>>> LookupJoin(
     const planner::KeyAccessPath& path, const std::vector<int>& left_columns,
     const std::vector<Row>& left, ExecContext* ctx) {
   const LogicalOp& op = *pop.logical;
-  const catalog::TableDescriptor& t = *target.scan->table;
-  const size_t right_width = op.children[1]->width();
   std::vector<Row> out;
   OperatorStats* stats = ctx->stats != nullptr ? &(*ctx->stats)[&pop] : nullptr;
   for (const Row& l : left) {
-    std::vector<Value> values;
-    bool none = false;
-    for (size_t i = 0; i < left_columns.size(); ++i) {
-      const Type column_type = t.columns[path.columns[i]].type;
-      if (column_type == Type::kNull) return std::optional<std::vector<Row>>();
-      bool exact = true;
-      std::optional<Value> v = KeyValueFor(l[left_columns[i]], column_type, &exact);
-      if (!exact) return std::optional<std::vector<Row>>();
-      if (!v.has_value()) {
-        none = true;
-        break;
-      }
-      values.push_back(*std::move(v));
-    }
-    std::vector<Row> found;
-    if (!none) {
-      if (absl::Status s = ReadByKey(t, path.index_id, values, ctx, &found); !s.ok()) return s;
-      if (stats != nullptr) ++stats->lookups;
-    }
-    bool matched = false;
-    for (const Row& r : found) {
-      if (target.filter != nullptr) {
-        absl::StatusOr<bool> h = Holds(*target.filter, r, ctx);
-        if (!h.ok()) return h.status();
-        if (!*h) continue;
-      }
-      Row joined = l;
-      joined.insert(joined.end(), r.begin(), r.end());
-      absl::StatusOr<bool> h = Holds(*op.predicate, joined, ctx);
-      if (!h.ok()) return h.status();
-      if (!*h) continue;
-      matched = true;
-      if (out.size() >= ctx->options.max_rows) return TooManyRows(ctx);
-      out.push_back(std::move(joined));
-    }
-    if (!matched && op.join_type == ast::JoinType::kLeft) {
-      Row joined = l;
-      joined.resize(joined.size() + right_width);
-      out.push_back(std::move(joined));
-    }
+    LookupProbe probe = MakeLookupProbe(target, path, l, left_columns);
+    if (!probe.by_key) return std::optional<std::vector<Row>>();
+    absl::StatusOr<std::vector<Row>> found = ReadLookupRows(target, path, probe, ctx);
+    if (!found.ok()) return found.status();
+    if (stats != nullptr && !probe.matches_nothing) ++stats->lookups;
+    absl::Status joined = JoinLeftRow(
+        op, l,
+        [&](auto&& emit) -> absl::Status {
+          for (const Row& r : *found) {
+            if (absl::Status e = emit(r); !e.ok()) return e;
+          }
+          return absl::OkStatus();
+        },
+        ctx, &out);
+    if (!joined.ok()) return joined;
   }
   return std::optional<std::vector<Row>>(std::move(out));
 }
@@ -100,7 +101,6 @@ absl::StatusOr<std::vector<Row>> HashJoin(const LogicalOp& op, std::vector<Row> 
                                           std::vector<Row> right, ExecContext* ctx) {
   std::vector<Row> out;
   const int left_width = static_cast<int>(op.children[0]->width());
-  const size_t right_width = op.children[1]->width();
   std::vector<std::pair<int, int>> keys;
   if (op.predicate) EquiKeys(*op.predicate, left_width, &keys);
   // Hash join on the equality keys (NULL keys never match); the whole
@@ -135,25 +135,16 @@ absl::StatusOr<std::vector<Row>> HashJoin(const LogicalOp& op, std::vector<Row> 
         candidates = it == table.end() ? &kNone : &it->second;
       }
     }
-    bool matched = false;
-    for (size_t i : *candidates) {
-      const Row& r = right[i];
-      Row joined = l;
-      joined.insert(joined.end(), r.begin(), r.end());
-      if (op.predicate) {
-        absl::StatusOr<Value> c = Evaluate(*op.predicate, joined, ctx);
-        if (!c.ok()) return c.status();
-        if (!function::Truth(*c).value_or(false)) continue;
-      }
-      matched = true;
-      if (out.size() >= ctx->options.max_rows) return TooManyRows(ctx);
-      out.push_back(std::move(joined));
-    }
-    if (!matched && op.join_type == ast::JoinType::kLeft) {
-      Row joined = l;
-      joined.resize(joined.size() + right_width);
-      out.push_back(std::move(joined));
-    }
+    absl::Status joined = JoinLeftRow(
+        op, l,
+        [&](auto&& emit) -> absl::Status {
+          for (size_t i : *candidates) {
+            if (absl::Status e = emit(right[i]); !e.ok()) return e;
+          }
+          return absl::OkStatus();
+        },
+        ctx, &out);
+    if (!joined.ok()) return joined;
   }
   return out;
 }

@@ -187,52 +187,27 @@ absl::Status MultiJoinRun::HashJoin(size_t leaf, const Equality& eq) {
 
 absl::StatusOr<bool> MultiJoinRun::LookupJoin(const Lookup& lookup) {
   const planner::LookupTarget& target = *pop_.lookup_targets[lookup.leaf];
-  const catalog::TableDescriptor& t = *target.scan->table;
   OperatorStats* stats = ctx_->stats != nullptr ? &(*ctx_->stats)[&pop_] : nullptr;
-  // Probe values per row first: a value that needs a full comparison
-  // (its type differs from the column's) cannot be looked up by key.
-  std::vector<std::optional<std::vector<Value>>> probes;
+  // Probe values per row first: if one needs a full comparison, nothing is
+  // read and the caller hash-joins instead.
+  std::vector<LookupProbe> probes;
   probes.reserve(current_.size());
   for (const Row& r : current_) {
-    std::vector<Value> values;
-    bool none = false;
-    for (size_t i = 0; i < lookup.joined_cols.size(); ++i) {
-      const Type column_type = t.columns[lookup.path->columns[i]].type;
-      if (column_type == Type::kNull) return false;  // any type: keys of 1 and 1.0 differ
-      bool exact = true;
-      std::optional<Value> v = KeyValueFor(r[lookup.joined_cols[i]], column_type, &exact);
-      if (!exact) return false;
-      if (!v.has_value()) {
-        none = true;  // NULL, or a value no row of the column can hold
-        break;
-      }
-      values.push_back(*std::move(v));
-    }
-    probes.push_back(none ? std::nullopt : std::optional<std::vector<Value>>(std::move(values)));
+    probes.push_back(MakeLookupProbe(target, *lookup.path, r, lookup.joined_cols));
+    if (!probes.back().by_key) return false;
   }
   absl::flat_hash_map<std::string, std::vector<Row>> cache;  // probe key -> leaf rows
   std::vector<Row> next;
   for (size_t p = 0; p < current_.size(); ++p) {
-    if (!probes[p].has_value()) continue;
+    if (probes[p].matches_nothing) continue;
     std::string key;
-    for (const Value& v : *probes[p]) AppendCanonical(v, &key);
+    for (const Value& v : probes[p].values) AppendCanonical(v, &key);
     auto it = cache.find(key);
     if (it == cache.end()) {
-      std::vector<Row> found;
-      if (absl::Status s = ReadByKey(t, lookup.path->index_id, *probes[p], ctx_, &found); !s.ok()) {
-        return s;
-      }
+      absl::StatusOr<std::vector<Row>> found = ReadLookupRows(target, *lookup.path, probes[p], ctx_);
+      if (!found.ok()) return found.status();
       if (stats != nullptr) ++stats->lookups;
-      std::vector<Row> kept;
-      for (Row& row : found) {
-        if (target.filter != nullptr) {
-          absl::StatusOr<bool> h = Holds(*target.filter, row, ctx_);
-          if (!h.ok()) return h.status();
-          if (!*h) continue;
-        }
-        kept.push_back(std::move(row));
-      }
-      it = cache.emplace(std::move(key), std::move(kept)).first;
+      it = cache.emplace(std::move(key), *std::move(found)).first;
     }
     for (const Row& leaf_row : it->second) {
       Row full = current_[p];
