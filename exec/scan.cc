@@ -240,18 +240,21 @@ absl::Status ReadInList(const planner::LogicalOp& op, ExecContext* ctx, bool* us
   values.erase(std::unique(values.begin(), values.end(),
                            [](const auto& a, const auto& b) { return a.first == b.first; }),
                values.end());
-  for (auto& [enc, v] : values) {
-    if (absl::Status s = ReadByKey(t, op.index_id, {v}, ctx, out); !s.ok()) return s;
-    if (out->size() > ctx->options.max_rows) return TooManyRows(ctx);
-  }
   if (ix != nullptr) {
-    // Through an index: back to primary key order.
-    std::vector<std::pair<std::string, Row>> keyed;
-    for (Row& r : *out) keyed.emplace_back(catalog::PrimaryKey(t, r), std::move(r));
-    std::sort(keyed.begin(), keyed.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    out->clear();
-    for (auto& [k, r] : keyed) out->push_back(std::move(r));
+    // Through an index: the entries of every value, then the rows in primary
+    // key order.
+    std::vector<std::string> keys;
+    for (auto& [enc, v] : values) {
+      std::string prefix = catalog::IndexValuesPrefix(t, *ix, {v});
+      if (absl::Status s = IndexEntryKeys(t, *ix, prefix, PrefixEnd(prefix), ctx, &keys); !s.ok()) {
+        return s;
+      }
+    }
+    return FetchRows(t, std::move(keys), ctx, out);
+  }
+  for (auto& [enc, v] : values) {
+    if (absl::Status s = ReadByKey(t, 0, {v}, ctx, out); !s.ok()) return s;
+    if (out->size() > ctx->options.max_rows) return TooManyRows(ctx);
   }
   return absl::OkStatus();
 }

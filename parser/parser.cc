@@ -1045,20 +1045,34 @@ absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql) {
   return Parse(sql, &ignored);
 }
 
-absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql,
-                                                     int* max_parameter) {
+namespace {
+
+// Parses the statements of `sql`; with `literal_sink`, also reports each
+// expression literal and its token (Transformer::literal_sink_).
+absl::StatusOr<std::vector<ast::StatementPtr>> ParseScript(
+    absl::string_view sql, std::vector<std::pair<ast::Expr*, size_t>>* literal_sink,
+    int* max_parameter) {
   std::vector<ast::StatementPtr> out;
   Transformer transformer(sql);
+  transformer.literal_sink_ = literal_sink;
   absl::Status s = RunParser(sql, [&](SQLParser& parser) {
     out.clear();
+    if (literal_sink != nullptr) literal_sink->clear();
     SQLParser::ScriptContext* tree = parser.script();
     if (parser.getNumberOfSyntaxErrors() > 0) return;
     for (auto* st : tree->statement()) out.push_back(transformer.Statement(st));
   });
   if (!s.ok()) return s;
   if (!transformer.status().ok()) return transformer.status();
-  *max_parameter = transformer.max_parameter();
+  if (max_parameter != nullptr) *max_parameter = transformer.max_parameter();
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql,
+                                                     int* max_parameter) {
+  return ParseScript(sql, nullptr, max_parameter);
 }
 
 // ------------------------------------------------------------ shapes
@@ -1153,19 +1167,10 @@ absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::st
     }
   }
   // Parse, noting which expression each literal token became.
-  std::vector<ast::StatementPtr> out;
   std::vector<std::pair<ast::Expr*, size_t>> sink;
-  Transformer transformer(sql);
-  transformer.literal_sink_ = &sink;
-  absl::Status s = RunParser(sql, [&](SQLParser& parser) {
-    out.clear();
-    sink.clear();
-    SQLParser::ScriptContext* tree = parser.script();
-    if (parser.getNumberOfSyntaxErrors() > 0) return;
-    for (auto* st : tree->statement()) out.push_back(transformer.Statement(st));
-  });
-  if (!s.ok()) return s;
-  if (!transformer.status().ok()) return transformer.status();
+  absl::StatusOr<std::vector<ast::StatementPtr>> parsed = ParseScript(sql, &sink, nullptr);
+  if (!parsed.ok()) return parsed.status();
+  std::vector<ast::StatementPtr> out = *std::move(parsed);
   // Cache it when every literal token became exactly one expression literal.
   bool cacheable = shaped && out.size() == 1 && Cacheable(*out[0]) &&
                    sink.size() == literal_indexes.size();

@@ -179,119 +179,100 @@ ColumnBounds BoundsOn(const std::vector<BoundPtr>& conjuncts, int column) {
   return b;
 }
 
-// Filter `plan` by `conjuncts`; when `plan` scans a table and the conjuncts
-// fix every primary key column to a value that reads no column, the scan
-// becomes a point lookup (the filter stays, so the result is unchanged).
+// `column = v` with a value that reads no column: a copy of v, else null.
+BoundPtr EqualityOn(const std::vector<BoundPtr>& conjuncts, int column) {
+  for (const BoundPtr& c : conjuncts) {
+    if (c->kind != BoundKind::kBinary || c->op != ast::Op::kEq) continue;
+    for (int side = 0; side < 2; ++side) {
+      if (IsColumn(*c->children[side], column) && ReadsNoColumn(*c->children[1 - side])) {
+        return c->children[1 - side]->Clone();
+      }
+    }
+  }
+  return nullptr;
+}
+
+// Values the equalities give the leading `column_ids` of a key, as far as
+// they go.
+std::vector<BoundPtr> EqualityPrefix(const std::vector<BoundPtr>& conjuncts,
+                                     const catalog::TableDescriptor& t,
+                                     const std::vector<uint32_t>& column_ids) {
+  std::vector<BoundPtr> values;
+  for (uint32_t id : column_ids) {
+    BoundPtr v = EqualityOn(conjuncts, t.ColumnIndexById(id));
+    if (!v) break;
+    values.push_back(std::move(v));
+  }
+  return values;
+}
+
+// The cheapest way to read `scan`'s table under `conjuncts`, in order: a
+// point lookup (every primary key column equal), an index lookup (the index
+// whose leading columns the most equalities fix), an IN list on the first
+// primary key column, then on an index's first column, bounds on the first
+// primary key column, then on an index's first column. Null: a full scan.
+std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
+                                      const std::vector<BoundPtr>& conjuncts) {
+  const catalog::TableDescriptor& t = *scan.table;
+  auto with_access = [&](uint32_t index_id) {
+    auto n = Node(LogicalKind::kScan);
+    n->table = scan.table;
+    n->column_names = scan.column_names;
+    n->index_id = index_id;
+    return n;
+  };
+  if (std::vector<BoundPtr> keys = EqualityPrefix(conjuncts, t, t.primary.column_ids);
+      keys.size() == t.primary.column_ids.size()) {
+    auto point = with_access(0);
+    point->key_exprs = std::move(keys);
+    return point;
+  }
+  std::shared_ptr<LogicalOp> best;
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    std::vector<BoundPtr> values = EqualityPrefix(conjuncts, t, ix.column_ids);
+    if (!values.empty() && (!best || values.size() > best->index_values.size())) {
+      best = with_access(ix.id);
+      best->index_values = std::move(values);
+    }
+  }
+  if (best) return best;
+  const int first = t.ColumnIndexById(t.primary.column_ids[0]);
+  if (std::vector<BoundPtr> in = InListOn(conjuncts, first); !in.empty()) {
+    auto n = with_access(0);
+    n->in_list = std::move(in);
+    return n;
+  }
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    if (std::vector<BoundPtr> in = InListOn(conjuncts, t.ColumnIndexById(ix.column_ids[0]));
+        !in.empty()) {
+      auto n = with_access(ix.id);
+      n->in_list = std::move(in);
+      return n;
+    }
+  }
+  if (ColumnBounds b = BoundsOn(conjuncts, first); b.lo || b.hi) {
+    auto n = with_access(0);
+    b.MoveTo(n.get());
+    return n;
+  }
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    if (ColumnBounds b = BoundsOn(conjuncts, t.ColumnIndexById(ix.column_ids[0])); b.lo || b.hi) {
+      auto n = with_access(ix.id);
+      b.MoveTo(n.get());
+      return n;
+    }
+  }
+  return nullptr;
+}
+
+// Filter `plan` by `conjuncts`; when `plan` scans a whole table, the scan
+// reads only what the conjuncts allow (AccessPath). The filter stays, so
+// the result is unchanged.
 LogicalPtr FilterScan(LogicalPtr plan, std::vector<BoundPtr> conjuncts) {
   if (conjuncts.empty()) return plan;
-  if (plan->kind == LogicalKind::kScan && plan->key_exprs.empty()) {
-    const catalog::TableDescriptor& t = *plan->table;
-    std::vector<BoundPtr> keys(t.primary.column_ids.size());
-    size_t found = 0;
-    for (const BoundPtr& c : conjuncts) {
-      if (c->kind != BoundKind::kBinary || c->op != ast::Op::kEq) continue;
-      for (int side = 0; side < 2; ++side) {
-        const BoundExpr& col = *c->children[side];
-        const BoundExpr& val = *c->children[1 - side];
-        if (col.kind != BoundKind::kColumn || col.depth != 0) continue;
-        std::vector<int> refs;
-        bool sub = false;
-        ReferencedColumns(val, &refs, &sub);
-        if (!refs.empty() || sub) continue;
-        for (size_t k = 0; k < keys.size(); ++k) {
-          if (!keys[k] && t.ColumnIndexById(t.primary.column_ids[k]) == col.index) {
-            keys[k] = val.Clone();
-            ++found;
-          }
-        }
-      }
-    }
-    if (found == keys.size()) {
-      auto point = Node(LogicalKind::kScan);
-      point->table = plan->table;
-      point->column_names = plan->column_names;
-      point->key_exprs = std::move(keys);
-      plan = point;
-    } else if (std::optional<std::pair<uint32_t, std::vector<BoundPtr>>> ix =
-                   [&]() -> std::optional<std::pair<uint32_t, std::vector<BoundPtr>>> {
-                     // The secondary index whose leading columns the most
-                     // equalities fix.
-                     std::optional<std::pair<uint32_t, std::vector<BoundPtr>>> best;
-                     for (const catalog::IndexDescriptor& index : t.indexes) {
-                       std::vector<BoundPtr> vals;
-                       for (uint32_t col_id : index.column_ids) {
-                         int pos = t.ColumnIndexById(col_id);
-                         BoundPtr v;
-                         for (const BoundPtr& c : conjuncts) {
-                           if (c->kind != BoundKind::kBinary || c->op != ast::Op::kEq) continue;
-                           for (int side = 0; side < 2 && !v; ++side) {
-                             const BoundExpr& col = *c->children[side];
-                             const BoundExpr& val = *c->children[1 - side];
-                             std::vector<int> refs;
-                             bool sub = false;
-                             ReferencedColumns(val, &refs, &sub);
-                             if (col.kind == BoundKind::kColumn && col.depth == 0 &&
-                                 col.index == pos && refs.empty() && !sub) {
-                               v = val.Clone();
-                             }
-                           }
-                           if (v) break;
-                         }
-                         if (!v) break;
-                         vals.push_back(std::move(v));
-                       }
-                       if (!vals.empty() && (!best || vals.size() > best->second.size())) {
-                         best = std::make_pair(index.id, std::move(vals));
-                       }
-                     }
-                     return best;
-                   }()) {
-      auto lookup = Node(LogicalKind::kScan);
-      lookup->table = plan->table;
-      lookup->column_names = plan->column_names;
-      lookup->index_id = ix->first;
-      lookup->index_values = std::move(ix->second);
-      plan = lookup;
-    } else {
-      // Otherwise, in order: an IN list on the first primary key column,
-      // an IN list on an index's first column, bounds on the first primary
-      // key column, bounds on an index's first column.
-      auto with_access = [&](uint32_t index_id) {
-        auto n = Node(LogicalKind::kScan);
-        n->table = plan->table;
-        n->column_names = plan->column_names;
-        n->index_id = index_id;
-        return n;
-      };
-      const int first = t.ColumnIndexById(t.primary.column_ids[0]);
-      std::shared_ptr<LogicalOp> access;
-      if (std::vector<BoundPtr> in = InListOn(conjuncts, first); !in.empty()) {
-        access = with_access(0);
-        access->in_list = std::move(in);
-      }
-      for (size_t i = 0; !access && i < t.indexes.size(); ++i) {
-        const int col = t.ColumnIndexById(t.indexes[i].column_ids[0]);
-        if (std::vector<BoundPtr> in = InListOn(conjuncts, col); !in.empty()) {
-          access = with_access(t.indexes[i].id);
-          access->in_list = std::move(in);
-        }
-      }
-      if (!access) {
-        ColumnBounds b = BoundsOn(conjuncts, first);
-        if (b.lo || b.hi) {
-          access = with_access(0);
-          b.MoveTo(access.get());
-        }
-      }
-      for (size_t i = 0; !access && i < t.indexes.size(); ++i) {
-        ColumnBounds b = BoundsOn(conjuncts, t.ColumnIndexById(t.indexes[i].column_ids[0]));
-        if (b.lo || b.hi) {
-          access = with_access(t.indexes[i].id);
-          b.MoveTo(access.get());
-        }
-      }
-      if (access) plan = access;
-    }
+  if (plan->kind == LogicalKind::kScan && plan->key_exprs.empty() && plan->index_id == 0 &&
+      plan->in_list.empty() && !plan->range_lo && !plan->range_hi) {
+    if (std::shared_ptr<LogicalOp> access = AccessPath(*plan, conjuncts)) plan = access;
   }
   auto f = Node(LogicalKind::kFilter);
   f->column_names = plan->column_names;

@@ -917,17 +917,6 @@ bool ChangesSchema(ast::StatementKind kind) {
   }
 }
 
-// The ranges holding any key of [lo, hi), in key order.
-std::vector<kv::RangeDescriptor> RangesIn(Database* db, absl::string_view lo,
-                                          absl::string_view hi) {
-  std::vector<kv::RangeDescriptor> out;
-  for (kv::RangeDescriptor& r : db->store()->Ranges()) {
-    if (r.end_key <= lo || r.start_key >= hi) continue;
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
 absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st) {
   switch (st.kind) {
     case ast::StatementKind::kSelect:
@@ -1242,7 +1231,9 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       ResultSet rs;
       rs.has_rows = true;
       rs.columns = {"range_id", "start_key", "end_key", "nodes"};
-      for (const kv::RangeDescriptor& r : RangesIn(db_, lo, hi)) {
+      absl::StatusOr<std::vector<kv::RangeDescriptor>> ranges = txn->RangesIn(lo, hi);
+      if (!ranges.ok()) return ranges.status();
+      for (const kv::RangeDescriptor& r : *ranges) {
         std::vector<std::string> nodes;
         for (uint32_t n : r.node_ids) nodes.push_back(absl::StrCat(n));
         rs.rows.push_back({Value::Integer(static_cast<int64_t>(r.range_id)),
@@ -1275,20 +1266,16 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       auto annotate = [&](const planner::PhysicalOp& op) {
         std::vector<std::string> lines;
         if (op.kind == planner::PhysicalKind::kRangeFragments) {
-          absl::StatusOr<std::vector<kv::RangeDescriptor>> ranges =
-              exec::FragmentRanges(op, &ctx);
-          if (!ranges.ok()) {
-            // Bounds from unbound parameters: name the table's ranges.
-            const catalog::TableDescriptor& t = *op.pipeline.scan->table;
-            std::string lo = catalog::IndexPrefix(t.id, t.primary.id);
-            ranges = txn->RangesIn(lo, PrefixEnd(lo));
-            if (!ranges.ok()) {
-              failure = ranges.status();
-              return lines;
-            }
-          }
           const catalog::TableDescriptor& t = *op.pipeline.scan->table;
           std::string lo = catalog::IndexPrefix(t.id, t.primary.id), hi = PrefixEnd(lo);
+          absl::StatusOr<std::vector<kv::RangeDescriptor>> ranges =
+              exec::FragmentRanges(op, &ctx);
+          // Bounds from unbound parameters: name the table's ranges.
+          if (!ranges.ok()) ranges = txn->RangesIn(lo, hi);
+          if (!ranges.ok()) {
+            failure = ranges.status();
+            return lines;
+          }
           lines.push_back(absl::StrCat(ranges->size(),
                                        ranges->size() == 1 ? " fragment:" : " fragments:"));
           for (const kv::RangeDescriptor& r : *ranges) {
