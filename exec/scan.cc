@@ -111,12 +111,13 @@ absl::Status FetchRows(const catalog::TableDescriptor& t, std::vector<std::strin
                        ExecContext* ctx, std::vector<Row>* out) {
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  const catalog::RowDecoder decoder(t);
   for (const std::string& key : keys) {
     absl::StatusOr<std::optional<std::string>> value = ctx->txn->Get(key);
     if (!value.ok()) return value.status();
     if (!value->has_value()) continue;
     Row row;
-    if (absl::Status d = catalog::DecodeRow(t, key, **value, &row); !d.ok()) return d;
+    if (absl::Status d = decoder.Decode(key, **value, &row); !d.ok()) return d;
     out->push_back(std::move(row));
   }
   return absl::OkStatus();
@@ -153,10 +154,11 @@ absl::Status ReadByKey(const catalog::TableDescriptor& t, uint32_t index_id,
       return absl::OkStatus();
     }
     absl::Status decode;
+    const catalog::RowDecoder decoder(t);
     absl::Status s = ctx->txn->Scan(key, PrefixEnd(key), false,
                                     [&](absl::string_view k, absl::string_view v) {
                                       Row row;
-                                      decode = catalog::DecodeRow(t, k, v, &row);
+                                      decode = decoder.Decode(k, v, &row);
                                       if (!decode.ok()) return false;
                                       out->push_back(std::move(row));
                                       return out->size() <= ctx->options.max_rows;

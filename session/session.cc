@@ -118,10 +118,11 @@ absl::StatusOr<std::vector<Row>> ScanTable(txn::Txn* txn, const TableDescriptor&
   std::vector<Row> rows;
   std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
   absl::Status decode;
+  const catalog::RowDecoder decoder(t);
   absl::Status s = txn->Scan(prefix, PrefixEnd(prefix), false,
                              [&](absl::string_view k, absl::string_view v) {
                                Row r;
-                               decode = catalog::DecodeRow(t, k, v, &r);
+                               decode = decoder.Decode(k, v, &r);
                                if (!decode.ok()) return false;
                                rows.push_back(std::move(r));
                                return true;
@@ -1380,9 +1381,10 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
                                      return true;
                                    });
         if (!s.ok()) return s;
+        const catalog::RowDecoder decoder(before);
         for (const auto& [k, v] : old_rows) {
           Row row;
-          if (absl::Status dr = catalog::DecodeRow(before, k, v, &row); !dr.ok()) return dr;
+          if (absl::Status dr = decoder.Decode(k, v, &row); !dr.ok()) return dr;
           row.push_back(fill);
           txn->Put(k, catalog::EncodeRowValue(*t, row));
         }
