@@ -2,6 +2,7 @@
 // Run through bench/compare.sh, which starts a private PostgreSQL server.
 //
 //   compare --dir DIR [--pg "host=127.0.0.1 port=N dbname=postgres"] [--quick]
+//           [--only W3,W6]   (W1 always runs: the others read its table)
 //   compare --write-scripts DIR [--quick]   (the SQL scripts for the shells)
 //
 // W1 200,000-row bulk insert in one transaction (multi-row INSERTs of 500)
@@ -263,6 +264,10 @@ struct Results {
   std::map<std::string, std::map<std::string, double>> ops;  // workload -> system -> ops/s
 };
 
+// Workloads to run ("" = all); W1 always runs, the others read its table.
+std::string g_only;
+bool Want(const char* w) { return g_only.empty() || g_only.find(w) != std::string::npos; }
+
 void RunAll(System& sys, Results* out, bool quick) {
   const long rows = quick ? kRows / 10 : kRows;
   auto c = sys.Connect();
@@ -278,30 +283,30 @@ void RunAll(System& sys, Results* out, bool quick) {
   // W2
   c->Exec("CREATE TABLE w2(k INTEGER PRIMARY KEY, v INTEGER)");
   const long w2 = quick ? 500 : 5000;
-  t = Seconds([&] {
+  if (Want("W2")) t = Seconds([&] {
     for (long i = 0; i < w2; ++i) {
       c->Exec("INSERT INTO w2 VALUES (" + std::to_string(i) + ", " + std::to_string(i) + ")");
     }
   });
-  out->ops["W2 autocommit insert (tx/s)"][sys.name()] = w2 / t;
+  if (Want("W2")) out->ops["W2 autocommit insert (tx/s)"][sys.name()] = w2 / t;
   // W3
   c->PreparePoint();
   const long w3 = quick ? 5000 : 50000;
   std::mt19937 rng(7);
-  t = Seconds([&] {
+  if (Want("W3")) t = Seconds([&] {
     for (long i = 0; i < w3; ++i) {
       if (c->PointSelect(rng() % rows) != 1) Die(sys.name() + ": point select missed");
     }
   });
-  out->ops["W3 point select (q/s)"][sys.name()] = w3 / t;
+  if (Want("W3")) out->ops["W3 point select (q/s)"][sys.name()] = w3 / t;
   // W4
-  t = Seconds([&] {
+  if (Want("W4")) t = Seconds([&] {
     for (int i = 0; i < 20; ++i) {
       c->Query("SELECT COUNT(*), SUM(n), AVG(n) FROM kv WHERE n % 7 = 3");
       if (c->Query("SELECT n % 100, COUNT(*) FROM kv GROUP BY n % 100") != 100) Die("W4 groups");
     }
   });
-  out->ops["W4 scan+aggregate (rows/s)"][sys.name()] = 40.0 * rows / t;
+  if (Want("W4")) out->ops["W4 scan+aggregate (rows/s)"][sys.name()] = 40.0 * rows / t;
   // W5
   c->Exec("CREATE TABLE orders(id INTEGER PRIMARY KEY, k INTEGER, qty INTEGER)");
   const long orders = rows / 2;
@@ -315,7 +320,7 @@ void RunAll(System& sys, Results* out, bool quick) {
     c->Exec(sql);
   }
   c->Exec("COMMIT");
-  t = Seconds([&] {
+  if (Want("W5")) t = Seconds([&] {
     for (int i = 0; i < 5; ++i) {
       if (c->Query("SELECT kv.n % 10, SUM(orders.qty) FROM orders JOIN kv ON orders.k = kv.k "
                    "GROUP BY kv.n % 10") != 10) {
@@ -323,7 +328,8 @@ void RunAll(System& sys, Results* out, bool quick) {
       }
     }
   });
-  out->ops["W5 join+group (orders/s)"][sys.name()] = 5.0 * orders / t;
+  if (Want("W5")) out->ops["W5 join+group (orders/s)"][sys.name()] = 5.0 * orders / t;
+  if (!Want("W6")) return;
   // W6
   c->Exec("CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER)");
   {
@@ -467,6 +473,7 @@ int main(int argc, char** argv) {
     if (a == "--dir" && i + 1 < argc) dir = argv[++i];
     else if (a == "--pg" && i + 1 < argc) pg = argv[++i];
     else if (a == "--quick") quick = true;
+    else if (a == "--only" && i + 1 < argc) g_only = argv[++i];
     else if (a == "--write-scripts" && i + 1 < argc) scripts = argv[++i];
     else Die("unknown argument " + a);
   }

@@ -6,9 +6,15 @@
 # and prints a second table. W6 has no shell form: a script cannot retry a
 # transaction that fails with a serialization conflict.
 #
-#   bash bench/compare.sh [--quick]
+#   bash bench/compare.sh [--quick] [--only W3,W6] [--no-shells]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+shells=1
+args=()
+for a in "$@"; do
+  if [ "$a" = --no-shells ]; then shells=0; else args+=("$a"); fi
+done
+set -- "${args[@]+"${args[@]}"}"
 bash scripts/setup.sh >/dev/null
 need=()
 for p in libsqlite3-dev sqlite3 postgresql-15 libpq-dev; do
@@ -37,6 +43,7 @@ bazel-bin/bench/compare --dir "$work/data" \
   --pg "host=127.0.0.1 port=$port user=postgres dbname=postgres" "$@"
 
 # ------------------------------------------------------------------ shells
+[ "$shells" = 1 ] || exit 0
 scripts="$work/scripts"
 bazel-bin/bench/compare --write-scripts "$scripts" "$@"
 chmod -R a+rX "$scripts"

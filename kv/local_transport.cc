@@ -15,7 +15,7 @@ void LocalTransport::RemoveStore(uint32_t node_id) {
 }
 
 absl::StatusOr<Store*> LocalTransport::Find(uint32_t node_id) {
-  absl::MutexLock l(&mu_);
+  absl::ReaderMutexLock l(&mu_);
   auto it = stores_.find(node_id);
   if (it == stores_.end()) {
     return absl::UnavailableError(

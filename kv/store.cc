@@ -1,5 +1,7 @@
 #include "kv/store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_format.h"
 #include "common/coding.h"
 #include "common/keys.h"
@@ -150,6 +152,7 @@ absl::Status Store::CheckAddressing(const BatchRequest& request) const {
 }
 
 absl::StatusOr<BatchResponse> Store::Execute(const BatchRequest& request) {
+  AwaitInFlightWrites(request);
   absl::ReaderMutexLock l(&mu_);
   if (absl::Status s = CheckAddressing(request); !s.ok()) return s;
   if (request.header.ts.IsZero()) {
@@ -217,8 +220,50 @@ absl::StatusOr<BatchResponse> Store::Execute(const BatchRequest& request) {
 }
 
 Timestamp Store::NewReadTimestamp() {
-  absl::ReaderMutexLock l(&commit_mu_);
+  // Under the lock that registers commits: every commit stamped below the
+  // returned timestamp is registered in in_flight_ (or already applied).
+  absl::MutexLock l(&in_flight_mu_);
   return clock_->Now();
+}
+
+namespace {
+
+// Whether any of `sorted_keys` lies in [start, end) ("" end: unbounded).
+bool AnyKeyIn(const std::vector<absl::string_view>& sorted_keys,
+              absl::string_view start, absl::string_view end) {
+  auto it = std::lower_bound(sorted_keys.begin(), sorted_keys.end(), start);
+  return it != sorted_keys.end() && (end.empty() || *it < end);
+}
+
+}  // namespace
+
+bool Store::WaitsForInFlight(const BatchRequest& request,
+                             const InFlightCommit& commit) {
+  if (!(commit.ts < request.header.ts)) return false;
+  for (const KvRequest& r : request.requests) {
+    if (r.type == KvRequest::Type::kGet) {
+      if (std::binary_search(commit.keys.begin(), commit.keys.end(),
+                             absl::string_view(r.key))) {
+        return true;
+      }
+    } else if (r.type == KvRequest::Type::kScan) {
+      if (AnyKeyIn(commit.keys, r.key, r.end_key)) return true;
+    }
+  }
+  return false;
+}
+
+void Store::AwaitInFlightWrites(const BatchRequest& request) {
+  if (in_flight_count_.load() == 0) return;
+  absl::MutexLock l(&in_flight_mu_);
+  auto clear = [&]() ABSL_SHARED_LOCKS_REQUIRED(in_flight_mu_) {
+    for (const auto& [ts, commit] : in_flight_) {
+      if (!(ts < request.header.ts)) break;
+      if (WaitsForInFlight(request, *commit)) return false;
+    }
+    return true;
+  };
+  in_flight_mu_.Await(absl::Condition(&clear));
 }
 
 absl::StatusOr<Timestamp> Store::CommitOnePhase(
@@ -236,23 +281,47 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
       }
     }
   }
-  absl::MutexLock l(&commit_mu_);
-  Timestamp commit_ts = clock_->Now();
+  // Readers at a later timestamp wait for this commit only if they read a
+  // key it writes (AwaitInFlightWrites); they find those keys here.
+  InFlightCommit commit;
+  commit.keys.reserve(request.writes.size());
+  for (const KvRequest& w : request.writes) commit.keys.emplace_back(w.key);
+  if (!std::is_sorted(commit.keys.begin(), commit.keys.end())) {
+    std::sort(commit.keys.begin(), commit.keys.end());
+  }
   storage::WriteBatch batch;
-  for (const auto& [start, end] : request.read_spans) {
-    batch.CheckNoWritesAfter(start, end, request.read_ts);
-  }
-  for (const KvRequest& w : request.writes) {
-    if (w.type == KvRequest::Type::kDelete) {
-      batch.Delete(w.key, commit_ts);
-    } else {
-      batch.Put(w.key, commit_ts, w.value);
+  std::optional<Timestamp> mark;
+  // The timestamp is picked as the batch joins the engine's commit queue,
+  // so batches apply in timestamp order: a commit's read-span validation
+  // sees every commit stamped before it. Concurrent commits share one
+  // LMDB transaction and one sync.
+  absl::Status s = engine_->Write(&batch, [&](storage::WriteBatch* b) {
+    {
+      absl::MutexLock l(&in_flight_mu_);
+      commit.ts = clock_->Now();
+      in_flight_.emplace(commit.ts, &commit);
+      ++in_flight_count_;
     }
+    for (const auto& [start, end] : request.read_spans) {
+      b->CheckNoWritesAfter(start, end, request.read_ts);
+    }
+    for (const KvRequest& w : request.writes) {
+      if (w.type == KvRequest::Type::kDelete) {
+        b->Delete(w.key, commit.ts);
+      } else {
+        b->Put(w.key, commit.ts, w.value);
+      }
+    }
+    mark = MaybeMarkClock(b, commit.ts);
+  });
+  if (s.ok()) WatermarkWritten(mark);
+  {
+    absl::MutexLock l(&in_flight_mu_);
+    in_flight_.erase(commit.ts);
+    --in_flight_count_;
   }
-  std::optional<Timestamp> mark = MaybeMarkClock(&batch, commit_ts);
-  if (absl::Status s = engine_->Write(batch); !s.ok()) return s;
-  WatermarkWritten(mark);
-  return commit_ts;
+  if (!s.ok()) return s;
+  return commit.ts;
 }
 
 absl::StatusOr<std::pair<RangeDescriptor, RangeDescriptor>> Store::SplitRange(

@@ -38,8 +38,10 @@ class Store {
   // atomically in one storage batch; reads see the state before the batch.
   absl::StatusOr<BatchResponse> Execute(const BatchRequest& request);
 
-  // A read timestamp below which every commit on this node is already
-  // applied, so a snapshot at it never misses a commit that lands later.
+  // A read timestamp above every commit already stamped on this node.
+  // Commits stamped below it may still be on their way to disk; Execute()
+  // makes a read at this timestamp wait for the ones writing keys it reads,
+  // so a snapshot never misses a commit that lands later.
   Timestamp NewReadTimestamp();
 
   // Validates and applies a transaction in one storage batch at a commit
@@ -47,9 +49,10 @@ class Store {
   // commit timestamp, or kAborted (SQLSTATE 40001) when a read span was
   // written after read_ts. Keys must all belong to ranges of this store.
   //
-  // One node only: commits on a store are serialized with the hand-out of
-  // read timestamps; the cluster issue replaces this with intents, a
-  // timestamp cache and two-phase commit.
+  // One node only: concurrent commits are applied in timestamp order and
+  // share a sync (group commit); reads wait for in-flight commits of the
+  // keys they read. The cluster issue
+  // replaces this with intents, a timestamp cache and two-phase commit.
   absl::StatusOr<Timestamp> CommitOnePhase(const OnePhaseCommitRequest& request);
 
   // Splits the range holding `split_key` into [start, split_key) and
@@ -93,9 +96,28 @@ class Store {
   static constexpr int64_t kWatermarkLeadMs = 1000;
   std::atomic<int64_t> watermark_wall_ms_{0};
 
-  // Held exclusively while a commit picks its timestamp and applies, shared
-  // while a read timestamp is handed out.
-  absl::Mutex commit_mu_;
+  // A commit stamped but not yet applied (or failed), and the keys it
+  // writes (sorted; they alias the request).
+  struct InFlightCommit {
+    Timestamp ts;
+    std::vector<absl::string_view> keys;
+  };
+  // Whether `request` reads, at a timestamp above `commit`'s, a key that
+  // `commit` writes.
+  static bool WaitsForInFlight(const BatchRequest& request,
+                               const InFlightCommit& commit);
+  // Waits until no in-flight commit stamped below the request's timestamp
+  // writes a key the request reads: the snapshot then holds every commit
+  // the request can see. Reads of other keys never wait, so a reader does
+  // not wait for the syncs of unrelated commits.
+  void AwaitInFlightWrites(const BatchRequest& request);
+
+  absl::Mutex in_flight_mu_;
+  absl::btree_map<Timestamp, const InFlightCommit*> in_flight_
+      ABSL_GUARDED_BY(in_flight_mu_);
+  // in_flight_.size(), readable without the lock: a reader whose timestamp
+  // was handed out after this was last 0 has nothing to wait for.
+  std::atomic<int> in_flight_count_{0};
 
   // Held shared by requests, exclusively by descriptor changes, so no request
   // runs against a range while its bounds move.

@@ -811,10 +811,28 @@ absl::Status Engine::Write(const WriteBatch& batch) {
   w.batch = &batch;
   commit_mu_.Lock();
   queue_.push_back(&w);
-  while (!w.done && leader_active_) commit_cv_.Wait(&commit_mu_);
-  if (w.done) {
+  return LeadOrWait(&w);
+}
+
+absl::Status Engine::Write(WriteBatch* batch,
+                           absl::FunctionRef<void(WriteBatch*)> fill) {
+  PendingWrite w;
+  w.batch = batch;
+  commit_mu_.Lock();
+  fill(batch);
+  if (batch->empty()) {
     commit_mu_.Unlock();
-    return w.status;
+    return absl::OkStatus();
+  }
+  queue_.push_back(&w);
+  return LeadOrWait(&w);
+}
+
+absl::Status Engine::LeadOrWait(PendingWrite* w) {
+  while (!w->done && leader_active_) commit_cv_.Wait(&commit_mu_);
+  if (w->done) {
+    commit_mu_.Unlock();
+    return w->status;
   }
   // Become the leader: commit everything queued so far in one transaction.
   leader_active_ = true;
@@ -829,7 +847,7 @@ absl::Status Engine::Write(const WriteBatch& batch) {
   leader_active_ = false;
   commit_cv_.SignalAll();
   commit_mu_.Unlock();
-  return w.status;
+  return w->status;
 }
 
 // ---------------------------------------------------------------------------

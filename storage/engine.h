@@ -163,6 +163,15 @@ class Engine {
   // and one sync. A full LMDB map is grown transparently.
   absl::Status Write(const WriteBatch& batch);
 
+  // Like Write(), but `fill` completes the batch as it joins the commit
+  // queue, under the queue's lock: batches are applied in the order their
+  // `fill` ran, so a caller can pick a commit timestamp in `fill` and know
+  // that every batch stamped earlier is applied first (or in the same LMDB
+  // transaction, before it). `fill` must be short and must not call into
+  // the Engine. An empty batch after `fill` is not written.
+  absl::Status Write(WriteBatch* batch,
+                     absl::FunctionRef<void(WriteBatch*)> fill);
+
   // A new read view; kResourceExhausted when max_readers are in use.
   absl::StatusOr<std::unique_ptr<Snapshot>> NewSnapshot();
 
@@ -206,6 +215,9 @@ class Engine {
   absl::Status RunWriteTxn(absl::FunctionRef<absl::Status(MDB_txn*)> fn);
 
   void ApplyGroup(std::vector<PendingWrite*>& group);
+  // Called with commit_mu_ held and `w` queued; releases commit_mu_. Waits
+  // for `w` to be applied by the current leader, or leads the next group.
+  absl::Status LeadOrWait(PendingWrite* w) ABSL_UNLOCK_FUNCTION(commit_mu_);
   absl::Status ApplyBatch(MDB_txn* txn, const WriteBatch& batch);
 
   void Unpin(Timestamp ts);
