@@ -170,6 +170,66 @@ absl::Status DistSender::SendScan(const BatchHeader& header,
   return absl::OkStatus();
 }
 
+absl::Status DistSender::StreamScan(const BatchHeader& header, absl::string_view start_key,
+                                    absl::string_view end_key, bool reverse,
+                                    RowVisitor visit) {
+  std::string start(start_key);
+  std::string end = end_key.empty() ? std::string(keys::kKeyMax) : std::string(end_key);
+  if (end < start) return absl::InvalidArgumentError("scan end is before its start");
+  int attempts = 0;
+  // The last key visited (reused buffer): after a range moved mid-span the
+  // scan resumes past it.
+  std::string last;
+  bool visited = false, stopped = false;
+  while (start < end) {
+    absl::StatusOr<RangeDescriptor> d = RangeFor(start);
+    // Reverse: the range holding the last key before `end`.
+    while (reverse && d.ok() && d->end_key < end) d = RangeFor(d->end_key);
+    if (!d.ok()) return d.status();
+    if (d->node_ids.empty()) {
+      return absl::InternalError(absl::StrFormat("range %s has no nodes", d->ToString()));
+    }
+    BatchHeader h = header;
+    h.range_id = d->range_id;
+    h.generation = d->generation;
+    std::string sub_start = std::max(start, d->start_key);
+    std::string sub_end = std::min(end, d->end_key);
+    KvRequest scan = KvRequest::Scan(sub_start, sub_end, 0, reverse);
+    visited = false;
+    absl::Status s = transport_->StreamScan(
+        d->node_ids.front(), h, scan, [&](absl::string_view k, absl::string_view v) {
+          last.assign(k.data(), k.size());
+          visited = true;
+          if (visit(k, v)) return true;
+          stopped = true;
+          return false;
+        });
+    if (stopped) return s;
+    if (!s.ok()) {
+      std::optional<RangeDescriptor> moved = GetRangeMoved(s);
+      if (!moved.has_value() || ++attempts >= kMaxAttempts) return s;
+      cache_.Evict(*d);
+      cache_.Insert(*moved);
+      retries_.fetch_add(1);
+      if (visited) {
+        if (reverse) {
+          end = last;
+        } else {
+          start = last;
+          start.push_back('\0');  // the next key after `last`
+        }
+      }
+      continue;
+    }
+    if (reverse) {
+      end = sub_start;
+    } else {
+      start = sub_end;
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<BatchResponse> DistSender::Send(const BatchRequest& request) {
   BatchResponse response;
   response.responses.resize(request.requests.size());

@@ -24,6 +24,14 @@ class DistSender : public Sender {
 
   absl::StatusOr<BatchResponse> Send(const BatchRequest& request) override;
 
+  // Visits the rows of [start, end) ("" end: to the end of the key space)
+  // at header.ts in key order (descending if `reverse`), range by range,
+  // without building pages where the transport can avoid it. `visit`
+  // returns false to stop. Re-routes after range moves without visiting a
+  // row twice.
+  absl::Status StreamScan(const BatchHeader& header, absl::string_view start,
+                          absl::string_view end, bool reverse, RowVisitor visit);
+
   // The range holding `key`, from the cache or a meta lookup.
   absl::StatusOr<RangeDescriptor> RangeFor(absl::string_view key);
 

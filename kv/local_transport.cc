@@ -51,4 +51,11 @@ absl::StatusOr<Timestamp> LocalTransport::CommitOnePhase(
   return (*store)->CommitOnePhase(request);
 }
 
+absl::Status LocalTransport::StreamScan(uint32_t node_id, const BatchHeader& header,
+                                       const KvRequest& scan, RowVisitor visit) {
+  absl::StatusOr<Store*> store = Find(node_id);
+  if (!store.ok()) return store.status();
+  return (*store)->StreamScan(header, scan, visit);
+}
+
 }  // namespace tessera::kv

@@ -27,6 +27,9 @@ class LocalTransport : public Transport {
   absl::StatusOr<Timestamp> NewReadTimestamp(uint32_t node_id) override;
   absl::StatusOr<Timestamp> CommitOnePhase(
       uint32_t node_id, const OnePhaseCommitRequest& request) override;
+  // Visits the store's rows in place (Store::StreamScan).
+  absl::Status StreamScan(uint32_t node_id, const BatchHeader& header,
+                          const KvRequest& scan, RowVisitor visit) override;
 
  private:
   absl::StatusOr<Store*> Find(uint32_t node_id);

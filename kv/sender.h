@@ -11,12 +11,18 @@
 
 #include <cstdint>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "kv/api.h"
 #include "kv/range_descriptor.h"
 
 namespace tessera::kv {
+
+// Receives scanned rows one at a time; returns false to stop the scan. The
+// views are valid only during the call.
+using RowVisitor =
+    absl::FunctionRef<bool(absl::string_view key, absl::string_view value)>;
 
 class Sender {
  public:
@@ -41,6 +47,18 @@ class Transport {
   // Asks `node_id` which range holds `key` (meta lookup).
   virtual absl::StatusOr<RangeDescriptor> LookupRange(
       uint32_t node_id, absl::string_view key) = 0;
+
+  // Visits, in scan order, the rows of `scan` (a Scan request, its max_rows
+  // ignored) addressed by header.range_id to one range on `node_id`, until
+  // the span ends or `visit` returns false. On an error some rows may have
+  // been visited already; a routing error (range moved) may arrive after
+  // them. This default fetches pages of kStreamPageRows through
+  // SendToNode; an in-process transport visits the stored rows without
+  // copying them.
+  virtual absl::Status StreamScan(uint32_t node_id, const BatchHeader& header,
+                                  const KvRequest& scan, RowVisitor visit);
+
+  static constexpr size_t kStreamPageRows = 1024;
 };
 
 }  // namespace tessera::kv

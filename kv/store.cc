@@ -219,6 +219,32 @@ absl::StatusOr<BatchResponse> Store::Execute(const BatchRequest& request) {
   return response;
 }
 
+absl::Status Store::StreamScan(const BatchHeader& header, const KvRequest& scan,
+                              RowVisitor visit) {
+  if (scan.type != KvRequest::Type::kScan) {
+    return absl::InvalidArgumentError("StreamScan takes a Scan request");
+  }
+  BatchRequest request;
+  request.header = header;
+  request.requests.push_back(scan);
+  AwaitInFlightWrites(request);
+  {
+    // Not held while rows are visited: the visitor may read through this
+    // store again (a subquery), and a split only moves descriptors, never
+    // the rows this snapshot sees.
+    absl::ReaderMutexLock l(&mu_);
+    if (absl::Status s = CheckAddressing(request); !s.ok()) return s;
+  }
+  if (header.ts.IsZero()) return absl::InvalidArgumentError("scan without a timestamp");
+  absl::StatusOr<std::unique_ptr<storage::Snapshot>> snap = engine_->NewSnapshot();
+  if (!snap.ok()) return snap.status();
+  storage::ScanOptions opts;
+  opts.read = storage::ReadOptions{header.ts, header.txn.has_value() ? &*header.txn : nullptr};
+  opts.reverse = scan.reverse;
+  absl::StatusOr<storage::ScanResult> r = (*snap)->Scan(scan.key, scan.end_key, opts, visit);
+  return r.status();
+}
+
 Timestamp Store::NewReadTimestamp() {
   // Under the lock that registers commits: every commit stamped below the
   // returned timestamp is registered in in_flight_ (or already applied).

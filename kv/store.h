@@ -20,6 +20,7 @@
 #include "common/hlc.h"
 #include "kv/api.h"
 #include "kv/range_descriptor.h"
+#include "kv/sender.h"
 #include "storage/engine.h"
 
 namespace tessera::kv {
@@ -37,6 +38,14 @@ class Store {
   // Executes a batch addressed to one range (header.range_id). Writes apply
   // atomically in one storage batch; reads see the state before the batch.
   absl::StatusOr<BatchResponse> Execute(const BatchRequest& request);
+
+  // Visits the rows of one Scan request addressed to one range
+  // (header.range_id), in scan order, without copying them: the views
+  // alias storage and are valid only during the call. `visit` returns
+  // false to stop; scan.max_rows is ignored. Addressing is checked before
+  // any row is visited. `visit` may call into this Store again.
+  absl::Status StreamScan(const BatchHeader& header, const KvRequest& scan,
+                          RowVisitor visit);
 
   // A read timestamp above every commit already stamped on this node.
   // Commits stamped below it may still be on their way to disk; Execute()

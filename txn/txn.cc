@@ -71,60 +71,46 @@ absl::Status Txn::Scan(
   auto before = [&](absl::string_view a, absl::string_view b) {
     return reverse ? a > b : a < b;
   };
-  size_t emitted = 0;
-  // Stored rows arrive a page at a time (memory stays bounded by the page,
-  // not the span); each page is merged with this transaction's writes in
-  // the part of the span it covers.
-  while (lo < hi) {
-    kv::BatchRequest b;
-    b.header.ts = read_ts_;
-    // A small limit asks for little (later pages follow if our own deletes
-    // hid some of the rows).
-    size_t page_rows = kScanPageRows;
-    if (limit != 0) page_rows = std::min(page_rows, std::max<size_t>(limit - emitted, 1));
-    b.requests.push_back(kv::KvRequest::Scan(lo, hi, page_rows, reverse));
-    absl::StatusOr<kv::BatchResponse> r = sender_->Send(b);
-    if (!r.ok()) return r.status();
-    kv::KvResponse& page = r->responses.front();
-    const auto& rows = page.rows;
-    std::string covered_lo = lo, covered_hi = hi;
-    if (page.more) (reverse ? covered_lo : covered_hi) = page.resume_key;
-    auto first = writes_.lower_bound(covered_lo);
-    auto last = writes_.lower_bound(covered_hi);
-    std::vector<std::pair<absl::string_view, const std::optional<std::string>*>> mine;
-    for (auto it = first; it != last; ++it) mine.emplace_back(it->first, &it->second);
-    if (reverse) std::reverse(mine.begin(), mine.end());
-    size_t i = 0, j = 0;
-    while (i < rows.size() || j < mine.size()) {
-      if (limit != 0 && emitted >= limit) return absl::OkStatus();
-      bool take_mine;
-      if (i == rows.size()) {
-        take_mine = true;
-      } else if (j == mine.size()) {
-        take_mine = false;
-      } else if (rows[i].first == mine[j].first) {
-        ++i;  // our write shadows the stored row
-        take_mine = true;
-      } else {
-        take_mine = before(mine[j].first, rows[i].first);
-      }
-      if (take_mine) {
-        const std::optional<std::string>* v = mine[j].second;
-        absl::string_view k = mine[j].first;
-        ++j;
-        if (v->has_value()) {
-          ++emitted;
-          if (!visit(k, **v)) return absl::OkStatus();
-        }
-      } else {
-        ++emitted;
-        if (!visit(rows[i].first, rows[i].second)) return absl::OkStatus();
-        ++i;
-      }
-    }
-    if (!page.more) break;
-    (reverse ? hi : lo) = std::move(page.resume_key);
+  // This transaction's writes in the span, merged into the stored rows as
+  // they stream past (a write shadows the stored row of its key).
+  std::vector<std::pair<absl::string_view, const std::optional<std::string>*>> mine;
+  for (auto it = writes_.lower_bound(lo), last = writes_.lower_bound(hi); it != last; ++it) {
+    mine.emplace_back(it->first, &it->second);
   }
+  if (reverse) std::reverse(mine.begin(), mine.end());
+  size_t j = 0, emitted = 0;
+  bool stop = false;
+  // Emits one row; false once the scan must stop.
+  auto emit = [&](absl::string_view k, absl::string_view v) {
+    ++emitted;
+    if (!visit(k, v) || (limit != 0 && emitted >= limit)) stop = true;
+    return !stop;
+  };
+  // Emits own writes that come before `k` (all of them when k is null).
+  auto emit_mine_before = [&](const absl::string_view* k) {
+    while (j < mine.size() && (k == nullptr || before(mine[j].first, *k))) {
+      const std::optional<std::string>* v = mine[j].second;
+      absl::string_view key = mine[j].first;
+      ++j;
+      if (v->has_value() && !emit(key, **v)) return false;
+    }
+    return true;
+  };
+  if (limit != 0 && emitted >= limit) return absl::OkStatus();
+  kv::BatchHeader header;
+  header.ts = read_ts_;
+  absl::Status s = sender_->StreamScan(
+      header, lo, hi, reverse, [&](absl::string_view k, absl::string_view v) {
+        if (!emit_mine_before(&k)) return false;
+        if (j < mine.size() && mine[j].first == k) {
+          const std::optional<std::string>* own = mine[j].second;
+          ++j;
+          return own->has_value() ? emit(k, **own) : true;
+        }
+        return emit(k, v);
+      });
+  if (!s.ok()) return s;
+  if (!stop) emit_mine_before(nullptr);
   return absl::OkStatus();
 }
 

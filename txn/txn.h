@@ -50,11 +50,8 @@ class Txn {
   // right; this transaction's own writes still take precedence.
   absl::Status Prefetch(const std::vector<std::string>& keys);
 
-  // Rows a Scan fetches from the nodes per round trip.
-  static constexpr size_t kScanPageRows = 1024;
-
   // Visits the rows of [start, end) in key order (descending if `reverse`),
-  // own writes included, fetching kScanPageRows at a time. `visit` returns
+  // own writes included, streamed from the nodes (kv::Transport::StreamScan). `visit` returns
   // false to stop early. With `limit` > 0 at most that many rows are
   // visited. The whole span counts as read for commit validation.
   absl::Status Scan(

@@ -107,10 +107,47 @@ TEST_F(TxnTest, LimitedScansSkipOwnDeletionsAndStillFill) {
   EXPECT_EQ(seen, (std::vector<std::string>{"t/85", "t/7"}));
 }
 
-// Scans fetch kScanPageRows at a time; own writes must merge correctly at
-// every page boundary, forwards and backwards, with and without a limit.
-TEST_F(TxnTest, PagedScansMergeOwnWritesAcrossPages) {
-  const int kStored = static_cast<int>(Txn::kScanPageRows) * 3 + 17;
+// Reaches the test cluster's store through kv::Transport's default
+// StreamScan, which fetches pages (as a network transport does), instead
+// of LocalTransport's in-place visit.
+class PagedTransport : public kv::Transport {
+ public:
+  explicit PagedTransport(kv::Transport* inner) : inner_(inner) {}
+  absl::StatusOr<kv::BatchResponse> SendToNode(uint32_t node,
+                                               const kv::BatchRequest& r) override {
+    return inner_->SendToNode(node, r);
+  }
+  absl::StatusOr<Timestamp> NewReadTimestamp(uint32_t node) override {
+    return inner_->NewReadTimestamp(node);
+  }
+  absl::StatusOr<Timestamp> CommitOnePhase(uint32_t node,
+                                           const kv::OnePhaseCommitRequest& r) override {
+    return inner_->CommitOnePhase(node, r);
+  }
+  absl::StatusOr<kv::RangeDescriptor> LookupRange(uint32_t node,
+                                                  absl::string_view key) override {
+    return inner_->LookupRange(node, key);
+  }
+
+ private:
+  kv::Transport* inner_;
+};
+
+// Own writes must merge correctly into streamed rows, and at every page
+// boundary of a paged transport, forwards and backwards, with and without
+// a limit.
+class ScanMergeTest : public TxnTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(ScanMergeTest, ScansMergeOwnWritesAcrossPages) {
+  const bool paged = GetParam();
+  PagedTransport paged_transport(&cluster_.transport);
+  kv::DistSender paged_sender(&paged_transport, 1);
+  TxnCoordinator paged_coordinator(&paged_sender, &paged_transport, 1);
+  auto Begin = [&] {
+    return paged ? *paged_coordinator.Begin() : *cluster_.coordinator->Begin();
+  };
+  const int kPage = static_cast<int>(kv::Transport::kStreamPageRows);
+  const int kStored = kPage * 3 + 17;
   auto key = [](int i, const char* suffix = "") {
     return absl::StrFormat("p/%06d%s", i, suffix);
   };
@@ -136,7 +173,7 @@ TEST_F(TxnTest, PagedScansMergeOwnWritesAcrossPages) {
   }
   // Around each page boundary, a run of deletions.
   for (int b = 1; b <= 3; ++b) {
-    for (int i = b * 1024 - 3; i < b * 1024 + 3; ++i) {
+    for (int i = b * kPage - 3; i < b * kPage + 3; ++i) {
       t->Delete(key(i));
       expected.erase(key(i));
     }
@@ -173,6 +210,8 @@ TEST_F(TxnTest, PagedScansMergeOwnWritesAcrossPages) {
   }
   EXPECT_EQ(got, w);
 }
+
+INSTANTIATE_TEST_SUITE_P(StreamedAndPaged, ScanMergeTest, ::testing::Bool());
 
 TEST_F(TxnTest, RollbackDiscards) {
   auto t = Begin();
