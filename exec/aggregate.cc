@@ -5,16 +5,27 @@
 
 namespace tessera::exec::internal {
 
-absl::StatusOr<GroupTable::Group*> GroupTable::Find(Row keys, const std::string& canonical) {
-  auto [it, inserted] = index_.try_emplace(canonical, groups_.size());
-  if (inserted) {
+absl::StatusOr<GroupTable::Group*> GroupTable::Find(Row& keys) {
+  std::pair<size_t*, bool> slot;
+  std::optional<int64_t> integral;
+  if (keys.size() == 1) integral = CanonicalInteger(keys[0]);
+  if (integral.has_value()) {
+    auto [it, inserted] = integers_.try_emplace(*integral, groups_.size());
+    slot = {&it->second, inserted};
+  } else {
+    scratch_canonical_.clear();
+    for (const Value& v : keys) AppendCanonical(v, &scratch_canonical_);
+    auto [it, inserted] = index_.try_emplace(scratch_canonical_, groups_.size());
+    slot = {&it->second, inserted};
+  }
+  if (slot.second) {
     if (groups_.size() >= ctx_->options.max_rows) return TooManyRows(ctx_);
     const size_t n = op_.aggregates.size();
     groups_.push_back(Group{std::move(keys), std::vector<function::AggregateState>(n),
                             std::vector<absl::flat_hash_set<std::string>>(n),
                             std::vector<Value>(n)});
   }
-  return &groups_[it->second];
+  return &groups_[*slot.first];
 }
 
 absl::Status GroupTable::Add(const Row& row) {
@@ -22,28 +33,22 @@ absl::Status GroupTable::Add(const Row& row) {
   if (op_.group_by.empty()) {
     // One group: no key to build or look up.
     if (groups_.empty()) {
-      absl::StatusOr<Group*> g = Find(Row(), std::string());
+      Row none;
+      absl::StatusOr<Group*> g = Find(none);
       if (!g.ok()) return g.status();
     }
     group = &groups_[0];
   } else {
-    // The key is built in reused buffers; only a new group keeps a copy.
+    // The key is built in a reused row; only a new group keeps it.
     scratch_keys_.clear();
-    scratch_canonical_.clear();
     for (const planner::BoundPtr& g : op_.group_by) {
       absl::StatusOr<Value> v = Evaluate(*g, row, ctx_);
       if (!v.ok()) return v.status();
-      AppendCanonical(*v, &scratch_canonical_);
       scratch_keys_.push_back(*std::move(v));
     }
-    auto it = index_.find(scratch_canonical_);
-    if (it != index_.end()) {
-      group = &groups_[it->second];
-    } else {
-      absl::StatusOr<Group*> g = Find(scratch_keys_, scratch_canonical_);
-      if (!g.ok()) return g.status();
-      group = *g;
-    }
+    absl::StatusOr<Group*> g = Find(scratch_keys_);
+    if (!g.ok()) return g.status();
+    group = *g;
   }
   Group& g = *group;
   for (size_t a = 0; a < op_.aggregates.size(); ++a) {
@@ -71,8 +76,7 @@ absl::Status GroupTable::Add(const Row& row) {
 
 absl::Status GroupTable::Merge(GroupTable&& other) {
   for (Group& from : other.groups_) {
-    std::string canonical = RowKey(from.keys);
-    absl::StatusOr<Group*> group = Find(std::move(from.keys), canonical);
+    absl::StatusOr<Group*> group = Find(from.keys);
     if (!group.ok()) return group.status();
     Group& g = **group;
     for (size_t a = 0; a < op_.aggregates.size(); ++a) {
@@ -113,6 +117,7 @@ absl::StatusOr<std::vector<Row>> GroupTable::Finish() {
   }
   groups_.clear();
   index_.clear();
+  integers_.clear();
   return out;
 }
 

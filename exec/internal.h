@@ -25,6 +25,44 @@ namespace tessera::exec::internal {
 // that compare equal (1 and 1.0) get the same bytes.
 void AppendCanonical(const Value& v, std::string* out);
 std::string RowKey(const Row& row);
+// The integer AppendCanonical encodes `v` as (INTEGER, BOOLEAN, a REAL
+// with an integral value), or nullopt: values with the same canonical
+// integer are equal for grouping and joins.
+std::optional<int64_t> CanonicalInteger(const Value& v);
+
+// A hash index over the rows of a join's build side, by a key of one or
+// more values under canonical equality (1 = 1.0 = TRUE). A key with one
+// integral value hashes as an int64; other keys as canonical bytes. Rows
+// with a NULL key part are never indexed and NULL probes match nothing.
+// Matches come back in insertion order.
+class JoinHashIndex {
+ public:
+  static constexpr uint32_t kEnd = UINT32_MAX;
+  // A key, built in place with Make() (reuse one to keep its buffer).
+  struct Key {
+    bool integral = false;
+    int64_t integer = 0;
+    std::string bytes;
+  };
+  // Sets *key to the key of `parts`; false if a part is NULL.
+  static bool Make(std::initializer_list<const Value*> parts, Key* key);
+  static bool Make(const std::vector<const Value*>& parts, Key* key);
+
+  // Indexes row number `row` (rows are numbered from 0 by the caller).
+  void Insert(const Key& key, uint32_t row);
+  // The first row with `key`, then each next one; kEnd after the last.
+  uint32_t First(const Key& key) const;
+  uint32_t Next(uint32_t row) const { return next_[row]; }
+
+ private:
+  struct Chain {
+    uint32_t head, tail;
+  };
+  void Append(Chain* chain, bool inserted, uint32_t row);
+  absl::flat_hash_map<int64_t, Chain> integers_;
+  absl::flat_hash_map<std::string, Chain> bytes_;
+  std::vector<uint32_t> next_;  // row -> next row with the same key
+};
 // ORDER BY / compound order: NULL first, then SQL comparison order.
 int CompareRows(const Row& a, const Row& b);
 // Whether `a` sorts before `b` under ORDER BY `keys`.
@@ -118,14 +156,18 @@ class GroupTable {
     std::vector<absl::flat_hash_set<std::string>> seen;  // DISTINCT
     std::vector<Value> any;  // bare columns: the last row's value
   };
-  absl::StatusOr<Group*> Find(Row keys, const std::string& canonical);
+  // The group of `keys`, created (taking `keys`' values) if new.
+  absl::StatusOr<Group*> Find(Row& keys);
 
   const planner::LogicalOp& op_;
   ExecContext* const ctx_;
   std::vector<Group> groups_;
+  // Group numbers by key: one integral key value (CanonicalInteger) in
+  // integers_, any other key by its canonical bytes.
+  absl::flat_hash_map<int64_t, size_t> integers_;
   absl::flat_hash_map<std::string, size_t> index_;
   Row scratch_keys_;               // Add(): the current row's group key
-  std::string scratch_canonical_;  // and its canonical bytes
+  std::string scratch_canonical_;  // Find(): canonical bytes of a key
 };
 
 // --- operators ---

@@ -105,40 +105,35 @@ absl::StatusOr<std::vector<Row>> HashJoin(const LogicalOp& op, std::vector<Row> 
   if (op.predicate) EquiKeys(*op.predicate, left_width, &keys);
   // Hash join on the equality keys (NULL keys never match); the whole
   // predicate is still evaluated on each candidate pair.
-  absl::flat_hash_map<std::string, std::vector<size_t>> table;
-  auto key_of = [&](const Row& r, bool right_side, std::string* k) {
-    k->clear();
-    for (auto [l, rr] : keys) {
-      const Value& v = right_side ? r[rr] : r[l];
-      if (v.is_null()) return false;
-      AppendCanonical(v, k);
+  JoinHashIndex table;
+  std::vector<const Value*> parts(keys.size());
+  auto key_of = [&](const Row& r, bool right_side, JoinHashIndex::Key* k) {
+    for (size_t j = 0; j < keys.size(); ++j) {
+      parts[j] = right_side ? &r[keys[j].second] : &r[keys[j].first];
     }
-    return true;
+    return JoinHashIndex::Make(parts, k);
   };
+  JoinHashIndex::Key k;
   if (!keys.empty()) {
-    std::string k;
     for (size_t i = 0; i < right.size(); ++i) {
-      if (key_of(right[i], true, &k)) table[k].push_back(i);
+      if (key_of(right[i], true, &k)) table.Insert(k, static_cast<uint32_t>(i));
     }
   }
-  std::vector<size_t> all(right.size());
-  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-  static const std::vector<size_t> kNone;
-  std::string k;
   for (const Row& l : left) {
-    const std::vector<size_t>* candidates = &all;
-    if (!keys.empty()) {
-      if (!key_of(l, false, &k)) {
-        candidates = &kNone;
-      } else {
-        auto it = table.find(k);
-        candidates = it == table.end() ? &kNone : &it->second;
-      }
-    }
+    // Candidates: the rows with l's key, or every row without equi-keys.
+    uint32_t first = 0;
+    bool all = keys.empty();
+    if (!all) first = key_of(l, false, &k) ? table.First(k) : JoinHashIndex::kEnd;
     absl::Status joined = JoinLeftRow(
         op, l,
         [&](auto&& emit) -> absl::Status {
-          for (size_t i : *candidates) {
+          if (all) {
+            for (const Row& r : right) {
+              if (absl::Status e = emit(r); !e.ok()) return e;
+            }
+            return absl::OkStatus();
+          }
+          for (uint32_t i = first; i != JoinHashIndex::kEnd; i = table.Next(i)) {
             if (absl::Status e = emit(right[i]); !e.ok()) return e;
           }
           return absl::OkStatus();

@@ -158,26 +158,24 @@ absl::Status MultiJoinRun::ApplyCovered() {
 
 absl::Status MultiJoinRun::HashJoin(size_t leaf, const Equality& eq) {
   std::vector<Row>& rows = *inputs_[leaf];
-  absl::flat_hash_map<std::string, std::vector<size_t>> table;
-  std::string key;
+  JoinHashIndex index;
+  JoinHashIndex::Key key;
   const int local = eq.leaf_col - offset_[leaf];
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i][local].is_null()) continue;
-    key.clear();
-    AppendCanonical(rows[i][local], &key);
-    table[key].push_back(i);
+    if (JoinHashIndex::Make({&rows[i][local]}, &key)) index.Insert(key, static_cast<uint32_t>(i));
   }
   std::vector<Row> next;
-  for (const Row& r : current_) {
-    if (r[eq.joined_col].is_null()) continue;
-    key.clear();
-    AppendCanonical(r[eq.joined_col], &key);
-    auto it = table.find(key);
-    if (it == table.end()) continue;
-    for (size_t i : it->second) {
-      Row full = r;
-      std::copy(rows[i].begin(), rows[i].end(), full.begin() + offset_[leaf]);
+  const size_t at = static_cast<size_t>(offset_[leaf]);
+  for (Row& r : current_) {
+    if (!JoinHashIndex::Make({&r[eq.joined_col]}, &key)) continue;
+    uint32_t i = index.First(key);
+    while (i != JoinHashIndex::kEnd) {
+      uint32_t after = index.Next(i);
+      // The last match takes the probe row itself instead of a copy.
+      Row full = after == JoinHashIndex::kEnd ? std::move(r) : r;
+      std::copy(rows[i].begin(), rows[i].end(), full.begin() + at);
       next.push_back(std::move(full));
+      i = after;
     }
     if (absl::Status s = CheckJoinBudget(next.size(), width_, ctx_); !s.ok()) return s;
   }

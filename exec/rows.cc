@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/key_encoding.h"
@@ -21,6 +22,84 @@ void AppendCanonical(const Value& v, std::string* out) {
     return;
   }
   EncodeKeyValue(v, SortOrder::kAscending, out);
+}
+
+std::optional<int64_t> CanonicalInteger(const Value& v) {
+  switch (v.type()) {
+    case Type::kInteger:
+      return v.integer();
+    case Type::kBoolean:
+      return v.boolean() ? 1 : 0;
+    case Type::kReal: {
+      double d = v.real();
+      if (std::trunc(d) == d && d >= -9.2e18 && d <= 9.2e18) return static_cast<int64_t>(d);
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+namespace {
+
+template <typename Parts>
+bool MakeJoinKey(const Parts& parts, JoinHashIndex::Key* key) {
+  key->bytes.clear();
+  key->integral = false;
+  if (parts.size() == 1) {
+    const Value& v = **parts.begin();
+    if (v.is_null()) return false;
+    if (std::optional<int64_t> i = CanonicalInteger(v)) {
+      key->integral = true;
+      key->integer = *i;
+      return true;
+    }
+  }
+  for (const Value* v : parts) {
+    if (v->is_null()) return false;
+    AppendCanonical(*v, &key->bytes);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool JoinHashIndex::Make(std::initializer_list<const Value*> parts, Key* key) {
+  return MakeJoinKey(parts, key);
+}
+
+bool JoinHashIndex::Make(const std::vector<const Value*>& parts, Key* key) {
+  return MakeJoinKey(parts, key);
+}
+
+void JoinHashIndex::Append(Chain* chain, bool inserted, uint32_t row) {
+  if (next_.size() <= row) next_.resize(std::max<size_t>(row + 1, next_.size() * 2), kEnd);
+  next_[row] = kEnd;
+  if (inserted) {
+    *chain = Chain{row, row};
+  } else {
+    next_[chain->tail] = row;
+    chain->tail = row;
+  }
+}
+
+void JoinHashIndex::Insert(const Key& key, uint32_t row) {
+  if (key.integral) {
+    auto [it, inserted] = integers_.try_emplace(key.integer, Chain{row, row});
+    Append(&it->second, inserted, row);
+  } else {
+    auto [it, inserted] = bytes_.try_emplace(key.bytes, Chain{row, row});
+    Append(&it->second, inserted, row);
+  }
+}
+
+uint32_t JoinHashIndex::First(const Key& key) const {
+  if (key.integral) {
+    auto it = integers_.find(key.integer);
+    return it == integers_.end() ? kEnd : it->second.head;
+  }
+  auto it = bytes_.find(key.bytes);
+  return it == bytes_.end() ? kEnd : it->second.head;
 }
 
 std::string RowKey(const Row& row) {
