@@ -88,15 +88,20 @@ absl::Status DecodeRow(const TableDescriptor& table, absl::string_view key,
   return RowDecoder(table).Decode(key, value, row);
 }
 
-RowDecoder::RowDecoder(const TableDescriptor& table)
+RowDecoder::RowDecoder(const TableDescriptor& table, std::vector<bool> needed)
     : table_(table), prefix_(IndexPrefix(table.id, table.primary.id)) {
+  auto wanted = [&](int pos) {
+    return pos >= 0 && (needed.empty() || (static_cast<size_t>(pos) < needed.size() && needed[pos]));
+  };
   for (uint32_t id : table.primary.column_ids) {
-    primary_positions_.push_back(table.ColumnIndexById(id));
+    int pos = table.ColumnIndexById(id);
+    primary_positions_.push_back(wanted(pos) ? pos : -1);
+    if (wanted(pos)) key_columns_to_decode_ = primary_positions_.size();
   }
   for (size_t i = 0; i < table.columns.size(); ++i) {
     uint32_t id = table.columns[i].id;
     if (id >= position_by_id_.size()) position_by_id_.resize(id + 1, -1);
-    position_by_id_[id] = static_cast<int>(i);
+    position_by_id_[id] = wanted(static_cast<int>(i)) ? static_cast<int>(i) : -1;
   }
 }
 
@@ -109,7 +114,8 @@ absl::Status RowDecoder::Decode(absl::string_view key, absl::string_view value,
         "row key does not belong to table %s", table.name));
   }
   key.remove_prefix(prefix_.size());
-  for (size_t i = 0; i < primary_positions_.size(); ++i) {
+  // Key columns decode in order; those after the last needed one are skipped.
+  for (size_t i = 0; i < key_columns_to_decode_; ++i) {
     Value v;
     if (absl::Status s = DecodeKeyValue(&key, table.primary.orders[i], &v); !s.ok()) {
       return s;
@@ -122,12 +128,15 @@ absl::Status RowDecoder::Decode(absl::string_view key, absl::string_view value,
     uint8_t tag = 0;
     if (absl::Status s = GetVarint64(&value, &id); !s.ok()) return s;
     if (absl::Status s = GetByte(&value, &tag); !s.ok()) return s;
-    Value v;
+    // Columns dropped from the descriptor, or not needed, are parsed past
+    // without building a value.
+    int pos = id < position_by_id_.size() ? position_by_id_[id] : -1;
+    Value* out = pos >= 0 ? &(*row)[pos] : nullptr;
     switch (tag) {
       case kInt: {
         uint64_t z = 0;
         if (absl::Status s = GetVarint64(&value, &z); !s.ok()) return s;
-        v = Value::Integer(static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1)));
+        if (out != nullptr) *out = Value::Integer(static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1)));
         break;
       }
       case kReal: {
@@ -135,28 +144,25 @@ absl::Status RowDecoder::Decode(absl::string_view key, absl::string_view value,
         if (absl::Status s = GetFixed64BE(&value, &bits); !s.ok()) return s;
         double d;
         std::memcpy(&d, &bits, 8);
-        v = Value::Real(d);
+        if (out != nullptr) *out = Value::Real(d);
         break;
       }
       case kText:
       case kBlob: {
         absl::string_view s;
         if (absl::Status st = GetLengthPrefixed(&value, &s); !st.ok()) return st;
-        v = tag == kText ? Value::Text(s) : Value::Blob(s);
+        if (out != nullptr) *out = tag == kText ? Value::Text(s) : Value::Blob(s);
         break;
       }
       case kBool: {
         uint8_t b = 0;
         if (absl::Status s = GetByte(&value, &b); !s.ok()) return s;
-        v = Value::Boolean(b != 0);
+        if (out != nullptr) *out = Value::Boolean(b != 0);
         break;
       }
       default:
         return absl::DataLossError("corrupt row value: unknown tag");
     }
-    // Columns dropped from the descriptor are skipped.
-    int pos = id < position_by_id_.size() ? position_by_id_[id] : -1;
-    if (pos >= 0) (*row)[pos] = std::move(v);
   }
   return absl::OkStatus();
 }

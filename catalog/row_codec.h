@@ -39,14 +39,17 @@ absl::Status DecodeRow(const TableDescriptor& table, absl::string_view key,
 // `table`, which must outlive it. Thread-compatible.
 class RowDecoder {
  public:
-  explicit RowDecoder(const TableDescriptor& table);
+  // With `needed` (by column position) only those columns are decoded;
+  // the others are left NULL. Empty: every column.
+  explicit RowDecoder(const TableDescriptor& table, std::vector<bool> needed = {});
   absl::Status Decode(absl::string_view key, absl::string_view value, Row* row) const;
 
  private:
   const TableDescriptor& table_;
   std::string prefix_;
-  std::vector<int> primary_positions_;  // per primary key column
-  std::vector<int> position_by_id_;     // column id -> position, -1: dropped
+  std::vector<int> primary_positions_;  // per primary key column, -1: skip
+  size_t key_columns_to_decode_ = 0;    // the leading key columns needed
+  std::vector<int> position_by_id_;     // column id -> position, -1: skip
 };
 
 // Key and value of `row` in secondary index `index`.

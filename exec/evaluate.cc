@@ -8,6 +8,42 @@ using internal::Bool;
 using planner::BoundExpr;
 using planner::BoundKind;
 
+namespace {
+
+// `x op y` for two INTEGER operands, as the function:: operators compute
+// it, or nullopt where the general path must decide (overflow, division
+// or remainder by 0 or -1, operators without an integer shortcut).
+std::optional<Value> IntegerBinary(ast::Op op, int64_t x, int64_t y) {
+  int64_t r;
+  switch (op) {
+    case ast::Op::kLt: return Bool(x < y);
+    case ast::Op::kLe: return Bool(x <= y);
+    case ast::Op::kGt: return Bool(x > y);
+    case ast::Op::kGe: return Bool(x >= y);
+    case ast::Op::kEq: return Bool(x == y);
+    case ast::Op::kNe: return Bool(x != y);
+    case ast::Op::kAdd:
+      if (__builtin_add_overflow(x, y, &r)) return std::nullopt;
+      return Value::Integer(r);
+    case ast::Op::kSub:
+      if (__builtin_sub_overflow(x, y, &r)) return std::nullopt;
+      return Value::Integer(r);
+    case ast::Op::kMul:
+      if (__builtin_mul_overflow(x, y, &r)) return std::nullopt;
+      return Value::Integer(r);
+    case ast::Op::kDiv:
+      if (y == 0 || y == -1) return std::nullopt;
+      return Value::Integer(x / y);
+    case ast::Op::kMod:
+      if (y == 0 || y == -1) return std::nullopt;
+      return Value::Integer(x % y);
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
                                ExecContext* ctx) {
   auto eval = [&](int i) { return Evaluate(*e.children[i], row, ctx); };
@@ -69,6 +105,13 @@ absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
       }
       absl::StatusOr<Value> b = eval(1);
       if (!b.ok()) return b;
+      if (a->type() == Type::kInteger && b->type() == Type::kInteger) {
+        // Two integers (the common case): no conversions. Overflow and the
+        // corner cases of / and % take the general path below.
+        if (std::optional<Value> r = IntegerBinary(e.op, a->integer(), b->integer())) {
+          return *std::move(r);
+        }
+      }
       switch (e.op) {
         case ast::Op::kConcat: return function::Concat(*a, *b);
         case ast::Op::kMul: return function::Multiply(*a, *b);

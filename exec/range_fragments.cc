@@ -15,6 +15,44 @@ namespace {
 
 constexpr size_t kBatchRows = 1024;
 
+// Marks in `used` the columns of the scanned row that `e` reads; false if
+// `e` holds a subquery, which may read any of them as outer references.
+bool MarkColumns(const planner::BoundExpr& e, std::vector<bool>* used) {
+  using planner::BoundKind;
+  if (e.kind == BoundKind::kInSubquery || e.kind == BoundKind::kExists ||
+      e.kind == BoundKind::kScalarSubquery) {
+    return false;
+  }
+  if (e.kind == BoundKind::kColumn && e.depth == 0 && e.index >= 0 &&
+      static_cast<size_t>(e.index) < used->size()) {
+    (*used)[e.index] = true;
+  }
+  for (const planner::BoundPtr& c : e.children) {
+    if (!MarkColumns(*c, used)) return false;
+  }
+  return true;
+}
+
+// The columns of the table the pipeline reads (by position), or empty for
+// all of them: rows that leave the fragment as they are need every column.
+std::vector<bool> ColumnsUsed(const planner::ScanPipeline& p) {
+  if (p.project == nullptr && p.aggregate == nullptr) return {};
+  std::vector<bool> used(p.scan->table->columns.size(), false);
+  std::vector<const planner::BoundExpr*> exprs = {p.filter};
+  // As in Fragment::Consume: an aggregate takes the filtered rows, else a
+  // projection does.
+  if (p.aggregate != nullptr) {
+    for (const planner::BoundPtr& g : p.aggregate->group_by) exprs.push_back(g.get());
+    for (const planner::AggregateCall& a : p.aggregate->aggregates) exprs.push_back(a.arg.get());
+  } else {
+    for (const planner::BoundPtr& e : p.project->exprs) exprs.push_back(e.get());
+  }
+  for (const planner::BoundExpr* e : exprs) {
+    if (e != nullptr && !MarkColumns(*e, &used)) return {};
+  }
+  return used;
+}
+
 // Execution state of one fragment.
 class Fragment {
  public:
@@ -30,7 +68,7 @@ class Fragment {
     // Rows are decoded into the batch's slots, reused from batch to batch
     // (a slot whose row moved on is refilled from scratch).
     std::vector<Row> batch(kBatchRows);
-    const catalog::RowDecoder decoder(t);
+    const catalog::RowDecoder decoder(t, ColumnsUsed(p_));
     size_t filled = 0;
     absl::Status status;
     uint64_t scanned = 0;
