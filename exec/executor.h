@@ -41,6 +41,9 @@ struct ExecOptions {
   // A lookup join reads the inner table by key when at most this many rows
   // probe it; with more it reads the table once and hash-joins.
   size_t max_lookup_join_rows = 2000;
+  // A scan over several ranges runs its fragments on all cores at once
+  // (when nothing in them needs the statement's shared state).
+  bool parallel_fragments = true;
 };
 
 // What one physical operator did (EXPLAIN ANALYZE).

@@ -8,6 +8,7 @@
 
 #include "catalog/row_codec.h"
 #include "exec/internal.h"
+#include "exec/worker_pool.h"
 
 namespace tessera::exec::internal {
 
@@ -29,6 +30,33 @@ bool MarkColumns(const planner::BoundExpr& e, std::vector<bool>* used) {
   }
   for (const planner::BoundPtr& c : e.children) {
     if (!MarkColumns(*c, used)) return false;
+  }
+  return true;
+}
+
+bool HasSubquery(const planner::BoundExpr* e) {
+  if (e == nullptr) return false;
+  std::vector<bool> ignored;
+  return !MarkColumns(*e, &ignored);
+}
+
+// Whether fragments of `p` may run on several threads at once: nothing in
+// them reaches the shared parts of the ExecContext (subquery caches and
+// semi-joins) and no limit makes one fragment's rows depend on another's.
+bool FragmentsRunInParallel(const planner::ScanPipeline& p) {
+  if (p.limit != nullptr || HasSubquery(p.filter)) return false;
+  if (p.aggregate != nullptr) {
+    for (const planner::BoundPtr& g : p.aggregate->group_by) {
+      if (HasSubquery(g.get())) return false;
+    }
+    for (const planner::AggregateCall& a : p.aggregate->aggregates) {
+      if (HasSubquery(a.arg.get())) return false;
+    }
+  }
+  if (p.project != nullptr) {
+    for (const planner::BoundPtr& e : p.project->exprs) {
+      if (HasSubquery(e.get())) return false;
+    }
   }
   return true;
 }
@@ -62,8 +90,11 @@ class Fragment {
   }
 
   // Reads [start, end) through the pipeline; stops early once a limit is
-  // met. Returns the number of rows read.
-  absl::StatusOr<uint64_t> Run(absl::string_view start, absl::string_view end) {
+  // met. Returns the number of rows read. `shared`: the span is already
+  // recorded as read and other fragments run at the same time
+  // (Txn::ScanShared).
+  absl::StatusOr<uint64_t> Run(absl::string_view start, absl::string_view end,
+                               bool shared = false) {
     const catalog::TableDescriptor& t = *p_.scan->table;
     // Rows are decoded into the batch's slots, reused from batch to batch
     // (a slot whose row moved on is refilled from scratch).
@@ -77,9 +108,7 @@ class Fragment {
     if (p_.limit != nullptr && p_.sort == nullptr && p_.filter == nullptr && keep_ >= 0) {
       fetch = static_cast<size_t>(keep_);
     }
-    absl::Status s = ctx_->txn->Scan(
-        start, end, false,
-        [&](absl::string_view k, absl::string_view v) {
+    auto visit = [&](absl::string_view k, absl::string_view v) {
           status = decoder.Decode(k, v, &batch[filled]);
           if (!status.ok()) return false;
           ++scanned;
@@ -87,8 +116,9 @@ class Fragment {
           status = Consume(&batch, filled);
           filled = 0;
           return status.ok() && !done_;
-        },
-        fetch);
+    };
+    absl::Status s = shared ? ctx_->txn->ScanShared(start, end, false, visit, fetch)
+                            : ctx_->txn->Scan(start, end, false, visit, fetch);
     if (!s.ok()) return s;
     if (!status.ok()) return status;
     if (!done_) {
@@ -171,6 +201,34 @@ absl::StatusOr<std::vector<Row>> RunRangeFragments(const planner::PhysicalOp& op
     absl::StatusOr<std::vector<kv::RangeDescriptor>> ranges =
         ctx->txn->RangesIn((*span)->start, (*span)->end);
     if (!ranges.ok()) return ranges.status();
+    if (ranges->size() > 1 && ctx->options.parallel_fragments && FragmentsRunInParallel(p)) {
+      // The fragments run at once on the worker pool; their outputs are
+      // merged in range order afterwards, as a sequential run would.
+      const size_t n = ranges->size();
+      ctx->txn->NoteRead((*span)->start, (*span)->end);
+      std::vector<std::optional<Fragment>> fragments(n);
+      std::vector<absl::StatusOr<uint64_t>> scanned(n);
+      WorkerPool::Default().ParallelFor(n, [&](size_t i) {
+        const kv::RangeDescriptor& r = (*ranges)[i];
+        fragments[i].emplace(p, keep, ctx);
+        scanned[i] = fragments[i]->Run(std::max((*span)->start, r.start_key),
+                                       std::min((*span)->end, r.end_key), /*shared=*/true);
+      });
+      for (size_t i = 0; i < n; ++i) {
+        if (!scanned[i].ok()) return scanned[i].status();
+        if (stats != nullptr) {
+          ++stats->fragments;
+          stats->rows_scanned += *scanned[i];
+        }
+        if (total.has_value()) {
+          if (absl::Status s = total->Merge(std::move(fragments[i]->groups())); !s.ok()) return s;
+          continue;
+        }
+        for (Row& row : fragments[i]->rows()) out.push_back(std::move(row));
+        if (out.size() > ctx->options.max_rows) return TooManyRows(ctx);
+      }
+      ranges->clear();
+    }
     for (const kv::RangeDescriptor& r : *ranges) {
       // A plain limit is met once earlier ranges gave enough rows.
       if (keep >= 0 && p.sort == nullptr && static_cast<int64_t>(out.size()) >= keep) break;

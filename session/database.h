@@ -23,9 +23,11 @@ namespace tessera::session {
 
 struct DatabaseOptions {
   storage::EngineOptions engine;
-  // When > 0, a table's range is split after about this many inserted rows,
-  // so small data sets still spread over many ranges (tests).
-  int64_t split_rows = 0;
+  // When > 0, a table's range is split after about this many inserted rows
+  // (at the last key inserted): a large table then spans several ranges,
+  // whose scan fragments run in parallel. Tests set it small to spread
+  // small data sets over many ranges; 0 never splits.
+  int64_t split_rows = 50'000;
 };
 
 class Database {

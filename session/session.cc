@@ -1041,8 +1041,17 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     if (ddl) txn_changed_schema_ = true;
     // After its own DDL a transaction binds afresh: cached plans do not
     // know its uncommitted schema.
-    return RunIn(txn_.get(), txn_schema_version_, st, params,
-                 txn_changed_schema_ ? nullptr : slot);
+    pending_split_.reset();
+    absl::StatusOr<ResultSet> r = RunIn(txn_.get(), txn_schema_version_, st, params,
+                                        txn_changed_schema_ ? nullptr : slot);
+    // Inside a transaction the split hint is taken at once (a boundary at a
+    // key that is later rolled back is harmless): a long bulk load still
+    // spreads over ranges.
+    if (r.ok() && pending_split_.has_value()) {
+      db_->NoteInsertedRows(pending_split_->table_id, pending_split_->rows,
+                            pending_split_->last_key);
+    }
+    return r;
   }
   // An implicit transaction, retried on serialization failures.
   absl::StatusOr<ResultSet> result;

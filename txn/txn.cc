@@ -64,10 +64,18 @@ absl::Status Txn::Scan(
     absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit,
     size_t limit) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  // The whole span counts as read, however much of it is visited.
+  NoteRead(start, end.empty() ? keys::kKeyMax : end);
+  return ScanShared(start, end, reverse, visit, limit);
+}
+
+absl::Status Txn::ScanShared(
+    absl::string_view start, absl::string_view end, bool reverse,
+    absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit,
+    size_t limit) const {
+  if (absl::Status s = CheckOpen(); !s.ok()) return s;
   std::string lo(start);
   std::string hi = end.empty() ? std::string(keys::kKeyMax) : std::string(end);
-  // The whole span counts as read, however much of it is visited.
-  read_spans_.emplace_back(lo, hi);
   auto before = [&](absl::string_view a, absl::string_view b) {
     return reverse ? a > b : a < b;
   };

@@ -60,6 +60,15 @@ class Txn {
           visit,
       size_t limit = 0);
 
+  // Scan() without recording the span as read: the caller records it with
+  // NoteRead() first. Changes nothing in the Txn, so several threads may
+  // run it at once while no thread writes to (or commits) the transaction.
+  absl::Status ScanShared(
+      absl::string_view start, absl::string_view end, bool reverse,
+      absl::FunctionRef<bool(absl::string_view key, absl::string_view value)>
+          visit,
+      size_t limit = 0) const;
+
   // The ranges holding keys of [start, end), in key order: how a scan of the
   // span splits into per-range fragments.
   absl::StatusOr<std::vector<kv::RangeDescriptor>> RangesIn(absl::string_view start,
