@@ -11,12 +11,14 @@
 // hash-joined. Without a connecting equality the smallest input left is
 // cross-joined.
 
+#include <atomic>
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "catalog/row_codec.h"
 #include "common/key_encoding.h"
 #include "exec/internal.h"
+#include "exec/worker_pool.h"
 #include "function/value_ops.h"
 
 namespace tessera::exec::internal {
@@ -164,20 +166,46 @@ absl::Status MultiJoinRun::HashJoin(size_t leaf, const Equality& eq) {
   for (size_t i = 0; i < rows.size(); ++i) {
     if (JoinHashIndex::Make({&rows[i][local]}, &key)) index.Insert(key, static_cast<uint32_t>(i));
   }
-  std::vector<Row> next;
+  // Probe rows in chunks, on all cores when there are many; the chunks'
+  // outputs are concatenated in order, as one pass would produce them.
+  constexpr size_t kChunkRows = 8192;
+  const size_t chunks = (current_.size() + kChunkRows - 1) / kChunkRows;
+  std::vector<std::vector<Row>> outputs(chunks);
+  std::vector<absl::Status> statuses(chunks);
+  std::atomic<size_t> produced{0};
   const size_t at = static_cast<size_t>(offset_[leaf]);
-  for (Row& r : current_) {
-    if (!JoinHashIndex::Make({&r[eq.joined_col]}, &key)) continue;
-    uint32_t i = index.First(key);
-    while (i != JoinHashIndex::kEnd) {
-      uint32_t after = index.Next(i);
-      // The last match takes the probe row itself instead of a copy.
-      Row full = after == JoinHashIndex::kEnd ? std::move(r) : r;
-      std::copy(rows[i].begin(), rows[i].end(), full.begin() + at);
-      next.push_back(std::move(full));
-      i = after;
+  WorkerPool::Default().ParallelFor(chunks, [&](size_t c) {
+    std::vector<Row>& out = outputs[c];
+    JoinHashIndex::Key probe;
+    const size_t end = std::min(current_.size(), (c + 1) * kChunkRows);
+    for (size_t p = c * kChunkRows; p < end; ++p) {
+      Row& r = current_[p];
+      if (!JoinHashIndex::Make({&r[eq.joined_col]}, &probe)) continue;
+      size_t matched = 0;
+      for (uint32_t i = index.First(probe); i != JoinHashIndex::kEnd;) {
+        uint32_t after = index.Next(i);
+        // The last match takes the probe row itself instead of a copy.
+        Row full = after == JoinHashIndex::kEnd ? std::move(r) : r;
+        std::copy(rows[i].begin(), rows[i].end(), full.begin() + at);
+        out.push_back(std::move(full));
+        ++matched;
+        i = after;
+      }
+      if (matched == 0) continue;
+      size_t total = produced.fetch_add(matched) + matched;
+      if (absl::Status s = CheckJoinBudget(total, width_, ctx_); !s.ok()) {
+        statuses[c] = s;
+        return;
+      }
     }
-    if (absl::Status s = CheckJoinBudget(next.size(), width_, ctx_); !s.ok()) return s;
+  });
+  for (const absl::Status& s : statuses) {
+    if (!s.ok()) return s;
+  }
+  std::vector<Row> next;
+  next.reserve(produced.load());
+  for (std::vector<Row>& out : outputs) {
+    for (Row& r : out) next.push_back(std::move(r));
   }
   current_ = std::move(next);
   return absl::OkStatus();
