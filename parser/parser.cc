@@ -1126,6 +1126,159 @@ bool Shape(absl::string_view sql, std::string* shape,
   return true;
 }
 
+// Shape() without ANTLR, for cache lookups: the text with each run of
+// whitespace collapsed to one space and each literal replaced by its token
+// type; the literals cut exactly as SQL.g4's lexer rules cut them (longest
+// match), so two texts with one quick shape lex into the same tokens but
+// for the literals' values. False for text it does not vouch for (an
+// unterminated string or quoted identifier).
+bool QuickShape(absl::string_view sql, std::string* shape,
+                std::vector<std::pair<size_t, std::string>>* literals) {
+  const size_t n = sql.size();
+  auto at = [&](size_t i) { return i < n ? sql[i] : '\0'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto hex = [&](char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); };
+  auto word = [](char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  // The end of a valid EXPONENT starting at i, or i.
+  auto exponent = [&](size_t i) {
+    if (at(i) != 'e' && at(i) != 'E') return i;
+    size_t j = i + 1;
+    if (at(j) == '+' || at(j) == '-') ++j;
+    if (!digit(at(j))) return i;
+    while (digit(at(j))) ++j;
+    return j;
+  };
+  // `$1` and `?1`: digits right after these (comments and spaces aside) are
+  // a parameter number, not a literal.
+  bool after_parameter_mark = false;
+  auto literal = [&](size_t type, size_t begin, size_t end) {
+    if (type == SQLLexer::DIGITS && after_parameter_mark) {
+      absl::StrAppend(shape, sql.substr(begin, end - begin));
+    } else {
+      absl::StrAppend(shape, "\x1f#", type, "\x1f");
+      literals->emplace_back(type, std::string(sql.substr(begin, end - begin)));
+    }
+    after_parameter_mark = false;
+  };
+  size_t i = 0;
+  while (i < n) {
+    const char c = sql[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
+      if (shape->empty() || shape->back() != ' ') shape->push_back(' ');
+      ++i;
+      continue;
+    }
+    if (c == '-' && at(i + 1) == '-') {
+      size_t j = i;
+      while (j < n && sql[j] != '\r' && sql[j] != '\n') ++j;
+      absl::StrAppend(shape, sql.substr(i, j - i));
+      i = j;
+      continue;
+    }
+    if (c == '/' && at(i + 1) == '*') {
+      size_t end = sql.find("*/", i + 2);
+      size_t j = end == absl::string_view::npos ? n : end + 2;
+      absl::StrAppend(shape, sql.substr(i, j - i));
+      i = j;
+      continue;
+    }
+    if (c == '\'') {
+      size_t j = i + 1;
+      while (true) {
+        if (j >= n) return false;
+        if (sql[j] == '\'') {
+          if (at(j + 1) == '\'') {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        ++j;
+      }
+      literal(SQLLexer::STRING_LITERAL, i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if ((c == 'x' || c == 'X') && at(i + 1) == '\'') {
+      size_t j = i + 2;
+      while (hex(at(j))) ++j;
+      if (at(j) == '\'') {
+        literal(SQLLexer::BLOB_LITERAL, i, j + 1);
+        i = j + 1;
+        continue;
+      }
+      // Otherwise the identifier `x`, then a string.
+    }
+    if (absl::ascii_isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      size_t j = i + 1;
+      while (word(at(j))) ++j;
+      absl::StrAppend(shape, sql.substr(i, j - i));
+      after_parameter_mark = false;
+      i = j;
+      continue;
+    }
+    if (c == '"' || c == '`' || c == '[') {
+      const char close = c == '[' ? ']' : c;
+      size_t j = i + 1;
+      while (true) {
+        if (j >= n) return false;
+        if (sql[j] == close) {
+          if (c != '[' && at(j + 1) == close) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        ++j;
+      }
+      absl::StrAppend(shape, sql.substr(i, j + 1 - i));
+      after_parameter_mark = false;
+      i = j + 1;
+      continue;
+    }
+    if (digit(c)) {
+      if (c == '0' && (at(i + 1) == 'x' || at(i + 1) == 'X') && hex(at(i + 2))) {
+        size_t j = i + 2;
+        while (hex(at(j))) ++j;
+        literal(SQLLexer::NUMERIC_LITERAL, i, j);
+        i = j;
+        continue;
+      }
+      size_t j = i;
+      while (digit(at(j))) ++j;
+      size_t type = SQLLexer::DIGITS;
+      if (at(j) == '.') {
+        ++j;
+        while (digit(at(j))) ++j;
+        j = exponent(j);
+        type = SQLLexer::NUMERIC_LITERAL;
+      } else if (size_t e = exponent(j); e != j) {
+        j = e;
+        type = SQLLexer::NUMERIC_LITERAL;
+      }
+      literal(type, i, j);
+      i = j;
+      continue;
+    }
+    if (c == '.' && digit(at(i + 1))) {
+      size_t j = i + 1;
+      while (digit(at(j))) ++j;
+      j = exponent(j);
+      literal(SQLLexer::NUMERIC_LITERAL, i, j);
+      i = j;
+      continue;
+    }
+    // Operators and punctuation (a multi-character operator is copied
+    // character by character: the same characters lex the same way). The
+    // marker character cannot appear bare, so keys stay unambiguous.
+    if (c == '\x1f') return false;
+    shape->push_back(c);
+    after_parameter_mark = c == '?' || c == '$';
+    ++i;
+  }
+  return true;
+}
+
 bool Cacheable(const ast::Statement& st) {
   switch (st.kind) {
     case ast::StatementKind::kSelect:
@@ -1143,11 +1296,10 @@ bool Cacheable(const ast::Statement& st) {
 absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::string_view sql) {
   std::string shape;
   std::vector<std::pair<size_t, std::string>> literals;
-  std::vector<size_t> literal_indexes;
-  const bool shaped = Shape(sql, &shape, &literals, &literal_indexes);
+  const bool shaped = QuickShape(sql, &shape, &literals);
   if (shaped) {
     auto it = entries_.find(shape);
-    if (it != entries_.end()) {
+    if (it != entries_.end() && it->second->literals.size() == literals.size()) {
       Entry& e = *it->second;
       std::vector<Value> values;
       bool ok = true;
@@ -1171,9 +1323,16 @@ absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::st
   absl::StatusOr<std::vector<ast::StatementPtr>> parsed = ParseScript(sql, &sink, nullptr);
   if (!parsed.ok()) return parsed.status();
   std::vector<ast::StatementPtr> out = *std::move(parsed);
-  // Cache it when every literal token became exactly one expression literal.
-  bool cacheable = shaped && out.size() == 1 && Cacheable(*out[0]) &&
-                   sink.size() == literal_indexes.size();
+  bool cacheable = shaped && out.size() == 1 && Cacheable(*out[0]);
+  // The quick shape must cut the same literals as ANTLR's lexer does, and
+  // every literal token must have become exactly one expression literal.
+  std::vector<std::pair<size_t, std::string>> lexed;
+  std::vector<size_t> literal_indexes;
+  if (cacheable) {
+    std::string antlr_shape;
+    cacheable = Shape(sql, &antlr_shape, &lexed, &literal_indexes) && lexed == literals &&
+                sink.size() == literal_indexes.size();
+  }
   auto entry = std::make_unique<Entry>();
   if (cacheable) {
     absl::flat_hash_map<size_t, size_t> ordinal;  // token index -> literal ordinal
