@@ -7,11 +7,18 @@
 namespace tessera::kv {
 
 absl::StatusOr<RangeDescriptor> DistSender::RangeFor(absl::string_view key) {
-  if (std::optional<RangeDescriptor> d = cache_.Lookup(key)) return *d;
+  absl::StatusOr<std::shared_ptr<const RangeDescriptor>> d = RouteFor(key);
+  if (!d.ok()) return d.status();
+  return **d;
+}
+
+absl::StatusOr<std::shared_ptr<const RangeDescriptor>> DistSender::RouteFor(
+    absl::string_view key) {
+  if (std::shared_ptr<const RangeDescriptor> d = cache_.LookupShared(key)) return d;
   absl::StatusOr<RangeDescriptor> d = transport_->LookupRange(seed_node_, key);
   if (!d.ok()) return d.status();
   cache_.Insert(*d);
-  return d;
+  return std::make_shared<const RangeDescriptor>(*std::move(d));
 }
 
 absl::StatusOr<std::vector<RangeDescriptor>> DistSender::RangesIn(
@@ -59,12 +66,12 @@ absl::Status DistSender::SendPoints(const BatchRequest& request,
     const KvRequest& req = request.requests[indices[0]];
     absl::Status last_moved;
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-      absl::StatusOr<RangeDescriptor> d = RangeFor(req.key);
+      absl::StatusOr<std::shared_ptr<const RangeDescriptor>> d = RouteFor(req.key);
       if (!d.ok()) return d.status();
       BatchRequest sub;
       sub.header = request.header;
       sub.requests.push_back(req);
-      absl::StatusOr<BatchResponse> r = SendToRange(*d, std::move(sub));
+      absl::StatusOr<BatchResponse> r = SendToRange(**d, std::move(sub));
       if (r.ok()) {
         response->responses[indices[0]] = std::move(r->responses.front());
         return absl::OkStatus();
@@ -168,6 +175,34 @@ absl::Status DistSender::SendScan(const BatchHeader& header,
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status DistSender::Get(const BatchHeader& header, absl::string_view key,
+                             std::string* value, bool* found) {
+  if (key >= keys::kKeyMax) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("key %s is outside the key space", keys::PrettyKey(key)));
+  }
+  absl::Status last_moved;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    absl::StatusOr<std::shared_ptr<const RangeDescriptor>> d = RouteFor(key);
+    if (!d.ok()) return d.status();
+    const RangeDescriptor& desc = **d;
+    if (desc.node_ids.empty()) {
+      return absl::InternalError(absl::StrFormat("range %s has no nodes", desc.ToString()));
+    }
+    BatchHeader h = header;
+    h.range_id = desc.range_id;
+    h.generation = desc.generation;
+    absl::Status s = transport_->Get(desc.node_ids.front(), h, key, value, found);
+    std::optional<RangeDescriptor> moved = GetRangeMoved(s);
+    if (!moved.has_value()) return s;
+    cache_.Evict(desc);
+    cache_.Insert(*moved);
+    retries_.fetch_add(1);
+    last_moved = s;
+  }
+  return last_moved;
 }
 
 absl::Status DistSender::StreamScan(const BatchHeader& header, absl::string_view start_key,

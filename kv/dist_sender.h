@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include "kv/range_cache.h"
 #include "kv/sender.h"
@@ -32,8 +33,15 @@ class DistSender : public Sender {
   absl::Status StreamScan(const BatchHeader& header, absl::string_view start,
                           absl::string_view end, bool reverse, RowVisitor visit);
 
+  // Reads one key at header.ts (header.range_id is ignored): sets *found
+  // and, when found, *value. Re-routes after range moves.
+  absl::Status Get(const BatchHeader& header, absl::string_view key, std::string* value,
+                   bool* found);
+
   // The range holding `key`, from the cache or a meta lookup.
   absl::StatusOr<RangeDescriptor> RangeFor(absl::string_view key);
+  // The same, sharing the cached descriptor instead of copying it.
+  absl::StatusOr<std::shared_ptr<const RangeDescriptor>> RouteFor(absl::string_view key);
 
   // The ranges holding any key of [start, end), in key order, as the range
   // cache knows them (a cached range may since have split; requests sent to

@@ -198,6 +198,43 @@ class PagedTransport : public Transport {
   Transport* inner_;
 };
 
+// Single-key reads take their own path (no batch); they re-route after
+// splits the cache has not seen, through the in-process transport and
+// through the default (batch) one.
+TEST_F(DistSenderTest, PointGetsReRouteAfterSplits) {
+  PutAll(100);
+  PagedTransport paged(&transport_);
+  DistSender batch_sender(&paged, 1);
+  for (DistSender* sender : {sender_.get(), &batch_sender}) {
+    BatchHeader h;
+    h.ts = clock_.Now();
+    std::string value;
+    bool found = false;
+    ASSERT_TRUE(sender->Get(h, Key(5), &value, &found).ok());  // fills the cache
+    EXPECT_TRUE(found);
+  }
+  for (int i = 10; i < 100; i += 10) ASSERT_TRUE(store_->SplitRange(Key(i)).ok());
+  for (DistSender* sender : {sender_.get(), &batch_sender}) {
+    uint64_t before = sender->range_moved_retries();
+    BatchHeader h;
+    h.ts = clock_.Now();
+    for (int i = 0; i < 100; i += 7) {
+      std::string value;
+      bool found = false;
+      ASSERT_TRUE(sender->Get(h, Key(i), &value, &found).ok()) << i;
+      ASSERT_TRUE(found) << i;
+      EXPECT_EQ(value, absl::StrCat(i));
+    }
+    std::string value = "stale";
+    bool found = true;
+    ASSERT_TRUE(sender->Get(h, "t/missing", &value, &found).ok());
+    EXPECT_FALSE(found);
+    EXPECT_GT(sender->range_moved_retries(), before);
+    EXPECT_EQ(sender->Get(h, std::string(keys::kKeyMax), &value, &found).code(),
+              absl::StatusCode::kInvalidArgument);
+  }
+}
+
 TEST_F(DistSenderTest, PagedStreamResumesAfterTheLastVisitedRowWhenARangeMoves) {
   const int n = static_cast<int>(Transport::kStreamPageRows) * 3;
   PutAll(n);

@@ -51,6 +51,13 @@ absl::StatusOr<Timestamp> LocalTransport::CommitOnePhase(
   return (*store)->CommitOnePhase(request);
 }
 
+absl::Status LocalTransport::Get(uint32_t node_id, const BatchHeader& header,
+                                 absl::string_view key, std::string* value, bool* found) {
+  absl::StatusOr<Store*> store = Find(node_id);
+  if (!store.ok()) return store.status();
+  return (*store)->Get(header, key, value, found);
+}
+
 absl::Status LocalTransport::StreamScan(uint32_t node_id, const BatchHeader& header,
                                        const KvRequest& scan, RowVisitor visit) {
   absl::StatusOr<Store*> store = Find(node_id);

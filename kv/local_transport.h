@@ -27,6 +27,9 @@ class LocalTransport : public Transport {
   absl::StatusOr<Timestamp> NewReadTimestamp(uint32_t node_id) override;
   absl::StatusOr<Timestamp> CommitOnePhase(
       uint32_t node_id, const OnePhaseCommitRequest& request) override;
+  // Reads through Store::Get, without a batch.
+  absl::Status Get(uint32_t node_id, const BatchHeader& header, absl::string_view key,
+                   std::string* value, bool* found) override;
   // Visits the store's rows in place (Store::StreamScan).
   absl::Status StreamScan(uint32_t node_id, const BatchHeader& header,
                           const KvRequest& scan, RowVisitor visit) override;

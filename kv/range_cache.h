@@ -5,6 +5,7 @@
 #ifndef TESSERA_KV_RANGE_CACHE_H_
 #define TESSERA_KV_RANGE_CACHE_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,8 @@ class RangeCache {
  public:
   // The cached descriptor holding `key`, if any.
   std::optional<RangeDescriptor> Lookup(absl::string_view key) const;
+  // The same without copying the descriptor (null when not cached).
+  std::shared_ptr<const RangeDescriptor> LookupShared(absl::string_view key) const;
   // Inserts `desc`, dropping cached descriptors that overlap it and are not
   // newer (by generation).
   void Insert(const RangeDescriptor& desc);
@@ -28,7 +31,8 @@ class RangeCache {
 
  private:
   mutable absl::Mutex mu_;
-  absl::btree_map<std::string, RangeDescriptor> by_end_ ABSL_GUARDED_BY(mu_);
+  absl::btree_map<std::string, std::shared_ptr<const RangeDescriptor>> by_end_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace tessera::kv

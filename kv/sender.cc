@@ -21,4 +21,17 @@ absl::Status Transport::StreamScan(uint32_t node_id, const BatchHeader& header,
   }
 }
 
+absl::Status Transport::Get(uint32_t node_id, const BatchHeader& header,
+                            absl::string_view key, std::string* value, bool* found) {
+  BatchRequest request;
+  request.header = header;
+  request.requests.push_back(KvRequest::Get(std::string(key)));
+  absl::StatusOr<BatchResponse> r = SendToNode(node_id, request);
+  if (!r.ok()) return r.status();
+  KvResponse& response = r->responses.front();
+  *found = response.found;
+  if (response.found) *value = std::move(response.value);
+  return absl::OkStatus();
+}
+
 }  // namespace tessera::kv

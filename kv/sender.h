@@ -59,6 +59,12 @@ class Transport {
                                   const KvRequest& scan, RowVisitor visit);
 
   static constexpr size_t kStreamPageRows = 1024;
+
+  // Reads one key at header.ts from the range header.range_id on `node_id`:
+  // sets *found and, when found, *value. The default sends a one-request
+  // batch through SendToNode; an in-process transport reads directly.
+  virtual absl::Status Get(uint32_t node_id, const BatchHeader& header,
+                           absl::string_view key, std::string* value, bool* found);
 };
 
 }  // namespace tessera::kv

@@ -292,6 +292,36 @@ void Store::AwaitInFlightWrites(const BatchRequest& request) {
   in_flight_mu_.Await(absl::Condition(&clear));
 }
 
+void Store::AwaitInFlightWrite(Timestamp ts, absl::string_view key) {
+  if (in_flight_count_.load() == 0) return;
+  absl::MutexLock l(&in_flight_mu_);
+  auto clear = [&]() ABSL_SHARED_LOCKS_REQUIRED(in_flight_mu_) {
+    for (const auto& [commit_ts, commit] : in_flight_) {
+      if (!(commit_ts < ts)) break;
+      if (std::binary_search(commit->keys.begin(), commit->keys.end(), key)) return false;
+    }
+    return true;
+  };
+  in_flight_mu_.Await(absl::Condition(&clear));
+}
+
+absl::Status Store::Get(const BatchHeader& header, absl::string_view key, std::string* value,
+                        bool* found) {
+  if (header.ts.IsZero()) return absl::InvalidArgumentError("read without a timestamp");
+  AwaitInFlightWrite(header.ts, key);
+  absl::ReaderMutexLock l(&mu_);
+  const RangeDescriptor* owner = FindByKey(key);
+  if (owner == nullptr) {
+    return absl::UnavailableError(absl::StrFormat("node %d holds no range for key %s",
+                                                  node_id_, keys::PrettyKey(key)));
+  }
+  if (owner->range_id != header.range_id) return MakeRangeMovedError(key, *owner);
+  absl::StatusOr<std::unique_ptr<storage::Snapshot>> snap = engine_->NewSnapshot();
+  if (!snap.ok()) return snap.status();
+  storage::ReadOptions read{header.ts, header.txn.has_value() ? &*header.txn : nullptr};
+  return (*snap)->Get(key, read, value, found);
+}
+
 absl::StatusOr<Timestamp> Store::CommitOnePhase(
     const OnePhaseCommitRequest& request) {
   {

@@ -39,6 +39,12 @@ class Store {
   // atomically in one storage batch; reads see the state before the batch.
   absl::StatusOr<BatchResponse> Execute(const BatchRequest& request);
 
+  // Reads one key at header.ts from the range header.range_id: Execute()
+  // of a single Get without building a batch. Sets *found and, when
+  // found, *value (reusing its buffer).
+  absl::Status Get(const BatchHeader& header, absl::string_view key, std::string* value,
+                   bool* found);
+
   // Visits the rows of one Scan request addressed to one range
   // (header.range_id), in scan order, without copying them: the views
   // alias storage and are valid only during the call. `visit` returns
@@ -120,6 +126,8 @@ class Store {
   // the request can see. Reads of other keys never wait, so a reader does
   // not wait for the syncs of unrelated commits.
   void AwaitInFlightWrites(const BatchRequest& request);
+  // The same for a single key read at `ts`.
+  void AwaitInFlightWrite(Timestamp ts, absl::string_view key);
 
   absl::Mutex in_flight_mu_;
   absl::btree_map<Timestamp, const InFlightCommit*> in_flight_

@@ -27,15 +27,14 @@ absl::StatusOr<std::optional<std::string>> Txn::Get(absl::string_view key) {
     prefetched_.erase(p);
     return v;
   }
-  kv::BatchRequest b;
-  b.header.ts = read_ts_;
-  b.requests.push_back(kv::KvRequest::Get(std::string(key)));
-  absl::StatusOr<kv::BatchResponse> r = sender_->Send(b);
-  if (!r.ok()) return r.status();
+  kv::BatchHeader header;
+  header.ts = read_ts_;
+  std::optional<std::string> value(std::in_place);
+  bool found = false;
+  if (absl::Status s = sender_->Get(header, key, &*value, &found); !s.ok()) return s;
   read_spans_.emplace_back(std::string(key), "");
-  kv::KvResponse& resp = r->responses.front();
-  if (!resp.found) return std::optional<std::string>();
-  return std::optional<std::string>(std::move(resp.value));
+  if (!found) value.reset();
+  return value;
 }
 
 absl::Status Txn::Prefetch(const std::vector<std::string>& keys) {
@@ -138,18 +137,25 @@ absl::Status Txn::Commit() {
   req.read_ts = read_ts_;
   req.read_spans = std::move(read_spans_);
   std::optional<uint32_t> node;
+  req.writes.reserve(writes_.size());
+  // Writes come in key order: one range lookup per range, not per key.
+  std::shared_ptr<const kv::RangeDescriptor> range;
   for (auto& [key, value] : writes_) {
-    absl::StatusOr<kv::RangeDescriptor> d = sender_->RangeFor(key);
-    if (!d.ok()) return d.status();
-    if (d->node_ids.empty()) return absl::InternalError("range without nodes");
-    if (node.has_value() && *node != d->node_ids.front()) {
-      return absl::UnimplementedError(
-          "transactions writing to several nodes need two-phase commit, "
-          "which arrives with the cluster");
+    if (range == nullptr || !range->ContainsKey(key)) {
+      absl::StatusOr<std::shared_ptr<const kv::RangeDescriptor>> d = sender_->RouteFor(key);
+      if (!d.ok()) return d.status();
+      range = *std::move(d);
+      if (range->node_ids.empty()) return absl::InternalError("range without nodes");
+      if (node.has_value() && *node != range->node_ids.front()) {
+        return absl::UnimplementedError(
+            "transactions writing to several nodes need two-phase commit, "
+            "which arrives with the cluster");
+      }
+      node = range->node_ids.front();
     }
-    node = d->node_ids.front();
+    // The transaction is finished either way: its values move out.
     req.writes.push_back(value.has_value()
-                             ? kv::KvRequest::Put(key, *value)
+                             ? kv::KvRequest::Put(key, std::move(*value))
                              : kv::KvRequest::Delete(key));
   }
   absl::StatusOr<Timestamp> ts = transport_->CommitOnePhase(*node, req);
