@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "catalog/descriptors.h"
@@ -47,9 +48,11 @@ class RowDecoder {
  private:
   const TableDescriptor& table_;
   std::string prefix_;
-  std::vector<int> primary_positions_;  // per primary key column, -1: skip
+  // Inline for tables of ordinary width: a decoder for one row costs no
+  // allocation.
+  absl::InlinedVector<int, 8> primary_positions_;  // per primary key column, -1: skip
   size_t key_columns_to_decode_ = 0;    // the leading key columns needed
-  std::vector<int> position_by_id_;     // column id -> position, -1: skip
+  absl::InlinedVector<int, 16> position_by_id_;  // column id -> position, -1: skip
 };
 
 // Key and value of `row` in secondary index `index`.

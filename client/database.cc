@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "function/value_ops.h"
 #include "parser/parser.h"
 #include "session/session.h"
@@ -156,6 +157,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& targ
     return absl::UnavailableError(
         absl::StrCat("cannot connect to ", target, ": cluster connections are not available yet"));
   }
+  // See tsr_env_open: Abseil's debug deadlock detector costs every lock.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   session::DatabaseOptions o;
   o.engine.durable = options.durable;
   absl::StatusOr<std::unique_ptr<session::Database>> db = session::Database::Open(target, o);
