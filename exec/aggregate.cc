@@ -39,6 +39,11 @@ absl::Status GroupTable::Add(const Row& row) {
     }
     group = &groups_[0];
   } else {
+    // One integer key (GROUP BY n % 100): straight to its group.
+    if (int64_t key; op_.group_by.size() == 1 && EvaluateInteger(*op_.group_by[0], row, &key)) {
+      auto it = integers_.find(key);
+      if (it != integers_.end()) return AddToGroup(groups_[it->second], row);
+    }
     // The key is built in a reused row; only a new group keeps it.
     scratch_keys_.clear();
     for (const planner::BoundPtr& g : op_.group_by) {
@@ -50,14 +55,24 @@ absl::Status GroupTable::Add(const Row& row) {
     if (!g.ok()) return g.status();
     group = *g;
   }
-  Group& g = *group;
+  return AddToGroup(*group, row);
+}
+
+absl::Status GroupTable::AddToGroup(Group& g, const Row& row) {
   for (size_t a = 0; a < op_.aggregates.size(); ++a) {
     const planner::AggregateCall& call = op_.aggregates[a];
     if (!call.arg) {
       function::AggregateUpdate(call.kind, Value(), call.separator, &g.states[a]);
       continue;
     }
-    absl::StatusOr<Value> v = Evaluate(*call.arg, row, ctx_);
+    const planner::BoundExpr& arg = *call.arg;
+    if (!call.any_value && !call.distinct && arg.kind == planner::BoundKind::kColumn &&
+        arg.depth == 0 && arg.index >= 0 && static_cast<size_t>(arg.index) < row.size()) {
+      // A plain column: fold the row's value in place, no copy.
+      function::AggregateUpdate(call.kind, row[arg.index], call.separator, &g.states[a]);
+      continue;
+    }
+    absl::StatusOr<Value> v = Evaluate(arg, row, ctx_);
     if (!v.ok()) return v.status();
     if (call.any_value) {
       g.any[a] = *std::move(v);

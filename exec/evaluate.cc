@@ -44,6 +44,39 @@ std::optional<Value> IntegerBinary(ast::Op op, int64_t x, int64_t y) {
 
 }  // namespace
 
+namespace internal {
+
+bool EvaluateInteger(const BoundExpr& e, const Row& row, int64_t* out) {
+  switch (e.kind) {
+    case BoundKind::kConstant:
+      if (e.value.type() != Type::kInteger) return false;
+      *out = e.value.integer();
+      return true;
+    case BoundKind::kColumn: {
+      if (e.depth != 0 || e.index < 0 || static_cast<size_t>(e.index) >= row.size()) return false;
+      const Value& v = row[e.index];
+      if (v.type() != Type::kInteger) return false;
+      *out = v.integer();
+      return true;
+    }
+    case BoundKind::kBinary: {
+      if (e.op == ast::Op::kAnd || e.op == ast::Op::kOr) return false;
+      int64_t x, y;
+      if (!EvaluateInteger(*e.children[0], row, &x) || !EvaluateInteger(*e.children[1], row, &y)) {
+        return false;
+      }
+      std::optional<Value> r = IntegerBinary(e.op, x, y);
+      if (!r.has_value() || r->type() != Type::kInteger) return false;
+      *out = r->integer();
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace internal
+
 absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
                                ExecContext* ctx) {
   auto eval = [&](int i) { return Evaluate(*e.children[i], row, ctx); };

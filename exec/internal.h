@@ -69,6 +69,12 @@ int CompareRows(const Row& a, const Row& b);
 bool SortsBefore(const std::vector<planner::SortKey>& keys, const Row& a, const Row& b);
 absl::Status TooManyRows(const ExecContext* ctx);
 inline Value Bool(bool b) { return Value::Integer(b ? 1 : 0); }
+// `e` over `row` when it is an INTEGER computed from INTEGER columns and
+// constants with arithmetic and comparisons (the common case in filters,
+// grouping keys and aggregate arguments): true and *out set, with exactly
+// Evaluate()'s result. False means "use Evaluate()" (another type, NULL,
+// overflow, another kind of expression); nothing is reported as an error.
+bool EvaluateInteger(const planner::BoundExpr& e, const Row& row, int64_t* out);
 // Whether `predicate` holds (is TRUE) for `row`.
 absl::StatusOr<bool> Holds(const planner::BoundExpr& predicate, const Row& row,
                            ExecContext* ctx);
@@ -158,6 +164,8 @@ class GroupTable {
   };
   // The group of `keys`, created (taking `keys`' values) if new.
   absl::StatusOr<Group*> Find(Row& keys);
+  // Folds `row` into the aggregate states of `g`.
+  absl::Status AddToGroup(Group& g, const Row& row);
 
   const planner::LogicalOp& op_;
   ExecContext* const ctx_;

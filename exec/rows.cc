@@ -149,6 +149,7 @@ absl::Status TooManyRows(const ExecContext* ctx) {
 
 absl::StatusOr<bool> Holds(const planner::BoundExpr& predicate, const Row& row,
                            ExecContext* ctx) {
+  if (int64_t i; EvaluateInteger(predicate, row, &i)) return i != 0;
   absl::StatusOr<Value> v = Evaluate(predicate, row, ctx);
   if (!v.ok()) return v.status();
   return function::Truth(*v).value_or(false);
