@@ -108,7 +108,14 @@ RowDecoder::RowDecoder(const TableDescriptor& table, std::vector<bool> needed)
 absl::Status RowDecoder::Decode(absl::string_view key, absl::string_view value,
                                 Row* row) const {
   const TableDescriptor& table = table_;
-  row->assign(table.columns.size(), Value());
+  if (row->size() == table.columns.size()) {
+    // A reused row (a batch slot): clear what it holds.
+    for (Value& v : *row) {
+      if (!v.is_null()) v = Value();
+    }
+  } else {
+    row->assign(table.columns.size(), Value());
+  }
   if (key.substr(0, prefix_.size()) != prefix_) {
     return absl::DataLossError(absl::StrFormat(
         "row key does not belong to table %s", table.name));
@@ -126,8 +133,8 @@ absl::Status RowDecoder::Decode(absl::string_view key, absl::string_view value,
   while (!value.empty()) {
     uint64_t id = 0;
     uint8_t tag = 0;
-    if (absl::Status s = GetVarint64(&value, &id); !s.ok()) return s;
-    if (absl::Status s = GetByte(&value, &tag); !s.ok()) return s;
+    if (absl::Status s = GetVarint64Inline(&value, &id); !s.ok()) return s;
+    if (absl::Status s = GetByteInline(&value, &tag); !s.ok()) return s;
     // Columns dropped from the descriptor, or not needed, are parsed past
     // without building a value.
     int pos = id < position_by_id_.size() ? position_by_id_[id] : -1;

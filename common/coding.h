@@ -48,6 +48,25 @@ absl::Status GetFixed64BE(absl::string_view* in, uint64_t* v);
 absl::Status GetFixed32BE(absl::string_view* in, uint32_t* v);
 absl::Status GetVarint64(absl::string_view* in, uint64_t* v);
 absl::Status GetByte(absl::string_view* in, uint8_t* v);
+
+// Inline forms of the two for per-row decoding loops: the common case (a
+// one-byte varint, a byte present) without a call; the rest as above.
+inline absl::Status GetVarint64Inline(absl::string_view* in, uint64_t* v) {
+  if (!in->empty() && static_cast<uint8_t>(in->front()) < 0x80) {
+    *v = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    return absl::OkStatus();
+  }
+  return GetVarint64(in, v);
+}
+inline absl::Status GetByteInline(absl::string_view* in, uint8_t* v) {
+  if (!in->empty()) {
+    *v = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    return absl::OkStatus();
+  }
+  return GetByte(in, v);
+}
 // The returned view aliases the input buffer.
 absl::Status GetLengthPrefixed(absl::string_view* in, absl::string_view* out);
 

@@ -10,36 +10,38 @@ using planner::BoundKind;
 
 namespace {
 
-// `x op y` for two INTEGER operands, as the function:: operators compute
-// it, or nullopt where the general path must decide (overflow, division
-// or remainder by 0 or -1, operators without an integer shortcut).
+// `x op y` for two INTEGER operands when the result is an INTEGER, as the
+// function:: operators compute it (comparisons give 0 or 1); false where
+// the general path must decide (overflow, division or remainder by 0 or
+// -1, operators without an integer shortcut).
+bool IntegerBinaryRaw(ast::Op op, int64_t x, int64_t y, int64_t* r) {
+  switch (op) {
+    case ast::Op::kLt: *r = x < y; return true;
+    case ast::Op::kLe: *r = x <= y; return true;
+    case ast::Op::kGt: *r = x > y; return true;
+    case ast::Op::kGe: *r = x >= y; return true;
+    case ast::Op::kEq: *r = x == y; return true;
+    case ast::Op::kNe: *r = x != y; return true;
+    case ast::Op::kAdd: return !__builtin_add_overflow(x, y, r);
+    case ast::Op::kSub: return !__builtin_sub_overflow(x, y, r);
+    case ast::Op::kMul: return !__builtin_mul_overflow(x, y, r);
+    case ast::Op::kDiv:
+      if (y == 0 || y == -1) return false;
+      *r = x / y;
+      return true;
+    case ast::Op::kMod:
+      if (y == 0 || y == -1) return false;
+      *r = x % y;
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::optional<Value> IntegerBinary(ast::Op op, int64_t x, int64_t y) {
   int64_t r;
-  switch (op) {
-    case ast::Op::kLt: return Bool(x < y);
-    case ast::Op::kLe: return Bool(x <= y);
-    case ast::Op::kGt: return Bool(x > y);
-    case ast::Op::kGe: return Bool(x >= y);
-    case ast::Op::kEq: return Bool(x == y);
-    case ast::Op::kNe: return Bool(x != y);
-    case ast::Op::kAdd:
-      if (__builtin_add_overflow(x, y, &r)) return std::nullopt;
-      return Value::Integer(r);
-    case ast::Op::kSub:
-      if (__builtin_sub_overflow(x, y, &r)) return std::nullopt;
-      return Value::Integer(r);
-    case ast::Op::kMul:
-      if (__builtin_mul_overflow(x, y, &r)) return std::nullopt;
-      return Value::Integer(r);
-    case ast::Op::kDiv:
-      if (y == 0 || y == -1) return std::nullopt;
-      return Value::Integer(x / y);
-    case ast::Op::kMod:
-      if (y == 0 || y == -1) return std::nullopt;
-      return Value::Integer(x % y);
-    default:
-      return std::nullopt;
-  }
+  if (!IntegerBinaryRaw(op, x, y, &r)) return std::nullopt;
+  return Value::Integer(r);
 }
 
 }  // namespace
@@ -65,10 +67,7 @@ bool EvaluateInteger(const BoundExpr& e, const Row& row, int64_t* out) {
       if (!EvaluateInteger(*e.children[0], row, &x) || !EvaluateInteger(*e.children[1], row, &y)) {
         return false;
       }
-      std::optional<Value> r = IntegerBinary(e.op, x, y);
-      if (!r.has_value() || r->type() != Type::kInteger) return false;
-      *out = r->integer();
-      return true;
+      return IntegerBinaryRaw(e.op, x, y, out);
     }
     default:
       return false;
