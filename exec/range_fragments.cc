@@ -62,9 +62,10 @@ bool FragmentsRunInParallel(const planner::ScanPipeline& p) {
 }
 
 // The columns of the table the pipeline reads (by position), or empty for
-// all of them: rows that leave the fragment as they are need every column.
+// all of them. Rows that leave the fragment as they are need what the
+// planner found the operators above read (ScanPipeline::columns).
 std::vector<bool> ColumnsUsed(const planner::ScanPipeline& p) {
-  if (p.project == nullptr && p.aggregate == nullptr) return {};
+  if (p.project == nullptr && p.aggregate == nullptr) return p.columns;
   std::vector<bool> used(p.scan->table->columns.size(), false);
   std::vector<const planner::BoundExpr*> exprs = {p.filter};
   // As in Fragment::Consume: an aggregate takes the filtered rows, else a

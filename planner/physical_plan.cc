@@ -1,5 +1,7 @@
 #include "planner/physical_plan.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -129,24 +131,128 @@ std::optional<LookupTarget> LookupTargetFor(const LogicalOp& input) {
   return t;
 }
 
-PhysicalPtr Plan(const LogicalOp& op) {
+// Which output columns of a node its consumers read, by position; empty
+// means all of them.
+using Columns = std::vector<bool>;
+
+// Marks in `used` the columns of the input row `e` reads; false if `e`
+// holds a subquery (which may read any of them as an outer reference).
+bool MarkUsed(const BoundExpr* e, Columns* used) {
+  if (e == nullptr) return true;
+  if (e->subquery) return false;
+  if (e->kind == BoundKind::kColumn && e->depth == 0 && e->index >= 0 &&
+      static_cast<size_t>(e->index) < used->size()) {
+    (*used)[e->index] = true;
+  }
+  for (const BoundPtr& c : e->children) {
+    if (!MarkUsed(c.get(), used)) return false;
+  }
+  return true;
+}
+
+// `required` (of a node `width` wide) widened to a fresh set, or all.
+Columns Start(const Columns& required, size_t width) {
+  return required.empty() ? Columns(width, true) : required;
+}
+
+// The columns a child of `op` must produce, given what is read of `op`'s
+// own output (`required`). Conservative: empty (all) for kinds that read
+// whole rows (DISTINCT, set operations) and for any subquery.
+std::vector<Columns> ChildColumns(const LogicalOp& op, const Columns& required) {
+  const size_t n = op.children.size();
+  std::vector<Columns> all(n);
+  auto width = [&](size_t i) { return op.children[i]->width(); };
+  switch (op.kind) {
+    case LogicalKind::kFilter:
+    case LogicalKind::kSort:
+    case LogicalKind::kLimit: {
+      if (required.empty()) return all;
+      Columns c = Start(required, width(0));
+      if (!MarkUsed(op.predicate.get(), &c)) return all;
+      for (const SortKey& k : op.sort_keys) {
+        if (static_cast<size_t>(k.column) < c.size()) c[k.column] = true;
+      }
+      return {c};
+    }
+    case LogicalKind::kProject: {
+      Columns c(width(0), false);
+      for (const BoundPtr& e : op.exprs) {
+        if (!MarkUsed(e.get(), &c)) return all;
+      }
+      return {c};
+    }
+    case LogicalKind::kAggregate: {
+      Columns c(width(0), false);
+      for (const BoundPtr& e : op.group_by) {
+        if (!MarkUsed(e.get(), &c)) return all;
+      }
+      for (const AggregateCall& a : op.aggregates) {
+        if (!MarkUsed(a.arg.get(), &c)) return all;
+      }
+      return {c};
+    }
+    case LogicalKind::kMultiJoin:
+    case LogicalKind::kJoin: {
+      // Columns are the children's, concatenated.
+      size_t total = 0;
+      for (size_t i = 0; i < n; ++i) total += width(i);
+      Columns c = Start(required, total);
+      c.resize(total, true);
+      for (const BoundPtr& e : op.exprs) {
+        if (!MarkUsed(e.get(), &c)) return all;
+      }
+      if (!MarkUsed(op.predicate.get(), &c)) return all;
+      std::vector<Columns> out(n);
+      size_t at = 0;
+      for (size_t i = 0; i < n; ++i) {
+        out[i].assign(c.begin() + at, c.begin() + at + width(i));
+        at += width(i);
+      }
+      return out;
+    }
+    default:
+      return all;
+  }
+}
+
+PhysicalPtr Plan(const LogicalOp& op, const Columns& required) {
   auto node = std::make_unique<PhysicalOp>();
   node->logical = &op;
   if (std::optional<ScanPipeline> p = MatchPipeline(op)) {
     node->kind = PhysicalKind::kRangeFragments;
     node->pipeline = *p;
+    if (p->project == nullptr && p->aggregate == nullptr && !required.empty()) {
+      // Fragments return table rows: decode what is read of them.
+      Columns c = Start(required, p->scan->width());
+      bool ok = MarkUsed(p->filter, &c);
+      if (p->sort != nullptr) {
+        for (const SortKey& k : p->sort->sort_keys) {
+          if (static_cast<size_t>(k.column) < c.size()) c[k.column] = true;
+        }
+      }
+      if (ok) node->pipeline.columns = std::move(c);
+    }
     return node;
   }
   if (op.kind == LogicalKind::kLimit && op.children[0]->kind == LogicalKind::kSort) {
     node->kind = PhysicalKind::kTopN;
     node->sort = op.children[0].get();
-    node->children.push_back(Plan(*node->sort->children[0]));
+    Columns c;
+    if (!required.empty()) {
+      c = required;
+      for (const SortKey& k : node->sort->sort_keys) {
+        if (static_cast<size_t>(k.column) < c.size()) c[k.column] = true;
+      }
+    }
+    node->children.push_back(Plan(*node->sort->children[0], c));
     return node;
   }
   node->kind = PhysicalKind::kOperator;
-  for (const LogicalPtr& c : op.children) {
-    node->children.push_back(Plan(*c));
-    if (op.kind == LogicalKind::kMultiJoin) node->lookup_targets.push_back(LookupTargetFor(*c));
+  std::vector<Columns> child_columns = ChildColumns(op, required);
+  for (size_t i = 0; i < op.children.size(); ++i) {
+    const LogicalOp& c = *op.children[i];
+    node->children.push_back(Plan(c, child_columns[i]));
+    if (op.kind == LogicalKind::kMultiJoin) node->lookup_targets.push_back(LookupTargetFor(c));
   }
   if (op.kind == LogicalKind::kJoin) {
     // Only the right input can be read by key (the left drives the join).
@@ -165,7 +271,15 @@ void SplitConjuncts(const BoundExpr& e, std::vector<const BoundExpr*>* out) {
 }
 
 std::string PipelineText(const ScanPipeline& p) {
-  std::vector<std::string> stages = {Describe(*p.scan)};
+  std::string scan = Describe(*p.scan);
+  if (std::find(p.columns.begin(), p.columns.end(), false) != p.columns.end()) {
+    std::vector<std::string> read;
+    for (size_t i = 0; i < p.columns.size() && i < p.scan->table->columns.size(); ++i) {
+      if (p.columns[i]) read.push_back(p.scan->table->columns[i].name);
+    }
+    absl::StrAppend(&scan, " (columns ", read.empty() ? "none" : absl::StrJoin(read, ", "), ")");
+  }
+  std::vector<std::string> stages = {scan};
   if (p.filter != nullptr) stages.push_back("filter");
   if (p.project != nullptr) {
     stages.push_back(absl::StrCat("project ", absl::StrJoin(p.project->column_names, ", ")));
@@ -223,7 +337,7 @@ void Explain(const PhysicalOp& op, int depth, std::string* out,
 }  // namespace
 
 PhysicalPtr PlanPhysical(LogicalPtr plan) {
-  PhysicalPtr root = Plan(*plan);
+  PhysicalPtr root = Plan(*plan, {});
   const_cast<PhysicalOp*>(root.get())->owner = std::move(plan);
   return root;
 }

@@ -54,6 +54,10 @@ struct ScanPipeline {
   const LogicalOp* sort = nullptr;
   // kLimit: each fragment stops after limit+offset rows.
   const LogicalOp* limit = nullptr;
+  // Without project and aggregate (fragments return table rows): the
+  // columns, by position, that the operators above or the pipeline's own
+  // filter and sort read; the others may be left NULL. Empty: all.
+  std::vector<bool> columns;
 };
 
 // How a join input that is a table can be read by key: `columns[i]` are

@@ -115,6 +115,22 @@ TEST_F(DistributedQueryTest, TopNAndLimitRunInEachFragment) {
   EXPECT_TRUE(absl::StrContains(plan, "fragments=1 rows_scanned=3")) << plan;
 }
 
+// Fragments under a join decode only the columns the query reads above
+// them (t.s is never read here), and the answers stay the same.
+TEST_F(DistributedQueryTest, JoinInputsDecodeOnlyTheColumnsReadAbove) {
+  const std::string q =
+      "SELECT t.g, count(*), sum(t.v) FROM small JOIN t ON t.g = small.id GROUP BY t.g";
+  Same(q);
+  Same("SELECT t.g, small.tag, t.v FROM small JOIN t ON t.g = small.id ORDER BY 1, 2, 3");
+  Same("SELECT DISTINCT t.s FROM small JOIN t ON t.g = small.id ORDER BY 1");
+  std::string plan = Plan("EXPLAIN " + q);
+  EXPECT_TRUE(absl::StrContains(plan, "scan t (columns g, v)")) << plan;
+  EXPECT_TRUE(absl::StrContains(plan, "scan small (columns id)")) << plan;
+  // Rows that leave the query whole are read whole.
+  plan = Plan("EXPLAIN SELECT * FROM small JOIN t ON t.g = small.id");
+  EXPECT_FALSE(absl::StrContains(plan, "(columns")) << plan;
+}
+
 TEST_F(DistributedQueryTest, ExplainAnalyzeCountsFragmentsAndRows) {
   absl::StatusOr<ResultSet> ranges = split_->Execute("SHOW RANGES FROM TABLE t");
   ASSERT_TRUE(ranges.ok());
