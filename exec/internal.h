@@ -4,6 +4,7 @@
 #ifndef TESSERA_EXEC_INTERNAL_H_
 #define TESSERA_EXEC_INTERNAL_H_
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,7 +29,21 @@ std::string RowKey(const Row& row);
 // The integer AppendCanonical encodes `v` as (INTEGER, BOOLEAN, a REAL
 // with an integral value), or nullopt: values with the same canonical
 // integer are equal for grouping and joins.
-std::optional<int64_t> CanonicalInteger(const Value& v);
+inline std::optional<int64_t> CanonicalInteger(const Value& v) {
+  switch (v.type()) {
+    case Type::kInteger:
+      return v.integer();
+    case Type::kBoolean:
+      return v.boolean() ? 1 : 0;
+    case Type::kReal: {
+      double d = v.real();
+      if (std::trunc(d) == d && d >= -9.2e18 && d <= 9.2e18) return static_cast<int64_t>(d);
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
 
 // A hash index over the rows of a join's build side, by a key of one or
 // more values under canonical equality (1 = 1.0 = TRUE). A key with one

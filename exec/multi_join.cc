@@ -178,6 +178,10 @@ absl::Status MultiJoinRun::HashJoin(size_t leaf, const Equality& eq) {
     std::vector<Row>& out = outputs[c];
     JoinHashIndex::Key probe;
     const size_t end = std::min(current_.size(), (c + 1) * kChunkRows);
+    out.reserve(end - c * kChunkRows);
+    // Rows produced since the last report to the shared count (kept local:
+    // a shared counter per row would bounce between cores).
+    size_t unreported = 0;
     for (size_t p = c * kChunkRows; p < end; ++p) {
       Row& r = current_[p];
       if (!JoinHashIndex::Make({&r[eq.joined_col]}, &probe)) continue;
@@ -191,8 +195,10 @@ absl::Status MultiJoinRun::HashJoin(size_t leaf, const Equality& eq) {
         ++matched;
         i = after;
       }
-      if (matched == 0) continue;
-      size_t total = produced.fetch_add(matched) + matched;
+      unreported += matched;
+      if (unreported < 1024 && p + 1 < end) continue;
+      size_t total = produced.fetch_add(unreported) + unreported;
+      unreported = 0;
       if (absl::Status s = CheckJoinBudget(total, width_, ctx_); !s.ok()) {
         statuses[c] = s;
         return;

@@ -24,22 +24,6 @@ void AppendCanonical(const Value& v, std::string* out) {
   EncodeKeyValue(v, SortOrder::kAscending, out);
 }
 
-std::optional<int64_t> CanonicalInteger(const Value& v) {
-  switch (v.type()) {
-    case Type::kInteger:
-      return v.integer();
-    case Type::kBoolean:
-      return v.boolean() ? 1 : 0;
-    case Type::kReal: {
-      double d = v.real();
-      if (std::trunc(d) == d && d >= -9.2e18 && d <= 9.2e18) return static_cast<int64_t>(d);
-      return std::nullopt;
-    }
-    default:
-      return std::nullopt;
-  }
-}
-
 namespace {
 
 template <typename Parts>
