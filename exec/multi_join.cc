@@ -182,11 +182,24 @@ absl::Status MultiJoinRun::HashJoin(size_t leaf, const Equality& eq) {
     // Rows produced since the last report to the shared count (kept local:
     // a shared counter per row would bounce between cores).
     size_t unreported = 0;
+    // Matches are looked up a batch ahead of building the joined rows, and
+    // the matched rows prefetched meanwhile: the build side is too big for
+    // the caches, so this hides most of the memory latency.
+    constexpr size_t kAhead = 64;
+    uint32_t first[kAhead];
     for (size_t p = c * kChunkRows; p < end; ++p) {
+      const size_t slot = (p - c * kChunkRows) % kAhead;
+      if (slot == 0) {
+        for (size_t q = p; q < std::min(end, p + kAhead); ++q) {
+          uint32_t& f = first[q - p];
+          f = JoinHashIndex::Make({&current_[q][eq.joined_col]}, &probe) ? index.First(probe)
+                                                                         : JoinHashIndex::kEnd;
+          if (f != JoinHashIndex::kEnd) __builtin_prefetch(rows[f].data());
+        }
+      }
       Row& r = current_[p];
-      if (!JoinHashIndex::Make({&r[eq.joined_col]}, &probe)) continue;
       size_t matched = 0;
-      for (uint32_t i = index.First(probe); i != JoinHashIndex::kEnd;) {
+      for (uint32_t i = first[slot]; i != JoinHashIndex::kEnd;) {
         uint32_t after = index.Next(i);
         // The last match takes the probe row itself instead of a copy.
         Row full = after == JoinHashIndex::kEnd ? std::move(r) : r;
