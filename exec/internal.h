@@ -63,6 +63,11 @@ class JoinHashIndex {
   static bool Make(std::initializer_list<const Value*> parts, Key* key);
   static bool Make(const std::vector<const Value*>& parts, Key* key);
 
+  // Room for `rows` rows without rehashing (assuming integral keys).
+  void Reserve(size_t rows);
+  // Which of `parts` partitions `key` belongs to (a partitioned build puts
+  // each key's rows in one index).
+  static size_t PartitionOf(const Key& key, size_t parts);
   // Indexes row number `row` (rows are numbered from 0 by the caller).
   void Insert(const Key& key, uint32_t row);
   // The first row with `key`, then each next one; kEnd after the last.

@@ -160,12 +160,22 @@ absl::Status MultiJoinRun::ApplyCovered() {
 
 absl::Status MultiJoinRun::HashJoin(size_t leaf, const Equality& eq) {
   std::vector<Row>& rows = *inputs_[leaf];
-  JoinHashIndex index;
-  JoinHashIndex::Key key;
   const int local = eq.leaf_col - offset_[leaf];
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (JoinHashIndex::Make({&rows[i][local]}, &key)) index.Insert(key, static_cast<uint32_t>(i));
-  }
+  // A big build side is indexed in partitions by key hash, one per core,
+  // built at once; each key's rows land in one partition in row order.
+  const size_t parts = rows.size() >= 32768 ? WorkerPool::Default().workers() + 1 : 1;
+  std::vector<JoinHashIndex> indexes(parts);
+  WorkerPool::Default().ParallelFor(parts, [&](size_t part) {
+    JoinHashIndex& index = indexes[part];
+    index.Reserve(rows.size() / parts + 1);
+    JoinHashIndex::Key key;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (JoinHashIndex::Make({&rows[i][local]}, &key) &&
+          JoinHashIndex::PartitionOf(key, parts) == part) {
+        index.Insert(key, static_cast<uint32_t>(i));
+      }
+    }
+  });
   // Probe rows in chunks, on all cores when there are many; the chunks'
   // outputs are concatenated in order, as one pass would produce them.
   constexpr size_t kChunkRows = 8192;
@@ -187,20 +197,24 @@ absl::Status MultiJoinRun::HashJoin(size_t leaf, const Equality& eq) {
     // the caches, so this hides most of the memory latency.
     constexpr size_t kAhead = 64;
     uint32_t first[kAhead];
+    const JoinHashIndex* index_of[kAhead];
     for (size_t p = c * kChunkRows; p < end; ++p) {
       const size_t slot = (p - c * kChunkRows) % kAhead;
       if (slot == 0) {
         for (size_t q = p; q < std::min(end, p + kAhead); ++q) {
           uint32_t& f = first[q - p];
-          f = JoinHashIndex::Make({&current_[q][eq.joined_col]}, &probe) ? index.First(probe)
-                                                                         : JoinHashIndex::kEnd;
+          f = JoinHashIndex::kEnd;
+          if (JoinHashIndex::Make({&current_[q][eq.joined_col]}, &probe)) {
+            index_of[q - p] = &indexes[JoinHashIndex::PartitionOf(probe, parts)];
+            f = index_of[q - p]->First(probe);
+          }
           if (f != JoinHashIndex::kEnd) __builtin_prefetch(rows[f].data());
         }
       }
       Row& r = current_[p];
       size_t matched = 0;
       for (uint32_t i = first[slot]; i != JoinHashIndex::kEnd;) {
-        uint32_t after = index.Next(i);
+        uint32_t after = index_of[slot]->Next(i);
         // The last match takes the probe row itself instead of a copy.
         Row full = after == JoinHashIndex::kEnd ? std::move(r) : r;
         std::copy(rows[i].begin(), rows[i].end(), full.begin() + at);

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <optional>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "common/key_encoding.h"
 #include "exec/internal.h"
@@ -65,6 +66,17 @@ void JoinHashIndex::Append(Chain* chain, bool inserted, uint32_t row) {
     next_[chain->tail] = row;
     chain->tail = row;
   }
+}
+
+size_t JoinHashIndex::PartitionOf(const Key& key, size_t parts) {
+  if (parts <= 1) return 0;
+  size_t h = key.integral ? absl::HashOf(key.integer) : absl::HashOf(key.bytes);
+  return (h >> 7) % parts;  // above the bits the tables index by
+}
+
+void JoinHashIndex::Reserve(size_t rows) {
+  integers_.reserve(rows);
+  next_.reserve(rows);
 }
 
 void JoinHashIndex::Insert(const Key& key, uint32_t row) {

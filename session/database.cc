@@ -1,9 +1,28 @@
 #include "session/database.h"
 
+#include <malloc.h>
+
+#include <mutex>
+
 namespace tessera::session {
+
+namespace {
+
+void TuneMalloc() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Fixed thresholds (which also stop glibc's dynamic adjustment): blocks
+    // below 64 MiB come from the heap, and a heap keeps up to 1 GiB free.
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  });
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     const std::string& dir, const DatabaseOptions& options) {
+  if (options.tune_malloc) TuneMalloc();
   std::unique_ptr<Database> db(new Database());
   db->options_ = options;
   absl::StatusOr<std::unique_ptr<storage::Engine>> engine =
