@@ -142,7 +142,7 @@ absl::Status RowDecoder::Decode(absl::string_view key, absl::string_view value,
     switch (tag) {
       case kInt: {
         uint64_t z = 0;
-        if (absl::Status s = GetVarint64(&value, &z); !s.ok()) return s;
+        if (absl::Status s = GetVarint64Inline(&value, &z); !s.ok()) return s;
         if (out != nullptr) *out = Value::Integer(static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1)));
         break;
       }
@@ -157,7 +157,7 @@ absl::Status RowDecoder::Decode(absl::string_view key, absl::string_view value,
       case kText:
       case kBlob: {
         absl::string_view s;
-        if (absl::Status st = GetLengthPrefixed(&value, &s); !st.ok()) return st;
+        if (absl::Status st = GetLengthPrefixedInline(&value, &s); !st.ok()) return st;
         if (out != nullptr) *out = tag == kText ? Value::Text(s) : Value::Blob(s);
         break;
       }

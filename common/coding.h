@@ -52,12 +52,30 @@ absl::Status GetByte(absl::string_view* in, uint8_t* v);
 // Inline forms of the two for per-row decoding loops: the common case (a
 // one-byte varint, a byte present) without a call; the rest as above.
 inline absl::Status GetVarint64Inline(absl::string_view* in, uint64_t* v) {
-  if (!in->empty() && static_cast<uint8_t>(in->front()) < 0x80) {
-    *v = static_cast<uint8_t>(in->front());
-    in->remove_prefix(1);
-    return absl::OkStatus();
+  // Up to four bytes (values below 2^28) here; longer ones, and every
+  // error, through GetVarint64().
+  const size_t n = in->size() < 4 ? in->size() : 4;
+  uint64_t result = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t byte = static_cast<uint8_t>((*in)[i]);
+    result |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
+    if (byte < 0x80) {
+      in->remove_prefix(i + 1);
+      *v = result;
+      return absl::OkStatus();
+    }
   }
   return GetVarint64(in, v);
+}
+inline absl::Status GetLengthPrefixedInline(absl::string_view* in, absl::string_view* out) {
+  uint64_t len = 0;
+  if (absl::Status s = GetVarint64Inline(in, &len); !s.ok()) return s;
+  if (len > in->size()) {
+    return absl::DataLossError("truncated or corrupt encoding: length-prefixed bytes");
+  }
+  *out = in->substr(0, len);
+  in->remove_prefix(len);
+  return absl::OkStatus();
 }
 inline absl::Status GetByteInline(absl::string_view* in, uint8_t* v) {
   if (!in->empty()) {

@@ -81,5 +81,45 @@ TEST(CodingTest, LengthPrefixedRejectsLengthPastEnd) {
   EXPECT_FALSE(GetLengthPrefixed(&bad_in, &out).ok());
 }
 
+// The inline readers used by row decoding agree with the out-of-line ones
+// on every input: valid, truncated, overlong and random bytes.
+TEST(CodingTest, InlineReadersAgreeWithTheGeneralOnes) {
+  std::mt19937_64 rng(9);
+  for (int i = 0; i < 200000; ++i) {
+    std::string buf;
+    switch (i % 4) {
+      case 0:  // a valid varint of a random magnitude, maybe followed by more
+        PutVarint64(&buf, rng() >> (rng() % 64));
+        break;
+      case 1:  // a length-prefixed string, maybe cut short below
+        PutVarint64(&buf, rng() % 40);
+        buf.append(rng() % 45, 'x');
+        break;
+      default:  // random bytes, often with continuation bits set
+        for (size_t n = rng() % 12; n > 0; --n) buf.push_back(static_cast<char>(rng() | 0x80 * (rng() % 2)));
+    }
+    if (!buf.empty() && rng() % 3 == 0) buf.resize(rng() % buf.size());
+    absl::string_view a = buf, b = buf;
+    uint64_t va = 0, vb = 0;
+    absl::Status sa = GetVarint64(&a, &va), sb = GetVarint64Inline(&b, &vb);
+    ASSERT_EQ(sa.ok(), sb.ok()) << i;
+    if (sa.ok()) {
+      ASSERT_EQ(va, vb) << i;
+      ASSERT_EQ(a.size(), b.size()) << i;
+    }
+    absl::string_view c = buf, d = buf, oc, od;
+    absl::Status sc = GetLengthPrefixed(&c, &oc), sd = GetLengthPrefixedInline(&d, &od);
+    ASSERT_EQ(sc.ok(), sd.ok()) << i;
+    if (sc.ok()) {
+      ASSERT_EQ(oc, od) << i;
+      ASSERT_EQ(c.size(), d.size()) << i;
+    }
+    absl::string_view e = buf, f = buf;
+    uint8_t ye = 0, yf = 0;
+    ASSERT_EQ(GetByte(&e, &ye).ok(), GetByteInline(&f, &yf).ok());
+    ASSERT_EQ(ye, yf);
+  }
+}
+
 }  // namespace
 }  // namespace tessera

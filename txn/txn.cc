@@ -103,9 +103,11 @@ absl::Status Txn::ScanShared(
     }
     return true;
   };
-  if (limit != 0 && emitted >= limit) return absl::OkStatus();
   kv::BatchHeader header;
   header.ts = read_ts_;
+  // Nothing of ours to merge and no limit to count: rows go straight
+  // through.
+  if (mine.empty() && limit == 0) return sender_->StreamScan(header, lo, hi, reverse, visit);
   absl::Status s = sender_->StreamScan(
       header, lo, hi, reverse, [&](absl::string_view k, absl::string_view v) {
         if (!emit_mine_before(&k)) return false;
