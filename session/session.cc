@@ -1060,6 +1060,8 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->Begin(&schema_version);
     if (!t.ok()) return t.status();
     pending_split_.reset();
+    // A lone SELECT never writes: its transaction keeps no read spans.
+    if (st.kind == ast::StatementKind::kSelect) (*t)->SetReadOnly();
     result = RunIn(t->get(), schema_version, st, params, ddl ? nullptr : slot);
     if (result.ok()) {
       absl::Status c = ddl ? db_->CommitSchemaChange(t->get()) : (*t)->Commit();

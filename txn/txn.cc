@@ -32,7 +32,7 @@ absl::StatusOr<std::optional<std::string>> Txn::Get(absl::string_view key) {
   std::optional<std::string> value(std::in_place);
   bool found = false;
   if (absl::Status s = sender_->Get(header, key, &*value, &found); !s.ok()) return s;
-  read_spans_.emplace_back(std::string(key), "");
+  if (!read_only_) read_spans_.emplace_back(std::string(key), "");
   if (!found) value.reset();
   return value;
 }
@@ -50,7 +50,7 @@ absl::Status Txn::Prefetch(const std::vector<std::string>& keys) {
   if (!r.ok()) return r.status();
   for (size_t i = 0; i < b.requests.size(); ++i) {
     const std::string& key = b.requests[i].key;
-    read_spans_.emplace_back(key, "");
+    if (!read_only_) read_spans_.emplace_back(key, "");
     kv::KvResponse& resp = r->responses[i];
     prefetched_[key] =
         resp.found ? std::optional<std::string>(std::move(resp.value)) : std::nullopt;
@@ -135,6 +135,9 @@ absl::Status Txn::Commit() {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
   finished_ = true;
   if (writes_.empty()) return absl::OkStatus();  // snapshot reads: valid
+  if (read_only_) {
+    return absl::FailedPreconditionError("a read-only transaction cannot write");
+  }
   kv::OnePhaseCommitRequest req;
   req.read_ts = read_ts_;
   req.read_spans = std::move(read_spans_);

@@ -81,8 +81,14 @@ class Txn {
   // timestamp. For state the caller knows through other means (a cached
   // plan built from catalog rows).
   void NoteRead(absl::string_view start, absl::string_view end) {
-    read_spans_.emplace_back(std::string(start), std::string(end));
+    if (!read_only_) read_spans_.emplace_back(std::string(start), std::string(end));
   }
+
+  // Declares that this transaction will not write: it then keeps no read
+  // spans (a read-only transaction commits without validation: its
+  // snapshot reads are consistent as they are); Commit() fails if it
+  // wrote all the same.
+  void SetReadOnly() { read_only_ = true; }
 
   void Put(absl::string_view key, absl::string_view value);
   void Delete(absl::string_view key);
@@ -110,6 +116,7 @@ class Txn {
   absl::flat_hash_map<std::string, std::optional<std::string>> prefetched_;
   std::vector<std::pair<std::string, std::string>> read_spans_;
   bool finished_ = false;
+  bool read_only_ = false;
   std::optional<Timestamp> commit_ts_;
 };
 

@@ -35,6 +35,26 @@ TEST_F(TxnTest, CommitMakesWritesVisibleAtomically) {
   EXPECT_FALSE(t->Commit().ok());  // finished
 }
 
+TEST_F(TxnTest, ReadOnlyTransactionsReadButCannotCommitWrites) {
+  auto seed = Begin();
+  seed->Put("r/a", "1");
+  ASSERT_TRUE(seed->Commit().ok());
+  auto t = Begin();
+  t->SetReadOnly();
+  EXPECT_EQ(*t->Get("r/a"), "1");
+  // A concurrent write to what it read does not abort it: it commits
+  // nothing, and its snapshot stays consistent.
+  auto other = Begin();
+  other->Put("r/a", "2");
+  ASSERT_TRUE(other->Commit().ok());
+  EXPECT_TRUE(t->Commit().ok());
+  auto w = Begin();
+  w->SetReadOnly();
+  w->Put("r/b", "x");
+  EXPECT_EQ(w->Commit().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Read("r/b"), std::nullopt);
+}
+
 TEST_F(TxnTest, PrefetchedReadsAnswerGetsAndStillConflict) {
   auto seed = Begin();
   seed->Put("p/a", "1");
