@@ -87,4 +87,30 @@ TEST(MvccKeyTest, CorruptVersionsAreErrors) {
 }
 
 }  // namespace
+// The comparator agrees with the order it defines (user key bytes, then
+// the suffix bytes) on random keys of many lengths, sharing prefixes.
+TEST(MvccKeyTest, ComparatorMatchesReferenceOrder) {
+  std::mt19937 rng(21);
+  auto random_key = [&] {
+    std::string k(rng() % 24 + kTimestampSuffixSize, '\0');
+    for (char& c : k) c = static_cast<char>(rng() % 4 == 0 ? 0xff : rng() % 3);
+    return k;
+  };
+  auto reference = [](const std::string& a, const std::string& b) {
+    absl::string_view ua(a.data(), a.size() - kTimestampSuffixSize);
+    absl::string_view ub(b.data(), b.size() - kTimestampSuffixSize);
+    if (ua != ub) return ua < ub ? -1 : 1;
+    int c = a.compare(a.size() - kTimestampSuffixSize, kTimestampSuffixSize, b,
+                      b.size() - kTimestampSuffixSize, kTimestampSuffixSize);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  };
+  for (int i = 0; i < 100000; ++i) {
+    std::string a = random_key(), b = i % 3 == 0 ? a : random_key();
+    if (i % 5 == 0 && !b.empty()) b[rng() % b.size()] ^= 1;
+    MDB_val va{a.size(), a.data()}, vb{b.size(), b.data()};
+    int c = CompareMvccKeys(&va, &vb);
+    ASSERT_EQ(c < 0 ? -1 : (c > 0 ? 1 : 0), reference(a, b)) << i;
+  }
+}
+
 }  // namespace tessera::storage
