@@ -1,5 +1,7 @@
 #include "txn/txn.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_format.h"
 #include "common/keys.h"
 
@@ -39,6 +41,11 @@ absl::StatusOr<std::optional<std::string>> Txn::Get(absl::string_view key) {
 
 absl::Status Txn::Prefetch(const std::vector<std::string>& keys) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  if (keys.size() >= kMinSpanPrefetch) {
+    absl::StatusOr<bool> done = PrefetchSpan(keys);
+    if (!done.ok()) return done.status();
+    if (*done) return absl::OkStatus();
+  }
   kv::BatchRequest b;
   b.header.ts = read_ts_;
   for (const std::string& key : keys) {
@@ -56,6 +63,40 @@ absl::Status Txn::Prefetch(const std::vector<std::string>& keys) {
         resp.found ? std::optional<std::string>(std::move(resp.value)) : std::nullopt;
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Txn::PrefetchSpan(const std::vector<std::string>& keys) {
+  std::vector<absl::string_view> sorted(keys.begin(), keys.end());
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::string lo(sorted.front());
+  std::string hi(sorted.back());
+  hi.push_back('\0');  // just past the last key
+  // Stop (and read key by key instead) once the span turns out to hold
+  // many rows besides the keys.
+  const size_t budget = 2 * sorted.size();
+  std::vector<std::pair<std::string, std::string>> found;
+  bool too_many = false;
+  kv::BatchHeader header;
+  header.ts = read_ts_;
+  absl::Status s = sender_->StreamScan(
+      header, lo, hi, false, [&](absl::string_view k, absl::string_view v) {
+        if (found.size() >= budget) {
+          too_many = true;
+          return false;
+        }
+        found.emplace_back(std::string(k), std::string(v));
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (too_many) return false;
+  NoteRead(lo, hi);
+  for (absl::string_view key : sorted) prefetched_.try_emplace(std::string(key), std::nullopt);
+  for (auto& [key, value] : found) {
+    auto it = prefetched_.find(key);
+    if (it != prefetched_.end()) it->second = std::move(value);
+  }
+  return true;
 }
 
 absl::Status Txn::Scan(

@@ -48,7 +48,12 @@ class Txn {
   // keeps the values until the first Get() of each, which is then answered
   // locally: reads are at the fixed read timestamp, so a kept value stays
   // right; this transaction's own writes still take precedence.
+  // Many keys (kMinSpanPrefetch or more) are read with one scan of the
+  // span from the first to the last when that span holds few other rows
+  // (a bulk insert's keys): the whole span then counts as read, so a
+  // concurrent write anywhere in it aborts this transaction at commit.
   absl::Status Prefetch(const std::vector<std::string>& keys);
+  static constexpr size_t kMinSpanPrefetch = 16;
 
   // Visits the rows of [start, end) in key order (descending if `reverse`),
   // own writes included, streamed from the nodes (kv::Transport::StreamScan). `visit` returns
@@ -106,6 +111,9 @@ class Txn {
 
  private:
   absl::Status CheckOpen() const;
+  // Prefetch() of `keys` by one span scan; false (nothing kept) when the
+  // span holds more than twice as many rows as keys.
+  absl::StatusOr<bool> PrefetchSpan(const std::vector<std::string>& keys);
 
   kv::DistSender* const sender_;
   kv::Transport* const transport_;

@@ -35,6 +35,53 @@ TEST_F(TxnTest, CommitMakesWritesVisibleAtomically) {
   EXPECT_FALSE(t->Commit().ok());  // finished
 }
 
+// Many nearby keys are prefetched by one span scan: values as key-by-key
+// reads give them, and the span as a whole counts as read.
+TEST_F(TxnTest, SpanPrefetchReadsManyKeysAndValidatesTheSpan) {
+  auto key = [](int i) { return absl::StrFormat("q/%04d", i); };
+  auto seed = Begin();
+  for (int i = 0; i < 100; i += 3) seed->Put(key(i), absl::StrCat("v", i));
+  ASSERT_TRUE(seed->Commit().ok());
+  auto keys_from = [&](int from) {
+    std::vector<std::string> keys;
+    for (int i = from + 39; i >= from; --i) keys.push_back(key(i));  // any order
+    return keys;
+  };
+  std::map<std::string, std::string> committed;
+  for (int i = 0; i < 100; i += 3) committed[key(i)] = absl::StrCat("v", i);
+  for (int write : {45, 46, 99}) {  // a requested key, a key between, one outside
+    std::map<std::string, std::string> before = committed;
+    auto t = Begin();
+    ASSERT_TRUE(t->Prefetch(keys_from(20)).ok());
+    auto other = Begin();
+    other->Put(key(write) + (write == 46 ? "x" : ""), "other");
+    ASSERT_TRUE(other->Commit().ok());
+    committed[key(write) + (write == 46 ? "x" : "")] = "other";
+    for (int i = 20; i < 60; ++i) {  // the snapshot's values
+      auto it = before.find(key(i));
+      EXPECT_EQ(*t->Get(key(i)),
+                it == before.end() ? std::nullopt : std::optional<std::string>(it->second))
+          << i;
+    }
+    t->Put("q/mine", "1");
+    EXPECT_EQ(t->Commit().code(),
+              write == 99 ? absl::StatusCode::kOk : absl::StatusCode::kAborted)
+        << write;
+  }
+  // A span crowded with other rows is read key by key instead (and still
+  // answers right).
+  auto crowd = Begin();
+  for (int i = 0; i < 400; ++i) crowd->Put(absl::StrFormat("c/%04d", i), "x");
+  ASSERT_TRUE(crowd->Commit().ok());
+  auto t = Begin();
+  std::vector<std::string> sparse;
+  for (int i = 0; i < 400; i += 20) sparse.push_back(absl::StrFormat("c/%04d", i + 1));
+  sparse.push_back("c/zzzz");
+  ASSERT_TRUE(t->Prefetch(sparse).ok());
+  EXPECT_EQ(*t->Get("c/0021"), "x");
+  EXPECT_EQ(*t->Get("c/zzzz"), std::nullopt);
+}
+
 TEST_F(TxnTest, ReadOnlyTransactionsReadButCannotCommitWrites) {
   auto seed = Begin();
   seed->Put("r/a", "1");
