@@ -351,6 +351,10 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
   // so batches apply in timestamp order: a commit's read-span validation
   // sees every commit stamped before it. Concurrent commits share one
   // LMDB transaction and one sync.
+  size_t bytes = 0;
+  for (const auto& [start, end] : request.read_spans) bytes += start.size() + end.size();
+  for (const KvRequest& w : request.writes) bytes += w.key.size() + w.value.size();
+  batch.Reserve(request.read_spans.size() + request.writes.size() + 1, bytes + 64);
   absl::Status s = engine_->Write(&batch, [&](storage::WriteBatch* b) {
     {
       absl::MutexLock l(&in_flight_mu_);

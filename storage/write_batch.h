@@ -66,6 +66,13 @@ class WriteBatch {
   void PutInline(absl::string_view key, absl::string_view value);
   void DeleteInline(absl::string_view key);
 
+  // Room for `ops` more operations holding `bytes` more key and value
+  // bytes, so a large batch is laid out without regrowing.
+  void Reserve(size_t ops, size_t bytes) {
+    ops_.reserve(ops_.size() + ops);
+    data_.reserve(data_.size() + bytes);
+  }
+
   size_t size() const { return ops_.size(); }
   bool empty() const { return ops_.empty(); }
   // Bytes of keys and values held.
