@@ -139,11 +139,14 @@ void DeleteRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   }
 }
 
-void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
-  txn->Put(catalog::PrimaryKey(t, row), catalog::EncodeRowValue(t, row));
+// Writes the row and its index entries; returns its primary key.
+std::string PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
+  std::string key = catalog::PrimaryKey(t, row);
+  txn->Put(key, catalog::EncodeRowValue(t, row));
   for (const catalog::IndexDescriptor& ix : t.indexes) {
     txn->Put(catalog::IndexEntryKey(t, ix, row), catalog::IndexEntryValue(t, ix, row));
   }
+  return key;
 }
 
 std::string IndexTarget(const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
@@ -511,9 +514,8 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         !f.ok()) {
       return f;
     }
-    PutRowEntries(d.txn, *t, row);
+    d.last_insert_key = PutRowEntries(d.txn, *t, row);
     ++rs.rows_affected;
-    d.last_insert_key = catalog::PrimaryKey(*t, row);
     if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
                               ast::TriggerTiming::kAfter, &row, nullptr, {});
         !f.ok()) {
