@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "common/keys.h"
 #include "kv/local_transport.h"
+#include "kv/paged_transport.h"
 #include "kv/store.h"
 #include "storage/test_util.h"
 
@@ -174,29 +175,6 @@ TEST_F(DistSenderTest, StreamScanSurvivesSplitsMidStream) {
               Keys(0, 200, reverse));
   }
 }
-
-// A transport that streams in pages (as a network transport does): a range
-// can move between two pages of one stream, after rows were visited.
-class PagedTransport : public Transport {
- public:
-  explicit PagedTransport(Transport* inner) : inner_(inner) {}
-  absl::StatusOr<BatchResponse> SendToNode(uint32_t node, const BatchRequest& r) override {
-    return inner_->SendToNode(node, r);
-  }
-  absl::StatusOr<Timestamp> NewReadTimestamp(uint32_t node) override {
-    return inner_->NewReadTimestamp(node);
-  }
-  absl::StatusOr<Timestamp> CommitOnePhase(uint32_t node,
-                                           const OnePhaseCommitRequest& r) override {
-    return inner_->CommitOnePhase(node, r);
-  }
-  absl::StatusOr<RangeDescriptor> LookupRange(uint32_t node, absl::string_view key) override {
-    return inner_->LookupRange(node, key);
-  }
-
- private:
-  Transport* inner_;
-};
 
 // Single-key reads take their own path (no batch); they re-route after
 // splits the cache has not seen, through the in-process transport and

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "kv/paged_transport.h"
 #include "txn/test_cluster.h"
 
 namespace tessera::txn {
@@ -174,32 +175,6 @@ TEST_F(TxnTest, LimitedScansSkipOwnDeletionsAndStillFill) {
   EXPECT_EQ(seen, (std::vector<std::string>{"t/85", "t/7"}));
 }
 
-// Reaches the test cluster's store through kv::Transport's default
-// StreamScan, which fetches pages (as a network transport does), instead
-// of LocalTransport's in-place visit.
-class PagedTransport : public kv::Transport {
- public:
-  explicit PagedTransport(kv::Transport* inner) : inner_(inner) {}
-  absl::StatusOr<kv::BatchResponse> SendToNode(uint32_t node,
-                                               const kv::BatchRequest& r) override {
-    return inner_->SendToNode(node, r);
-  }
-  absl::StatusOr<Timestamp> NewReadTimestamp(uint32_t node) override {
-    return inner_->NewReadTimestamp(node);
-  }
-  absl::StatusOr<Timestamp> CommitOnePhase(uint32_t node,
-                                           const kv::OnePhaseCommitRequest& r) override {
-    return inner_->CommitOnePhase(node, r);
-  }
-  absl::StatusOr<kv::RangeDescriptor> LookupRange(uint32_t node,
-                                                  absl::string_view key) override {
-    return inner_->LookupRange(node, key);
-  }
-
- private:
-  kv::Transport* inner_;
-};
-
 // Own writes must merge correctly into streamed rows, and at every page
 // boundary of a paged transport, forwards and backwards, with and without
 // a limit.
@@ -207,7 +182,7 @@ class ScanMergeTest : public TxnTest, public ::testing::WithParamInterface<bool>
 
 TEST_P(ScanMergeTest, ScansMergeOwnWritesAcrossPages) {
   const bool paged = GetParam();
-  PagedTransport paged_transport(&cluster_.transport);
+  kv::PagedTransport paged_transport(&cluster_.transport);
   kv::DistSender paged_sender(&paged_transport, 1);
   TxnCoordinator paged_coordinator(&paged_sender, &paged_transport, 1);
   auto Begin = [&] {
