@@ -14,7 +14,7 @@ namespace {
 // function:: operators compute it (comparisons give 0 or 1); false where
 // the general path must decide (overflow, division or remainder by 0 or
 // -1, operators without an integer shortcut).
-bool IntegerBinaryRaw(ast::Op op, int64_t x, int64_t y, int64_t* r) {
+bool IntegerBinary(ast::Op op, int64_t x, int64_t y, int64_t* r) {
   switch (op) {
     case ast::Op::kLt: *r = x < y; return true;
     case ast::Op::kLe: *r = x <= y; return true;
@@ -36,12 +36,6 @@ bool IntegerBinaryRaw(ast::Op op, int64_t x, int64_t y, int64_t* r) {
     default:
       return false;
   }
-}
-
-std::optional<Value> IntegerBinary(ast::Op op, int64_t x, int64_t y) {
-  int64_t r;
-  if (!IntegerBinaryRaw(op, x, y, &r)) return std::nullopt;
-  return Value::Integer(r);
 }
 
 }  // namespace
@@ -67,7 +61,7 @@ bool EvaluateInteger(const BoundExpr& e, const Row& row, int64_t* out) {
       if (!EvaluateInteger(*e.children[0], row, &x) || !EvaluateInteger(*e.children[1], row, &y)) {
         return false;
       }
-      return IntegerBinaryRaw(e.op, x, y, out);
+      return IntegerBinary(e.op, x, y, out);
     }
     default:
       return false;
@@ -140,8 +134,8 @@ absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
       if (a->type() == Type::kInteger && b->type() == Type::kInteger) {
         // Two integers (the common case): no conversions. Overflow and the
         // corner cases of / and % take the general path below.
-        if (std::optional<Value> r = IntegerBinary(e.op, a->integer(), b->integer())) {
-          return *std::move(r);
+        if (int64_t r; IntegerBinary(e.op, a->integer(), b->integer(), &r)) {
+          return Value::Integer(r);
         }
       }
       switch (e.op) {

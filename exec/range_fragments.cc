@@ -1,8 +1,9 @@
 // Per-range fragments: a scan pipeline (filter, project, partial
 // aggregate, top-N, limit) runs over each range's part of the key span as
 // its rows are read, in batches; the gateway merges the fragments' outputs.
-// On one node the fragments run in the gateway's process one after the
-// other, in key order; the pipeline never needs more than its range's rows.
+// On one node the fragments run in the gateway's process, on the worker
+// pool when the plan allows it (ScanPipeline::parallel), and are merged in
+// key order; the pipeline never needs more than its range's rows.
 
 #include <algorithm>
 
@@ -15,72 +16,6 @@ namespace tessera::exec::internal {
 namespace {
 
 constexpr size_t kBatchRows = 1024;
-
-// Marks in `used` the columns of the scanned row that `e` reads; false if
-// `e` holds a subquery, which may read any of them as outer references.
-bool MarkColumns(const planner::BoundExpr& e, std::vector<bool>* used) {
-  using planner::BoundKind;
-  if (e.kind == BoundKind::kInSubquery || e.kind == BoundKind::kExists ||
-      e.kind == BoundKind::kScalarSubquery) {
-    return false;
-  }
-  if (e.kind == BoundKind::kColumn && e.depth == 0 && e.index >= 0 &&
-      static_cast<size_t>(e.index) < used->size()) {
-    (*used)[e.index] = true;
-  }
-  for (const planner::BoundPtr& c : e.children) {
-    if (!MarkColumns(*c, used)) return false;
-  }
-  return true;
-}
-
-bool HasSubquery(const planner::BoundExpr* e) {
-  if (e == nullptr) return false;
-  std::vector<bool> ignored;
-  return !MarkColumns(*e, &ignored);
-}
-
-// Whether fragments of `p` may run on several threads at once: nothing in
-// them reaches the shared parts of the ExecContext (subquery caches and
-// semi-joins) and no limit makes one fragment's rows depend on another's.
-bool FragmentsRunInParallel(const planner::ScanPipeline& p) {
-  if (p.limit != nullptr || HasSubquery(p.filter)) return false;
-  if (p.aggregate != nullptr) {
-    for (const planner::BoundPtr& g : p.aggregate->group_by) {
-      if (HasSubquery(g.get())) return false;
-    }
-    for (const planner::AggregateCall& a : p.aggregate->aggregates) {
-      if (HasSubquery(a.arg.get())) return false;
-    }
-  }
-  if (p.project != nullptr) {
-    for (const planner::BoundPtr& e : p.project->exprs) {
-      if (HasSubquery(e.get())) return false;
-    }
-  }
-  return true;
-}
-
-// The columns of the table the pipeline reads (by position), or empty for
-// all of them. Rows that leave the fragment as they are need what the
-// planner found the operators above read (ScanPipeline::columns).
-std::vector<bool> ColumnsUsed(const planner::ScanPipeline& p) {
-  if (p.project == nullptr && p.aggregate == nullptr) return p.columns;
-  std::vector<bool> used(p.scan->table->columns.size(), false);
-  std::vector<const planner::BoundExpr*> exprs = {p.filter};
-  // As in Fragment::Consume: an aggregate takes the filtered rows, else a
-  // projection does.
-  if (p.aggregate != nullptr) {
-    for (const planner::BoundPtr& g : p.aggregate->group_by) exprs.push_back(g.get());
-    for (const planner::AggregateCall& a : p.aggregate->aggregates) exprs.push_back(a.arg.get());
-  } else {
-    for (const planner::BoundPtr& e : p.project->exprs) exprs.push_back(e.get());
-  }
-  for (const planner::BoundExpr* e : exprs) {
-    if (e != nullptr && !MarkColumns(*e, &used)) return {};
-  }
-  return used;
-}
 
 // Execution state of one fragment.
 class Fragment {
@@ -100,7 +35,7 @@ class Fragment {
     // Rows are decoded into the batch's slots, reused from batch to batch
     // (a slot whose row moved on is refilled from scratch).
     std::vector<Row> batch(kBatchRows);
-    const catalog::RowDecoder decoder(t, ColumnsUsed(p_));
+    const catalog::RowDecoder decoder(t, p_.columns);
     size_t filled = 0;
     absl::Status status;
     uint64_t scanned = 0;
@@ -202,7 +137,7 @@ absl::StatusOr<std::vector<Row>> RunRangeFragments(const planner::PhysicalOp& op
     absl::StatusOr<std::vector<kv::RangeDescriptor>> ranges =
         ctx->txn->RangesIn((*span)->start, (*span)->end);
     if (!ranges.ok()) return ranges.status();
-    if (ranges->size() > 1 && ctx->options.parallel_fragments && FragmentsRunInParallel(p)) {
+    if (ranges->size() > 1 && ctx->options.parallel_fragments && p.parallel) {
       // The fragments run at once on the worker pool; their outputs are
       // merged in range order afterwards, as a sequential run would.
       const size_t n = ranges->size();

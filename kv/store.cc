@@ -265,7 +265,6 @@ bool AnyKeyIn(const std::vector<absl::string_view>& sorted_keys,
 
 bool Store::WaitsForInFlight(const BatchRequest& request,
                              const InFlightCommit& commit) {
-  if (!(commit.ts < request.header.ts)) return false;
   for (const KvRequest& r : request.requests) {
     if (r.type == KvRequest::Type::kGet) {
       if (std::binary_search(commit.keys.begin(), commit.keys.end(),
@@ -279,36 +278,31 @@ bool Store::WaitsForInFlight(const BatchRequest& request,
   return false;
 }
 
-void Store::AwaitInFlightWrites(const BatchRequest& request) {
-  if (in_flight_count_.load() == 0) return;
-  absl::MutexLock l(&in_flight_mu_);
-  auto clear = [&]() ABSL_SHARED_LOCKS_REQUIRED(in_flight_mu_) {
-    for (const auto& [ts, commit] : in_flight_) {
-      if (!(ts < request.header.ts)) break;
-      if (WaitsForInFlight(request, *commit)) return false;
-    }
-    return true;
-  };
-  in_flight_mu_.Await(absl::Condition(&clear));
-}
-
-void Store::AwaitInFlightWrite(Timestamp ts, absl::string_view key) {
+void Store::AwaitInFlight(Timestamp ts,
+                          absl::FunctionRef<bool(const InFlightCommit&)> reads_from) {
   if (in_flight_count_.load() == 0) return;
   absl::MutexLock l(&in_flight_mu_);
   auto clear = [&]() ABSL_SHARED_LOCKS_REQUIRED(in_flight_mu_) {
     for (const auto& [commit_ts, commit] : in_flight_) {
       if (!(commit_ts < ts)) break;
-      if (std::binary_search(commit->keys.begin(), commit->keys.end(), key)) return false;
+      if (reads_from(*commit)) return false;
     }
     return true;
   };
   in_flight_mu_.Await(absl::Condition(&clear));
 }
 
+void Store::AwaitInFlightWrites(const BatchRequest& request) {
+  AwaitInFlight(request.header.ts,
+                [&](const InFlightCommit& c) { return WaitsForInFlight(request, c); });
+}
+
 absl::Status Store::Get(const BatchHeader& header, absl::string_view key, std::string* value,
                         bool* found) {
   if (header.ts.IsZero()) return absl::InvalidArgumentError("read without a timestamp");
-  AwaitInFlightWrite(header.ts, key);
+  AwaitInFlight(header.ts, [&](const InFlightCommit& c) {
+    return std::binary_search(c.keys.begin(), c.keys.end(), key);
+  });
   absl::ReaderMutexLock l(&mu_);
   const RangeDescriptor* owner = FindByKey(key);
   if (owner == nullptr) {

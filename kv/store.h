@@ -15,6 +15,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/btree_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/hlc.h"
@@ -117,8 +118,7 @@ class Store {
     Timestamp ts;
     std::vector<absl::string_view> keys;
   };
-  // Whether `request` reads, at a timestamp above `commit`'s, a key that
-  // `commit` writes.
+  // Whether `request` reads a key that `commit` writes.
   static bool WaitsForInFlight(const BatchRequest& request,
                                const InFlightCommit& commit);
   // Waits until no in-flight commit stamped below the request's timestamp
@@ -126,8 +126,9 @@ class Store {
   // the request can see. Reads of other keys never wait, so a reader does
   // not wait for the syncs of unrelated commits.
   void AwaitInFlightWrites(const BatchRequest& request);
-  // The same for a single key read at `ts`.
-  void AwaitInFlightWrite(Timestamp ts, absl::string_view key);
+  // Waits until no in-flight commit stamped below `ts` satisfies
+  // `reads_from` (the reader reads a key it writes).
+  void AwaitInFlight(Timestamp ts, absl::FunctionRef<bool(const InFlightCommit&)> reads_from);
 
   absl::Mutex in_flight_mu_;
   absl::btree_map<Timestamp, const InFlightCommit*> in_flight_

@@ -215,23 +215,41 @@ std::vector<Columns> ChildColumns(const LogicalOp& op, const Columns& required) 
   }
 }
 
+// Fills the pipeline's `columns` (what its fragments decode) and
+// `parallel`. An aggregate takes the filtered rows, else a projection
+// does, else the rows leave the fragment and `required` (what is read of
+// them above) decides.
+void PlanFragmentColumns(const Columns& required, ScanPipeline* p) {
+  Columns c(p->scan->width(), false);
+  bool subquery_free = MarkUsed(p->filter, &c);
+  if (p->aggregate != nullptr) {
+    for (const BoundPtr& g : p->aggregate->group_by) subquery_free = subquery_free && MarkUsed(g.get(), &c);
+    for (const AggregateCall& a : p->aggregate->aggregates) {
+      subquery_free = subquery_free && MarkUsed(a.arg.get(), &c);
+    }
+  } else if (p->project != nullptr) {
+    for (const BoundPtr& e : p->project->exprs) subquery_free = subquery_free && MarkUsed(e.get(), &c);
+  } else if (required.empty()) {
+    c.clear();  // whole rows leave the fragment
+  } else {
+    for (size_t i = 0; i < c.size() && i < required.size(); ++i) c[i] = c[i] || required[i];
+    if (p->sort != nullptr) {
+      for (const SortKey& k : p->sort->sort_keys) {
+        if (static_cast<size_t>(k.column) < c.size()) c[k.column] = true;
+      }
+    }
+  }
+  p->parallel = subquery_free && p->limit == nullptr;
+  if (subquery_free) p->columns = std::move(c);
+}
+
 PhysicalPtr Plan(const LogicalOp& op, const Columns& required) {
   auto node = std::make_unique<PhysicalOp>();
   node->logical = &op;
   if (std::optional<ScanPipeline> p = MatchPipeline(op)) {
     node->kind = PhysicalKind::kRangeFragments;
     node->pipeline = *p;
-    if (p->project == nullptr && p->aggregate == nullptr && !required.empty()) {
-      // Fragments return table rows: decode what is read of them.
-      Columns c = Start(required, p->scan->width());
-      bool ok = MarkUsed(p->filter, &c);
-      if (p->sort != nullptr) {
-        for (const SortKey& k : p->sort->sort_keys) {
-          if (static_cast<size_t>(k.column) < c.size()) c[k.column] = true;
-        }
-      }
-      if (ok) node->pipeline.columns = std::move(c);
-    }
+    PlanFragmentColumns(required, &node->pipeline);
     return node;
   }
   if (op.kind == LogicalKind::kLimit && op.children[0]->kind == LogicalKind::kSort) {

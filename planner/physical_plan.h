@@ -54,10 +54,15 @@ struct ScanPipeline {
   const LogicalOp* sort = nullptr;
   // kLimit: each fragment stops after limit+offset rows.
   const LogicalOp* limit = nullptr;
-  // Without project and aggregate (fragments return table rows): the
-  // columns, by position, that the operators above or the pipeline's own
-  // filter and sort read; the others may be left NULL. Empty: all.
+  // The table's columns, by position, that fragments must decode: those
+  // the pipeline's own stages read and, when table rows leave the fragment
+  // (no project or aggregate), those the operators above read. The others
+  // may be left NULL. Empty: all.
   std::vector<bool> columns;
+  // Fragments may run at once on several threads: no stage holds a
+  // subquery (whose caches the statement shares) and no limit makes one
+  // fragment's rows depend on another's.
+  bool parallel = false;
 };
 
 // How a join input that is a table can be read by key: `columns[i]` are
