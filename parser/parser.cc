@@ -1093,11 +1093,11 @@ bool IsLiteralToken(size_t type) {
          type == SQLLexer::STRING_LITERAL || type == SQLLexer::BLOB_LITERAL;
 }
 
-// The statement's shape (its tokens with literal values left out) and its
-// literal tokens in order; false when the text does not lex cleanly.
-bool Shape(absl::string_view sql, std::string* shape,
-           std::vector<std::pair<size_t, std::string>>* literals,
-           std::vector<size_t>* literal_indexes) {
+// The literal tokens ANTLR's lexer cuts from `sql`, in order, with their
+// indexes in the token stream; false when the text does not lex cleanly.
+// What QuickShape() must agree with before a shape is cached.
+bool LexLiterals(absl::string_view sql, std::vector<std::pair<size_t, std::string>>* literals,
+                 std::vector<size_t>* literal_indexes) {
   antlr4::ANTLRInputStream input(sql.data(), sql.size());
   SQLLexer lexer(&input);
   FirstErrorListener listener;
@@ -1114,21 +1114,18 @@ bool Shape(absl::string_view sql, std::string* shape,
     const bool parameter_number =
         type == SQLLexer::DIGITS && (previous == SQLLexer::DOLLAR || previous == SQLLexer::QMARK);
     if (IsLiteralToken(type) && !parameter_number) {
-      absl::StrAppend(shape, "\x1f#", type);
       literals->emplace_back(type, t->getText());
       // The index a token stream gives it: its place among all tokens.
-      if (literal_indexes != nullptr) literal_indexes->push_back(index);
-    } else {
-      absl::StrAppend(shape, "\x1f", type, ":", t->getText());
+      literal_indexes->push_back(index);
     }
     previous = type;
   }
   return true;
 }
 
-// Shape() without ANTLR, for cache lookups: the text with each run of
-// whitespace collapsed to one space and each literal replaced by its token
-// type; the literals cut exactly as SQL.g4's lexer rules cut them (longest
+// The statement's shape, found without ANTLR, for cache lookups: the text
+// with each run of whitespace collapsed to one space and each literal
+// replaced by its token type; the literals cut exactly as SQL.g4's lexer rules cut them (longest
 // match), so two texts with one quick shape lex into the same tokens but
 // for the literals' values. False for text it does not vouch for (an
 // unterminated string or quoted identifier).
@@ -1329,8 +1326,7 @@ absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::st
   std::vector<std::pair<size_t, std::string>> lexed;
   std::vector<size_t> literal_indexes;
   if (cacheable) {
-    std::string antlr_shape;
-    cacheable = Shape(sql, &antlr_shape, &lexed, &literal_indexes) && lexed == literals &&
+    cacheable = LexLiterals(sql, &lexed, &literal_indexes) && lexed == literals &&
                 sink.size() == literal_indexes.size();
   }
   auto entry = std::make_unique<Entry>();
