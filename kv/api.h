@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "common/hlc.h"
 #include "storage/txn_record.h"
 
@@ -59,12 +60,27 @@ struct BatchRequest {
 // A transaction whose writes all live on one node commits in one storage
 // batch: its reads are validated (nothing written in them after read_ts) and
 // its writes applied at a commit timestamp the node picks, atomically.
+//
+// The writes are views: the sender keeps their bytes alive until
+// CommitOnePhase() returns (a network transport copies them into its
+// message), so a large transaction's writes go to storage without being
+// copied on the way.
+struct Mutation {
+  absl::string_view key;
+  absl::string_view value;  // Put
+  bool deletion = false;
+
+  static Mutation Put(absl::string_view key, absl::string_view value) {
+    return Mutation{key, value, false};
+  }
+  static Mutation Delete(absl::string_view key) { return Mutation{key, {}, true}; }
+};
+
 struct OnePhaseCommitRequest {
   Timestamp read_ts;
   // Read spans to validate: (start, end); end "" means the single key start.
   std::vector<std::pair<std::string, std::string>> read_spans;
-  // Put or Delete requests only.
-  std::vector<KvRequest> writes;
+  std::vector<Mutation> writes;
 };
 
 struct BatchResponse {

@@ -320,11 +320,13 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
     const OnePhaseCommitRequest& request) {
   {
     absl::ReaderMutexLock l(&mu_);
-    for (const KvRequest& w : request.writes) {
-      if (!w.is_write()) {
-        return absl::InvalidArgumentError("one-phase commit carries only writes");
-      }
-      if (FindByKey(w.key) == nullptr) {
+    // Writes usually come in key order: one range lookup per run of keys
+    // in the same range.
+    const RangeDescriptor* range = nullptr;
+    for (const Mutation& w : request.writes) {
+      if (range != nullptr && range->ContainsKey(w.key)) continue;
+      range = FindByKey(w.key);
+      if (range == nullptr) {
         return absl::UnavailableError(absl::StrFormat(
             "node %d holds no range for key %s", node_id_,
             keys::PrettyKey(w.key)));
@@ -335,7 +337,7 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
   // key it writes (AwaitInFlightWrites); they find those keys here.
   InFlightCommit commit;
   commit.keys.reserve(request.writes.size());
-  for (const KvRequest& w : request.writes) commit.keys.emplace_back(w.key);
+  for (const Mutation& w : request.writes) commit.keys.emplace_back(w.key);
   if (!std::is_sorted(commit.keys.begin(), commit.keys.end())) {
     std::sort(commit.keys.begin(), commit.keys.end());
   }
@@ -347,7 +349,7 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
   // LMDB transaction and one sync.
   size_t bytes = 0;
   for (const auto& [start, end] : request.read_spans) bytes += start.size() + end.size();
-  for (const KvRequest& w : request.writes) bytes += w.key.size() + w.value.size();
+  for (const Mutation& w : request.writes) bytes += w.key.size() + w.value.size();
   batch.Reserve(request.read_spans.size() + request.writes.size() + 1, bytes + 64);
   absl::Status s = engine_->Write(&batch, [&](storage::WriteBatch* b) {
     {
@@ -359,8 +361,8 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
     for (const auto& [start, end] : request.read_spans) {
       b->CheckNoWritesAfter(start, end, request.read_ts);
     }
-    for (const KvRequest& w : request.writes) {
-      if (w.type == KvRequest::Type::kDelete) {
+    for (const Mutation& w : request.writes) {
+      if (w.deletion) {
         b->Delete(w.key, commit.ts);
       } else {
         b->Put(w.key, commit.ts, w.value);

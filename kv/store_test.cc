@@ -157,8 +157,8 @@ TEST_F(StoreTest, OnePhaseCommitValidatesReadsAndAppliesAtomically) {
   OnePhaseCommitRequest ok;
   ok.read_ts = read_ts;
   ok.read_spans.emplace_back("t/a", "t/z");
-  ok.writes.push_back(KvRequest::Put("t/b", "1"));
-  ok.writes.push_back(KvRequest::Put("\x02other-range", "2"));  // range 1 too
+  ok.writes.push_back(Mutation::Put("t/b", "1"));
+  ok.writes.push_back(Mutation::Put("\x02other-range", "2"));  // range 1 too
   absl::StatusOr<Timestamp> ts = store_->CommitOnePhase(ok);
   ASSERT_TRUE(ts.ok()) << ts.status();
   EXPECT_GT(*ts, read_ts);
@@ -167,7 +167,7 @@ TEST_F(StoreTest, OnePhaseCommitValidatesReadsAndAppliesAtomically) {
   OnePhaseCommitRequest stale;
   stale.read_ts = read_ts;
   stale.read_spans.emplace_back("t/a", "t/z");
-  stale.writes.push_back(KvRequest::Put("t/c", "3"));
+  stale.writes.push_back(Mutation::Put("t/c", "3"));
   absl::StatusOr<Timestamp> r = store_->CommitOnePhase(stale);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kAborted);
   RangeDescriptor data = *store_->LookupRange("t/");
@@ -175,11 +175,16 @@ TEST_F(StoreTest, OnePhaseCommitValidatesReadsAndAppliesAtomically) {
   ASSERT_TRUE(got.ok());
   EXPECT_FALSE(got->responses[0].found);
   EXPECT_EQ(got->responses[1].value, "1");
-  OnePhaseCommitRequest bad;
-  bad.read_ts = read_ts;
-  bad.writes.push_back(KvRequest::Get("t/a"));
-  EXPECT_EQ(store_->CommitOnePhase(bad).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  // A write to a key no range of this node holds is refused whole.
+  OnePhaseCommitRequest stray;
+  stray.read_ts = store_->NewReadTimestamp();
+  stray.writes.push_back(Mutation::Put("t/d", "4"));
+  stray.writes.push_back(Mutation::Put("\xff\xff\xff" "beyond", "5"));
+  absl::StatusOr<Timestamp> refused = store_->CommitOnePhase(stray);
+  EXPECT_FALSE(refused.ok());
+  got = store_->Execute(To(data, {KvRequest::Get("t/d")}));
+  ASSERT_TRUE(got.ok());
+  EXPECT_FALSE(got->responses[0].found);
 }
 
 // Concurrent read-modify-write transactions on one counter: commits run
@@ -207,7 +212,8 @@ TEST_F(StoreTest, ConcurrentCommitsLoseNoUpdate) {
         OnePhaseCommitRequest c;
         c.read_ts = read_ts;
         c.read_spans.emplace_back("t/counter", "");
-        c.writes.push_back(KvRequest::Put("t/counter", std::to_string(value + 1)));
+        const std::string next = std::to_string(value + 1);
+        c.writes.push_back(Mutation::Put("t/counter", next));
         absl::StatusOr<Timestamp> ts = store_->CommitOnePhase(c);
         if (ts.ok()) {
           absl::MutexLock l(&mu);

@@ -605,14 +605,16 @@ absl::Status FindNewest(MDB_cursor* c, std::string* buf, absl::string_view key,
   return absl::OkStatus();
 }
 
-absl::Status PutVersion(MDB_txn* txn, MDB_dbi dbi, std::string* buf,
+// Through the cursor the batch already positioned near the key (FindNewest),
+// so LMDB usually finds the leaf page without descending from the root.
+absl::Status PutVersion(MDB_cursor* c, std::string* buf,
                         absl::string_view key, Timestamp ts, VersionKind kind,
                         absl::string_view txn_id, absl::string_view payload) {
   buf->clear();
   AppendMvccKey(buf, key, ts);
   MDB_val k = Val(*buf);
   MDB_val v{EncodedVersionSize(kind, payload.size()), nullptr};
-  int rc = mdb_put(txn, dbi, &k, &v, MDB_RESERVE);
+  int rc = mdb_cursor_put(c, &k, &v, MDB_RESERVE);
   if (rc != MDB_SUCCESS) return LmdbError(rc, "put");
   EncodeVersionInto(static_cast<char*>(v.mv_data), kind, txn_id, payload);
   return absl::OkStatus();
@@ -666,7 +668,7 @@ absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
     using T = WriteBatch::OpType;
     if (op.type == T::kPutInline || op.type == T::kDeleteInline) {
       if (op.type == T::kPutInline) {
-        status = PutVersion(txn, dbi_, &buf, key, Timestamp::Min(),
+        status = PutVersion(c, &buf, key, Timestamp::Min(),
                             VersionKind::kInline, "", batch.value(op));
       } else {
         buf.clear();
@@ -728,7 +730,7 @@ absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
                            : op.type == T::kDelete    ? VersionKind::kTombstone
                            : op.type == T::kPutIntent ? VersionKind::kIntentValue
                                                       : VersionKind::kIntentTombstone;
-        status = PutVersion(txn, dbi_, &buf, key, op.ts, kind, op.txn.bytes(),
+        status = PutVersion(c, &buf, key, op.ts, kind, op.txn.bytes(),
                             batch.value(op));
         break;
       }
@@ -754,7 +756,7 @@ absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
           break;
         }
         if (op.commit) {
-          status = PutVersion(txn, dbi_, &buf, key, op.ts, kind, "",
+          status = PutVersion(c, &buf, key, op.ts, kind, "",
                               saved_payload);
         }
         break;

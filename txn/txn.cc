@@ -21,7 +21,10 @@ absl::Status Txn::CheckOpen() const {
 absl::StatusOr<std::optional<std::string>> Txn::Get(absl::string_view key) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
   auto it = writes_.find(key);
-  if (it != writes_.end()) return it->second;
+  if (it != writes_.end()) {
+    if (it->second.deletion) return std::optional<std::string>();
+    return std::optional<std::string>(it->second.value);
+  }
   if (auto p = prefetched_.find(key); p != prefetched_.end()) {
     // Used once (the caller usually writes the key next): keeps the map
     // as small as one statement's keys.
@@ -121,7 +124,7 @@ absl::Status Txn::ScanShared(
   };
   // This transaction's writes in the span, merged into the stored rows as
   // they stream past (a write shadows the stored row of its key).
-  std::vector<std::pair<absl::string_view, const std::optional<std::string>*>> mine;
+  std::vector<std::pair<absl::string_view, const BufferedWrite*>> mine;
   for (auto it = writes_.lower_bound(lo), last = writes_.lower_bound(hi); it != last; ++it) {
     mine.emplace_back(it->first, &it->second);
   }
@@ -137,10 +140,10 @@ absl::Status Txn::ScanShared(
   // Emits own writes that come before `k` (all of them when k is null).
   auto emit_mine_before = [&](const absl::string_view* k) {
     while (j < mine.size() && (k == nullptr || before(mine[j].first, *k))) {
-      const std::optional<std::string>* v = mine[j].second;
+      const BufferedWrite* w = mine[j].second;
       absl::string_view key = mine[j].first;
       ++j;
-      if (v->has_value() && !emit(key, **v)) return false;
+      if (!w->deletion && !emit(key, w->value)) return false;
     }
     return true;
   };
@@ -153,9 +156,9 @@ absl::Status Txn::ScanShared(
       header, lo, hi, reverse, [&](absl::string_view k, absl::string_view v) {
         if (!emit_mine_before(&k)) return false;
         if (j < mine.size() && mine[j].first == k) {
-          const std::optional<std::string>* own = mine[j].second;
+          const BufferedWrite* own = mine[j].second;
           ++j;
-          return own->has_value() ? emit(k, **own) : true;
+          return own->deletion ? true : emit(k, own->value);
         }
         return emit(k, v);
       });
@@ -165,11 +168,23 @@ absl::Status Txn::ScanShared(
 }
 
 void Txn::Put(absl::string_view key, absl::string_view value) {
-  writes_[std::string(key)] = std::string(value);
+  BufferedWrite w{arena_.Copy(value), false};
+  auto it = writes_.lower_bound(key);
+  if (it != writes_.end() && it->first == key) {
+    it->second = w;
+  } else {
+    writes_.emplace_hint(it, arena_.Copy(key), w);
+  }
 }
 
 void Txn::Delete(absl::string_view key) {
-  writes_[std::string(key)] = std::nullopt;
+  BufferedWrite w{absl::string_view(), true};
+  auto it = writes_.lower_bound(key);
+  if (it != writes_.end() && it->first == key) {
+    it->second = w;
+  } else {
+    writes_.emplace_hint(it, arena_.Copy(key), w);
+  }
 }
 
 absl::Status Txn::Commit() {
@@ -199,21 +214,23 @@ absl::Status Txn::Commit() {
       }
       node = range->node_ids.front();
     }
-    // The transaction is finished either way: its values move out.
-    req.writes.push_back(value.has_value()
-                             ? kv::KvRequest::Put(key, std::move(*value))
-                             : kv::KvRequest::Delete(key));
+    // Views into the buffer, which outlives the call.
+    req.writes.push_back(value.deletion ? kv::Mutation::Delete(key)
+                                        : kv::Mutation::Put(key, value.value));
   }
   absl::StatusOr<Timestamp> ts = transport_->CommitOnePhase(*node, req);
+  req.writes.clear();
+  writes_.clear();
+  arena_.Clear();
   if (!ts.ok()) return ts.status();
   commit_ts_ = *ts;
-  writes_.clear();
   return absl::OkStatus();
 }
 
 void Txn::Rollback() {
   finished_ = true;
   writes_.clear();
+  arena_.Clear();
 }
 
 absl::StatusOr<std::unique_ptr<Txn>> TxnCoordinator::Begin() {

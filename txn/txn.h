@@ -27,6 +27,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "common/arena.h"
 #include "common/hlc.h"
 #include "kv/dist_sender.h"
 #include "kv/sender.h"
@@ -106,6 +107,8 @@ class Txn {
 
   bool finished() const { return finished_; }
   bool has_writes() const { return !writes_.empty(); }
+  // How many keys this transaction has written (or deleted) so far.
+  size_t write_count() const { return writes_.size(); }
   // Set after a successful commit with writes.
   std::optional<Timestamp> commit_ts() const { return commit_ts_; }
 
@@ -118,8 +121,15 @@ class Txn {
   kv::DistSender* const sender_;
   kv::Transport* const transport_;
   const Timestamp read_ts_;
-  // nullopt = deletion.
-  absl::btree_map<std::string, std::optional<std::string>> writes_;
+  // A buffered write; the bytes live in arena_.
+  struct BufferedWrite {
+    absl::string_view value;
+    bool deletion = false;
+  };
+  // Keys and values of the buffered writes (an overwritten value's bytes
+  // stay until the transaction ends).
+  Arena arena_;
+  absl::btree_map<absl::string_view, BufferedWrite> writes_;  // views into arena_
   // Values read by Prefetch() (nullopt: no row), by key.
   absl::flat_hash_map<std::string, std::optional<std::string>> prefetched_;
   std::vector<std::pair<std::string, std::string>> read_spans_;

@@ -1,0 +1,37 @@
+#include "common/arena.h"
+
+#include <cstring>
+
+namespace tessera {
+
+absl::string_view Arena::Copy(absl::string_view bytes) {
+  const size_t n = bytes.size();
+  used_ += n;
+  if (n == 0) return absl::string_view();
+  char* out;
+  if (n > block_size_ / 4) {
+    // A block of its own; the current block keeps its free space.
+    blocks_.push_back(std::make_unique<char[]>(n));
+    out = blocks_.back().get();
+  } else {
+    if (n > left_) {
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(block_size_));
+      next_ = blocks_.back().get();
+      left_ = block_size_;
+    }
+    out = next_;
+    next_ += n;
+    left_ -= n;
+  }
+  std::memcpy(out, bytes.data(), n);
+  return absl::string_view(out, n);
+}
+
+void Arena::Clear() {
+  blocks_.clear();
+  next_ = nullptr;
+  left_ = 0;
+  used_ = 0;
+}
+
+}  // namespace tessera
