@@ -14,9 +14,14 @@ std::string TablePrefix(uint32_t table_id) {
   return out;
 }
 
+void AppendIndexPrefix(uint32_t table_id, uint32_t index_id, std::string* out) {
+  EncodeKeyValue(Value::Integer(table_id), SortOrder::kAscending, out);
+  EncodeKeyValue(Value::Integer(index_id), SortOrder::kAscending, out);
+}
+
 std::string IndexPrefix(uint32_t table_id, uint32_t index_id) {
-  std::string out = TablePrefix(table_id);
-  EncodeKeyValue(Value::Integer(index_id), SortOrder::kAscending, &out);
+  std::string out;
+  AppendIndexPrefix(table_id, index_id, &out);
   return out;
 }
 
@@ -34,14 +39,26 @@ enum ValueTag : uint8_t { kInt = 1, kReal = 2, kText = 3, kBlob = 4, kBool = 5 }
 
 }  // namespace
 
+void AppendPrimaryKey(const TableDescriptor& table, const Row& row, std::string* out) {
+  AppendIndexPrefix(table.id, table.primary.id, out);
+  AppendColumns(table, table.primary, row, out);
+}
+
 std::string PrimaryKey(const TableDescriptor& table, const Row& row) {
-  std::string key = IndexPrefix(table.id, table.primary.id);
-  AppendColumns(table, table.primary, row, &key);
+  std::string key;
+  key.reserve(32);
+  AppendPrimaryKey(table, row, &key);
   return key;
 }
 
 std::string EncodeRowValue(const TableDescriptor& table, const Row& row) {
   std::string out;
+  AppendRowValue(table, row, &out);
+  return out;
+}
+
+void AppendRowValue(const TableDescriptor& table, const Row& row, std::string* out_bytes) {
+  std::string& out = *out_bytes;
   for (size_t i = 0; i < table.columns.size() && i < row.size(); ++i) {
     const ColumnDescriptor& c = table.columns[i];
     bool in_key = false;
@@ -80,7 +97,6 @@ std::string EncodeRowValue(const TableDescriptor& table, const Row& row) {
         break;
     }
   }
-  return out;
 }
 
 absl::Status DecodeRow(const TableDescriptor& table, absl::string_view key,

@@ -26,11 +26,16 @@ using Row = std::vector<Value>;  // in table column order
 
 std::string TablePrefix(uint32_t table_id);
 std::string IndexPrefix(uint32_t table_id, uint32_t index_id);
+void AppendIndexPrefix(uint32_t table_id, uint32_t index_id, std::string* out);
 
 // Key of `row` in the primary index.
 std::string PrimaryKey(const TableDescriptor& table, const Row& row);
+// PrimaryKey() appended to `out` (a reused buffer costs no allocation).
+void AppendPrimaryKey(const TableDescriptor& table, const Row& row, std::string* out);
 // Value of `row` in the primary index.
 std::string EncodeRowValue(const TableDescriptor& table, const Row& row);
+// EncodeRowValue() appended to `out`.
+void AppendRowValue(const TableDescriptor& table, const Row& row, std::string* out);
 // Rebuilds a row from its primary index entry. kDataLoss on bad bytes.
 absl::Status DecodeRow(const TableDescriptor& table, absl::string_view key,
                        absl::string_view value, Row* row);

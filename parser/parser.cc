@@ -197,11 +197,11 @@ std::vector<std::string> Transformer::Names(
 
 }  // namespace
 
-absl::StatusOr<Value> LiteralFromToken(size_t token_type, const std::string& t) {
+absl::StatusOr<Value> LiteralFromToken(size_t token_type, absl::string_view t) {
   if (token_type == SQLLexer::DIGITS) {
     int64_t v;
     if (absl::SimpleAtoi(t, &v)) return Value::Integer(v);
-    return Value::Real(std::strtod(t.c_str(), nullptr));  // too big: REAL
+    return Value::Real(std::strtod(std::string(t).c_str(), nullptr));  // too big: REAL
   }
   if (token_type == SQLLexer::NUMERIC_LITERAL) {
     if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
@@ -213,18 +213,20 @@ absl::StatusOr<Value> LiteralFromToken(size_t token_type, const std::string& t) 
       }
       return Value::Integer(static_cast<int64_t>(v));
     }
-    return Value::Real(std::strtod(t.c_str(), nullptr));
+    return Value::Real(std::strtod(std::string(t).c_str(), nullptr));
   }
   if (token_type == SQLLexer::STRING_LITERAL) {
+    absl::string_view body = t.substr(1, t.size() >= 2 ? t.size() - 2 : 0);
+    if (body.find('\'') == absl::string_view::npos) return Value::Text(body);
     std::string out;
-    for (size_t i = 1; i + 1 < t.size(); ++i) {
-      out.push_back(t[i]);
-      if (t[i] == '\'') ++i;
+    for (size_t i = 0; i < body.size(); ++i) {
+      out.push_back(body[i]);
+      if (body[i] == '\'') ++i;  // '' stands for one quote
     }
     return Value::Text(out);
   }
   if (token_type == SQLLexer::BLOB_LITERAL) {
-    std::string hex = t.substr(2, t.size() - 3);
+    std::string hex(t.substr(2, t.size() - 3));
     if (hex.size() % 2 != 0) {
       return absl::InvalidArgumentError("blob literal needs an even number of hex digits");
     }
@@ -1130,7 +1132,7 @@ bool LexLiterals(absl::string_view sql, std::vector<std::pair<size_t, std::strin
 // for the literals' values. False for text it does not vouch for (an
 // unterminated string or quoted identifier).
 bool QuickShape(absl::string_view sql, std::string* shape,
-                std::vector<std::pair<size_t, std::string>>* literals) {
+                std::vector<std::pair<size_t, absl::string_view>>* literals) {
   const size_t n = sql.size();
   auto at = [&](size_t i) { return i < n ? sql[i] : '\0'; };
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
@@ -1152,8 +1154,12 @@ bool QuickShape(absl::string_view sql, std::string* shape,
     if (type == SQLLexer::DIGITS && after_parameter_mark) {
       absl::StrAppend(shape, sql.substr(begin, end - begin));
     } else {
-      absl::StrAppend(shape, "\x1f#", type, "\x1f");
-      literals->emplace_back(type, std::string(sql.substr(begin, end - begin)));
+      // The marker, then the token type as one character.
+      static_assert(SQLLexer::BLOB_LITERAL < 256 && SQLLexer::DIGITS < 256 &&
+                    SQLLexer::NUMERIC_LITERAL < 256 && SQLLexer::STRING_LITERAL < 256);
+      shape->push_back('\x1f');
+      shape->push_back(static_cast<char>(type));
+      literals->emplace_back(type, sql.substr(begin, end - begin));
     }
     after_parameter_mark = false;
   };
@@ -1292,24 +1298,25 @@ bool Cacheable(const ast::Statement& st) {
 
 absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::string_view sql) {
   std::string shape;
-  std::vector<std::pair<size_t, std::string>> literals;
+  shape.reserve(sql.size());
+  std::vector<std::pair<size_t, absl::string_view>> literals;
   const bool shaped = QuickShape(sql, &shape, &literals);
   if (shaped) {
     auto it = entries_.find(shape);
     if (it != entries_.end() && it->second->literals.size() == literals.size()) {
       Entry& e = *it->second;
-      std::vector<Value> values;
       bool ok = true;
-      for (const auto& [type, text] : literals) {
-        absl::StatusOr<Value> v = LiteralFromToken(type, text);
+      // Straight into the cached tree: a literal that fails leaves it half
+      // filled, which is harmless as every hit overwrites all literals.
+      for (size_t i = 0; i < literals.size(); ++i) {
+        absl::StatusOr<Value> v = LiteralFromToken(literals[i].first, literals[i].second);
         if (!v.ok()) {
           ok = false;  // the full parse reports it with its position
           break;
         }
-        values.push_back(*std::move(v));
+        e.literals[i]->literal = *std::move(v);
       }
       if (ok) {
-        for (size_t i = 0; i < values.size(); ++i) e.literals[i]->literal = std::move(values[i]);
         ++hits_;
         return &e.statements;
       }
@@ -1326,7 +1333,11 @@ absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::st
   std::vector<std::pair<size_t, std::string>> lexed;
   std::vector<size_t> literal_indexes;
   if (cacheable) {
-    cacheable = LexLiterals(sql, &lexed, &literal_indexes) && lexed == literals &&
+    cacheable = LexLiterals(sql, &lexed, &literal_indexes) &&
+                std::equal(lexed.begin(), lexed.end(), literals.begin(), literals.end(),
+                           [](const auto& a, const auto& b) {
+                             return a.first == b.first && a.second == b.second;
+                           }) &&
                 sink.size() == literal_indexes.size();
   }
   auto entry = std::make_unique<Entry>();

@@ -67,7 +67,7 @@ class ShapeCache {
 // The value of a number, string or blob literal token's text; errors for
 // malformed ones (a hexadecimal literal too large, an odd-length blob).
 // `token_type` is the lexer's token type.
-absl::StatusOr<Value> LiteralFromToken(size_t token_type, const std::string& text);
+absl::StatusOr<Value> LiteralFromToken(size_t token_type, absl::string_view text);
 
 struct SyntaxError {
   int line = 0;    // 1-based

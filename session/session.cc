@@ -139,14 +139,21 @@ void DeleteRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   }
 }
 
-// Writes the row and its index entries; returns its primary key.
-std::string PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
-  std::string key = catalog::PrimaryKey(t, row);
-  txn->Put(key, catalog::EncodeRowValue(t, row));
+// Writes the row, whose primary key is `pk`, and its index entries.
+// `scratch` is a buffer to reuse across rows.
+void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row,
+                   absl::string_view pk, std::string* scratch) {
+  scratch->clear();
+  catalog::AppendRowValue(t, row, scratch);
+  txn->Put(pk, *scratch);
   for (const catalog::IndexDescriptor& ix : t.indexes) {
     txn->Put(catalog::IndexEntryKey(t, ix, row), catalog::IndexEntryValue(t, ix, row));
   }
-  return key;
+}
+
+void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
+  std::string scratch;
+  PutRowEntries(txn, t, row, catalog::PrimaryKey(t, row), &scratch);
 }
 
 std::string IndexTarget(const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
@@ -202,13 +209,18 @@ absl::StatusOr<Value> EvalConst(Dml& d, planner::Binder& binder, const ast::Expr
 // assigns a rowid / INTEGER PRIMARY KEY where needed.
 absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
                         const std::vector<bool>& given) {
-  planner::Binder binder = NewBinder(d);
+  // Made only for the defaults and checks that need one (most rows: none).
+  std::optional<planner::Binder> binder;
+  auto bind = [&]() -> planner::Binder& {
+    if (!binder.has_value()) binder.emplace(NewBinder(d));
+    return *binder;
+  };
   for (size_t i = 0; i < t.columns.size(); ++i) {
     const catalog::ColumnDescriptor& c = t.columns[i];
     if (!given[i] && !c.hidden && !c.default_sql.empty()) {
       absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(c.default_sql);
       if (!e.ok()) return e.status();
-      absl::StatusOr<Value> v = EvalConst(d, binder, **e, nullptr, nullptr);
+      absl::StatusOr<Value> v = EvalConst(d, bind(), **e, nullptr, nullptr);
       if (!v.ok()) return v.status();
       (*row)[i] = *std::move(v);
     }
@@ -254,7 +266,7 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
   for (const std::string& check : t.checks) {
     absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(check);
     if (!e.ok()) return e.status();
-    absl::StatusOr<Value> v = EvalConst(d, binder, **e, &t, row);
+    absl::StatusOr<Value> v = EvalConst(d, bind(), **e, &t, row);
     if (!v.ok()) return v.status();
     std::optional<bool> ok = function::Truth(*v);
     if (ok.has_value() && !*ok) return Constraint("CHECK", check);
@@ -262,19 +274,19 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
   return absl::OkStatus();
 }
 
-// Finds rows that `row` would collide with in the primary key or a unique
-// index; returns their primary keys (excluding `self_key`).
+// Finds rows that `row`, whose primary key is `pk`, would collide with in
+// the primary key or a unique index; returns their primary keys (excluding
+// `self_key`).
 absl::StatusOr<std::vector<std::string>> Conflicts(Dml& d, const TableDescriptor& t,
-                                                   const Row& row,
-                                                   const std::string& self_key,
+                                                   const Row& row, absl::string_view pk,
+                                                   absl::string_view self_key,
                                                    std::string* what) {
   std::vector<std::string> out;
-  std::string pk = catalog::PrimaryKey(t, row);
   if (pk != self_key) {
     absl::StatusOr<std::optional<std::string>> existing = d.txn->Get(pk);
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) {
-      out.push_back(pk);
+      out.emplace_back(pk);
       *what = IndexTarget(t, t.primary);
     }
   }
@@ -420,11 +432,12 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       if (targets[i] == pk) source = static_cast<int>(i);
     }
     std::vector<std::string> keys;
+    keys.reserve(inputs.size());
+    Row probe(t->columns.size());
     for (const Row& in : inputs) {
       if (source < 0 || in.size() != targets.size()) break;
       absl::StatusOr<Value> v = Coerce(in[source], t->columns[pk], t->name);
       if (!v.ok() || v->is_null()) break;
-      Row probe(t->columns.size());
       probe[pk] = *std::move(v);
       keys.push_back(catalog::PrimaryKey(*t, probe));
     }
@@ -433,6 +446,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     }
   }
   ResultSet rs;
+  std::string pk, value_scratch;  // reused row by row
   for (Row& in : inputs) {
     if (!st.default_values && in.size() != targets.size()) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -449,8 +463,10 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       if (st.or_action == ast::ConflictAction::kIgnore) continue;
       return s;
     }
+    pk.clear();
+    catalog::AppendPrimaryKey(*t, row, &pk);
     std::string what;
-    absl::StatusOr<std::vector<std::string>> conflicts = Conflicts(d, *t, row, "", &what);
+    absl::StatusOr<std::vector<std::string>> conflicts = Conflicts(d, *t, row, pk, "", &what);
     if (!conflicts.ok()) return conflicts.status();
     if (!conflicts->empty()) {
       if (st.or_action == ast::ConflictAction::kIgnore ||
@@ -490,7 +506,8 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         std::vector<bool> all(t->columns.size(), true);
         if (absl::Status s = PrepareRow(d, *t, &updated, all); !s.ok()) return s;
         std::string again;
-        absl::StatusOr<std::vector<std::string>> c2 = Conflicts(d, *t, updated, "", &again);
+        absl::StatusOr<std::vector<std::string>> c2 =
+            Conflicts(d, *t, updated, catalog::PrimaryKey(*t, updated), "", &again);
         if (!c2.ok()) return c2.status();
         if (!c2->empty()) return Constraint("UNIQUE", again);
         PutRowEntries(d.txn, *t, updated);
@@ -514,7 +531,8 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         !f.ok()) {
       return f;
     }
-    d.last_insert_key = PutRowEntries(d.txn, *t, row);
+    PutRowEntries(d.txn, *t, row, pk, &value_scratch);
+    d.last_insert_key.assign(pk);
     ++rs.rows_affected;
     if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
                               ast::TriggerTiming::kAfter, &row, nullptr, {});
@@ -602,7 +620,8 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       std::vector<bool> given(t->columns.size(), true);
       if (absl::Status s = PrepareRow(d, *t, &new_row, given); !s.ok()) return s;
       std::string what;
-      absl::StatusOr<std::vector<std::string>> conflicts = Conflicts(d, *t, new_row, "", &what);
+      absl::StatusOr<std::vector<std::string>> conflicts =
+          Conflicts(d, *t, new_row, catalog::PrimaryKey(*t, new_row), "", &what);
       if (!conflicts.ok()) return conflicts.status();
       if (!conflicts->empty()) {
         if (up.or_action == ast::ConflictAction::kReplace) {

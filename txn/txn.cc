@@ -32,6 +32,11 @@ absl::StatusOr<std::optional<std::string>> Txn::Get(absl::string_view key) {
     prefetched_.erase(p);
     return v;
   }
+  if (!span_hi_.empty() && key >= span_lo_ && key < span_hi_) {
+    auto r = span_rows_.find(key);
+    if (r == span_rows_.end()) return std::optional<std::string>();
+    return std::optional<std::string>(r->second);
+  }
   kv::BatchHeader header;
   header.ts = read_ts_;
   std::optional<std::string> value(std::in_place);
@@ -70,7 +75,7 @@ absl::Status Txn::Prefetch(const std::vector<std::string>& keys) {
 
 absl::StatusOr<bool> Txn::PrefetchSpan(const std::vector<std::string>& keys) {
   std::vector<absl::string_view> sorted(keys.begin(), keys.end());
-  std::sort(sorted.begin(), sorted.end());
+  if (!std::is_sorted(sorted.begin(), sorted.end())) std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   std::string lo(sorted.front());
   std::string hi(sorted.back());
@@ -78,7 +83,7 @@ absl::StatusOr<bool> Txn::PrefetchSpan(const std::vector<std::string>& keys) {
   // Stop (and read key by key instead) once the span turns out to hold
   // many rows besides the keys.
   const size_t budget = 2 * sorted.size();
-  std::vector<std::pair<std::string, std::string>> found;
+  absl::flat_hash_map<std::string, std::string> found;
   bool too_many = false;
   kv::BatchHeader header;
   header.ts = read_ts_;
@@ -88,17 +93,17 @@ absl::StatusOr<bool> Txn::PrefetchSpan(const std::vector<std::string>& keys) {
           too_many = true;
           return false;
         }
-        found.emplace_back(std::string(k), std::string(v));
+        found.try_emplace(k, v);
         return true;
       });
   if (!s.ok()) return s;
   if (too_many) return false;
+  // Both this and prefetched_ hold reads at read_ts_, so they agree
+  // wherever they overlap.
   NoteRead(lo, hi);
-  for (absl::string_view key : sorted) prefetched_.try_emplace(std::string(key), std::nullopt);
-  for (auto& [key, value] : found) {
-    auto it = prefetched_.find(key);
-    if (it != prefetched_.end()) it->second = std::move(value);
-  }
+  span_lo_ = std::move(lo);
+  span_hi_ = std::move(hi);
+  span_rows_ = std::move(found);
   return true;
 }
 

@@ -132,6 +132,10 @@ class Txn {
   absl::btree_map<absl::string_view, BufferedWrite> writes_;  // views into arena_
   // Values read by Prefetch() (nullopt: no row), by key.
   absl::flat_hash_map<std::string, std::optional<std::string>> prefetched_;
+  // The span [span_lo_, span_hi_) the last PrefetchSpan() read whole, and
+  // the rows it held at read_ts_ (any other key in it has no row).
+  std::string span_lo_, span_hi_;
+  absl::flat_hash_map<std::string, std::string> span_rows_;
   std::vector<std::pair<std::string, std::string>> read_spans_;
   bool finished_ = false;
   bool read_only_ = false;
