@@ -425,13 +425,14 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   // transaction keeps what it read), instead of one round trip per row.
   // Only when every key is given: an INTEGER PRIMARY KEY left NULL is
   // assigned from the rows inserted before it.
+  // The keys, one per input row, are used again below.
+  std::vector<std::string> keys;
   if (inputs.size() > 1 && t->primary.column_ids.size() == 1 && targets.size() == inputs[0].size()) {
     const int pk = t->ColumnIndexById(t->primary.column_ids[0]);
     int source = -1;
     for (size_t i = 0; i < targets.size(); ++i) {
       if (targets[i] == pk) source = static_cast<int>(i);
     }
-    std::vector<std::string> keys;
     keys.reserve(inputs.size());
     Row probe(t->columns.size());
     for (const Row& in : inputs) {
@@ -443,18 +444,23 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     }
     if (keys.size() == inputs.size()) {
       if (absl::Status s = d.txn->Prefetch(keys); !s.ok()) return s;
+    } else {
+      keys.clear();
     }
   }
   ResultSet rs;
   std::string pk, value_scratch;  // reused row by row
-  for (Row& in : inputs) {
+  Row row;
+  std::vector<bool> given;
+  for (size_t n = 0; n < inputs.size(); ++n) {
+    Row& in = inputs[n];
     if (!st.default_values && in.size() != targets.size()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "table ", t->name, " has ", targets.size(), " columns but ", in.size(),
           " values were supplied"));
     }
-    Row row(t->columns.size());
-    std::vector<bool> given(t->columns.size(), false);
+    row.assign(t->columns.size(), Value());
+    given.assign(t->columns.size(), false);
     for (size_t i = 0; i < in.size(); ++i) {
       row[targets[i]] = std::move(in[i]);
       given[targets[i]] = true;
@@ -463,8 +469,14 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       if (st.or_action == ast::ConflictAction::kIgnore) continue;
       return s;
     }
-    pk.clear();
-    catalog::AppendPrimaryKey(*t, row, &pk);
+    if (!keys.empty()) {
+      // PrepareRow coerced the given key as the prefetch did, so the row's
+      // key is the one already encoded.
+      pk.swap(keys[n]);
+    } else {
+      pk.clear();
+      catalog::AppendPrimaryKey(*t, row, &pk);
+    }
     std::string what;
     absl::StatusOr<std::vector<std::string>> conflicts = Conflicts(d, *t, row, pk, "", &what);
     if (!conflicts.ok()) return conflicts.status();

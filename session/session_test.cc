@@ -72,6 +72,38 @@ TEST_F(SessionTest, ErrorsCarrySqlStates) {
   EXPECT_EQ(Ok("SELECT count(*) FROM t").rows[0][0], Value::Integer(1));
 }
 
+// Multi-row INSERTs read their keys in one batch up front and reuse the
+// keys encoded for it: coerced keys, duplicates within the statement and
+// rows already stored must come out as they do one row at a time.
+TEST_F(SessionTest, MultiRowInsertsFindEveryKeyAndConflict) {
+  Ok("CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT)");
+  Ok("INSERT INTO t VALUES (100, 'old')");
+  std::string values;
+  for (int i = 1; i <= 40; ++i) {
+    // Keys given as integers, as text and as integral reals.
+    std::string key = i % 3 == 0 ? absl::StrCat("'", i, "'")
+                      : i % 3 == 1 ? absl::StrCat(i, ".0")
+                                   : absl::StrCat(i);
+    absl::StrAppend(&values, i > 1 ? ", " : "", "(", key, ", 'v", i, "')");
+  }
+  EXPECT_EQ(Ok("INSERT INTO t VALUES " + values).rows_affected, 40);
+  ResultSet r = Ok("SELECT v FROM t WHERE k = 30");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0][0], Value::Text("v30"));
+  EXPECT_EQ(Ok("SELECT count(*), sum(k) FROM t").rows[0][1], Value::Integer(820 + 100));
+  // The same key twice in one statement, as text and as an integer.
+  std::string dup;
+  for (int i = 200; i < 230; ++i) absl::StrAppend(&dup, "(", i, ", 'x'), ");
+  EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES " + dup + "('215', 'again')")), "23505");
+  // A stored key in the middle of the statement's span.
+  std::string stored;
+  for (int i = 90; i < 120; ++i) absl::StrAppend(&stored, i > 90 ? ", " : "", "(", i, ", 'y')");
+  EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES " + stored)), "23505");
+  EXPECT_EQ(Ok("INSERT OR IGNORE INTO t VALUES " + stored).rows_affected, 29);
+  EXPECT_EQ(Ok("SELECT v FROM t WHERE k = 100").rows[0][0], Value::Text("old"));
+  EXPECT_EQ(Ok("SELECT count(*) FROM t").rows[0][0], Value::Integer(41 + 29));
+}
+
 TEST_F(SessionTest, UpdateDeleteAndOrReplace) {
   Ok("CREATE TABLE t(k INTEGER PRIMARY KEY, v INTEGER)");
   Ok("INSERT INTO t VALUES (1, 10), (2, 20), (3, 30)");

@@ -20,10 +20,14 @@ absl::Status Txn::CheckOpen() const {
 
 absl::StatusOr<std::optional<std::string>> Txn::Get(absl::string_view key) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
-  auto it = writes_.find(key);
-  if (it != writes_.end()) {
-    if (it->second.deletion) return std::optional<std::string>();
-    return std::optional<std::string>(it->second.value);
+  // Keys past the last buffered one (a bulk insert's, in order) skip the
+  // search.
+  if (!writes_.empty() && key <= writes_.rbegin()->first) {
+    auto it = writes_.find(key);
+    if (it != writes_.end()) {
+      if (it->second.deletion) return std::optional<std::string>();
+      return std::optional<std::string>(it->second.value);
+    }
   }
   if (auto p = prefetched_.find(key); p != prefetched_.end()) {
     // Used once (the caller usually writes the key next): keeps the map
@@ -172,9 +176,11 @@ absl::Status Txn::ScanShared(
   return absl::OkStatus();
 }
 
-void Txn::Put(absl::string_view key, absl::string_view value) {
-  BufferedWrite w{arena_.Copy(value), false};
-  auto it = writes_.lower_bound(key);
+void Txn::Buffer(absl::string_view key, BufferedWrite w) {
+  // Keys in ascending order (a bulk insert's) go to the end without a
+  // search.
+  auto it = !writes_.empty() && key > writes_.rbegin()->first ? writes_.end()
+                                                             : writes_.lower_bound(key);
   if (it != writes_.end() && it->first == key) {
     it->second = w;
   } else {
@@ -182,15 +188,11 @@ void Txn::Put(absl::string_view key, absl::string_view value) {
   }
 }
 
-void Txn::Delete(absl::string_view key) {
-  BufferedWrite w{absl::string_view(), true};
-  auto it = writes_.lower_bound(key);
-  if (it != writes_.end() && it->first == key) {
-    it->second = w;
-  } else {
-    writes_.emplace_hint(it, arena_.Copy(key), w);
-  }
+void Txn::Put(absl::string_view key, absl::string_view value) {
+  Buffer(key, BufferedWrite{arena_.Copy(value), false});
 }
+
+void Txn::Delete(absl::string_view key) { Buffer(key, BufferedWrite{absl::string_view(), true}); }
 
 absl::Status Txn::Commit() {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;

@@ -130,6 +130,8 @@ class Txn {
   // stay until the transaction ends).
   Arena arena_;
   absl::btree_map<absl::string_view, BufferedWrite> writes_;  // views into arena_
+  // Adds or replaces the buffered write of `key`.
+  void Buffer(absl::string_view key, BufferedWrite w);
   // Values read by Prefetch() (nullopt: no row), by key.
   absl::flat_hash_map<std::string, std::optional<std::string>> prefetched_;
   // The span [span_lo_, span_hi_) the last PrefetchSpan() read whole, and
