@@ -1,5 +1,7 @@
 #include "common/value.h"
 
+#include <cstring>
+
 #include <cmath>
 
 #include "absl/strings/escaping.h"
@@ -40,18 +42,37 @@ Value Value::Real(double v) {
   return out;
 }
 
-Value Value::Text(absl::string_view v) {
+Value Value::String(Type type, absl::string_view v) {
   Value out;
-  out.type_ = Type::kText;
-  out.str_.assign(v.data(), v.size());
+  out.type_ = type;
+  if (v.size() <= kInlineBytes) {
+    out.small_size_ = static_cast<uint8_t>(v.size());
+    if (!v.empty()) std::memcpy(out.small_, v.data(), v.size());
+  } else {
+    out.big_.data = new char[v.size()];
+    out.big_.size = v.size();
+    std::memcpy(out.big_.data, v.data(), v.size());
+    out.heap_ = true;
+  }
   return out;
 }
 
-Value Value::Blob(absl::string_view v) {
-  Value out;
-  out.type_ = Type::kBlob;
-  out.str_.assign(v.data(), v.size());
-  return out;
+Value Value::Text(absl::string_view v) { return String(Type::kText, v); }
+
+Value Value::Blob(absl::string_view v) { return String(Type::kBlob, v); }
+
+void Value::CopyFrom(const Value& other) {
+  type_ = other.type_;
+  small_size_ = other.small_size_;
+  if (other.heap_) {
+    big_.size = other.big_.size;
+    big_.data = new char[big_.size];
+    std::memcpy(big_.data, other.big_.data, big_.size);
+    heap_ = true;
+  } else {
+    std::memcpy(&big_, &other.big_, sizeof(big_));  // whichever member is live
+    heap_ = false;
+  }
 }
 
 Value Value::Boolean(bool v) {
@@ -127,7 +148,7 @@ int Value::Compare(const Value& a, const Value& b) {
       return -CompareIntReal(b.int_, a.real_);
     case Type::kText:
     case Type::kBlob: {
-      int c = a.str_.compare(b.str_);
+      int c = a.bytes().compare(b.bytes());
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
   }
@@ -150,9 +171,9 @@ std::string Value::ToString() const {
       if (std::isinf(real_)) return real_ > 0 ? "Inf" : "-Inf";
       return absl::StrFormat("%.15g", real_);
     case Type::kText:
-      return str_;
+      return std::string(bytes());
     case Type::kBlob:
-      return absl::StrCat("X'", absl::BytesToHexString(str_), "'");
+      return absl::StrCat("X'", absl::BytesToHexString(bytes()), "'");
     case Type::kBoolean:
       return int_ ? "true" : "false";
   }

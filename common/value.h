@@ -3,11 +3,17 @@
 // Types are strict (PostgreSQL-style): NULL, INTEGER (int64), REAL (double),
 // TEXT, BLOB, BOOLEAN. A Value owns its bytes. Values are cheap to move and
 // safe to share read-only across threads; a single Value is not synchronized.
+//
+// A Value takes 24 bytes: rows hold many, so their size decides how much
+// memory scans, joins and sorts touch. Strings of up to 16 bytes are kept
+// inline; longer ones in one heap block the Value owns. A moved-from Value
+// is NULL.
 
 #ifndef TESSERA_COMMON_VALUE_H_
 #define TESSERA_COMMON_VALUE_H_
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -29,7 +35,24 @@ absl::string_view TypeName(Type type);
 class Value {
  public:
   // A NULL value.
-  Value() = default;
+  Value() : big_{nullptr, 0} {}
+  Value(const Value& other) { CopyFrom(other); }
+  Value(Value&& other) noexcept { TakeFrom(other); }
+  Value& operator=(const Value& other) {
+    if (this != &other) {
+      Release();
+      CopyFrom(other);
+    }
+    return *this;
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) {
+      Release();
+      TakeFrom(other);
+    }
+    return *this;
+  }
+  ~Value() { Release(); }
 
   static Value Null() { return Value(); }
   static Value Integer(int64_t v);
@@ -51,7 +74,11 @@ class Value {
   double real() const { return type_ == Type::kReal ? real_ : 0.0; }
   bool boolean() const { return type_ == Type::kBoolean && int_ != 0; }
   // Bytes of a TEXT or BLOB value (empty for other types).
-  absl::string_view bytes() const { return str_; }
+  absl::string_view bytes() const {
+    if (type_ != Type::kText && type_ != Type::kBlob) return absl::string_view();
+    return heap_ ? absl::string_view(big_.data, big_.size)
+                 : absl::string_view(small_, small_size_);
+  }
 
   // The numeric value as a double (INTEGER converted); 0 for non-numerics.
   double AsDouble() const;
@@ -83,11 +110,40 @@ class Value {
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 
  private:
+  static constexpr size_t kInlineBytes = 16;
+
+  // A TEXT or BLOB value of `type` holding a copy of `bytes`.
+  static Value String(Type type, absl::string_view bytes);
+  void CopyFrom(const Value& other);
+  // Takes other's contents (its heap block too) and leaves it NULL.
+  void TakeFrom(Value& other) noexcept {
+    type_ = other.type_;
+    heap_ = other.heap_;
+    small_size_ = other.small_size_;
+    std::memcpy(&big_, &other.big_, sizeof(big_));  // whichever member is live
+    other.type_ = Type::kNull;
+    other.heap_ = false;
+  }
+  void Release() {
+    if (heap_) delete[] big_.data;
+    heap_ = false;
+  }
+
   Type type_ = Type::kNull;
-  int64_t int_ = 0;
-  double real_ = 0.0;
-  std::string str_;
+  bool heap_ = false;          // the bytes are in big_ (else small_)
+  uint8_t small_size_ = 0;     // length of an inline string
+  union {
+    int64_t int_;              // INTEGER, BOOLEAN
+    double real_;              // REAL
+    char small_[kInlineBytes];  // TEXT/BLOB of up to kInlineBytes bytes
+    struct {
+      char* data;
+      size_t size;
+    } big_;                    // longer TEXT/BLOB, owned
+  };
 };
+
+static_assert(sizeof(Value) == 24, "Value is meant to stay small");
 
 }  // namespace tessera
 
