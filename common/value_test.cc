@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 namespace tessera {
 namespace {
@@ -17,6 +19,63 @@ TEST(ValueTest, ConstructorsAndAccessors) {
   EXPECT_TRUE(Value::Boolean(true).boolean());
   EXPECT_EQ(Value::Text("x").type(), Type::kText);
   EXPECT_EQ(TypeName(Type::kBlob), "BLOB");
+}
+
+// Strings up to 16 bytes live inside the Value, longer ones on the heap:
+// both must copy, move, compare and assign alike, at every length around
+// the boundary.
+TEST(ValueTest, InlineAndHeapStringsCopyMoveAndCompare) {
+  std::vector<Value> values;
+  std::vector<std::string> texts;
+  for (size_t n : {0, 1, 15, 16, 17, 31, 1000}) {
+    std::string t;
+    for (size_t i = 0; i < n; ++i) t.push_back(static_cast<char>('a' + (i * 7 + n) % 26));
+    t.push_back('\0');  // an embedded NUL survives too
+    texts.push_back(t);
+    values.push_back(Value::Text(t));
+    values.push_back(Value::Blob(t));
+  }
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const Value& text = values[2 * i];
+    EXPECT_EQ(text.type(), Type::kText);
+    EXPECT_EQ(text.bytes(), texts[i]);
+    EXPECT_EQ(values[2 * i + 1].bytes(), texts[i]);
+    Value copy = text;
+    EXPECT_EQ(copy, text);
+    EXPECT_EQ(copy.bytes(), texts[i]);
+    if (!texts[i].empty()) EXPECT_NE(copy.bytes().data(), text.bytes().data());
+    Value moved = std::move(copy);
+    EXPECT_EQ(moved.bytes(), texts[i]);
+    EXPECT_TRUE(copy.is_null());  // NOLINT: moved-from is NULL by contract
+    // Assignments over every kind of value: strings of both sizes, numbers.
+    for (const Value& other : {Value::Integer(5), Value::Text(texts.back()),
+                               Value::Text("x"), Value::Real(1.5)}) {
+      Value target = text;
+      target = other;
+      EXPECT_EQ(target, other);
+      target = text;
+      EXPECT_EQ(target.bytes(), texts[i]);
+      Value source = other;
+      target = std::move(source);
+      EXPECT_EQ(target, other);
+    }
+    Value self = text;
+    Value& alias = self;
+    self = alias;
+    EXPECT_EQ(self.bytes(), texts[i]);
+    for (size_t j = 0; j < texts.size(); ++j) {
+      int want = texts[i] < texts[j] ? -1 : (texts[i] > texts[j] ? 1 : 0);
+      EXPECT_EQ(Value::Compare(text, values[2 * j]), want) << i << " " << j;
+    }
+  }
+  // Growing a vector moves them; nothing is lost.
+  std::vector<Value> grown;
+  for (int round = 0; round < 50; ++round) {
+    for (const Value& v : values) grown.push_back(v);
+  }
+  for (size_t i = 0; i < grown.size(); ++i) EXPECT_EQ(grown[i], values[i % values.size()]);
+  EXPECT_TRUE(Value::Integer(3).bytes().empty());
+  EXPECT_EQ(sizeof(Value), 24u);
 }
 
 TEST(ValueTest, WrongTypeAccessIsZeroNotCrash) {
