@@ -61,18 +61,11 @@ Value Value::Text(absl::string_view v) { return String(Type::kText, v); }
 
 Value Value::Blob(absl::string_view v) { return String(Type::kBlob, v); }
 
-void Value::CopyFrom(const Value& other) {
-  type_ = other.type_;
-  small_size_ = other.small_size_;
-  if (other.heap_) {
-    big_.size = other.big_.size;
-    big_.data = new char[big_.size];
-    std::memcpy(big_.data, other.big_.data, big_.size);
-    heap_ = true;
-  } else {
-    std::memcpy(&big_, &other.big_, sizeof(big_));  // whichever member is live
-    heap_ = false;
-  }
+void Value::CopyHeapBytes(const Value& other) {
+  big_.size = other.big_.size;
+  big_.data = new char[big_.size];
+  std::memcpy(big_.data, other.big_.data, big_.size);
+  heap_ = true;
 }
 
 Value Value::Boolean(bool v) {

@@ -114,7 +114,18 @@ class Value {
 
   // A TEXT or BLOB value of `type` holding a copy of `bytes`.
   static Value String(Type type, absl::string_view bytes);
-  void CopyFrom(const Value& other);
+  void CopyFrom(const Value& other) {
+    type_ = other.type_;
+    small_size_ = other.small_size_;
+    heap_ = false;
+    if (other.heap_) {
+      CopyHeapBytes(other);
+    } else {
+      std::memcpy(&big_, &other.big_, sizeof(big_));  // whichever member is live
+    }
+  }
+  // Gives this Value its own copy of other's heap bytes.
+  void CopyHeapBytes(const Value& other);
   // Takes other's contents (its heap block too) and leaves it NULL.
   void TakeFrom(Value& other) noexcept {
     type_ = other.type_;
