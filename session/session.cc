@@ -404,6 +404,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     if (!rows.ok()) return rows.status();
     inputs = *std::move(rows);
   } else if (!st.default_values) {
+    inputs.reserve(st.values.size());
     for (const auto& exprs : st.values) {
       Row r;
       r.reserve(exprs.size());
@@ -434,13 +435,17 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       if (targets[i] == pk) source = static_cast<int>(i);
     }
     keys.reserve(inputs.size());
-    Row probe(t->columns.size());
+    // catalog::PrimaryKey() of a one-column key: the index prefix, then the
+    // column's encoding.
+    const std::string prefix = catalog::IndexPrefix(t->id, t->primary.id);
     for (const Row& in : inputs) {
       if (source < 0 || in.size() != targets.size()) break;
       absl::StatusOr<Value> v = Coerce(in[source], t->columns[pk], t->name);
       if (!v.ok() || v->is_null()) break;
-      probe[pk] = *std::move(v);
-      keys.push_back(catalog::PrimaryKey(*t, probe));
+      std::string& key = keys.emplace_back();
+      key.reserve(prefix.size() + 16);
+      key.append(prefix);
+      EncodeKeyValue(*v, t->primary.orders[0], &key);
     }
     if (keys.size() == inputs.size()) {
       if (absl::Status s = d.txn->Prefetch(keys); !s.ok()) return s;
@@ -451,7 +456,11 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   ResultSet rs;
   std::string pk, value_scratch;  // reused row by row
   Row row;
-  std::vector<bool> given;
+  // Which columns the statement gives: the same for every row.
+  std::vector<bool> given(t->columns.size(), false);
+  if (!st.default_values) {
+    for (int target : targets) given[target] = true;
+  }
   for (size_t n = 0; n < inputs.size(); ++n) {
     Row& in = inputs[n];
     if (!st.default_values && in.size() != targets.size()) {
@@ -460,11 +469,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
           " values were supplied"));
     }
     row.assign(t->columns.size(), Value());
-    given.assign(t->columns.size(), false);
-    for (size_t i = 0; i < in.size(); ++i) {
-      row[targets[i]] = std::move(in[i]);
-      given[targets[i]] = true;
-    }
+    for (size_t i = 0; i < in.size(); ++i) row[targets[i]] = std::move(in[i]);
     if (absl::Status s = PrepareRow(d, *t, &row, given); !s.ok()) {
       if (st.or_action == ast::ConflictAction::kIgnore) continue;
       return s;
