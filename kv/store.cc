@@ -347,10 +347,7 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
   // so batches apply in timestamp order: a commit's read-span validation
   // sees every commit stamped before it. Concurrent commits share one
   // LMDB transaction and one sync.
-  size_t bytes = 0;
-  for (const auto& [start, end] : request.read_spans) bytes += start.size() + end.size();
-  for (const Mutation& w : request.writes) bytes += w.key.size() + w.value.size();
-  batch.Reserve(request.read_spans.size() + request.writes.size() + 1, bytes + 64);
+  batch.Reserve(request.read_spans.size() + request.writes.size() + 1);
   absl::Status s = engine_->Write(&batch, [&](storage::WriteBatch* b) {
     {
       absl::MutexLock l(&in_flight_mu_);
@@ -361,11 +358,12 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
     for (const auto& [start, end] : request.read_spans) {
       b->CheckNoWritesAfter(start, end, request.read_ts);
     }
+    // The request outlives the batch: its writes need no copies.
     for (const Mutation& w : request.writes) {
       if (w.deletion) {
-        b->Delete(w.key, commit.ts);
+        b->DeleteBorrowed(w.key, commit.ts);
       } else {
-        b->Put(w.key, commit.ts, w.value);
+        b->PutBorrowed(w.key, commit.ts, w.value);
       }
     }
     mark = MaybeMarkClock(b, commit.ts);

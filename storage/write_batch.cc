@@ -4,16 +4,24 @@ namespace tessera::storage {
 
 WriteBatch::Op& WriteBatch::Add(OpType type, absl::string_view key,
                                 absl::string_view value) {
-  Op op;
+  return AddBorrowed(type, arena_.Copy(key), arena_.Copy(value));
+}
+
+WriteBatch::Op& WriteBatch::AddBorrowed(OpType type, absl::string_view key,
+                                        absl::string_view value) {
+  Op& op = ops_.emplace_back();
   op.type = type;
-  op.key_offset = data_.size();
-  op.key_size = key.size();
-  data_.append(key.data(), key.size());
-  op.value_offset = data_.size();
-  op.value_size = value.size();
-  data_.append(value.data(), value.size());
-  ops_.push_back(op);
-  return ops_.back();
+  op.key = key;
+  op.value = value;
+  return op;
+}
+
+void WriteBatch::PutBorrowed(absl::string_view key, Timestamp ts, absl::string_view value) {
+  AddBorrowed(OpType::kPut, key, value).ts = ts;
+}
+
+void WriteBatch::DeleteBorrowed(absl::string_view key, Timestamp ts) {
+  AddBorrowed(OpType::kDelete, key, "").ts = ts;
 }
 
 void WriteBatch::Put(absl::string_view key, Timestamp ts,
@@ -61,7 +69,7 @@ void WriteBatch::DeleteInline(absl::string_view key) {
 }
 
 void WriteBatch::Clear() {
-  data_.clear();
+  arena_.Clear();
   ops_.clear();
 }
 

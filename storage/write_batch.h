@@ -1,7 +1,8 @@
 // WriteBatch: a list of MVCC mutations applied atomically by Engine::Write.
 //
 // Not thread-safe; build it on one thread, then hand it to Engine::Write
-// (which only reads it). The batch copies every key and value it is given.
+// (which only reads it). The batch copies every key and value it is given,
+// except through PutBorrowed()/DeleteBorrowed().
 
 #ifndef TESSERA_STORAGE_WRITE_BATCH_H_
 #define TESSERA_STORAGE_WRITE_BATCH_H_
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "common/arena.h"
 #include "common/hlc.h"
 #include "storage/txn_record.h"
 
@@ -34,8 +36,7 @@ class WriteBatch {
     Timestamp ts;
     TxnId txn;
     bool commit = false;
-    size_t key_offset = 0, key_size = 0;
-    size_t value_offset = 0, value_size = 0;
+    absl::string_view key, value;  // into the batch's arena, or borrowed
   };
 
   // A committed write of `value` at `ts`. Fails at apply time with an intent
@@ -44,6 +45,12 @@ class WriteBatch {
   void Put(absl::string_view key, Timestamp ts, absl::string_view value);
   // A committed deletion (tombstone) at `ts`; same checks as Put.
   void Delete(absl::string_view key, Timestamp ts);
+  // Put() and Delete() without copying: the batch keeps views of `key` and
+  // `value`, so the caller keeps those bytes alive and unchanged until it
+  // has no more use for the batch (Engine::Write has returned). For a large
+  // commit whose writes are already in memory.
+  void PutBorrowed(absl::string_view key, Timestamp ts, absl::string_view value);
+  void DeleteBorrowed(absl::string_view key, Timestamp ts);
   // A provisional write by `txn` at `ts`. Replaces an earlier intent of the
   // same transaction; fails on another transaction's intent or a committed
   // version at or above `ts`.
@@ -66,31 +73,25 @@ class WriteBatch {
   void PutInline(absl::string_view key, absl::string_view value);
   void DeleteInline(absl::string_view key);
 
-  // Room for `ops` more operations holding `bytes` more key and value
-  // bytes, so a large batch is laid out without regrowing.
-  void Reserve(size_t ops, size_t bytes) {
-    ops_.reserve(ops_.size() + ops);
-    data_.reserve(data_.size() + bytes);
-  }
+  // Room for `ops` more operations, so a large batch is laid out without
+  // regrowing.
+  void Reserve(size_t ops) { ops_.reserve(ops_.size() + ops); }
 
   size_t size() const { return ops_.size(); }
   bool empty() const { return ops_.empty(); }
-  // Bytes of keys and values held.
-  size_t ByteSize() const { return data_.size(); }
   void Clear();
 
   const std::vector<Op>& ops() const { return ops_; }
-  absl::string_view key(const Op& op) const {
-    return absl::string_view(data_).substr(op.key_offset, op.key_size);
-  }
-  absl::string_view value(const Op& op) const {
-    return absl::string_view(data_).substr(op.value_offset, op.value_size);
-  }
+  absl::string_view key(const Op& op) const { return op.key; }
+  absl::string_view value(const Op& op) const { return op.value; }
 
  private:
+  // Adds an operation holding copies of `key` and `value`.
   Op& Add(OpType type, absl::string_view key, absl::string_view value);
+  // Adds an operation holding `key` and `value` themselves.
+  Op& AddBorrowed(OpType type, absl::string_view key, absl::string_view value);
 
-  std::string data_;
+  Arena arena_;  // copies of the keys and values given to Add()
   std::vector<Op> ops_;
 };
 
