@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "common/hlc.h"
 #include "storage/txn_record.h"
+#include "storage/write_batch.h"
 
 namespace tessera::kv {
 
@@ -65,16 +66,7 @@ struct BatchRequest {
 // CommitOnePhase() returns (a network transport copies them into its
 // message), so a large transaction's writes go to storage without being
 // copied on the way.
-struct Mutation {
-  absl::string_view key;
-  absl::string_view value;  // Put
-  bool deletion = false;
-
-  static Mutation Put(absl::string_view key, absl::string_view value) {
-    return Mutation{key, value, false};
-  }
-  static Mutation Delete(absl::string_view key) { return Mutation{key, {}, true}; }
-};
+using Mutation = storage::Mutation;
 
 struct OnePhaseCommitRequest {
   Timestamp read_ts;

@@ -347,7 +347,7 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
   // so batches apply in timestamp order: a commit's read-span validation
   // sees every commit stamped before it. Concurrent commits share one
   // LMDB transaction and one sync.
-  batch.Reserve(request.read_spans.size() + request.writes.size() + 1);
+  batch.Reserve(request.read_spans.size() + 2);
   absl::Status s = engine_->Write(&batch, [&](storage::WriteBatch* b) {
     {
       absl::MutexLock l(&in_flight_mu_);
@@ -359,13 +359,7 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
       b->CheckNoWritesAfter(start, end, request.read_ts);
     }
     // The request outlives the batch: its writes need no copies.
-    for (const Mutation& w : request.writes) {
-      if (w.deletion) {
-        b->DeleteBorrowed(w.key, commit.ts);
-      } else {
-        b->PutBorrowed(w.key, commit.ts, w.value);
-      }
-    }
+    b->WriteAllBorrowed(request.writes, commit.ts);
     mark = MaybeMarkClock(b, commit.ts);
   });
   if (s.ok()) WatermarkWritten(mark);

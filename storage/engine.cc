@@ -651,6 +651,116 @@ absl::Status CheckNoWritesAfter(MDB_cursor* c, std::string* buf,
 
 }  // namespace
 
+absl::Status Engine::ApplyOp(MDB_txn* txn, MDB_cursor* c, const WriteBatch::Op& op,
+                             std::string* buffer, std::string* saved) {
+  std::string& buf = *buffer;
+  std::string& saved_payload = *saved;
+  absl::Status status;
+  int rc;
+  absl::string_view key = op.key;
+  if (key.size() > max_key_size_) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "key of %d bytes exceeds the maximum of %d", key.size(),
+        max_key_size_));
+  }
+  using T = WriteBatch::OpType;
+  if (op.type == T::kPutInline || op.type == T::kDeleteInline) {
+    if (op.type == T::kPutInline) {
+      status = PutVersion(c, &buf, key, Timestamp::Min(),
+                          VersionKind::kInline, "", op.value);
+    } else {
+      buf.clear();
+      AppendMvccKey(&buf, key, Timestamp::Min());
+      MDB_val k = Val(buf);
+      rc = mdb_del(txn, dbi_, &k, nullptr);
+      if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+        status = LmdbError(rc, "delete inline");
+      }
+    }
+    return status;
+  }
+  if (op.type == T::kCheckNoWritesAfter) {
+    return CheckNoWritesAfter(c, &buf, key, op.value, op.ts);
+  }
+  if (op.type != T::kResolveIntent && op.ts.IsZero()) {
+    return absl::InvalidArgumentError(
+        "versioned writes need a non-zero timestamp");
+  }
+  Newest newest;
+  if (status = FindNewest(c, &buf, key, &newest); !status.ok()) return status;
+  const bool is_intent_write =
+      op.type == T::kPutIntent || op.type == T::kDeleteIntent;
+  switch (op.type) {
+    case T::kPut:
+    case T::kDelete:
+    case T::kPutIntent:
+    case T::kDeleteIntent: {
+      if (newest.exists) {
+        if (newest.ver.kind == VersionKind::kInline) {
+          status = absl::InvalidArgumentError(
+              "key holds an unversioned system value");
+          break;
+        }
+        if (IsIntent(newest.ver.kind)) {
+          if (!is_intent_write || newest.ver.txn_id != op.txn.bytes()) {
+            status = MakeIntentConflictError(
+                key, *TxnId::FromBytes(newest.ver.txn_id), newest.ts);
+            break;
+          }
+          // Our own earlier intent: replace it.
+          if (newest.ts != op.ts) {
+            rc = mdb_cursor_del(c, 0);
+            if (rc != MDB_SUCCESS) {
+              status = LmdbError(rc, "replace intent");
+              break;
+            }
+          }
+        } else if (newest.ts >= op.ts) {
+          status = MakeWriteTooOldError(key, op.ts, newest.ts);
+          break;
+        }
+      }
+      VersionKind kind = op.type == T::kPut         ? VersionKind::kValue
+                         : op.type == T::kDelete    ? VersionKind::kTombstone
+                         : op.type == T::kPutIntent ? VersionKind::kIntentValue
+                                                    : VersionKind::kIntentTombstone;
+      status = PutVersion(c, &buf, key, op.ts, kind, op.txn.bytes(),
+                          op.value);
+      break;
+    }
+    case T::kResolveIntent: {
+      if (!newest.exists || !IsIntent(newest.ver.kind) ||
+          newest.ver.txn_id != op.txn.bytes()) {
+        break;  // already resolved (or never written): nothing to do
+      }
+      if (op.commit && op.ts < newest.ts) {
+        status = absl::InvalidArgumentError(absl::StrFormat(
+            "commit timestamp %s is below the intent's timestamp %s",
+            op.ts.ToString(), newest.ts.ToString()));
+        break;
+      }
+      VersionKind kind = newest.ver.kind == VersionKind::kIntentValue
+                             ? VersionKind::kValue
+                             : VersionKind::kTombstone;
+      saved_payload.assign(newest.ver.payload.data(),
+                           newest.ver.payload.size());
+      rc = mdb_cursor_del(c, 0);
+      if (rc != MDB_SUCCESS) {
+        status = LmdbError(rc, "resolve intent");
+        break;
+      }
+      if (op.commit) {
+        status = PutVersion(c, &buf, key, op.ts, kind, "",
+                            saved_payload);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return status;
+}
+
 absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
   MDB_cursor* c = nullptr;
   int rc = mdb_cursor_open(txn, dbi_, &c);
@@ -658,111 +768,19 @@ absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
   std::string buf, saved_payload;
   absl::Status status;
   for (const WriteBatch::Op& op : batch.ops()) {
-    absl::string_view key = batch.key(op);
-    if (key.size() > max_key_size_) {
-      status = absl::InvalidArgumentError(absl::StrFormat(
-          "key of %d bytes exceeds the maximum of %d", key.size(),
-          max_key_size_));
-      break;
-    }
-    using T = WriteBatch::OpType;
-    if (op.type == T::kPutInline || op.type == T::kDeleteInline) {
-      if (op.type == T::kPutInline) {
-        status = PutVersion(c, &buf, key, Timestamp::Min(),
-                            VersionKind::kInline, "", batch.value(op));
-      } else {
-        buf.clear();
-        AppendMvccKey(&buf, key, Timestamp::Min());
-        MDB_val k = Val(buf);
-        rc = mdb_del(txn, dbi_, &k, nullptr);
-        if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
-          status = LmdbError(rc, "delete inline");
-        }
+    if (op.type != WriteBatch::OpType::kWrites) {
+      status = ApplyOp(txn, c, op, &buf, &saved_payload);
+    } else {
+      // Each write as its own committed Put or Delete at op.ts.
+      WriteBatch::Op one;
+      one.ts = op.ts;
+      for (const Mutation& m : op.writes) {
+        one.type = m.deletion ? WriteBatch::OpType::kDelete : WriteBatch::OpType::kPut;
+        one.key = m.key;
+        one.value = m.value;
+        status = ApplyOp(txn, c, one, &buf, &saved_payload);
+        if (!status.ok()) break;
       }
-      if (!status.ok()) break;
-      continue;
-    }
-    if (op.type == T::kCheckNoWritesAfter) {
-      status = CheckNoWritesAfter(c, &buf, key, batch.value(op), op.ts);
-      if (!status.ok()) break;
-      continue;
-    }
-    if (op.type != T::kResolveIntent && op.ts.IsZero()) {
-      status = absl::InvalidArgumentError(
-          "versioned writes need a non-zero timestamp");
-      break;
-    }
-    Newest newest;
-    if (status = FindNewest(c, &buf, key, &newest); !status.ok()) break;
-    const bool is_intent_write =
-        op.type == T::kPutIntent || op.type == T::kDeleteIntent;
-    switch (op.type) {
-      case T::kPut:
-      case T::kDelete:
-      case T::kPutIntent:
-      case T::kDeleteIntent: {
-        if (newest.exists) {
-          if (newest.ver.kind == VersionKind::kInline) {
-            status = absl::InvalidArgumentError(
-                "key holds an unversioned system value");
-            break;
-          }
-          if (IsIntent(newest.ver.kind)) {
-            if (!is_intent_write || newest.ver.txn_id != op.txn.bytes()) {
-              status = MakeIntentConflictError(
-                  key, *TxnId::FromBytes(newest.ver.txn_id), newest.ts);
-              break;
-            }
-            // Our own earlier intent: replace it.
-            if (newest.ts != op.ts) {
-              rc = mdb_cursor_del(c, 0);
-              if (rc != MDB_SUCCESS) {
-                status = LmdbError(rc, "replace intent");
-                break;
-              }
-            }
-          } else if (newest.ts >= op.ts) {
-            status = MakeWriteTooOldError(key, op.ts, newest.ts);
-            break;
-          }
-        }
-        VersionKind kind = op.type == T::kPut         ? VersionKind::kValue
-                           : op.type == T::kDelete    ? VersionKind::kTombstone
-                           : op.type == T::kPutIntent ? VersionKind::kIntentValue
-                                                      : VersionKind::kIntentTombstone;
-        status = PutVersion(c, &buf, key, op.ts, kind, op.txn.bytes(),
-                            batch.value(op));
-        break;
-      }
-      case T::kResolveIntent: {
-        if (!newest.exists || !IsIntent(newest.ver.kind) ||
-            newest.ver.txn_id != op.txn.bytes()) {
-          break;  // already resolved (or never written): nothing to do
-        }
-        if (op.commit && op.ts < newest.ts) {
-          status = absl::InvalidArgumentError(absl::StrFormat(
-              "commit timestamp %s is below the intent's timestamp %s",
-              op.ts.ToString(), newest.ts.ToString()));
-          break;
-        }
-        VersionKind kind = newest.ver.kind == VersionKind::kIntentValue
-                               ? VersionKind::kValue
-                               : VersionKind::kTombstone;
-        saved_payload.assign(newest.ver.payload.data(),
-                             newest.ver.payload.size());
-        rc = mdb_cursor_del(c, 0);
-        if (rc != MDB_SUCCESS) {
-          status = LmdbError(rc, "resolve intent");
-          break;
-        }
-        if (op.commit) {
-          status = PutVersion(c, &buf, key, op.ts, kind, "",
-                              saved_payload);
-        }
-        break;
-      }
-      default:
-        break;
     }
     if (!status.ok()) break;
   }

@@ -219,6 +219,10 @@ class Engine {
   // for `w` to be applied by the current leader, or leads the next group.
   absl::Status LeadOrWait(PendingWrite* w) ABSL_UNLOCK_FUNCTION(commit_mu_);
   absl::Status ApplyBatch(MDB_txn* txn, const WriteBatch& batch);
+  // One operation of a batch (not kWrites), through cursor `c` on `txn`;
+  // `buffer` and `saved` are scratch space reused across operations.
+  absl::Status ApplyOp(MDB_txn* txn, MDB_cursor* c, const WriteBatch::Op& op,
+                       std::string* buffer, std::string* saved);
 
   void Unpin(Timestamp ts);
   void ReturnReadTxn(MDB_txn* txn, MDB_cursor* cursor);

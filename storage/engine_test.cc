@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
@@ -114,6 +115,38 @@ TEST_F(EngineTest, BatchIsAtomicWhenAnOpFails) {
   EXPECT_EQ(Get("b", 100), "existing");
   EngineStats st = engine_->stats();
   EXPECT_EQ(st.batches_failed, 1u);
+}
+
+// A transaction's writes handed over as one borrowed span apply like
+// separate Puts and Deletes: the same checks, all or nothing.
+TEST_F(EngineTest, BorrowedWritesApplyAsPutsAndDeletesAtomically) {
+  ASSERT_TRUE(Put("gone", 5, "old").ok());
+  const std::vector<Mutation> writes = {Mutation::Put("a", "1"), Mutation::Delete("gone"),
+                                        Mutation::Put("z", "26")};
+  WriteBatch b;
+  b.WriteAllBorrowed(writes, T(10));
+  ASSERT_TRUE(engine_->Write(b).ok());
+  EXPECT_EQ(Get("a", 10), "1");
+  EXPECT_EQ(Get("z", 10), "26");
+  EXPECT_EQ(Get("gone", 10), std::nullopt);
+  EXPECT_EQ(Get("gone", 9), "old");
+  // One write under a newer version fails them all.
+  ASSERT_TRUE(Put("m", 50, "newer").ok());
+  const std::vector<Mutation> stale = {Mutation::Put("b", "2"), Mutation::Put("m", "late"),
+                                       Mutation::Put("y", "25")};
+  b.Clear();
+  b.WriteAllBorrowed(stale, T(20));
+  absl::Status s = engine_->Write(b);
+  EXPECT_EQ(GetWriteTooOld(s), T(50));
+  EXPECT_EQ(Get("b", 100), std::nullopt);
+  EXPECT_EQ(Get("y", 100), std::nullopt);
+  EXPECT_EQ(Get("m", 100), "newer");
+  // Oversized keys are refused inside the span too.
+  const std::string huge(engine_->max_key_size() + 1, 'x');
+  const std::vector<Mutation> oversized = {Mutation::Put(huge, "v")};
+  b.Clear();
+  b.WriteAllBorrowed(oversized, T(60));
+  EXPECT_EQ(engine_->Write(b).code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(EngineTest, ZeroTimestampAndOversizedKeysAreRejected) {

@@ -24,6 +24,12 @@ void WriteBatch::DeleteBorrowed(absl::string_view key, Timestamp ts) {
   AddBorrowed(OpType::kDelete, key, "").ts = ts;
 }
 
+void WriteBatch::WriteAllBorrowed(absl::Span<const Mutation> writes, Timestamp ts) {
+  Op& op = AddBorrowed(OpType::kWrites, "", "");
+  op.ts = ts;
+  op.writes = writes;
+}
+
 void WriteBatch::Put(absl::string_view key, Timestamp ts,
                      absl::string_view value) {
   Add(OpType::kPut, key, value).ts = ts;

@@ -12,11 +12,25 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "common/arena.h"
 #include "common/hlc.h"
 #include "storage/txn_record.h"
 
 namespace tessera::storage {
+
+// One committed write of a transaction: a value, or a deletion. Views: the
+// bytes belong to whoever made it.
+struct Mutation {
+  absl::string_view key;
+  absl::string_view value;  // for a put
+  bool deletion = false;
+
+  static Mutation Put(absl::string_view key, absl::string_view value) {
+    return Mutation{key, value, false};
+  }
+  static Mutation Delete(absl::string_view key) { return Mutation{key, {}, true}; }
+};
 
 class WriteBatch {
  public:
@@ -29,6 +43,7 @@ class WriteBatch {
     kPutInline,      // unversioned system value
     kDeleteInline,
     kCheckNoWritesAfter,  // fail unless [key, end) has no version above ts
+    kWrites,         // each of `writes` as a kPut or kDelete at ts
   };
 
   struct Op {
@@ -37,6 +52,7 @@ class WriteBatch {
     TxnId txn;
     bool commit = false;
     absl::string_view key, value;  // into the batch's arena, or borrowed
+    absl::Span<const Mutation> writes;  // kWrites: borrowed
   };
 
   // A committed write of `value` at `ts`. Fails at apply time with an intent
@@ -51,6 +67,10 @@ class WriteBatch {
   // commit whose writes are already in memory.
   void PutBorrowed(absl::string_view key, Timestamp ts, absl::string_view value);
   void DeleteBorrowed(absl::string_view key, Timestamp ts);
+  // Each of `writes` as Put() or Delete() at `ts`, borrowed like
+  // PutBorrowed() (the span too): a one-phase commit's writes become one
+  // operation instead of one each.
+  void WriteAllBorrowed(absl::Span<const Mutation> writes, Timestamp ts);
   // A provisional write by `txn` at `ts`. Replaces an earlier intent of the
   // same transaction; fails on another transaction's intent or a committed
   // version at or above `ts`.
