@@ -1166,6 +1166,13 @@ bool QuickShape(absl::string_view sql, std::string* shape,
   size_t i = 0;
   while (i < n) {
     const char c = sql[i];
+    // The commonest characters of a multi-row VALUES list first.
+    if (c == ',' || c == '(' || c == ')') {
+      shape->push_back(c);
+      after_parameter_mark = false;
+      ++i;
+      continue;
+    }
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
       if (shape->empty() || shape->back() != ' ') shape->push_back(' ');
       ++i;
@@ -1188,15 +1195,13 @@ bool QuickShape(absl::string_view sql, std::string* shape,
     if (c == '\'') {
       size_t j = i + 1;
       while (true) {
-        if (j >= n) return false;
-        if (sql[j] == '\'') {
-          if (at(j + 1) == '\'') {
-            j += 2;
-            continue;
-          }
-          break;
+        j = sql.find('\'', j);  // memchr
+        if (j == absl::string_view::npos) return false;
+        if (at(j + 1) == '\'') {
+          j += 2;
+          continue;
         }
-        ++j;
+        break;
       }
       literal(SQLLexer::STRING_LITERAL, i, j + 1);
       i = j + 1;
@@ -1319,6 +1324,7 @@ absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::st
   std::string shape;
   shape.reserve(sql.size());
   std::vector<std::pair<size_t, absl::string_view>> literals;
+  literals.reserve(sql.size() / 8);
   const bool shaped = QuickShape(sql, &shape, &literals);
   if (shaped) {
     auto it = entries_.find(shape);
