@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/types/span.h"
 #include "catalog/catalog.h"
 #include "catalog/row_codec.h"
 #include "common/errors.h"
@@ -224,7 +225,10 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
       if (!v.ok()) return v.status();
       (*row)[i] = *std::move(v);
     }
-    absl::StatusOr<Value> v = Coerce((*row)[i], c, t.name);
+    const Value& given_value = (*row)[i];
+    // Already of the column's type (Coerce would copy it unchanged).
+    if (given_value.is_null() || c.type == Type::kNull || given_value.type() == c.type) continue;
+    absl::StatusOr<Value> v = Coerce(given_value, c, t.name);
     if (!v.ok()) return v.status();
     (*row)[i] = *std::move(v);
   }
@@ -393,7 +397,11 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       targets.push_back(pos);
     }
   }
-  std::vector<Row> inputs;
+  // The input rows: a SELECT's rows, or the VALUES rows laid out one after
+  // another in `values` (one allocation, not one per row).
+  std::vector<Row> selected;
+  std::vector<Value> values;
+  std::vector<absl::Span<Value>> inputs;
   planner::Binder binder = NewBinder(d);
   if (st.select) {
     absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(*st.select);
@@ -402,22 +410,29 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     InitContext(d, &ctx);
     absl::StatusOr<std::vector<Row>> rows = exec::Execute(**plan, &ctx);
     if (!rows.ok()) return rows.status();
-    inputs = *std::move(rows);
+    selected = *std::move(rows);
+    inputs.reserve(selected.size());
+    for (Row& r : selected) inputs.emplace_back(r);
   } else if (!st.default_values) {
-    inputs.reserve(st.values.size());
+    size_t total = 0;
+    for (const auto& exprs : st.values) total += exprs.size();
+    values.reserve(total);
     for (const auto& exprs : st.values) {
-      Row r;
-      r.reserve(exprs.size());
       for (const ast::ExprPtr& e : exprs) {
         if (e->kind == ast::ExprKind::kLiteral) {  // most VALUES: no binding needed
-          r.push_back(e->literal);
+          values.push_back(e->literal);
           continue;
         }
         absl::StatusOr<Value> v = EvalConst(d, binder, *e, nullptr, nullptr);
         if (!v.ok()) return v.status();
-        r.push_back(*std::move(v));
+        values.push_back(*std::move(v));
       }
-      inputs.push_back(std::move(r));
+    }
+    size_t at = 0;
+    inputs.reserve(st.values.size());
+    for (const auto& exprs : st.values) {
+      inputs.emplace_back(values.data() + at, exprs.size());
+      at += exprs.size();
     }
   } else {
     inputs.emplace_back();
@@ -438,7 +453,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     // catalog::PrimaryKey() of a one-column key: the index prefix, then the
     // column's encoding.
     const std::string prefix = catalog::IndexPrefix(t->id, t->primary.id);
-    for (const Row& in : inputs) {
+    for (absl::Span<Value> in : inputs) {
       if (source < 0 || in.size() != targets.size()) break;
       absl::StatusOr<Value> v = Coerce(in[source], t->columns[pk], t->name);
       if (!v.ok() || v->is_null()) break;
@@ -462,7 +477,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     for (int target : targets) given[target] = true;
   }
   for (size_t n = 0; n < inputs.size(); ++n) {
-    Row& in = inputs[n];
+    absl::Span<Value> in = inputs[n];
     if (!st.default_values && in.size() != targets.size()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "table ", t->name, " has ", targets.size(), " columns but ", in.size(),
