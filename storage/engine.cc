@@ -390,7 +390,13 @@ absl::Status Engine::Init() {
   max_key_size_ = mdb_env_get_maxkeysize(env_) - kTimestampSuffixSize;
 
   absl::Status s = RunWriteTxn([&](MDB_txn* txn) -> absl::Status {
-    int r = mdb_dbi_open(txn, "mvcc", MDB_CREATE, &dbi_);
+    // Versions live in LMDB's main database. Stores created before
+    // 2026-11-26 keep them in the named database "mvcc" and still do; a
+    // named database costs every commit one more page write (the main
+    // database's record of it). The lookup cannot mistake a version for
+    // that record: every version key is longer than "mvcc".
+    int r = mdb_dbi_open(txn, "mvcc", 0, &dbi_);
+    if (r == MDB_NOTFOUND) r = mdb_dbi_open(txn, nullptr, 0, &dbi_);
     if (r != MDB_SUCCESS) return LmdbError(r, "open database");
     r = mdb_set_compare(txn, dbi_, &CompareMvccKeys);
     if (r != MDB_SUCCESS) return LmdbError(r, "set comparator");

@@ -1,12 +1,14 @@
 #include "storage/engine.h"
 
 #include <gtest/gtest.h>
+#include <lmdb.h>
 
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "storage/mvcc_key.h"
 #include "storage/test_util.h"
 
 namespace tessera::storage {
@@ -190,6 +192,84 @@ TEST_F(EngineTest, InlineValues) {
   b.DeleteInline("\x02never-written");
   ASSERT_TRUE(engine_->Write(b).ok());
   EXPECT_FALSE(engine_->GetInline("\x02sys")->has_value());
+}
+
+// Stores created before versions moved to LMDB's main database keep them
+// in the named database "mvcc": such a store opens, reads and writes as
+// before, and stays in its layout.
+TEST_F(EngineTest, StoresWithTheNamedMvccDatabaseStillOpen) {
+  ASSERT_TRUE(Put("a", 10, "one").ok());
+  ASSERT_TRUE(Put("b", 20, "two").ok());
+  WriteBatch b;
+  b.PutInline("\x02sys", "inline");
+  ASSERT_TRUE(engine_->Write(b).ok());
+  engine_.reset();
+  // Copy every LMDB record of that store into a named "mvcc" database of a
+  // new environment: the old layout, byte for byte.
+  std::vector<std::pair<std::string, std::string>> records;
+  auto open_env = [](const std::string& dir, MDB_env** env) {
+    ASSERT_EQ(mdb_env_create(env), MDB_SUCCESS);
+    ASSERT_EQ(mdb_env_set_maxdbs(*env, 4), MDB_SUCCESS);
+    ASSERT_EQ(mdb_env_set_mapsize(*env, size_t{64} << 20), MDB_SUCCESS);
+    ASSERT_EQ(mdb_env_open(*env, dir.c_str(), MDB_NOTLS, 0644), MDB_SUCCESS);
+  };
+  {
+    MDB_env* env;
+    open_env(dir_, &env);
+    MDB_txn* txn;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), MDB_SUCCESS);
+    MDB_dbi dbi;
+    ASSERT_EQ(mdb_dbi_open(txn, nullptr, 0, &dbi), MDB_SUCCESS);
+    MDB_cursor* c;
+    ASSERT_EQ(mdb_cursor_open(txn, dbi, &c), MDB_SUCCESS);
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+      records.emplace_back(std::string(static_cast<char*>(k.mv_data), k.mv_size),
+                           std::string(static_cast<char*>(v.mv_data), v.mv_size));
+    }
+    mdb_cursor_close(c);
+    mdb_txn_abort(txn);
+    mdb_env_close(env);
+  }
+  ASSERT_GE(records.size(), 3u);
+  const std::string legacy = testing::NewTempDir("engine-legacy");
+  {
+    MDB_env* env;
+    open_env(legacy, &env);
+    MDB_txn* txn;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), MDB_SUCCESS);
+    MDB_dbi dbi;
+    ASSERT_EQ(mdb_dbi_open(txn, "mvcc", MDB_CREATE, &dbi), MDB_SUCCESS);
+    ASSERT_EQ(mdb_set_compare(txn, dbi, &CompareMvccKeys), MDB_SUCCESS);
+    for (auto& [key, value] : records) {
+      MDB_val k{key.size(), key.data()}, v{value.size(), value.data()};
+      ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), MDB_SUCCESS);
+    }
+    ASSERT_EQ(mdb_txn_commit(txn), MDB_SUCCESS);
+    mdb_env_close(env);
+  }
+  dir_ = legacy;
+  Reopen();
+  EXPECT_EQ(Get("a", 15), "one");
+  EXPECT_EQ(Get("b", 15), std::nullopt);
+  EXPECT_EQ(Get("b", 25), "two");
+  EXPECT_EQ(**engine_->GetInline("\x02sys"), "inline");
+  ASSERT_TRUE(Put("c", 30, "three").ok());
+  Reopen();
+  EXPECT_EQ(Get("c", 30), "three");
+  engine_.reset();
+  // Everything stayed in the named database: the main one holds only its
+  // record.
+  MDB_env* env;
+  open_env(legacy, &env);
+  MDB_txn* txn;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), MDB_SUCCESS);
+  MDB_stat stat;
+  ASSERT_EQ(mdb_stat(txn, 1, &stat), MDB_SUCCESS);  // 1: the main database
+  EXPECT_EQ(stat.ms_entries, 1u);
+  mdb_txn_abort(txn);
+  mdb_env_close(env);
 }
 
 TEST_F(EngineTest, DataSurvivesReopen) {
