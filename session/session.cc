@@ -177,6 +177,10 @@ struct Dml {
   // Inside a trigger body: the NEW ++ OLD row and its table.
   const Row* trigger_row = nullptr;
   const TableDescriptor* trigger_table = nullptr;
+  // Where LoadTable() may keep and find tables (null: read them afresh),
+  // and the schema version the transaction's snapshot sees.
+  DmlTableCache* tables = nullptr;
+  uint64_t schema_version = 0;
 };
 
 planner::Binder NewBinder(const Dml& d) {
@@ -338,6 +342,67 @@ absl::StatusOr<std::vector<Trigger>> LoadTriggers(Dml& d, const TableDescriptor&
 
 absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st);
 
+// A DML statement's table and the triggers defined on it.
+struct TableInfo {
+  std::shared_ptr<const TableDescriptor> table;
+  std::shared_ptr<const std::vector<Trigger>> triggers;
+};
+
+}  // namespace
+
+// What LoadTable() read, by table name, for one schema version: any
+// committed DDL starts a new version, so nothing stale is used. Saves the
+// catalog reads (and trigger parsing) of every INSERT, UPDATE and DELETE.
+class DmlTableCache {
+ public:
+  std::optional<TableInfo> Get(const std::string& name, uint64_t version) const {
+    if (version != version_) return std::nullopt;
+    auto it = tables_.find(name);
+    if (it == tables_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Put(const std::string& name, uint64_t version, TableInfo info) {
+    if (version != version_) {
+      tables_.clear();
+      version_ = version;
+    }
+    if (tables_.size() >= kMaxTables) tables_.clear();
+    tables_[name] = std::move(info);
+  }
+
+ private:
+  static constexpr size_t kMaxTables = 256;
+  uint64_t version_ = 0;
+  absl::flat_hash_map<std::string, TableInfo> tables_;
+};
+
+namespace {
+
+// The table `name` and its triggers, from the session's cache when it
+// holds them for this snapshot's schema version.
+absl::StatusOr<TableInfo> LoadTable(Dml& d, const std::string& name) {
+  // Inside a trigger body no triggers fire: that answer is not cached.
+  const bool cacheable = d.tables != nullptr && d.trigger_table == nullptr;
+  if (cacheable) {
+    if (std::optional<TableInfo> hit = d.tables->Get(name, d.schema_version)) {
+      // It stands for the catalog reads it saves: a schema change committed
+      // after this snapshot must abort a writing transaction, as re-reading
+      // the catalog would (LoadTriggers reads this whole span).
+      auto [start, end] = catalog::ObjectSpan();
+      d.txn->NoteRead(start, end);
+      return *std::move(hit);
+    }
+  }
+  absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, name);
+  if (!t.ok()) return t.status();
+  absl::StatusOr<std::vector<Trigger>> triggers = LoadTriggers(d, *t);
+  if (!triggers.ok()) return triggers.status();
+  TableInfo info{std::make_shared<const TableDescriptor>(*std::move(t)),
+                 std::make_shared<const std::vector<Trigger>>(*std::move(triggers))};
+  if (cacheable) d.tables->Put(name, d.schema_version, info);
+  return info;
+}
+
 // Runs the triggers of `event` and `timing` for one row. `changed` lists the
 // columns an UPDATE assigns.
 absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescriptor& t,
@@ -380,10 +445,10 @@ absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescr
 }
 
 absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
-  absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, st.table);
-  if (!t.ok()) return t.status();
-  absl::StatusOr<std::vector<Trigger>> triggers = LoadTriggers(d, *t);
-  if (!triggers.ok()) return triggers.status();
+  absl::StatusOr<TableInfo> info = LoadTable(d, st.table);
+  if (!info.ok()) return info.status();
+  const TableDescriptor* t = info->table.get();
+  const std::vector<Trigger>* triggers = info->triggers.get();
   // Target columns.
   std::vector<int> targets;
   if (st.columns.empty()) {
@@ -584,10 +649,10 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   const ast::Expr* where = is_update
       ? static_cast<const ast::UpdateStatement&>(st).where.get()
       : static_cast<const ast::DeleteStatement&>(st).where.get();
-  absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, table_name);
-  if (!t.ok()) return t.status();
-  absl::StatusOr<std::vector<Trigger>> triggers = LoadTriggers(d, *t);
-  if (!triggers.ok()) return triggers.status();
+  absl::StatusOr<TableInfo> info = LoadTable(d, table_name);
+  if (!info.ok()) return info.status();
+  const TableDescriptor* t = info->table.get();
+  const std::vector<Trigger>* triggers = info->triggers.get();
   const ast::TriggerEvent event =
       is_update ? ast::TriggerEvent::kUpdate : ast::TriggerEvent::kDelete;
   planner::Binder binder = NewBinder(d);
@@ -1008,6 +1073,8 @@ std::string SqlState(const absl::Status& status) {
   }
 }
 
+Session::Session(Database* db) : db_(db) {}
+
 Session::~Session() {
   if (txn_ != nullptr) txn_->Rollback();
 }
@@ -1096,7 +1163,8 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     // know its uncommitted schema.
     pending_split_.reset();
     absl::StatusOr<ResultSet> r = RunIn(txn_.get(), txn_schema_version_, st, params,
-                                        txn_changed_schema_ ? nullptr : slot);
+                                        txn_changed_schema_ ? nullptr : slot,
+                                        /*cache_tables=*/!txn_changed_schema_);
     // Inside a transaction the split hint is taken at once (a boundary at a
     // key that is later rolled back is harmless): a long bulk load still
     // spreads over ranges.
@@ -1115,7 +1183,8 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     pending_split_.reset();
     // A lone SELECT never writes: its transaction keeps no read spans.
     if (st.kind == ast::StatementKind::kSelect) (*t)->SetReadOnly();
-    result = RunIn(t->get(), schema_version, st, params, ddl ? nullptr : slot);
+    result = RunIn(t->get(), schema_version, st, params, ddl ? nullptr : slot,
+                   /*cache_tables=*/!ddl);
     if (result.ok()) {
       absl::Status c = ddl ? db_->CommitSchemaChange(t->get()) : (*t)->Commit();
       if (!c.ok()) result = c;
@@ -1134,8 +1203,13 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
 absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
                                          const ast::Statement& st,
                                          const std::vector<Value>& params,
-                                         const PlanSlot* slot) {
+                                         const PlanSlot* slot, bool cache_tables) {
   Dml d{txn, db_, &params, 0, ""};
+  if (cache_tables && !ChangesSchema(st.kind)) {
+    if (dml_tables_ == nullptr) dml_tables_ = std::make_unique<DmlTableCache>();
+    d.tables = dml_tables_.get();
+    d.schema_version = schema_version;
+  }
   if (slot != nullptr && st.kind == ast::StatementKind::kSelect) {
     std::optional<PlanCache::Entry> cached = slot->cache->Get(slot->index, schema_version);
     if (!cached.has_value()) {

@@ -37,6 +37,7 @@ struct ResultSet {
 std::string SqlState(const absl::Status& status);
 
 class PlanCache;  // session-internal: bound plans per schema version
+class DmlTableCache;  // session-internal: DML tables and triggers per schema version
 
 // SQL parsed once (Session::Prepare) to be run many times with new
 // parameters. Its SELECTs are also bound and planned once per schema
@@ -51,7 +52,7 @@ struct PreparedSql {
 class Session {
  public:
   // `db` is not owned and must outlive the session.
-  explicit Session(Database* db) : db_(db) {}
+  explicit Session(Database* db);
   ~Session();
 
   // Runs every statement in `sql`; returns the result of the last one.
@@ -82,9 +83,11 @@ class Session {
   };
   absl::StatusOr<ResultSet> Run(const ast::Statement& st, const std::vector<Value>& params,
                                 const PlanSlot* slot = nullptr);
+  // `cache_tables`: the transaction has run no DDL, so DML may use the
+  // tables cached for `schema_version`.
   absl::StatusOr<ResultSet> RunIn(txn::Txn* txn, uint64_t schema_version,
                                   const ast::Statement& st, const std::vector<Value>& params,
-                                  const PlanSlot* slot);
+                                  const PlanSlot* slot, bool cache_tables);
 
   struct PendingSplit {
     uint32_t table_id;
@@ -96,6 +99,7 @@ class Session {
   // Statements parsed once per shape (literals aside); Execute() is not
   // re-entered, so the AST it hands out stays put while it runs.
   parser::ShapeCache shapes_;
+  std::unique_ptr<DmlTableCache> dml_tables_;
   std::optional<PendingSplit> pending_split_;
   std::unique_ptr<txn::Txn> txn_;  // explicit transaction, if any
   uint64_t txn_schema_version_ = 0;  // the schema version txn_ sees

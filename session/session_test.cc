@@ -299,6 +299,41 @@ TEST_F(SessionTest, UpdatesOfDifferentRowsDoNotConflict) {
   EXPECT_EQ(Ok("SELECT bal FROM acct WHERE id = 1").rows[0][0], Value::Integer(0));
 }
 
+// INSERT, UPDATE and DELETE keep their table and triggers per schema
+// version: another session's schema change must show at the next
+// statement, and a transaction that wrote with the old schema must not
+// commit after it.
+TEST_F(SessionTest, DmlFollowsOtherSessionsSchemaChanges) {
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)");
+  Ok("CREATE TABLE log(x TEXT)");
+  Ok("INSERT INTO t VALUES (1, 'x')");
+  Ok("UPDATE t SET b = 'y' WHERE a = 1");
+  Session other(db_.get());
+  ASSERT_TRUE(other.Execute("ALTER TABLE t ADD COLUMN c INTEGER DEFAULT 7").ok());
+  Ok("INSERT INTO t VALUES (2, 'z', 3)");
+  EXPECT_EQ(Err("INSERT INTO t VALUES (3, 'w')").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Ok("SELECT sum(c) FROM t").rows[0][0], Value::Integer(10));
+  // A trigger created elsewhere fires at the next statement.
+  ASSERT_TRUE(other.Execute("CREATE TRIGGER t_log AFTER UPDATE ON t BEGIN "
+                            "INSERT INTO log VALUES (NEW.b); END").ok());
+  Ok("UPDATE t SET b = 'v' WHERE a = 2");
+  EXPECT_EQ(Ok("SELECT x FROM log").rows.size(), 1u);
+  ASSERT_TRUE(other.Execute("DROP TRIGGER t_log").ok());
+  Ok("DELETE FROM t WHERE a = 2");
+  Ok("UPDATE t SET b = 'u' WHERE a = 1");
+  EXPECT_EQ(Ok("SELECT x FROM log").rows.size(), 1u);
+  // The cache is warm for this version; a transaction that writes through
+  // it while another session changes the schema cannot commit.
+  Ok("INSERT INTO t VALUES (5, 'p', 1)");
+  Ok("BEGIN");
+  Ok("INSERT INTO t VALUES (6, 'q', 1)");
+  ASSERT_TRUE(other.Execute("ALTER TABLE t ADD COLUMN d TEXT").ok());
+  EXPECT_EQ(SqlState(Err("COMMIT")), "40001");
+  EXPECT_TRUE(Ok("SELECT a FROM t WHERE a = 6").rows.empty());
+  ASSERT_TRUE(other.Execute("DROP TABLE t").ok());
+  EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (7, 'r', 1, 's')")), "42P01");
+}
+
 TEST_F(SessionTest, PreparedPlansFollowSchemaChanges) {
   Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b INTEGER)");
   Ok("INSERT INTO t VALUES (1, 10), (2, 20)");
