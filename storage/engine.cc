@@ -862,6 +862,16 @@ absl::Status Engine::LeadOrWait(PendingWrite* w) {
   }
   // Become the leader: commit everything queued so far in one transaction.
   leader_active_ = true;
+  // Concurrent writers tend to arrive together (their previous commits
+  // finished together): the first to arrive would otherwise commit alone
+  // and the rest wait a whole sync for the next group.
+  const size_t expected = active_writers_;
+  if (expected > 1 && queue_.size() < expected && options_.durable) {
+    auto enough = [this, expected]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_) {
+      return queue_.size() >= expected;
+    };
+    commit_mu_.AwaitWithTimeout(absl::Condition(&enough), options_.group_wait);
+  }
   std::vector<PendingWrite*> group;
   group.swap(queue_);
   commit_mu_.Unlock();
@@ -870,6 +880,7 @@ absl::Status Engine::LeadOrWait(PendingWrite* w) {
 
   commit_mu_.Lock();
   for (PendingWrite* p : group) p->done = true;
+  active_writers_ = group.size() + queue_.size();
   leader_active_ = false;
   commit_cv_.SignalAll();
   commit_mu_.Unlock();

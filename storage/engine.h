@@ -48,6 +48,11 @@ struct EngineOptions {
   bool durable = true;
   // How long growing the map waits for open snapshots to close.
   absl::Duration resize_wait = absl::Seconds(10);
+  // Group commit: when several writers were committing around the
+  // previous group, the next leader waits up to this long for as many
+  // batches to queue, so they share one sync instead of splitting into a
+  // lone batch and the rest. A lone writer never waits.
+  absl::Duration group_wait = absl::Microseconds(100);
 };
 
 struct ReadOptions {
@@ -249,6 +254,9 @@ class Engine {
   absl::CondVar commit_cv_;
   std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(commit_mu_);
   bool leader_active_ ABSL_GUARDED_BY(commit_mu_) = false;
+  // Writers seen around the last group: its batches plus those queued by
+  // the time it finished.
+  size_t active_writers_ ABSL_GUARDED_BY(commit_mu_) = 0;
   uint64_t batches_committed_ ABSL_GUARDED_BY(commit_mu_) = 0;
   uint64_t batches_failed_ ABSL_GUARDED_BY(commit_mu_) = 0;
   uint64_t syncs_ ABSL_GUARDED_BY(commit_mu_) = 0;

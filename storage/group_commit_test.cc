@@ -42,6 +42,49 @@ TEST(GroupCommitTest, ConcurrentCommitsShareSyncs) {
   }
 }
 
+// Writers that commit in rounds arrive together after each shared sync; the
+// leader waits for as many as were active, so they keep sharing one sync
+// instead of splitting into a lone batch and the rest (which averages
+// about two batches per sync with four writers).
+TEST(GroupCommitTest, ConcurrentWritersKeepFillingGroups) {
+  EngineOptions options;
+  options.group_wait = absl::Milliseconds(50);  // generous: arrivals take microseconds
+  auto e = Engine::Open(testing::NewTempDir("group-fill"), options);  // durable
+  ASSERT_TRUE(e.ok()) << e.status();
+  Engine* engine = e->get();
+  constexpr int kThreads = 4, kPerThread = 30;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        WriteBatch b;
+        b.Put(absl::StrCat("w", t, "/", i), Timestamp{1 + i, 0}, "v");
+        ASSERT_TRUE(engine->Write(b).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EngineStats st = engine->stats();
+  EXPECT_EQ(st.batches_committed, uint64_t{kThreads * kPerThread});
+  EXPECT_LE(st.syncs * 10, st.batches_committed * 4)
+      << st.syncs << " syncs for " << st.batches_committed << " batches";
+}
+
+// A lone writer never waits for company, however long the wait may be.
+TEST(GroupCommitTest, LoneWriterDoesNotWait) {
+  EngineOptions options;
+  options.group_wait = absl::Seconds(10);
+  auto e = Engine::Open(testing::NewTempDir("group-lone"), options);
+  ASSERT_TRUE(e.ok()) << e.status();
+  absl::Time start = absl::Now();
+  for (int i = 0; i < 20; ++i) {
+    WriteBatch b;
+    b.Put(absl::StrCat("k", i), Timestamp{1 + i, 0}, "v");
+    ASSERT_TRUE((*e)->Write(b).ok());
+  }
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));  // one wait would be 10 s
+}
+
 TEST(GroupCommitTest, RejectedBatchDoesNotSpoilItsGroup) {
   EngineOptions o;
   auto e = Engine::Open(testing::NewTempDir("group-fail"), o);
