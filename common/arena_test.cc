@@ -22,7 +22,9 @@ TEST(ArenaTest, CopiesStayIntactWhileMoreAreAdded) {
     for (char& c : s) c = static_cast<char>(rng());
     absl::string_view copy = arena.Copy(s);
     ASSERT_EQ(copy, s);
-    if (!s.empty()) EXPECT_NE(copy.data(), s.data());
+    if (!s.empty()) {
+      EXPECT_NE(copy.data(), s.data());
+    }
     total += s.size();
     originals.push_back(std::move(s));
     copies.push_back(copy);

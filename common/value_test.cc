@@ -43,7 +43,9 @@ TEST(ValueTest, InlineAndHeapStringsCopyMoveAndCompare) {
     Value copy = text;
     EXPECT_EQ(copy, text);
     EXPECT_EQ(copy.bytes(), texts[i]);
-    if (!texts[i].empty()) EXPECT_NE(copy.bytes().data(), text.bytes().data());
+    if (!texts[i].empty()) {
+      EXPECT_NE(copy.bytes().data(), text.bytes().data());
+    }
     Value moved = std::move(copy);
     EXPECT_EQ(moved.bytes(), texts[i]);
     EXPECT_TRUE(copy.is_null());  // NOLINT: moved-from is NULL by contract
