@@ -96,6 +96,8 @@ class Txn {
   // wrote all the same.
   void SetReadOnly() { read_only_ = true; }
 
+  // Buffers a write (a deletion) of `key`; the transaction keeps its own
+  // copies of the bytes. A later write of the same key replaces it.
   void Put(absl::string_view key, absl::string_view value);
   void Delete(absl::string_view key);
 
