@@ -5,9 +5,15 @@
 namespace tessera {
 
 absl::string_view Arena::Copy(absl::string_view bytes) {
-  const size_t n = bytes.size();
+  if (bytes.empty()) return absl::string_view();
+  char* out = Allocate(bytes.size());
+  std::memcpy(out, bytes.data(), bytes.size());
+  return absl::string_view(out, bytes.size());
+}
+
+char* Arena::Allocate(size_t n) {
   used_ += n;
-  if (n == 0) return absl::string_view();
+  if (n == 0) return nullptr;
   char* out;
   if (n > block_size_ / 4) {
     // A block of its own; the current block keeps its free space.
@@ -23,8 +29,7 @@ absl::string_view Arena::Copy(absl::string_view bytes) {
     next_ += n;
     left_ -= n;
   }
-  std::memcpy(out, bytes.data(), n);
-  return absl::string_view(out, n);
+  return out;
 }
 
 void Arena::Clear() {

@@ -26,6 +26,9 @@ class Arena {
 
   // A copy of `bytes` owned by the arena.
   absl::string_view Copy(absl::string_view bytes);
+  // `n` uninitialized bytes owned by the arena, for the caller to fill
+  // (and overwrite later if it likes).
+  char* Allocate(size_t n);
 
   // Frees every block; all views handed out become invalid.
   void Clear();

@@ -1,6 +1,7 @@
 #include "txn/txn.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/strings/str_format.h"
 #include "common/keys.h"
@@ -176,23 +177,41 @@ absl::Status Txn::ScanShared(
   return absl::OkStatus();
 }
 
-void Txn::Buffer(absl::string_view key, BufferedWrite w) {
+void Txn::Buffer(absl::string_view key, const absl::string_view* value) {
   // Keys in ascending order (a bulk insert's) go to the end without a
   // search.
   auto it = !writes_.empty() && key > writes_.rbegin()->first ? writes_.end()
                                                              : writes_.lower_bound(key);
-  if (it != writes_.end() && it->first == key) {
+  const bool found = it != writes_.end() && it->first == key;
+  BufferedWrite w;
+  if (value == nullptr) {
+    w.deletion = true;
+  } else if (found && it->second.room >= value->size()) {
+    // The bytes are the arena's (writable): overwrite in place.
+    char* at = const_cast<char*>(it->second.value.data());
+    if (!value->empty()) std::memmove(at, value->data(), value->size());
+    w.value = absl::string_view(at, value->size());
+    w.room = it->second.room;
+  } else {
+    // A key whose value outgrew its room gets twice the room, so a value
+    // growing a little at a time costs linear, not quadratic, space.
+    const size_t room =
+        found ? std::max(value->size(), 2 * it->second.room) : value->size();
+    char* at = arena_.Allocate(room);
+    if (!value->empty()) std::memcpy(at, value->data(), value->size());
+    w.value = absl::string_view(at, value->size());
+    w.room = room;
+  }
+  if (found) {
     it->second = w;
   } else {
     writes_.emplace_hint(it, arena_.Copy(key), w);
   }
 }
 
-void Txn::Put(absl::string_view key, absl::string_view value) {
-  Buffer(key, BufferedWrite{arena_.Copy(value), false});
-}
+void Txn::Put(absl::string_view key, absl::string_view value) { Buffer(key, &value); }
 
-void Txn::Delete(absl::string_view key) { Buffer(key, BufferedWrite{absl::string_view(), true}); }
+void Txn::Delete(absl::string_view key) { Buffer(key, nullptr); }
 
 absl::Status Txn::Commit() {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;

@@ -111,6 +111,9 @@ class Txn {
   bool has_writes() const { return !writes_.empty(); }
   // How many keys this transaction has written (or deleted) so far.
   size_t write_count() const { return writes_.size(); }
+  // Bytes the write buffer holds (keys and values, including room kept
+  // from overwritten values).
+  size_t buffered_bytes() const { return arena_.used(); }
   // Set after a successful commit with writes.
   std::optional<Timestamp> commit_ts() const { return commit_ts_; }
 
@@ -127,13 +130,17 @@ class Txn {
   struct BufferedWrite {
     absl::string_view value;
     bool deletion = false;
+    size_t room = 0;  // arena bytes at value.data() (>= value.size())
   };
   // Keys and values of the buffered writes (an overwritten value's bytes
   // stay until the transaction ends).
   Arena arena_;
   absl::btree_map<absl::string_view, BufferedWrite> writes_;  // views into arena_
-  // Adds or replaces the buffered write of `key`.
-  void Buffer(absl::string_view key, BufferedWrite w);
+  // Adds or replaces the buffered write of `key` with `value` (a deletion
+  // when null). A value that fits where the key's previous value was
+  // reuses its bytes, so rewriting a key many times does not grow the
+  // buffer.
+  void Buffer(absl::string_view key, const absl::string_view* value);
   // Values read by Prefetch() (nullopt: no row), by key.
   absl::flat_hash_map<std::string, std::optional<std::string>> prefetched_;
   // The span [span_lo_, span_hi_) the last PrefetchSpan() read whole, and

@@ -156,6 +156,38 @@ TEST_F(TxnTest, ReadYourWritesInGetAndScan) {
   EXPECT_EQ(seen, (std::vector<std::string>{"t/c=new-c", "t/b=new-b", "t/a=old-a"}));
 }
 
+// Rewriting the same keys over and over (a long transaction updating a
+// few rows) reuses their buffered bytes instead of growing the buffer;
+// every read sees the latest value, whatever its size, and the commit
+// writes the last one.
+TEST_F(TxnTest, RewritingAKeyReusesItsBufferedBytes) {
+  auto t = Begin();
+  for (int i = 0; i < 10000; ++i) {
+    t->Put("t/x", absl::StrCat("value-", i % 1000));
+    t->Put("t/y", std::string(i % 37, 'y'));
+  }
+  EXPECT_LT(t->buffered_bytes(), 200u);
+  EXPECT_EQ(*t->Get("t/x"), "value-999");
+  EXPECT_EQ(*t->Get("t/y"), std::string(9999 % 37, 'y'));
+  // Longer than the room it had, shorter again, deleted, written again.
+  t->Put("t/x", std::string(500, 'L'));
+  EXPECT_EQ(*t->Get("t/x"), std::string(500, 'L'));
+  t->Put("t/x", "s");
+  EXPECT_EQ(*t->Get("t/x"), "s");
+  t->Delete("t/x");
+  EXPECT_EQ(*t->Get("t/x"), std::nullopt);
+  t->Put("t/x", "back");
+  std::vector<std::string> seen;
+  ASSERT_TRUE(t->Scan("t/", "t0", false, [&](absl::string_view k, absl::string_view v) {
+                 seen.push_back(absl::StrCat(k, "=", v));
+                 return true;
+               }).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"t/x=back", "t/y=" + std::string(9999 % 37, 'y')}));
+  ASSERT_TRUE(t->Commit().ok());
+  auto r = Begin();
+  EXPECT_EQ(*r->Get("t/x"), "back");
+}
+
 TEST_F(TxnTest, LimitedScansSkipOwnDeletionsAndStillFill) {
   auto seed = Begin();
   for (int i = 0; i < 10; ++i) seed->Put(absl::StrCat("t/", i), "v");
