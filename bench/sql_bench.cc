@@ -2,6 +2,8 @@
 //   BulkInsert200k   200,000 rows in one transaction, multi-row INSERTs of 500
 //   PointSelect      SELECT by primary key on a 200,000-row table (text;
 //                    PointSelectPrepared: parsed once)
+//   AutocommitInsertNoSync  one-row INSERTs, each its own transaction, on a
+//                    store without fsync (W2's CPU, not its flushes)
 //   ScanAggregate    SELECT count(*), sum(n), avg(n) ... WHERE n % 7 = 3
 // Each reports rows (or queries) per second.
 //
@@ -115,6 +117,28 @@ void BM_PointSelectPrepared(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_PointSelectPrepared);
+
+// Autocommit single-row INSERTs (W2's statement) on a store that does not
+// sync: what each statement costs in CPU, from text to LMDB commit,
+// without the device's flush latency (which dominates W2 and varies).
+void BM_AutocommitInsertNoSync(benchmark::State& state) {
+  std::string dir = Dir("autocommit");
+  session::DatabaseOptions options;
+  options.engine.durable = false;
+  auto db = session::Database::Open(dir, options);
+  if (!db.ok()) std::abort();
+  session::Session s(db->get());
+  Must(s.Execute("CREATE TABLE w2(k INTEGER PRIMARY KEY, v INTEGER)"));
+  int64_t k = 0;
+  for (auto _ : state) {
+    Must(s.Execute(absl::StrCat("INSERT INTO w2 VALUES (", k, ", ", k, ")")));
+    ++k;
+  }
+  state.SetItemsProcessed(state.iterations());
+  db->reset();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_AutocommitInsertNoSync);
 
 void BM_ScanAggregate(benchmark::State& state) {
   Loaded* l = Shared();
