@@ -18,9 +18,13 @@ std::string ObjectKey(absl::string_view name) {
 
 }  // namespace
 
-std::pair<std::string, std::string> ObjectSpan() {
-  std::string start = ObjectPrefix();
-  return {start, PrefixEnd(start)};
+const std::pair<std::string, std::string>& ObjectSpan() {
+  // Built once: cached plans and tables note it as read on every use.
+  static const auto* span = [] {
+    std::string start = ObjectPrefix();
+    return new std::pair<std::string, std::string>(start, PrefixEnd(start));
+  }();
+  return *span;
 }
 
 namespace {

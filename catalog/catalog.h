@@ -39,7 +39,7 @@ absl::StatusOr<uint32_t> AllocateTableId(txn::Txn* txn);
 // The key span holding every object's descriptor: a transaction that
 // relies on descriptors it did not read records this span as read
 // (txn::Txn::NoteRead), so a concurrent schema change aborts it.
-std::pair<std::string, std::string> ObjectSpan();
+const std::pair<std::string, std::string>& ObjectSpan();
 
 // Every object, in name order.
 absl::StatusOr<std::vector<std::pair<std::string, SchemaObject>>> ListObjects(

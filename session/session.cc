@@ -388,7 +388,7 @@ absl::StatusOr<TableInfo> LoadTable(Dml& d, const std::string& name) {
       // It stands for the catalog reads it saves: a schema change committed
       // after this snapshot must abort a writing transaction, as re-reading
       // the catalog would (LoadTriggers reads this whole span).
-      auto [start, end] = catalog::ObjectSpan();
+      const auto& [start, end] = catalog::ObjectSpan();
       d.txn->NoteRead(start, end);
       return *std::move(hit);
     }
@@ -1223,7 +1223,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       // The plan stands for the descriptors it was bound from: a schema
       // change committed after this snapshot must abort a writing
       // transaction, as re-reading them would.
-      auto [start, end] = catalog::ObjectSpan();
+      const auto& [start, end] = catalog::ObjectSpan();
       txn->NoteRead(start, end);
     }
     exec::ExecContext ctx;
