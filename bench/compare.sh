@@ -31,6 +31,11 @@ bazel build -c opt //bench:compare //:tessera >/dev/null 2>&1
 # 2-core machine. Nothing below needs Bazel: stop it so every system runs on
 # a quiet machine. The next bazel command starts a new server.
 bazel shutdown >/dev/null 2>&1 || true
+# Another workspace's Bazel server (a second clone, say) does the same.
+if pgrep -f 'A-server.jar' >/dev/null 2>&1; then
+  echo "compare.sh: warning: another Bazel server is running (pgrep -af A-server.jar);" \
+    "it takes CPU from the measurements — 'bazel shutdown' in its workspace" >&2
+fi
 
 work=$(mktemp -d /tmp/tessera-compare.XXXXXX)
 chmod 755 "$work"
