@@ -16,14 +16,6 @@ WriteBatch::Op& WriteBatch::AddBorrowed(OpType type, absl::string_view key,
   return op;
 }
 
-void WriteBatch::PutBorrowed(absl::string_view key, Timestamp ts, absl::string_view value) {
-  AddBorrowed(OpType::kPut, key, value).ts = ts;
-}
-
-void WriteBatch::DeleteBorrowed(absl::string_view key, Timestamp ts) {
-  AddBorrowed(OpType::kDelete, key, "").ts = ts;
-}
-
 void WriteBatch::WriteAllBorrowed(absl::Span<const Mutation> writes, Timestamp ts) {
   Op& op = AddBorrowed(OpType::kWrites, "", "");
   op.ts = ts;

@@ -2,7 +2,7 @@
 //
 // Not thread-safe; build it on one thread, then hand it to Engine::Write
 // (which only reads it). The batch copies every key and value it is given,
-// except through PutBorrowed()/DeleteBorrowed().
+// except through WriteAllBorrowed().
 
 #ifndef TESSERA_STORAGE_WRITE_BATCH_H_
 #define TESSERA_STORAGE_WRITE_BATCH_H_
@@ -61,15 +61,11 @@ class WriteBatch {
   void Put(absl::string_view key, Timestamp ts, absl::string_view value);
   // A committed deletion (tombstone) at `ts`; same checks as Put.
   void Delete(absl::string_view key, Timestamp ts);
-  // Put() and Delete() without copying: the batch keeps views of `key` and
-  // `value`, so the caller keeps those bytes alive and unchanged until it
-  // has no more use for the batch (Engine::Write has returned). For a large
-  // commit whose writes are already in memory.
-  void PutBorrowed(absl::string_view key, Timestamp ts, absl::string_view value);
-  void DeleteBorrowed(absl::string_view key, Timestamp ts);
-  // Each of `writes` as Put() or Delete() at `ts`, borrowed like
-  // PutBorrowed() (the span too): a one-phase commit's writes become one
-  // operation instead of one each.
+  // Each of `writes` as Put() or Delete() at `ts`, without copying: the
+  // batch keeps the span, so the caller keeps it and its bytes alive and
+  // unchanged until it has no more use for the batch (Engine::Write has
+  // returned). A one-phase commit's writes become one operation instead of
+  // one each.
   void WriteAllBorrowed(absl::Span<const Mutation> writes, Timestamp ts);
   // A provisional write by `txn` at `ts`. Replaces an earlier intent of the
   // same transaction; fails on another transaction's intent or a committed

@@ -109,8 +109,6 @@ class Txn {
 
   bool finished() const { return finished_; }
   bool has_writes() const { return !writes_.empty(); }
-  // How many keys this transaction has written (or deleted) so far.
-  size_t write_count() const { return writes_.size(); }
   // Bytes the write buffer holds (keys and values, including room kept
   // from overwritten values).
   size_t buffered_bytes() const { return arena_.used(); }
