@@ -195,9 +195,29 @@ std::vector<std::string> Transformer::Names(
   return out;
 }
 
+// The two commonest literals without LiteralFromToken()'s generality (or
+// its StatusOr): integers of up to 18 digits (they cannot overflow) and
+// strings without doubled quotes. False for anything else.
+bool QuickLiteral(size_t type, absl::string_view text, Value* out) {
+  if (type == SQLLexer::DIGITS && text.size() <= 18) {
+    int64_t v = 0;
+    for (char c : text) v = v * 10 + (c - '0');
+    *out = Value::Integer(v);
+    return true;
+  }
+  if (type == SQLLexer::STRING_LITERAL && text.size() >= 2) {
+    absl::string_view body = text.substr(1, text.size() - 2);
+    if (body.find('\'') != absl::string_view::npos) return false;
+    *out = Value::Text(body);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::StatusOr<Value> LiteralFromToken(size_t token_type, absl::string_view t) {
+  if (Value v; QuickLiteral(token_type, t, &v)) return v;
   if (token_type == SQLLexer::DIGITS) {
     int64_t v;
     if (absl::SimpleAtoi(t, &v)) return Value::Integer(v);
@@ -217,7 +237,6 @@ absl::StatusOr<Value> LiteralFromToken(size_t token_type, absl::string_view t) {
   }
   if (token_type == SQLLexer::STRING_LITERAL) {
     absl::string_view body = t.substr(1, t.size() >= 2 ? t.size() - 2 : 0);
-    if (body.find('\'') == absl::string_view::npos) return Value::Text(body);
     std::string out;
     for (size_t i = 0; i < body.size(); ++i) {
       out.push_back(body[i]);
@@ -1285,25 +1304,6 @@ bool QuickShape(absl::string_view sql, std::string* shape,
     ++i;
   }
   return true;
-}
-
-// LiteralFromToken() for the two commonest literals, without its
-// generality: integers of up to 18 digits (they cannot overflow) and
-// strings without doubled quotes. False for anything else.
-bool QuickLiteral(size_t type, absl::string_view text, Value* out) {
-  if (type == SQLLexer::DIGITS && text.size() <= 18) {
-    int64_t v = 0;
-    for (char c : text) v = v * 10 + (c - '0');
-    *out = Value::Integer(v);
-    return true;
-  }
-  if (type == SQLLexer::STRING_LITERAL && text.size() >= 2) {
-    absl::string_view body = text.substr(1, text.size() - 2);
-    if (body.find('\'') != absl::string_view::npos) return false;
-    *out = Value::Text(body);
-    return true;
-  }
-  return false;
 }
 
 bool Cacheable(const ast::Statement& st) {
