@@ -73,6 +73,13 @@ TEST(RowCodecTest, RowsRoundTripAndSortByPrimaryKey) {
   EXPECT_FALSE(DecodeRow(t, "garbage", "", &back).ok());
   EXPECT_FALSE(DecodeRow(t, ka, "\x02\x09", &back).ok());
   EXPECT_EQ(PrimaryKey(t, a).substr(0, TablePrefix(101).size()), TablePrefix(101));
+  // The same key from the key column's value alone.
+  const std::string prefix = IndexPrefix(t.id, t.primary.id);
+  for (const Row* r : {&a, &b}) {
+    std::string from_value;
+    AppendPrimaryKeyOfValue(t, prefix, (*r)[0], &from_value);
+    EXPECT_EQ(from_value, PrimaryKey(t, *r));
+  }
 }
 
 // A decoder told which columns are needed decodes those and leaves the

@@ -44,6 +44,12 @@ void AppendPrimaryKey(const TableDescriptor& table, const Row& row, std::string*
   AppendColumns(table, table.primary, row, out);
 }
 
+void AppendPrimaryKeyOfValue(const TableDescriptor& table, absl::string_view prefix,
+                             const Value& key, std::string* out) {
+  out->append(prefix.data(), prefix.size());
+  EncodeKeyValue(key, table.primary.orders[0], out);
+}
+
 std::string PrimaryKey(const TableDescriptor& table, const Row& row) {
   std::string key;
   key.reserve(32);

@@ -32,6 +32,11 @@ void AppendIndexPrefix(uint32_t table_id, uint32_t index_id, std::string* out);
 std::string PrimaryKey(const TableDescriptor& table, const Row& row);
 // PrimaryKey() appended to `out` (a reused buffer costs no allocation).
 void AppendPrimaryKey(const TableDescriptor& table, const Row& row, std::string* out);
+// AppendPrimaryKey() for a table whose primary key is one column, from that
+// column's value alone. `prefix` is IndexPrefix(table.id, table.primary.id),
+// which a caller encoding many keys computes once.
+void AppendPrimaryKeyOfValue(const TableDescriptor& table, absl::string_view prefix,
+                             const Value& key, std::string* out);
 // Value of `row` in the primary index.
 std::string EncodeRowValue(const TableDescriptor& table, const Row& row);
 // EncodeRowValue() appended to `out`.

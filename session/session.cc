@@ -515,8 +515,6 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       if (targets[i] == pk) source = static_cast<int>(i);
     }
     keys.reserve(inputs.size());
-    // catalog::PrimaryKey() of a one-column key: the index prefix, then the
-    // column's encoding.
     const std::string prefix = catalog::IndexPrefix(t->id, t->primary.id);
     for (absl::Span<Value> in : inputs) {
       if (source < 0 || in.size() != targets.size()) break;
@@ -524,8 +522,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       if (!v.ok() || v->is_null()) break;
       std::string& key = keys.emplace_back();
       key.reserve(prefix.size() + 16);
-      key.append(prefix);
-      EncodeKeyValue(*v, t->primary.orders[0], &key);
+      catalog::AppendPrimaryKeyOfValue(*t, prefix, *v, &key);
     }
     if (keys.size() == inputs.size()) {
       if (absl::Status s = d.txn->Prefetch(keys); !s.ok()) return s;
