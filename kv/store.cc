@@ -151,6 +151,16 @@ absl::Status Store::CheckAddressing(const BatchRequest& request) const {
   return absl::OkStatus();
 }
 
+namespace {
+
+// Reads at the header's timestamp, seeing the header's transaction's own
+// intents (the header outlives the options).
+storage::ReadOptions ReadOptionsFor(const BatchHeader& header) {
+  return storage::ReadOptions{header.ts, header.txn.has_value() ? &*header.txn : nullptr};
+}
+
+}  // namespace
+
 absl::StatusOr<BatchResponse> Store::Execute(const BatchRequest& request) {
   AwaitInFlightWrites(request);
   absl::ReaderMutexLock l(&mu_);
@@ -160,9 +170,7 @@ absl::StatusOr<BatchResponse> Store::Execute(const BatchRequest& request) {
   }
   BatchResponse response;
   response.responses.resize(request.requests.size());
-  storage::ReadOptions read{request.header.ts, request.header.txn.has_value()
-                                                   ? &*request.header.txn
-                                                   : nullptr};
+  storage::ReadOptions read = ReadOptionsFor(request.header);
   std::unique_ptr<storage::Snapshot> snap;
   storage::WriteBatch writes;
   for (size_t i = 0; i < request.requests.size(); ++i) {
@@ -239,7 +247,7 @@ absl::Status Store::StreamScan(const BatchHeader& header, const KvRequest& scan,
   absl::StatusOr<std::unique_ptr<storage::Snapshot>> snap = engine_->NewSnapshot();
   if (!snap.ok()) return snap.status();
   storage::ScanOptions opts;
-  opts.read = storage::ReadOptions{header.ts, header.txn.has_value() ? &*header.txn : nullptr};
+  opts.read = ReadOptionsFor(header);
   opts.reverse = scan.reverse;
   absl::StatusOr<storage::ScanResult> r = (*snap)->Scan(scan.key, scan.end_key, opts, visit);
   return r.status();
@@ -312,7 +320,7 @@ absl::Status Store::Get(const BatchHeader& header, absl::string_view key, std::s
   if (owner->range_id != header.range_id) return MakeRangeMovedError(key, *owner);
   absl::StatusOr<std::unique_ptr<storage::Snapshot>> snap = engine_->NewSnapshot();
   if (!snap.ok()) return snap.status();
-  storage::ReadOptions read{header.ts, header.txn.has_value() ? &*header.txn : nullptr};
+  storage::ReadOptions read = ReadOptionsFor(header);
   return (*snap)->Get(key, read, value, found);
 }
 
