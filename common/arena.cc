@@ -15,7 +15,7 @@ char* Arena::Allocate(size_t n) {
   used_ += n;
   if (n == 0) return nullptr;
   char* out;
-  if (n > block_size_ / 4) {
+  if (n > left_ && n > block_size_ / 4) {
     // A block of its own; the current block keeps its free space.
     blocks_.push_back(std::make_unique<char[]>(n));
     out = blocks_.back().get();
@@ -34,8 +34,8 @@ char* Arena::Allocate(size_t n) {
 
 void Arena::Clear() {
   blocks_.clear();
-  next_ = nullptr;
-  left_ = 0;
+  next_ = inline_;
+  left_ = kInlineBytes;
   used_ = 0;
 }
 

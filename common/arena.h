@@ -18,9 +18,14 @@ namespace tessera {
 
 class Arena {
  public:
+  // The first kInlineBytes bytes live in the arena object itself, so a
+  // small user (a one-row transaction) allocates nothing.
+  static constexpr size_t kInlineBytes = 256;
+
   // Blocks are `block_size` bytes; a string larger than a quarter block
   // gets a block of its own, so little space is left unused.
-  explicit Arena(size_t block_size = 64 * 1024) : block_size_(block_size) {}
+  explicit Arena(size_t block_size = 64 * 1024)
+      : block_size_(block_size), next_(inline_), left_(kInlineBytes) {}
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
 
@@ -39,8 +44,9 @@ class Arena {
  private:
   const size_t block_size_;
   std::vector<std::unique_ptr<char[]>> blocks_;
-  char* next_ = nullptr;  // free space in the newest regular block
-  size_t left_ = 0;
+  char inline_[kInlineBytes];
+  char* next_;  // free space in the newest regular block (or inline_)
+  size_t left_;
   size_t used_ = 0;
 };
 

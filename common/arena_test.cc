@@ -36,5 +36,26 @@ TEST(ArenaTest, CopiesStayIntactWhileMoreAreAdded) {
   EXPECT_EQ(arena.Copy("again"), "again");
 }
 
+bool Inside(const Arena& arena, absl::string_view v) {
+  const char* begin = reinterpret_cast<const char*>(&arena);
+  return v.data() >= begin && v.data() + v.size() <= begin + sizeof(Arena);
+}
+
+TEST(ArenaTest, FirstBytesLiveInTheArenaItself) {
+  Arena arena;
+  std::string key(100, 'k'), value(Arena::kInlineBytes - 100, 'v');
+  absl::string_view k = arena.Copy(key), v = arena.Copy(value);
+  EXPECT_TRUE(Inside(arena, k));
+  EXPECT_TRUE(Inside(arena, v));
+  // The next byte no longer fits: a heap block, the inline copies intact.
+  absl::string_view more = arena.Copy("x");
+  EXPECT_FALSE(Inside(arena, more));
+  EXPECT_EQ(k, key);
+  EXPECT_EQ(v, value);
+  EXPECT_EQ(more, "x");
+  arena.Clear();
+  EXPECT_TRUE(Inside(arena, arena.Copy(key)));
+}
+
 }  // namespace
 }  // namespace tessera

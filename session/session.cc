@@ -142,19 +142,27 @@ void DeleteRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
 
 // Writes the row, whose primary key is `pk`, and its index entries.
 // `scratch` is a buffer to reuse across rows.
-void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row,
-                   absl::string_view pk, std::string* scratch) {
+// With `insert_row`, the row's key is written by txn::Txn::Insert (the
+// commit checks that no row holds it).
+absl::Status PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row,
+                           absl::string_view pk, std::string* scratch,
+                           bool insert_row = false) {
   scratch->clear();
   catalog::AppendRowValue(t, row, scratch);
-  txn->Put(pk, *scratch);
+  if (insert_row) {
+    if (absl::Status s = txn->Insert(pk, *scratch); !s.ok()) return s;
+  } else {
+    txn->Put(pk, *scratch);
+  }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
     txn->Put(catalog::IndexEntryKey(t, ix, row), catalog::IndexEntryValue(t, ix, row));
   }
+  return absl::OkStatus();
 }
 
 void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   std::string scratch;
-  PutRowEntries(txn, t, row, catalog::PrimaryKey(t, row), &scratch);
+  (void)PutRowEntries(txn, t, row, catalog::PrimaryKey(t, row), &scratch);
 }
 
 std::string IndexTarget(const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
@@ -181,6 +189,8 @@ struct Dml {
   // and the schema version the transaction's snapshot sees.
   DmlTableCache* tables = nullptr;
   uint64_t schema_version = 0;
+  // Non-null: see Session::RunIn's `unique_at_commit`.
+  std::string* unique_at_commit = nullptr;
 };
 
 planner::Binder NewBinder(const Dml& d) {
@@ -530,6 +540,14 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       keys.clear();
     }
   }
+  // A single row in a transaction of its own, with nothing to run on a
+  // conflict and no other unique key: the commit checks the primary key
+  // where it writes it (txn::Txn::Insert), which saves reading it first.
+  const bool check_at_commit =
+      d.unique_at_commit != nullptr && d.trigger_table == nullptr && inputs.size() == 1 &&
+      !st.has_upsert && st.or_action == ast::ConflictAction::kNone && triggers->empty() &&
+      std::none_of(t->indexes.begin(), t->indexes.end(),
+                   [](const catalog::IndexDescriptor& ix) { return ix.unique; });
   ResultSet rs;
   std::string pk, value_scratch;  // reused row by row
   Row row;
@@ -558,6 +576,18 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     } else {
       pk.clear();
       catalog::AppendPrimaryKey(*t, row, &pk);
+    }
+    if (check_at_commit) {
+      if (absl::Status s = PutRowEntries(d.txn, *t, row, pk, &value_scratch, /*insert_row=*/true);
+          !s.ok()) {
+        return s.code() == absl::StatusCode::kAlreadyExists
+                   ? Constraint("UNIQUE", IndexTarget(*t, t->primary))
+                   : s;
+      }
+      *d.unique_at_commit = IndexTarget(*t, t->primary);
+      d.last_insert_key.assign(pk);
+      ++rs.rows_affected;
+      continue;
     }
     std::string what;
     absl::StatusOr<std::vector<std::string>> conflicts = Conflicts(d, *t, row, pk, "", &what);
@@ -625,7 +655,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         !f.ok()) {
       return f;
     }
-    PutRowEntries(d.txn, *t, row, pk, &value_scratch);
+    (void)PutRowEntries(d.txn, *t, row, pk, &value_scratch);
     d.last_insert_key.assign(pk);
     ++rs.rows_affected;
     if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
@@ -1180,10 +1210,14 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     pending_split_.reset();
     // A lone SELECT never writes: its transaction keeps no read spans.
     if (st.kind == ast::StatementKind::kSelect) (*t)->SetReadOnly();
+    std::string unique_at_commit;
     result = RunIn(t->get(), schema_version, st, params, ddl ? nullptr : slot,
-                   /*cache_tables=*/!ddl);
+                   /*cache_tables=*/!ddl, &unique_at_commit);
     if (result.ok()) {
       absl::Status c = ddl ? db_->CommitSchemaChange(t->get()) : (*t)->Commit();
+      if (c.code() == absl::StatusCode::kAlreadyExists && !unique_at_commit.empty()) {
+        c = Constraint("UNIQUE", unique_at_commit);
+      }
       if (!c.ok()) result = c;
       if (c.ok() && pending_split_.has_value()) {
         db_->NoteInsertedRows(pending_split_->table_id, pending_split_->rows,
@@ -1200,8 +1234,10 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
 absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
                                          const ast::Statement& st,
                                          const std::vector<Value>& params,
-                                         const PlanSlot* slot, bool cache_tables) {
+                                         const PlanSlot* slot, bool cache_tables,
+                                         std::string* unique_at_commit) {
   Dml d{txn, db_, &params, 0, ""};
+  d.unique_at_commit = unique_at_commit;
   if (cache_tables && !ChangesSchema(st.kind)) {
     if (dml_tables_ == nullptr) dml_tables_ = std::make_unique<DmlTableCache>();
     d.tables = dml_tables_.get();

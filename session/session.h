@@ -84,10 +84,14 @@ class Session {
   absl::StatusOr<ResultSet> Run(const ast::Statement& st, const std::vector<Value>& params,
                                 const PlanSlot* slot = nullptr);
   // `cache_tables`: the transaction has run no DDL, so DML may use the
-  // tables cached for `schema_version`.
+  // tables cached for `schema_version`. With `unique_at_commit` set (the
+  // statement is its transaction's only one), an INSERT may leave its
+  // primary-key check to the commit (txn::Txn::Insert) and put there the
+  // constraint target to name if the commit finds the key taken.
   absl::StatusOr<ResultSet> RunIn(txn::Txn* txn, uint64_t schema_version,
                                   const ast::Statement& st, const std::vector<Value>& params,
-                                  const PlanSlot* slot, bool cache_tables);
+                                  const PlanSlot* slot, bool cache_tables,
+                                  std::string* unique_at_commit = nullptr);
 
   struct PendingSplit {
     uint32_t table_id;

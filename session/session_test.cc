@@ -54,6 +54,35 @@ TEST_F(SessionTest, CreateInsertSelect) {
   EXPECT_EQ(Ok("SELECT count(*), sum(a), avg(c) FROM t").rows[0][1], Value::Integer(6));
 }
 
+// A one-row INSERT in a transaction of its own leaves its key check to the
+// commit: the error and the outcome are the same as a read-first check.
+TEST_F(SessionTest, SingleRowInsertChecksItsKeyAtCommit) {
+  Ok("CREATE TABLE u(k INTEGER PRIMARY KEY, v TEXT)");
+  Ok("INSERT INTO u VALUES (1, 'a')");
+  absl::Status dup = Err("INSERT INTO u VALUES (1, 'b')");
+  EXPECT_EQ(SqlState(dup), "23505");
+  EXPECT_NE(dup.message().find("UNIQUE constraint failed: u.k"), std::string::npos) << dup;
+  EXPECT_EQ(Ok("SELECT v FROM u").rows, (std::vector<exec::Row>{{Value::Text("a")}}));
+  Ok("DELETE FROM u WHERE k = 1");
+  Ok("INSERT INTO u VALUES (1, 'c')");
+  EXPECT_EQ(Ok("SELECT v FROM u").rows, (std::vector<exec::Row>{{Value::Text("c")}}));
+  // A generated key, and a key given as text.
+  Ok("INSERT INTO u(v) VALUES ('d')");
+  EXPECT_EQ(SqlState(Err("INSERT INTO u VALUES ('2', 'e')")), "23505");
+  // Inside an explicit transaction the statement itself reports it.
+  Ok("BEGIN");
+  Ok("INSERT INTO u VALUES (7, 'x')");
+  EXPECT_EQ(SqlState(Err("INSERT INTO u VALUES (7, 'y')")), "23505");
+  Ok("ROLLBACK");
+  // OR IGNORE / OR REPLACE / upsert still see the row first.
+  Ok("INSERT OR IGNORE INTO u VALUES (1, 'ignored')");
+  Ok("INSERT OR REPLACE INTO u VALUES (1, 'replaced')");
+  Ok("INSERT INTO u VALUES (1, 'z') ON CONFLICT(k) DO UPDATE SET v = v || '!'");
+  EXPECT_EQ(Ok("SELECT v FROM u WHERE k = 1").rows,
+            (std::vector<exec::Row>{{Value::Text("replaced!")}}));
+  EXPECT_EQ(Ok("SELECT count(*) FROM u").rows[0][0], Value::Integer(2));
+}
+
 TEST_F(SessionTest, ErrorsCarrySqlStates) {
   Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT NOT NULL, c INTEGER UNIQUE, "
      "CHECK (c < 100))");

@@ -724,12 +724,16 @@ absl::Status Engine::ApplyOp(MDB_txn* txn, MDB_cursor* c, const WriteBatch::Op& 
         } else if (newest.ts >= op.ts) {
           status = MakeWriteTooOldError(key, op.ts, newest.ts);
           break;
+        } else if (op.must_be_absent && newest.ver.kind == VersionKind::kValue) {
+          status = absl::AlreadyExistsError(
+              absl::StrFormat("key %s already exists", keys::PrettyKey(key)));
+          break;
         }
       }
-      VersionKind kind = op.type == T::kPut         ? VersionKind::kValue
-                         : op.type == T::kDelete    ? VersionKind::kTombstone
-                         : op.type == T::kPutIntent ? VersionKind::kIntentValue
-                                                    : VersionKind::kIntentTombstone;
+      VersionKind kind = op.type == T::kDelete        ? VersionKind::kTombstone
+                         : op.type == T::kPutIntent    ? VersionKind::kIntentValue
+                         : op.type == T::kDeleteIntent ? VersionKind::kIntentTombstone
+                                                       : VersionKind::kValue;
       status = PutVersion(c, &buf, key, op.ts, kind, op.txn.bytes(),
                           op.value);
       break;
@@ -782,6 +786,7 @@ absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
       one.ts = op.ts;
       for (const Mutation& m : op.writes) {
         one.type = m.deletion ? WriteBatch::OpType::kDelete : WriteBatch::OpType::kPut;
+        one.must_be_absent = m.must_be_absent;
         one.key = m.key;
         one.value = m.value;
         status = ApplyOp(txn, c, one, &buf, &saved_payload);

@@ -151,6 +151,45 @@ TEST_F(EngineTest, BorrowedWritesApplyAsPutsAndDeletesAtomically) {
   EXPECT_EQ(engine_->Write(b).code(), absl::StatusCode::kInvalidArgument);
 }
 
+// An insert checks, where it writes, that the key holds no live value: a
+// tombstone or nothing is fine; a value fails the whole batch.
+TEST_F(EngineTest, InsertRequiresTheKeyToHoldNoLiveValue) {
+  WriteBatch b;
+  b.Insert("new", T(10), "first");
+  ASSERT_TRUE(engine_->Write(b).ok());
+  EXPECT_EQ(Get("new", 10), "first");
+
+  b.Clear();
+  b.Put("other", T(20), "x");
+  b.Insert("new", T(20), "second");
+  EXPECT_EQ(engine_->Write(b).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Get("new", 100), "first");
+  EXPECT_EQ(Get("other", 100), std::nullopt);  // all or nothing
+
+  b.Clear();
+  b.Delete("new", T(30));
+  ASSERT_TRUE(engine_->Write(b).ok());
+  b.Clear();
+  b.Insert("new", T(40), "after the delete");
+  ASSERT_TRUE(engine_->Write(b).ok());
+  EXPECT_EQ(Get("new", 40), "after the delete");
+
+  // Below a newer version it is WriteTooOld (retryable), as a Put is.
+  b.Clear();
+  b.Insert("new", T(35), "late");
+  EXPECT_EQ(GetWriteTooOld(engine_->Write(b)), T(40));
+
+  // The same through a borrowed span, on a deletion too.
+  Mutation gone = Mutation::Delete("new");
+  gone.must_be_absent = true;
+  const std::vector<Mutation> writes = {Mutation::Insert("fresh", "1"), gone};
+  b.Clear();
+  b.WriteAllBorrowed(writes, T(50));
+  EXPECT_EQ(engine_->Write(b).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Get("fresh", 100), std::nullopt);
+  EXPECT_EQ(Get("new", 100), "after the delete");
+}
+
 TEST_F(EngineTest, ZeroTimestampAndOversizedKeysAreRejected) {
   WriteBatch b;
   b.Put("k", Timestamp::Min(), "v");

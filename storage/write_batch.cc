@@ -27,6 +27,13 @@ void WriteBatch::Put(absl::string_view key, Timestamp ts,
   Add(OpType::kPut, key, value).ts = ts;
 }
 
+void WriteBatch::Insert(absl::string_view key, Timestamp ts,
+                        absl::string_view value) {
+  Op& op = Add(OpType::kPut, key, value);
+  op.ts = ts;
+  op.must_be_absent = true;
+}
+
 void WriteBatch::Delete(absl::string_view key, Timestamp ts) {
   Add(OpType::kDelete, key, "").ts = ts;
 }

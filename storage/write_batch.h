@@ -25,11 +25,17 @@ struct Mutation {
   absl::string_view key;
   absl::string_view value;  // for a put
   bool deletion = false;
+  // Requires the key to hold no live value when the write applies (an
+  // INSERT that checks its key there instead of reading it first).
+  bool must_be_absent = false;
 
   static Mutation Put(absl::string_view key, absl::string_view value) {
-    return Mutation{key, value, false};
+    return Mutation{key, value, false, false};
   }
-  static Mutation Delete(absl::string_view key) { return Mutation{key, {}, true}; }
+  static Mutation Insert(absl::string_view key, absl::string_view value) {
+    return Mutation{key, value, false, true};
+  }
+  static Mutation Delete(absl::string_view key) { return Mutation{key, {}, true, false}; }
 };
 
 class WriteBatch {
@@ -51,6 +57,8 @@ class WriteBatch {
     Timestamp ts;
     TxnId txn;
     bool commit = false;
+    // kPut, kDelete: fail with kAlreadyExists if the key holds a live value.
+    bool must_be_absent = false;
     absl::string_view key, value;  // into the batch's arena, or borrowed
     absl::Span<const Mutation> writes;  // kWrites: borrowed
   };
@@ -59,9 +67,13 @@ class WriteBatch {
   // conflict if the key has an intent, or WriteTooOld if a committed version
   // at or above `ts` exists. `ts` must be non-zero.
   void Put(absl::string_view key, Timestamp ts, absl::string_view value);
+  // Put() that also fails, with kAlreadyExists, if the key's newest version
+  // is a committed value (a tombstone or no version is fine): the check and
+  // the write are one step, so nothing can slip in between.
+  void Insert(absl::string_view key, Timestamp ts, absl::string_view value);
   // A committed deletion (tombstone) at `ts`; same checks as Put.
   void Delete(absl::string_view key, Timestamp ts);
-  // Each of `writes` as Put() or Delete() at `ts`, without copying: the
+  // Each of `writes` as Put(), Insert() or Delete() at `ts`, without copying: the
   // batch keeps the span, so the caller keeps it and its bytes alive and
   // unchanged until it has no more use for the batch (Engine::Write has
   // returned). A one-phase commit's writes become one operation instead of

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/keys.h"
 
@@ -177,13 +178,15 @@ absl::Status Txn::ScanShared(
   return absl::OkStatus();
 }
 
-void Txn::Buffer(absl::string_view key, const absl::string_view* value) {
+void Txn::Buffer(absl::string_view key, const absl::string_view* value,
+                 bool must_be_absent) {
   // Keys in ascending order (a bulk insert's) go to the end without a
   // search.
   auto it = !writes_.empty() && key > writes_.rbegin()->first ? writes_.end()
                                                              : writes_.lower_bound(key);
   const bool found = it != writes_.end() && it->first == key;
   BufferedWrite w;
+  w.must_be_absent = must_be_absent || (found && it->second.must_be_absent);
   if (value == nullptr) {
     w.deletion = true;
   } else if (found && it->second.room >= value->size()) {
@@ -213,6 +216,24 @@ void Txn::Put(absl::string_view key, absl::string_view value) { Buffer(key, &val
 
 void Txn::Delete(absl::string_view key) { Buffer(key, nullptr); }
 
+absl::Status Txn::Insert(absl::string_view key, absl::string_view value) {
+  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  if (!writes_.empty() && key <= writes_.rbegin()->first) {
+    auto it = writes_.find(key);
+    if (it != writes_.end()) {
+      if (!it->second.deletion) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("key ", keys::PrettyKey(key), " already exists"));
+      }
+      // Our own deletion of a committed row: the insert replaces it.
+      Buffer(key, &value);
+      return absl::OkStatus();
+    }
+  }
+  Buffer(key, &value, /*must_be_absent=*/true);
+  return absl::OkStatus();
+}
+
 absl::Status Txn::Commit() {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
   finished_ = true;
@@ -241,8 +262,9 @@ absl::Status Txn::Commit() {
       node = range->node_ids.front();
     }
     // Views into the buffer, which outlives the call.
-    req.writes.push_back(value.deletion ? kv::Mutation::Delete(key)
-                                        : kv::Mutation::Put(key, value.value));
+    kv::Mutation& m = req.writes.emplace_back(value.deletion ? kv::Mutation::Delete(key)
+                                                             : kv::Mutation::Put(key, value.value));
+    m.must_be_absent = value.must_be_absent;
   }
   absl::StatusOr<Timestamp> ts = transport_->CommitOnePhase(*node, req);
   req.writes.clear();

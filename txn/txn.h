@@ -100,6 +100,13 @@ class Txn {
   // copies of the bytes. A later write of the same key replaces it.
   void Put(absl::string_view key, absl::string_view value);
   void Delete(absl::string_view key);
+  // Put() of a key the caller requires to hold no row, checked where the
+  // commit applies instead of by a read now: Commit() fails with
+  // kAlreadyExists if the key holds a committed value then. The key counts
+  // as unread (no read span). Returns kAlreadyExists at once if this
+  // transaction's own buffer holds a value for the key. A later Put() or
+  // Delete() of the key keeps the requirement.
+  absl::Status Insert(absl::string_view key, absl::string_view value);
 
   // Commits. A read-only transaction commits without a round trip.
   // kAborted means retry; after any return the Txn is finished.
@@ -128,6 +135,7 @@ class Txn {
   struct BufferedWrite {
     absl::string_view value;
     bool deletion = false;
+    bool must_be_absent = false;  // at commit: see Insert()
     size_t room = 0;  // arena bytes at value.data() (>= value.size())
   };
   // Keys and values of the buffered writes (an overwritten value's bytes
@@ -137,8 +145,10 @@ class Txn {
   // Adds or replaces the buffered write of `key` with `value` (a deletion
   // when null). A value that fits where the key's previous value was
   // reuses its bytes, so rewriting a key many times does not grow the
-  // buffer.
-  void Buffer(absl::string_view key, const absl::string_view* value);
+  // buffer. The write keeps a must_be_absent requirement the key had and
+  // adds one when `must_be_absent`.
+  void Buffer(absl::string_view key, const absl::string_view* value,
+              bool must_be_absent = false);
   // Values read by Prefetch() (nullopt: no row), by key.
   absl::flat_hash_map<std::string, std::optional<std::string>> prefetched_;
   // The span [span_lo_, span_hi_) the last PrefetchSpan() read whole, and

@@ -287,6 +287,44 @@ TEST_P(ScanMergeTest, ScansMergeOwnWritesAcrossPages) {
 
 INSTANTIATE_TEST_SUITE_P(StreamedAndPaged, ScanMergeTest, ::testing::Bool());
 
+// Insert() checks its key at commit, not by a read: a row committed by
+// another transaction in between fails the commit with kAlreadyExists.
+TEST_F(TxnTest, InsertChecksTheKeyAtCommit) {
+  auto t = Begin();
+  ASSERT_TRUE(t->Insert("i/1", "mine").ok());
+  ASSERT_TRUE(t->Insert("i/2", "mine").ok());
+  EXPECT_EQ(*t->Get("i/1"), "mine");  // reads its own insert
+  auto other = Begin();
+  other->Put("i/2", "theirs");
+  ASSERT_TRUE(other->Commit().ok());
+  EXPECT_EQ(t->Commit().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Read("i/1"), std::nullopt);  // nothing of t's landed
+  EXPECT_EQ(Read("i/2"), "theirs");
+
+  // Its own buffered value: refused at once.
+  auto u = Begin();
+  u->Put("i/3", "x");
+  EXPECT_EQ(u->Insert("i/3", "y").code(), absl::StatusCode::kAlreadyExists);
+  // Its own deletion of a stored row: the insert replaces the row.
+  u->Delete("i/2");
+  ASSERT_TRUE(u->Insert("i/2", "replaced").ok());
+  ASSERT_TRUE(u->Commit().ok());
+  EXPECT_EQ(Read("i/2"), "replaced");
+
+  // Overwriting or deleting an inserted key keeps the requirement.
+  auto v = Begin();
+  ASSERT_TRUE(v->Insert("i/4", "a").ok());
+  v->Put("i/4", "b");
+  ASSERT_TRUE(v->Insert("i/5", "a").ok());
+  v->Delete("i/5");
+  auto w = Begin();
+  w->Put("i/5", "taken");
+  ASSERT_TRUE(w->Commit().ok());
+  EXPECT_EQ(v->Commit().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Read("i/4"), std::nullopt);
+  EXPECT_EQ(Read("i/5"), "taken");
+}
+
 TEST_F(TxnTest, RollbackDiscards) {
   auto t = Begin();
   t->Put("t/x", "1");
