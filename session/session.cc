@@ -190,7 +190,7 @@ struct Dml {
   DmlTableCache* tables = nullptr;
   uint64_t schema_version = 0;
   // Non-null: see Session::RunIn's `unique_at_commit`.
-  std::string* unique_at_commit = nullptr;
+  std::shared_ptr<const TableDescriptor>* unique_at_commit = nullptr;
 };
 
 planner::Binder NewBinder(const Dml& d) {
@@ -584,7 +584,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
                    ? Constraint("UNIQUE", IndexTarget(*t, t->primary))
                    : s;
       }
-      *d.unique_at_commit = IndexTarget(*t, t->primary);
+      *d.unique_at_commit = info->table;
       d.last_insert_key.assign(pk);
       ++rs.rows_affected;
       continue;
@@ -1210,13 +1210,13 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     pending_split_.reset();
     // A lone SELECT never writes: its transaction keeps no read spans.
     if (st.kind == ast::StatementKind::kSelect) (*t)->SetReadOnly();
-    std::string unique_at_commit;
+    std::shared_ptr<const TableDescriptor> unique_at_commit;
     result = RunIn(t->get(), schema_version, st, params, ddl ? nullptr : slot,
                    /*cache_tables=*/!ddl, &unique_at_commit);
     if (result.ok()) {
       absl::Status c = ddl ? db_->CommitSchemaChange(t->get()) : (*t)->Commit();
-      if (c.code() == absl::StatusCode::kAlreadyExists && !unique_at_commit.empty()) {
-        c = Constraint("UNIQUE", unique_at_commit);
+      if (c.code() == absl::StatusCode::kAlreadyExists && unique_at_commit != nullptr) {
+        c = Constraint("UNIQUE", IndexTarget(*unique_at_commit, unique_at_commit->primary));
       }
       if (!c.ok()) result = c;
       if (c.ok() && pending_split_.has_value()) {
@@ -1235,7 +1235,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
                                          const ast::Statement& st,
                                          const std::vector<Value>& params,
                                          const PlanSlot* slot, bool cache_tables,
-                                         std::string* unique_at_commit) {
+                                         std::shared_ptr<const TableDescriptor>* unique_at_commit) {
   Dml d{txn, db_, &params, 0, ""};
   d.unique_at_commit = unique_at_commit;
   if (cache_tables && !ChangesSchema(st.kind)) {

@@ -14,6 +14,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "catalog/descriptors.h"
 #include "common/value.h"
 #include "parser/ast.h"
 #include "parser/parser.h"
@@ -87,11 +88,12 @@ class Session {
   // tables cached for `schema_version`. With `unique_at_commit` set (the
   // statement is its transaction's only one), an INSERT may leave its
   // primary-key check to the commit (txn::Txn::Insert) and put there the
-  // constraint target to name if the commit finds the key taken.
+  // table whose key the commit error names.
   absl::StatusOr<ResultSet> RunIn(txn::Txn* txn, uint64_t schema_version,
                                   const ast::Statement& st, const std::vector<Value>& params,
                                   const PlanSlot* slot, bool cache_tables,
-                                  std::string* unique_at_commit = nullptr);
+                                  std::shared_ptr<const catalog::TableDescriptor>* unique_at_commit =
+                                      nullptr);
 
   struct PendingSplit {
     uint32_t table_id;
