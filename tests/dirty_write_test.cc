@@ -4,6 +4,12 @@
 
 #include "tests/anomaly_fixture.h"
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
 namespace tessera::anomaly {
 namespace {
 
@@ -37,6 +43,51 @@ TEST_F(AnomalyTest, ImplicitStatementsAreRetriedNotLost) {
   Ok(*a_, "UPDATE c SET n = n + 1 WHERE id = 1");  // implicit txn commits
   EXPECT_EQ(State(*b_, "COMMIT"), "40001");
   EXPECT_EQ(Int(*a_, "SELECT n FROM c"), 1);
+}
+
+// Two writers inserting the same new key: exactly one row, and the other
+// writer told so (23505), never both rows nor a lost one. Autocommit
+// one-row INSERTs check the key where the commit writes it; an explicit
+// transaction reads it first. Both kinds race here.
+TEST_F(AnomalyTest, ConcurrentInsertsOfOneKeyKeepOneRow) {
+  Ok(*a_, "CREATE TABLE k(id INTEGER PRIMARY KEY, writer INTEGER)");
+  constexpr int kWriters = 4, kKeys = 150;
+  std::atomic<int> inserted{0}, refused{0}, other{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      session::Session s(db_.get());
+      for (int key = 0; key < kKeys; ++key) {
+        const std::string insert = absl::StrCat("INSERT INTO k VALUES (", key, ", ", w, ")");
+        // Writers 0 and 1 autocommit; 2 and 3 wrap the insert in BEGIN/COMMIT.
+        absl::Status st;
+        if (w < 2) {
+          st = s.Execute(insert).status();
+        } else {
+          st = s.Execute("BEGIN").status();
+          if (st.ok()) st = s.Execute(insert).status();
+          if (st.ok()) {
+            st = s.Execute("COMMIT").status();
+          } else {
+            (void)s.Execute("ROLLBACK");
+          }
+        }
+        const std::string state = session::SqlState(st);
+        if (state == "00000") {
+          ++inserted;
+        } else if (state == "23505" || state == "40001") {
+          ++refused;
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(inserted.load(), kKeys);
+  EXPECT_EQ(inserted.load() + refused.load(), kWriters * kKeys);
+  EXPECT_EQ(Int(*a_, "SELECT count(*) FROM k"), kKeys);
 }
 
 }  // namespace
