@@ -100,7 +100,7 @@ absl::Status Store::LoadOrBootstrap() {
 }
 
 const RangeDescriptor* Store::FindByKey(absl::string_view key) const {
-  auto it = by_end_.upper_bound(std::string(key));
+  auto it = by_end_.upper_bound(key);
   if (it == by_end_.end() || !it->second.ContainsKey(key)) return nullptr;
   return &it->second;
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/match.h"
@@ -223,7 +224,7 @@ absl::StatusOr<Value> EvalConst(Dml& d, planner::Binder& binder, const ast::Expr
 // Fills defaults, coerces types, checks NOT NULL and CHECK constraints and
 // assigns a rowid / INTEGER PRIMARY KEY where needed.
 absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
-                        const std::vector<bool>& given) {
+                        absl::Span<const bool> given) {
   // Made only for the defaults and checks that need one (most rows: none).
   std::optional<planner::Binder> binder;
   auto bind = [&]() -> planner::Binder& {
@@ -460,7 +461,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   const TableDescriptor* t = info->table.get();
   const std::vector<Trigger>* triggers = info->triggers.get();
   // Target columns.
-  std::vector<int> targets;
+  absl::InlinedVector<int, 16> targets;
   if (st.columns.empty()) {
     for (size_t i = 0; i < t->columns.size(); ++i) {
       if (!t->columns[i].hidden) targets.push_back(static_cast<int>(i));
@@ -476,7 +477,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   // another in `values` (one allocation, not one per row).
   std::vector<Row> selected;
   std::vector<Value> values;
-  std::vector<absl::Span<Value>> inputs;
+  absl::InlinedVector<absl::Span<Value>, 1> inputs;
   planner::Binder binder = NewBinder(d);
   if (st.select) {
     absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(*st.select);
@@ -552,7 +553,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   std::string pk, value_scratch;  // reused row by row
   Row row;
   // Which columns the statement gives: the same for every row.
-  std::vector<bool> given(t->columns.size(), false);
+  absl::InlinedVector<bool, 16> given(t->columns.size(), false);
   if (!st.default_values) {
     for (int target : targets) given[target] = true;
   }
@@ -627,7 +628,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
           updated[pos] = *std::move(v);
         }
         DeleteRowEntries(d.txn, *t, old_row);
-        std::vector<bool> all(t->columns.size(), true);
+        absl::InlinedVector<bool, 16> all(t->columns.size(), true);
         if (absl::Status s = PrepareRow(d, *t, &updated, all); !s.ok()) return s;
         std::string again;
         absl::StatusOr<std::vector<std::string>> c2 =
@@ -741,7 +742,7 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   if (is_update) {
     const auto& up = static_cast<const ast::UpdateStatement&>(st);
     for (auto& [old_row, new_row] : changes) {
-      std::vector<bool> given(t->columns.size(), true);
+      absl::InlinedVector<bool, 16> given(t->columns.size(), true);
       if (absl::Status s = PrepareRow(d, *t, &new_row, given); !s.ok()) return s;
       std::string what;
       absl::StatusOr<std::vector<std::string>> conflicts =

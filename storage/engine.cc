@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -776,6 +777,7 @@ absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
   int rc = mdb_cursor_open(txn, dbi_, &c);
   if (rc != MDB_SUCCESS) return LmdbError(rc, "open cursor");
   std::string buf, saved_payload;
+  buf.reserve(64);  // a versioned key: most user keys and their timestamp
   absl::Status status;
   for (const WriteBatch::Op& op : batch.ops()) {
     if (op.type != WriteBatch::OpType::kWrites) {
@@ -800,7 +802,7 @@ absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
 }
 
 void Engine::ApplyGroup(std::vector<PendingWrite*>& group) {
-  std::vector<absl::Status> results(group.size());
+  absl::InlinedVector<absl::Status, 4> results(group.size());
   absl::Status s = RunWriteTxn([&](MDB_txn* txn) -> absl::Status {
     if (group.size() == 1) {
       results[0] = ApplyBatch(txn, *group[0]->batch);
@@ -877,15 +879,15 @@ absl::Status Engine::LeadOrWait(PendingWrite* w) {
     };
     commit_mu_.AwaitWithTimeout(absl::Condition(&enough), options_.group_wait);
   }
-  std::vector<PendingWrite*> group;
-  group.swap(queue_);
+  leading_.swap(queue_);
   commit_mu_.Unlock();
 
-  ApplyGroup(group);
+  ApplyGroup(leading_);
 
   commit_mu_.Lock();
-  for (PendingWrite* p : group) p->done = true;
-  active_writers_ = group.size() + queue_.size();
+  for (PendingWrite* p : leading_) p->done = true;
+  active_writers_ = leading_.size() + queue_.size();
+  leading_.clear();
   leader_active_ = false;
   commit_cv_.SignalAll();
   commit_mu_.Unlock();

@@ -254,6 +254,10 @@ class Engine {
   absl::CondVar commit_cv_;
   std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(commit_mu_);
   bool leader_active_ ABSL_GUARDED_BY(commit_mu_) = false;
+  // The group the current leader applies, swapped with queue_ so both keep
+  // their capacity. Only the leader (leader_active_) touches it, outside
+  // commit_mu_.
+  std::vector<PendingWrite*> leading_;
   // Writers seen around the last group: its batches plus those queued by
   // the time it finished.
   size_t active_writers_ ABSL_GUARDED_BY(commit_mu_) = 0;
