@@ -4,6 +4,8 @@
 
 #include <mutex>
 
+#include "catalog/catalog.h"
+
 namespace tessera::session {
 
 namespace {
@@ -29,6 +31,11 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
       storage::Engine::Open(dir, options.engine);
   if (!engine.ok()) return engine.status();
   db->engine_ = *std::move(engine);
+  // Every DML commit validates the catalog span (the descriptors it used
+  // are still current): answered from the newest write the engine saw in
+  // it instead of a scan of every descriptor.
+  const auto& [catalog_start, catalog_end] = catalog::ObjectSpan();
+  if (absl::Status s = db->engine_->WatchWrites(catalog_start, catalog_end); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<kv::Store>> store =
       kv::Store::Open(1, db->engine_.get(), &db->clock_);
   if (!store.ok()) return store.status();

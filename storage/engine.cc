@@ -687,6 +687,9 @@ absl::Status Engine::ApplyOp(MDB_txn* txn, MDB_cursor* c, const WriteBatch::Op& 
     return status;
   }
   if (op.type == T::kCheckNoWritesAfter) {
+    for (const WatchedSpan& w : watched_) {
+      if (w.start == key && w.end == op.value && w.newest <= op.ts) return absl::OkStatus();
+    }
     return CheckNoWritesAfter(c, &buf, key, op.value, op.ts);
   }
   if (op.type != T::kResolveIntent && op.ts.IsZero()) {
@@ -737,6 +740,7 @@ absl::Status Engine::ApplyOp(MDB_txn* txn, MDB_cursor* c, const WriteBatch::Op& 
                                                        : VersionKind::kValue;
       status = PutVersion(c, &buf, key, op.ts, kind, op.txn.bytes(),
                           op.value);
+      if (status.ok()) NoteVersionWritten(key, op.ts);
       break;
     }
     case T::kResolveIntent: {
@@ -763,6 +767,7 @@ absl::Status Engine::ApplyOp(MDB_txn* txn, MDB_cursor* c, const WriteBatch::Op& 
       if (op.commit) {
         status = PutVersion(c, &buf, key, op.ts, kind, "",
                             saved_payload);
+        if (status.ok()) NoteVersionWritten(key, op.ts);
       }
       break;
     }
@@ -772,7 +777,46 @@ absl::Status Engine::ApplyOp(MDB_txn* txn, MDB_cursor* c, const WriteBatch::Op& 
   return status;
 }
 
+void Engine::NoteVersionWritten(absl::string_view key, Timestamp ts) {
+  for (WatchedSpan& w : watched_) {
+    if (key >= w.start && key < w.end && w.newest < ts) w.newest = ts;
+  }
+}
+
+absl::Status Engine::WatchWrites(absl::string_view start, absl::string_view end) {
+  return RunWriteTxn([&](MDB_txn* txn) -> absl::Status {
+    absl::MutexLock l(&watch_mu_);
+    for (const WatchedSpan& w : watched_) {
+      if (w.start == start && w.end == end) return absl::OkStatus();
+    }
+    WatchedSpan span{std::string(start), std::string(end), Timestamp::Min()};
+    MDB_cursor* c = nullptr;
+    int rc = mdb_cursor_open(txn, dbi_, &c);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "open cursor");
+    std::string buf;
+    AppendMvccKey(&buf, start, Timestamp::Max());
+    MDB_val k = Val(buf), v;
+    absl::Status status;
+    for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+      absl::string_view uk;
+      Timestamp ts;
+      if (!SplitMvccKey(View(k), &uk, &ts)) {
+        status = CorruptKey();
+        break;
+      }
+      if (uk >= end) break;
+      if (span.newest < ts) span.newest = ts;
+    }
+    if (status.ok() && rc != MDB_SUCCESS && rc != MDB_NOTFOUND) status = LmdbError(rc, "scan");
+    mdb_cursor_close(c);
+    if (status.ok()) watched_.push_back(std::move(span));
+    return status;
+  });
+}
+
 absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
+  absl::MutexLock watch(&watch_mu_);
   MDB_cursor* c = nullptr;
   int rc = mdb_cursor_open(txn, dbi_, &c);
   if (rc != MDB_SUCCESS) return LmdbError(rc, "open cursor");

@@ -192,6 +192,16 @@ class Engine {
   // read timestamp, then recorded durably: later reads below it fail.
   absl::StatusOr<GcStats> GarbageCollect(Timestamp threshold);
 
+  // Makes WriteBatch::CheckNoWritesAfter over exactly [start, end) cost
+  // nothing while the span is unchanged: the engine keeps the newest
+  // timestamp of any version written in it (found by one scan here, then
+  // raised by every write it applies, committed or not), and a check at or
+  // above that timestamp passes without reading the span; below it the
+  // span is read as usual. For a span every transaction of some kind
+  // validates and few change: the catalog, which DML validates on every
+  // commit. Safe at any time (it runs inside a write transaction).
+  absl::Status WatchWrites(absl::string_view start, absl::string_view end);
+
   // Pins `ts` against GC for the life of the returned object.
   std::unique_ptr<ReadPin> PinReads(Timestamp ts);
 
@@ -227,7 +237,12 @@ class Engine {
   // One operation of a batch (not kWrites), through cursor `c` on `txn`;
   // `buffer` and `saved` are scratch space reused across operations.
   absl::Status ApplyOp(MDB_txn* txn, MDB_cursor* c, const WriteBatch::Op& op,
-                       std::string* buffer, std::string* saved);
+                       std::string* buffer, std::string* saved)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(watch_mu_);
+  // A version of `key` at `ts` was written: raises the watched span holding
+  // the key, if any.
+  void NoteVersionWritten(absl::string_view key, Timestamp ts)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(watch_mu_);
 
   void Unpin(Timestamp ts);
   void ReturnReadTxn(MDB_txn* txn, MDB_cursor* cursor);
@@ -270,6 +285,16 @@ class Engine {
   std::vector<std::pair<MDB_txn*, MDB_cursor*>> read_pool_
       ABSL_GUARDED_BY(pool_mu_);
   size_t read_pool_cap_ = 0;
+
+  // Spans given to WatchWrites(), each with the newest timestamp written in
+  // it. Only write transactions use them, and LMDB runs those one at a
+  // time; the mutex states it.
+  struct WatchedSpan {
+    std::string start, end;
+    Timestamp newest;
+  };
+  absl::Mutex watch_mu_ ABSL_ACQUIRED_AFTER(commit_mu_);
+  std::vector<WatchedSpan> watched_ ABSL_GUARDED_BY(watch_mu_);
 
   // GC state.
   mutable absl::Mutex gc_mu_;

@@ -410,6 +410,46 @@ TEST_F(EngineTest, CheckNoWritesAfterValidatesReadSpans) {
   EXPECT_FALSE(engine_->Write(check).ok());
 }
 
+// A watched span answers checks from the newest write it saw: never a pass
+// the scan would refuse, whether the version was there before the watch,
+// written after it, an intent, or a resolved intent.
+TEST_F(EngineTest, WatchedSpanChecksAgreeWithTheScan) {
+  ASSERT_TRUE(Put("s/a", 20, "before the watch").ok());
+  ASSERT_TRUE(Put("t/outside", 90, "x").ok());
+  ASSERT_TRUE(engine_->WatchWrites("s/", "s0").ok());
+  ASSERT_TRUE(engine_->WatchWrites("s/", "s0").ok());  // twice is harmless
+  auto check = [&](int64_t ts) {
+    WriteBatch b;
+    b.CheckNoWritesAfter("s/", "s0", T(ts));
+    return engine_->Write(b).code();
+  };
+  EXPECT_EQ(check(10), absl::StatusCode::kAborted);  // found by the first scan
+  EXPECT_EQ(check(20), absl::StatusCode::kOk);
+  EXPECT_EQ(check(30), absl::StatusCode::kOk);  // t/outside is not in the span
+  ASSERT_TRUE(Put("s/b", 40, "after").ok());
+  EXPECT_EQ(check(30), absl::StatusCode::kAborted);
+  EXPECT_EQ(check(40), absl::StatusCode::kOk);
+  const TxnId txn = TxnId::Random();
+  WriteBatch intent;
+  intent.PutIntent("s/c", txn, T(50), "i");
+  ASSERT_TRUE(engine_->Write(intent).ok());
+  EXPECT_EQ(check(45), absl::StatusCode::kAborted);
+  WriteBatch resolve;
+  resolve.ResolveIntent("s/c", txn, /*commit=*/true, T(60));
+  ASSERT_TRUE(engine_->Write(resolve).ok());
+  EXPECT_EQ(check(55), absl::StatusCode::kAborted);
+  EXPECT_EQ(check(60), absl::StatusCode::kOk);
+  // Other spans, even inside the watched one, are scanned as before.
+  WriteBatch inner;
+  inner.CheckNoWritesAfter("s/a", "s/b", T(30));
+  EXPECT_TRUE(engine_->Write(inner).ok());
+  // A reopened engine starts from a scan again.
+  Reopen();
+  ASSERT_TRUE(engine_->WatchWrites("s/", "s0").ok());
+  EXPECT_EQ(check(55), absl::StatusCode::kAborted);
+  EXPECT_EQ(check(60), absl::StatusCode::kOk);
+}
+
 TEST_F(EngineTest, ConcurrentReadersAndWriters) {
   std::atomic<bool> stop{false};
   std::atomic<int> errors{0};
