@@ -1321,9 +1321,15 @@ bool Cacheable(const ast::Statement& st) {
 }  // namespace
 
 absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::string_view sql) {
-  std::string shape;
+  // A huge statement's scratch is not kept for the small ones after it.
+  constexpr size_t kKeepScratchBytes = 64 << 10;
+  if (shape_.capacity() > kKeepScratchBytes) shape_ = std::string();
+  if (literals_.capacity() > kKeepScratchBytes / 16) literals_ = {};
+  std::string& shape = shape_;
+  std::vector<std::pair<size_t, absl::string_view>>& literals = literals_;
+  shape.clear();
   shape.reserve(sql.size());
-  std::vector<std::pair<size_t, absl::string_view>> literals;
+  literals.clear();
   literals.reserve(sql.size() / 8);
   const bool shaped = QuickShape(sql, &shape, &literals);
   if (shaped) {
@@ -1387,7 +1393,7 @@ absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::st
   if (entries_.size() >= capacity_) entries_.clear();
   entry->statements = std::move(out);
   Entry* e = entry.get();
-  entries_[std::move(shape)] = std::move(entry);
+  entries_[shape] = std::move(entry);
   return &e->statements;
 }
 

@@ -62,6 +62,10 @@ class ShapeCache {
   absl::flat_hash_map<std::string, std::unique_ptr<Entry>> entries_;  // by shape
   std::vector<ast::StatementPtr> uncached_;
   uint64_t hits_ = 0;
+  // Parse()'s scratch: the shape and the literals of the text at hand,
+  // kept so a hit allocates nothing.
+  std::string shape_;
+  std::vector<std::pair<size_t, absl::string_view>> literals_;
 };
 
 // The value of a number, string or blob literal token's text; errors for

@@ -845,7 +845,7 @@ absl::Status Engine::ApplyBatch(MDB_txn* txn, const WriteBatch& batch) {
   return status;
 }
 
-void Engine::ApplyGroup(std::vector<PendingWrite*>& group) {
+bool Engine::ApplyGroup(std::vector<PendingWrite*>& group) {
   absl::InlinedVector<absl::Status, 4> results(group.size());
   absl::Status s = RunWriteTxn([&](MDB_txn* txn) -> absl::Status {
     if (group.size() == 1) {
@@ -870,16 +870,10 @@ void Engine::ApplyGroup(std::vector<PendingWrite*>& group) {
     }
     return absl::OkStatus();
   });
-  absl::MutexLock l(&commit_mu_);
-  if (s.ok()) ++syncs_;
-  for (size_t i = 0; i < group.size(); ++i) {
-    group[i]->status = s.ok() ? results[i] : s;
-    if (group[i]->status.ok()) {
-      ++batches_committed_;
-    } else {
-      ++batches_failed_;
-    }
-  }
+  // The waiters read their status only after seeing `done`, which the
+  // leader sets under commit_mu_ after this.
+  for (size_t i = 0; i < group.size(); ++i) group[i]->status = s.ok() ? results[i] : s;
+  return s.ok();
 }
 
 absl::Status Engine::Write(const WriteBatch& batch) {
@@ -926,10 +920,18 @@ absl::Status Engine::LeadOrWait(PendingWrite* w) {
   leading_.swap(queue_);
   commit_mu_.Unlock();
 
-  ApplyGroup(leading_);
+  const bool synced = ApplyGroup(leading_);
 
   commit_mu_.Lock();
-  for (PendingWrite* p : leading_) p->done = true;
+  if (synced) ++syncs_;
+  for (PendingWrite* p : leading_) {
+    if (p->status.ok()) {
+      ++batches_committed_;
+    } else {
+      ++batches_failed_;
+    }
+    p->done = true;
+  }
   active_writers_ = leading_.size() + queue_.size();
   leading_.clear();
   leader_active_ = false;

@@ -229,7 +229,9 @@ class Engine {
   // re-running `fn` from scratch on MDB_MAP_FULL.
   absl::Status RunWriteTxn(absl::FunctionRef<absl::Status(MDB_txn*)> fn);
 
-  void ApplyGroup(std::vector<PendingWrite*>& group);
+  // Applies and commits the group in one LMDB transaction and sets each
+  // batch's status; true if that transaction committed.
+  bool ApplyGroup(std::vector<PendingWrite*>& group);
   // Called with commit_mu_ held and `w` queued; releases commit_mu_. Waits
   // for `w` to be applied by the current leader, or leads the next group.
   absl::Status LeadOrWait(PendingWrite* w) ABSL_UNLOCK_FUNCTION(commit_mu_);
