@@ -126,74 +126,54 @@ BENCHMARK(BM_PointSelectPrepared);
 // Autocommit single-row INSERTs (W2's statement) on a store that does not
 // sync: what each statement costs in CPU, from text to LMDB commit,
 // without the device's flush latency (which dominates W2 and varies).
-void BM_AutocommitInsertNoSync(benchmark::State& state) {
-  std::string dir = Dir("autocommit");
+// `other_tables` tables are created first. With `evict_kib` > 0 that much
+// other memory is walked (untimed) before each insert, so the statement
+// runs on caches that hold someone else's lines, as it does after each
+// flush wait on disk.
+void AutocommitInserts(benchmark::State& state, const char* name, int64_t other_tables,
+                       size_t evict_kib) {
+  std::string dir = Dir(name);
   session::DatabaseOptions options;
   options.engine.durable = false;
   auto db = session::Database::Open(dir, options);
   if (!db.ok()) std::abort();
   session::Session s(db->get());
-  Must(s.Execute("CREATE TABLE w2(k INTEGER PRIMARY KEY, v INTEGER)"));
-  int64_t k = 0;
-  for (auto _ : state) {
-    Must(s.Execute(absl::StrCat("INSERT INTO w2 VALUES (", k, ", ", k, ")")));
-    ++k;
-  }
-  state.SetItemsProcessed(state.iterations());
-  db->reset();
-  std::filesystem::remove_all(dir);
-}
-BENCHMARK(BM_AutocommitInsertNoSync);
-
-// The same beside range(0) other tables: what a commit's check that no
-// schema change raced it costs as the catalog grows.
-void BM_AutocommitInsertManyTables(benchmark::State& state) {
-  std::string dir = Dir("autocommit-tables");
-  session::DatabaseOptions options;
-  options.engine.durable = false;
-  auto db = session::Database::Open(dir, options);
-  if (!db.ok()) std::abort();
-  session::Session s(db->get());
-  for (int64_t i = 0; i < state.range(0); ++i) {
+  for (int64_t i = 0; i < other_tables; ++i) {
     Must(s.Execute(absl::StrCat("CREATE TABLE other", i, "(k INTEGER PRIMARY KEY, v TEXT)")));
   }
   Must(s.Execute("CREATE TABLE w2(k INTEGER PRIMARY KEY, v INTEGER)"));
-  int64_t k = 0;
-  for (auto _ : state) {
-    Must(s.Execute(absl::StrCat("INSERT INTO w2 VALUES (", k, ", ", k, ")")));
-    ++k;
-  }
-  state.SetItemsProcessed(state.iterations());
-  db->reset();
-  std::filesystem::remove_all(dir);
-}
-BENCHMARK(BM_AutocommitInsertManyTables)->Arg(1000);
-
-// W2's CPU as it runs after each commit's flush wait: the caches hold
-// someone else's lines. Between inserts (untimed) a buffer of range(0) KiB
-// is walked, evicting our code and data from the caches it exceeds.
-void BM_AutocommitInsertNoSyncCold(benchmark::State& state) {
-  std::string dir = Dir("autocommit-cold");
-  session::DatabaseOptions options;
-  options.engine.durable = false;
-  auto db = session::Database::Open(dir, options);
-  if (!db.ok()) std::abort();
-  session::Session s(db->get());
-  Must(s.Execute("CREATE TABLE w2(k INTEGER PRIMARY KEY, v INTEGER)"));
-  std::vector<char> evict(static_cast<size_t>(state.range(0)) * 1024, 1);
+  std::vector<char> evict(evict_kib * 1024, 1);
   int64_t k = 0, sum = 0;
   for (auto _ : state) {
-    state.PauseTiming();
-    for (size_t i = 0; i < evict.size(); i += 64) sum += evict[i]++;
-    std::string sql = absl::StrCat("INSERT INTO w2 VALUES (", k, ", ", k, ")");
-    state.ResumeTiming();
-    Must(s.Execute(sql));
+    if (!evict.empty()) {
+      state.PauseTiming();
+      for (size_t i = 0; i < evict.size(); i += 64) sum += evict[i]++;
+      state.ResumeTiming();
+    }
+    Must(s.Execute(absl::StrCat("INSERT INTO w2 VALUES (", k, ", ", k, ")")));
     ++k;
   }
   benchmark::DoNotOptimize(sum);
   state.SetItemsProcessed(state.iterations());
   db->reset();
   std::filesystem::remove_all(dir);
+}
+
+void BM_AutocommitInsertNoSync(benchmark::State& state) {
+  AutocommitInserts(state, "autocommit", 0, 0);
+}
+BENCHMARK(BM_AutocommitInsertNoSync);
+
+// Beside range(0) other tables: what a commit's check that no schema change
+// raced it costs as the catalog grows.
+void BM_AutocommitInsertManyTables(benchmark::State& state) {
+  AutocommitInserts(state, "autocommit-tables", state.range(0), 0);
+}
+BENCHMARK(BM_AutocommitInsertManyTables)->Arg(1000);
+
+// With range(0) KiB evicted before each insert.
+void BM_AutocommitInsertNoSyncCold(benchmark::State& state) {
+  AutocommitInserts(state, "autocommit-cold", 0, static_cast<size_t>(state.range(0)));
 }
 BENCHMARK(BM_AutocommitInsertNoSyncCold)->Arg(4096);
 
