@@ -631,29 +631,41 @@ absl::Status PutVersion(MDB_cursor* c, std::string* buf,
 
 namespace {
 
-absl::Status CheckNoWritesAfter(MDB_cursor* c, std::string* buf,
-                                absl::string_view start, absl::string_view end,
-                                Timestamp ts) {
+// Visits the key and timestamp of every version in [start, end) in key
+// order (end "" : the versions of the single key `start`) until `visit`
+// returns false.
+absl::Status ForEachVersion(MDB_cursor* c, std::string* buf, absl::string_view start,
+                            absl::string_view end,
+                            absl::FunctionRef<bool(absl::string_view, Timestamp)> visit) {
   const bool point = end.empty();
   buf->clear();
   AppendMvccKey(buf, start, Timestamp::Max());
   MDB_val k = Val(*buf), v;
   int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
-  while (rc == MDB_SUCCESS) {
+  for (; rc == MDB_SUCCESS; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
     absl::string_view uk;
-    Timestamp vts;
-    if (!SplitMvccKey(View(k), &uk, &vts)) return CorruptKey();
+    Timestamp ts;
+    if (!SplitMvccKey(View(k), &uk, &ts)) return CorruptKey();
     if (point ? uk != start : uk >= end) break;
-    if (vts > ts) {
-      return absl::AbortedError(absl::StrFormat(
-          "restart transaction: key %s was written at %s, after this "
-          "transaction's read timestamp %s (SQLSTATE 40001)",
-          keys::PrettyKey(uk), vts.ToString(), ts.ToString()));
-    }
-    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+    if (!visit(uk, ts)) break;
   }
-  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return LmdbError(rc, "check");
+  if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return LmdbError(rc, "scan versions");
   return absl::OkStatus();
+}
+
+absl::Status CheckNoWritesAfter(MDB_cursor* c, std::string* buf,
+                                absl::string_view start, absl::string_view end,
+                                Timestamp ts) {
+  absl::Status conflict;
+  absl::Status s = ForEachVersion(c, buf, start, end, [&](absl::string_view uk, Timestamp vts) {
+    if (vts <= ts) return true;
+    conflict = absl::AbortedError(absl::StrFormat(
+        "restart transaction: key %s was written at %s, after this "
+        "transaction's read timestamp %s (SQLSTATE 40001)",
+        keys::PrettyKey(uk), vts.ToString(), ts.ToString()));
+    return false;
+  });
+  return s.ok() ? conflict : s;
 }
 
 }  // namespace
@@ -794,21 +806,10 @@ absl::Status Engine::WatchWrites(absl::string_view start, absl::string_view end)
     int rc = mdb_cursor_open(txn, dbi_, &c);
     if (rc != MDB_SUCCESS) return LmdbError(rc, "open cursor");
     std::string buf;
-    AppendMvccKey(&buf, start, Timestamp::Max());
-    MDB_val k = Val(buf), v;
-    absl::Status status;
-    for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS;
-         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-      absl::string_view uk;
-      Timestamp ts;
-      if (!SplitMvccKey(View(k), &uk, &ts)) {
-        status = CorruptKey();
-        break;
-      }
-      if (uk >= end) break;
+    absl::Status status = ForEachVersion(c, &buf, start, end, [&](absl::string_view, Timestamp ts) {
       if (span.newest < ts) span.newest = ts;
-    }
-    if (status.ok() && rc != MDB_SUCCESS && rc != MDB_NOTFOUND) status = LmdbError(rc, "scan");
+      return true;
+    });
     mdb_cursor_close(c);
     if (status.ok()) watched_.push_back(std::move(span));
     return status;
