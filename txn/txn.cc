@@ -22,14 +22,9 @@ absl::Status Txn::CheckOpen() const {
 
 absl::StatusOr<std::optional<std::string>> Txn::Get(absl::string_view key) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
-  // Keys past the last buffered one (a bulk insert's, in order) skip the
-  // search.
-  if (!writes_.empty() && key <= writes_.rbegin()->first) {
-    auto it = writes_.find(key);
-    if (it != writes_.end()) {
-      if (it->second.deletion) return std::optional<std::string>();
-      return std::optional<std::string>(it->second.value);
-    }
+  if (const BufferedWrite* w = FindBuffered(key)) {
+    if (w->deletion) return std::optional<std::string>();
+    return std::optional<std::string>(w->value);
   }
   if (auto p = prefetched_.find(key); p != prefetched_.end()) {
     // Used once (the caller usually writes the key next): keeps the map
@@ -178,6 +173,14 @@ absl::Status Txn::ScanShared(
   return absl::OkStatus();
 }
 
+const Txn::BufferedWrite* Txn::FindBuffered(absl::string_view key) const {
+  // Keys past the last buffered one (a bulk insert's, in order) skip the
+  // search.
+  if (writes_.empty() || key > writes_.rbegin()->first) return nullptr;
+  auto it = writes_.find(key);
+  return it == writes_.end() ? nullptr : &it->second;
+}
+
 void Txn::Buffer(absl::string_view key, const absl::string_view* value,
                  bool must_be_absent) {
   // Keys in ascending order (a bulk insert's) go to the end without a
@@ -218,17 +221,14 @@ void Txn::Delete(absl::string_view key) { Buffer(key, nullptr); }
 
 absl::Status Txn::Insert(absl::string_view key, absl::string_view value) {
   if (absl::Status s = CheckOpen(); !s.ok()) return s;
-  if (!writes_.empty() && key <= writes_.rbegin()->first) {
-    auto it = writes_.find(key);
-    if (it != writes_.end()) {
-      if (!it->second.deletion) {
-        return absl::AlreadyExistsError(
-            absl::StrCat("key ", keys::PrettyKey(key), " already exists"));
-      }
-      // Our own deletion of a committed row: the insert replaces it.
-      Buffer(key, &value);
-      return absl::OkStatus();
+  if (const BufferedWrite* w = FindBuffered(key)) {
+    if (!w->deletion) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("key ", keys::PrettyKey(key), " already exists"));
     }
+    // Our own deletion of a committed row: the insert replaces it.
+    Buffer(key, &value);
+    return absl::OkStatus();
   }
   Buffer(key, &value, /*must_be_absent=*/true);
   return absl::OkStatus();

@@ -149,6 +149,8 @@ class Txn {
   // adds one when `must_be_absent`.
   void Buffer(absl::string_view key, const absl::string_view* value,
               bool must_be_absent = false);
+  // The buffered write of `key`, or null.
+  const BufferedWrite* FindBuffered(absl::string_view key) const;
   // Values read by Prefetch() (nullopt: no row), by key.
   absl::flat_hash_map<std::string, std::optional<std::string>> prefetched_;
   // The span [span_lo_, span_hi_) the last PrefetchSpan() read whole, and
