@@ -141,29 +141,26 @@ void DeleteRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   }
 }
 
-// Writes the row, whose primary key is `pk`, and its index entries.
-// `scratch` is a buffer to reuse across rows.
-// With `insert_row`, the row's key is written by txn::Txn::Insert (the
-// commit checks that no row holds it).
-absl::Status PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row,
-                           absl::string_view pk, std::string* scratch,
-                           bool insert_row = false) {
-  scratch->clear();
-  catalog::AppendRowValue(t, row, scratch);
-  if (insert_row) {
-    if (absl::Status s = txn->Insert(pk, *scratch); !s.ok()) return s;
-  } else {
-    txn->Put(pk, *scratch);
-  }
+// Writes the row's index entries.
+void PutIndexEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   for (const catalog::IndexDescriptor& ix : t.indexes) {
     txn->Put(catalog::IndexEntryKey(t, ix, row), catalog::IndexEntryValue(t, ix, row));
   }
-  return absl::OkStatus();
+}
+
+// Writes the row, whose primary key is `pk`, and its index entries.
+// `scratch` is a buffer to reuse across rows.
+void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row,
+                   absl::string_view pk, std::string* scratch) {
+  scratch->clear();
+  catalog::AppendRowValue(t, row, scratch);
+  txn->Put(pk, *scratch);
+  PutIndexEntries(txn, t, row);
 }
 
 void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   std::string scratch;
-  (void)PutRowEntries(txn, t, row, catalog::PrimaryKey(t, row), &scratch);
+  PutRowEntries(txn, t, row, catalog::PrimaryKey(t, row), &scratch);
 }
 
 std::string IndexTarget(const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
@@ -173,6 +170,11 @@ std::string IndexTarget(const TableDescriptor& t, const catalog::IndexDescriptor
     cols.push_back(absl::StrCat(t.name, ".", pos >= 0 ? t.columns[pos].name : "?"));
   }
   return absl::StrJoin(cols, ", ");
+}
+
+// The error of a row whose primary key another row holds.
+absl::Status PrimaryKeyTaken(const TableDescriptor& t) {
+  return Constraint("UNIQUE", IndexTarget(t, t.primary));
 }
 
 // Statement-level context shared by the DML helpers.
@@ -579,12 +581,12 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       catalog::AppendPrimaryKey(*t, row, &pk);
     }
     if (check_at_commit) {
-      if (absl::Status s = PutRowEntries(d.txn, *t, row, pk, &value_scratch, /*insert_row=*/true);
-          !s.ok()) {
-        return s.code() == absl::StatusCode::kAlreadyExists
-                   ? Constraint("UNIQUE", IndexTarget(*t, t->primary))
-                   : s;
+      value_scratch.clear();
+      catalog::AppendRowValue(*t, row, &value_scratch);
+      if (absl::Status s = d.txn->Insert(pk, value_scratch); !s.ok()) {
+        return s.code() == absl::StatusCode::kAlreadyExists ? PrimaryKeyTaken(*t) : s;
       }
+      PutIndexEntries(d.txn, *t, row);
       *d.unique_at_commit = info->table;
       d.last_insert_key.assign(pk);
       ++rs.rows_affected;
@@ -656,7 +658,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         !f.ok()) {
       return f;
     }
-    (void)PutRowEntries(d.txn, *t, row, pk, &value_scratch);
+    PutRowEntries(d.txn, *t, row, pk, &value_scratch);
     d.last_insert_key.assign(pk);
     ++rs.rows_affected;
     if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
@@ -1217,7 +1219,7 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     if (result.ok()) {
       absl::Status c = ddl ? db_->CommitSchemaChange(t->get()) : (*t)->Commit();
       if (c.code() == absl::StatusCode::kAlreadyExists && unique_at_commit != nullptr) {
-        c = Constraint("UNIQUE", IndexTarget(*unique_at_commit, unique_at_commit->primary));
+        c = PrimaryKeyTaken(*unique_at_commit);
       }
       if (!c.ok()) result = c;
       if (c.ok() && pending_split_.has_value()) {
