@@ -38,23 +38,31 @@ absl::StatusOr<std::vector<RangeDescriptor>> DistSender::RangesIn(
   return out;
 }
 
+absl::StatusOr<uint32_t> DistSender::Address(const RangeDescriptor& desc,
+                                             BatchHeader* header) const {
+  if (desc.node_ids.empty()) {
+    return absl::InternalError(absl::StrFormat("range %s has no nodes", desc.ToString()));
+  }
+  header->range_id = desc.range_id;
+  header->generation = desc.generation;
+  return desc.node_ids.front();
+}
+
+bool DistSender::RefreshIfMoved(const RangeDescriptor& desc, const absl::Status& s) {
+  std::optional<RangeDescriptor> moved = GetRangeMoved(s);
+  if (!moved.has_value()) return false;
+  cache_.Evict(desc);
+  cache_.Insert(*moved);
+  retries_.fetch_add(1);
+  return true;
+}
+
 absl::StatusOr<BatchResponse> DistSender::SendToRange(
     const RangeDescriptor& desc, BatchRequest batch) {
-  if (desc.node_ids.empty()) {
-    return absl::InternalError(
-        absl::StrFormat("range %s has no nodes", desc.ToString()));
-  }
-  batch.header.range_id = desc.range_id;
-  batch.header.generation = desc.generation;
-  absl::StatusOr<BatchResponse> r =
-      transport_->SendToNode(desc.node_ids.front(), batch);
-  if (!r.ok()) {
-    if (std::optional<RangeDescriptor> moved = GetRangeMoved(r.status())) {
-      cache_.Evict(desc);
-      cache_.Insert(*moved);
-      retries_.fetch_add(1);
-    }
-  }
+  absl::StatusOr<uint32_t> node = Address(desc, &batch.header);
+  if (!node.ok()) return node.status();
+  absl::StatusOr<BatchResponse> r = transport_->SendToNode(*node, batch);
+  if (!r.ok()) RefreshIfMoved(desc, r.status());
   return r;
 }
 
@@ -187,19 +195,11 @@ absl::Status DistSender::Get(const BatchHeader& header, absl::string_view key,
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     absl::StatusOr<std::shared_ptr<const RangeDescriptor>> d = RouteFor(key);
     if (!d.ok()) return d.status();
-    const RangeDescriptor& desc = **d;
-    if (desc.node_ids.empty()) {
-      return absl::InternalError(absl::StrFormat("range %s has no nodes", desc.ToString()));
-    }
     BatchHeader h = header;
-    h.range_id = desc.range_id;
-    h.generation = desc.generation;
-    absl::Status s = transport_->Get(desc.node_ids.front(), h, key, value, found);
-    std::optional<RangeDescriptor> moved = GetRangeMoved(s);
-    if (!moved.has_value()) return s;
-    cache_.Evict(desc);
-    cache_.Insert(*moved);
-    retries_.fetch_add(1);
+    absl::StatusOr<uint32_t> node = Address(**d, &h);
+    if (!node.ok()) return node.status();
+    absl::Status s = transport_->Get(*node, h, key, value, found);
+    if (!RefreshIfMoved(**d, s)) return s;
     last_moved = s;
   }
   return last_moved;
@@ -221,18 +221,15 @@ absl::Status DistSender::StreamScan(const BatchHeader& header, absl::string_view
     // Reverse: the range holding the last key before `end`.
     while (reverse && d.ok() && d->end_key < end) d = RangeFor(d->end_key);
     if (!d.ok()) return d.status();
-    if (d->node_ids.empty()) {
-      return absl::InternalError(absl::StrFormat("range %s has no nodes", d->ToString()));
-    }
     BatchHeader h = header;
-    h.range_id = d->range_id;
-    h.generation = d->generation;
+    absl::StatusOr<uint32_t> node = Address(*d, &h);
+    if (!node.ok()) return node.status();
     std::string sub_start = std::max(start, d->start_key);
     std::string sub_end = std::min(end, d->end_key);
     KvRequest scan = KvRequest::Scan(sub_start, sub_end, 0, reverse);
     visited = false;
     absl::Status s = transport_->StreamScan(
-        d->node_ids.front(), h, scan, [&](absl::string_view k, absl::string_view v) {
+        *node, h, scan, [&](absl::string_view k, absl::string_view v) {
           last.assign(k.data(), k.size());
           visited = true;
           if (visit(k, v)) return true;
@@ -241,11 +238,7 @@ absl::Status DistSender::StreamScan(const BatchHeader& header, absl::string_view
         });
     if (stopped) return s;
     if (!s.ok()) {
-      std::optional<RangeDescriptor> moved = GetRangeMoved(s);
-      if (!moved.has_value() || ++attempts >= kMaxAttempts) return s;
-      cache_.Evict(*d);
-      cache_.Insert(*moved);
-      retries_.fetch_add(1);
+      if (!RefreshIfMoved(*d, s) || ++attempts >= kMaxAttempts) return s;
       if (visited) {
         if (reverse) {
           end = last;

@@ -57,6 +57,11 @@ class DistSender : public Sender {
   static constexpr int kMaxAttempts = 16;
 
  private:
+  // Addresses `header` to the range `desc` and returns the node to send to.
+  absl::StatusOr<uint32_t> Address(const RangeDescriptor& desc, BatchHeader* header) const;
+  // True if `s` says the range `desc` moved; the cache then holds the
+  // range's new descriptor instead.
+  bool RefreshIfMoved(const RangeDescriptor& desc, const absl::Status& s);
   // Sends `batch` (all of whose requests lie in `desc`) and returns its
   // responses; on a range-moved error updates the cache and returns it.
   absl::StatusOr<BatchResponse> SendToRange(const RangeDescriptor& desc,
