@@ -99,6 +99,11 @@ absl::Status Store::LoadOrBootstrap() {
   return absl::OkStatus();
 }
 
+absl::Status Store::NoRangeFor(absl::string_view key) const {
+  return absl::UnavailableError(absl::StrFormat("node %d holds no range for key %s", node_id_,
+                                                keys::PrettyKey(key)));
+}
+
 const RangeDescriptor* Store::FindByKey(absl::string_view key) const {
   auto it = by_end_.upper_bound(key);
   if (it == by_end_.end() || !it->second.ContainsKey(key)) return nullptr;
@@ -142,9 +147,7 @@ absl::Status Store::CheckAddressing(const BatchRequest& request) const {
     // For a reverse scan the interesting key is the last one of the span.
     const RangeDescriptor* owner = FindByKey(r.key);
     if (owner == nullptr) {
-      return absl::UnavailableError(absl::StrFormat(
-          "node %d holds no range for key %s", node_id_,
-          keys::PrettyKey(r.key)));
+      return NoRangeFor(r.key);
     }
     return MakeRangeMovedError(r.key, *owner);
   }
@@ -314,8 +317,7 @@ absl::Status Store::Get(const BatchHeader& header, absl::string_view key, std::s
   absl::ReaderMutexLock l(&mu_);
   const RangeDescriptor* owner = FindByKey(key);
   if (owner == nullptr) {
-    return absl::UnavailableError(absl::StrFormat("node %d holds no range for key %s",
-                                                  node_id_, keys::PrettyKey(key)));
+    return NoRangeFor(key);
   }
   if (owner->range_id != header.range_id) return MakeRangeMovedError(key, *owner);
   absl::StatusOr<std::unique_ptr<storage::Snapshot>> snap = engine_->NewSnapshot();
@@ -335,9 +337,7 @@ absl::StatusOr<Timestamp> Store::CommitOnePhase(
       if (range != nullptr && range->ContainsKey(w.key)) continue;
       range = FindByKey(w.key);
       if (range == nullptr) {
-        return absl::UnavailableError(absl::StrFormat(
-            "node %d holds no range for key %s", node_id_,
-            keys::PrettyKey(w.key)));
+        return NoRangeFor(w.key);
       }
     }
   }

@@ -92,6 +92,8 @@ class Store {
   absl::Status LoadOrBootstrap();
   absl::Status CheckAddressing(const BatchRequest& request) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The error for a request whose key no range of this store holds.
+  absl::Status NoRangeFor(absl::string_view key) const;
   const RangeDescriptor* FindByKey(absl::string_view key) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
