@@ -25,8 +25,15 @@ if [ "$declared" != "$exported" ]; then
   failed=$((failed + 1))
 fi
 
+# Under `--config=asan` the library needs the sanitizer runtimes, and ASan
+# must be the first library a program loads: build the programs with it too.
+sanitize=()
+if readelf -d "$out/lib/libtessera.so" | grep -q 'libasan'; then
+  sanitize=(-fsanitize=address,undefined)
+fi
+
 build() {  # source output
-  cc -std=c99 -Wall -Werror "$1" -I include -L "$out/lib" -ltessera \
+  cc -std=c99 -Wall -Werror "${sanitize[@]}" "$1" -I include -L "$out/lib" -ltessera \
     -Wl,-rpath,"$out/lib" -o "$2"
 }
 
