@@ -9,6 +9,7 @@
 //                    walked (untimed) before each insert, as the caches look
 //                    after a flush wait
 //   ScanAggregate    SELECT count(*), sum(n), avg(n) ... WHERE n % 7 = 3
+//   ScanGroupBy      SELECT n % 100, count(*) ... GROUP BY n % 100 (W4's other half)
 // Each reports rows (or queries) per second.
 //
 //   bazel run -c opt //bench:sql_bench -- --benchmark_min_time=1
@@ -187,6 +188,16 @@ void BM_ScanAggregate(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kRows);
 }
 BENCHMARK(BM_ScanAggregate)->Unit(benchmark::kMillisecond);
+
+void BM_ScanGroupBy(benchmark::State& state) {
+  Loaded* l = Shared();
+  for (auto _ : state) {
+    auto r = l->session->Execute("SELECT n % 100, count(*) FROM kv GROUP BY n % 100");
+    if (!r.ok() || r->rows.size() != 100) std::abort();
+  }
+  state.SetItemsProcessed(state.iterations() * kRows);
+}
+BENCHMARK(BM_ScanGroupBy)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace tessera
