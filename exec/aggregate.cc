@@ -5,10 +5,29 @@
 
 namespace tessera::exec::internal {
 
+absl::StatusOr<size_t> GroupTable::NewGroup(Row& keys) {
+  if (groups_.size() >= ctx_->options.max_rows) return TooManyRows(ctx_);
+  const size_t n = op_.aggregates.size();
+  groups_.push_back(Group{std::move(keys), std::vector<function::AggregateState>(n),
+                          std::vector<absl::flat_hash_set<std::string>>(n),
+                          std::vector<Value>(n)});
+  return groups_.size() - 1;
+}
+
 absl::StatusOr<GroupTable::Group*> GroupTable::Find(Row& keys) {
-  std::pair<size_t*, bool> slot;
   std::optional<int64_t> integral;
   if (keys.size() == 1) integral = CanonicalInteger(keys[0]);
+  if (integral.has_value() && *integral >= 0 && *integral < kDenseKeys) {
+    if (dense_.empty()) dense_.resize(kDenseKeys);
+    uint32_t& number = dense_[*integral];
+    if (number == 0) {
+      absl::StatusOr<size_t> g = NewGroup(keys);
+      if (!g.ok()) return g.status();
+      number = static_cast<uint32_t>(*g + 1);
+    }
+    return &groups_[number - 1];
+  }
+  std::pair<size_t*, bool> slot;
   if (integral.has_value()) {
     auto [it, inserted] = integers_.try_emplace(*integral, groups_.size());
     slot = {&it->second, inserted};
@@ -19,11 +38,7 @@ absl::StatusOr<GroupTable::Group*> GroupTable::Find(Row& keys) {
     slot = {&it->second, inserted};
   }
   if (slot.second) {
-    if (groups_.size() >= ctx_->options.max_rows) return TooManyRows(ctx_);
-    const size_t n = op_.aggregates.size();
-    groups_.push_back(Group{std::move(keys), std::vector<function::AggregateState>(n),
-                            std::vector<absl::flat_hash_set<std::string>>(n),
-                            std::vector<Value>(n)});
+    if (absl::StatusOr<size_t> g = NewGroup(keys); !g.ok()) return g.status();
   }
   return &groups_[*slot.first];
 }
@@ -41,8 +56,11 @@ absl::Status GroupTable::Add(const Row& row) {
   } else {
     // One integer key (GROUP BY n % 100): straight to its group.
     if (int64_t key; op_.group_by.size() == 1 && EvaluateInteger(*op_.group_by[0], row, &key)) {
-      auto it = integers_.find(key);
-      if (it != integers_.end()) return AddToGroup(groups_[it->second], row);
+      if (key >= 0 && key < kDenseKeys) {
+        if (!dense_.empty() && dense_[key] != 0) return AddToGroup(groups_[dense_[key] - 1], row);
+      } else if (auto it = integers_.find(key); it != integers_.end()) {
+        return AddToGroup(groups_[it->second], row);
+      }
     }
     // The key is built in a reused row; only a new group keeps it.
     scratch_keys_.clear();
@@ -133,6 +151,7 @@ absl::StatusOr<std::vector<Row>> GroupTable::Finish() {
   groups_.clear();
   index_.clear();
   integers_.clear();
+  dense_.clear();
   return out;
 }
 

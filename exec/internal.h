@@ -190,8 +190,15 @@ class GroupTable {
   const planner::LogicalOp& op_;
   ExecContext* const ctx_;
   std::vector<Group> groups_;
-  // Group numbers by key: one integral key value (CanonicalInteger) in
-  // integers_, any other key by its canonical bytes.
+  // Appends a group for `keys` (taking their values); its number.
+  absl::StatusOr<size_t> NewGroup(Row& keys);
+
+  // Group numbers by key: one integral key value (CanonicalInteger) below
+  // kDenseKeys in dense_ (number + 1, 0: none yet; GROUP BY n % 100 finds
+  // its group without hashing), other integral keys in integers_, any other
+  // key by its canonical bytes.
+  static constexpr int64_t kDenseKeys = 1024;
+  std::vector<uint32_t> dense_;
   absl::flat_hash_map<int64_t, size_t> integers_;
   absl::flat_hash_map<std::string, size_t> index_;
   Row scratch_keys_;               // Add(): the current row's group key

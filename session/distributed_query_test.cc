@@ -99,6 +99,28 @@ TEST_F(DistributedQueryTest, PartialAggregatesMergeAtTheGateway) {
   EXPECT_FALSE(absl::StrContains(plan, "partial aggregate")) << plan;
 }
 
+// Integral group keys take three paths (a dense table for 0..1023, a hash
+// map for the others, canonical bytes for the rest); each key must meet its
+// equals, an INTEGER and the REAL of the same value, in one group, in every
+// fragment and after the gateway merges them.
+TEST_F(DistributedQueryTest, IntegerGroupKeysOfEveryRangeMeetTheirEqualsOnce) {
+  // Keys -600, -300, 0, 300, ..., 1800: below, inside and beyond the dense
+  // table; odd k give them as REALs.
+  std::string rows = Same(
+      "SELECT count(*), sum(k) FROM t GROUP BY CASE WHEN k % 2 = 0 THEN (k % 9) * 300 - 600 "
+      "ELSE ((k % 9) * 300 - 600) * 1.0 END ORDER BY min(k)");
+  std::string expected;
+  for (int r = 0; r < 9; ++r) {
+    long count = 0, sum = 0;
+    for (int k = r; k < 600; k += 9) ++count, sum += k;
+    absl::StrAppend(&expected, count, "|", sum, "|\n");
+  }
+  EXPECT_EQ(rows, expected);
+  // The dense table's last key and the first one past it.
+  EXPECT_EQ(Same("SELECT 1023 + k % 3, count(*) FROM t GROUP BY 1023 + k % 3 ORDER BY 1"),
+            "1023|200|\n1024|200|\n1025|200|\n");
+}
+
 TEST_F(DistributedQueryTest, TopNAndLimitRunInEachFragment) {
   Same("SELECT k, v FROM t ORDER BY v DESC LIMIT 7");
   Same("SELECT k, v FROM t ORDER BY v LIMIT 5 OFFSET 30");  // ties keep key order
