@@ -23,6 +23,7 @@ enum class ErrorKind : uint8_t {
   kWriteTooOld = 3,     // detail: encoded timestamp of the newer version
   kReadBelowGc = 4,     // detail: encoded GC threshold
   kSyntaxError = 5,     // detail: line, column, offending token (parser/)
+  kTooComplex = 6,      // a statement nested too deeply to run (parser/); no detail
 };
 
 struct ErrorDetail {

@@ -1,5 +1,6 @@
 #include "parser/parser.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
@@ -15,6 +16,7 @@
 #include "antlr4-runtime.h"
 #include "common/coding.h"
 #include "common/errors.h"
+#include "common/stack_budget.h"
 
 namespace tessera::parser {
 
@@ -37,6 +39,66 @@ absl::Status MakeSyntaxError(int line, int column, const std::string& token,
                       line, column, token, detail),
       ErrorKind::kSyntaxError, bytes);
 }
+
+// Expressions and queries may nest at most this deep (SQLite's limit for
+// expressions): every layer after the parser walks them recursively.
+// Nested expressions and queries, each operand of an operator chain (chains
+// fold into left-deep trees) and each unary operator count a level.
+constexpr int kMaxNestingDepth = 1000;
+// The stack a level may take in the passes after the parser (binding,
+// planning, printing, running, destroying), with room to spare: 1,000
+// levels ran on an 8 MiB stack in an optimized build.
+constexpr size_t kStackPerNestingLevel = size_t{6} << 10;
+// SQLite's limits on flat lists that later passes turn into chains of
+// plan nodes (and whose planning grows fast with their length).
+constexpr size_t kMaxJoinTables = 64;
+constexpr size_t kMaxCompoundTerms = 500;
+
+absl::Status TooComplex(size_t line, size_t column, absl::string_view why) {
+  return MakeTypedError(
+      absl::StatusCode::kInvalidArgument,
+      absl::StrFormat("statement too complex at line %d, column %d: %s", line, column, why),
+      ErrorKind::kTooComplex, "");
+}
+
+// Thrown out of GuardedParser (ANTLR's rule methods unwind through it).
+struct ParserStackExhausted {
+  size_t line = 0;
+  size_t column = 0;
+};
+
+// ANTLR's parser recurses once per grammar rule, a dozen rules per level of
+// parentheses: it stops with ParserStackExhausted before the statement's
+// nesting takes more of this thread's stack than `budget` allows.
+class GuardedParser : public SQLParser {
+ public:
+  GuardedParser(antlr4::TokenStream* input, const StackBudget& budget)
+      : SQLParser(input), budget_(budget) {}
+
+  void enterRule(antlr4::ParserRuleContext* ctx, size_t state, size_t rule) override {
+    Check();
+    SQLParser::enterRule(ctx, state, rule);
+  }
+  void enterRecursionRule(antlr4::ParserRuleContext* ctx, size_t rule) override {
+    Check();
+    SQLParser::enterRecursionRule(ctx, rule);
+  }
+  void enterRecursionRule(antlr4::ParserRuleContext* ctx, size_t state, size_t rule,
+                          int precedence) override {
+    Check();
+    SQLParser::enterRecursionRule(ctx, state, rule, precedence);
+  }
+
+ private:
+  void Check() {
+    if (!budget_.Exceeded()) return;
+    antlr4::Token* at = getCurrentToken();
+    throw ParserStackExhausted{at != nullptr ? at->getLine() : 0,
+                               at != nullptr ? at->getCharPositionInLine() + 1 : 0};
+  }
+
+  const StackBudget budget_;
+};
 
 // Remembers the first error the lexer or parser reports.
 class FirstErrorListener : public antlr4::BaseErrorListener {
@@ -85,7 +147,9 @@ class FirstErrorListener : public antlr4::BaseErrorListener {
 // are collected here; the first one wins.
 class Transformer {
  public:
-  explicit Transformer(absl::string_view sql) : sql_(sql) {}
+  // `budget` bounds the stack its recursion may take; it must outlive this.
+  Transformer(absl::string_view sql, const StackBudget* budget)
+      : sql_(sql), budget_(budget), max_depth_(MaxNestingDepth()) {}
 
   const absl::Status& status() const { return status_; }
   int max_parameter() const { return next_param_ - 1; }
@@ -159,7 +223,34 @@ class Transformer {
   ast::ExprPtr Unary(SQLParser::Unary_exprContext* ctx);
   ast::ExprPtr Primary(SQLParser::PrimaryContext* ctx);
 
+  // Depth accounting against max_depth_: the expression and query levels
+  // above the node being converted. Deeper adds to it for a scope.
+  class Deeper {
+   public:
+    Deeper(Transformer* t, size_t levels) : t_(t), levels_(static_cast<int>(levels)) {
+      t_->depth_ += levels_;
+    }
+    ~Deeper() { t_->depth_ -= levels_; }
+    Deeper(const Deeper&) = delete;
+    Deeper& operator=(const Deeper&) = delete;
+
+   private:
+    Transformer* const t_;
+    const int levels_;
+  };
+  // False, failing the statement, when the expression at `ctx` lies deeper
+  // than max_depth_ or this thread's stack budget is spent.
+  bool DepthOk(antlr4::ParserRuleContext* ctx);
+  // False, failing the statement, when a list has more than `max` items.
+  bool CountOk(antlr4::ParserRuleContext* ctx, size_t count, size_t max, const char* what);
+  // What a conversion refused by DepthOk returns: a NULL literal, so that
+  // the (failed) tree has no holes.
+  ast::ExprPtr Refused(antlr4::ParserRuleContext* ctx) { return Make(ast::ExprKind::kLiteral, ctx); }
+
   absl::string_view sql_;
+  const StackBudget* const budget_;
+  const int max_depth_;
+  int depth_ = 0;
   absl::Status status_;
 
  public:
@@ -303,8 +394,35 @@ std::vector<ast::ExprPtr> Transformer::Row(SQLParser::Value_rowContext* ctx) {
   return row;
 }
 
+bool Transformer::DepthOk(antlr4::ParserRuleContext* ctx) {
+  std::string why;
+  if (depth_ > max_depth_) {
+    why = absl::StrFormat("expressions and queries nested more than %d levels deep", max_depth_);
+  } else if (budget_->Exceeded()) {
+    why = "nested too deeply for this thread's stack";
+  }
+  if (why.empty()) return true;
+  if (status_.ok() || !HasErrorKind(status_, ErrorKind::kTooComplex)) {
+    status_ = TooComplex(ctx->getStart()->getLine(),
+                         ctx->getStart()->getCharPositionInLine() + 1, why);
+  }
+  return false;
+}
+
+bool Transformer::CountOk(antlr4::ParserRuleContext* ctx, size_t count, size_t max,
+                          const char* what) {
+  if (count <= max) return true;
+  if (status_.ok() || !HasErrorKind(status_, ErrorKind::kTooComplex)) {
+    status_ = TooComplex(ctx->getStart()->getLine(), ctx->getStart()->getCharPositionInLine() + 1,
+                         absl::StrFormat("more than %d %s", max, what));
+  }
+  return false;
+}
+
 ast::ExprPtr Transformer::Expr(SQLParser::ExprContext* ctx) {
   if (ctx == nullptr) return nullptr;
+  Deeper nested(this, 1);
+  if (!DepthOk(ctx)) return Refused(ctx);
   return Or(ctx->or_expr());
 }
 
@@ -318,6 +436,9 @@ ast::ExprPtr Transformer::Bin(ast::Op op, antlr4::ParserRuleContext* ctx,
 }
 
 ast::ExprPtr Transformer::Or(SQLParser::Or_exprContext* ctx) {
+  // A chain of n operands folds into n - 1 levels.
+  Deeper chain(this, ctx->and_expr().size() - 1);
+  if (!DepthOk(ctx)) return Refused(ctx);
   ast::ExprPtr e = And(ctx->and_expr(0));
   for (size_t i = 1; i < ctx->and_expr().size(); ++i) {
     e = Bin(ast::Op::kOr, ctx, std::move(e), And(ctx->and_expr(i)));
@@ -326,6 +447,9 @@ ast::ExprPtr Transformer::Or(SQLParser::Or_exprContext* ctx) {
 }
 
 ast::ExprPtr Transformer::And(SQLParser::And_exprContext* ctx) {
+  // A chain of n operands folds into n - 1 levels.
+  Deeper chain(this, ctx->not_expr().size() - 1);
+  if (!DepthOk(ctx)) return Refused(ctx);
   ast::ExprPtr e = Not(ctx->not_expr(0));
   for (size_t i = 1; i < ctx->not_expr().size(); ++i) {
     e = Bin(ast::Op::kAnd, ctx, std::move(e), Not(ctx->not_expr(i)));
@@ -335,6 +459,8 @@ ast::ExprPtr Transformer::And(SQLParser::And_exprContext* ctx) {
 
 ast::ExprPtr Transformer::Not(SQLParser::Not_exprContext* ctx) {
   if (ctx->K_NOT() != nullptr) {
+    Deeper operand(this, 1);
+    if (!DepthOk(ctx)) return Refused(ctx);
     ast::ExprPtr e = Make(ast::ExprKind::kUnary, ctx);
     e->op = ast::Op::kNot;
     e->children.push_back(Not(ctx->not_expr()));
@@ -345,6 +471,9 @@ ast::ExprPtr Transformer::Not(SQLParser::Not_exprContext* ctx) {
 
 ast::ExprPtr Transformer::Equality(SQLParser::Equality_exprContext* ctx) {
   using K = ast::ExprKind;
+  // Each tail wraps what came before: one level each.
+  Deeper tails(this, ctx->equality_tail().size());
+  if (!DepthOk(ctx)) return Refused(ctx);
   ast::ExprPtr e = Comparison(ctx->comparison_expr());
   for (SQLParser::Equality_tailContext* tail : ctx->equality_tail()) {
     if (auto* c = dynamic_cast<SQLParser::Tail_equalContext*>(tail)) {
@@ -411,6 +540,9 @@ ast::ExprPtr Transformer::Equality(SQLParser::Equality_exprContext* ctx) {
 }
 
 ast::ExprPtr Transformer::Comparison(SQLParser::Comparison_exprContext* ctx) {
+  // A chain of n operands folds into n - 1 levels.
+  Deeper chain(this, ctx->bit_expr().size() - 1);
+  if (!DepthOk(ctx)) return Refused(ctx);
   ast::ExprPtr e = BitOp(ctx->bit_expr(0));
   for (size_t i = 1; i < ctx->bit_expr().size(); ++i) {
     ast::Op op;
@@ -433,6 +565,9 @@ ast::ExprPtr Transformer::Comparison(SQLParser::Comparison_exprContext* ctx) {
 }
 
 ast::ExprPtr Transformer::BitOp(SQLParser::Bit_exprContext* ctx) {
+  // A chain of n operands folds into n - 1 levels.
+  Deeper chain(this, ctx->add_expr().size() - 1);
+  if (!DepthOk(ctx)) return Refused(ctx);
   ast::ExprPtr e = Additive(ctx->add_expr(0));
   for (size_t i = 1; i < ctx->add_expr().size(); ++i) {
     ast::Op op;
@@ -455,6 +590,9 @@ ast::ExprPtr Transformer::BitOp(SQLParser::Bit_exprContext* ctx) {
 }
 
 ast::ExprPtr Transformer::Additive(SQLParser::Add_exprContext* ctx) {
+  // A chain of n operands folds into n - 1 levels.
+  Deeper chain(this, ctx->mul_expr().size() - 1);
+  if (!DepthOk(ctx)) return Refused(ctx);
   ast::ExprPtr e = Multiplicative(ctx->mul_expr(0));
   for (size_t i = 1; i < ctx->mul_expr().size(); ++i) {
     ast::Op op = ctx->ops[i - 1]->getType() == SQLParser::PLUS ? ast::Op::kAdd
@@ -465,6 +603,9 @@ ast::ExprPtr Transformer::Additive(SQLParser::Add_exprContext* ctx) {
 }
 
 ast::ExprPtr Transformer::Multiplicative(SQLParser::Mul_exprContext* ctx) {
+  // A chain of n operands folds into n - 1 levels.
+  Deeper chain(this, ctx->concat_expr().size() - 1);
+  if (!DepthOk(ctx)) return Refused(ctx);
   ast::ExprPtr e = Concat(ctx->concat_expr(0));
   for (size_t i = 1; i < ctx->concat_expr().size(); ++i) {
     int t = ctx->ops[i - 1]->getType();
@@ -477,6 +618,9 @@ ast::ExprPtr Transformer::Multiplicative(SQLParser::Mul_exprContext* ctx) {
 }
 
 ast::ExprPtr Transformer::Concat(SQLParser::Concat_exprContext* ctx) {
+  // A chain of n operands folds into n - 1 levels.
+  Deeper chain(this, ctx->unary_expr().size() - 1);
+  if (!DepthOk(ctx)) return Refused(ctx);
   ast::ExprPtr e = Unary(ctx->unary_expr(0));
   for (size_t i = 1; i < ctx->unary_expr().size(); ++i) {
     e = Bin(ast::Op::kConcat, ctx, std::move(e), Unary(ctx->unary_expr(i)));
@@ -486,6 +630,8 @@ ast::ExprPtr Transformer::Concat(SQLParser::Concat_exprContext* ctx) {
 
 ast::ExprPtr Transformer::Unary(SQLParser::Unary_exprContext* ctx) {
   if (ctx->op == nullptr) return Primary(ctx->primary());
+  Deeper operand(this, 1);
+  if (!DepthOk(ctx)) return Refused(ctx);
   ast::ExprPtr e = Make(ast::ExprKind::kUnary, ctx);
   switch (ctx->op->getType()) {
     case SQLParser::MINUS:
@@ -575,6 +721,13 @@ std::unique_ptr<ast::SelectStmt> Transformer::Select(
     SQLParser::Select_stmtContext* ctx) {
   auto s = std::make_unique<ast::SelectStmt>();
   s->pos = Pos(ctx);
+  // A query inside a query is a level: binding and planning recurse into
+  // it. A compound's terms fold into a chain of plan nodes.
+  const size_t terms = ctx->select_core().size();
+  Deeper nested(this, terms);
+  if (!CountOk(ctx, terms, kMaxCompoundTerms, "terms in a compound SELECT") || !DepthOk(ctx)) {
+    return s;  // empty; the statement has failed
+  }
   if (auto* w = ctx->with_clause()) {
     for (auto* cte : w->common_table_expression()) {
       ast::CommonTableExpr out;
@@ -685,6 +838,11 @@ ast::TableRefPtr Transformer::Join(SQLParser::Join_clauseContext* ctx) {
   std::vector<SQLParser::Join_operatorContext*> ops = ctx->join_operator();
   std::vector<SQLParser::Join_constraintContext*> constraints =
       ctx->join_constraint();
+  // The tables fold into a left-deep chain of joins.
+  Deeper chain(this, tables.size() - 1);
+  if (!CountOk(ctx, tables.size(), kMaxJoinTables, "tables in a join") || !DepthOk(ctx)) {
+    return TableOrSubquery(tables[0]);  // the statement has failed
+  }
   ast::TableRefPtr left = TableOrSubquery(tables[0]);
   // Constraints are optional per join: match them by position in the text.
   size_t next_constraint = 0;
@@ -1017,14 +1175,14 @@ ast::StatementPtr Transformer::Statement(SQLParser::StatementContext* ctx) {
 // error strategy; only if that fails, again in full LL mode, which also
 // produces the best error message.
 template <typename Entry>
-absl::Status RunParser(absl::string_view sql, Entry entry) {
+absl::Status RunParser(absl::string_view sql, const StackBudget& budget, Entry entry) {
   antlr4::ANTLRInputStream input(sql.data(), sql.size());
   SQLLexer lexer(&input);
   FirstErrorListener listener;
   lexer.removeErrorListeners();
   lexer.addErrorListener(&listener);
   antlr4::CommonTokenStream tokens(&lexer);
-  SQLParser parser(&tokens);
+  GuardedParser parser(&tokens, budget);
   parser.removeErrorListeners();
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
       antlr4::atn::PredictionMode::SLL);
@@ -1032,6 +1190,8 @@ absl::Status RunParser(absl::string_view sql, Entry entry) {
   try {
     entry(parser);
     if (listener.status().ok()) return absl::OkStatus();
+  } catch (const ParserStackExhausted& e) {
+    return TooComplex(e.line, e.column, "nested too deeply for this thread's stack");
   } catch (const antlr4::ParseCancellationException&) {
   } catch (const antlr4::RecognitionException&) {
   }
@@ -1050,6 +1210,8 @@ absl::Status RunParser(absl::string_view sql, Entry entry) {
       antlr4::atn::PredictionMode::LL);
   try {
     entry(parser);
+  } catch (const ParserStackExhausted& e) {
+    return TooComplex(e.line, e.column, "nested too deeply for this thread's stack");
   } catch (const std::exception& e) {
     if (ll_listener.status().ok()) {
       return absl::InvalidArgumentError(
@@ -1074,9 +1236,12 @@ absl::StatusOr<std::vector<ast::StatementPtr>> ParseScript(
     absl::string_view sql, std::vector<std::pair<ast::Expr*, size_t>>* literal_sink,
     int* max_parameter) {
   std::vector<ast::StatementPtr> out;
-  Transformer transformer(sql);
+  // Most of this thread's remaining stack for the parser and the
+  // transformer: they return it before the statement is bound and run.
+  const StackBudget budget(0.75);
+  Transformer transformer(sql, &budget);
   transformer.literal_sink_ = literal_sink;
-  absl::Status s = RunParser(sql, [&](SQLParser& parser) {
+  absl::Status s = RunParser(sql, budget, [&](SQLParser& parser) {
     out.clear();
     if (literal_sink != nullptr) literal_sink->clear();
     SQLParser::ScriptContext* tree = parser.script();
@@ -1409,8 +1574,9 @@ absl::StatusOr<ast::StatementPtr> ParseOne(absl::string_view sql) {
 
 absl::StatusOr<ast::ExprPtr> ParseExpression(absl::string_view sql) {
   ast::ExprPtr out;
-  Transformer transformer(sql);
-  absl::Status s = RunParser(sql, [&](SQLParser& parser) {
+  const StackBudget budget(0.75);
+  Transformer transformer(sql, &budget);
+  absl::Status s = RunParser(sql, budget, [&](SQLParser& parser) {
     SQLParser::Standalone_exprContext* tree = parser.standalone_expr();
     if (parser.getNumberOfSyntaxErrors() > 0) return;
     out = transformer.Expr(tree->expr());
@@ -1418,6 +1584,11 @@ absl::StatusOr<ast::ExprPtr> ParseExpression(absl::string_view sql) {
   if (!s.ok()) return s;
   if (!transformer.status().ok()) return transformer.status();
   return out;
+}
+
+int MaxNestingDepth() {
+  const size_t levels = StackRemaining() / (kStackPerNestingLevel * kFrameScale);
+  return static_cast<int>(std::min<size_t>(kMaxNestingDepth, levels));
 }
 
 std::optional<SyntaxError> GetSyntaxError(const absl::Status& status) {

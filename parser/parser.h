@@ -73,6 +73,12 @@ class ShapeCache {
 // `token_type` is the lexer's token type.
 absl::StatusOr<Value> LiteralFromToken(size_t token_type, absl::string_view text);
 
+// How deep expressions and queries may nest in a statement parsed on the
+// calling thread: 1000 levels (SQLite's limit), fewer on a thread whose
+// stack could not hold the passes that later recurse over that many. A
+// statement nested deeper fails with a kTooComplex error (SQLSTATE 54001).
+int MaxNestingDepth();
+
 struct SyntaxError {
   int line = 0;    // 1-based
   int column = 0;  // 1-based

@@ -1,9 +1,13 @@
 #include "parser/parser.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <random>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
 #include "parser/ast_printer.h"
 
 namespace tessera::parser {
@@ -495,6 +499,112 @@ TEST(ShapeCacheTest, StaysWithinItsCapacity) {
     std::string sql = "SELECT c" + std::to_string(i) + " FROM t WHERE k = " + std::to_string(i);
     EXPECT_EQ(Cached(cache, sql), Fresh(sql));
   }
+}
+
+}  // namespace
+}  // namespace tessera::parser
+
+// --------------------------------------------------------------- nesting
+
+namespace tessera::parser {
+namespace {
+
+std::string Repeat(absl::string_view s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out.append(s.data(), s.size());
+  return out;
+}
+
+// "ok", or the error's message; fails the test on any other error kind.
+std::string Outcome(const std::string& sql) {
+  absl::StatusOr<std::vector<ast::StatementPtr>> r = Parse(sql);
+  if (r.ok()) return "ok";
+  EXPECT_TRUE(HasErrorKind(r.status(), ErrorKind::kTooComplex)) << r.status();
+  return std::string(r.status().message());
+}
+
+std::string Parens(int n) { return "SELECT " + Repeat("(", n) + "1" + Repeat(")", n); }
+
+// Refused as too complex, by either guard: the depth count, or (where
+// ANTLR recurses per level and its frames are large, as under ASan) the
+// parser's stack budget.
+bool Refused(const std::string& sql) { return Outcome(sql) != "ok"; }
+
+TEST(NestingTest, DeepExpressionsAreRefusedWithAnErrorInsteadOfOverflowingTheStack) {
+  // 1000 in an optimized build on a main thread's 8 MiB stack; fewer under
+  // AddressSanitizer, whose frames are several times larger.
+  const int max = MaxNestingDepth();
+  ASSERT_GE(max, 250);
+  ASSERT_LE(max, 1000);
+  const std::string too_deep = absl::StrCat("nested more than ", max, " levels deep");
+  // Parentheses: each is a level; the SELECT and its outermost expression
+  // are two more.
+  EXPECT_EQ(Outcome(Parens(max - 3)), "ok");
+  EXPECT_TRUE(absl::StrContains(Outcome(Parens(max + 1)), too_deep));
+  // Far past the limit ANTLR's own recursion stops first, on the stack
+  // budget: this crashed the process before.
+  EXPECT_TRUE(absl::StrContains(Outcome(Parens(100000)), "nested too deeply for this thread's stack"));
+  // Operator chains fold into left-deep trees without any recursion in
+  // the parser: the fold counts them.
+  EXPECT_EQ(Outcome("SELECT 1" + Repeat(" + 1", max - 3)), "ok");
+  EXPECT_TRUE(absl::StrContains(Outcome("SELECT 1" + Repeat(" + 1", max)), too_deep));
+  EXPECT_TRUE(absl::StrContains(Outcome("SELECT 1" + Repeat(" AND 1", 100000)), too_deep));
+  EXPECT_TRUE(absl::StrContains(Outcome("SELECT 1" + Repeat(" || 'x'", 5000)), too_deep));
+  EXPECT_TRUE(absl::StrContains(Outcome("SELECT 1" + Repeat(" IS NULL", 5000)), too_deep));
+  // Unary operators.
+  EXPECT_EQ(Outcome("SELECT " + Repeat("- ", max - 3) + "1"), "ok");
+  EXPECT_TRUE(Refused("SELECT " + Repeat("- ", 5000) + "1"));
+  EXPECT_TRUE(Refused("SELECT " + Repeat("NOT ", 5000) + "1"));
+}
+
+TEST(NestingTest, DeepQueriesAreRefusedToo) {
+  const int max = MaxNestingDepth();
+  // A scalar subquery is two levels (its SELECT and its result expression).
+  const int ok_subqueries = (max - 4) / 2;
+  EXPECT_EQ(Outcome("SELECT " + Repeat("(SELECT ", ok_subqueries) + "1" + Repeat(")", ok_subqueries)),
+            "ok");
+  EXPECT_TRUE(Refused("SELECT " + Repeat("(SELECT ", max) + "1" + Repeat(")", max)));
+  EXPECT_TRUE(Refused("SELECT * FROM " + Repeat("(SELECT * FROM ", 3000) + "t" + Repeat(")", 3000)));
+  // Flat lists that become chains of plan nodes: SQLite's limits, and each
+  // item is a level.
+  const int terms = std::min(499, max - 3);
+  EXPECT_EQ(Outcome("SELECT 1" + Repeat(" UNION ALL SELECT 1", terms - 1)), "ok");
+  EXPECT_EQ(Outcome("SELECT 1" + Repeat(" UNION ALL SELECT 1", 500)),
+            "statement too complex at line 1, column 1: more than 500 terms in a compound SELECT");
+  std::string join = "SELECT * FROM t0";
+  for (int i = 1; i < 64; ++i) absl::StrAppend(&join, " JOIN t", i, " ON t", i, ".a = t0.a");
+  EXPECT_EQ(Outcome(join), "ok");
+  EXPECT_TRUE(absl::StrContains(Outcome(join + " JOIN t64 ON t64.a = t0.a"),
+                                "more than 64 tables in a join"));
+}
+
+// On a thread with a small stack the limits shrink with it: the statement
+// fails, the process lives.
+TEST(NestingTest, ASmallThreadStackRefusesWhatAMainThreadAccepts) {
+  struct Job {
+    std::string sql;
+    absl::Status status;
+    int max = 0;
+  } job{Parens(MaxNestingDepth() / 2), absl::OkStatus()};
+  EXPECT_EQ(Outcome(job.sql), "ok");
+  pthread_attr_t attr;
+  ASSERT_EQ(pthread_attr_init(&attr), 0);
+  ASSERT_EQ(pthread_attr_setstacksize(&attr, 512 << 10), 0);
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(
+                &thread, &attr,
+                [](void* arg) -> void* {
+                  auto* j = static_cast<Job*>(arg);
+                  j->max = MaxNestingDepth();
+                  j->status = Parse(j->sql).status();
+                  return nullptr;
+                },
+                &job),
+            0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+  EXPECT_LT(job.max, 100);
+  EXPECT_TRUE(HasErrorKind(job.status, ErrorKind::kTooComplex)) << job.status;
 }
 
 }  // namespace

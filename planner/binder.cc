@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "catalog/catalog.h"
+#include "common/errors.h"
 #include "parser/ast_printer.h"
 #include "parser/parser.h"
 
@@ -366,8 +367,20 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
     ~Pop() { v->pop_back(); }
   } pop{&ctes_};
   for (const ast::CommonTableExpr& cte : s.with) {
+    const int outer_read = cte_depth_read_;
+    cte_depth_read_ = 0;
     absl::StatusOr<LogicalPtr> plan = Select(*cte.query, nullptr);
+    const int depth = cte_depth_read_ + 1;
+    cte_depth_read_ = outer_read;
     if (!plan.ok()) return plan.status();
+    // Their plans chain as deep as the parser lets queries nest.
+    if (const int max = parser::MaxNestingDepth(); depth > max) {
+      return MakeTypedError(
+          absl::StatusCode::kInvalidArgument,
+          absl::StrCat("statement too complex: common table expressions read each other more "
+                       "than ", max, " levels deep (at ", cte.name, ")"),
+          ErrorKind::kTooComplex, "");
+    }
     LogicalPtr p = *plan;
     if (!cte.columns.empty()) {
       if (cte.columns.size() != p->width()) {
@@ -377,7 +390,7 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
       }
       p = Rename(p, cte.columns);
     }
-    ctes_.back()[Lower(cte.name)] = Cte{p};
+    ctes_.back()[Lower(cte.name)] = Cte{p, depth};
   }
   if (s.cores.size() == 1) return Core(s.cores[0], &s, parent);
 
@@ -457,6 +470,7 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
         auto found = it->find(Lower(ref.name));
         if (found != it->end()) {
+          cte_depth_read_ = std::max(cte_depth_read_, found->second.depth);
           for (const std::string& n : found->second.plan->column_names) {
             scope->columns.push_back({alias, n, false});
           }
@@ -469,7 +483,9 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       if (obj->has_value() && (*obj)->view.has_value()) {
         const catalog::ViewDescriptor& view = *(*obj)->view;
         if (++view_depth_ > 32) {
-          return absl::InvalidArgumentError("views nest too deeply");
+          return MakeTypedError(absl::StatusCode::kInvalidArgument,
+                                "statement too complex: views nest more than 32 deep",
+                                ErrorKind::kTooComplex, "");
         }
         absl::StatusOr<ast::StatementPtr> parsed = parser::ParseOne(view.select_sql);
         if (!parsed.ok()) return parsed.status();

@@ -79,6 +79,7 @@ class Binder {
   };
   struct Cte {
     LogicalPtr plan;
+    int depth = 1;  // 1 + the depth of the deepest CTE its query reads
   };
   // How expressions of one SELECT core are bound when it aggregates.
   struct AggContext {
@@ -110,6 +111,10 @@ class Binder {
   std::vector<std::map<std::string, Cte>> ctes_;  // innermost last
   int max_parameter_ = 0;
   int view_depth_ = 0;
+  // The depth of the deepest CTE read so far by the CTE query being bound:
+  // CTEs that read each other chain their plans, and every later pass walks
+  // plans recursively.
+  int cte_depth_read_ = 0;
   ConstantEvaluator evaluate_;  // may be empty: no folding
 };
 

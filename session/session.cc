@@ -1085,6 +1085,7 @@ absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st) {
 std::string SqlState(const absl::Status& status) {
   if (status.ok()) return "00000";
   absl::string_view m = status.message();
+  if (HasErrorKind(status, ErrorKind::kTooComplex)) return "54001";
   if (parser::GetSyntaxError(status).has_value()) return "42601";
   if (absl::StartsWith(m, "no such table") || absl::StartsWith(m, "no such view")) return "42P01";
   if (absl::StartsWith(m, "no such column")) return "42703";

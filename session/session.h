@@ -34,7 +34,7 @@ struct ResultSet {
 // 42P01 unknown table, 42703 unknown column, 42P07 duplicate object, 23505
 // unique violation, 23502 not-null violation, 23514 check violation, 40001
 // serialization failure, 22012 division by zero, 53200 out of memory,
-// XX000 otherwise.
+// 54001 statement too complex (nested too deeply), XX000 otherwise.
 std::string SqlState(const absl::Status& status);
 
 class PlanCache;  // session-internal: bound plans per schema version

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "exec/executor.h"
 #include "parser/parser.h"
@@ -99,6 +100,44 @@ TEST_F(SessionTest, ErrorsCarrySqlStates) {
             std::string::npos);
   // Nothing of the failed statements was kept.
   EXPECT_EQ(Ok("SELECT count(*) FROM t").rows[0][0], Value::Integer(1));
+}
+
+// Statements nested as deep as the limits allow run (every later pass
+// recurses over them); one level more is refused with 54001, and nothing
+// crashes however deep the input goes.
+TEST_F(SessionTest, DeepStatementsRunToTheLimitAndAreRefusedPastIt) {
+  auto repeat = [](absl::string_view s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) absl::StrAppend(&out, s);
+    return out;
+  };
+  // 1000 in an optimized build on this 8 MiB stack, fewer under ASan.
+  const int max = parser::MaxNestingDepth();
+  // max - 2 operands: max - 3 folded levels, the expression and the SELECT.
+  EXPECT_EQ(Ok("SELECT 1" + repeat(" + 1", max - 3)).rows[0][0], Value::Integer(max - 2));
+  EXPECT_EQ(SqlState(Err("SELECT 1" + repeat(" + 1", max))), "54001");
+  EXPECT_EQ(SqlState(Err("SELECT " + repeat("(", 200000) + "1" + repeat(")", 200000))), "54001");
+  const int subqueries = (max - 4) / 2;
+  EXPECT_EQ(
+      Ok("SELECT " + repeat("(SELECT ", subqueries) + "7" + repeat(")", subqueries)).rows[0][0],
+      Value::Integer(7));
+  const int derived = max - 10;
+  EXPECT_EQ(Ok("SELECT x FROM " + repeat("(SELECT x FROM ", derived) + "(SELECT 3 AS x)" +
+               repeat(")", derived))
+                .rows[0][0],
+            Value::Integer(3));
+  // CTEs that read each other chain their plans: no parse-time nesting.
+  auto ctes = [](int n) {
+    std::string sql = "WITH c0 AS (SELECT 5 AS x)";
+    for (int i = 1; i < n; ++i) absl::StrAppend(&sql, ", c", i, " AS (SELECT x FROM c", i - 1, ")");
+    return absl::StrCat(sql, " SELECT x FROM c", n - 1);
+  };
+  EXPECT_EQ(Ok(ctes(max - 5)).rows[0][0], Value::Integer(5));
+  absl::Status deep = Err(ctes(30000));
+  EXPECT_EQ(SqlState(deep), "54001") << deep;
+  EXPECT_TRUE(absl::StrContains(deep.message(), "common table expressions")) << deep;
+  // The session goes on.
+  EXPECT_EQ(Ok("SELECT 1 + 1").rows[0][0], Value::Integer(2));
 }
 
 // Multi-row INSERTs read their keys in one batch up front and reuse the

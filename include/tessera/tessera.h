@@ -23,7 +23,8 @@
  * 23505 unique violation, 23502 not-null violation, 23514 check violation,
  * 40001 serialization failure (retry the transaction), 08001 cannot connect,
  * 08003 connection closed, 07009 bad column/parameter index, HY010 function
- * sequence error (e.g. fetch before execute).
+ * sequence error (e.g. fetch before execute), 54001 statement too complex
+ * (expressions or queries nested more than 1000 deep).
  */
 #ifndef TESSERA_TESSERA_H_
 #define TESSERA_TESSERA_H_
