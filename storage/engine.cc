@@ -14,6 +14,7 @@
 #include "common/errors.h"
 #include "common/keys.h"
 #include "storage/mvcc_key.h"
+#include "storage/verify.h"
 
 namespace tessera::storage {
 
@@ -382,6 +383,17 @@ absl::Status Engine::Init() {
   if (rc != MDB_SUCCESS) return LmdbError(rc, "env open");
   int stale = 0;
   mdb_reader_check(env_, &stale);
+  if (options_.verify_on_open) {
+    // Under a read transaction: its snapshot stays put while it is read.
+    MDB_txn* txn = nullptr;
+    rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
+    if (rc != MDB_SUCCESS) return LmdbError(rc, "begin verify");
+    MDB_stat stat;
+    mdb_env_stat(env_, &stat);
+    absl::Status v = VerifyStoreFile(dir_ + "/data.mdb", stat.ms_psize, mdb_txn_id(txn));
+    mdb_txn_abort(txn);
+    if (!v.ok()) return v;
+  }
   MDB_envinfo info;
   mdb_env_info(env_, &info);
   {

@@ -46,6 +46,10 @@ struct EngineOptions {
   // false: skip fsync at commit (MDB_NOSYNC). Only for tests and benchmarks
   // that say so; a crash may then lose recent commits (never corrupt them).
   bool durable = true;
+  // Check the data file's structure when the store opens (storage/verify.h),
+  // so that a truncated or damaged file is an error rather than a crash
+  // inside LMDB. Reads every page once: about a second per few GiB.
+  bool verify_on_open = true;
   // How long growing the map waits for open snapshots to close.
   absl::Duration resize_wait = absl::Seconds(10);
   // Group commit: when several writers were committing around the
