@@ -20,6 +20,7 @@
  * time; different connections may be used from different threads.
  *
  * SQLSTATEs: 42601 syntax error, 42P01 unknown table, 42703 unknown column,
+ * 42883 unknown function,
  * 23505 unique violation, 23502 not-null violation, 23514 check violation,
  * 40001 serialization failure (retry the transaction), 08001 cannot connect,
  * 08003 connection closed, 07009 bad column/parameter index, HY010 function
