@@ -150,6 +150,13 @@ static void test_session(tsr_env* env) {
   CHECK(strcmp(state_of_conn(conn), "42P01") == 0);
   CHECK(tsr_exec(conn, "SELECT nope FROM t") == TSR_ERROR);
   CHECK(strcmp(state_of_conn(conn), "42703") == 0);
+  /* Text that is not UTF-8 (a Latin-1 e-acute), to exec and to prepare;
+   * this ended the process before. */
+  CHECK(tsr_exec(conn, "SELECT 'caf\xe9'") == TSR_ERROR);
+  CHECK(strcmp(state_of_conn(conn), "22021") == 0);
+  CHECK(tsr_prepare(conn, "SELECT name FROM t WHERE name = 'caf\xe9'", &bad) == TSR_ERROR &&
+        bad == NULL);
+  CHECK(strcmp(state_of_conn(conn), "22021") == 0);
   CHECK(tsr_exec(conn, "INSERT INTO t VALUES (9, NULL, 1)") == TSR_OK);
   CHECK(tsr_exec(conn, "CREATE TABLE nn(a INTEGER NOT NULL)") == TSR_OK);
   CHECK(tsr_exec(conn, "INSERT INTO nn VALUES (NULL)") == TSR_ERROR);

@@ -45,7 +45,8 @@ if [ "$got" != "1 hello, tessera" ]; then
 fi
 
 # The program's own library search must find ours, not a copy elsewhere.
-if ! ldd "$out/hello" | grep -q "$out/lib/libtessera.so"; then
+resolved=$(ldd "$out/hello" | awk '$1 == "libtessera.so" {print $3}')
+if [ -z "$resolved" ] || [ "$(readlink -f "$resolved")" != "$(readlink -f "$out/lib/libtessera.so")" ]; then
   echo "hello is not linked against the built library:"; ldd "$out/hello"
   failed=$((failed + 1))
 fi

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "parser/SQLLexer.h"
 #include "parser/SQLParser.h"
@@ -59,6 +60,51 @@ absl::Status TooComplex(size_t line, size_t column, absl::string_view why) {
       absl::StatusCode::kInvalidArgument,
       absl::StrFormat("statement too complex at line %d, column %d: %s", line, column, why),
       ErrorKind::kTooComplex, "");
+}
+
+// SQL text must be UTF-8: ANTLR's input stream throws (out of any parse,
+// ending the process) on anything else. Runs of ASCII go 8 bytes a step.
+absl::Status CheckUtf8(absl::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    uint64_t word;
+    while (i + 8 <= n && (std::memcpy(&word, s + i, 8), (word & 0x8080808080808080ULL) == 0)) {
+      i += 8;
+    }
+    if (i >= n) break;
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint32_t min = 0;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, min = 0x10000;
+    }
+    bool ok = len != 0 && i + len <= n;
+    uint32_t code = ok ? c & (0x7F >> len) : 0;
+    for (size_t k = 1; ok && k < len; ++k) {
+      ok = (s[i + k] & 0xC0) == 0x80;
+      code = (code << 6) | (s[i + k] & 0x3F);
+    }
+    if (!ok || code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      const size_t line_start = text.rfind('\n', i == 0 ? 0 : i - 1);
+      const size_t line = 1 + std::count(text.begin(), text.begin() + i, '\n');
+      const size_t column = line_start == absl::string_view::npos || i == 0 ? i + 1 : i - line_start;
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "invalid UTF-8 at line %d, column %d (byte 0x%02x): SQL text must be UTF-8", line,
+          column, c));
+    }
+    i += len;
+  }
+  return absl::OkStatus();
 }
 
 // Thrown out of GuardedParser (ANTLR's rule methods unwind through it).
@@ -1176,6 +1222,7 @@ ast::StatementPtr Transformer::Statement(SQLParser::StatementContext* ctx) {
 // produces the best error message.
 template <typename Entry>
 absl::Status RunParser(absl::string_view sql, const StackBudget& budget, Entry entry) {
+  if (absl::Status s = CheckUtf8(sql); !s.ok()) return s;
   antlr4::ANTLRInputStream input(sql.data(), sql.size());
   SQLLexer lexer(&input);
   FirstErrorListener listener;
@@ -1284,6 +1331,7 @@ bool IsLiteralToken(size_t type) {
 // What QuickShape() must agree with before a shape is cached.
 bool LexLiterals(absl::string_view sql, std::vector<std::pair<size_t, std::string>>* literals,
                  std::vector<size_t>* literal_indexes) {
+  if (!CheckUtf8(sql).ok()) return false;
   antlr4::ANTLRInputStream input(sql.data(), sql.size());
   SQLLexer lexer(&input);
   FirstErrorListener listener;
@@ -1486,6 +1534,8 @@ bool Cacheable(const ast::Statement& st) {
 }  // namespace
 
 absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::string_view sql) {
+  // Before the cache too: a hit must not let through text a miss refuses.
+  if (absl::Status s = CheckUtf8(sql); !s.ok()) return s;
   // A huge statement's scratch is not kept for the small ones after it.
   constexpr size_t kKeepScratchBytes = 64 << 10;
   if (shape_.capacity() > kKeepScratchBytes) shape_ = std::string();

@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
@@ -499,6 +500,47 @@ TEST(ShapeCacheTest, StaysWithinItsCapacity) {
     std::string sql = "SELECT c" + std::to_string(i) + " FROM t WHERE k = " + std::to_string(i);
     EXPECT_EQ(Cached(cache, sql), Fresh(sql));
   }
+}
+
+}  // namespace
+}  // namespace tessera::parser
+
+// ------------------------------------------------------------------ UTF-8
+
+namespace tessera::parser {
+namespace {
+
+// ANTLR's input stream threw on these, and the exception ended the process.
+TEST(Utf8Test, TextThatIsNotUtf8IsAnErrorNamingWhere) {
+  for (const std::string bad : {
+           std::string("SELECT 'caf\xe9'"),          // Latin-1
+           std::string("SELECT '\x80'"),              // a lone continuation byte
+           std::string("SELECT 1; SELECT '\xc3"),     // cut short at the end
+           std::string("SELECT '\xc0\x80'"),          // an overlong NUL
+           std::string("SELECT '\xed\xa0\x80'"),      // a UTF-16 surrogate
+           std::string("SELECT '\xf4\x90\x80\x80'"),  // past U+10FFFF
+       }) {
+    absl::StatusOr<std::vector<ast::StatementPtr>> r = Parse(bad);
+    ASSERT_FALSE(r.ok()) << absl::CEscape(bad);
+    EXPECT_TRUE(absl::StartsWith(r.status().message(), "invalid UTF-8 at line 1, column"))
+        << r.status();
+  }
+  absl::StatusOr<std::vector<ast::StatementPtr>> r = Parse("SELECT 1;\nSELECT 'x\xff'");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(absl::StartsWith(r.status().message(), "invalid UTF-8 at line 2, column 10 (byte 0xff)"))
+      << r.status();
+  // Two-, three- and four-byte characters are fine.
+  EXPECT_TRUE(Parse("SELECT 'caf\xc3\xa9', '\xe2\x82\xac', '\xf0\x9f\x98\x80'").ok());
+}
+
+TEST(Utf8Test, TheShapeCacheRefusesWhatTheParserRefuses) {
+  ShapeCache cache;
+  ASSERT_TRUE(cache.Parse("INSERT INTO t VALUES ('abc')").ok());
+  // Same shape, so a hit would skip the parser: still refused.
+  absl::StatusOr<const std::vector<ast::StatementPtr>*> r =
+      cache.Parse("INSERT INTO t VALUES ('ab\xe9')");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(absl::StartsWith(r.status().message(), "invalid UTF-8")) << r.status();
 }
 
 }  // namespace

@@ -1090,6 +1090,7 @@ std::string SqlState(const absl::Status& status) {
   if (absl::StartsWith(m, "no such table") || absl::StartsWith(m, "no such view")) return "42P01";
   if (absl::StartsWith(m, "no such column")) return "42703";
   if (absl::StartsWith(m, "no such function")) return "42883";
+  if (absl::StartsWith(m, "invalid UTF-8")) return "22021";
   if (absl::StartsWith(m, "UNIQUE constraint")) return "23505";
   if (absl::StartsWith(m, "NOT NULL constraint")) return "23502";
   if (absl::StartsWith(m, "CHECK constraint")) return "23514";

@@ -92,6 +92,7 @@ TEST_F(SessionTest, ErrorsCarrySqlStates) {
   EXPECT_EQ(SqlState(Err("SELECT * FROM nope")), "42P01");
   EXPECT_EQ(SqlState(Err("SELECT nope FROM t")), "42703");
   EXPECT_EQ(SqlState(Err("SELECT nope(1)")), "42883");
+  EXPECT_EQ(SqlState(Err("SELECT 'caf\xe9'")), "22021");
   EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (1, 'y', 2)")), "23505");
   EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (2, 'y', 1)")), "23505");
   EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (3, NULL, 3)")), "23502");

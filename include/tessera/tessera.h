@@ -25,7 +25,8 @@
  * 40001 serialization failure (retry the transaction), 08001 cannot connect,
  * 08003 connection closed, 07009 bad column/parameter index, HY010 function
  * sequence error (e.g. fetch before execute), 54001 statement too complex
- * (expressions or queries nested more than 1000 deep).
+ * (expressions or queries nested more than 1000 deep), 22021 SQL text that
+ * is not UTF-8.
  */
 #ifndef TESSERA_TESSERA_H_
 #define TESSERA_TESSERA_H_
