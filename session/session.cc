@@ -1091,6 +1091,7 @@ std::string SqlState(const absl::Status& status) {
   if (absl::StartsWith(m, "no such column")) return "42703";
   if (absl::StartsWith(m, "no such function")) return "42883";
   if (absl::StartsWith(m, "invalid UTF-8")) return "22021";
+  if (absl::StrContains(m, "(disk full;")) return "53100";
   if (absl::StartsWith(m, "UNIQUE constraint")) return "23505";
   if (absl::StartsWith(m, "NOT NULL constraint")) return "23502";
   if (absl::StartsWith(m, "CHECK constraint")) return "23514";

@@ -33,7 +33,8 @@ struct ResultSet {
 // The SQLSTATE for an error returned by Execute(): 42601 syntax error,
 // 42P01 unknown table, 42703 unknown column, 42883 unknown function, 42P07 duplicate object, 23505
 // unique violation, 23502 not-null violation, 23514 check violation, 40001
-// serialization failure, 22012 division by zero, 53200 out of memory,
+// serialization failure, 22012 division by zero, 53100 disk full, 53200
+// out of memory,
 // 54001 statement too complex (nested too deeply), 22021 SQL text that is
 // not UTF-8, XX000 otherwise.
 std::string SqlState(const absl::Status& status);

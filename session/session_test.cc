@@ -93,6 +93,10 @@ TEST_F(SessionTest, ErrorsCarrySqlStates) {
   EXPECT_EQ(SqlState(Err("SELECT nope FROM t")), "42703");
   EXPECT_EQ(SqlState(Err("SELECT nope(1)")), "42883");
   EXPECT_EQ(SqlState(Err("SELECT 'caf\xe9'")), "22021");
+  // The storage engine's words for ENOSPC at commit (storage/engine.cc).
+  EXPECT_EQ(SqlState(absl::ResourceExhaustedError(
+                "LMDB commit: No space left on device (disk full; nothing of this write was kept)")),
+            "53100");
   EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (1, 'y', 2)")), "23505");
   EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (2, 'y', 1)")), "23505");
   EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (3, NULL, 3)")), "23502");
