@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/version.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
@@ -427,6 +428,6 @@ int tsr_stmt_error(tsr_stmt* stmt, char sqlstate[6], const char** message) {
   return CopyError(stmt->sqlstate, stmt->message, sqlstate, message);
 }
 
-const char* tsr_version(void) { return "0.1.0"; }
+const char* tsr_version(void) { return tessera::kVersion; }
 
 }  // extern "C"

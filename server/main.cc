@@ -8,9 +8,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -23,6 +24,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/version.h"
 #include "session/database.h"
 #include "shell/shell.h"
 
@@ -54,6 +56,27 @@ constexpr char kUsage[] =
     "                run a cluster node\n"
     "  tessera --help                                 every flag\n";
 
+// The whole of file `path` into `text`; false (and the error on stderr)
+// when it cannot be read, a directory included.
+bool ReadFile(const std::string& path, std::string* text) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    std::fprintf(stderr, "ERROR: cannot open %s: %s\n", path.c_str(), std::strerror(errno));
+    return false;
+  }
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text->append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  const int error = errno;
+  std::fclose(f);
+  if (failed) {
+    std::fprintf(stderr, "ERROR: cannot read %s: %s\n", path.c_str(), std::strerror(error));
+    return false;
+  }
+  return true;
+}
+
 int RunSql(const std::vector<std::string>& scripts,
            const std::vector<std::string>& files) {
   if (!absl::GetFlag(FLAGS_host).empty()) {
@@ -62,6 +85,13 @@ int RunSql(const std::vector<std::string>& scripts,
                  "available in this build\n");
     return 1;
   }
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format != "table" && format != "csv" && format != "tsv" && format != "json" &&
+      format != "line") {
+    std::fprintf(stderr, "ERROR: --format takes table, csv, tsv, json or line, not \"%s\"\n",
+                 format.c_str());
+    return 2;
+  }
   const std::string dir = absl::GetFlag(FLAGS_store);
   auto db = tessera::session::Database::Open(dir);
   if (!db.ok()) {
@@ -69,7 +99,7 @@ int RunSql(const std::vector<std::string>& scripts,
     return 1;
   }
   tessera::shell::ShellOptions options;
-  options.format = absl::GetFlag(FLAGS_format);
+  options.format = format;
   options.keep_going = absl::GetFlag(FLAGS_keep_going);
   options.null_text = absl::GetFlag(FLAGS_null);
   tessera::shell::Shell shell(db->get(), options, std::cout, std::cerr);
@@ -82,14 +112,9 @@ int RunSql(const std::vector<std::string>& scripts,
       if (status != 0 && !options.keep_going) return status;
     }
     for (const std::string& f : files) {
-      std::ifstream in(f);
-      if (!in) {
-        std::fprintf(stderr, "ERROR: cannot open %s\n", f.c_str());
-        return 1;
-      }
-      std::stringstream text;
-      text << in.rdbuf();
-      status |= shell.RunScript(text.str());
+      std::string text;
+      if (!ReadFile(f, &text)) return 1;
+      status |= shell.RunScript(text);
       if (status != 0 && !options.keep_going) return status;
     }
     return status;
@@ -114,6 +139,7 @@ int main(int argc, char** argv) {
     return absl::StrContains(file, "server/");
   };
   usage.contains_helpshort_flags = usage.contains_help_flags;
+  usage.version_string = [] { return absl::StrCat("tessera ", tessera::kVersion, "\n"); };
   absl::SetFlagsUsageConfig(usage);
   // -e SQL and -f FILE (repeatable) are taken out before flag parsing: SQL
   // text may contain anything, including commas and dashes.
@@ -121,7 +147,12 @@ int main(int argc, char** argv) {
   std::vector<char*> rest_args;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
-    if ((a == "-e" || a == "-f") && i + 1 < argc) {
+    if (a == "-e" || a == "-f") {
+      if (i + 1 == argc) {
+        std::fprintf(stderr, "ERROR: %s needs %s\n", a.c_str(),
+                     a == "-e" ? "an SQL text" : "a file name");
+        return 2;
+      }
       (a == "-e" ? scripts : files).push_back(argv[++i]);
       continue;
     }

@@ -295,7 +295,12 @@ bool Shell::Meta(absl::string_view line) {
     char buf[65536];
     size_t n;
     while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    const bool failed = std::ferror(f) != 0;
     std::fclose(f);
+    if (failed) {
+      err_ << "ERROR: cannot read " << arg(1) << "\n";
+      return false;
+    }
     return RunScript(text) == 0;
   }
   err_ << "ERROR: unknown command " << cmd << " (try .help)\n";

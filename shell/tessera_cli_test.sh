@@ -66,5 +66,26 @@ expect "json" "$a" '[{"a": 1, "b": "x"},
 out=$("$bin" sql --host 127.0.0.1:1 -e "SELECT 1" 2>&1)
 expect "--host" "$out" "ERROR: connecting to a cluster (--host) is not yet available in this build"
 
+# Usage mistakes: a clear error and status 2, nothing run.
+out=$("$bin" sql --store "$store" --format bogus -e "SELECT 1" 2>&1)
+status=$?
+expect "--format bogus" "$status: $out" '2: ERROR: --format takes table, csv, tsv, json or line, not "bogus"'
+out=$("$bin" sql --store "$store" -e 2>&1)
+status=$?
+expect "-e without SQL" "$status: $out" "2: ERROR: -e needs an SQL text"
+out=$("$bin" sql --store "$store" -f "$TEST_TMPDIR" 2>&1)
+status=$?
+expect "-f a directory" "$status: $out" "1: ERROR: cannot read $TEST_TMPDIR: Is a directory"
+out=$("$bin" sql --store "$store" -f "$TEST_TMPDIR/missing.sql" 2>&1)
+status=$?
+expect "-f missing" "$status: $out" "1: ERROR: cannot open $TEST_TMPDIR/missing.sql: No such file or directory"
+out=$("$bin" --version 2>&1)
+expect "--version" "$out" "tessera 0.1.0"
+
+# Bytes that are not UTF-8 (a Latin-1 e-acute) ended the process.
+out=$(printf "SELECT 'caf\xe9';\n" | "$bin" sql --store "$store" 2>&1)
+status=$?
+expect "not UTF-8" "$status: $out" "1: ERROR: invalid UTF-8 at line 1, column 12 (byte 0xe9): SQL text must be UTF-8 (SQLSTATE 22021)"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
