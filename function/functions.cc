@@ -241,6 +241,11 @@ std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,
   return std::nullopt;
 }
 
+bool IsAggregateName(absl::string_view name) {
+  return name == "count" || name == "sum" || name == "total" || name == "avg" || name == "min" ||
+         name == "max" || name == "group_concat";
+}
+
 void AggregateUpdate(AggregateKind kind, const Value& input,
                      const Value& separator, AggregateState* st) {
   if (kind == AggregateKind::kCountStar) {

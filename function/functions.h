@@ -46,6 +46,9 @@ enum class AggregateKind {
 std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,
                                            bool star);
 
+// True when `name` is an aggregate function with some number of arguments.
+bool IsAggregateName(absl::string_view name);
+
 // Mutable per-group state. Copyable; not thread-safe.
 struct AggregateState {
   int64_t count = 0;

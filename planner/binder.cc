@@ -1112,10 +1112,17 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
     case K::kFunction: {
       const function::ScalarFunction* f = function::FindScalarFunction(e.name);
       int n = static_cast<int>(e.children.size());
-      if (f == nullptr || e.star || e.distinct) {
-        return absl::NotFoundError(absl::StrCat("no such function: ", e.name));
+      if (f == nullptr && function::IsAggregateName(e.name)) {
+        // An aggregate with arguments it does not take (count(1, 2), sum()).
+        return absl::InvalidArgumentError(
+            absl::StrCat("wrong number of arguments to function ", e.name, "()"));
       }
-      if (n < f->min_args || (f->max_args >= 0 && n > f->max_args)) {
+      if (f == nullptr) return absl::NotFoundError(absl::StrCat("no such function: ", e.name));
+      if (e.distinct) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("DISTINCT is for aggregate functions, not ", e.name, "()"));
+      }
+      if (e.star || n < f->min_args || (f->max_args >= 0 && n > f->max_args)) {
         return absl::InvalidArgumentError(
             absl::StrCat("wrong number of arguments to function ", e.name, "()"));
       }

@@ -1089,7 +1089,10 @@ std::string SqlState(const absl::Status& status) {
   if (parser::GetSyntaxError(status).has_value()) return "42601";
   if (absl::StartsWith(m, "no such table") || absl::StartsWith(m, "no such view")) return "42P01";
   if (absl::StartsWith(m, "no such column")) return "42703";
-  if (absl::StartsWith(m, "no such function")) return "42883";
+  if (absl::StartsWith(m, "no such function") ||
+      absl::StartsWith(m, "wrong number of arguments to function")) {
+    return "42883";
+  }
   if (absl::StartsWith(m, "invalid UTF-8")) return "22021";
   if (absl::StrContains(m, "(disk full;")) return "53100";
   if (absl::StartsWith(m, "UNIQUE constraint")) return "23505";

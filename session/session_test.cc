@@ -92,6 +92,15 @@ TEST_F(SessionTest, ErrorsCarrySqlStates) {
   EXPECT_EQ(SqlState(Err("SELECT * FROM nope")), "42P01");
   EXPECT_EQ(SqlState(Err("SELECT nope FROM t")), "42703");
   EXPECT_EQ(SqlState(Err("SELECT nope(1)")), "42883");
+  // Known functions with arguments they do not take say so.
+  for (const char* sql : {"SELECT count(1, 2) FROM t", "SELECT sum() FROM t", "SELECT upper()",
+                          "SELECT abs(*)"}) {
+    absl::Status s = Err(sql);
+    EXPECT_EQ(SqlState(s), "42883") << sql;
+    EXPECT_TRUE(absl::StartsWith(s.message(), "wrong number of arguments to function")) << s;
+  }
+  EXPECT_EQ(Err("SELECT abs(DISTINCT a) FROM t").message(),
+            "DISTINCT is for aggregate functions, not abs()");
   EXPECT_EQ(SqlState(Err("SELECT 'caf\xe9'")), "22021");
   // The storage engine's words for ENOSPC at commit (storage/engine.cc).
   EXPECT_EQ(SqlState(absl::ResourceExhaustedError(
