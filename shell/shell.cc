@@ -286,6 +286,14 @@ bool Shell::Meta(absl::string_view line) {
     return true;
   }
   if (cmd == ".read" || cmd == "\\i") {
+    // As the sqlite3 shell: a file that reads itself must not recurse
+    // until the stack runs out.
+    constexpr int kMaxReadDepth = 25;
+    if (read_depth_ >= kMaxReadDepth) {
+      err_ << "ERROR: .read nested more than " << kMaxReadDepth
+           << " deep (does a file read itself?)\n";
+      return false;
+    }
     FILE* f = std::fopen(arg(1).c_str(), "rb");
     if (f == nullptr) {
       err_ << "ERROR: cannot open " << arg(1) << "\n";
@@ -301,7 +309,10 @@ bool Shell::Meta(absl::string_view line) {
       err_ << "ERROR: cannot read " << arg(1) << "\n";
       return false;
     }
-    return RunScript(text) == 0;
+    ++read_depth_;
+    const bool ok = RunScript(text) == 0;
+    --read_depth_;
+    return ok;
   }
   err_ << "ERROR: unknown command " << cmd << " (try .help)\n";
   return false;

@@ -56,6 +56,7 @@ class Shell {
   std::ostream& out_;
   std::ostream& err_;
   bool quit_ = false;
+  int read_depth_ = 0;  // .read files inside .read files, now
 };
 
 }  // namespace tessera::shell

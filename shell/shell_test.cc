@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <sstream>
 
 #include "storage/test_util.h"
@@ -27,6 +28,27 @@ class ShellTest : public ::testing::Test {
   std::unique_ptr<session::Database> db_;
   std::ostringstream out_, err_;
 };
+
+// A file that .reads itself stopped the shell with a stack overflow; files
+// that read other files still work.
+TEST_F(ShellTest, ReadNestsButDoesNotRecurseForever) {
+  const std::string dir = testing::NewTempDir("shell-read");
+  const std::string self = dir + "/self.sql", outer = dir + "/outer.sql", inner = dir + "/inner.sql";
+  auto write = [](const std::string& path, const std::string& text) {
+    FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  };
+  write(self, ".read " + self + "\n");
+  write(inner, "SELECT 7 AS seven;\n");
+  write(outer, ".mode csv\n.read " + inner + "\n");
+  EXPECT_EQ(Run(".read " + outer + "\n"), 0);
+  EXPECT_EQ(out_.str(), "seven\n7\n");
+  EXPECT_EQ(Run(".read " + self + "\n"), 1);
+  EXPECT_NE(err_.str().find("ERROR: .read nested more than 25 deep"), std::string::npos)
+      << err_.str();
+}
 
 TEST_F(ShellTest, StatementCompleteness) {
   EXPECT_TRUE(Shell::StatementComplete("SELECT 1;"));
@@ -104,3 +126,4 @@ TEST_F(ShellTest, ErrorsStopScriptsWithCaret) {
 
 }  // namespace
 }  // namespace tessera::shell
+
