@@ -1036,6 +1036,7 @@ ast::StatementPtr Transformer::CreateTable(
   auto s = std::make_unique<ast::CreateTableStatement>();
   s->if_not_exists = ctx->K_EXISTS() != nullptr;
   s->table = Name(ctx->name());
+  if (!CountOk(ctx, ctx->column_def().size(), kMaxTableColumns, "columns in a table")) return s;
   for (auto* c : ctx->column_def()) s->columns.push_back(ColumnDef(c));
   for (auto* tc : ctx->table_constraint()) {
     auto* body = tc->table_constraint_body();

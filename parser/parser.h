@@ -79,6 +79,10 @@ absl::StatusOr<Value> LiteralFromToken(size_t token_type, absl::string_view text
 // statement nested deeper fails with a kTooComplex error (SQLSTATE 54001).
 int MaxNestingDepth();
 
+// A table has at most this many columns (SQLite's limit); CREATE TABLE and
+// ALTER TABLE ADD COLUMN past it fail with a kTooComplex error.
+inline constexpr size_t kMaxTableColumns = 2000;
+
 struct SyntaxError {
   int line = 0;    // 1-based
   int column = 0;  // 1-based

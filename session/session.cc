@@ -1095,6 +1095,8 @@ std::string SqlState(const absl::Status& status) {
   }
   if (absl::StartsWith(m, "invalid UTF-8")) return "22021";
   if (absl::StrContains(m, "(disk full;")) return "53100";
+  // A key (an index entry, a primary key, a name) longer than LMDB takes.
+  if (absl::StartsWith(m, "key of ") && absl::StrContains(m, "exceeds the maximum")) return "54000";
   if (absl::StartsWith(m, "UNIQUE constraint")) return "23505";
   if (absl::StartsWith(m, "NOT NULL constraint")) return "23502";
   if (absl::StartsWith(m, "CHECK constraint")) return "23514";
@@ -1529,6 +1531,12 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       }
       if (add.column.primary_key || add.column.unique) {
         return absl::InvalidArgumentError("cannot add a PRIMARY KEY or UNIQUE column");
+      }
+      if (t->columns.size() >= parser::kMaxTableColumns) {
+        return MakeTypedError(absl::StatusCode::kInvalidArgument,
+                              absl::StrCat("statement too complex: more than ",
+                                           parser::kMaxTableColumns, " columns in a table"),
+                              ErrorKind::kTooComplex, "");
       }
       if (add.column.not_null && !add.column.default_value) {
         return absl::InvalidArgumentError("cannot add a NOT NULL column with default value NULL");

@@ -31,12 +31,12 @@ struct ResultSet {
 };
 
 // The SQLSTATE for an error returned by Execute(): 42601 syntax error,
-// 42P01 unknown table, 42703 unknown column, 42883 unknown function, 42P07 duplicate object, 23505
-// unique violation, 23502 not-null violation, 23514 check violation, 40001
-// serialization failure, 22012 division by zero, 53100 disk full, 53200
-// out of memory,
-// 54001 statement too complex (nested too deeply), 22021 SQL text that is
-// not UTF-8, XX000 otherwise.
+// 42P01 unknown table, 42703 unknown column, 42883 unknown function (or
+// wrong arguments), 42P07 duplicate object, 23505 unique violation, 23502
+// not-null violation, 23514 check violation, 40001 serialization failure,
+// 22012 division by zero, 22021 SQL text that is not UTF-8, 53100 disk full,
+// 53200 out of memory, 54000 a key longer than the store takes, 54001
+// statement too complex, XX000 otherwise.
 std::string SqlState(const absl::Status& status);
 
 class PlanCache;  // session-internal: bound plans per schema version

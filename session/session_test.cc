@@ -101,6 +101,7 @@ TEST_F(SessionTest, ErrorsCarrySqlStates) {
   }
   EXPECT_EQ(Err("SELECT abs(DISTINCT a) FROM t").message(),
             "DISTINCT is for aggregate functions, not abs()");
+
   EXPECT_EQ(SqlState(Err("SELECT 'caf\xe9'")), "22021");
   // The storage engine's words for ENOSPC at commit (storage/engine.cc).
   EXPECT_EQ(SqlState(absl::ResourceExhaustedError(
@@ -115,6 +116,24 @@ TEST_F(SessionTest, ErrorsCarrySqlStates) {
             std::string::npos);
   // Nothing of the failed statements was kept.
   EXPECT_EQ(Ok("SELECT count(*) FROM t").rows[0][0], Value::Integer(1));
+}
+
+// Program limits: a key longer than the store takes (LMDB's 511 bytes less
+// the version suffix); SQLite's 2,000 columns, when created and when added.
+TEST_F(SessionTest, ProgramLimitsAreErrorsWithTheirSqlStates) {
+  Ok("CREATE TABLE k(name TEXT PRIMARY KEY, note TEXT)");
+  Ok("CREATE INDEX k_note ON k(note)");
+  const std::string huge(2000, 'z');
+  EXPECT_EQ(SqlState(Err("INSERT INTO k VALUES ('" + huge + "', 'x')")), "54000");
+  EXPECT_EQ(SqlState(Err("INSERT INTO k VALUES ('a', '" + huge + "')")), "54000");
+  // Nothing of either was kept; the same text fits where it is no key.
+  Ok("INSERT INTO k VALUES ('a', 'x')");
+  EXPECT_EQ(Ok("SELECT count(*) FROM k").rows[0][0], Value::Integer(1));
+  std::string wide = "CREATE TABLE wide(c0 INTEGER";
+  for (int i = 1; i < 2000; ++i) absl::StrAppend(&wide, ", c", i, " INTEGER");
+  EXPECT_EQ(SqlState(Err(wide + ", c2000 INTEGER)")), "54001");
+  Ok(wide + ")");
+  EXPECT_EQ(SqlState(Err("ALTER TABLE wide ADD COLUMN one_more INTEGER")), "54001");
 }
 
 // Statements nested as deep as the limits allow run (every later pass

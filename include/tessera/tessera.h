@@ -20,13 +20,14 @@
  * time; different connections may be used from different threads.
  *
  * SQLSTATEs: 42601 syntax error, 42P01 unknown table, 42703 unknown column,
- * 42883 unknown function, 23505 unique violation, 23502 not-null violation,
- * 23514 check violation, 40001 serialization failure (retry the
- * transaction), 22021 SQL text that is not UTF-8, 54001 statement too
- * complex (expressions or queries nested more than 1000 deep), 53100 disk
- * full, 08001 cannot connect, 08003 connection closed, 07009 bad
- * column/parameter index, HY010 function sequence error (e.g. fetch before
- * execute).
+ * 42883 unknown function (or wrong arguments), 23505 unique violation,
+ * 23502 not-null violation, 23514 check violation, 40001 serialization
+ * failure (retry the transaction), 22021 SQL text that is not UTF-8, 54001
+ * statement too complex (expressions or queries nested more than 1000 deep,
+ * more than 2000 columns), 54000 a key (primary key, index entry, name)
+ * longer than the store takes, 53100 disk full, 08001 cannot connect, 08003
+ * connection closed, 07009 bad column/parameter index, HY010 function
+ * sequence error (e.g. fetch before execute).
  */
 #ifndef TESSERA_TESSERA_H_
 #define TESSERA_TESSERA_H_
