@@ -1095,6 +1095,30 @@ std::string SqlState(const absl::Status& status) {
   }
   if (absl::StartsWith(m, "invalid UTF-8")) return "22021";
   if (absl::StrContains(m, "(disk full;")) return "53100";
+  // The other messages people meet, by the standard's classes.
+  struct Prefix {
+    const char* text;
+    const char* state;
+  };
+  static constexpr Prefix kByPrefix[] = {
+      {"no such index", "42704"},                     // undefined_object
+      {"no such trigger", "42704"},
+      {"duplicate column name", "42701"},             // duplicate_column
+      {"misuse of aggregate", "42803"},               // grouping_error
+      {"aggregate functions are not allowed", "42803"},
+      {"ORDER BY term out of range", "42P10"},        // invalid_column_reference
+      {"all VALUES must have the same number", "42601"},
+      {"integer overflow", "22003"},                  // numeric_value_out_of_range
+      {"no transaction is open", "25P01"},            // no_active_sql_transaction
+      {"a transaction is already open", "25001"},     // active_sql_transaction
+      {"statement not supported", "0A000"},           // feature_not_supported
+      {"cannot add a", "0A000"},
+  };
+  for (const Prefix& p : kByPrefix) {
+    if (absl::StartsWith(m, p.text)) return p.state;
+  }
+  // "table t has 3 columns but 2 values were supplied"
+  if (absl::StartsWith(m, "table ") && absl::StrContains(m, " values were supplied")) return "42601";
   // A key (an index entry, a primary key, a name) longer than LMDB takes.
   if (absl::StartsWith(m, "key of ") && absl::StrContains(m, "exceeds the maximum")) return "54000";
   if (absl::StartsWith(m, "UNIQUE constraint")) return "23505";

@@ -103,6 +103,18 @@ TEST_F(SessionTest, ErrorsCarrySqlStates) {
             "DISTINCT is for aggregate functions, not abs()");
 
   EXPECT_EQ(SqlState(Err("SELECT 'caf\xe9'")), "22021");
+  EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (5, 'v')")), "42601");
+  EXPECT_EQ(SqlState(Err("VALUES (1), (1, 2)")), "42601");
+  EXPECT_EQ(SqlState(Err("SELECT a FROM t ORDER BY 5")), "42P10");
+  EXPECT_EQ(SqlState(Err("SELECT a FROM t WHERE count(*) > 1")), "42803");
+  EXPECT_EQ(SqlState(Err("SELECT sum(a) FROM (SELECT 9223372036854775807 AS a UNION ALL SELECT 1)")),
+            "22003");
+  EXPECT_EQ(SqlState(Err("DROP INDEX nope")), "42704");
+  EXPECT_EQ(SqlState(Err("ALTER TABLE t ADD COLUMN b INTEGER")), "42701");
+  EXPECT_EQ(SqlState(Err("COMMIT")), "25P01");
+  Ok("BEGIN");
+  EXPECT_EQ(SqlState(Err("BEGIN")), "25001");
+  Ok("ROLLBACK");
   // The storage engine's words for ENOSPC at commit (storage/engine.cc).
   EXPECT_EQ(SqlState(absl::ResourceExhaustedError(
                 "LMDB commit: No space left on device (disk full; nothing of this write was kept)")),

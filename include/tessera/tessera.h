@@ -27,7 +27,9 @@
  * more than 2000 columns), 54000 a key (primary key, index entry, name)
  * longer than the store takes, 53100 disk full, 08001 cannot connect, 08003
  * connection closed, 07009 bad column/parameter index, HY010 function
- * sequence error (e.g. fetch before execute).
+ * sequence error (e.g. fetch before execute). Other errors carry their
+ * standard class where one fits (42704, 42701, 42803, 42P10, 22003, 25P01,
+ * 25001, 0A000), else XX000.
  */
 #ifndef TESSERA_TESSERA_H_
 #define TESSERA_TESSERA_H_
