@@ -89,27 +89,29 @@ absl::StatusOr<Value> Substr(Args a) {
   int64_t start = Cast(a[1], Type::kInteger).integer();
   bool has_len = a.size() > 2;
   int64_t n = has_len ? Cast(a[2], Type::kInteger).integer() : len_chars;
-  // Translate to a 0-based [from, to) window over characters.
-  int64_t from;
+  // Translate to a 0-based [from, to) window over characters. In 128 bits:
+  // start and length may be anywhere in int64's range, and their sums must
+  // not overflow (substr('x', -9223372036854775808, 9223372036854775807)).
+  __int128 from;
   if (start > 0) {
-    from = start - 1;
+    from = __int128{start} - 1;
   } else if (start < 0) {
-    from = len_chars + start;
+    from = __int128{len_chars} + start;
   } else {
     from = -1;  // position 0 is before the first character
   }
-  int64_t to;
+  __int128 to;
   if (n >= 0) {
     to = from + n;
   } else {
     to = from;
     from = from + n;
   }
-  from = std::max<int64_t>(from, 0);
-  to = std::min<int64_t>(to, len_chars);
+  from = std::max<__int128>(from, 0);
+  to = std::min<__int128>(to, len_chars);
   if (to <= from) return blob ? Value::Blob("") : Value::Text("");
-  if (blob) return Value::Blob(s.substr(from, to - from));
-  size_t b0 = ByteOffset(s, from), b1 = ByteOffset(s, to);
+  if (blob) return Value::Blob(s.substr(static_cast<size_t>(from), static_cast<size_t>(to - from)));
+  size_t b0 = ByteOffset(s, static_cast<int64_t>(from)), b1 = ByteOffset(s, static_cast<int64_t>(to));
   return Value::Text(s.substr(b0, b1 - b0));
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <vector>
 
 namespace tessera::function {
@@ -69,6 +70,19 @@ TEST(ScalarFunctionsTest, SubstrFollowsSqlite) {
   EXPECT_EQ(Call("substr", {T("hello"), I(10)}), T(""));
   EXPECT_EQ(Call("substr", {T("h\xc3\xa9llo"), I(2), I(2)}), T("\xc3\xa9l"));
   EXPECT_TRUE(Call("substr", {N, I(1)}).is_null());
+}
+
+// Start and length anywhere in int64's range: their sums overflowed
+// (undefined behaviour, caught by UBSan under --config=asan).
+TEST(ScalarFunctionsTest, SubstrTakesExtremeStartsAndLengths) {
+  const int64_t kMin = std::numeric_limits<int64_t>::min();
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(Call("substr", {T("hello"), I(2), I(kMin)}), T("h"));
+  EXPECT_EQ(Call("substr", {T("hello"), I(kMin)}), T(""));
+  EXPECT_EQ(Call("substr", {T("hello"), I(kMax), I(kMax)}), T(""));
+  EXPECT_EQ(Call("substr", {T("hello"), I(kMin), I(kMax)}), T("hell"));
+  EXPECT_EQ(Call("substr", {T("hello"), I(kMax), I(kMin)}), T("hello"));
+  EXPECT_EQ(Call("substr", {T("hello"), I(1), I(kMax)}), T("hello"));
 }
 
 TEST(ScalarFunctionsTest, RoundTypeofMinMax) {
