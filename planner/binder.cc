@@ -908,6 +908,26 @@ absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
       }
       if (found < 0) found = static_cast<int>(i);
     }
+    if (found >= 0 && depth > 0 && s->aggregated != nullptr) {
+      // From a subquery into an aggregating SELECT: read the group's value,
+      // a group key of the same text, else the column from any row of the
+      // group (as a bare column there does).
+      const AggContext& agg = *s->aggregated;
+      const std::string text = ast::ToSql(e);
+      int index = -1;
+      for (size_t i = 0; i < agg.group_texts.size() && index < 0; ++i) {
+        if (agg.group_texts[i] == text) index = static_cast<int>(i);
+      }
+      if (index < 0) {
+        AggregateCall call;
+        call.kind = function::AggregateKind::kMax;
+        call.any_value = true;
+        call.arg = ColumnRef(found);
+        agg.calls->push_back(std::move(call));
+        index = agg.group_count + static_cast<int>(agg.calls->size()) - 1;
+      }
+      found = index;
+    }
     if (found >= 0) {
       auto b = ColumnRef(found);
       b->depth = depth;
@@ -1029,8 +1049,18 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
     return absl::OkStatus();
   };
   auto subquery = [&](const ast::SelectStmt& s) -> absl::Status {
-    subquery_boundaries_.emplace_back(scope, false);
-    absl::StatusOr<LogicalPtr> plan = Select(s, scope);
+    // Under an aggregate the row outside the subquery is the aggregate's
+    // output row: the subquery sees this scope through a copy that says so.
+    Scope aggregated;
+    Scope* outer = scope;
+    if (agg != nullptr) {
+      aggregated.columns = scope->columns;
+      aggregated.parent = scope->parent;
+      aggregated.aggregated = agg;
+      outer = &aggregated;
+    }
+    subquery_boundaries_.emplace_back(outer, false);
+    absl::StatusOr<LogicalPtr> plan = Select(s, outer);
     bool correlated = subquery_boundaries_.back().second;
     subquery_boundaries_.pop_back();
     if (!plan.ok()) return plan.status();

@@ -72,10 +72,15 @@ class Binder {
     std::string name;    // column name as declared
     bool hidden = false;
   };
+  struct AggContext;
   struct Scope {
     std::vector<ScopeColumn> columns;
     Scope* parent = nullptr;
     bool correlated = false;  // something inside read a parent's row
+    // Set on the scope a subquery sees from an aggregating SELECT's result
+    // columns, HAVING or ORDER BY: `columns` describe the input rows, but
+    // the row there at run time is the aggregate's output (Column() maps).
+    const AggContext* aggregated = nullptr;
   };
   struct Cte {
     LogicalPtr plan;

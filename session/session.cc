@@ -1107,6 +1107,7 @@ std::string SqlState(const absl::Status& status) {
       {"misuse of aggregate", "42803"},               // grouping_error
       {"aggregate functions are not allowed", "42803"},
       {"ORDER BY term out of range", "42P10"},        // invalid_column_reference
+      {"GROUP BY term out of range", "42P10"},
       {"all VALUES must have the same number", "42601"},
       {"integer overflow", "22003"},                  // numeric_value_out_of_range
       {"no transaction is open", "25P01"},            // no_active_sql_transaction

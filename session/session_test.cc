@@ -130,6 +130,46 @@ TEST_F(SessionTest, ErrorsCarrySqlStates) {
   EXPECT_EQ(Ok("SELECT count(*) FROM t").rows[0][0], Value::Integer(1));
 }
 
+// A subquery in an aggregating SELECT's result columns, HAVING or ORDER BY
+// sees the group's row. It was bound against the input row's layout and
+// read the aggregate's output row: "column index out of range", or silently
+// another column's value. Expected rows are SQLite's.
+TEST_F(SessionTest, SubqueriesUnderAnAggregateSeeTheGroup) {
+  Ok("CREATE TABLE g(a INTEGER PRIMARY KEY, b INTEGER, c TEXT)");
+  Ok("CREATE TABLE h(p INTEGER PRIMARY KEY, q TEXT)");
+  Ok("INSERT INTO g VALUES (1, 1, 'x'), (2, 2, 'y'), (3, 2, 'z'), (4, 5, 'w')");
+  Ok("INSERT INTO h VALUES (1, 'a'), (2, 'b')");
+  auto rows = [&](const std::string& sql) {
+    std::string out;
+    for (const auto& row : Ok(sql).rows) {
+      for (const Value& v : row) absl::StrAppend(&out, v.ToString(), ",");
+      out += ";";
+    }
+    return out;
+  };
+  EXPECT_EQ(rows("SELECT b, EXISTS (SELECT 1 FROM h WHERE h.p = g.b) FROM g GROUP BY b ORDER BY b"),
+            "1,1,;2,1,;5,0,;");
+  EXPECT_EQ(rows("SELECT b FROM g GROUP BY b HAVING EXISTS (SELECT 1 FROM h WHERE h.p = g.b) "
+                 "ORDER BY b"),
+            "1,;2,;");
+  // The wrong answer: count(*) stood in for g.b, so b = 5 found 'a'.
+  EXPECT_EQ(rows("SELECT b, count(*), (SELECT q FROM h WHERE h.p = g.b) FROM g GROUP BY b "
+                 "ORDER BY b"),
+            "1,1,a,;2,2,b,;5,1,NULL,;");
+  EXPECT_EQ(rows("SELECT b, (SELECT sum(h.p + g.b) FROM h) FROM g GROUP BY b ORDER BY b"),
+            "1,5,;2,7,;5,13,;");
+  EXPECT_EQ(rows("SELECT b, count(*) FROM g GROUP BY b "
+                 "ORDER BY (SELECT q FROM h WHERE h.p = g.b), b"),
+            "5,1,;1,1,;2,2,;");
+  EXPECT_EQ(rows("SELECT b, count(*) FROM g GROUP BY b "
+                 "HAVING count(*) > (SELECT count(*) FROM h WHERE h.p > g.b) ORDER BY b"),
+            "2,2,;5,1,;");
+  // Before the aggregate (WHERE) the subquery still sees input rows.
+  EXPECT_EQ(rows("SELECT b, count(*) FROM g WHERE EXISTS (SELECT 1 FROM h WHERE h.p = g.a) "
+                 "GROUP BY b ORDER BY b"),
+            "1,1,;2,1,;");
+}
+
 // Program limits: a key longer than the store takes (LMDB's 511 bytes less
 // the version suffix); SQLite's 2,000 columns, when created and when added.
 TEST_F(SessionTest, ProgramLimitsAreErrorsWithTheirSqlStates) {
