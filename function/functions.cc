@@ -163,12 +163,13 @@ absl::StatusOr<Value> TypeOf(Args a) {
   return Value::Null();
 }
 
+// As SQLite checks them, in order: an empty pattern returns X itself, even
+// when the replacement is NULL.
 absl::StatusOr<Value> Replace(Args a) {
-  for (const Value& v : a) {
-    if (v.is_null()) return Value::Null();
-  }
+  if (a[0].is_null() || a[1].is_null()) return Value::Null();
   std::string from = RenderText(a[1]);
-  if (from.empty()) return Value::Text(RenderText(a[0]));
+  if (from.empty()) return a[0];
+  if (a[2].is_null()) return Value::Null();
   return Value::Text(absl::StrReplaceAll(RenderText(a[0]), {{from, RenderText(a[2])}}));
 }
 

@@ -56,6 +56,13 @@ TEST(ScalarFunctionsTest, Strings) {
   EXPECT_EQ(Call("ltrim", {T("xxaxx"), T("x")}), T("axx"));
   EXPECT_EQ(Call("rtrim", {T("xxaxx"), T("x")}), T("xxa"));
   EXPECT_EQ(Call("replace", {T("banana"), T("an"), T("AN")}), T("bANANa"));
+  // SQLite's order: an empty pattern returns X as it is, even with a NULL
+  // replacement (found by tests/sqlite_diff-style text queries).
+  EXPECT_EQ(Call("replace", {T("banana"), T(""), N}), T("banana"));
+  EXPECT_EQ(Call("replace", {I(5), T(""), T("x")}), I(5));
+  EXPECT_TRUE(Call("replace", {T("banana"), T("an"), N}).is_null());
+  EXPECT_TRUE(Call("replace", {T("banana"), N, T("x")}).is_null());
+  EXPECT_TRUE(Call("replace", {N, T(""), T("x")}).is_null());
   EXPECT_EQ(Call("instr", {T("hello"), T("ll")}), I(3));
   EXPECT_EQ(Call("instr", {T("hello"), T("z")}), I(0));
 }
