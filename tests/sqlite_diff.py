@@ -6,8 +6,11 @@ Manual (it needs the sqlite3 shell, which bench/compare.sh installs):
 
     bazel build //:tessera && python3 tests/sqlite_diff.py --seeds 1-20
 
-Integer columns only: Tessera's columns are typed where SQLite's have
-affinities, so TEXT and REAL would differ by design. The queries cover
+Integer columns by default; --text uses a table of TEXT columns and text
+literals only (string functions, ||, LIKE, GLOB, comparisons of text).
+Comparing TEXT with numbers is left out: SQLite converts by column
+affinity, Tessera compares by type (numbers sort before text), a known
+difference. The integer queries cover
 joins (inner, LEFT, comma), WHERE, CASE, IN, BETWEEN, scalar and EXISTS
 subqueries (correlated ones too, also under GROUP BY and HAVING), aggregates
 and set operations; bare columns and LIMIT are left out, where SQLite's
@@ -121,6 +124,57 @@ class Generator:
             self.expr(["t1"], 2) for _ in range(4))
 
 
+TEXT_LITERALS = ["'a'", "'B'", "'abc'", "'ABC'", "''", "'a%'", "'%b%'", "'_c'", "'hello world'",
+                 "' pad '", "'x_y'", "NULL", "'10'", "'9'", "'\u00e9'"]
+
+
+class TextGenerator:
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+
+    def expr(self, depth, text_only=False):
+        # Comparisons take text-valued operands only: TEXT compared with a
+        # number follows SQLite's affinity rules, which Tessera does not.
+        r = self.r
+        if depth <= 0 or r.random() < 0.3:
+            return r.choice([r.choice(TEXT_LITERALS), "t4.s", "t4.u"])
+        e = lambda: self.expr(depth - 1, text_only)
+        t = lambda: self.expr(depth - 1, True)
+        k = r.random()
+        if k < 0.25:
+            return "(%s || %s)" % (e(), e())
+        if k < 0.45:
+            return "%s(%s)" % (r.choice(["upper", "lower", "trim", "ltrim", "rtrim"] +
+                                        ([] if text_only else ["length", "typeof"])), e())
+        if k < 0.55:
+            return "substr(%s, %s, %s)" % (e(), r.choice(["1", "2", "-1", "0"]),
+                                           r.choice(["1", "2", "3"]))
+        if k < 0.65:
+            return "replace(%s, %s, %s)" % (e(), e(), e())
+        if k < 0.8:
+            return "coalesce(%s, %s)" % (e(), e())
+        if text_only:
+            return "CASE WHEN %s THEN %s ELSE %s END" % (self.expr(depth - 1), t(), t())
+        if k < 0.85:
+            return "instr(%s, %s)" % (t(), t())
+        if k < 0.93:
+            return "(%s %s %s)" % (t(), r.choice(["=", "<>", "<", ">", "LIKE", "GLOB", "NOT LIKE",
+                                                  "IS", "IS NOT"]), t())
+        return "CASE WHEN %s THEN %s ELSE %s END" % (e(), e(), e())
+
+    def setup(self):
+        r = self.r
+        rows = ["INSERT INTO t4 VALUES (%d, %s, %s);" % (i, r.choice(TEXT_LITERALS),
+                                                        r.choice(TEXT_LITERALS)) for i in range(10)]
+        return "\n".join(["CREATE TABLE t4(k INTEGER PRIMARY KEY, s TEXT, u TEXT);"] + rows) + "\n"
+
+    def query(self):
+        q = "SELECT %s, %s FROM t4" % (self.expr(3), self.expr(2))
+        if self.r.random() < 0.4:
+            q += " WHERE %s" % self.expr(2)
+        return q
+
+
 def normalize(row):
     # sqlite3 -csv prints NULL as an empty field (a one-column row of it as
     # an empty line); both print integral REALs differently.
@@ -143,8 +197,8 @@ def run(cmd, text):
     return failed, p.stdout, p.stderr
 
 
-def check_seed(seed, queries, tessera, work):
-    gen = Generator(seed)
+def check_seed(seed, queries, tessera, work, text):
+    gen = TextGenerator(seed) if text else Generator(seed)
     setup = gen.setup()
     store, db = os.path.join(work, "tessera-%d" % seed), os.path.join(work, "sqlite-%d.db" % seed)
     if run([tessera, "sql", "--store", store], setup)[0] or run(["sqlite3", db], setup)[0]:
@@ -170,6 +224,7 @@ def main():
     parser.add_argument("--seeds", default="1-10", help="a range like 1-10")
     parser.add_argument("--queries", type=int, default=200, help="queries per seed")
     parser.add_argument("--tessera", default="bazel-bin/tessera")
+    parser.add_argument("--text", action="store_true", help="TEXT columns and string functions")
     args = parser.parse_args()
     if shutil.which("sqlite3") is None:
         sys.exit("sqlite3 is not installed (apt-get install sqlite3)")
@@ -178,7 +233,7 @@ def main():
     total = 0
     with tempfile.TemporaryDirectory(prefix="tessera-sqlite-diff-") as work:
         for seed in seeds:
-            total += check_seed(seed, args.queries, args.tessera, work)
+            total += check_seed(seed, args.queries, args.tessera, work, args.text)
     print("%d queries, %d differences" % (len(seeds) * args.queries, total))
     sys.exit(1 if total else 0)
 
