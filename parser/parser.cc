@@ -62,6 +62,8 @@ absl::Status TooComplex(size_t line, size_t column, absl::string_view why) {
       ErrorKind::kTooComplex, "");
 }
 
+constexpr char kStackExhausted[] = "nested too deeply for this thread's stack";
+
 // SQL text must be UTF-8: ANTLR's input stream throws (out of any parse,
 // ending the process) on anything else. Runs of ASCII go 8 bytes a step.
 absl::Status CheckUtf8(absl::string_view text) {
@@ -287,6 +289,8 @@ class Transformer {
   // False, failing the statement, when the expression at `ctx` lies deeper
   // than max_depth_ or this thread's stack budget is spent.
   bool DepthOk(antlr4::ParserRuleContext* ctx);
+  // Fails the statement with a kTooComplex error at `ctx`.
+  void FailTooComplex(antlr4::ParserRuleContext* ctx, absl::string_view why);
   // False, failing the statement, when a list has more than `max` items.
   bool CountOk(antlr4::ParserRuleContext* ctx, size_t count, size_t max, const char* what);
   // What a conversion refused by DepthOk returns: a NULL literal, so that
@@ -440,28 +444,29 @@ std::vector<ast::ExprPtr> Transformer::Row(SQLParser::Value_rowContext* ctx) {
   return row;
 }
 
+void Transformer::FailTooComplex(antlr4::ParserRuleContext* ctx, absl::string_view why) {
+  // It outranks an earlier error: past a limit the rest may not be read.
+  if (HasErrorKind(status_, ErrorKind::kTooComplex)) return;
+  status_ = TooComplex(ctx->getStart()->getLine(), ctx->getStart()->getCharPositionInLine() + 1, why);
+}
+
 bool Transformer::DepthOk(antlr4::ParserRuleContext* ctx) {
-  std::string why;
   if (depth_ > max_depth_) {
-    why = absl::StrFormat("expressions and queries nested more than %d levels deep", max_depth_);
-  } else if (budget_->Exceeded()) {
-    why = "nested too deeply for this thread's stack";
+    FailTooComplex(ctx, absl::StrFormat("expressions and queries nested more than %d levels deep",
+                                        max_depth_));
+    return false;
   }
-  if (why.empty()) return true;
-  if (status_.ok() || !HasErrorKind(status_, ErrorKind::kTooComplex)) {
-    status_ = TooComplex(ctx->getStart()->getLine(),
-                         ctx->getStart()->getCharPositionInLine() + 1, why);
+  if (budget_->Exceeded()) {
+    FailTooComplex(ctx, kStackExhausted);
+    return false;
   }
-  return false;
+  return true;
 }
 
 bool Transformer::CountOk(antlr4::ParserRuleContext* ctx, size_t count, size_t max,
                           const char* what) {
   if (count <= max) return true;
-  if (status_.ok() || !HasErrorKind(status_, ErrorKind::kTooComplex)) {
-    status_ = TooComplex(ctx->getStart()->getLine(), ctx->getStart()->getCharPositionInLine() + 1,
-                         absl::StrFormat("more than %d %s", max, what));
-  }
+  FailTooComplex(ctx, absl::StrFormat("more than %d %s", max, what));
   return false;
 }
 
@@ -1239,7 +1244,7 @@ absl::Status RunParser(absl::string_view sql, const StackBudget& budget, Entry e
     entry(parser);
     if (listener.status().ok()) return absl::OkStatus();
   } catch (const ParserStackExhausted& e) {
-    return TooComplex(e.line, e.column, "nested too deeply for this thread's stack");
+    return TooComplex(e.line, e.column, kStackExhausted);
   } catch (const antlr4::ParseCancellationException&) {
   } catch (const antlr4::RecognitionException&) {
   }
@@ -1259,7 +1264,7 @@ absl::Status RunParser(absl::string_view sql, const StackBudget& budget, Entry e
   try {
     entry(parser);
   } catch (const ParserStackExhausted& e) {
-    return TooComplex(e.line, e.column, "nested too deeply for this thread's stack");
+    return TooComplex(e.line, e.column, kStackExhausted);
   } catch (const std::exception& e) {
     if (ll_listener.status().ok()) {
       return absl::InvalidArgumentError(
@@ -1635,6 +1640,11 @@ absl::StatusOr<ast::ExprPtr> ParseExpression(absl::string_view sql) {
   if (!s.ok()) return s;
   if (!transformer.status().ok()) return transformer.status();
   return out;
+}
+
+absl::Status StatementTooComplex(absl::string_view why) {
+  return MakeTypedError(absl::StatusCode::kInvalidArgument,
+                        absl::StrCat("statement too complex: ", why), ErrorKind::kTooComplex, "");
 }
 
 int MaxNestingDepth() {

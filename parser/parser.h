@@ -83,6 +83,9 @@ int MaxNestingDepth();
 // ALTER TABLE ADD COLUMN past it fail with a kTooComplex error.
 inline constexpr size_t kMaxTableColumns = 2000;
 
+// A kTooComplex error (SQLSTATE 54001): "statement too complex: <why>".
+absl::Status StatementTooComplex(absl::string_view why);
+
 struct SyntaxError {
   int line = 0;    // 1-based
   int column = 0;  // 1-based

@@ -4,7 +4,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "catalog/catalog.h"
-#include "common/errors.h"
 #include "parser/ast_printer.h"
 #include "parser/parser.h"
 
@@ -375,11 +374,9 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
     if (!plan.ok()) return plan.status();
     // Their plans chain as deep as the parser lets queries nest.
     if (const int max = parser::MaxNestingDepth(); depth > max) {
-      return MakeTypedError(
-          absl::StatusCode::kInvalidArgument,
-          absl::StrCat("statement too complex: common table expressions read each other more "
-                       "than ", max, " levels deep (at ", cte.name, ")"),
-          ErrorKind::kTooComplex, "");
+      return parser::StatementTooComplex(
+          absl::StrCat("common table expressions read each other more than ", max,
+                       " levels deep (at ", cte.name, ")"));
     }
     LogicalPtr p = *plan;
     if (!cte.columns.empty()) {
@@ -483,9 +480,7 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       if (obj->has_value() && (*obj)->view.has_value()) {
         const catalog::ViewDescriptor& view = *(*obj)->view;
         if (++view_depth_ > 32) {
-          return MakeTypedError(absl::StatusCode::kInvalidArgument,
-                                "statement too complex: views nest more than 32 deep",
-                                ErrorKind::kTooComplex, "");
+          return parser::StatementTooComplex("views nest more than 32 deep");
         }
         absl::StatusOr<ast::StatementPtr> parsed = parser::ParseOne(view.select_sql);
         if (!parsed.ok()) return parsed.status();

@@ -1558,10 +1558,8 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
         return absl::InvalidArgumentError("cannot add a PRIMARY KEY or UNIQUE column");
       }
       if (t->columns.size() >= parser::kMaxTableColumns) {
-        return MakeTypedError(absl::StatusCode::kInvalidArgument,
-                              absl::StrCat("statement too complex: more than ",
-                                           parser::kMaxTableColumns, " columns in a table"),
-                              ErrorKind::kTooComplex, "");
+        return parser::StatementTooComplex(
+            absl::StrCat("more than ", parser::kMaxTableColumns, " columns in a table"));
       }
       if (add.column.not_null && !add.column.default_value) {
         return absl::InvalidArgumentError("cannot add a NOT NULL column with default value NULL");
