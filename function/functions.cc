@@ -245,8 +245,8 @@ std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,
 }
 
 bool IsAggregateName(absl::string_view name) {
-  return name == "count" || name == "sum" || name == "total" || name == "avg" || name == "min" ||
-         name == "max" || name == "group_concat";
+  // Every aggregate takes one argument, or count(*).
+  return FindAggregate(name, 1, false).has_value() || FindAggregate(name, 0, true).has_value();
 }
 
 void AggregateUpdate(AggregateKind kind, const Value& input,

@@ -883,6 +883,14 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
   return plan;
 }
 
+int Binder::AggContext::GroupKey(const ast::Expr& e) const {
+  const std::string text = ast::ToSql(e);
+  for (size_t i = 0; i < group_texts.size(); ++i) {
+    if (group_texts[i] == text) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
   std::string table = Lower(e.table);
   int depth = 0;
@@ -908,11 +916,7 @@ absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
       // a group key of the same text, else the column from any row of the
       // group (as a bare column there does).
       const AggContext& agg = *s->aggregated;
-      const std::string text = ast::ToSql(e);
-      int index = -1;
-      for (size_t i = 0; i < agg.group_texts.size() && index < 0; ++i) {
-        if (agg.group_texts[i] == text) index = static_cast<int>(i);
-      }
+      int index = agg.GroupKey(e);
       if (index < 0) {
         AggregateCall call;
         call.kind = function::AggregateKind::kMax;
@@ -989,10 +993,7 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
   if (agg != nullptr) {
     // Inside an aggregating SELECT: GROUP BY expressions and aggregate calls
     // become references into the aggregate's output row.
-    std::string text = ast::ToSql(e);
-    for (size_t i = 0; i < agg->group_texts.size(); ++i) {
-      if (agg->group_texts[i] == text) return ColumnRef(static_cast<int>(i));
-    }
+    if (int key = agg->GroupKey(e); key >= 0) return ColumnRef(key);
     if (IsAggregateCall(e)) {
       AggregateCall call;
       call.kind = *function::FindAggregate(e.name, static_cast<int>(e.children.size()), e.star);

@@ -91,6 +91,9 @@ class Binder {
     std::vector<std::string> group_texts;  // ToSql of each GROUP BY expr
     std::vector<AggregateCall>* calls = nullptr;
     int group_count = 0;
+
+    // The GROUP BY key `e` is (by its text), or -1.
+    int GroupKey(const ast::Expr& e) const;
   };
 
   absl::StatusOr<LogicalPtr> Select(const ast::SelectStmt& s, Scope* parent);
