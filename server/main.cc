@@ -8,10 +8,8 @@
 
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -56,27 +54,6 @@ constexpr char kUsage[] =
     "                run a cluster node\n"
     "  tessera --help                                 every flag\n";
 
-// The whole of file `path` into `text`; false (and the error on stderr)
-// when it cannot be read, a directory included.
-bool ReadFile(const std::string& path, std::string* text) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    std::fprintf(stderr, "ERROR: cannot open %s: %s\n", path.c_str(), std::strerror(errno));
-    return false;
-  }
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text->append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  const int error = errno;
-  std::fclose(f);
-  if (failed) {
-    std::fprintf(stderr, "ERROR: cannot read %s: %s\n", path.c_str(), std::strerror(error));
-    return false;
-  }
-  return true;
-}
-
 int RunSql(const std::vector<std::string>& scripts,
            const std::vector<std::string>& files) {
   if (!absl::GetFlag(FLAGS_host).empty()) {
@@ -86,8 +63,7 @@ int RunSql(const std::vector<std::string>& scripts,
     return 1;
   }
   const std::string format = absl::GetFlag(FLAGS_format);
-  if (format != "table" && format != "csv" && format != "tsv" && format != "json" &&
-      format != "line") {
+  if (!tessera::shell::Shell::IsFormat(format)) {
     std::fprintf(stderr, "ERROR: --format takes table, csv, tsv, json or line, not \"%s\"\n",
                  format.c_str());
     return 2;
@@ -112,9 +88,7 @@ int RunSql(const std::vector<std::string>& scripts,
       if (status != 0 && !options.keep_going) return status;
     }
     for (const std::string& f : files) {
-      std::string text;
-      if (!ReadFile(f, &text)) return 1;
-      status |= shell.RunScript(text);
+      status |= shell.RunFile(f);
       if (status != 0 && !options.keep_going) return status;
     }
     return status;

@@ -4,6 +4,9 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "absl/strings/ascii.h"
@@ -88,6 +91,30 @@ void OnInterrupt(int) { g_interrupted = 1; }
 Shell::Shell(session::Database* db, ShellOptions options, std::ostream& out,
              std::ostream& err)
     : db_(db), session_(db), options_(std::move(options)), out_(out), err_(err) {}
+
+bool Shell::IsFormat(absl::string_view format) {
+  return format == "table" || format == "csv" || format == "tsv" || format == "json" ||
+         format == "line";
+}
+
+int Shell::RunFile(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    err_ << "ERROR: cannot open " << path << ": " << std::strerror(errno) << "\n";
+    return 1;
+  }
+  std::string text;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  const int error = std::ferror(f) != 0 ? errno : 0;
+  std::fclose(f);
+  if (error != 0) {
+    err_ << "ERROR: cannot read " << path << ": " << std::strerror(error) << "\n";
+    return 1;
+  }
+  return RunScript(text);
+}
 
 bool Shell::StatementComplete(absl::string_view buffer) {
   char quote = 0;
@@ -265,7 +292,7 @@ bool Shell::Meta(absl::string_view line) {
   }
   if (cmd == ".mode") {
     std::string m = absl::AsciiStrToLower(arg(1));
-    if (m != "table" && m != "csv" && m != "tsv" && m != "json" && m != "line") {
+    if (!IsFormat(m)) {
       err_ << "ERROR: .mode takes table, csv, tsv, json or line\n";
       return false;
     }
@@ -294,23 +321,8 @@ bool Shell::Meta(absl::string_view line) {
            << " deep (does a file read itself?)\n";
       return false;
     }
-    FILE* f = std::fopen(arg(1).c_str(), "rb");
-    if (f == nullptr) {
-      err_ << "ERROR: cannot open " << arg(1) << "\n";
-      return false;
-    }
-    std::string text;
-    char buf[65536];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-    const bool failed = std::ferror(f) != 0;
-    std::fclose(f);
-    if (failed) {
-      err_ << "ERROR: cannot read " << arg(1) << "\n";
-      return false;
-    }
     ++read_depth_;
-    const bool ok = RunScript(text) == 0;
+    const bool ok = RunFile(arg(1)) == 0;
     --read_depth_;
     return ok;
   }

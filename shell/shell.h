@@ -33,6 +33,9 @@ class Shell {
   // Script mode: runs every statement and meta-command of `text`. Returns
   // the process exit status: 0, or 1 after an error (unless keep_going).
   int RunScript(absl::string_view text);
+  // RunScript on the contents of file `path` (`-f`, `.read`); a file that
+  // cannot be read is an error, status 1.
+  int RunFile(const std::string& path);
 
   // Interactive mode on the terminal: line editing and history (libedit),
   // multi-line statements ending at ';', Ctrl-C drops the pending input,
@@ -42,6 +45,9 @@ class Shell {
   // True when `buffer` ends a statement: a ';' outside quotes and comments
   // is its last significant character.
   static bool StatementComplete(absl::string_view buffer);
+
+  // True for an output format: table, csv, tsv, json or line.
+  static bool IsFormat(absl::string_view format);
 
  private:
   // Runs one chunk (statements or one meta-command). False on error.
