@@ -83,7 +83,9 @@ int RunSql(const std::vector<std::string>& scripts,
     int status = 0;
     for (const std::string& sql : scripts) {
       std::string text = sql;
-      if (!tessera::shell::Shell::StatementComplete(text)) text += ";";
+      // -e "SELECT 1" needs no ';'; a meta-command (.read FILE) takes none.
+      const bool meta = !text.empty() && (text[0] == '.' || text[0] == '\\');
+      if (!meta && !tessera::shell::Shell::StatementComplete(text)) text += ";";
       status |= shell.RunScript(text);
       if (status != 0 && !options.keep_going) return status;
     }

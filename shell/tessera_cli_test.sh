@@ -79,6 +79,9 @@ expect "-f a directory" "$status: $out" "1: ERROR: cannot read $TEST_TMPDIR: Is 
 out=$("$bin" sql --store "$store" -f "$TEST_TMPDIR/missing.sql" 2>&1)
 status=$?
 expect "-f missing" "$status: $out" "1: ERROR: cannot open $TEST_TMPDIR/missing.sql: No such file or directory"
+out=$("$bin" sql --store "$store" -e ".read $TEST_TMPDIR/missing.sql" 2>&1)
+status=$?
+expect "-e .read" "$status: $out" "1: ERROR: cannot open $TEST_TMPDIR/missing.sql: No such file or directory"
 out=$("$bin" --version 2>&1)
 expect "--version" "$out" "tessera 0.1.0"
 
