@@ -1087,20 +1087,17 @@ std::string SqlState(const absl::Status& status) {
   absl::string_view m = status.message();
   if (HasErrorKind(status, ErrorKind::kTooComplex)) return "54001";
   if (parser::GetSyntaxError(status).has_value()) return "42601";
-  if (absl::StartsWith(m, "no such table") || absl::StartsWith(m, "no such view")) return "42P01";
-  if (absl::StartsWith(m, "no such column")) return "42703";
-  if (absl::StartsWith(m, "no such function") ||
-      absl::StartsWith(m, "wrong number of arguments to function")) {
-    return "42883";
-  }
-  if (absl::StartsWith(m, "invalid UTF-8")) return "22021";
-  if (absl::StrContains(m, "(disk full;")) return "53100";
-  // The other messages people meet, by the standard's classes.
+  // The messages people meet, by the standard's classes.
   struct Prefix {
     const char* text;
     const char* state;
   };
   static constexpr Prefix kByPrefix[] = {
+      {"no such table", "42P01"},                     // undefined_table
+      {"no such view", "42P01"},
+      {"no such column", "42703"},                    // undefined_column
+      {"no such function", "42883"},                  // undefined_function
+      {"wrong number of arguments to function", "42883"},
       {"no such index", "42704"},                     // undefined_object
       {"no such trigger", "42704"},
       {"duplicate column name", "42701"},             // duplicate_column
@@ -1109,7 +1106,11 @@ std::string SqlState(const absl::Status& status) {
       {"ORDER BY term out of range", "42P10"},        // invalid_column_reference
       {"GROUP BY term out of range", "42P10"},
       {"all VALUES must have the same number", "42601"},
+      {"invalid UTF-8", "22021"},                     // character_not_in_repertoire
       {"integer overflow", "22003"},                  // numeric_value_out_of_range
+      {"UNIQUE constraint", "23505"},
+      {"NOT NULL constraint", "23502"},
+      {"CHECK constraint", "23514"},
       {"no transaction is open", "25P01"},            // no_active_sql_transaction
       {"a transaction is already open", "25001"},     // active_sql_transaction
       {"statement not supported", "0A000"},           // feature_not_supported
@@ -1118,13 +1119,11 @@ std::string SqlState(const absl::Status& status) {
   for (const Prefix& p : kByPrefix) {
     if (absl::StartsWith(m, p.text)) return p.state;
   }
+  if (absl::StrContains(m, "(disk full;")) return "53100";
   // "table t has 3 columns but 2 values were supplied"
   if (absl::StartsWith(m, "table ") && absl::StrContains(m, " values were supplied")) return "42601";
   // A key (an index entry, a primary key, a name) longer than LMDB takes.
   if (absl::StartsWith(m, "key of ") && absl::StrContains(m, "exceeds the maximum")) return "54000";
-  if (absl::StartsWith(m, "UNIQUE constraint")) return "23505";
-  if (absl::StartsWith(m, "NOT NULL constraint")) return "23502";
-  if (absl::StartsWith(m, "CHECK constraint")) return "23514";
   switch (status.code()) {
     case absl::StatusCode::kAborted:
       return "40001";
