@@ -1334,8 +1334,8 @@ bool IsLiteralToken(size_t type) {
 
 // The literal tokens ANTLR's lexer cuts from `sql`, in order, with their
 // indexes in the token stream; false when the text does not lex cleanly.
-// `sql` has passed CheckUtf8 (it has just been parsed).
-// What QuickShape() must agree with before a shape is cached.
+// What QuickShape() must agree with before a shape is cached. `sql` has
+// passed CheckUtf8 (it has just been parsed).
 bool LexLiterals(absl::string_view sql, std::vector<std::pair<size_t, std::string>>* literals,
                  std::vector<size_t>* literal_indexes) {
   antlr4::ANTLRInputStream input(sql.data(), sql.size());
