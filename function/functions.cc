@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/container/flat_hash_map.h"
+#include "function/builtins.h"
 #include "function/value_ops.h"
 
 namespace tessera::function {
@@ -217,10 +219,17 @@ constexpr ScalarFunction kScalarFunctions[] = {
 }  // namespace
 
 const ScalarFunction* FindScalarFunction(absl::string_view name) {
-  for (const ScalarFunction& f : kScalarFunctions) {
-    if (name == f.name) return &f;
-  }
-  return nullptr;
+  static const auto* const kByName = [] {
+    auto* m = new absl::flat_hash_map<absl::string_view, const ScalarFunction*>();
+    for (absl::Span<const ScalarFunction> family :
+         {absl::Span<const ScalarFunction>(kScalarFunctions), internal::TextFunctions(),
+          internal::MathFunctions()}) {
+      for (const ScalarFunction& f : family) m->emplace(f.name, &f);
+    }
+    return m;
+  }();
+  auto it = kByName->find(name);
+  return it == kByName->end() ? nullptr : it->second;
 }
 
 std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,

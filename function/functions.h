@@ -9,7 +9,9 @@
 #ifndef TESSERA_FUNCTION_FUNCTIONS_H_
 #define TESSERA_FUNCTION_FUNCTIONS_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -23,9 +25,17 @@ struct ScalarFunction {
   const char* name;
   int min_args;
   int max_args;  // -1: any number >= min_args
-  // Returns kInvalidArgument for errors SQL reports at run time (overflow).
+  // Returns kInvalidArgument for errors SQL reports at run time (overflow,
+  // a result longer than kMaxResultBytes).
   absl::StatusOr<Value> (*fn)(absl::Span<const Value> args);
+  // False for random() and the like: the planner must not fold a call to a
+  // constant, because each evaluation may give another value.
+  bool deterministic = true;
 };
+
+// The longest TEXT or BLOB a function returns (SQLite's default
+// SQLITE_MAX_LENGTH). Longer results fail with "string or blob too big".
+inline constexpr size_t kMaxResultBytes = 1'000'000'000;
 
 // The scalar function called `name` (lowercase), or nullptr.
 const ScalarFunction* FindScalarFunction(absl::string_view name);

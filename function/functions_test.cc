@@ -5,22 +5,16 @@
 #include <limits>
 #include <vector>
 
+#include "function/testing.h"
+
 namespace tessera::function {
 namespace {
 
-Value I(int64_t v) { return Value::Integer(v); }
-Value R(double v) { return Value::Real(v); }
-Value T(const char* v) { return Value::Text(v); }
+using test_support::Call;
+using test_support::I;
+using test_support::R;
+using test_support::T;
 const Value N;
-
-Value Call(const char* name, std::vector<Value> args) {
-  const ScalarFunction* f = FindScalarFunction(name);
-  EXPECT_NE(f, nullptr) << name;
-  if (f == nullptr) return Value();
-  absl::StatusOr<Value> r = f->fn(args);
-  EXPECT_TRUE(r.ok()) << r.status();
-  return r.ok() ? *r : Value();
-}
 
 TEST(ScalarFunctionsTest, Lookup) {
   EXPECT_EQ(FindScalarFunction("nope"), nullptr);

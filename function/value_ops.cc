@@ -12,8 +12,10 @@ namespace tessera::function {
 
 namespace {
 
-// Parses the longest numeric prefix of `s` (after leading spaces).
-Value NumericPrefix(absl::string_view s) {
+// Parses the longest numeric prefix of `s` (after leading spaces). `end`
+// (if set) receives the offset just past the number, 0 when there is none.
+Value NumericPrefix(absl::string_view s, size_t* end = nullptr) {
+  if (end != nullptr) *end = 0;
   size_t i = 0;
   while (i < s.size() && absl::ascii_isspace(static_cast<unsigned char>(s[i]))) ++i;
   size_t start = i;
@@ -41,6 +43,7 @@ Value NumericPrefix(absl::string_view s) {
       i = j;
     }
   }
+  if (end != nullptr) *end = i;
   std::string num(s.substr(start, i - start));
   if (integral) {
     errno = 0;
@@ -112,6 +115,27 @@ Value ToNumeric(const Value& v) {
       return NumericPrefix(v.bytes());
   }
   return Value::Null();
+}
+
+std::optional<Value> ToNumberIfNumeric(const Value& v) {
+  switch (v.type()) {
+    case Type::kInteger:
+    case Type::kReal:
+      return v;
+    case Type::kBoolean:
+      return Value::Integer(v.boolean() ? 1 : 0);
+    case Type::kText: {
+      absl::string_view s = v.bytes();
+      size_t end;
+      Value n = NumericPrefix(s, &end);
+      if (end == 0) return std::nullopt;
+      while (end < s.size() && absl::ascii_isspace(static_cast<unsigned char>(s[end]))) ++end;
+      if (end != s.size()) return std::nullopt;
+      return n;
+    }
+    default:
+      return std::nullopt;  // NULL, BLOB
+  }
 }
 
 std::optional<bool> Truth(const Value& v) {

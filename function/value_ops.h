@@ -25,6 +25,12 @@ namespace tessera::function {
 // NULL; BOOLEAN becomes 0/1.
 Value ToNumeric(const Value& v);
 
+// The number `v` is when it is one: INTEGER and REAL as they are, BOOLEAN
+// as 0/1, TEXT only when all of it (but surrounding spaces) is a number
+// ("12" and " 1.5e3 ", not "12abc"). nullopt for NULL, BLOB and other text.
+// The math functions and sign() take their arguments so, as SQLite does.
+std::optional<Value> ToNumberIfNumeric(const Value& v);
+
 // SQL truthiness for WHERE/ON/HAVING/CASE WHEN and AND/OR/NOT: nullopt for
 // NULL, otherwise whether the numeric value is non-zero.
 std::optional<bool> Truth(const Value& v);

@@ -23,6 +23,20 @@ TEST(ValueOpsTest, IntegerArithmeticAndTruncatingDivision) {
   EXPECT_EQ(Add(I(1), R(0.5)), R(1.5));
 }
 
+TEST(ValueOpsTest, ToNumberIfNumericTakesWholeNumbersOnly) {
+  EXPECT_EQ(ToNumberIfNumeric(I(3)), I(3));
+  EXPECT_EQ(ToNumberIfNumeric(R(1.5)), R(1.5));
+  EXPECT_EQ(ToNumberIfNumeric(Value::Boolean(true)), I(1));
+  EXPECT_EQ(ToNumberIfNumeric(T(" 12 ")), I(12));
+  EXPECT_EQ(ToNumberIfNumeric(T("-1.5e3")), R(-1500.0));
+  EXPECT_EQ(ToNumberIfNumeric(T(".5")), R(0.5));
+  for (const char* text : {"", " ", "abc", "12abc", "1e", "-", ".", "1 2", "0x10"}) {
+    EXPECT_FALSE(ToNumberIfNumeric(T(text)).has_value()) << text;
+  }
+  EXPECT_FALSE(ToNumberIfNumeric(Value::Blob("1")).has_value());
+  EXPECT_FALSE(ToNumberIfNumeric(N).has_value());
+}
+
 TEST(ValueOpsTest, DivisionByZeroAndNullPropagate) {
   EXPECT_TRUE(Divide(I(1), I(0)).is_null());
   EXPECT_TRUE(Divide(R(1), R(0)).is_null());

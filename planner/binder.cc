@@ -964,8 +964,10 @@ bool Foldable(const BoundExpr& e) {
     case BoundKind::kInList:
     case BoundKind::kCase:
     case BoundKind::kCast:
-    case BoundKind::kFunction:
     case BoundKind::kLike:
+      break;
+    case BoundKind::kFunction:
+      if (!e.function->deterministic) return false;  // random() differs each call
       break;
     default:
       return false;
@@ -1138,6 +1140,19 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
     case K::kFunction: {
       const function::ScalarFunction* f = function::FindScalarFunction(e.name);
       int n = static_cast<int>(e.children.size());
+      if (e.name == "iif" && n == 3 && !e.star && !e.distinct) {
+        // iif(c, x, y) is CASE WHEN c THEN x ELSE y END: only the branch
+        // taken is evaluated.
+        b->kind = BoundKind::kCase;
+        b->has_else = true;
+        for (const ast::ExprPtr& c : e.children) {
+          if (absl::Status s = child(*c); !s.ok()) return s;
+        }
+        return b;
+      }
+      if (e.name == "iif") {
+        return absl::InvalidArgumentError("wrong number of arguments to function iif()");
+      }
       if (f == nullptr && function::IsAggregateName(e.name)) {
         // An aggregate with arguments it does not take (count(1, 2), sum()).
         return absl::InvalidArgumentError(

@@ -1108,6 +1108,7 @@ std::string SqlState(const absl::Status& status) {
       {"all VALUES must have the same number", "42601"},
       {"invalid UTF-8", "22021"},                     // character_not_in_repertoire
       {"integer overflow", "22003"},                  // numeric_value_out_of_range
+      {"string or blob too big", "54000"},            // program_limit_exceeded
       {"UNIQUE constraint", "23505"},
       {"NOT NULL constraint", "23502"},
       {"CHECK constraint", "23514"},

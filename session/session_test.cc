@@ -425,6 +425,35 @@ TEST_F(SessionTest, ConstantSubexpressionsFoldAtBindTime) {
             Value::Integer(7));
 }
 
+// random() is evaluated per call and per row: never folded into a constant
+// at bind time, nor frozen into a cached plan (the same text runs twice).
+// iif() evaluates only the branch it takes, as CASE does.
+TEST_F(SessionTest, RandomIsNotFoldedAndIifIsLazy) {
+  const Value a = Ok("SELECT random()").rows[0][0];
+  const Value b = Ok("SELECT random()").rows[0][0];
+  EXPECT_EQ(a.type(), Type::kInteger);
+  EXPECT_NE(a, b);  // equal with probability 2^-64
+  EXPECT_EQ(Ok("SELECT random() <> random()").rows[0][0], Value::Integer(1));
+  Ok("CREATE TABLE r(k INTEGER PRIMARY KEY)");
+  Ok("INSERT INTO r VALUES (1), (2), (3), (4)");
+  EXPECT_EQ(Ok("SELECT count(DISTINCT random()) FROM r").rows[0][0], Value::Integer(4));
+  EXPECT_EQ(Ok("SELECT count(DISTINCT random() + k * 0) FROM r").rows[0][0], Value::Integer(4));
+  EXPECT_EQ(Ok("SELECT iif(1, 'y', abs(-9223372036854775807 - 1))").rows[0][0],
+            Value::Text("y"));
+  EXPECT_EQ(Ok("SELECT iif(k > 2, 'big', 'small') FROM r WHERE k = 3").rows[0][0],
+            Value::Text("big"));
+  EXPECT_EQ(Ok("SELECT iif(NULL, 1, 2)").rows[0][0], Value::Integer(2));
+  absl::Status wrong = Err("SELECT iif(1, 2)");
+  EXPECT_EQ(SqlState(wrong), "42883");
+  EXPECT_EQ(wrong.message(), "wrong number of arguments to function iif()");
+  // A result past the length limit is an error (54000), not a huge value.
+  absl::Status big = Err("SELECT zeroblob(2000000000)");
+  EXPECT_EQ(SqlState(big), "54000") << big;
+  EXPECT_EQ(SqlState(Err("SELECT printf('%.*c', 2000000000, 'x')")), "54000");
+  EXPECT_EQ(Ok("SELECT printf('%s=%d', 'k', k) FROM r WHERE k = 2").rows[0][0],
+            Value::Text("k=2"));
+}
+
 TEST_F(SessionTest, UpdatesOfDifferentRowsDoNotConflict) {
   Ok("CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER, owner TEXT)");
   Ok("CREATE INDEX by_owner ON acct(owner)");

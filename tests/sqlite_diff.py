@@ -7,7 +7,9 @@ Manual (it needs the sqlite3 shell, which bench/compare.sh installs):
     bazel build //:tessera && python3 tests/sqlite_diff.py --seeds 1-20
 
 Integer columns by default; --text uses a table of TEXT columns and text
-literals only (string functions, ||, LIKE, GLOB, comparisons of text).
+literals only (string functions, ||, LIKE, GLOB, comparisons of text). Both
+call the built-in functions SQLite's shell has too (math, sign, iif, printf,
+quote, hex, char, unicode).
 Comparing TEXT with numbers is left out: SQLite converts by column
 affinity, Tessera compares by type (numbers sort before text), a known
 difference. The integer queries cover
@@ -61,12 +63,39 @@ class Generator:
             return "(%s IN (%s))" % (e(), ", ".join(r.choice(LITERALS) for _ in range(3)))
         if k < 0.86:
             return "(%s BETWEEN %s AND %s)" % (e(), e(), e())
+        if k < 0.89:
+            return self.function(tables, e)
         if k < 0.92:
             return "(SELECT %s(t3.q) FROM t3 WHERE t3.p %s %s)" % (
                 r.choice(["count", "max", "min", "sum"]), r.choice(["=", "<", ">"]), e())
         if k < 0.96:
             return "EXISTS (SELECT 1 FROM t2 WHERE t2.x = %s)" % e()
         return "(%s IN (SELECT t2.y FROM t2))" % e()
+
+    def function(self, tables, e):
+        # Math functions (REAL results compare to 6 digits), sign, iif.
+        r = self.r
+        k = r.random()
+        if k < 0.5:
+            return "%s(%s)" % (r.choice(["sqrt", "ln", "log", "log2", "ceil", "floor", "trunc",
+                                         "sign", "degrees"]), e())
+        if k < 0.7:
+            return "%s(%s, %s)" % (r.choice(["mod", "log", "atan2"]), e(), e())
+        return "iif(%s, %s, %s)" % (e(), e(), e())
+
+    def text_item(self, tables):
+        # Functions returning TEXT go to the select list only: compared with
+        # a number, TEXT follows SQLite's affinity rules, which Tessera does
+        # not. quote and hex take integers only (a REAL's text differs:
+        # SQLite prints 15 digits, Tessera 17 when 15 do not read back).
+        r = self.r
+        if r.random() < 0.5:
+            return "printf('%s', %s, %s)" % (
+                r.choice(["%d|%5d", "%x %o", "%-4d|%+d", "%,d/%05d", "%.2f %s"]),
+                self.expr(tables, 2), self.expr(tables, 2))
+        plain = lambda: r.choice([r.choice(LITERALS), self.column(tables)])
+        return "%s(%s) || %s(%s)" % (r.choice(["quote", "hex"]), plain(),
+                                     r.choice(["quote", "hex"]), plain())
 
     def setup(self):
         r = self.r
@@ -91,8 +120,10 @@ class Generator:
                 source = ts[0] + "".join(
                     " %sJOIN %s ON %s" % (r.choice(["", "LEFT "]), t, self.expr(ts[:j + 2], 1))
                     for j, t in enumerate(ts[1:]))
-            q = "SELECT %s FROM %s" % (
-                ", ".join(self.expr(ts, 2) for _ in range(r.randint(1, 3))), source)
+            items = [self.expr(ts, 2) for _ in range(r.randint(1, 3))]
+            if r.random() < 0.25:
+                items.append(self.text_item(ts))
+            q = "SELECT %s FROM %s" % (", ".join(items), source)
             if r.random() < 0.6:
                 q += " WHERE %s" % self.expr(ts, 2)
             return q
@@ -151,8 +182,10 @@ class TextGenerator:
                                            r.choice(["1", "2", "3"]))
         if k < 0.65:
             return "replace(%s, %s, %s)" % (e(), e(), e())
-        if k < 0.8:
+        if k < 0.72:
             return "coalesce(%s, %s)" % (e(), e())
+        if k < 0.8:
+            return self.function(e)
         if text_only:
             return "CASE WHEN %s THEN %s ELSE %s END" % (self.expr(depth - 1), t(), t())
         if k < 0.85:
@@ -161,6 +194,24 @@ class TextGenerator:
             return "(%s %s %s)" % (t(), r.choice(["=", "<>", "<", ">", "LIKE", "GLOB", "NOT LIKE",
                                                   "IS", "IS NOT"]), t())
         return "CASE WHEN %s THEN %s ELSE %s END" % (e(), e(), e())
+
+    def function(self, e):
+        # printf's precision is left out: SQLite cuts bytes even inside a
+        # character, Tessera never does (text_functions.cc).
+        r = self.r
+        k = r.random()
+        if k < 0.3:
+            return "%s(%s)" % (r.choice(["hex", "quote", "unicode"]), e())
+        if k < 0.4:
+            return "char(coalesce(unicode(%s), 65), 0x263a)" % e()
+        if k < 0.55:
+            return "printf('%s', %s, %s)" % (
+                r.choice(["%s|%6s|%-6s|", "%q/%Q", "%w"]), e(), e())
+        if k < 0.7:
+            # %c of NULL or '': SQLite writes a NUL character, Tessera nothing.
+            return "printf('%s', coalesce(nullif(%s, ''), 'z'), coalesce(nullif(%s, ''), 'y'))" % (
+                r.choice(["%!.2s %c", "[%5c]", "%c%-3c|"]), e(), e())
+        return "iif(%s, %s, %s)" % (self.expr(1), e(), e())
 
     def setup(self):
         r = self.r

@@ -1,0 +1,26 @@
+// The tables of built-in scalar functions, one per family; FindScalarFunction
+// (functions.cc) looks a name up in all of them. Private to function/.
+
+#ifndef TESSERA_FUNCTION_BUILTINS_H_
+#define TESSERA_FUNCTION_BUILTINS_H_
+
+#include <cstddef>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "function/functions.h"
+
+namespace tessera::function::internal {
+
+// char, hex, unicode, quote, printf/format, concat, zeroblob, random, ...
+absl::Span<const ScalarFunction> TextFunctions();
+
+// sqrt, pow, ln, log, ceil, floor, trunc, mod, sign, the trigonometric ones.
+absl::Span<const ScalarFunction> MathFunctions();
+
+// OK when `bytes` is at most kMaxResultBytes, else "string or blob too big".
+absl::Status CheckResultSize(size_t bytes);
+
+}  // namespace tessera::function::internal
+
+#endif  // TESSERA_FUNCTION_BUILTINS_H_
