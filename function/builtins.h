@@ -15,6 +15,9 @@ namespace tessera::function::internal {
 // char, hex, unicode, quote, printf/format, concat, zeroblob, random, ...
 absl::Span<const ScalarFunction> TextFunctions();
 
+// date, time, datetime, julianday, unixepoch, strftime.
+absl::Span<const ScalarFunction> DateTimeFunctions();
+
 // sqrt, pow, ln, log, ceil, floor, trunc, mod, sign, the trigonometric ones.
 absl::Span<const ScalarFunction> MathFunctions();
 

@@ -223,7 +223,7 @@ const ScalarFunction* FindScalarFunction(absl::string_view name) {
     auto* m = new absl::flat_hash_map<absl::string_view, const ScalarFunction*>();
     for (absl::Span<const ScalarFunction> family :
          {absl::Span<const ScalarFunction>(kScalarFunctions), internal::TextFunctions(),
-          internal::MathFunctions()}) {
+          internal::MathFunctions(), internal::DateTimeFunctions()}) {
       for (const ScalarFunction& f : family) m->emplace(f.name, &f);
     }
     return m;

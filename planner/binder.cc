@@ -748,6 +748,20 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
         ge = items[k - 1].expr;
       }
       absl::StatusOr<BoundPtr> b = Expr(*ge, &scope, nullptr);
+      if (!b.ok() && absl::IsNotFound(b.status()) && g->kind == ast::ExprKind::kColumnRef &&
+          g->table.empty()) {
+        // A name that is no input column may be a result column's alias
+        // (SQLite and PostgreSQL both take GROUP BY alias).
+        for (const Item& it : items) {
+          if (it.expr == nullptr || !absl::EqualsIgnoreCase(it.alias, g->name)) continue;
+          if (ContainsAggregate(*it.expr)) {
+            return absl::InvalidArgumentError("aggregate functions are not allowed in GROUP BY");
+          }
+          ge = it.expr;
+          b = Expr(*ge, &scope, nullptr);
+          break;
+        }
+      }
       if (!b.ok()) return b.status();
       group_exprs.push_back(*std::move(b));
       agg.group_texts.push_back(ast::ToSql(*ge));
@@ -1074,8 +1088,20 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
       b->index = e.param_index;
       max_parameter_ = std::max(max_parameter_, e.param_index);
       return b;
-    case K::kColumnRef:
-      return Column(e, scope);
+    case K::kColumnRef: {
+      absl::StatusOr<BoundPtr> c = Column(e, scope);
+      if (c.ok() || !absl::IsNotFound(c.status()) || !e.table.empty()) return c;
+      // CURRENT_TIMESTAMP, CURRENT_DATE and CURRENT_TIME (SQL's names for
+      // 'now', UTC as in SQLite) where no column has the name.
+      const char* now = absl::EqualsIgnoreCase(e.name, "current_timestamp") ? "datetime"
+                        : absl::EqualsIgnoreCase(e.name, "current_date")    ? "date"
+                        : absl::EqualsIgnoreCase(e.name, "current_time")    ? "time"
+                                                                            : nullptr;
+      if (now == nullptr) return c;
+      b->kind = BoundKind::kFunction;
+      b->function = function::FindScalarFunction(now);
+      return b;
+    }
     case K::kUnary:
     case K::kBinary:
     case K::kIsNull:

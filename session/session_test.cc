@@ -454,6 +454,36 @@ TEST_F(SessionTest, RandomIsNotFoldedAndIifIsLazy) {
             Value::Text("k=2"));
 }
 
+TEST_F(SessionTest, DateFunctionsOverRows) {
+  Ok("CREATE TABLE ev(k INTEGER PRIMARY KEY, at TEXT)");
+  Ok("INSERT INTO ev VALUES (1, '2023-01-31 10:00'), (2, '2023-02-01 09:30'), "
+     "(3, '2023-02-28 23:59:59'), (4, 'not a date')");
+  ResultSet r = Ok("SELECT strftime('%Y-%m', at) AS month, count(*) FROM ev "
+                   "GROUP BY month ORDER BY month");
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_TRUE(r.rows[0][0].is_null());  // 'not a date'
+  EXPECT_EQ(r.rows[1][0], Value::Text("2023-01"));
+  EXPECT_EQ(r.rows[2][0], Value::Text("2023-02"));
+  EXPECT_EQ(r.rows[2][1], Value::Integer(2));
+  // GROUP BY takes a result alias, but an input column of the same name
+  // wins (as in SQLite and PostgreSQL); an alias of an aggregate is refused.
+  EXPECT_EQ(Ok("SELECT k % 2 AS k, count(*) FROM ev GROUP BY k").rows.size(), 4u);
+  EXPECT_EQ(Ok("SELECT k % 2 AS parity, count(*) FROM ev GROUP BY parity").rows.size(), 2u);
+  EXPECT_EQ(SqlState(Err("SELECT count(*) AS c FROM ev GROUP BY c")), "42803");
+  EXPECT_EQ(Ok("SELECT k FROM ev WHERE at >= date('2023-01-31', '+1 day') "
+               "AND julianday(at) IS NOT NULL ORDER BY k").rows.size(), 2u);
+  EXPECT_EQ(Ok("SELECT date(at, '+1 month') FROM ev WHERE k = 1").rows[0][0],
+            Value::Text("2023-03-03"));
+  EXPECT_EQ(Ok("SELECT length(CURRENT_TIMESTAMP), length(current_date), length(Current_Time)")
+                .rows[0],
+            (std::vector<Value>{Value::Integer(19), Value::Integer(10), Value::Integer(8)}));
+  EXPECT_EQ(Ok("SELECT CURRENT_DATE = date('now')").rows[0][0], Value::Integer(1));
+  // 'now' is read when the statement runs, not when it was first planned.
+  const Value now = Ok("SELECT unixepoch('now')").rows[0][0];
+  ASSERT_EQ(now.type(), Type::kInteger);
+  EXPECT_GT(now.integer(), 1700000000);
+}
+
 TEST_F(SessionTest, UpdatesOfDifferentRowsDoNotConflict) {
   Ok("CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER, owner TEXT)");
   Ok("CREATE INDEX by_owner ON acct(owner)");

@@ -9,7 +9,8 @@ Manual (it needs the sqlite3 shell, which bench/compare.sh installs):
 Integer columns by default; --text uses a table of TEXT columns and text
 literals only (string functions, ||, LIKE, GLOB, comparisons of text). Both
 call the built-in functions SQLite's shell has too (math, sign, iif, printf,
-quote, hex, char, unicode).
+quote, hex, char, unicode). --dates calls the date and time functions on
+random time values and modifier chains.
 Comparing TEXT with numbers is left out: SQLite converts by column
 affinity, Tessera compares by type (numbers sort before text), a known
 difference. The integer queries cover
@@ -226,6 +227,52 @@ class TextGenerator:
         return q
 
 
+DATE_VALUES = ["'2023-03-05'", "'2024-02-29 13:14:15'", "'2023-02-30'", "'2023-01-31T23:59:59.999'",
+               "'12:34'", "'24:00:00'", "'2023-03-05 07:08:09+02:00'", "'2023-03-05 22:00-05:30'",
+               "'2023-03-05 01:02:03Z'", "'-0001-12-31'", "'0000-01-01 00:00'", "'9999-12-31 23:59'",
+               "2460000.25", "0", "-1", "1700000000", "'1700000000'", "1.5e9", "20230101", "NULL",
+               "'2023-3-5'", "' 2023-03-05'", "'2023-03-05 '", "'garbage'", "'2023-13-01'",
+               "'2020-12-31 12:00:00.5'"]
+DATE_MODIFIERS = ["'+1 day'", "'-1 days'", "'+1.5 days'", "'+36 hours'", "'-90 minutes'",
+                  "'+0.5 seconds'", "'+1 month'", "'-1 month'", "'+13 months'", "'+1.5 months'",
+                  "'-1.25 months'", "'+1 year'", "'-2.5 years'", "'start of month'",
+                  "'start of year'", "'start of day'", "'weekday 0'", "'weekday 3'",
+                  "'weekday 7'", "'unixepoch'", "'auto'", "'julianday'", "'+01:30'",
+                  "'-25:00'", "'+3 DAYS'", "'+3 day '", "'bogus'", "NULL", "'+10000 years'",
+                  ]
+DATE_FORMATS = ["'%Y-%m-%d'", "'%H:%M:%S'", "'%f %j %W %w'", "'%s'", "'%J'", "'%d/%m/%Y %%'",
+                "'%Q'", "'%'"]
+
+
+class DateGenerator:
+    """Date and time functions over time values and modifier chains (run
+    with TZ=UTC: 'localtime' and 'utc' then agree by construction)."""
+
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+
+    def moment(self):
+        r = self.r
+        args = [r.choice(DATE_VALUES)] + [r.choice(DATE_MODIFIERS)
+                                          for _ in range(r.choice([0, 1, 1, 2, 3]))]
+        return ", ".join(args)
+
+    def call(self):
+        r = self.r
+        f = r.choice(["date", "time", "datetime", "unixepoch", "julianday", "strftime"])
+        if f == "strftime":
+            return "strftime(%s, %s)" % (r.choice(DATE_FORMATS), self.moment())
+        if f == "julianday":  # compared as whole milliseconds
+            return "round(julianday(%s) * 86400000)" % self.moment()
+        return "%s(%s)" % (f, self.moment())
+
+    def setup(self):
+        return "CREATE TABLE d(k INTEGER PRIMARY KEY);\nINSERT INTO d VALUES (1);\n"
+
+    def query(self):
+        return "SELECT %s FROM d" % ", ".join(self.call() for _ in range(3))
+
+
 def normalize(row):
     # sqlite3 -csv prints NULL as an empty field (a one-column row of it as
     # an empty line); both print integral REALs differently.
@@ -249,7 +296,7 @@ def run(cmd, text):
 
 
 def check_seed(seed, queries, tessera, work, text):
-    gen = TextGenerator(seed) if text else Generator(seed)
+    gen = {"text": TextGenerator, "dates": DateGenerator}.get(text, Generator)(seed)
     setup = gen.setup()
     store, db = os.path.join(work, "tessera-%d" % seed), os.path.join(work, "sqlite-%d.db" % seed)
     if run([tessera, "sql", "--store", store], setup)[0] or run(["sqlite3", db], setup)[0]:
@@ -275,8 +322,12 @@ def main():
     parser.add_argument("--seeds", default="1-10", help="a range like 1-10")
     parser.add_argument("--queries", type=int, default=200, help="queries per seed")
     parser.add_argument("--tessera", default="bazel-bin/tessera")
-    parser.add_argument("--text", action="store_true", help="TEXT columns and string functions")
+    parser.add_argument("--text", dest="mode", action="store_const", const="text",
+                        help="TEXT columns and string functions")
+    parser.add_argument("--dates", dest="mode", action="store_const", const="dates",
+                        help="date and time functions")
     args = parser.parse_args()
+    os.environ["TZ"] = "UTC"
     if shutil.which("sqlite3") is None:
         sys.exit("sqlite3 is not installed (apt-get install sqlite3)")
     first, _, last = args.seeds.partition("-")
@@ -284,7 +335,7 @@ def main():
     total = 0
     with tempfile.TemporaryDirectory(prefix="tessera-sqlite-diff-") as work:
         for seed in seeds:
-            total += check_seed(seed, args.queries, args.tessera, work, args.text)
+            total += check_seed(seed, args.queries, args.tessera, work, args.mode)
     print("%d queries, %d differences" % (len(seeds) * args.queries, total))
     sys.exit(1 if total else 0)
 
