@@ -20,6 +20,9 @@ absl::StatusOr<std::vector<Row>> RunOperator(const PhysicalOp& pop, ExecContext*
   if (op.kind == LogicalKind::kMultiJoin) return internal::MultiJoin(pop, ctx);
   if (op.kind == LogicalKind::kJoin) return internal::Join(pop, ctx);
   if (op.kind == LogicalKind::kScan) return internal::ExecScan(op, ctx);
+  if (op.kind == LogicalKind::kRecursiveUnion) return internal::RecursiveUnion(pop, ctx);
+  if (op.kind == LogicalKind::kWorkingTable) return internal::WorkingTable(op, ctx);
+  if (op.kind == LogicalKind::kLimit) internal::PassLimitDown(pop, ctx);
   std::vector<std::vector<Row>> inputs;
   for (const planner::PhysicalPtr& c : pop.children) {
     absl::StatusOr<std::vector<Row>> rows = ExecutePhysical(*c, ctx);
@@ -31,6 +34,8 @@ absl::StatusOr<std::vector<Row>> RunOperator(const PhysicalOp& pop, ExecContext*
     case LogicalKind::kScan:
     case LogicalKind::kMultiJoin:
     case LogicalKind::kJoin:
+    case LogicalKind::kRecursiveUnion:
+    case LogicalKind::kWorkingTable:
       break;  // handled above
     case LogicalKind::kSingleRow:
       return std::vector<Row>{Row{}};

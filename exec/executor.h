@@ -75,6 +75,11 @@ struct ExecContext {
   absl::flat_hash_map<const planner::LogicalOp*, planner::PhysicalPtr> physical_plans;
   // Decorrelated subqueries, built on first use.
   absl::flat_hash_map<const planner::BoundExpr*, std::unique_ptr<SemiJoinTable>> semi_joins;
+  // Recursive CTEs (kRecursiveUnion) being run -> the rows their last
+  // round added, which their kWorkingTable leaves read.
+  absl::flat_hash_map<const planner::LogicalOp*, const std::vector<Row>*> working_tables;
+  // Recursive CTEs -> how many rows the LIMIT above them will read.
+  absl::flat_hash_map<const planner::LogicalOp*, int64_t> row_budgets;
   // When set, every operator adds what it did (not owned). Node-based so
   // an operator may hold its entry while subqueries add theirs.
   absl::node_hash_map<const planner::PhysicalOp*, OperatorStats>* stats = nullptr;

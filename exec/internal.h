@@ -227,6 +227,13 @@ void TopN(const std::vector<planner::SortKey>& keys, int64_t keep, std::vector<R
 std::vector<Row> Distinct(std::vector<Row> rows);
 std::vector<Row> SetOperation(ast::SetOp op, std::vector<Row> a, std::vector<Row> b);
 
+// Recursive CTEs (recursive_union.cc): the kRecursiveUnion node, the rows
+// of its last round for a kWorkingTable, and a LIMIT telling the CTE below
+// it how many rows it will read.
+absl::StatusOr<std::vector<Row>> RecursiveUnion(const planner::PhysicalOp& op, ExecContext* ctx);
+absl::StatusOr<std::vector<Row>> WorkingTable(const planner::LogicalOp& op, ExecContext* ctx);
+void PassLimitDown(const planner::PhysicalOp& limit, ExecContext* ctx);
+
 // Subqueries (subquery.cc): rows of `e`'s subquery for `row`, and the
 // value of a correlated IN / EXISTS through its semi-join when it has one
 // (nullopt: evaluate it row by row).

@@ -135,7 +135,7 @@ select_stmt
     ( K_LIMIT expr ( ( K_OFFSET | COMMA ) expr )? )?
   ;
 
-with_clause : K_WITH common_table_expression ( COMMA common_table_expression )* ;
+with_clause : K_WITH K_RECURSIVE? common_table_expression ( COMMA common_table_expression )* ;
 
 common_table_expression
   : name ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )? K_AS OPEN_PAR select_stmt CLOSE_PAR
@@ -263,7 +263,7 @@ name
   | K_ACTION | K_AFTER | K_ANALYZE | K_ASC | K_AT | K_BEFORE | K_COLUMN
   | K_CONFLICT | K_DESC | K_DO | K_EACH | K_FAIL | K_FIRST | K_IF | K_IGNORE
   | K_INDEXED | K_INDEXES | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
-  | K_REINDEX | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP
+  | K_RECURSIVE | K_REINDEX | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
   ;
 
@@ -373,6 +373,7 @@ K_ORDER : O R D E R ;
 K_OUTER : O U T E R ;
 K_PRIMARY : P R I M A R Y ;
 K_RANGES : R A N G E S ;
+K_RECURSIVE : R E C U R S I V E ;
 K_REINDEX : R E I N D E X ;
 K_REPLACE : R E P L A C E ;
 K_ROLLBACK : R O L L B A C K ;

@@ -142,7 +142,10 @@ struct CommonTableExpr {
 
 struct SelectStmt {
   SourcePos pos;
+  // WITH [RECURSIVE]: as in SQLite, a CTE whose query reads itself is
+  // recursive with or without the keyword.
   std::vector<CommonTableExpr> with;
+  bool with_recursive = false;
   std::vector<SelectCore> cores;  // cores[0] op[0] cores[1] op[1] ...
   std::vector<SetOp> ops;         // cores.size() - 1 entries, left-assoc
   std::vector<OrderingTerm> order_by;

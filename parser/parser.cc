@@ -780,6 +780,7 @@ std::unique_ptr<ast::SelectStmt> Transformer::Select(
     return s;  // empty; the statement has failed
   }
   if (auto* w = ctx->with_clause()) {
+    s->with_recursive = w->K_RECURSIVE() != nullptr;
     for (auto* cte : w->common_table_expression()) {
       ast::CommonTableExpr out;
       std::vector<SQLParser::NameContext*> names = cte->name();

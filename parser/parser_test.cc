@@ -184,6 +184,17 @@ TEST(ParserSelectTest, CommonTableExpressions) {
   EXPECT_EQ(sel.with[0].name, "c");
   EXPECT_EQ(sel.with[0].columns, std::vector<std::string>{"x"});
   EXPECT_EQ(ast::ToSql(*sel.with[1].query), "SELECT x FROM c");
+  EXPECT_FALSE(sel.with_recursive);
+  absl::StatusOr<ast::StatementPtr> r = ParseOne(
+      "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3) SELECT * FROM c");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(As<ast::SelectStatement>(*r).select->with_recursive);
+  // RECURSIVE is a keyword only there: still a name elsewhere.
+  absl::StatusOr<ast::StatementPtr> n =
+      ParseOne("WITH recursive AS (SELECT 1 AS recursive) SELECT recursive FROM recursive");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_FALSE(As<ast::SelectStatement>(*n).select->with_recursive);
+  EXPECT_EQ(As<ast::SelectStatement>(*n).select->with[0].name, "recursive");
 }
 
 TEST(ParserDdlTest, CreateTable) {

@@ -295,6 +295,39 @@ std::string ResultName(const ast::ResultColumn& rc) {
   return ast::ToSql(*rc.expr);
 }
 
+// Whether a FROM tree names table `name` (derived tables included, not
+// subqueries in expressions).
+bool ReadsTable(const ast::TableRef& ref, absl::string_view name);
+
+bool ReadsTable(const ast::SelectCore& core, absl::string_view name) {
+  return core.from != nullptr && ReadsTable(*core.from, name);
+}
+
+bool ReadsTable(const ast::SelectStmt& s, absl::string_view name) {
+  for (const ast::SelectCore& core : s.cores) {
+    if (ReadsTable(core, name)) return true;
+  }
+  return false;
+}
+
+bool ReadsTable(const ast::TableRef& ref, absl::string_view name) {
+  switch (ref.kind) {
+    case ast::TableRef::Kind::kTable:
+      return absl::EqualsIgnoreCase(ref.name, name);
+    case ast::TableRef::Kind::kSubquery:
+      return ref.subquery != nullptr && ReadsTable(*ref.subquery, name);
+    case ast::TableRef::Kind::kJoin:
+      return ReadsTable(*ref.left, name) || ReadsTable(*ref.right, name);
+  }
+  return false;
+}
+
+absl::Status CompoundWidthError() {
+  return absl::InvalidArgumentError(
+      "SELECTs to the left and right of a compound operator do not have "
+      "the same number of result columns");
+}
+
 }  // namespace
 
 bool ContainsAggregate(const ast::Expr& e) {
@@ -368,7 +401,8 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
   for (const ast::CommonTableExpr& cte : s.with) {
     const int outer_read = cte_depth_read_;
     cte_depth_read_ = 0;
-    absl::StatusOr<LogicalPtr> plan = Select(*cte.query, nullptr);
+    absl::StatusOr<LogicalPtr> plan =
+        ReadsTable(*cte.query, cte.name) ? RecursiveCte(cte) : Select(*cte.query, nullptr);
     const int depth = cte_depth_read_ + 1;
     cte_depth_read_ = outer_read;
     if (!plan.ok()) return plan.status();
@@ -379,7 +413,7 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
                        " levels deep (at ", cte.name, ")"));
     }
     LogicalPtr p = *plan;
-    if (!cte.columns.empty()) {
+    if (!cte.columns.empty() && p->kind != LogicalKind::kRecursiveUnion) {
       if (cte.columns.size() != p->width()) {
         return absl::InvalidArgumentError(absl::StrCat(
             "table ", cte.name, " has ", p->width(), " values for ",
@@ -393,23 +427,9 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
 
   // Compound select: combine cores left to right, then ORDER BY / LIMIT on
   // the result columns.
-  absl::StatusOr<LogicalPtr> left = Core(s.cores[0], nullptr, parent);
-  if (!left.ok()) return left.status();
-  LogicalPtr plan = *left;
-  for (size_t i = 1; i < s.cores.size(); ++i) {
-    absl::StatusOr<LogicalPtr> right = Core(s.cores[i], nullptr, parent);
-    if (!right.ok()) return right.status();
-    if ((*right)->width() != plan->width()) {
-      return absl::InvalidArgumentError(
-          "SELECTs to the left and right of a compound operator do not have "
-          "the same number of result columns");
-    }
-    auto op = Node(LogicalKind::kSetOp);
-    op->set_op = s.ops[i - 1];
-    op->column_names = plan->column_names;
-    op->children = {plan, *right};
-    plan = op;
-  }
+  absl::StatusOr<LogicalPtr> compound = Compound(s, 0, s.cores.size(), parent);
+  if (!compound.ok()) return compound.status();
+  LogicalPtr plan = *std::move(compound);
   if (!s.order_by.empty()) {
     auto sort = Node(LogicalKind::kSort);
     sort->column_names = plan->column_names;
@@ -440,6 +460,114 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
   return AddLimit(plan, s);
 }
 
+absl::StatusOr<LogicalPtr> Binder::Compound(const ast::SelectStmt& s, size_t begin,
+                                            size_t end, Scope* parent) {
+  absl::StatusOr<LogicalPtr> left = Core(s.cores[begin], nullptr, parent);
+  if (!left.ok()) return left.status();
+  LogicalPtr plan = *left;
+  for (size_t i = begin + 1; i < end; ++i) {
+    absl::StatusOr<LogicalPtr> right = Core(s.cores[i], nullptr, parent);
+    if (!right.ok()) return right.status();
+    if ((*right)->width() != plan->width()) return CompoundWidthError();
+    auto op = Node(LogicalKind::kSetOp);
+    op->set_op = s.ops[i - 1];
+    op->column_names = plan->column_names;
+    op->children = {plan, *right};
+    plan = op;
+  }
+  return plan;
+}
+
+// SQLite's shape of a recursive CTE: SELECTs that do not read it (combined
+// by any compound operators), then UNION or UNION ALL, then SELECTs that
+// read it once each in their FROM, joined by that same operator. Rounds
+// run until one adds no rows; a LIMIT on the CTE's query ends it sooner.
+absl::StatusOr<LogicalPtr> Binder::RecursiveCte(const ast::CommonTableExpr& cte) {
+  const ast::SelectStmt& q = *cte.query;
+  const size_t n = q.cores.size();
+  size_t first = 0;
+  while (first < n && !ReadsTable(q.cores[first], cte.name)) ++first;
+  const auto circular = [&] {
+    return absl::InvalidArgumentError(absl::StrCat("circular reference: ", cte.name));
+  };
+  if (first == 0) return circular();
+  const ast::SetOp op = q.ops[first - 1];
+  if (op != ast::SetOp::kUnion && op != ast::SetOp::kUnionAll) return circular();
+  for (size_t i = first; i < n; ++i) {
+    if (!ReadsTable(q.cores[i], cte.name)) return circular();
+    if (i > first && q.ops[i - 1] != op) {
+      return absl::UnimplementedError(absl::StrCat(
+          "statement not supported: recursive SELECTs of ", cte.name,
+          " joined by different compound operators"));
+    }
+  }
+  if (!q.order_by.empty() && q.limit) {
+    // The order would decide which rows the LIMIT keeps; without a LIMIT it
+    // changes nothing in the result, and is ignored.
+    return absl::UnimplementedError(absl::StrCat(
+        "statement not supported: ORDER BY with LIMIT in recursive ", cte.name));
+  }
+  absl::StatusOr<LogicalPtr> initial = Compound(q, 0, first, nullptr);
+  if (!initial.ok()) return initial.status();
+  std::vector<std::string> names = (*initial)->column_names;
+  if (!cte.columns.empty()) {
+    if (cte.columns.size() != names.size()) {
+      return absl::InvalidArgumentError(absl::StrCat("table ", cte.name, " has ", names.size(),
+                                                     " values for ", cte.columns.size(),
+                                                     " columns"));
+    }
+    names = cte.columns;
+  }
+  auto ru = Node(LogicalKind::kRecursiveUnion);
+  ru->cte_name = cte.name;
+  ru->column_names = names;
+  ru->set_op = op;
+  ru->children.push_back(*std::move(initial));
+  auto wt = Node(LogicalKind::kWorkingTable);
+  wt->cte_name = cte.name;
+  wt->column_names = names;
+  wt->recursive_union = ru.get();
+
+  // The recursive SELECTs see the name as the working table. (By index:
+  // queries bound meanwhile push levels, and ctes_ may reallocate.)
+  const size_t level = ctes_.size() - 1;
+  const std::string key = Lower(cte.name);
+  ctes_[level][key] = Cte{wt, 1};
+  recursive_reads_.push_back({wt.get(), 0, subquery_boundaries_.size()});
+  struct Restore {
+    Binder* b;
+    size_t level;
+    std::string key;
+    ~Restore() {
+      b->recursive_reads_.pop_back();
+      b->ctes_[level].erase(key);
+    }
+  } restore{this, level, key};
+  for (size_t i = first; i < n; ++i) {
+    const ast::SelectCore& core = q.cores[i];
+    bool aggregates = !core.group_by.empty() || core.having != nullptr;
+    for (const ast::ResultColumn& rc : core.columns) {
+      if (rc.expr && ContainsAggregate(*rc.expr)) aggregates = true;
+    }
+    if (aggregates) return absl::InvalidArgumentError("recursive aggregate queries not supported");
+    recursive_reads_.back().reads = 0;
+    absl::StatusOr<LogicalPtr> step = Core(core, nullptr, nullptr);
+    if (!step.ok()) return step.status();
+    if (recursive_reads_.back().reads != 1) {
+      return absl::InvalidArgumentError(absl::StrCat("multiple recursive references: ", cte.name));
+    }
+    if ((*step)->width() != names.size()) return CompoundWidthError();
+    ru->children.push_back(*std::move(step));
+  }
+  absl::StatusOr<LogicalPtr> limited = AddLimit(ru, q);
+  if (!limited.ok()) return limited.status();
+  if (*limited != ru) {  // the LIMIT belongs to the rounds: they stop there
+    ru->limit = (*limited)->limit->Clone();
+    if ((*limited)->offset) ru->offset = (*limited)->offset->Clone();
+  }
+  return LogicalPtr(ru);
+}
+
 absl::StatusOr<LogicalPtr> Binder::AddLimit(LogicalPtr plan,
                                             const ast::SelectStmt& s) {
   if (!s.limit) return plan;
@@ -467,6 +595,14 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
         auto found = it->find(Lower(ref.name));
         if (found != it->end()) {
+          for (RecursiveRead& r : recursive_reads_) {
+            if (r.working_table != found->second.plan.get()) continue;
+            if (subquery_boundaries_.size() != r.subquery_depth) {
+              return absl::InvalidArgumentError(
+                  absl::StrCat("recursive reference in a subquery: ", ref.name));
+            }
+            ++r.reads;
+          }
           cte_depth_read_ = std::max(cte_depth_read_, found->second.depth);
           for (const std::string& n : found->second.plan->column_names) {
             scope->columns.push_back({alias, n, false});

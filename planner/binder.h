@@ -97,6 +97,11 @@ class Binder {
   };
 
   absl::StatusOr<LogicalPtr> Select(const ast::SelectStmt& s, Scope* parent);
+  // s.cores[begin, end) combined by s.ops, left to right.
+  absl::StatusOr<LogicalPtr> Compound(const ast::SelectStmt& s, size_t begin, size_t end,
+                                      Scope* parent);
+  // A CTE whose query reads itself (kRecursiveUnion).
+  absl::StatusOr<LogicalPtr> RecursiveCte(const ast::CommonTableExpr& cte);
   absl::StatusOr<LogicalPtr> Core(const ast::SelectCore& core,
                                   const ast::SelectStmt* order_limit,
                                   Scope* parent);
@@ -113,6 +118,17 @@ class Binder {
   // Scopes in which a subquery is being bound; the flag turns true when a
   // column inside it resolves to that scope or one enclosing it.
   std::vector<std::pair<Scope*, bool>> subquery_boundaries_;
+
+  // Recursive CTEs whose recursive SELECTs are being bound, innermost
+  // last: their working table, how often the SELECT being bound reads it,
+  // and how many subquery boundaries were open when it began (a read from
+  // inside an expression subquery is refused, as in SQLite).
+  struct RecursiveRead {
+    const LogicalOp* working_table = nullptr;
+    int reads = 0;
+    size_t subquery_depth = 0;
+  };
+  std::vector<RecursiveRead> recursive_reads_;
 
   txn::Txn* const txn_;
   std::unique_ptr<Scope> trigger_scope_;  // parent of every top-level scope

@@ -79,6 +79,14 @@ std::string Describe(const LogicalOp& op) {
     case LogicalKind::kDistinct:
       line += "distinct";
       break;
+    case LogicalKind::kRecursiveUnion:
+      absl::StrAppend(&line, "recursive ", op.cte_name,
+                      op.set_op == ast::SetOp::kUnionAll ? " (union all" : " (union",
+                      op.limit ? ", limit)" : ")");
+      break;
+    case LogicalKind::kWorkingTable:
+      absl::StrAppend(&line, "rows of the last round of ", op.cte_name);
+      break;
     case LogicalKind::kSetOp:
       line += op.set_op == ast::SetOp::kUnion      ? "union"
               : op.set_op == ast::SetOp::kUnionAll ? "union all"

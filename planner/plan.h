@@ -89,6 +89,12 @@ enum class LogicalKind {
   kLimit,      // limit/offset expressions (constant after binding)
   kDistinct,
   kSetOp,      // set_op over children[0], children[1]
+  // A recursive CTE: children[0] gives the first rows; children[1..] run
+  // again over the rows the last round added (their kWorkingTable leaves)
+  // until a round adds none. set_op kUnion drops rows seen before,
+  // kUnionAll keeps them; limit/offset (may be null) end it early.
+  kRecursiveUnion,
+  kWorkingTable,  // the rows `recursive_union`'s last round added
 };
 
 struct LogicalOp {
@@ -128,8 +134,13 @@ struct LogicalOp {
   std::vector<SortKey> sort_keys;
   // kLimit
   BoundPtr limit, offset;
-  // kSetOp
+  // kSetOp, kRecursiveUnion
   ast::SetOp set_op = ast::SetOp::kUnion;
+  // kRecursiveUnion and kWorkingTable: the CTE's name (EXPLAIN).
+  std::string cte_name;
+  // kWorkingTable: the node whose rounds it reads (that node owns this one
+  // through its children, so a plain pointer).
+  const LogicalOp* recursive_union = nullptr;
 
   size_t width() const { return column_names.size(); }
 };

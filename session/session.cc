@@ -1106,9 +1106,14 @@ std::string SqlState(const absl::Status& status) {
       {"ORDER BY term out of range", "42P10"},        // invalid_column_reference
       {"GROUP BY term out of range", "42P10"},
       {"all VALUES must have the same number", "42601"},
+      {"SELECTs to the left and right of a compound", "42601"},
       {"invalid UTF-8", "22021"},                     // character_not_in_repertoire
       {"integer overflow", "22003"},                  // numeric_value_out_of_range
       {"string or blob too big", "54000"},            // program_limit_exceeded
+      {"circular reference", "42P19"},                // invalid_recursive_reference
+      {"multiple recursive references", "42P19"},
+      {"recursive reference in a subquery", "42P19"},
+      {"recursive aggregate queries", "42P19"},
       {"UNIQUE constraint", "23505"},
       {"NOT NULL constraint", "23502"},
       {"CHECK constraint", "23514"},
@@ -1123,6 +1128,8 @@ std::string SqlState(const absl::Status& status) {
   if (absl::StrContains(m, "(disk full;")) return "53100";
   // "table t has 3 columns but 2 values were supplied"
   if (absl::StartsWith(m, "table ") && absl::StrContains(m, " values were supplied")) return "42601";
+  // "table c has 1 values for 2 columns" (a CTE's column list)
+  if (absl::StartsWith(m, "table ") && absl::StrContains(m, " values for ")) return "42601";
   // A key (an index entry, a primary key, a name) longer than LMDB takes.
   if (absl::StartsWith(m, "key of ") && absl::StrContains(m, "exceeds the maximum")) return "54000";
   switch (status.code()) {

@@ -9,7 +9,8 @@ Manual (it needs the sqlite3 shell, which bench/compare.sh installs):
 Integer columns by default; --text uses a table of TEXT columns and text
 literals only (string functions, ||, LIKE, GLOB, comparisons of text). Both
 call the built-in functions SQLite's shell has too (math, sign, iif, printf,
-quote, hex, char, unicode). --dates calls the date and time functions on
+quote, hex, char, unicode); the integer queries include recursive CTEs
+(counting, cycles, reachability over a table). --dates calls the date and time functions on
 random time values and modifier chains.
 Comparing TEXT with numbers is left out: SQLite converts by column
 affinity, Tessera compares by type (numbers sort before text), a known
@@ -110,9 +111,34 @@ class Generator:
         out += ["INSERT INTO t3 VALUES (%d, %s);" % (i, r.choice(LITERALS)) for i in range(8)]
         return "\n".join(out) + "\n"
 
+    def recursive(self):
+        # Recursive CTEs that end: counting up to a bound, a UNION that
+        # cycles, and reachability over t2's (x, y) edges (UNION ends
+        # cycles in the data).
+        r = self.r
+        k = r.random()
+        if k < 0.4:
+            cte = "r(n) AS (SELECT %d UNION%s SELECT n + %d FROM r WHERE n < %d)" % (
+                r.randint(-1, 5), r.choice(["", " ALL"]), r.randint(1, 3), r.randint(0, 15))
+        elif k < 0.6:
+            cte = "r(n) AS (SELECT %d UNION SELECT (n * %d + 1) %% 17 FROM r)" % (
+                r.randint(0, 5), r.randint(2, 5))
+        else:
+            cte = ("r(n) AS (SELECT x FROM t2 WHERE y %s %s UNION SELECT t2.y FROM t2 "
+                   "JOIN r ON t2.x = r.n)" % (r.choice(["=", "<", ">"]), r.choice(LITERALS)))
+        body = r.choice([
+            "SELECT n FROM r",
+            "SELECT count(*), sum(n), min(n), max(n) FROM r",
+            "SELECT r.n, t1.b FROM r LEFT JOIN t1 ON t1.a = r.n",
+            "SELECT n, (SELECT count(*) FROM t3 WHERE t3.q = r.n) FROM r",
+        ])
+        return "WITH RECURSIVE %s %s" % (cte, body)
+
     def query(self):
         r = self.r
         k = r.random()
+        if k < 0.06:
+            return self.recursive()
         if k < 0.5:
             ts = r.choice([["t1"], ["t1", "t2"], ["t2", "t3"], ["t1", "t3"]])
             if r.random() < 0.6:

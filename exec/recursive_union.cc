@@ -1,0 +1,105 @@
+// kRecursiveUnion and kWorkingTable: a recursive CTE, run round by round.
+// Round 0 runs the initial SELECTs; every later round runs the recursive
+// SELECTs over the rows the previous round added (the working table), until
+// a round adds none. With UNION a row seen before is not added again (so a
+// cycle in the data ends); with UNION ALL every row is, and a recursion that
+// never stops is ended by a LIMIT on the CTE, a LIMIT right above its
+// reader, or the row limit below.
+
+#include "absl/strings/str_cat.h"
+#include "exec/internal.h"
+
+namespace tessera::exec::internal {
+
+namespace {
+
+// Rows one recursive CTE may produce in a statement without a LIMIT that
+// ends it: materialized rows take memory, and SQLite's `UNION ALL ... FROM
+// c` with no stopping condition would otherwise run until memory is gone.
+constexpr int64_t kMaxRecursiveRows = 10'000'000;
+
+}  // namespace
+
+absl::StatusOr<std::vector<Row>> RecursiveUnion(const planner::PhysicalOp& pop,
+                                                ExecContext* ctx) {
+  const planner::LogicalOp& op = *pop.logical;
+  // How many rows to produce at most: the CTE's own LIMIT (+ OFFSET), or
+  // what a LIMIT right above its reader will take.
+  LimitOffset own;
+  if (op.limit) {
+    absl::StatusOr<LimitOffset> lo = EvalLimit(op, ctx);
+    if (!lo.ok()) return lo.status();
+    own = *lo;
+  }
+  int64_t budget = own.keep();
+  if (auto it = ctx->row_budgets.find(&op); it != ctx->row_budgets.end() && it->second >= 0) {
+    budget = budget < 0 ? it->second : std::min(budget, it->second);
+  }
+  const bool distinct = op.set_op == ast::SetOp::kUnion;
+  absl::flat_hash_set<std::string> seen;
+  std::vector<Row> out;
+  // Moves the rows of `round` not seen before into `out` (up to the budget)
+  // and returns them: the next round's working table.
+  auto add = [&](std::vector<Row> round) -> absl::StatusOr<std::vector<Row>> {
+    std::vector<Row> added;
+    for (Row& r : round) {
+      if (budget >= 0 && static_cast<int64_t>(out.size()) >= budget) break;
+      if (distinct && !seen.insert(RowKey(r)).second) continue;
+      if (static_cast<int64_t>(out.size()) >= kMaxRecursiveRows) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "recursive query produced more than ", kMaxRecursiveRows, " rows in ", op.cte_name,
+            " (a WHERE condition or a LIMIT must end it)"));
+      }
+      out.push_back(r);
+      added.push_back(std::move(r));
+    }
+    return added;
+  };
+  absl::StatusOr<std::vector<Row>> first = ExecutePhysical(*pop.children[0], ctx);
+  if (!first.ok()) return first.status();
+  absl::StatusOr<std::vector<Row>> working = add(*std::move(first));
+  if (!working.ok()) return working.status();
+  while (!working->empty() && (budget < 0 || static_cast<int64_t>(out.size()) < budget)) {
+    const std::vector<Row> current = *std::move(working);
+    ctx->working_tables[&op] = &current;
+    std::vector<Row> round;
+    for (size_t i = 1; i < pop.children.size(); ++i) {
+      absl::StatusOr<std::vector<Row>> rows = ExecutePhysical(*pop.children[i], ctx);
+      if (!rows.ok()) {
+        ctx->working_tables.erase(&op);
+        return rows.status();
+      }
+      for (Row& r : *rows) round.push_back(std::move(r));
+    }
+    ctx->working_tables.erase(&op);
+    working = add(std::move(round));
+    if (!working.ok()) return working.status();
+  }
+  return op.limit ? ApplyLimit(std::move(out), own) : out;
+}
+
+absl::StatusOr<std::vector<Row>> WorkingTable(const planner::LogicalOp& op, ExecContext* ctx) {
+  auto it = ctx->working_tables.find(op.recursive_union);
+  if (it == ctx->working_tables.end()) {
+    return absl::InternalError(absl::StrCat("no working table for ", op.cte_name));
+  }
+  return *it->second;
+}
+
+// A LIMIT whose input is a recursive CTE (through projections only, which
+// keep every row) tells it how many rows will be read.
+void PassLimitDown(const planner::PhysicalOp& limit, ExecContext* ctx) {
+  const planner::PhysicalOp* p = limit.children.empty() ? nullptr : limit.children[0].get();
+  while (p != nullptr && p->kind == planner::PhysicalKind::kOperator &&
+         p->logical->kind == planner::LogicalKind::kProject && p->children.size() == 1) {
+    p = p->children[0].get();
+  }
+  if (p == nullptr || p->kind != planner::PhysicalKind::kOperator ||
+      p->logical->kind != planner::LogicalKind::kRecursiveUnion) {
+    return;
+  }
+  absl::StatusOr<LimitOffset> lo = EvalLimit(*limit.logical, ctx);
+  if (lo.ok()) ctx->row_budgets[p->logical] = lo->keep();
+}
+
+}  // namespace tessera::exec::internal
