@@ -4,21 +4,12 @@
 // a round adds none. With UNION a row seen before is not added again (so a
 // cycle in the data ends); with UNION ALL every row is, and a recursion that
 // never stops is ended by a LIMIT on the CTE, a LIMIT right above its
-// reader, or the row limit below.
+// reader, or the budget of rows an operator may hold (ExecOptions).
 
 #include "absl/strings/str_cat.h"
 #include "exec/internal.h"
 
 namespace tessera::exec::internal {
-
-namespace {
-
-// Rows one recursive CTE may produce in a statement without a LIMIT that
-// ends it: materialized rows take memory, and SQLite's `UNION ALL ... FROM
-// c` with no stopping condition would otherwise run until memory is gone.
-constexpr int64_t kMaxRecursiveRows = 10'000'000;
-
-}  // namespace
 
 absl::StatusOr<std::vector<Row>> RecursiveUnion(const planner::PhysicalOp& pop,
                                                 ExecContext* ctx) {
@@ -45,10 +36,13 @@ absl::StatusOr<std::vector<Row>> RecursiveUnion(const planner::PhysicalOp& pop,
     for (Row& r : round) {
       if (budget >= 0 && static_cast<int64_t>(out.size()) >= budget) break;
       if (distinct && !seen.insert(RowKey(r)).second) continue;
-      if (static_cast<int64_t>(out.size()) >= kMaxRecursiveRows) {
+      // The rows are held in memory, as any operator's: the same budget.
+      // SQLite's `UNION ALL ... FROM c` with nothing to stop it would
+      // otherwise run until memory is gone.
+      if (out.size() >= ctx->options.max_rows) {
         return absl::ResourceExhaustedError(absl::StrCat(
-            "recursive query produced more than ", kMaxRecursiveRows, " rows in ", op.cte_name,
-            " (a WHERE condition or a LIMIT must end it)"));
+            "recursive query produced more than ", ctx->options.max_rows, " rows in ",
+            op.cte_name, " (a WHERE condition or a LIMIT must end it)"));
       }
       out.push_back(r);
       added.push_back(std::move(r));
