@@ -142,6 +142,19 @@ static void test_session(tsr_env* env) {
   CHECK(tsr_fetch(sel) == TSR_NO_DATA);
   tsr_finalize(sel);
 
+  /* A key bound as text finds its row: the text takes the INTEGER
+     column's affinity in the comparison, as in SQLite. */
+  CHECK(tsr_prepare(conn, "SELECT name FROM t WHERE id = ?", &sel) == TSR_OK);
+  CHECK(tsr_bind_text(sel, 1, "2", -1) == TSR_OK);
+  CHECK(tsr_execute(sel) == TSR_OK);
+  CHECK(tsr_fetch(sel) == TSR_ROW);
+  CHECK(tsr_get_text(sel, 1, &text, &len, &is_null) == TSR_OK && strcmp(text, "n2") == 0);
+  CHECK(tsr_fetch(sel) == TSR_NO_DATA);
+  CHECK(tsr_bind_text(sel, 1, "two", -1) == TSR_OK);
+  CHECK(tsr_execute(sel) == TSR_OK);
+  CHECK(tsr_fetch(sel) == TSR_NO_DATA);
+  tsr_finalize(sel);
+
   /* Errors: syntax, unknown table and column. */
   tsr_stmt* bad = (tsr_stmt*)1;
   CHECK(tsr_prepare(conn, "SELEC 1", &bad) == TSR_ERROR && bad == NULL);

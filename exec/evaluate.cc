@@ -246,6 +246,18 @@ absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
       if (e.has_else) return eval(static_cast<int>(e.children.size() - 1));
       return Value::Null();
     }
+    case BoundKind::kAffinity: {
+      absl::StatusOr<Value> v = eval(0);
+      if (!v.ok()) return v;
+      if (e.cast_type == Type::kText) {
+        if (v->type() == Type::kInteger || v->type() == Type::kReal) {
+          return Value::Text(function::RenderText(*v));
+        }
+      } else if (v->type() == Type::kText) {
+        if (std::optional<Value> n = function::ToNumberIfNumeric(*v)) return *n;
+      }
+      return v;
+    }
     case BoundKind::kCast: {
       absl::StatusOr<Value> v = eval(0);
       if (!v.ok()) return v;

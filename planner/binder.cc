@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "catalog/catalog.h"
+#include "function/value_ops.h"
 #include "parser/ast_printer.h"
 #include "parser/parser.h"
 
@@ -33,11 +34,18 @@ std::shared_ptr<LogicalOp> Node(LogicalKind kind) {
   return op;
 }
 
-// A projection that passes `plan` through under new column names.
+std::vector<Type> OutputAffinity(const LogicalOp& plan);
+
+// A projection that passes `plan` through under new column names (keeping
+// each column's affinity).
 LogicalPtr Rename(LogicalPtr plan, const std::vector<std::string>& names) {
   auto p = Node(LogicalKind::kProject);
   p->column_names = names;
-  for (size_t i = 0; i < names.size(); ++i) p->exprs.push_back(ColumnRef(static_cast<int>(i)));
+  const std::vector<Type> affinity = OutputAffinity(*plan);
+  for (size_t i = 0; i < names.size(); ++i) {
+    p->exprs.push_back(ColumnRef(static_cast<int>(i)));
+    if (i < affinity.size()) p->exprs.back()->affinity = affinity[i];
+  }
   p->children = {std::move(plan)};
   return p;
 }
@@ -322,6 +330,119 @@ bool ReadsTable(const ast::TableRef& ref, absl::string_view name) {
   return false;
 }
 
+// The affinity of each output column of `plan` (SQLite: a column read
+// through a subquery, view or CTE keeps its affinity; computed columns
+// have none).
+std::vector<Type> OutputAffinity(const LogicalOp& plan) {
+  switch (plan.kind) {
+    case LogicalKind::kScan: {
+      std::vector<Type> out;
+      for (const catalog::ColumnDescriptor& c : plan.table->columns) out.push_back(c.type);
+      return out;
+    }
+    case LogicalKind::kProject: {
+      std::vector<Type> out;
+      for (const BoundPtr& e : plan.exprs) out.push_back(e->affinity);
+      return out;
+    }
+    case LogicalKind::kAggregate: {
+      std::vector<Type> out;
+      for (const BoundPtr& e : plan.group_by) out.push_back(e->affinity);
+      out.resize(plan.width(), Type::kNull);
+      return out;
+    }
+    case LogicalKind::kFilter:
+    case LogicalKind::kSort:
+    case LogicalKind::kLimit:
+    case LogicalKind::kDistinct:
+    case LogicalKind::kSetOp:
+    case LogicalKind::kRecursiveUnion:
+      return OutputAffinity(*plan.children[0]);
+    case LogicalKind::kWorkingTable:
+      return OutputAffinity(*plan.recursive_union->children[0]);
+    case LogicalKind::kJoin:
+    case LogicalKind::kMultiJoin: {
+      std::vector<Type> out;
+      for (const LogicalPtr& c : plan.children) {
+        std::vector<Type> part = OutputAffinity(*c);
+        out.insert(out.end(), part.begin(), part.end());
+      }
+      return out;
+    }
+    case LogicalKind::kSingleRow:
+    case LogicalKind::kValues:
+      break;
+  }
+  return std::vector<Type>(plan.width(), Type::kNull);
+}
+
+bool NumericAffinity(Type t) {
+  return t == Type::kInteger || t == Type::kReal || t == Type::kBoolean;
+}
+
+// Gives `*side` the affinity `to` (numeric or TEXT) for a comparison:
+// a constant converts now, anything else through a kAffinity node.
+void ApplyAffinity(Type to, BoundPtr* side) {
+  BoundExpr& e = **side;
+  if (e.kind == BoundKind::kConstant) {
+    if (NumericAffinity(to) && e.value.type() == Type::kText) {
+      if (std::optional<Value> n = function::ToNumberIfNumeric(e.value)) e.value = *n;
+    } else if (to == Type::kText &&
+               (e.value.type() == Type::kInteger || e.value.type() == Type::kReal)) {
+      e.value = Value::Text(function::RenderText(e.value));
+    }
+    return;
+  }
+  auto wrap = std::make_unique<BoundExpr>();
+  wrap->kind = BoundKind::kAffinity;
+  wrap->cast_type = NumericAffinity(to) ? Type::kInteger : Type::kText;
+  wrap->children.push_back(std::move(*side));
+  *side = std::move(wrap);
+}
+
+// SQLite's rules for the operands of a comparison: when one has numeric
+// affinity and the other TEXT, BLOB or none, the other takes numeric
+// affinity; when one has TEXT affinity and the other none, the other takes
+// TEXT affinity. So `int_column = '5'` and `int_column = ?` bound to text
+// find the row 5.
+// The value side of `x IN (...)` or `x BETWEEN ...` takes x's affinity
+// by the same rules; x itself is left as it is.
+void TakeAffinityOf(const BoundExpr& x, BoundPtr* value) {
+  const Type tx = x.affinity, tv = (*value)->affinity;
+  if ((NumericAffinity(tx) && !NumericAffinity(tv)) || (tx == Type::kText && tv == Type::kNull)) {
+    ApplyAffinity(tx, value);
+  }
+}
+
+void CompareWithAffinity(BoundPtr* a, BoundPtr* b) {
+  const Type ta = (*a)->affinity, tb = (*b)->affinity;
+  if (NumericAffinity(ta) && !NumericAffinity(tb)) {
+    ApplyAffinity(ta, b);
+  } else if (NumericAffinity(tb) && !NumericAffinity(ta)) {
+    ApplyAffinity(tb, a);
+  } else if (ta == Type::kText && tb == Type::kNull) {
+    ApplyAffinity(ta, b);
+  } else if (tb == Type::kText && ta == Type::kNull) {
+    ApplyAffinity(tb, a);
+  }
+}
+
+bool IsComparison(ast::Op op) {
+  switch (op) {
+    case ast::Op::kLt:
+    case ast::Op::kLe:
+    case ast::Op::kGt:
+    case ast::Op::kGe:
+    case ast::Op::kEq:
+    case ast::Op::kNe:
+    case ast::Op::kIs:
+    case ast::Op::kIsNot:
+      return true;
+    default:
+      return false;
+  }
+}
+
 absl::Status CompoundWidthError() {
   return absl::InvalidArgumentError(
       "SELECTs to the left and right of a compound operator do not have "
@@ -351,7 +472,7 @@ void Binder::SetTriggerRow(const catalog::TableDescriptor& table) {
   trigger_scope_ = std::make_unique<Scope>();
   for (const char* alias : {"new", "old"}) {
     for (const catalog::ColumnDescriptor& c : table.columns) {
-      trigger_scope_->columns.push_back({alias, c.name, true});
+      trigger_scope_->columns.push_back({alias, c.name, true, c.type});
     }
   }
 }
@@ -362,7 +483,7 @@ absl::StatusOr<BoundPtr> Binder::BindTableExpr(
   scope.parent = trigger_scope_.get();
   if (table != nullptr) {
     for (const catalog::ColumnDescriptor& c : table->columns) {
-      scope.columns.push_back({Lower(table->name), c.name, c.hidden});
+      scope.columns.push_back({Lower(table->name), c.name, c.hidden, c.type});
     }
   }
   return Expr(expr, &scope, nullptr);
@@ -382,11 +503,11 @@ absl::StatusOr<BoundPtr> Binder::BindUpsertExpr(
     const ast::Expr& expr, const catalog::TableDescriptor& table) {
   Scope scope;
   for (const catalog::ColumnDescriptor& c : table.columns) {
-    scope.columns.push_back({Lower(table.name), c.name, c.hidden});
+    scope.columns.push_back({Lower(table.name), c.name, c.hidden, c.type});
   }
   for (const catalog::ColumnDescriptor& c : table.columns) {
     // Hidden here so an unqualified name means the existing row's column.
-    scope.columns.push_back({"excluded", c.name, true});
+    scope.columns.push_back({"excluded", c.name, true, c.type});
   }
   return Expr(expr, &scope, nullptr);
 }
@@ -458,6 +579,14 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
     plan = sort;
   }
   return AddLimit(plan, s);
+}
+
+void Binder::AddDerivedColumns(const LogicalOp& plan, const std::string& alias, Scope* scope) {
+  const std::vector<Type> affinity = OutputAffinity(plan);
+  for (size_t i = 0; i < plan.column_names.size(); ++i) {
+    scope->columns.push_back(
+        {alias, plan.column_names[i], false, i < affinity.size() ? affinity[i] : Type::kNull});
+  }
 }
 
 absl::StatusOr<LogicalPtr> Binder::Compound(const ast::SelectStmt& s, size_t begin,
@@ -604,9 +733,7 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
             ++r.reads;
           }
           cte_depth_read_ = std::max(cte_depth_read_, found->second.depth);
-          for (const std::string& n : found->second.plan->column_names) {
-            scope->columns.push_back({alias, n, false});
-          }
+          AddDerivedColumns(*found->second.plan, alias, scope);
           return found->second.plan;
         }
       }
@@ -628,9 +755,7 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
         if (!view.column_names.empty() && view.column_names.size() == p->width()) {
           p = Rename(p, view.column_names);
         }
-        for (const std::string& n : p->column_names) {
-          scope->columns.push_back({alias, n, false});
-        }
+        AddDerivedColumns(*p, alias, scope);
         return p;
       }
       if (!obj->has_value() || !(*obj)->table.has_value()) {
@@ -640,17 +765,14 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       scan->table = std::make_shared<catalog::TableDescriptor>(*(*obj)->table);
       for (const catalog::ColumnDescriptor& c : scan->table->columns) {
         scan->column_names.push_back(c.name);
-        scope->columns.push_back({alias, c.name, c.hidden});
+        scope->columns.push_back({alias, c.name, c.hidden, c.type});
       }
       return LogicalPtr(scan);
     }
     case ast::TableRef::Kind::kSubquery: {
       absl::StatusOr<LogicalPtr> plan = Select(*ref.subquery, nullptr);
       if (!plan.ok()) return plan.status();
-      std::string alias = Lower(ref.alias);
-      for (const std::string& n : (*plan)->column_names) {
-        scope->columns.push_back({alias, n, false});
-      }
+      AddDerivedColumns(**plan, Lower(ref.alias), scope);
       return plan;
     }
     case ast::TableRef::Kind::kJoin: {
@@ -901,6 +1023,7 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
       if (!b.ok()) return b.status();
       group_exprs.push_back(*std::move(b));
       agg.group_texts.push_back(ast::ToSql(*ge));
+      agg.group_affinity.push_back(group_exprs.back()->affinity);
     }
     agg.calls = &calls;
     agg.group_count = static_cast<int>(group_exprs.size());
@@ -1061,6 +1184,7 @@ absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
       }
       if (found < 0) found = static_cast<int>(i);
     }
+    const Type affinity = found >= 0 ? s->columns[found].affinity : Type::kNull;
     if (found >= 0 && depth > 0 && s->aggregated != nullptr) {
       // From a subquery into an aggregating SELECT: read the group's value,
       // a group key of the same text, else the column from any row of the
@@ -1080,6 +1204,7 @@ absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
     if (found >= 0) {
       auto b = ColumnRef(found);
       b->depth = depth;
+      b->affinity = affinity;
       if (depth > 0) {
         for (auto& [boundary, correlated] : subquery_boundaries_) {
           for (Scope* a = boundary; a != nullptr; a = a->parent) {
@@ -1115,6 +1240,7 @@ bool Foldable(const BoundExpr& e) {
     case BoundKind::kCase:
     case BoundKind::kCast:
     case BoundKind::kLike:
+    case BoundKind::kAffinity:
       break;
     case BoundKind::kFunction:
       if (!e.function->deterministic) return false;  // random() differs each call
@@ -1145,7 +1271,11 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
   if (agg != nullptr) {
     // Inside an aggregating SELECT: GROUP BY expressions and aggregate calls
     // become references into the aggregate's output row.
-    if (int key = agg->GroupKey(e); key >= 0) return ColumnRef(key);
+    if (int key = agg->GroupKey(e); key >= 0) {
+      BoundPtr ref = ColumnRef(key);
+      ref->affinity = agg->group_affinity[key];
+      return ref;
+    }
     if (IsAggregateCall(e)) {
       AggregateCall call;
       call.kind = *function::FindAggregate(e.name, static_cast<int>(e.children.size()), e.star);
@@ -1254,6 +1384,14 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
       for (const ast::ExprPtr& c : e.children) {
         if (absl::Status s = child(*c); !s.ok()) return s;
       }
+      if (b->kind == BoundKind::kBinary && IsComparison(b->op)) {
+        CompareWithAffinity(&b->children[0], &b->children[1]);
+      } else if (b->kind == BoundKind::kBetween || b->kind == BoundKind::kInList) {
+        // x BETWEEN lo AND hi, x IN (v, ...): each value against x.
+        for (size_t i = 1; i < b->children.size(); ++i) {
+          TakeAffinityOf(*b->children[0], &b->children[i]);
+        }
+      }
       return b;
     case K::kInSubquery:
       b->kind = BoundKind::kInSubquery;
@@ -1297,6 +1435,7 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
     case K::kCast:
       b->kind = BoundKind::kCast;
       b->cast_type = e.cast_type;
+      b->affinity = e.cast_type;
       if (absl::Status s = child(*e.children[0]); !s.ok()) return s;
       return b;
     case K::kFunction: {

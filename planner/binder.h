@@ -71,6 +71,7 @@ class Binder {
     std::string table;   // alias or table name, lowercase
     std::string name;    // column name as declared
     bool hidden = false;
+    Type affinity = Type::kNull;  // BoundExpr::affinity of a reference to it
   };
   struct AggContext;
   struct Scope {
@@ -89,6 +90,7 @@ class Binder {
   // How expressions of one SELECT core are bound when it aggregates.
   struct AggContext {
     std::vector<std::string> group_texts;  // ToSql of each GROUP BY expr
+    std::vector<Type> group_affinity;      // BoundExpr::affinity of each
     std::vector<AggregateCall>* calls = nullptr;
     int group_count = 0;
 
@@ -100,6 +102,9 @@ class Binder {
   // s.cores[begin, end) combined by s.ops, left to right.
   absl::StatusOr<LogicalPtr> Compound(const ast::SelectStmt& s, size_t begin, size_t end,
                                       Scope* parent);
+  // Puts the output columns of a subquery, view or CTE into `scope`, with
+  // the affinity each keeps.
+  void AddDerivedColumns(const LogicalOp& plan, const std::string& alias, Scope* scope);
   // A CTE whose query reads itself (kRecursiveUnion).
   absl::StatusOr<LogicalPtr> RecursiveCte(const ast::CommonTableExpr& cte);
   absl::StatusOr<LogicalPtr> Core(const ast::SelectCore& core,

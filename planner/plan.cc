@@ -16,6 +16,7 @@ BoundPtr BoundExpr::Clone() const {
   c->has_operand = has_operand;
   c->has_else = has_else;
   c->cast_type = cast_type;
+  c->affinity = affinity;
   c->function = function;
   for (const BoundPtr& ch : children) c->children.push_back(ch->Clone());
   c->subquery = subquery;

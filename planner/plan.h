@@ -40,6 +40,10 @@ enum class BoundKind {
   kCast,            // children[0], cast_type
   kFunction,        // function, children
   kLike,            // children[0..2] (escape may be a NULL constant), op
+  // SQLite's comparison affinity applied to children[0]: cast_type
+  // kInteger (numeric: TEXT that is a number becomes that number) or kText
+  // (a number becomes its text); other values pass unchanged.
+  kAffinity,
 };
 
 struct BoundExpr {
@@ -52,6 +56,10 @@ struct BoundExpr {
   bool has_operand = false;  // CASE x WHEN ...
   bool has_else = false;
   Type cast_type = Type::kNull;
+  // The affinity a comparison gives this expression's value: the declared
+  // type of the column it reads, or the type it is CAST to; kNull (none)
+  // for everything else. Decides which side of a comparison converts.
+  Type affinity = Type::kNull;
   const function::ScalarFunction* function = nullptr;
   std::vector<BoundPtr> children;
   LogicalPtr subquery;

@@ -484,6 +484,46 @@ TEST_F(SessionTest, DateFunctionsOverRows) {
   EXPECT_GT(now.integer(), 1700000000);
 }
 
+// SQLite's comparison affinity: a value compared with a column converts to
+// the column's type class when it can (text that is a number, against an
+// INTEGER or REAL column; a number, against a TEXT column), so a key given
+// as text finds its row. Expressions without affinity compare by type.
+TEST_F(SessionTest, ComparisonsFollowColumnAffinity) {
+  Ok("CREATE TABLE a(i INTEGER PRIMARY KEY, r REAL, s TEXT)");
+  Ok("INSERT INTO a VALUES (5, 2.5, '7'), (6, 3, 'abc'), (10, 1, '10')");
+  auto count = [&](const std::string& where, const std::vector<Value>& params = {}) {
+    return Ok("SELECT count(*) FROM a WHERE " + where, params).rows[0][0].integer();
+  };
+  EXPECT_EQ(count("i = '5'"), 1);
+  EXPECT_EQ(count("'5' = i"), 1);
+  EXPECT_EQ(count("i = ' 5 '"), 1);
+  EXPECT_EQ(count("i = 'five'"), 0);
+  EXPECT_EQ(count("i = ?", {Value::Text("6")}), 1);
+  EXPECT_EQ(count("i IN ('5', '6', 'x')"), 2);
+  EXPECT_EQ(count("i BETWEEN '5' AND '6'"), 2);
+  EXPECT_EQ(count("r > '2'"), 2);
+  EXPECT_EQ(count("s = 7"), 1);
+  EXPECT_EQ(count("s = ?", {Value::Integer(10)}), 1);
+  EXPECT_EQ(count("s > 9"), 1);  // as text: only 'abc' > '9' ('10' < '9')
+  // No affinity on either side: compared by type (numbers before text).
+  EXPECT_EQ(count("i + 0 = '5'"), 0);
+  EXPECT_EQ(count("CAST(i AS TEXT) = 5"), 1);  // CAST gives TEXT affinity
+  // A column read through a subquery, CTE or view keeps its affinity.
+  EXPECT_EQ(Ok("SELECT count(*) FROM (SELECT i FROM a) WHERE i = '6'").rows[0][0].integer(), 1);
+  EXPECT_EQ(Ok("WITH c(x) AS (SELECT i FROM a) SELECT count(*) FROM c WHERE x = '10'")
+                .rows[0][0].integer(),
+            1);
+  Ok("CREATE VIEW v AS SELECT s AS t FROM a");
+  EXPECT_EQ(Ok("SELECT count(*) FROM v WHERE t = 10").rows[0][0].integer(), 1);
+  EXPECT_EQ(Ok("SELECT i FROM a GROUP BY i HAVING i = '10'").rows.size(), 1u);
+  // The text key still reads by key.
+  std::string plan;
+  for (const auto& row : Ok("EXPLAIN SELECT * FROM a WHERE i = '5'").rows) {
+    plan += row[0].ToString() + "\n";
+  }
+  EXPECT_NE(plan.find("point lookup"), std::string::npos) << plan;
+}
+
 TEST_F(SessionTest, UpdatesOfDifferentRowsDoNotConflict) {
   Ok("CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER, owner TEXT)");
   Ok("CREATE INDEX by_owner ON acct(owner)");

@@ -7,14 +7,13 @@ Manual (it needs the sqlite3 shell, which bench/compare.sh installs):
     bazel build //:tessera && python3 tests/sqlite_diff.py --seeds 1-20
 
 Integer columns by default; --text uses a table of TEXT columns and text
-literals only (string functions, ||, LIKE, GLOB, comparisons of text). Both
+literals (string functions, ||, LIKE, GLOB, comparisons of text, and of
+text columns with numbers, where SQLite's affinity rules apply). Both
 call the built-in functions SQLite's shell has too (math, sign, iif, printf,
 quote, hex, char, unicode); the integer queries include recursive CTEs
 (counting, cycles, reachability over a table). --dates calls the date and time functions on
 random time values and modifier chains.
-Comparing TEXT with numbers is left out: SQLite converts by column
-affinity, Tessera compares by type (numbers sort before text), a known
-difference. The integer queries cover
+The integer queries cover
 joins (inner, LEFT, comma), WHERE, CASE, IN, BETWEEN, scalar and EXISTS
 subqueries (correlated ones too, also under GROUP BY and HAVING), aggregates
 and set operations; bare columns and LIMIT are left out, where SQLite's
@@ -65,8 +64,14 @@ class Generator:
             return "(%s IN (%s))" % (e(), ", ".join(r.choice(LITERALS) for _ in range(3)))
         if k < 0.86:
             return "(%s BETWEEN %s AND %s)" % (e(), e(), e())
-        if k < 0.89:
+        if k < 0.86:
             return self.function(tables, e)
+        if k < 0.89:
+            # A column against text: the text takes the column's INTEGER
+            # affinity when it is a number (SQLite's comparison rule).
+            return "(%s %s %s)" % (self.column(tables), r.choice(["=", "<", ">=", "<>", "IS"]),
+                                   r.choice(["'5'", "'07'", "' 3 '", "'abc'", "'2.0'", "'-1'",
+                                             "'1e1'", "''"]))
         if k < 0.92:
             return "(SELECT %s(t3.q) FROM t3 WHERE t3.p %s %s)" % (
                 r.choice(["count", "max", "min", "sum"]), r.choice(["=", "<", ">"]), e())
@@ -191,8 +196,9 @@ class TextGenerator:
         self.r = random.Random(seed)
 
     def expr(self, depth, text_only=False):
-        # Comparisons take text-valued operands only: TEXT compared with a
-        # number follows SQLite's affinity rules, which Tessera does not.
+        # text_only: an operand of a comparison. TEXT against a number from
+        # an expression compares by type in both (numbers sort first); the
+        # column cases below check the affinity rules.
         r = self.r
         if depth <= 0 or r.random() < 0.3:
             return r.choice([r.choice(TEXT_LITERALS), "t4.s", "t4.u"])
@@ -217,9 +223,16 @@ class TextGenerator:
             return "CASE WHEN %s THEN %s ELSE %s END" % (self.expr(depth - 1), t(), t())
         if k < 0.85:
             return "instr(%s, %s)" % (t(), t())
-        if k < 0.93:
+        if k < 0.9:
             return "(%s %s %s)" % (t(), r.choice(["=", "<>", "<", ">", "LIKE", "GLOB", "NOT LIKE",
                                                   "IS", "IS NOT"]), t())
+        if k < 0.93:
+            # A TEXT column against a number: the number takes the column's
+            # TEXT affinity; a number against a number-free expression does
+            # not (SQLite's comparison rules).
+            return "(%s %s %s)" % (r.choice(["t4.s", "t4.u", "upper(t4.s)"]),
+                                   r.choice(["=", "<", ">", "<>"]),
+                                   r.choice(["10", "9", "9.0", "length(t4.u)", "0", "-1"]))
         return "CASE WHEN %s THEN %s ELSE %s END" % (e(), e(), e())
 
     def function(self, e):
