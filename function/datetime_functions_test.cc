@@ -15,12 +15,7 @@
 namespace tessera::function {
 namespace {
 
-using test_support::B;
-using test_support::Call;
-using test_support::I;
-using test_support::R;
-using test_support::T;
-const Value N;
+using namespace test_support;  // NOLINT(build/namespaces): test helpers
 
 Value Fn(const char* name, std::vector<Value> args) { return Call(name, std::move(args)); }
 

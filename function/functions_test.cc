@@ -10,11 +10,7 @@
 namespace tessera::function {
 namespace {
 
-using test_support::Call;
-using test_support::I;
-using test_support::R;
-using test_support::T;
-const Value N;
+using namespace test_support;  // NOLINT(build/namespaces): test helpers
 
 TEST(ScalarFunctionsTest, Lookup) {
   EXPECT_EQ(FindScalarFunction("nope"), nullptr);

@@ -10,12 +10,7 @@
 namespace tessera::function {
 namespace {
 
-using test_support::B;
-using test_support::Call;
-using test_support::I;
-using test_support::R;
-using test_support::T;
-const Value N;
+using namespace test_support;  // NOLINT(build/namespaces): test helpers
 
 TEST(MathFunctionsTest, ArgumentsMustBeNumbers) {
   EXPECT_EQ(Call("sqrt", {I(4)}), R(2.0));

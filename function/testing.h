@@ -17,6 +17,7 @@ inline Value I(int64_t v) { return Value::Integer(v); }
 inline Value R(double v) { return Value::Real(v); }
 inline Value T(const char* v) { return Value::Text(v); }
 inline Value B(absl::string_view v) { return Value::Blob(v); }
+inline const Value N{};  // NULL
 
 // The scalar function `name` applied to `args`; the test fails if there is
 // no such function.

@@ -11,13 +11,7 @@
 namespace tessera::function {
 namespace {
 
-using test_support::B;
-using test_support::Call;
-using test_support::I;
-using test_support::R;
-using test_support::T;
-using test_support::TryCall;
-const Value N;
+using namespace test_support;  // NOLINT(build/namespaces): test helpers
 
 TEST(TextFunctionsTest, CharAndUnicode) {
   EXPECT_EQ(Call("char", {I(72), I(0xe9), I(0x263a)}), T("H\xc3\xa9\xe2\x98\xba"));

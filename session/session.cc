@@ -1120,6 +1120,7 @@ std::string SqlState(const absl::Status& status) {
       {"no transaction is open", "25P01"},            // no_active_sql_transaction
       {"a transaction is already open", "25001"},     // active_sql_transaction
       {"statement not supported", "0A000"},           // feature_not_supported
+      {"no value bound for parameter", "07002"},      // ODBC: COUNT field incorrect
       {"cannot add a", "0A000"},
   };
   for (const Prefix& p : kByPrefix) {

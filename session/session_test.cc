@@ -92,6 +92,7 @@ TEST_F(SessionTest, ErrorsCarrySqlStates) {
   EXPECT_EQ(SqlState(Err("SELECT * FROM nope")), "42P01");
   EXPECT_EQ(SqlState(Err("SELECT nope FROM t")), "42703");
   EXPECT_EQ(SqlState(Err("SELECT nope(1)")), "42883");
+  EXPECT_EQ(SqlState(Err("SELECT ? + 1")), "07002");  // a parameter without a value
   // Known functions with arguments they do not take say so.
   for (const char* sql : {"SELECT count(1, 2) FROM t", "SELECT sum() FROM t", "SELECT upper()",
                           "SELECT abs(*)"}) {

@@ -26,10 +26,11 @@
  * statement too complex (expressions or queries nested more than 1000 deep,
  * more than 2000 columns), 54000 a key (primary key, index entry, name)
  * longer than the store takes, 53100 disk full, 08001 cannot connect, 08003
- * connection closed, 07009 bad column/parameter index, HY010 function
- * sequence error (e.g. fetch before execute). Other errors carry their
- * standard class where one fits (42704, 42701, 42803, 42P10, 22003, 25P01,
- * 25001, 0A000), else XX000.
+ * connection closed, 07009 bad column/parameter index, 07002 a parameter
+ * left without a value, HY010 function sequence error (e.g. fetch before
+ * execute). Other errors carry their standard class where one fits (42704,
+ * 42701, 42803, 42P10, 42P19, 22003, 25P01, 25001, 0A000, 53200, 54000),
+ * else XX000.
  */
 #ifndef TESSERA_TESSERA_H_
 #define TESSERA_TESSERA_H_
