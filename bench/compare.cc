@@ -21,6 +21,7 @@
 // run once (W2 is averaged over its chunks, beside its floors).
 
 #include <lmdb.h>
+#include <unistd.h>
 #include <postgresql/libpq-fe.h>
 #include <sqlite3.h>
 #include <tessera/tessera.h>
@@ -552,6 +553,10 @@ int main(int argc, char** argv) {
     floor_200k = std::make_unique<LmdbFloor>(dir + "/lmdb-200k", quick ? kRows / 10 : kRows);
   }
   for (auto& s : systems) {
+    // Writes of what ran before (the floors' 200,000-row load, PostgreSQL's
+    // initdb, the previous system's workloads) are flushed by the kernel in
+    // the background; left alone they land in the next system's W1.
+    ::sync();
     std::function<void(long)> floors;
     if (s->name() == "tessera" && floor != nullptr) {
       floors = [&](long n) {
