@@ -1,6 +1,6 @@
 // Text and blob functions with SQLite's results: char, hex, unicode, quote,
 // printf/format, concat, concat_ws, octet_length, zeroblob, randomblob,
-// random, likely, unlikely.
+// random, likely, unlikely; and version() (PostgreSQL's name).
 //
 // Where Tessera differs on purpose: TEXT stays valid UTF-8, so char() turns
 // surrogate code points into U+FFFD as it does code points out of range, and
@@ -19,6 +19,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/version.h"
 #include "function/builtins.h"
 #include "function/value_ops.h"
 
@@ -175,6 +176,8 @@ absl::StatusOr<Value> Random(Args) {
 }
 
 absl::StatusOr<Value> Identity(Args a) { return a[0]; }
+
+absl::StatusOr<Value> Version(Args) { return Value::Text(absl::StrCat("Tessera ", kVersion)); }
 
 absl::StatusOr<Value> Concat(Args a) {
   std::string out;
@@ -441,6 +444,7 @@ constexpr ScalarFunction kTextFunctions[] = {
     {"random", 0, 0, &Random, /*deterministic=*/false},
     {"likely", 1, 1, &Identity},
     {"unlikely", 1, 1, &Identity},
+    {"version", 0, 0, &Version},
 };
 
 }  // namespace

@@ -118,6 +118,7 @@ TEST(TextFunctionsTest, BlobsAndRandomness) {
   EXPECT_FALSE(FindScalarFunction("random")->deterministic);
   EXPECT_FALSE(FindScalarFunction("randomblob")->deterministic);
   EXPECT_TRUE(FindScalarFunction("hex")->deterministic);
+  EXPECT_EQ(Call("version", {}), T("Tessera 0.1.0"));
   EXPECT_EQ(Call("likely", {T("a")}), T("a"));
   EXPECT_EQ(Call("unlikely", {I(3)}), I(3));
 }

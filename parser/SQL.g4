@@ -30,7 +30,8 @@ statement
   | show_stmt
   ;
 
-explain_stmt : K_EXPLAIN K_ANALYZE? statement ;
+// EXPLAIN QUERY PLAN is SQLite's spelling of the same.
+explain_stmt : K_EXPLAIN ( K_ANALYZE | K_QUERY K_PLAN )? statement ;
 
 begin_stmt : K_BEGIN K_TRANSACTION? ;
 commit_stmt : ( K_COMMIT | K_END ) K_TRANSACTION? ;
@@ -263,7 +264,7 @@ name
   | K_ACTION | K_AFTER | K_ANALYZE | K_ASC | K_AT | K_BEFORE | K_COLUMN
   | K_CONFLICT | K_DESC | K_DO | K_EACH | K_FAIL | K_FIRST | K_IF | K_IGNORE
   | K_INDEXED | K_INDEXES | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
-  | K_RECURSIVE | K_REINDEX | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP
+  | K_PLAN | K_QUERY | K_RECURSIVE | K_REINDEX | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
   ;
 
@@ -373,6 +374,8 @@ K_ORDER : O R D E R ;
 K_OUTER : O U T E R ;
 K_PRIMARY : P R I M A R Y ;
 K_RANGES : R A N G E S ;
+K_PLAN : P L A N ;
+K_QUERY : Q U E R Y ;
 K_RECURSIVE : R E C U R S I V E ;
 K_REINDEX : R E I N D E X ;
 K_REPLACE : R E P L A C E ;

@@ -331,6 +331,12 @@ TEST(ParserStatementTest, TransactionsExplainShow) {
   absl::StatusOr<ast::StatementPtr> ex = ParseOne("EXPLAIN ANALYZE SELECT 1");
   ASSERT_TRUE(ex.ok());
   EXPECT_TRUE(As<ast::ExplainStatement>(*ex).analyze);
+  // SQLite's EXPLAIN QUERY PLAN is EXPLAIN; QUERY and PLAN stay names.
+  absl::StatusOr<ast::StatementPtr> qp = ParseOne("EXPLAIN QUERY PLAN SELECT 1");
+  ASSERT_TRUE(qp.ok()) << qp.status();
+  EXPECT_EQ((*qp)->kind, ast::StatementKind::kExplain);
+  EXPECT_FALSE(As<ast::ExplainStatement>(*qp).analyze);
+  EXPECT_TRUE(ParseOne("SELECT query, plan FROM query AS plan").ok());
   EXPECT_EQ(S("SHOW TABLES"), "SHOW TABLES");
   EXPECT_EQ(S("show ranges from table t1"), "SHOW RANGES FROM TABLE t1");
 }
