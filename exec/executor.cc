@@ -22,7 +22,13 @@ absl::StatusOr<std::vector<Row>> RunOperator(const PhysicalOp& pop, ExecContext*
   if (op.kind == LogicalKind::kScan) return internal::ExecScan(op, ctx);
   if (op.kind == LogicalKind::kRecursiveUnion) return internal::RecursiveUnion(pop, ctx);
   if (op.kind == LogicalKind::kWorkingTable) return internal::WorkingTable(op, ctx);
-  if (op.kind == LogicalKind::kLimit) internal::PassLimitDown(pop, ctx);
+  struct Budget {
+    ExecContext* ctx;
+    const LogicalOp* cte;
+    ~Budget() {
+      if (cte != nullptr) ctx->row_budgets.erase(cte);
+    }
+  } budget{ctx, op.kind == LogicalKind::kLimit ? internal::PassLimitDown(pop, ctx) : nullptr};
   std::vector<std::vector<Row>> inputs;
   for (const planner::PhysicalPtr& c : pop.children) {
     absl::StatusOr<std::vector<Row>> rows = ExecutePhysical(*c, ctx);

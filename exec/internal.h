@@ -232,7 +232,10 @@ std::vector<Row> SetOperation(ast::SetOp op, std::vector<Row> a, std::vector<Row
 // it how many rows it will read.
 absl::StatusOr<std::vector<Row>> RecursiveUnion(const planner::PhysicalOp& op, ExecContext* ctx);
 absl::StatusOr<std::vector<Row>> WorkingTable(const planner::LogicalOp& op, ExecContext* ctx);
-void PassLimitDown(const planner::PhysicalOp& limit, ExecContext* ctx);
+// PassLimitDown returns the CTE it told (nullptr: none); the caller takes
+// the budget back when the LIMIT's input has run, because the same CTE may
+// be read elsewhere in the statement without one.
+const planner::LogicalOp* PassLimitDown(const planner::PhysicalOp& limit, ExecContext* ctx);
 
 // Subqueries (subquery.cc): rows of `e`'s subquery for `row`, and the
 // value of a correlated IN / EXISTS through its semi-join when it has one

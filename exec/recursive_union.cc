@@ -82,7 +82,7 @@ absl::StatusOr<std::vector<Row>> WorkingTable(const planner::LogicalOp& op, Exec
 
 // A LIMIT whose input is a recursive CTE (through projections only, which
 // keep every row) tells it how many rows will be read.
-void PassLimitDown(const planner::PhysicalOp& limit, ExecContext* ctx) {
+const planner::LogicalOp* PassLimitDown(const planner::PhysicalOp& limit, ExecContext* ctx) {
   const planner::PhysicalOp* p = limit.children.empty() ? nullptr : limit.children[0].get();
   while (p != nullptr && p->kind == planner::PhysicalKind::kOperator &&
          p->logical->kind == planner::LogicalKind::kProject && p->children.size() == 1) {
@@ -90,10 +90,12 @@ void PassLimitDown(const planner::PhysicalOp& limit, ExecContext* ctx) {
   }
   if (p == nullptr || p->kind != planner::PhysicalKind::kOperator ||
       p->logical->kind != planner::LogicalKind::kRecursiveUnion) {
-    return;
+    return nullptr;
   }
   absl::StatusOr<LimitOffset> lo = EvalLimit(*limit.logical, ctx);
-  if (lo.ok()) ctx->row_budgets[p->logical] = lo->keep();
+  if (!lo.ok()) return nullptr;
+  ctx->row_budgets[p->logical] = lo->keep();
+  return p->logical;
 }
 
 }  // namespace tessera::exec::internal

@@ -412,6 +412,11 @@ absl::StatusOr<Value> Printf(Args a) {
         std::string text = v.is_null() ? "" : RenderText(v);
         std::string one = text.substr(0, PrefixBytes(text, 1));
         int64_t times = one.empty() ? 0 : std::max<int64_t>(s.precision, 1);
+        // Checked before building it: 'é' a billion times is 2 GB.
+        if (absl::Status st = CheckResultSize(out.size() + static_cast<uint64_t>(times) * one.size());
+            !st.ok()) {
+          return st;
+        }
         std::string body;
         for (int64_t k = 0; k < times; ++k) body += one;
         AppendPadded(s, body, static_cast<size_t>(times), &out);

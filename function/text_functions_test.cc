@@ -90,6 +90,8 @@ TEST(TextFunctionsTest, ResultsLongerThanTheLimitAreErrors) {
   EXPECT_FALSE(TryCall("printf", {T("%.*f"), I(2000000000), R(1)}).ok());
   EXPECT_FALSE(TryCall("printf", {T("%99999999999999999999999d"), I(1)}).ok());
   EXPECT_FALSE(TryCall("zeroblob", {I(int64_t{1} << 40)}).ok());
+  // Refused before the repeated character is built (2 GB).
+  EXPECT_FALSE(TryCall("printf", {T("%.999999999c"), T("\xc3\xa9")}).ok());
   EXPECT_FALSE(TryCall("randomblob", {I(int64_t{1} << 40)}).ok());
   // A negative '*' width pads on the right, as '-' does.
   EXPECT_EQ(Call("printf", {T("%*d|"), I(-3), I(1)}), T("1  |"));

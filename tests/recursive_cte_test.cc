@@ -97,6 +97,11 @@ TEST_F(RecursiveCteTest, UnionEndsACycleUnionAllNeedsALimit) {
   EXPECT_EQ(Rows("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) "
                  "SELECT n * 10 FROM c LIMIT 4"),
             (V{"10", "20", "30", "40"}));
+  // The LIMIT above one reader does not cut another reader short.
+  EXPECT_EQ(Rows("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5) "
+                 "SELECT (SELECT count(*) FROM (SELECT n FROM c LIMIT 2)), "
+                 "(SELECT count(*) FROM c)"),
+            (V{"2|5"}));
   // Without one, the rows it may produce are bounded: an error, not
   // memory exhausted.
   absl::Status s = Err("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) "
