@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -298,16 +299,66 @@ Value Not(const Value& v) {
 
 namespace {
 
-bool LikeMatch(absl::string_view s, absl::string_view p, int escape) {
+// The matchers below work on characters. Text that is all ASCII is
+// matched byte by byte as it is; other text is decoded to code points
+// first, so '_', '?' and GLOB's classes take one character, 'é' as much as
+// 'e' (as SQLite's do). Bytes that are not UTF-8 count as one character.
+struct Bytes {
+  absl::string_view v;
+  size_t size() const { return v.size(); }
+  uint32_t operator[](size_t i) const { return static_cast<unsigned char>(v[i]); }
+};
+
+struct CodePoints {
+  std::vector<uint32_t> v;
+  size_t size() const { return v.size(); }
+  uint32_t operator[](size_t i) const { return v[i]; }
+};
+
+CodePoints Decode(absl::string_view s) {
+  CodePoints out;
+  out.v.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    const size_t n = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    bool valid = lead < 0x80 || (lead >= 0xC0 && i + n <= s.size());
+    uint32_t cp = n == 1 ? lead : lead & (0xFF >> (n + 1));
+    for (size_t k = 1; valid && k < n; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      valid = (c & 0xC0) == 0x80;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if (!valid) {
+      out.v.push_back(lead);
+      ++i;
+      continue;
+    }
+    out.v.push_back(cp);
+    i += n;
+  }
+  return out;
+}
+
+bool IsAscii(absl::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// LIKE folds ASCII letters only, as SQLite does by default.
+uint32_t FoldAscii(uint32_t c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
+
+template <typename Seq>
+bool LikeMatch(const Seq& s, const Seq& p, int64_t escape) {
   // Iterative matcher with backtracking on the last '%'.
   size_t si = 0, pi = 0;
   size_t star_p = absl::string_view::npos, star_s = 0;
   while (si < s.size()) {
     if (pi < p.size()) {
-      char pc = p[pi];
-      if (escape >= 0 && pc == static_cast<char>(escape) && pi + 1 < p.size()) {
-        if (absl::ascii_tolower(static_cast<unsigned char>(p[pi + 1])) ==
-            absl::ascii_tolower(static_cast<unsigned char>(s[si]))) {
+      const uint32_t pc = p[pi];
+      if (escape >= 0 && pc == static_cast<uint32_t>(escape) && pi + 1 < p.size()) {
+        if (FoldAscii(p[pi + 1]) == FoldAscii(s[si])) {
           pi += 2;
           ++si;
           continue;
@@ -316,9 +367,7 @@ bool LikeMatch(absl::string_view s, absl::string_view p, int escape) {
         star_p = pi++;
         star_s = si;
         continue;
-      } else if (pc == '_' ||
-                 absl::ascii_tolower(static_cast<unsigned char>(pc)) ==
-                     absl::ascii_tolower(static_cast<unsigned char>(s[si]))) {
+      } else if (pc == '_' || FoldAscii(pc) == FoldAscii(s[si])) {
         ++pi;
         ++si;
         continue;
@@ -332,12 +381,13 @@ bool LikeMatch(absl::string_view s, absl::string_view p, int escape) {
   return pi == p.size();
 }
 
-bool GlobMatch(absl::string_view s, absl::string_view p) {
+template <typename Seq>
+bool GlobMatch(const Seq& s, const Seq& p) {
   size_t si = 0, pi = 0;
   size_t star_p = absl::string_view::npos, star_s = 0;
   while (si < s.size()) {
     if (pi < p.size()) {
-      char pc = p[pi];
+      const uint32_t pc = p[pi];
       if (pc == '*') {
         star_p = pi++;
         star_s = si;
@@ -387,19 +437,27 @@ bool GlobMatch(absl::string_view s, absl::string_view p) {
 
 Value Like(const Value& text, const Value& pattern, const Value& escape) {
   if (text.is_null() || pattern.is_null()) return Value::Null();
-  int esc = -1;
+  const std::string t = RenderText(text), p = RenderText(pattern);
+  int64_t esc = -1;
+  bool ascii = IsAscii(t) && IsAscii(p);
   if (!escape.is_null()) {
-    std::string e = RenderText(escape);
-    if (e.size() != 1) return Value::Null();
-    esc = static_cast<unsigned char>(e[0]);
+    const std::string e = RenderText(escape);
+    CodePoints ec = Decode(e);
+    if (ec.size() != 1) return Value::Null();  // ESCAPE takes one character
+    esc = ec[0];
+    ascii = ascii && IsAscii(e);
   }
-  return Value::Integer(
-      LikeMatch(RenderText(text), RenderText(pattern), esc) ? 1 : 0);
+  const bool match = ascii ? LikeMatch(Bytes{t}, Bytes{p}, esc)
+                           : LikeMatch(Decode(t), Decode(p), esc);
+  return Value::Integer(match ? 1 : 0);
 }
 
 Value Glob(const Value& text, const Value& pattern) {
   if (text.is_null() || pattern.is_null()) return Value::Null();
-  return Value::Integer(GlobMatch(RenderText(text), RenderText(pattern)) ? 1 : 0);
+  const std::string t = RenderText(text), p = RenderText(pattern);
+  const bool match = IsAscii(t) && IsAscii(p) ? GlobMatch(Bytes{t}, Bytes{p})
+                                              : GlobMatch(Decode(t), Decode(p));
+  return Value::Integer(match ? 1 : 0);
 }
 
 Value Cast(const Value& v, Type type) {

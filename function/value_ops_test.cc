@@ -94,6 +94,29 @@ TEST(ValueOpsTest, ThreeValuedLogic) {
   EXPECT_EQ(Truth(N), std::nullopt);
 }
 
+// '_', '?' and GLOB's classes take one character, not one byte (they took
+// a byte: 'é' LIKE '_' was 0; found by tests/sqlite_diff.py --text).
+TEST(ValueOpsTest, LikeAndGlobMatchCharacters) {
+  const Value e_acute = T("\xc3\xa9");
+  EXPECT_EQ(Like(e_acute, T("_"), N), I(1));
+  EXPECT_EQ(Like(T("a\xc3\xa9" "b"), T("a_b"), N), I(1));
+  EXPECT_EQ(Like(T("a\xc3\xa9" "b"), T("a__b"), N), I(0));
+  EXPECT_EQ(Glob(e_acute, T("?")), I(1));
+  EXPECT_EQ(Glob(e_acute, T("[\xc3\xa9]")), I(1));
+  EXPECT_EQ(Glob(T("\xc3\xbc"), T("[\xc3\xa0-\xc3\xbd]")), I(1));  // ü in [à-ý]
+  EXPECT_EQ(Glob(e_acute, T("[a-z]")), I(0));
+  EXPECT_EQ(Glob(T("\xf0\x9f\x98\x80x"), T("?x")), I(1));  // a 4-byte character
+  // Only ASCII letters fold in LIKE, as in SQLite.
+  EXPECT_EQ(Like(T("\xc3\x89mile"), T("\xc3\xa9mile"), N), I(0));
+  EXPECT_EQ(Like(T("EMILE"), T("emile"), N), I(1));
+  // A multi-byte ESCAPE character; more than one character is NULL.
+  EXPECT_EQ(Like(T("5%"), T("5\xc3\xa9%"), e_acute), I(1));
+  EXPECT_TRUE(Like(T("x"), T("x"), T("ab")).is_null());
+  // Bytes that are not UTF-8 count one character each.
+  EXPECT_EQ(Like(T("\xff"), T("_"), N), I(1));
+  EXPECT_EQ(Like(T("\xc3"), T("_"), N), I(1));
+}
+
 TEST(ValueOpsTest, LikeAndGlob) {
   EXPECT_EQ(Like(T("Hello"), T("h%o"), N), I(1));
   EXPECT_EQ(Like(T("Hello"), T("h_llo"), N), I(1));

@@ -230,6 +230,8 @@ primary
   : literal_value                                                       # e_literal
   | parameter                                                           # e_parameter
   | func=name OPEN_PAR ( ( K_DISTINCT | K_ALL )? expr ( COMMA expr )* | STAR )? CLOSE_PAR  # e_function
+    // like(P, X [, E]) and glob(P, X): SQLite's function forms of X LIKE P.
+  | op=( K_LIKE | K_GLOB ) OPEN_PAR expr COMMA expr ( COMMA expr )? CLOSE_PAR  # e_like_call
   | ( table=name DOT )? column=name                                     # e_column
   | OPEN_PAR expr CLOSE_PAR                                             # e_paren
   | OPEN_PAR select_stmt CLOSE_PAR                                      # e_subquery

@@ -756,6 +756,18 @@ ast::ExprPtr Transformer::Primary(SQLParser::PrimaryContext* ctx) {
     e->cast_type = TypeOf(c->type_name());
     return e;
   }
+  if (auto* c = dynamic_cast<SQLParser::E_like_callContext*>(ctx)) {
+    // like(P, X [, E]) is X LIKE P [ESCAPE E]; glob(P, X) is X GLOB P.
+    ast::ExprPtr e = Make(K::kLike, c);
+    const bool glob = c->op->getType() == SQLParser::K_GLOB;
+    e->op = glob ? ast::Op::kGlob : ast::Op::kLike;
+    std::vector<SQLParser::ExprContext*> args = c->expr();
+    if (glob && args.size() > 2) Fail(c, "wrong number of arguments to function glob()");
+    e->children.push_back(Expr(args[1]));
+    e->children.push_back(Expr(args[0]));
+    if (args.size() > 2) e->children.push_back(Expr(args[2]));
+    return e;
+  }
   if (auto* c = dynamic_cast<SQLParser::E_functionContext*>(ctx)) {
     ast::ExprPtr e = Make(K::kFunction, c);
     e->name = absl::AsciiStrToLower(Name(c->func));

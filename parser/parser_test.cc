@@ -331,6 +331,12 @@ TEST(ParserStatementTest, TransactionsExplainShow) {
   absl::StatusOr<ast::StatementPtr> ex = ParseOne("EXPLAIN ANALYZE SELECT 1");
   ASSERT_TRUE(ex.ok());
   EXPECT_TRUE(As<ast::ExplainStatement>(*ex).analyze);
+  // like(P, X) and glob(P, X) are X LIKE P and X GLOB P; the operators
+  // keep parsing as before, parenthesized operands included.
+  EXPECT_EQ(S("SELECT like('a%', b), glob('a*', b), like('a!%', b, '!')"),
+            "SELECT (b LIKE 'a%'), (b GLOB 'a*'), (b LIKE 'a!%' ESCAPE '!')");
+  EXPECT_EQ(S("SELECT b LIKE ('a%') FROM t"), "SELECT (b LIKE 'a%') FROM t");
+  EXPECT_FALSE(ParseOne("SELECT glob('a', b, c)").ok());
   // SQLite's EXPLAIN QUERY PLAN is EXPLAIN; QUERY and PLAN stay names.
   absl::StatusOr<ast::StatementPtr> qp = ParseOne("EXPLAIN QUERY PLAN SELECT 1");
   ASSERT_TRUE(qp.ok()) << qp.status();

@@ -188,7 +188,8 @@ class Generator:
 
 
 TEXT_LITERALS = ["'a'", "'B'", "'abc'", "'ABC'", "''", "'a%'", "'%b%'", "'_c'", "'hello world'",
-                 "' pad '", "'x_y'", "NULL", "'10'", "'9'", "'\u00e9'"]
+                 "' pad '", "'x_y'", "NULL", "'10'", "'9'", "'\u00e9'", "'_\u00e9_'",
+                 "'[\u00e0-\u00fd]*'"]
 
 
 class TextGenerator:
@@ -242,8 +243,10 @@ class TextGenerator:
         k = r.random()
         if k < 0.3:
             return "%s(%s)" % (r.choice(["hex", "quote", "unicode"]), e())
-        if k < 0.4:
+        if k < 0.35:
             return "char(coalesce(unicode(%s), 65), 0x263a)" % e()
+        if k < 0.4:
+            return "%s(%s, %s)" % (r.choice(["like", "glob"]), e(), e())
         if k < 0.55:
             return "printf('%s', %s, %s)" % (
                 r.choice(["%s|%6s|%-6s|", "%q/%Q", "%w"]), e(), e())
