@@ -278,6 +278,14 @@ absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
       if (!t.ok()) return t;
       if (!p.ok()) return p;
       if (!esc.ok()) return esc;
+      if (!esc->is_null()) {
+        // One character, as SQLite requires (it may take several bytes).
+        size_t chars = 0;
+        for (char c : function::RenderText(*esc)) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        if (chars != 1) {
+          return absl::InvalidArgumentError("ESCAPE expression must be a single character");
+        }
+      }
       Value r = e.op == ast::Op::kGlob ? function::Glob(*t, *p)
                                        : function::Like(*t, *p, *esc);
       return e.negated ? function::Not(r) : r;

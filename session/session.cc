@@ -1121,6 +1121,7 @@ std::string SqlState(const absl::Status& status) {
       {"a transaction is already open", "25001"},     // active_sql_transaction
       {"statement not supported", "0A000"},           // feature_not_supported
       {"no value bound for parameter", "07002"},      // ODBC: COUNT field incorrect
+      {"ESCAPE expression must be", "22025"},         // invalid_escape_sequence
       {"cannot add a", "0A000"},
   };
   for (const Prefix& p : kByPrefix) {

@@ -93,6 +93,9 @@ TEST_F(SessionTest, ErrorsCarrySqlStates) {
   EXPECT_EQ(SqlState(Err("SELECT nope FROM t")), "42703");
   EXPECT_EQ(SqlState(Err("SELECT nope(1)")), "42883");
   EXPECT_EQ(SqlState(Err("SELECT ? + 1")), "07002");  // a parameter without a value
+  EXPECT_EQ(SqlState(Err("SELECT 'a' LIKE 'a' ESCAPE 'xy'")), "22025");
+  EXPECT_EQ(SqlState(Err("SELECT like('a', 'a', '')")), "22025");
+  EXPECT_EQ(Ok("SELECT '5%' LIKE '5\xc3\xa9%' ESCAPE '\xc3\xa9'").rows[0][0], Value::Integer(1));
   // Known functions with arguments they do not take say so.
   for (const char* sql : {"SELECT count(1, 2) FROM t", "SELECT sum() FROM t", "SELECT upper()",
                           "SELECT abs(*)"}) {
