@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/container/flat_hash_map.h"
+#include "common/utf8.h"
 #include "function/builtins.h"
 #include "function/value_ops.h"
 
@@ -15,25 +16,6 @@ namespace tessera::function {
 namespace {
 
 using Args = absl::Span<const Value>;
-
-// UTF-8 aware character helpers: TEXT length and substr count characters.
-size_t CharCount(absl::string_view s) {
-  size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
-// Byte offset of character `index` (0-based) in `s`; s.size() when past it.
-size_t ByteOffset(absl::string_view s, int64_t index) {
-  size_t i = 0;
-  for (int64_t k = 0; k < index && i < s.size(); ++k) {
-    ++i;
-    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
-  }
-  return i;
-}
 
 absl::StatusOr<Value> Abs(Args a) {
   if (a[0].is_null()) return Value::Null();
@@ -64,7 +46,7 @@ absl::StatusOr<Value> Length(Args a) {
   const Value& v = a[0];
   if (v.is_null()) return Value::Null();
   if (v.type() == Type::kBlob) return Value::Integer(static_cast<int64_t>(v.bytes().size()));
-  return Value::Integer(static_cast<int64_t>(CharCount(RenderText(v))));
+  return Value::Integer(static_cast<int64_t>(utf8::CharCount(RenderText(v))));
 }
 
 absl::StatusOr<Value> Lower(Args a) {
@@ -87,7 +69,7 @@ absl::StatusOr<Value> Substr(Args a) {
   const bool blob = a[0].type() == Type::kBlob;
   std::string s = RenderText(a[0]);
   int64_t len_chars = blob ? static_cast<int64_t>(s.size())
-                           : static_cast<int64_t>(CharCount(s));
+                           : static_cast<int64_t>(utf8::CharCount(s));
   int64_t start = Cast(a[1], Type::kInteger).integer();
   bool has_len = a.size() > 2;
   int64_t n = has_len ? Cast(a[2], Type::kInteger).integer() : len_chars;
@@ -113,7 +95,7 @@ absl::StatusOr<Value> Substr(Args a) {
   to = std::min<__int128>(to, len_chars);
   if (to <= from) return blob ? Value::Blob("") : Value::Text("");
   if (blob) return Value::Blob(s.substr(static_cast<size_t>(from), static_cast<size_t>(to - from)));
-  size_t b0 = ByteOffset(s, static_cast<int64_t>(from)), b1 = ByteOffset(s, static_cast<int64_t>(to));
+  size_t b0 = utf8::PrefixBytes(s, static_cast<int64_t>(from)), b1 = utf8::PrefixBytes(s, static_cast<int64_t>(to));
   return Value::Text(s.substr(b0, b1 - b0));
 }
 
@@ -180,7 +162,7 @@ absl::StatusOr<Value> Instr(Args a) {
   std::string hay = RenderText(a[0]), needle = RenderText(a[1]);
   size_t pos = hay.find(needle);
   if (pos == std::string::npos) return Value::Integer(0);
-  return Value::Integer(static_cast<int64_t>(CharCount(hay.substr(0, pos))) + 1);
+  return Value::Integer(static_cast<int64_t>(utf8::CharCount(hay.substr(0, pos))) + 1);
 }
 
 // Multi-argument min()/max(): NULL if any argument is NULL.

@@ -19,6 +19,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/utf8.h"
 #include "common/version.h"
 #include "function/builtins.h"
 #include "function/value_ops.h"
@@ -29,42 +30,6 @@ namespace {
 
 using Args = absl::Span<const Value>;
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// Length in bytes of the UTF-8 character that starts with `lead`.
-size_t Utf8Length(unsigned char lead) {
-  if (lead < 0xC0) return 1;
-  if (lead < 0xE0) return 2;
-  if (lead < 0xF0) return 3;
-  return 4;
-}
-
-// Byte length of the first `chars` characters of `s` (all of it if fewer).
-size_t PrefixBytes(absl::string_view s, int64_t chars) {
-  size_t i = 0;
-  for (int64_t k = 0; k < chars && i < s.size(); ++k) {
-    i = std::min(s.size(), i + Utf8Length(static_cast<unsigned char>(s[i])));
-  }
-  return i;
-}
-
 // The longest prefix of `s` of at most `bytes` bytes that ends on a
 // character boundary.
 size_t PrefixOnBoundary(absl::string_view s, size_t bytes) {
@@ -73,19 +38,11 @@ size_t PrefixOnBoundary(absl::string_view s, size_t bytes) {
   return bytes;
 }
 
-size_t CharCount(absl::string_view s) {
-  size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
 absl::StatusOr<Value> Char(Args a) {
   std::string out;
   for (const Value& v : a) {
     int64_t cp = v.is_null() ? 0 : Cast(v, Type::kInteger).integer();
-    AppendUtf8(cp < 0 || cp > 0x10FFFF ? 0xFFFD : static_cast<uint32_t>(cp), &out);
+    utf8::Append(cp < 0 || cp > 0x10FFFF ? 0xFFFD : static_cast<uint32_t>(cp), &out);
   }
   return Value::Text(out);
 }
@@ -101,12 +58,7 @@ absl::StatusOr<Value> Unicode(Args a) {
   if (a[0].is_null()) return Value::Null();
   std::string s = RenderText(a[0]);
   if (s.empty()) return Value::Null();
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = Utf8Length(p[0]);
-  if (n == 1 || n > s.size()) return Value::Integer(p[0]);
-  uint32_t cp = p[0] & (0xFF >> (n + 1));
-  for (size_t i = 1; i < n; ++i) cp = (cp << 6) | (p[i] & 0x3F);
-  return Value::Integer(cp);
+  return Value::Integer(utf8::First(s).value);
 }
 
 // A REAL as an SQL literal that reads back as the same REAL: always with a
@@ -264,7 +216,7 @@ std::string GroupThousands(absl::string_view digits) {
 // A text argument cut to the precision: bytes, or characters with '!'.
 std::string CutToPrecision(const Spec& s, std::string text) {
   if (s.precision < 0) return text;
-  size_t keep = s.bang ? PrefixBytes(text, s.precision)
+  size_t keep = s.bang ? utf8::PrefixBytes(text, s.precision)
                        : PrefixOnBoundary(text, static_cast<size_t>(s.precision));
   text.resize(keep);
   return text;
@@ -388,7 +340,7 @@ absl::StatusOr<Value> Printf(Args a) {
       case 'z': {
         Value v = next();
         std::string text = CutToPrecision(s, v.is_null() ? "" : RenderText(v));
-        AppendPadded(s, text, s.bang ? CharCount(text) : text.size(), &out);
+        AppendPadded(s, text, s.bang ? utf8::CharCount(text) : text.size(), &out);
         break;
       }
       case 'q':
@@ -404,13 +356,13 @@ absl::StatusOr<Value> Printf(Args a) {
           body = absl::StrReplaceAll(CutToPrecision(s, RenderText(v)), {{quote, doubled}});
           if (conv == 'Q') body = absl::StrCat("'", body, "'");
         }
-        AppendPadded(s, body, s.bang ? CharCount(body) : body.size(), &out);
+        AppendPadded(s, body, s.bang ? utf8::CharCount(body) : body.size(), &out);
         break;
       }
       case 'c': {
         Value v = next();
         std::string text = v.is_null() ? "" : RenderText(v);
-        std::string one = text.substr(0, PrefixBytes(text, 1));
+        std::string one = text.substr(0, utf8::PrefixBytes(text, 1));
         int64_t times = one.empty() ? 0 : std::max<int64_t>(s.precision, 1);
         // Checked before building it: 'é' a billion times is 2 GB.
         if (absl::Status st = CheckResultSize(out.size() + static_cast<uint64_t>(times) * one.size());

@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/utf8.h"
 #include "parser/parser.h"
 
 namespace tessera::shell {
@@ -72,15 +73,6 @@ std::string JsonString(const std::string& s) {
     }
   }
   return out + "\"";
-}
-
-// Display width of UTF-8 text (code points).
-size_t Width(const std::string& s) {
-  size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
 }
 
 volatile sig_atomic_t g_interrupted = 0;
@@ -205,11 +197,11 @@ void Shell::Print(const session::ResultSet& rs) {
   }
   if (f == "line") {
     size_t w = 0;
-    for (const std::string& c : rs.columns) w = std::max(w, Width(c));
+    for (const std::string& c : rs.columns) w = std::max(w, utf8::CharCount(c));
     for (size_t i = 0; i < cells.size(); ++i) {
       if (i) out_ << "\n";
       for (size_t c = 0; c < rs.columns.size(); ++c) {
-        out_ << std::string(w - Width(rs.columns[c]), ' ') << rs.columns[c] << " = "
+        out_ << std::string(w - utf8::CharCount(rs.columns[c]), ' ') << rs.columns[c] << " = "
              << cells[i][c] << "\n";
       }
     }
@@ -218,8 +210,8 @@ void Shell::Print(const session::ResultSet& rs) {
   // Aligned table: numbers right-aligned, text left-aligned.
   std::vector<size_t> width(rs.columns.size(), 0);
   for (size_t c = 0; c < rs.columns.size(); ++c) {
-    if (options_.headers) width[c] = Width(rs.columns[c]);
-    for (const auto& r : cells) width[c] = std::max(width[c], Width(r[c]));
+    if (options_.headers) width[c] = utf8::CharCount(rs.columns[c]);
+    for (const auto& r : cells) width[c] = std::max(width[c], utf8::CharCount(r[c]));
   }
   auto rule = [&] {
     std::string s = "+";
@@ -230,7 +222,7 @@ void Shell::Print(const session::ResultSet& rs) {
   if (options_.headers) {
     out_ << "|";
     for (size_t c = 0; c < width.size(); ++c) {
-      out_ << " " << rs.columns[c] << std::string(width[c] - Width(rs.columns[c]), ' ') << " |";
+      out_ << " " << rs.columns[c] << std::string(width[c] - utf8::CharCount(rs.columns[c]), ' ') << " |";
     }
     out_ << "\n" << rule();
   }
@@ -238,7 +230,7 @@ void Shell::Print(const session::ResultSet& rs) {
     out_ << "|";
     for (size_t c = 0; c < width.size(); ++c) {
       const Value& v = rs.rows[i][c];
-      std::string pad(width[c] - Width(cells[i][c]), ' ');
+      std::string pad(width[c] - utf8::CharCount(cells[i][c]), ' ');
       bool right = v.type() == Type::kInteger || v.type() == Type::kReal;
       out_ << " " << (right ? pad + cells[i][c] : cells[i][c] + pad) << " |";
     }
