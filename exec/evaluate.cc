@@ -249,14 +249,7 @@ absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
     case BoundKind::kAffinity: {
       absl::StatusOr<Value> v = eval(0);
       if (!v.ok()) return v;
-      if (e.cast_type == Type::kText) {
-        if (v->type() == Type::kInteger || v->type() == Type::kReal) {
-          return Value::Text(function::RenderText(*v));
-        }
-      } else if (v->type() == Type::kText) {
-        if (std::optional<Value> n = function::ToNumberIfNumeric(*v)) return *n;
-      }
-      return v;
+      return function::ApplyAffinity(*v, e.cast_type);
     }
     case BoundKind::kCast: {
       absl::StatusOr<Value> v = eval(0);
@@ -278,17 +271,10 @@ absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
       if (!t.ok()) return t;
       if (!p.ok()) return p;
       if (!esc.ok()) return esc;
-      if (!esc->is_null()) {
-        // One character, as SQLite requires (it may take several bytes).
-        size_t chars = 0;
-        for (char c : function::RenderText(*esc)) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-        if (chars != 1) {
-          return absl::InvalidArgumentError("ESCAPE expression must be a single character");
-        }
-      }
-      Value r = e.op == ast::Op::kGlob ? function::Glob(*t, *p)
-                                       : function::Like(*t, *p, *esc);
-      return e.negated ? function::Not(r) : r;
+      absl::StatusOr<Value> r = e.op == ast::Op::kGlob ? function::Glob(*t, *p)
+                                                       : function::Like(*t, *p, *esc);
+      if (!r.ok()) return r;
+      return e.negated ? function::Not(*r) : *r;
     }
   }
   return absl::InternalError("unknown bound expression");

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/utf8.h"
 
 namespace tessera::function {
 
@@ -137,6 +138,18 @@ std::optional<Value> ToNumberIfNumeric(const Value& v) {
     default:
       return std::nullopt;  // NULL, BLOB
   }
+}
+
+Value ApplyAffinity(const Value& v, Type affinity) {
+  const bool numeric = affinity == Type::kInteger || affinity == Type::kReal ||
+                       affinity == Type::kBoolean;
+  if (numeric && v.type() == Type::kText) {
+    if (std::optional<Value> n = ToNumberIfNumeric(v)) return *n;
+  } else if (affinity == Type::kText &&
+             (v.type() == Type::kInteger || v.type() == Type::kReal)) {
+    return Value::Text(RenderText(v));
+  }
+  return v;
 }
 
 std::optional<bool> Truth(const Value& v) {
@@ -310,34 +323,11 @@ struct Bytes {
 };
 
 struct CodePoints {
+  explicit CodePoints(absl::string_view s) : v(utf8::Decode(s)) {}
   std::vector<uint32_t> v;
   size_t size() const { return v.size(); }
   uint32_t operator[](size_t i) const { return v[i]; }
 };
-
-CodePoints Decode(absl::string_view s) {
-  CodePoints out;
-  out.v.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    const auto lead = static_cast<unsigned char>(s[i]);
-    const size_t n = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    bool valid = lead < 0x80 || (lead >= 0xC0 && i + n <= s.size());
-    uint32_t cp = n == 1 ? lead : lead & (0xFF >> (n + 1));
-    for (size_t k = 1; valid && k < n; ++k) {
-      const auto c = static_cast<unsigned char>(s[i + k]);
-      valid = (c & 0xC0) == 0x80;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    if (!valid) {
-      out.v.push_back(lead);
-      ++i;
-      continue;
-    }
-    out.v.push_back(cp);
-    i += n;
-  }
-  return out;
-}
 
 bool IsAscii(absl::string_view s) {
   for (char c : s) {
@@ -435,20 +425,22 @@ bool GlobMatch(const Seq& s, const Seq& p) {
 
 }  // namespace
 
-Value Like(const Value& text, const Value& pattern, const Value& escape) {
-  if (text.is_null() || pattern.is_null()) return Value::Null();
-  const std::string t = RenderText(text), p = RenderText(pattern);
+absl::StatusOr<Value> Like(const Value& text, const Value& pattern, const Value& escape) {
   int64_t esc = -1;
-  bool ascii = IsAscii(t) && IsAscii(p);
+  bool ascii = true;
   if (!escape.is_null()) {
     const std::string e = RenderText(escape);
-    CodePoints ec = Decode(e);
-    if (ec.size() != 1) return Value::Null();  // ESCAPE takes one character
-    esc = ec[0];
-    ascii = ascii && IsAscii(e);
+    if (utf8::CharCount(e) != 1) {
+      return absl::InvalidArgumentError("ESCAPE expression must be a single character");
+    }
+    esc = utf8::First(e).value;
+    ascii = IsAscii(e);
   }
+  if (text.is_null() || pattern.is_null()) return Value::Null();
+  const std::string t = RenderText(text), p = RenderText(pattern);
+  ascii = ascii && IsAscii(t) && IsAscii(p);
   const bool match = ascii ? LikeMatch(Bytes{t}, Bytes{p}, esc)
-                           : LikeMatch(Decode(t), Decode(p), esc);
+                           : LikeMatch(CodePoints(t), CodePoints(p), esc);
   return Value::Integer(match ? 1 : 0);
 }
 
@@ -456,7 +448,7 @@ Value Glob(const Value& text, const Value& pattern) {
   if (text.is_null() || pattern.is_null()) return Value::Null();
   const std::string t = RenderText(text), p = RenderText(pattern);
   const bool match = IsAscii(t) && IsAscii(p) ? GlobMatch(Bytes{t}, Bytes{p})
-                                              : GlobMatch(Decode(t), Decode(p));
+                                              : GlobMatch(CodePoints(t), CodePoints(p));
   return Value::Integer(match ? 1 : 0);
 }
 

@@ -31,6 +31,11 @@ Value ToNumeric(const Value& v);
 // The math functions and sign() take their arguments so, as SQLite does.
 std::optional<Value> ToNumberIfNumeric(const Value& v);
 
+// `v` with SQLite's comparison affinity `affinity` applied: TEXT that is a
+// number becomes the number for INTEGER, REAL and BOOLEAN (numeric
+// affinity); a number becomes its text for TEXT; anything else is `v`.
+Value ApplyAffinity(const Value& v, Type affinity);
+
 // SQL truthiness for WHERE/ON/HAVING/CASE WHEN and AND/OR/NOT: nullopt for
 // NULL, otherwise whether the numeric value is non-zero.
 std::optional<bool> Truth(const Value& v);
@@ -61,9 +66,10 @@ Value And(const Value& a, const Value& b);
 Value Or(const Value& a, const Value& b);
 Value Not(const Value& v);
 
-// LIKE: `%` and `_` wildcards, ASCII case-insensitive, optional escape
-// character (empty = none). NULL operands give NULL.
-Value Like(const Value& text, const Value& pattern, const Value& escape);
+// LIKE: `%` and `_` wildcards (a character each, not a byte), ASCII
+// case-insensitive, optional escape character (NULL = none). NULL operands
+// give NULL; an escape of other than one character is an error.
+absl::StatusOr<Value> Like(const Value& text, const Value& pattern, const Value& escape);
 // GLOB: `*`, `?`, `[...]` (with `^` negation and ranges), case-sensitive.
 Value Glob(const Value& text, const Value& pattern);
 

@@ -98,36 +98,48 @@ TEST(ValueOpsTest, ThreeValuedLogic) {
 // a byte: 'é' LIKE '_' was 0; found by tests/sqlite_diff.py --text).
 TEST(ValueOpsTest, LikeAndGlobMatchCharacters) {
   const Value e_acute = T("\xc3\xa9");
-  EXPECT_EQ(Like(e_acute, T("_"), N), I(1));
-  EXPECT_EQ(Like(T("a\xc3\xa9" "b"), T("a_b"), N), I(1));
-  EXPECT_EQ(Like(T("a\xc3\xa9" "b"), T("a__b"), N), I(0));
+  EXPECT_EQ(*Like(e_acute, T("_"), N), I(1));
+  EXPECT_EQ(*Like(T("a\xc3\xa9" "b"), T("a_b"), N), I(1));
+  EXPECT_EQ(*Like(T("a\xc3\xa9" "b"), T("a__b"), N), I(0));
   EXPECT_EQ(Glob(e_acute, T("?")), I(1));
   EXPECT_EQ(Glob(e_acute, T("[\xc3\xa9]")), I(1));
   EXPECT_EQ(Glob(T("\xc3\xbc"), T("[\xc3\xa0-\xc3\xbd]")), I(1));  // ü in [à-ý]
   EXPECT_EQ(Glob(e_acute, T("[a-z]")), I(0));
   EXPECT_EQ(Glob(T("\xf0\x9f\x98\x80x"), T("?x")), I(1));  // a 4-byte character
   // Only ASCII letters fold in LIKE, as in SQLite.
-  EXPECT_EQ(Like(T("\xc3\x89mile"), T("\xc3\xa9mile"), N), I(0));
-  EXPECT_EQ(Like(T("EMILE"), T("emile"), N), I(1));
-  // A multi-byte ESCAPE character; more than one character is NULL.
-  EXPECT_EQ(Like(T("5%"), T("5\xc3\xa9%"), e_acute), I(1));
-  EXPECT_TRUE(Like(T("x"), T("x"), T("ab")).is_null());
+  EXPECT_EQ(*Like(T("\xc3\x89mile"), T("\xc3\xa9mile"), N), I(0));
+  EXPECT_EQ(*Like(T("EMILE"), T("emile"), N), I(1));
+  // A multi-byte ESCAPE character; other than one character is an error.
+  EXPECT_EQ(*Like(T("5%"), T("5\xc3\xa9%"), e_acute), I(1));
+  EXPECT_FALSE(Like(T("x"), T("x"), T("ab")).ok());
+  EXPECT_FALSE(Like(T("x"), T("x"), T("")).ok());
   // Bytes that are not UTF-8 count one character each.
-  EXPECT_EQ(Like(T("\xff"), T("_"), N), I(1));
-  EXPECT_EQ(Like(T("\xc3"), T("_"), N), I(1));
+  EXPECT_EQ(*Like(T("\xff"), T("_"), N), I(1));
+  EXPECT_EQ(*Like(T("\xc3"), T("_"), N), I(1));
+}
+
+TEST(ValueOpsTest, ApplyAffinity) {
+  EXPECT_EQ(ApplyAffinity(T(" 5 "), Type::kInteger), I(5));
+  EXPECT_EQ(ApplyAffinity(T("2.5"), Type::kReal), R(2.5));
+  EXPECT_EQ(ApplyAffinity(T("five"), Type::kInteger), T("five"));
+  EXPECT_EQ(ApplyAffinity(I(7), Type::kText), T("7"));
+  EXPECT_EQ(ApplyAffinity(R(2.5), Type::kText), T("2.5"));
+  EXPECT_EQ(ApplyAffinity(Value::Blob("5"), Type::kInteger), Value::Blob("5"));
+  EXPECT_EQ(ApplyAffinity(I(7), Type::kNull), I(7));
+  EXPECT_TRUE(ApplyAffinity(N, Type::kInteger).is_null());
 }
 
 TEST(ValueOpsTest, LikeAndGlob) {
-  EXPECT_EQ(Like(T("Hello"), T("h%o"), N), I(1));
-  EXPECT_EQ(Like(T("Hello"), T("h_llo"), N), I(1));
-  EXPECT_EQ(Like(T("Hello"), T("h_lo"), N), I(0));
-  EXPECT_EQ(Like(T("abc"), T("%"), N), I(1));
-  EXPECT_EQ(Like(T(""), T("%"), N), I(1));
-  EXPECT_EQ(Like(T("a%c"), T("a!%c"), T("!")), I(1));
-  EXPECT_EQ(Like(T("abc"), T("a!%c"), T("!")), I(0));
-  EXPECT_EQ(Like(T("aXbXc"), T("%b%c"), N), I(1));
-  EXPECT_TRUE(Like(N, T("a"), N).is_null());
-  EXPECT_EQ(Like(I(123), T("1%"), N), I(1));
+  EXPECT_EQ(*Like(T("Hello"), T("h%o"), N), I(1));
+  EXPECT_EQ(*Like(T("Hello"), T("h_llo"), N), I(1));
+  EXPECT_EQ(*Like(T("Hello"), T("h_lo"), N), I(0));
+  EXPECT_EQ(*Like(T("abc"), T("%"), N), I(1));
+  EXPECT_EQ(*Like(T(""), T("%"), N), I(1));
+  EXPECT_EQ(*Like(T("a%c"), T("a!%c"), T("!")), I(1));
+  EXPECT_EQ(*Like(T("abc"), T("a!%c"), T("!")), I(0));
+  EXPECT_EQ(*Like(T("aXbXc"), T("%b%c"), N), I(1));
+  EXPECT_TRUE(Like(N, T("a"), N)->is_null());
+  EXPECT_EQ(*Like(I(123), T("1%"), N), I(1));
   EXPECT_EQ(Glob(T("Hello"), T("H*o")), I(1));
   EXPECT_EQ(Glob(T("Hello"), T("h*o")), I(0));
   EXPECT_EQ(Glob(T("cat"), T("c[a-c]?")), I(1));

@@ -385,17 +385,12 @@ bool NumericAffinity(Type t) {
 void ApplyAffinity(Type to, BoundPtr* side) {
   BoundExpr& e = **side;
   if (e.kind == BoundKind::kConstant) {
-    if (NumericAffinity(to) && e.value.type() == Type::kText) {
-      if (std::optional<Value> n = function::ToNumberIfNumeric(e.value)) e.value = *n;
-    } else if (to == Type::kText &&
-               (e.value.type() == Type::kInteger || e.value.type() == Type::kReal)) {
-      e.value = Value::Text(function::RenderText(e.value));
-    }
+    e.value = function::ApplyAffinity(e.value, to);
     return;
   }
   auto wrap = std::make_unique<BoundExpr>();
   wrap->kind = BoundKind::kAffinity;
-  wrap->cast_type = NumericAffinity(to) ? Type::kInteger : Type::kText;
+  wrap->cast_type = to;
   wrap->children.push_back(std::move(*side));
   *side = std::move(wrap);
 }

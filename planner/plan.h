@@ -40,9 +40,8 @@ enum class BoundKind {
   kCast,            // children[0], cast_type
   kFunction,        // function, children
   kLike,            // children[0..2] (escape may be a NULL constant), op
-  // SQLite's comparison affinity applied to children[0]: cast_type
-  // kInteger (numeric: TEXT that is a number becomes that number) or kText
-  // (a number becomes its text); other values pass unchanged.
+  // SQLite's comparison affinity `cast_type` applied to children[0]
+  // (function::ApplyAffinity).
   kAffinity,
 };
 
