@@ -22,6 +22,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "common/value.h"
 #include "planner/physical_plan.h"
 #include "planner/plan.h"
@@ -77,7 +78,7 @@ struct ExecContext {
   absl::flat_hash_map<const planner::BoundExpr*, std::unique_ptr<SemiJoinTable>> semi_joins;
   // Recursive CTEs (kRecursiveUnion) being run -> the rows their last
   // round added, which their kWorkingTable leaves read.
-  absl::flat_hash_map<const planner::LogicalOp*, const std::vector<Row>*> working_tables;
+  absl::flat_hash_map<const planner::LogicalOp*, absl::Span<const Row>> working_tables;
   // Recursive CTEs -> how many rows the LIMIT above them will read.
   absl::flat_hash_map<const planner::LogicalOp*, int64_t> row_budgets;
   // When set, every operator adds what it did (not owned). Node-based so

@@ -29,10 +29,10 @@ absl::StatusOr<std::vector<Row>> RecursiveUnion(const planner::PhysicalOp& pop,
   const bool distinct = op.set_op == ast::SetOp::kUnion;
   absl::flat_hash_set<std::string> seen;
   std::vector<Row> out;
-  // Moves the rows of `round` not seen before into `out` (up to the budget)
-  // and returns them: the next round's working table.
-  auto add = [&](std::vector<Row> round) -> absl::StatusOr<std::vector<Row>> {
-    std::vector<Row> added;
+  // Moves the rows of `round` not seen before onto `out` (up to the
+  // budget). The rows a round added, out[from, end), are the next round's
+  // working table: they are read in place.
+  auto add = [&](std::vector<Row> round) -> absl::Status {
     for (Row& r : round) {
       if (budget >= 0 && static_cast<int64_t>(out.size()) >= budget) break;
       if (distinct && !seen.insert(RowKey(r)).second) continue;
@@ -44,18 +44,18 @@ absl::StatusOr<std::vector<Row>> RecursiveUnion(const planner::PhysicalOp& pop,
             "recursive query produced more than ", ctx->options.max_rows, " rows in ",
             op.cte_name, " (a WHERE condition or a LIMIT must end it)"));
       }
-      out.push_back(r);
-      added.push_back(std::move(r));
+      out.push_back(std::move(r));
     }
-    return added;
+    return absl::OkStatus();
   };
   absl::StatusOr<std::vector<Row>> first = ExecutePhysical(*pop.children[0], ctx);
   if (!first.ok()) return first.status();
-  absl::StatusOr<std::vector<Row>> working = add(*std::move(first));
-  if (!working.ok()) return working.status();
-  while (!working->empty() && (budget < 0 || static_cast<int64_t>(out.size()) < budget)) {
-    const std::vector<Row> current = *std::move(working);
-    ctx->working_tables[&op] = &current;
+  if (absl::Status s = add(*std::move(first)); !s.ok()) return s;
+  size_t from = 0;
+  while (from < out.size() && (budget < 0 || static_cast<int64_t>(out.size()) < budget)) {
+    // `out` does not grow while the round runs, so the span stays valid.
+    ctx->working_tables[&op] = absl::MakeConstSpan(out).subspan(from);
+    from = out.size();
     std::vector<Row> round;
     for (size_t i = 1; i < pop.children.size(); ++i) {
       absl::StatusOr<std::vector<Row>> rows = ExecutePhysical(*pop.children[i], ctx);
@@ -66,8 +66,7 @@ absl::StatusOr<std::vector<Row>> RecursiveUnion(const planner::PhysicalOp& pop,
       for (Row& r : *rows) round.push_back(std::move(r));
     }
     ctx->working_tables.erase(&op);
-    working = add(std::move(round));
-    if (!working.ok()) return working.status();
+    if (absl::Status s = add(std::move(round)); !s.ok()) return s;
   }
   return op.limit ? ApplyLimit(std::move(out), own) : out;
 }
@@ -77,7 +76,7 @@ absl::StatusOr<std::vector<Row>> WorkingTable(const planner::LogicalOp& op, Exec
   if (it == ctx->working_tables.end()) {
     return absl::InternalError(absl::StrCat("no working table for ", op.cte_name));
   }
-  return *it->second;
+  return std::vector<Row>(it->second.begin(), it->second.end());
 }
 
 // A LIMIT whose input is a recursive CTE (through projections only, which
