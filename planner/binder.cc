@@ -395,30 +395,26 @@ void ApplyAffinity(Type to, BoundPtr* side) {
   *side = std::move(wrap);
 }
 
-// SQLite's rules for the operands of a comparison: when one has numeric
-// affinity and the other TEXT, BLOB or none, the other takes numeric
-// affinity; when one has TEXT affinity and the other none, the other takes
-// TEXT affinity. So `int_column = '5'` and `int_column = ?` bound to text
-// find the row 5.
-// The value side of `x IN (...)` or `x BETWEEN ...` takes x's affinity
-// by the same rules; x itself is left as it is.
+// SQLite's rules for the operands of a comparison: when `x` has numeric
+// affinity and `v` TEXT, BLOB or none, or `x` TEXT affinity and `v` none,
+// `v` takes x's affinity. So `int_column = '5'` and `int_column = ?` bound
+// to text find the row 5.
+bool GivesAffinity(const BoundExpr& x, const BoundExpr& v) {
+  return (NumericAffinity(x.affinity) && !NumericAffinity(v.affinity)) ||
+         (x.affinity == Type::kText && v.affinity == Type::kNull);
+}
+
+// The value side of `x IN (...)` or `x BETWEEN ...`: x itself is left as
+// it is.
 void TakeAffinityOf(const BoundExpr& x, BoundPtr* value) {
-  const Type tx = x.affinity, tv = (*value)->affinity;
-  if ((NumericAffinity(tx) && !NumericAffinity(tv)) || (tx == Type::kText && tv == Type::kNull)) {
-    ApplyAffinity(tx, value);
-  }
+  if (GivesAffinity(x, **value)) ApplyAffinity(x.affinity, value);
 }
 
 void CompareWithAffinity(BoundPtr* a, BoundPtr* b) {
-  const Type ta = (*a)->affinity, tb = (*b)->affinity;
-  if (NumericAffinity(ta) && !NumericAffinity(tb)) {
-    ApplyAffinity(ta, b);
-  } else if (NumericAffinity(tb) && !NumericAffinity(ta)) {
-    ApplyAffinity(tb, a);
-  } else if (ta == Type::kText && tb == Type::kNull) {
-    ApplyAffinity(ta, b);
-  } else if (tb == Type::kText && ta == Type::kNull) {
-    ApplyAffinity(tb, a);
+  if (GivesAffinity(**a, **b)) {
+    ApplyAffinity((*a)->affinity, b);
+  } else if (GivesAffinity(**b, **a)) {
+    ApplyAffinity((*b)->affinity, a);
   }
 }
 
