@@ -220,32 +220,6 @@ void SetNumber(double r, Moment* m) {
   }
 }
 
-bool ParseText(absl::string_view s, Moment* m);
-
-// Reads the time value. A zone suffix applies at once: the moment is UTC.
-bool ParseValue(const Value& v, Moment* m) {
-  if (v.type() == Type::kText || v.type() == Type::kBlob) {
-    if (!ParseText(v.bytes(), m)) return false;
-    if (m->tz_minutes != 0) ComputeJd(m);
-    return true;
-  }
-  switch (v.type()) {
-    case Type::kNull:
-      return false;
-    case Type::kInteger:
-    case Type::kReal:
-    case Type::kBoolean: {
-      Value n = *ToNumberIfNumeric(v);
-      SetNumber(n.type() == Type::kInteger ? static_cast<double>(n.integer()) : n.real(), m);
-      return true;
-    }
-    case Type::kText:
-    case Type::kBlob:
-      break;
-  }
-  return false;
-}
-
 bool ParseText(absl::string_view s, Moment* m) {
   if (Moment t; ParseDate(s, &t)) {
     *m = t;
@@ -260,9 +234,22 @@ bool ParseText(absl::string_view s, Moment* m) {
     m->valid_jd = true;
     return true;
   }
-  std::optional<Value> n = ToNumberIfNumeric(Value::Text(s));
-  if (!n.has_value()) return false;
-  SetNumber(n->type() == Type::kInteger ? static_cast<double>(n->integer()) : n->real(), m);
+  std::optional<double> r = ToDoubleIfNumeric(Value::Text(s));
+  if (!r.has_value()) return false;
+  SetNumber(*r, m);
+  return true;
+}
+
+// Reads the time value: text (or a BLOB of it), or a number. A zone suffix
+// applies at once: the moment is UTC.
+bool ParseValue(const Value& v, Moment* m) {
+  if (v.is_null()) return false;
+  if (v.type() != Type::kText && v.type() != Type::kBlob) {
+    SetNumber(*ToDoubleIfNumeric(v), m);  // INTEGER, REAL, BOOLEAN
+    return true;
+  }
+  if (!ParseText(v.bytes(), m)) return false;
+  if (m->tz_minutes != 0) ComputeJd(m);
   return true;
 }
 
@@ -314,10 +301,9 @@ bool ApplyOffset(absl::string_view mod, Moment* m) {
     m->jd += ms;
     return true;
   }
-  std::optional<Value> number = ToNumberIfNumeric(Value::Text(mod.substr(0, n)));
+  std::optional<double> number = ToDoubleIfNumeric(Value::Text(mod.substr(0, n)));
   if (!number.has_value()) return false;
-  double r = number->type() == Type::kInteger ? static_cast<double>(number->integer())
-                                              : number->real();
+  double r = *number;
   absl::string_view unit = mod.substr(n);
   while (!unit.empty() && absl::ascii_isspace(static_cast<unsigned char>(unit[0]))) unit.remove_prefix(1);
   if (unit.size() < 3 || unit.size() > 10) return false;
@@ -387,9 +373,9 @@ bool ApplyModifier(const Value& v, size_t index, Moment* m) {
     return true;
   }
   if (absl::StartsWith(mod, "weekday ")) {
-    std::optional<Value> n = ToNumberIfNumeric(Value::Text(absl::string_view(mod).substr(8)));
+    std::optional<double> n = ToDoubleIfNumeric(Value::Text(absl::string_view(mod).substr(8)));
     if (!n.has_value()) return false;
-    const double r = n->type() == Type::kInteger ? static_cast<double>(n->integer()) : n->real();
+    const double r = *n;
     if (!(r >= 0 && r < 7) || r != std::floor(r)) return false;
     ComputeAll(m);
     if (m->error) return false;

@@ -17,12 +17,6 @@ namespace {
 
 using Args = absl::Span<const Value>;
 
-std::optional<double> Number(const Value& v) {
-  std::optional<Value> n = ToNumberIfNumeric(v);
-  if (!n.has_value()) return std::nullopt;
-  return n->type() == Type::kInteger ? static_cast<double>(n->integer()) : n->real();
-}
-
 Value RealOrNull(double d) { return std::isnan(d) ? Value::Null() : Value::Real(d); }
 
 double Degrees(double r) { return r * 180.0 / M_PI; }
@@ -52,7 +46,7 @@ double Atanh(double x) { return std::atanh(x); }
 
 template <double (*F)(double)>
 absl::StatusOr<Value> Unary(Args a) {
-  std::optional<double> x = Number(a[0]);
+  std::optional<double> x = ToDoubleIfNumeric(a[0]);
   if (!x.has_value()) return Value::Null();
   return RealOrNull(F(*x));
 }
@@ -60,14 +54,14 @@ absl::StatusOr<Value> Unary(Args a) {
 // Logarithms are defined for x > 0 only: ln(0) is NULL, not -Inf.
 template <double (*F)(double)>
 absl::StatusOr<Value> Logarithm(Args a) {
-  std::optional<double> x = Number(a[0]);
+  std::optional<double> x = ToDoubleIfNumeric(a[0]);
   if (!x.has_value() || *x <= 0) return Value::Null();
   return RealOrNull(F(*x));
 }
 
 absl::StatusOr<Value> Log(Args a) {
   if (a.size() == 1) return Logarithm<Log10>(a);
-  std::optional<double> base = Number(a[0]), x = Number(a[1]);
+  std::optional<double> base = ToDoubleIfNumeric(a[0]), x = ToDoubleIfNumeric(a[1]);
   if (!base.has_value() || !x.has_value() || *base <= 0 || *base == 1 || *x <= 0) {
     return Value::Null();
   }
@@ -76,13 +70,13 @@ absl::StatusOr<Value> Log(Args a) {
 
 template <double (*F)(double, double)>
 absl::StatusOr<Value> Binary(Args a) {
-  std::optional<double> x = Number(a[0]), y = Number(a[1]);
+  std::optional<double> x = ToDoubleIfNumeric(a[0]), y = ToDoubleIfNumeric(a[1]);
   if (!x.has_value() || !y.has_value()) return Value::Null();
   return RealOrNull(F(*x, *y));
 }
 
 absl::StatusOr<Value> Mod(Args a) {
-  std::optional<double> x = Number(a[0]), y = Number(a[1]);
+  std::optional<double> x = ToDoubleIfNumeric(a[0]), y = ToDoubleIfNumeric(a[1]);
   if (!x.has_value() || !y.has_value() || *y == 0) return Value::Null();
   return RealOrNull(std::fmod(*x, *y));
 }

@@ -140,6 +140,12 @@ std::optional<Value> ToNumberIfNumeric(const Value& v) {
   }
 }
 
+std::optional<double> ToDoubleIfNumeric(const Value& v) {
+  std::optional<Value> n = ToNumberIfNumeric(v);
+  if (!n.has_value()) return std::nullopt;
+  return D(*n);
+}
+
 Value ApplyAffinity(const Value& v, Type affinity) {
   const bool numeric = affinity == Type::kInteger || affinity == Type::kReal ||
                        affinity == Type::kBoolean;

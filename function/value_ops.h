@@ -30,6 +30,8 @@ Value ToNumeric(const Value& v);
 // ("12" and " 1.5e3 ", not "12abc"). nullopt for NULL, BLOB and other text.
 // The math functions and sign() take their arguments so, as SQLite does.
 std::optional<Value> ToNumberIfNumeric(const Value& v);
+// The same number as a double.
+std::optional<double> ToDoubleIfNumeric(const Value& v);
 
 // `v` with SQLite's comparison affinity `affinity` applied: TEXT that is a
 // number becomes the number for INTEGER, REAL and BOOLEAN (numeric

@@ -34,6 +34,9 @@ TEST(ValueOpsTest, ToNumberIfNumericTakesWholeNumbersOnly) {
     EXPECT_FALSE(ToNumberIfNumeric(T(text)).has_value()) << text;
   }
   EXPECT_FALSE(ToNumberIfNumeric(Value::Blob("1")).has_value());
+  EXPECT_EQ(ToDoubleIfNumeric(T(" 12 ")), 12.0);
+  EXPECT_EQ(ToDoubleIfNumeric(R(1.5)), 1.5);
+  EXPECT_FALSE(ToDoubleIfNumeric(T("12abc")).has_value());
   EXPECT_FALSE(ToNumberIfNumeric(N).has_value());
 }
 
