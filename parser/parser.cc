@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 #include "parser/SQLLexer.h"
 #include "parser/SQLParser.h"
@@ -22,6 +23,14 @@
 namespace tessera::parser {
 
 namespace {
+
+// Whether `digits` (a DIGITS token) is 9223372036854775808, the magnitude of
+// the smallest INTEGER, which only an adjacent minus sign makes an integer.
+bool IsInt64MinDigits(absl::string_view digits) {
+  while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);
+  return digits == "9223372036854775808";
+}
+
 
 using gen::SQLLexer;
 using gen::SQLParser;
@@ -423,6 +432,9 @@ Value Transformer::SignedNumber(SQLParser::Signed_numberContext* ctx) {
   if (ctx->DIGITS() != nullptr && absl::SimpleAtoi(digits, &v)) {
     return Value::Integer(negative ? -v : v);
   }
+  if (ctx->DIGITS() != nullptr && negative && IsInt64MinDigits(digits)) {
+    return Value::Integer(std::numeric_limits<int64_t>::min());
+  }
   double d = std::strtod(digits.c_str(), nullptr);
   return Value::Real(negative ? -d : d);
 }
@@ -679,6 +691,16 @@ ast::ExprPtr Transformer::Concat(SQLParser::Concat_exprContext* ctx) {
   return e;
 }
 
+// Whether `ctx` is the bare integer literal 9223372036854775808, which
+// only fits an INTEGER negated.
+bool IsInt64MinMagnitude(SQLParser::Unary_exprContext* ctx) {
+  if (ctx->op != nullptr) return false;
+  auto* lit = dynamic_cast<SQLParser::E_literalContext*>(ctx->primary());
+  if (lit == nullptr) return false;
+  antlr4::Token* token = lit->literal_value()->getStart();
+  return token->getType() == SQLLexer::DIGITS && IsInt64MinDigits(token->getText());
+}
+
 ast::ExprPtr Transformer::Unary(SQLParser::Unary_exprContext* ctx) {
   if (ctx->op == nullptr) return Primary(ctx->primary());
   Deeper operand(this, 1);
@@ -694,7 +716,19 @@ ast::ExprPtr Transformer::Unary(SQLParser::Unary_exprContext* ctx) {
     default:
       e->op = ast::Op::kBitNot;
   }
-  e->children.push_back(Unary(ctx->unary_expr()));
+  ast::ExprPtr child = Unary(ctx->unary_expr());
+  if (e->op == ast::Op::kNegate && IsInt64MinMagnitude(ctx->unary_expr())) {
+    // SQLite reads -9223372036854775808 as the smallest INTEGER, though its
+    // digits alone overflow to REAL. The folded literal is kept from the
+    // shape cache, which would refill it from the digits without the sign.
+    if (literal_sink_ != nullptr && !literal_sink_->empty() &&
+        literal_sink_->back().first == child.get()) {
+      literal_sink_->pop_back();
+    }
+    child->literal = Value::Integer(std::numeric_limits<int64_t>::min());
+    return child;
+  }
+  e->children.push_back(std::move(child));
   return e;
 }
 
@@ -1515,6 +1549,9 @@ bool QuickShape(absl::string_view sql, std::string* shape,
         j = e;
         type = SQLLexer::NUMERIC_LITERAL;
       }
+      // Parsed as an INTEGER only after a minus sign (Transformer::Unary):
+      // a cached tree could not redo that.
+      if (type == SQLLexer::DIGITS && IsInt64MinDigits(sql.substr(i, j - i))) return false;
       literal(type, i, j);
       i = j;
       continue;
