@@ -89,6 +89,18 @@ absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
       }
       return (*r)[e.index];
     }
+    case BoundKind::kSessionValue: {
+      if (ctx->session == nullptr) return Value::Integer(0);
+      switch (static_cast<planner::SessionValue>(e.index)) {
+        case planner::SessionValue::kLastInsertRowid:
+          return Value::Integer(ctx->session->last_insert_rowid);
+        case planner::SessionValue::kChanges:
+          return Value::Integer(ctx->session->changes);
+        case planner::SessionValue::kTotalChanges:
+          return Value::Integer(ctx->session->total_changes);
+      }
+      return absl::InternalError("unknown session value");
+    }
     case BoundKind::kParameter: {
       if (ctx->params == nullptr || e.index < 1 ||
           static_cast<size_t>(e.index) > ctx->params->size()) {

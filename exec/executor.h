@@ -59,6 +59,14 @@ struct OperatorStats {
 
 struct SemiJoinTable;  // exec-internal: a decorrelated subquery's hash table
 
+// What last_insert_rowid(), changes() and total_changes() read: the
+// connection's counters as of the statement's start.
+struct SessionValues {
+  int64_t last_insert_rowid = 0;
+  int64_t changes = 0;
+  int64_t total_changes = 0;
+};
+
 struct ExecContext {
   ExecContext();
   ~ExecContext();
@@ -67,6 +75,7 @@ struct ExecContext {
 
   txn::Txn* txn = nullptr;                     // not owned
   const std::vector<Value>* params = nullptr;  // 1-based parameters; may be null
+  const SessionValues* session = nullptr;      // not owned; null reads as zeros
   ExecOptions options;
   // Rows of enclosing queries, innermost last (correlated subqueries).
   std::vector<const Row*> outer;

@@ -1218,6 +1218,14 @@ absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
 
 namespace {
 
+// The connection value a function of this name reads, if it is one.
+std::optional<SessionValue> SessionValueNamed(absl::string_view name) {
+  if (name == "last_insert_rowid") return SessionValue::kLastInsertRowid;
+  if (name == "changes") return SessionValue::kChanges;
+  if (name == "total_changes") return SessionValue::kTotalChanges;
+  return std::nullopt;
+}
+
 // Whether `e` is worth folding: an operation (not already a constant) over
 // constants only. Children are folded first, so a constant subtree arrives
 // here with constant children.
@@ -1444,6 +1452,15 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
       }
       if (e.name == "iif") {
         return absl::InvalidArgumentError("wrong number of arguments to function iif()");
+      }
+      if (std::optional<SessionValue> v = SessionValueNamed(e.name)) {
+        if (n != 0 || e.star || e.distinct) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("wrong number of arguments to function ", e.name, "()"));
+        }
+        b->kind = BoundKind::kSessionValue;
+        b->index = static_cast<int>(*v);
+        return b;
       }
       if (f == nullptr && function::IsAggregateName(e.name)) {
         // An aggregate with arguments it does not take (count(1, 2), sum()).

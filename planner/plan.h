@@ -43,7 +43,12 @@ enum class BoundKind {
   // SQLite's comparison affinity `cast_type` applied to children[0]
   // (function::ApplyAffinity).
   kAffinity,
+  // A value of the connection's state (index: a SessionValue), read when
+  // the statement runs: last_insert_rowid(), changes(), total_changes().
+  kSessionValue,
 };
+
+enum class SessionValue { kLastInsertRowid = 0, kChanges = 1, kTotalChanges = 2 };
 
 struct BoundExpr {
   BoundKind kind = BoundKind::kConstant;

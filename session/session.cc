@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
@@ -185,6 +186,13 @@ struct Dml {
   // Set by INSERT, for split_rows.
   uint32_t inserted_table = 0;
   std::string last_insert_key;
+  // What last_insert_rowid() and changes() read (not owned; may be null).
+  const exec::SessionValues* values = nullptr;
+  // Set by a statement's INSERT (not a trigger's): the rowid of the last
+  // row it inserted, for last_insert_rowid().
+  std::optional<int64_t> last_rowid;
+  // Where the triggers' statements add the rows they change (may be null).
+  int64_t* trigger_changes = nullptr;
   // Inside a trigger body: the NEW ++ OLD row and its table.
   const Row* trigger_row = nullptr;
   const TableDescriptor* trigger_table = nullptr;
@@ -210,6 +218,7 @@ planner::Binder NewBinder(const Dml& d) {
 void InitContext(const Dml& d, exec::ExecContext* ctx) {
   ctx->txn = d.txn;
   ctx->params = d.params;
+  ctx->session = d.values;
   if (d.trigger_row != nullptr) ctx->outer.push_back(d.trigger_row);
 }
 
@@ -452,6 +461,7 @@ absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescr
     for (const ast::StatementPtr& body : def.body) {
       absl::StatusOr<ResultSet> r = RunDml(inner, *body);
       if (!r.ok()) return r.status();
+      if (d.trigger_changes != nullptr) *d.trigger_changes += r->rows_affected;
     }
   }
   return absl::OkStatus();
@@ -551,6 +561,19 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       !st.has_upsert && st.or_action == ast::ConflictAction::kNone && triggers->empty() &&
       std::none_of(t->indexes.begin(), t->indexes.end(),
                    [](const catalog::IndexDescriptor& ix) { return ix.unique; });
+  // The column last_insert_rowid() reports: the hidden rowid or a lone
+  // INTEGER primary key (-1: the table has neither, as SQLite's WITHOUT
+  // ROWID tables, and an insert leaves the value as it was).
+  int rowid_column = -1;
+  if (t->primary.column_ids.size() == 1 && d.trigger_table == nullptr) {
+    const int pos = t->ColumnIndexById(t->primary.column_ids[0]);
+    if (t->columns[pos].type == Type::kInteger) rowid_column = pos;
+  }
+  auto note_rowid = [&](const Row& r) {
+    if (rowid_column >= 0 && r[rowid_column].type() == Type::kInteger) {
+      d.last_rowid = r[rowid_column].integer();
+    }
+  };
   ResultSet rs;
   std::string pk, value_scratch;  // reused row by row
   Row row;
@@ -589,6 +612,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       PutIndexEntries(d.txn, *t, row);
       *d.unique_at_commit = info->table;
       d.last_insert_key.assign(pk);
+      note_rowid(row);
       ++rs.rows_affected;
       continue;
     }
@@ -660,6 +684,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     }
     PutRowEntries(d.txn, *t, row, pk, &value_scratch);
     d.last_insert_key.assign(pk);
+    note_rowid(row);
     ++rs.rows_affected;
     if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
                               ast::TriggerTiming::kAfter, &row, nullptr, {});
@@ -1245,6 +1270,7 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
       db_->NoteInsertedRows(pending_split_->table_id, pending_split_->rows,
                             pending_split_->last_key);
     }
+    if (r.ok()) NoteChanges(st, *r);
     return r;
   }
   // An implicit transaction, retried on serialization failures.
@@ -1274,7 +1300,22 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     }
     if (result.ok() || result.status().code() != absl::StatusCode::kAborted) break;
   }
+  if (result.ok()) NoteChanges(st, *result);
   return result;
+}
+
+void Session::NoteChanges(const ast::Statement& st, const ResultSet& result) {
+  switch (st.kind) {
+    case ast::StatementKind::kInsert:
+    case ast::StatementKind::kUpdate:
+    case ast::StatementKind::kDelete:
+      break;
+    default:
+      return;
+  }
+  values_.changes = result.rows_affected;
+  values_.total_changes += result.rows_affected + statement_trigger_changes_;
+  if (statement_rowid_.has_value()) values_.last_insert_rowid = *statement_rowid_;
 }
 
 absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
@@ -1284,6 +1325,12 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
                                          std::shared_ptr<const TableDescriptor>* unique_at_commit) {
   Dml d{txn, db_, &params, 0, ""};
   d.unique_at_commit = unique_at_commit;
+  d.values = &values_;
+  statement_trigger_changes_ = 0;
+  d.trigger_changes = &statement_trigger_changes_;
+  statement_rowid_.reset();
+  // Read back by Run() once the statement has succeeded.
+  absl::Cleanup note_rowid = [&] { statement_rowid_ = d.last_rowid; };
   if (cache_tables && !ChangesSchema(st.kind)) {
     if (dml_tables_ == nullptr) dml_tables_ = std::make_unique<DmlTableCache>();
     d.tables = dml_tables_.get();

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "catalog/descriptors.h"
 #include "common/value.h"
+#include "exec/executor.h"
 #include "parser/ast.h"
 #include "parser/parser.h"
 #include "session/database.h"
@@ -100,6 +101,11 @@ class Session {
                                   std::shared_ptr<const catalog::TableDescriptor>* unique_at_commit =
                                       nullptr);
 
+  // After a statement succeeded (and committed, outside BEGIN): counts
+  // an INSERT, UPDATE or DELETE in what changes(), total_changes() and
+  // last_insert_rowid() read.
+  void NoteChanges(const ast::Statement& st, const ResultSet& result);
+
   struct PendingSplit {
     uint32_t table_id;
     int64_t rows;
@@ -112,6 +118,11 @@ class Session {
   parser::ShapeCache shapes_;
   std::unique_ptr<DmlTableCache> dml_tables_;
   std::optional<PendingSplit> pending_split_;
+  exec::SessionValues values_;
+  // The running statement's last inserted rowid and the rows its
+  // triggers changed, for NoteChanges().
+  std::optional<int64_t> statement_rowid_;
+  int64_t statement_trigger_changes_ = 0;
   std::unique_ptr<txn::Txn> txn_;  // explicit transaction, if any
   uint64_t txn_schema_version_ = 0;  // the schema version txn_ sees
   bool txn_changed_schema_ = false;  // txn_ ran DDL (its plans are not cached)

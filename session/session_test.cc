@@ -528,6 +528,59 @@ TEST_F(SessionTest, ComparisonsFollowColumnAffinity) {
   EXPECT_NE(plan.find("point lookup"), std::string::npos) << plan;
 }
 
+// last_insert_rowid(), changes() and total_changes() read the connection's
+// counters as SQLite keeps them: changes() counts the last INSERT, UPDATE or
+// DELETE without its triggers, total_changes() with them, and a table
+// without a rowid leaves last_insert_rowid() alone.
+TEST_F(SessionTest, ConnectionCountersFollowSqlite) {
+  auto counters = [&] {
+    return Ok("SELECT last_insert_rowid(), changes(), total_changes()").rows.at(0);
+  };
+  auto ints = [](int64_t a, int64_t b, int64_t c) {
+    return exec::Row{Value::Integer(a), Value::Integer(b), Value::Integer(c)};
+  };
+  EXPECT_EQ(counters(), ints(0, 0, 0));
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)");
+  Ok("CREATE TABLE s(k TEXT PRIMARY KEY)");
+  Ok("CREATE TABLE log(n INTEGER)");
+  Ok("CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO log VALUES (1); "
+     "INSERT INTO log VALUES (2); END");
+  EXPECT_EQ(counters(), ints(0, 0, 0));  // DDL changes no rows
+  Ok("INSERT INTO t(b) VALUES ('x'), ('y')");
+  EXPECT_EQ(counters(), ints(2, 2, 6));
+  Ok("INSERT INTO s VALUES ('q')");
+  EXPECT_EQ(counters(), ints(2, 1, 7));
+  Ok("UPDATE t SET b = 'z'");
+  EXPECT_EQ(counters(), ints(2, 2, 9));
+  // The value as the statement starts.
+  Ok("INSERT INTO t VALUES (last_insert_rowid() + 40, 'w')");
+  EXPECT_EQ(counters(), ints(42, 1, 12));
+  // A failed statement changes nothing.
+  EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (42, 'dup')")), "23505");
+  EXPECT_EQ(counters(), ints(42, 1, 12));
+  // Inside a transaction each statement counts; a rollback does not undo
+  // the counters (as in SQLite).
+  Ok("BEGIN");
+  Ok("DELETE FROM log WHERE n = 1");
+  EXPECT_EQ(counters(), ints(42, 3, 15));
+  Ok("ROLLBACK");
+  EXPECT_EQ(counters(), ints(42, 3, 15));
+  // The hidden rowid of a table without a primary key.
+  Ok("INSERT INTO log VALUES (3)");
+  EXPECT_EQ(Ok("SELECT last_insert_rowid() = (SELECT rowid FROM log WHERE n = 3)").rows.at(0),
+            exec::Row{Value::Integer(1)});
+  // Not folded at bind time, and read afresh by a prepared statement.
+  auto prepared = Session::Prepare("SELECT changes()");
+  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  EXPECT_EQ(session_->ExecutePrepared(**prepared)->rows.at(0), exec::Row{Value::Integer(1)});
+  Ok("DELETE FROM log");
+  EXPECT_EQ(session_->ExecutePrepared(**prepared)->rows.at(0), exec::Row{Value::Integer(7)});
+  EXPECT_EQ(SqlState(Err("SELECT changes(1)")), "42883");
+  // Each connection keeps its own.
+  Session other(db_.get());
+  EXPECT_EQ(other.Execute("SELECT total_changes()")->rows.at(0), exec::Row{Value::Integer(0)});
+}
+
 TEST_F(SessionTest, UpdatesOfDifferentRowsDoNotConflict) {
   Ok("CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER, owner TEXT)");
   Ok("CREATE INDEX by_owner ON acct(owner)");
