@@ -46,7 +46,8 @@ show_stmt
 
 create_table_stmt
   : K_CREATE ( K_TEMP | K_TEMPORARY )? K_TABLE ( K_IF K_NOT K_EXISTS )? name
-    OPEN_PAR column_def ( COMMA column_def )* ( COMMA table_constraint )* CLOSE_PAR
+    ( OPEN_PAR column_def ( COMMA column_def )* ( COMMA table_constraint )* CLOSE_PAR
+    | K_AS select_stmt )
   ;
 
 column_def : name type_name? column_constraint* ;

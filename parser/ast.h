@@ -238,6 +238,9 @@ struct CreateTableStatement : Statement {
   std::vector<IndexedColumn> primary_key;  // table constraint
   std::vector<std::vector<IndexedColumn>> uniques;
   std::vector<ExprPtr> checks;
+  // CREATE TABLE ... AS SELECT: the columns come from the query, which
+  // fills the table (`columns` and the constraints are empty).
+  std::unique_ptr<SelectStmt> as_select;
 };
 
 struct CreateIndexStatement : Statement {

@@ -189,8 +189,12 @@ std::string ToSql(const Statement& st) {
       return "UPDATE " + static_cast<const UpdateStatement&>(st).table;
     case StatementKind::kDelete:
       return "DELETE FROM " + static_cast<const DeleteStatement&>(st).table;
-    case StatementKind::kCreateTable:
-      return "CREATE TABLE " + static_cast<const CreateTableStatement&>(st).table;
+    case StatementKind::kCreateTable: {
+      const auto& create = static_cast<const CreateTableStatement&>(st);
+      std::string out = "CREATE TABLE " + create.table;
+      if (create.as_select) out += " AS " + ToSql(*create.as_select);
+      return out;
+    }
     case StatementKind::kCreateIndex:
       return "CREATE INDEX " + static_cast<const CreateIndexStatement&>(st).index;
     case StatementKind::kCreateView:

@@ -1088,6 +1088,10 @@ ast::StatementPtr Transformer::CreateTable(
   auto s = std::make_unique<ast::CreateTableStatement>();
   s->if_not_exists = ctx->K_EXISTS() != nullptr;
   s->table = Name(ctx->name());
+  if (ctx->select_stmt() != nullptr) {
+    s->as_select = Select(ctx->select_stmt());
+    return s;
+  }
   if (!CountOk(ctx, ctx->column_def().size(), kMaxTableColumns, "columns in a table")) return s;
   for (auto* c : ctx->column_def()) s->columns.push_back(ColumnDef(c));
   for (auto* tc : ctx->table_constraint()) {
@@ -1666,6 +1670,20 @@ absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::st
   Entry* e = entry.get();
   entries_[shape] = std::move(entry);
   return &e->statements;
+}
+
+std::string SqlIdentifier(absl::string_view name) {
+  bool plain = !name.empty() && !absl::ascii_isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) plain = plain && (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_');
+  if (plain) {
+    // Keywords lex as themselves, not IDENTIFIER.
+    antlr4::ANTLRInputStream input(name.data(), name.size());
+    SQLLexer lexer(&input);
+    lexer.removeErrorListeners();
+    std::vector<std::unique_ptr<antlr4::Token>> tokens = lexer.getAllTokens();
+    if (tokens.size() == 1 && tokens[0]->getType() == SQLLexer::IDENTIFIER) return std::string(name);
+  }
+  return absl::StrCat("\"", absl::StrReplaceAll(name, {{"\"", "\"\""}}), "\"");
 }
 
 absl::StatusOr<ast::StatementPtr> ParseOne(absl::string_view sql) {

@@ -28,6 +28,10 @@ absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql);
 absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql,
                                                      int* max_parameter);
 
+// `name` as SQL text that reads back as that name: as it is when it lexes
+// as one plain identifier (not a keyword), else in double quotes.
+std::string SqlIdentifier(absl::string_view name);
+
 // Parses exactly one statement (a trailing ';' is allowed).
 absl::StatusOr<ast::StatementPtr> ParseOne(absl::string_view sql);
 

@@ -10,6 +10,52 @@
 
 namespace tessera::planner {
 
+// The affinity of each output column of `plan` (SQLite: a column read
+// through a subquery, view or CTE keeps its affinity; computed columns
+// have none).
+std::vector<Type> OutputAffinity(const LogicalOp& plan) {
+  switch (plan.kind) {
+    case LogicalKind::kScan: {
+      std::vector<Type> out;
+      for (const catalog::ColumnDescriptor& c : plan.table->columns) out.push_back(c.type);
+      return out;
+    }
+    case LogicalKind::kProject: {
+      std::vector<Type> out;
+      for (const BoundPtr& e : plan.exprs) out.push_back(e->affinity);
+      return out;
+    }
+    case LogicalKind::kAggregate: {
+      std::vector<Type> out;
+      for (const BoundPtr& e : plan.group_by) out.push_back(e->affinity);
+      out.resize(plan.width(), Type::kNull);
+      return out;
+    }
+    case LogicalKind::kFilter:
+    case LogicalKind::kSort:
+    case LogicalKind::kLimit:
+    case LogicalKind::kDistinct:
+    case LogicalKind::kSetOp:
+    case LogicalKind::kRecursiveUnion:
+      return OutputAffinity(*plan.children[0]);
+    case LogicalKind::kWorkingTable:
+      return OutputAffinity(*plan.recursive_union->children[0]);
+    case LogicalKind::kJoin:
+    case LogicalKind::kMultiJoin: {
+      std::vector<Type> out;
+      for (const LogicalPtr& c : plan.children) {
+        std::vector<Type> part = OutputAffinity(*c);
+        out.insert(out.end(), part.begin(), part.end());
+      }
+      return out;
+    }
+    case LogicalKind::kSingleRow:
+    case LogicalKind::kValues:
+      break;
+  }
+  return std::vector<Type>(plan.width(), Type::kNull);
+}
+
 namespace {
 
 std::string Lower(absl::string_view s) { return absl::AsciiStrToLower(s); }
@@ -33,8 +79,6 @@ std::shared_ptr<LogicalOp> Node(LogicalKind kind) {
   op->kind = kind;
   return op;
 }
-
-std::vector<Type> OutputAffinity(const LogicalOp& plan);
 
 // A projection that passes `plan` through under new column names (keeping
 // each column's affinity).
@@ -330,51 +374,6 @@ bool ReadsTable(const ast::TableRef& ref, absl::string_view name) {
   return false;
 }
 
-// The affinity of each output column of `plan` (SQLite: a column read
-// through a subquery, view or CTE keeps its affinity; computed columns
-// have none).
-std::vector<Type> OutputAffinity(const LogicalOp& plan) {
-  switch (plan.kind) {
-    case LogicalKind::kScan: {
-      std::vector<Type> out;
-      for (const catalog::ColumnDescriptor& c : plan.table->columns) out.push_back(c.type);
-      return out;
-    }
-    case LogicalKind::kProject: {
-      std::vector<Type> out;
-      for (const BoundPtr& e : plan.exprs) out.push_back(e->affinity);
-      return out;
-    }
-    case LogicalKind::kAggregate: {
-      std::vector<Type> out;
-      for (const BoundPtr& e : plan.group_by) out.push_back(e->affinity);
-      out.resize(plan.width(), Type::kNull);
-      return out;
-    }
-    case LogicalKind::kFilter:
-    case LogicalKind::kSort:
-    case LogicalKind::kLimit:
-    case LogicalKind::kDistinct:
-    case LogicalKind::kSetOp:
-    case LogicalKind::kRecursiveUnion:
-      return OutputAffinity(*plan.children[0]);
-    case LogicalKind::kWorkingTable:
-      return OutputAffinity(*plan.recursive_union->children[0]);
-    case LogicalKind::kJoin:
-    case LogicalKind::kMultiJoin: {
-      std::vector<Type> out;
-      for (const LogicalPtr& c : plan.children) {
-        std::vector<Type> part = OutputAffinity(*c);
-        out.insert(out.end(), part.begin(), part.end());
-      }
-      return out;
-    }
-    case LogicalKind::kSingleRow:
-    case LogicalKind::kValues:
-      break;
-  }
-  return std::vector<Type>(plan.width(), Type::kNull);
-}
 
 bool NumericAffinity(Type t) {
   return t == Type::kInteger || t == Type::kReal || t == Type::kBoolean;
@@ -1035,7 +1034,9 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
       col.name = scope.columns[it.scope_column].name;
       b = Expr(col, &scope, aggp);
     } else {
+      // A column of `*` keeps its affinity, as a named one does.
       b = ColumnRef(it.scope_column);
+      (*b)->affinity = scope.columns[it.scope_column].affinity;
     }
     if (!b.ok()) return b.status();
     outputs.push_back(*std::move(b));

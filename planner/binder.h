@@ -23,6 +23,11 @@
 
 namespace tessera::planner {
 
+// The affinity each output column of `plan` keeps (SQLite: a column read
+// through a subquery, view or CTE keeps its declared type; computed
+// columns have none, kNull).
+std::vector<Type> OutputAffinity(const LogicalOp& plan);
+
 class Binder {
  public:
   // Evaluates an expression that reads no column, parameter or subquery

@@ -806,6 +806,8 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   return rs;
 }
 
+absl::StatusOr<ResultSet> CreateTableAs(Dml& d, const ast::CreateTableStatement& st);
+
 absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& st) {
   absl::StatusOr<std::optional<catalog::SchemaObject>> existing =
       catalog::LookupObject(d.txn, st.table);
@@ -814,6 +816,7 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
     if (st.if_not_exists) return ResultSet();
     return absl::AlreadyExistsError(absl::StrCat("table ", st.table, " already exists"));
   }
+  if (st.as_select) return CreateTableAs(d, st);
   TableDescriptor t;
   absl::StatusOr<uint32_t> id = catalog::AllocateTableId(d.txn);
   if (!id.ok()) return id.status();
@@ -889,6 +892,53 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
   obj.table = t;
   if (absl::Status s = catalog::PutObject(d.txn, t.name, obj, false); !s.ok()) return s;
   return ResultSet();
+}
+
+// CREATE TABLE t AS SELECT, as SQLite makes it: one column per result
+// column, named after it (a repeated name gets ":1", ":2"...), typed by the
+// affinity it keeps (none for computed columns), no constraints and a
+// hidden rowid; then the query's rows.
+absl::StatusOr<ResultSet> CreateTableAs(Dml& d, const ast::CreateTableStatement& st) {
+  planner::Binder binder = NewBinder(d);
+  absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(*st.as_select);
+  if (!plan.ok()) return plan.status();
+  if ((*plan)->column_names.size() > parser::kMaxTableColumns) {
+    return parser::StatementTooComplex(
+        absl::StrCat("more than ", parser::kMaxTableColumns, " columns in a table"));
+  }
+  exec::ExecContext ctx;
+  InitContext(d, &ctx);
+  absl::StatusOr<std::vector<Row>> rows = exec::Execute(**plan, &ctx);
+  if (!rows.ok()) return rows.status();
+  const std::vector<Type> affinity = planner::OutputAffinity(**plan);
+  ast::CreateTableStatement create;
+  create.table = st.table;
+  absl::flat_hash_set<std::string> taken;
+  for (size_t i = 0; i < (*plan)->column_names.size(); ++i) {
+    std::string name = (*plan)->column_names[i];
+    for (int n = 1; !taken.insert(absl::AsciiStrToLower(name)).second; ++n) {
+      name = absl::StrCat((*plan)->column_names[i], ":", n);
+    }
+    ast::ColumnDef& c = create.columns.emplace_back();
+    c.name = std::move(name);
+    c.type = i < affinity.size() ? affinity[i] : Type::kNull;
+  }
+  absl::StatusOr<ResultSet> created = CreateTable(d, create);
+  if (!created.ok()) return created.status();
+  absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, st.table);
+  if (!t.ok()) return t.status();
+  absl::InlinedVector<bool, 16> given(t->columns.size(), true);
+  for (size_t i = 0; i < t->columns.size(); ++i) given[i] = !t->columns[i].hidden;
+  ResultSet rs;
+  Row row;
+  for (Row& r : *rows) {
+    row.assign(t->columns.size(), Value());
+    for (size_t i = 0; i < r.size() && i < row.size(); ++i) row[i] = std::move(r[i]);
+    if (absl::Status s = PrepareRow(d, *t, &row, given); !s.ok()) return s;
+    PutRowEntries(d.txn, *t, row);
+    ++rs.rows_affected;
+  }
+  return rs;
 }
 
 absl::Status BackfillIndex(Dml& d, const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
@@ -1026,7 +1076,7 @@ std::string IndexColumnsSql(const TableDescriptor& t, const catalog::IndexDescri
   std::vector<std::string> cols;
   for (size_t i = 0; i < ix.column_ids.size(); ++i) {
     int pos = t.ColumnIndexById(ix.column_ids[i]);
-    std::string c = pos >= 0 ? t.columns[pos].name : "?";
+    std::string c = pos >= 0 ? parser::SqlIdentifier(t.columns[pos].name) : "?";
     if (ix.orders[i] == SortOrder::kDescending) c += " DESC";
     cols.push_back(std::move(c));
   }
@@ -1038,7 +1088,7 @@ std::string CreateTableSql(const TableDescriptor& t) {
   std::vector<std::string> parts;
   for (const catalog::ColumnDescriptor& c : t.columns) {
     if (c.hidden) continue;
-    std::string col = c.name;
+    std::string col = parser::SqlIdentifier(c.name);
     switch (c.type) {
       case Type::kInteger: col += " INTEGER"; break;
       case Type::kReal: col += " REAL"; break;
@@ -1055,7 +1105,8 @@ std::string CreateTableSql(const TableDescriptor& t) {
                t.columns[t.ColumnIndexById(t.primary.column_ids[0])].hidden;
   if (!rowid) parts.push_back(absl::StrCat("PRIMARY KEY (", IndexColumnsSql(t, t.primary), ")"));
   for (const std::string& check : t.checks) parts.push_back(absl::StrCat("CHECK (", check, ")"));
-  return absl::StrCat("CREATE TABLE ", t.name, " (", absl::StrJoin(parts, ", "), ");");
+  return absl::StrCat("CREATE TABLE ", parser::SqlIdentifier(t.name), " (",
+                      absl::StrJoin(parts, ", "), ");");
 }
 
 // A key of `t` as a person reads it: "/kv/pk/2" for the row whose primary
@@ -1483,7 +1534,8 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       rs.rows.push_back({Value::Text(CreateTableSql(*t))});
       for (const catalog::IndexDescriptor& ix : t->indexes) {
         rs.rows.push_back({Value::Text(absl::StrCat("CREATE ", ix.unique ? "UNIQUE " : "",
-                                                    "INDEX ", ix.name, " ON ", t->name, " (",
+                                                    "INDEX ", parser::SqlIdentifier(ix.name), " ON ",
+                                                    parser::SqlIdentifier(t->name), " (",
                                                     IndexColumnsSql(*t, ix), ");"))});
       }
       return rs;

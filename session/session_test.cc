@@ -514,6 +514,8 @@ TEST_F(SessionTest, ComparisonsFollowColumnAffinity) {
   EXPECT_EQ(count("CAST(i AS TEXT) = 5"), 1);  // CAST gives TEXT affinity
   // A column read through a subquery, CTE or view keeps its affinity.
   EXPECT_EQ(Ok("SELECT count(*) FROM (SELECT i FROM a) WHERE i = '6'").rows[0][0].integer(), 1);
+  EXPECT_EQ(Ok("SELECT count(*) FROM (SELECT * FROM a) WHERE i = '6'").rows[0][0].integer(), 1);
+  EXPECT_EQ(Ok("SELECT count(*) FROM (SELECT a.* FROM a) WHERE s = 10").rows[0][0].integer(), 1);
   EXPECT_EQ(Ok("WITH c(x) AS (SELECT i FROM a) SELECT count(*) FROM c WHERE x = '10'")
                 .rows[0][0].integer(),
             1);
@@ -526,6 +528,53 @@ TEST_F(SessionTest, ComparisonsFollowColumnAffinity) {
     plan += row[0].ToString() + "\n";
   }
   EXPECT_NE(plan.find("point lookup"), std::string::npos) << plan;
+}
+
+// CREATE TABLE ... AS SELECT makes SQLite's table: the query's column
+// names (a repeated one numbered), the affinity each keeps as its type, no
+// constraints; then the query's rows, in its order.
+TEST_F(SessionTest, CreateTableAsSelect) {
+  Ok("CREATE TABLE src(k INTEGER PRIMARY KEY, s TEXT, r REAL)");
+  Ok("INSERT INTO src VALUES (1, 'a', 1.5), (2, 'b', NULL), (3, 'c', 3)");
+  EXPECT_EQ(Ok("CREATE TABLE dst AS SELECT k, s, r, k * 2, s AS k FROM src WHERE k < 3 "
+               "ORDER BY k DESC").rows_affected,
+            2);
+  ResultSet r = Ok("SELECT * FROM dst");
+  EXPECT_EQ(r.columns, (std::vector<std::string>{"k", "s", "r", "(k * 2)", "k:1"}));
+  EXPECT_EQ(r.rows, (std::vector<exec::Row>{
+                        {Value::Integer(2), Value::Text("b"), Value::Null(), Value::Integer(4),
+                         Value::Text("b")},
+                        {Value::Integer(1), Value::Text("a"), Value::Real(1.5), Value::Integer(2),
+                         Value::Text("a")}}));
+  EXPECT_EQ(Ok("SHOW CREATE TABLE dst").rows.at(0).at(0),
+            Value::Text("CREATE TABLE dst (k INTEGER, s TEXT, r REAL, \"(k * 2)\", \"k:1\" TEXT);"));
+  // Typed columns convert as declared ones do; the untyped one keeps text.
+  Ok("INSERT INTO dst VALUES ('7', 8, '2.5', 'x', 9)");
+  EXPECT_EQ(Ok("SELECT typeof(k), typeof(s), typeof(r), typeof(\"(k * 2)\") FROM dst WHERE k = 7")
+                .rows.at(0),
+            (exec::Row{Value::Text("integer"), Value::Text("text"), Value::Text("real"),
+                       Value::Text("text")}));
+  // No primary key: the same row twice is two rows.
+  Ok("CREATE TABLE twice AS SELECT 1 AS one UNION ALL SELECT 1");
+  EXPECT_EQ(Ok("SELECT count(*) FROM twice").rows.at(0).at(0), Value::Integer(2));
+  // A star keeps the types; so does an empty result.
+  Ok("CREATE TABLE copy AS SELECT * FROM src WHERE k > 100");
+  EXPECT_EQ(Ok("SHOW CREATE TABLE copy").rows.at(0).at(0),
+            Value::Text("CREATE TABLE copy (k INTEGER, s TEXT, r REAL);"));
+  EXPECT_EQ(Ok("CREATE TABLE p AS SELECT ? AS x", {Value::Integer(5)}).rows_affected, 1);
+  // An existing name: an error, or nothing at all with IF NOT EXISTS (the
+  // query does not run).
+  EXPECT_EQ(SqlState(Err("CREATE TABLE dst AS SELECT 1")), "42P07");
+  Ok("CREATE TABLE IF NOT EXISTS dst AS SELECT abs(-9223372036854775808)");
+  EXPECT_EQ(SqlState(Err("CREATE TABLE bad AS SELECT abs(-9223372036854775808)")), "22003");
+  EXPECT_EQ(SqlState(Err("CREATE TABLE bad AS SELECT * FROM missing")), "42P01");
+  EXPECT_EQ(SqlState(Err("SELECT * FROM bad")), "42P01");  // a failed CTAS leaves no table
+  // Transactional like any DDL.
+  Ok("BEGIN");
+  Ok("CREATE TABLE gone AS SELECT * FROM src");
+  EXPECT_EQ(Ok("SELECT count(*) FROM gone").rows.at(0).at(0), Value::Integer(3));
+  Ok("ROLLBACK");
+  EXPECT_EQ(SqlState(Err("SELECT * FROM gone")), "42P01");
 }
 
 // last_insert_rowid(), changes() and total_changes() read the connection's

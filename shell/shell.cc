@@ -255,7 +255,8 @@ bool Shell::Meta(absl::string_view line) {
   }
   if (cmd == ".tables" || cmd == "\\dt") return Run("SHOW TABLES;");
   if (cmd == ".indexes") {
-    return Run(arg(1).empty() ? "SHOW INDEXES;" : absl::StrCat("SHOW INDEXES FROM \"", arg(1), "\";"));
+    return Run(arg(1).empty() ? "SHOW INDEXES;"
+                              : absl::StrCat("SHOW INDEXES FROM ", parser::SqlIdentifier(arg(1)), ";"));
   }
   if (cmd == ".schema" || cmd == "\\d") {
     absl::StatusOr<session::ResultSet> tables = session_.Execute("SHOW TABLES");
@@ -269,7 +270,7 @@ bool Shell::Meta(absl::string_view line) {
       if (!arg(1).empty() && !absl::EqualsIgnoreCase(name, arg(1))) continue;
       found = true;
       absl::StatusOr<session::ResultSet> create =
-          session_.Execute(absl::StrCat("SHOW CREATE TABLE \"", name, "\""));
+          session_.Execute(absl::StrCat("SHOW CREATE TABLE ", parser::SqlIdentifier(name)));
       if (!create.ok()) {
         PrintError(create.status(), "");
         return false;
