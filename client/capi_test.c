@@ -189,6 +189,32 @@ static void test_session(tsr_env* env) {
   CHECK(tsr_execute(count) == TSR_OK && tsr_fetch(count) == TSR_ROW);
   CHECK(tsr_get_int64(count, 1, &id, NULL) == TSR_OK && id == 1);
 
+  tsr_finalize(count);
+
+  /* RETURNING: the generated key comes back as a row; the statement still
+     counts the rows it changed, and last_insert_rowid() agrees. */
+  CHECK(tsr_exec(conn, "CREATE TABLE log(id INTEGER PRIMARY KEY, what TEXT)") == TSR_OK);
+  tsr_stmt* ret = NULL;
+  CHECK(tsr_prepare(conn, "INSERT INTO log(what) VALUES (?) RETURNING id, upper(what)", &ret) ==
+        TSR_OK);
+  for (int i = 1; i <= 2; ++i) {
+    CHECK(tsr_bind_text(ret, 1, "hello", -1) == TSR_OK);
+    CHECK(tsr_execute(ret) == TSR_OK);
+    CHECK(tsr_row_count(ret) == 1);
+    CHECK(tsr_num_cols(ret) == 2);
+    CHECK(tsr_fetch(ret) == TSR_ROW);
+    CHECK(tsr_get_int64(ret, 1, &id, NULL) == TSR_OK && id == i);
+    CHECK(tsr_get_text(ret, 2, &text, NULL, NULL) == TSR_OK && strcmp(text, "HELLO") == 0);
+    CHECK(tsr_fetch(ret) == TSR_NO_DATA);
+  }
+  tsr_finalize(ret);
+  CHECK(tsr_prepare(conn, "SELECT last_insert_rowid(), changes()", &ret) == TSR_OK);
+  CHECK(tsr_execute(ret) == TSR_OK && tsr_fetch(ret) == TSR_ROW);
+  CHECK(tsr_get_int64(ret, 1, &id, NULL) == TSR_OK && id == 2);
+  CHECK(tsr_get_int64(ret, 2, &id, NULL) == TSR_OK && id == 1);
+  tsr_finalize(ret);
+  CHECK(tsr_prepare(conn, "SELECT count(*) FROM t WHERE id >= 10", &count) == TSR_OK);
+
   /* A second connection to the same directory shares the store. */
   tsr_conn* other = NULL;
   CHECK(tsr_connect(env, dir, &other) == TSR_OK);

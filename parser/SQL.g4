@@ -110,7 +110,7 @@ insert_stmt
   : ( K_INSERT ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? | K_REPLACE )
     K_INTO name ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )?
     ( K_VALUES value_row ( COMMA value_row )* | select_stmt | K_DEFAULT K_VALUES )
-    upsert_clause?
+    upsert_clause? returning_clause?
   ;
 
 value_row : OPEN_PAR expr ( COMMA expr )* CLOSE_PAR ;
@@ -124,10 +124,14 @@ assignment : name ASSIGN expr ;
 
 update_stmt
   : K_UPDATE ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? name
-    K_SET assignment ( COMMA assignment )* ( K_WHERE expr )?
+    K_SET assignment ( COMMA assignment )* ( K_WHERE expr )? returning_clause?
   ;
 
-delete_stmt : K_DELETE K_FROM name ( K_WHERE expr )? ;
+delete_stmt : K_DELETE K_FROM name ( K_WHERE expr )? returning_clause? ;
+
+// The rows an INSERT, UPDATE or DELETE changed, as they were written (as
+// they were, for DELETE).
+returning_clause : K_RETURNING result_column ( COMMA result_column )* ;
 
 // ------------------------------------------------------------------- SELECT
 
@@ -382,6 +386,7 @@ K_QUERY : Q U E R Y ;
 K_RECURSIVE : R E C U R S I V E ;
 K_REINDEX : R E I N D E X ;
 K_REPLACE : R E P L A C E ;
+K_RETURNING : R E T U R N I N G ;
 K_ROLLBACK : R O L L B A C K ;
 K_ROW : R O W ;
 K_SELECT : S E L E C T ;

@@ -197,6 +197,7 @@ struct InsertStatement : Statement {
   bool do_nothing = false;
   std::vector<Assignment> do_update;
   ExprPtr do_update_where;
+  std::vector<ResultColumn> returning;  // empty: no RETURNING clause
 };
 
 struct UpdateStatement : Statement {
@@ -205,12 +206,14 @@ struct UpdateStatement : Statement {
   std::string table;
   std::vector<Assignment> assignments;
   ExprPtr where;
+  std::vector<ResultColumn> returning;
 };
 
 struct DeleteStatement : Statement {
   DeleteStatement() : Statement(StatementKind::kDelete) {}
   std::string table;
   ExprPtr where;
+  std::vector<ResultColumn> returning;
 };
 
 struct IndexedColumn {

@@ -253,6 +253,8 @@ class Transformer {
   ast::StatementPtr Insert(SQLParser::Insert_stmtContext* ctx);
   ast::StatementPtr Update(SQLParser::Update_stmtContext* ctx);
   ast::StatementPtr Delete(SQLParser::Delete_stmtContext* ctx);
+  ast::ResultColumn ResultColumn(SQLParser::Result_columnContext* ctx);
+  std::vector<ast::ResultColumn> Returning(SQLParser::Returning_clauseContext* ctx);
   ast::StatementPtr CreateTable(SQLParser::Create_table_stmtContext* ctx);
   ast::StatementPtr CreateIndex(SQLParser::Create_index_stmtContext* ctx);
   ast::StatementPtr CreateView(SQLParser::Create_view_stmtContext* ctx);
@@ -883,20 +885,7 @@ void Transformer::Core(SQLParser::Select_coreContext* ctx,
   }
   auto* c = dynamic_cast<SQLParser::Select_simpleContext*>(ctx);
   core->distinct = c->K_DISTINCT() != nullptr;
-  for (auto* rc : c->result_column()) {
-    ast::ResultColumn col;
-    if (dynamic_cast<SQLParser::Result_starContext*>(rc) != nullptr) {
-      col.kind = ast::ResultColumn::Kind::kStar;
-    } else if (auto* ts = dynamic_cast<SQLParser::Result_table_starContext*>(rc)) {
-      col.kind = ast::ResultColumn::Kind::kTableStar;
-      col.table = Name(ts->name());
-    } else {
-      auto* re = dynamic_cast<SQLParser::Result_exprContext*>(rc);
-      col.expr = Expr(re->expr());
-      col.alias = Name(re->alias);
-    }
-    core->columns.push_back(std::move(col));
-  }
+  for (auto* rc : c->result_column()) core->columns.push_back(ResultColumn(rc));
   if (c->join_clause() != nullptr) core->from = Join(c->join_clause());
   core->where = Expr(c->where);
   for (auto* e : c->expr()) {
@@ -904,6 +893,28 @@ void Transformer::Core(SQLParser::Select_coreContext* ctx,
     core->group_by.push_back(Expr(e));
   }
   core->having = Expr(c->having);
+}
+
+ast::ResultColumn Transformer::ResultColumn(SQLParser::Result_columnContext* ctx) {
+  ast::ResultColumn col;
+  if (dynamic_cast<SQLParser::Result_starContext*>(ctx) != nullptr) {
+    col.kind = ast::ResultColumn::Kind::kStar;
+  } else if (auto* ts = dynamic_cast<SQLParser::Result_table_starContext*>(ctx)) {
+    col.kind = ast::ResultColumn::Kind::kTableStar;
+    col.table = Name(ts->name());
+  } else {
+    auto* re = dynamic_cast<SQLParser::Result_exprContext*>(ctx);
+    col.expr = Expr(re->expr());
+    col.alias = Name(re->alias);
+  }
+  return col;
+}
+
+std::vector<ast::ResultColumn> Transformer::Returning(SQLParser::Returning_clauseContext* ctx) {
+  std::vector<ast::ResultColumn> out;
+  if (ctx == nullptr) return out;
+  for (auto* rc : ctx->result_column()) out.push_back(ResultColumn(rc));
+  return out;
 }
 
 ast::TableRefPtr Transformer::TableOrSubquery(
@@ -1064,6 +1075,7 @@ ast::StatementPtr Transformer::Insert(SQLParser::Insert_stmtContext* ctx) {
     s->do_update = Assignments(u->assignment());
     s->do_update_where = Expr(u->expr());
   }
+  s->returning = Returning(ctx->returning_clause());
   return s;
 }
 
@@ -1073,6 +1085,7 @@ ast::StatementPtr Transformer::Update(SQLParser::Update_stmtContext* ctx) {
   s->table = Name(ctx->name());
   s->assignments = Assignments(ctx->assignment());
   s->where = Expr(ctx->expr());
+  s->returning = Returning(ctx->returning_clause());
   return s;
 }
 
@@ -1080,6 +1093,7 @@ ast::StatementPtr Transformer::Delete(SQLParser::Delete_stmtContext* ctx) {
   auto s = std::make_unique<ast::DeleteStatement>();
   s->table = Name(ctx->name());
   s->where = Expr(ctx->expr());
+  s->returning = Returning(ctx->returning_clause());
   return s;
 }
 
@@ -1153,6 +1167,13 @@ ast::StatementPtr Transformer::CreateTrigger(
   }
   s->when = Expr(ctx->expr());
   for (auto* b : ctx->trigger_body_stmt()) {
+    // As in SQLite: a trigger's statements return nothing to anyone.
+    SQLParser::Returning_clauseContext* returning =
+        b->insert_stmt() != nullptr   ? b->insert_stmt()->returning_clause()
+        : b->update_stmt() != nullptr ? b->update_stmt()->returning_clause()
+        : b->delete_stmt() != nullptr ? b->delete_stmt()->returning_clause()
+                                      : nullptr;
+    if (returning != nullptr) Fail(returning, "cannot use RETURNING in a trigger");
     if (b->select_stmt() != nullptr) {
       auto sel = std::make_unique<ast::SelectStatement>();
       sel->pos = Pos(b);

@@ -10,6 +10,14 @@
 
 namespace tessera::planner {
 
+// The name a result column gets: its alias, a column's own name, else the
+// expression's text.
+std::string ResultName(const ast::ResultColumn& rc) {
+  if (!rc.alias.empty()) return rc.alias;
+  if (rc.expr->kind == ast::ExprKind::kColumnRef) return rc.expr->name;
+  return ast::ToSql(*rc.expr);
+}
+
 // The affinity of each output column of `plan` (SQLite: a column read
 // through a subquery, view or CTE keeps its affinity; computed columns
 // have none).
@@ -339,13 +347,6 @@ bool IsAggregateCall(const ast::Expr& e) {
       .has_value();
 }
 
-// The name a result column gets: its alias, a column's own name, else the
-// expression's text.
-std::string ResultName(const ast::ResultColumn& rc) {
-  if (!rc.alias.empty()) return rc.alias;
-  if (rc.expr->kind == ast::ExprKind::kColumnRef) return rc.expr->name;
-  return ast::ToSql(*rc.expr);
-}
 
 // Whether a FROM tree names table `name` (derived tables included, not
 // subqueries in expressions).

@@ -28,6 +28,10 @@ namespace tessera::planner {
 // columns have none, kNull).
 std::vector<Type> OutputAffinity(const LogicalOp& plan);
 
+// The name a result column (kExpr) gets: its alias, a column's own name,
+// else the expression's text.
+std::string ResultName(const ast::ResultColumn& rc);
+
 class Binder {
  public:
   // Evaluates an expression that reads no column, parameter or subquery

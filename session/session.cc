@@ -364,6 +364,77 @@ absl::StatusOr<std::vector<Trigger>> LoadTriggers(Dml& d, const TableDescriptor&
 
 absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st);
 
+// An INSERT, UPDATE or DELETE's RETURNING clause: its expressions over each
+// row the statement wrote (or deleted), evaluated once the statement's
+// writes are done, so a subquery in it sees the table as the statement
+// leaves it rather than half changed.
+class Returning {
+ public:
+  // Binds `columns` (none: no clause, and Add() does nothing) over `t`'s
+  // rows; sets up `rs` (not owned) to receive the rows.
+  absl::Status Bind(Dml& d, planner::Binder& binder, const TableDescriptor& t,
+                    const std::vector<ast::ResultColumn>& columns, ResultSet* rs) {
+    if (columns.empty()) return absl::OkStatus();
+    for (const ast::ResultColumn& rc : columns) {
+      if (rc.kind == ast::ResultColumn::Kind::kExpr) {
+        if (planner::ContainsAggregate(*rc.expr)) {
+          return absl::InvalidArgumentError("aggregate functions are not allowed in RETURNING");
+        }
+        absl::StatusOr<planner::BoundPtr> e = binder.BindTableExpr(*rc.expr, &t);
+        if (!e.ok()) return e.status();
+        exprs_.push_back(*std::move(e));
+        rs->columns.push_back(planner::ResultName(rc));
+        continue;
+      }
+      if (rc.kind == ast::ResultColumn::Kind::kTableStar &&
+          !absl::EqualsIgnoreCase(rc.table, t.name)) {
+        return absl::NotFoundError(absl::StrCat("no such table: ", rc.table));
+      }
+      for (size_t i = 0; i < t.columns.size(); ++i) {
+        if (t.columns[i].hidden) continue;
+        auto column = std::make_unique<planner::BoundExpr>();
+        column->kind = planner::BoundKind::kColumn;
+        column->index = static_cast<int>(i);
+        exprs_.push_back(std::move(column));
+        rs->columns.push_back(t.columns[i].name);
+      }
+    }
+    rs->has_rows = true;
+    rs_ = rs;
+    InitContext(d, &ctx_);
+    return absl::OkStatus();
+  }
+
+  // Keeps `row` (the table's columns, as written) for Finish().
+  void Add(const Row& row) {
+    if (rs_ != nullptr) written_.push_back(row);
+  }
+
+  // Evaluates the clause over the rows added, into the result.
+  absl::Status Finish() {
+    if (rs_ == nullptr) return absl::OkStatus();
+    rs_->rows.reserve(written_.size());
+    for (const Row& row : written_) {
+      Row out;
+      out.reserve(exprs_.size());
+      for (const planner::BoundPtr& e : exprs_) {
+        absl::StatusOr<Value> v = exec::Evaluate(*e, row, &ctx_);
+        if (!v.ok()) return v.status();
+        out.push_back(*std::move(v));
+      }
+      rs_->rows.push_back(std::move(out));
+    }
+    written_.clear();
+    return absl::OkStatus();
+  }
+
+ private:
+  std::vector<planner::BoundPtr> exprs_;
+  ResultSet* rs_ = nullptr;
+  std::vector<Row> written_;
+  exec::ExecContext ctx_;
+};
+
 // A DML statement's table and the triggers defined on it.
 struct TableInfo {
   std::shared_ptr<const TableDescriptor> table;
@@ -575,6 +646,8 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     }
   };
   ResultSet rs;
+  Returning returning;
+  if (absl::Status s = returning.Bind(d, binder, *t, st.returning, &rs); !s.ok()) return s;
   std::string pk, value_scratch;  // reused row by row
   Row row;
   // Which columns the statement gives: the same for every row.
@@ -614,6 +687,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       d.last_insert_key.assign(pk);
       note_rowid(row);
       ++rs.rows_affected;
+      returning.Add(row);
       continue;
     }
     std::string what;
@@ -663,6 +737,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         if (!c2->empty()) return Constraint("UNIQUE", again);
         PutRowEntries(d.txn, *t, updated);
         ++rs.rows_affected;
+        returning.Add(updated);
         continue;
       }
       if (st.or_action != ast::ConflictAction::kReplace) {
@@ -686,6 +761,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     d.last_insert_key.assign(pk);
     note_rowid(row);
     ++rs.rows_affected;
+    returning.Add(row);
     if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
                               ast::TriggerTiming::kAfter, &row, nullptr, {});
         !f.ok()) {
@@ -693,6 +769,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     }
   }
   d.inserted_table = t->id;
+  if (absl::Status s = returning.Finish(); !s.ok()) return s;
   return rs;
 }
 
@@ -704,6 +781,9 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   const ast::Expr* where = is_update
       ? static_cast<const ast::UpdateStatement&>(st).where.get()
       : static_cast<const ast::DeleteStatement&>(st).where.get();
+  const std::vector<ast::ResultColumn>& returning_columns =
+      is_update ? static_cast<const ast::UpdateStatement&>(st).returning
+                : static_cast<const ast::DeleteStatement&>(st).returning;
   absl::StatusOr<TableInfo> info = LoadTable(d, table_name);
   if (!info.ok()) return info.status();
   const TableDescriptor* t = info->table.get();
@@ -737,6 +817,8 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       candidates ? exec::Execute(*candidates, &ctx) : ScanTable(d.txn, *t);
   if (!rows.ok()) return rows.status();
   ResultSet rs;
+  Returning returning;
+  if (absl::Status s = returning.Bind(d, binder, *t, returning_columns, &rs); !s.ok()) return s;
   // Decide every row first, so the statement sees the table as it was.
   std::vector<std::pair<Row, Row>> changes;
   for (Row& row : *rows) {
@@ -765,6 +847,9 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   for (auto& [old_row, new_row] : changes) {
     DeleteRowEntries(d.txn, *t, old_row);
     ++rs.rows_affected;
+    if (!is_update) {
+      returning.Add(old_row);
+    }
   }
   if (is_update) {
     const auto& up = static_cast<const ast::UpdateStatement&>(st);
@@ -794,6 +879,7 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
         }
       }
       PutRowEntries(d.txn, *t, new_row);
+      returning.Add(new_row);
     }
   }
   for (auto& [old_row, new_row] : changes) {
@@ -803,6 +889,7 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       return f;
     }
   }
+  if (absl::Status s = returning.Finish(); !s.ok()) return s;
   return rs;
 }
 

@@ -577,6 +577,56 @@ TEST_F(SessionTest, CreateTableAsSelect) {
   EXPECT_EQ(SqlState(Err("SELECT * FROM gone")), "42P01");
 }
 
+// RETURNING gives the rows an INSERT, UPDATE or DELETE wrote, as written
+// (defaults filled, keys assigned, values converted) or, for DELETE, as
+// they were.
+TEST_F(SessionTest, ReturningGivesTheRowsWritten) {
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT DEFAULT 'd', c REAL)");
+  ResultSet r = Ok("INSERT INTO t(c) VALUES (1), ('2') RETURNING *");
+  EXPECT_TRUE(r.has_rows);
+  EXPECT_EQ(r.rows_affected, 2);
+  EXPECT_EQ(r.columns, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(r.rows, (std::vector<exec::Row>{{Value::Integer(1), Value::Text("d"), Value::Real(1)},
+                                            {Value::Integer(2), Value::Text("d"), Value::Real(2)}}));
+  r = Ok("INSERT INTO t VALUES (10, 'x', 3) RETURNING a * 2 AS twice, upper(b), typeof(c)");
+  EXPECT_EQ(r.columns, (std::vector<std::string>{"twice", "upper(b)", "typeof(c)"}));
+  EXPECT_EQ(r.rows, (std::vector<exec::Row>{
+                        {Value::Integer(20), Value::Text("X"), Value::Text("real")}}));
+  // An upsert returns the row as updated; a row ignored is not returned.
+  EXPECT_EQ(Ok("INSERT INTO t VALUES (10, 'y', 4) ON CONFLICT(a) DO UPDATE SET b = "
+               "excluded.b || '!' RETURNING b")
+                .rows,
+            (std::vector<exec::Row>{{Value::Text("y!")}}));
+  r = Ok("INSERT OR IGNORE INTO t VALUES (10, 'z', 5) RETURNING *");
+  EXPECT_TRUE(r.has_rows);
+  EXPECT_TRUE(r.rows.empty());
+  // A subquery sees the table as the statement leaves it.
+  EXPECT_EQ(Ok("UPDATE t SET c = c + 1 WHERE a < 5 RETURNING a, c, (SELECT sum(c) FROM t)").rows,
+            (std::vector<exec::Row>{{Value::Integer(1), Value::Real(2), Value::Real(8)},
+                                    {Value::Integer(2), Value::Real(3), Value::Real(8)}}));
+  EXPECT_EQ(Ok("DELETE FROM t WHERE a = 10 RETURNING t.*, changes()").rows,
+            (std::vector<exec::Row>{
+                {Value::Integer(10), Value::Text("y!"), Value::Real(3), Value::Integer(2)}}));
+  EXPECT_EQ(Ok("SELECT count(*) FROM t").rows.at(0).at(0), Value::Integer(2));
+  // Errors leave the table as it was.
+  EXPECT_EQ(SqlState(Err("DELETE FROM t RETURNING nope")), "42703");
+  EXPECT_EQ(SqlState(Err("DELETE FROM t RETURNING u.*")), "42P01");
+  EXPECT_NE(Err("DELETE FROM t RETURNING count(*)").message().find("RETURNING"),
+            std::string::npos);
+  EXPECT_EQ(SqlState(Err("UPDATE t SET b = 'q' RETURNING 1 / 0 + abs(-9223372036854775808)")),
+            "22003");
+  EXPECT_EQ(Ok("SELECT count(*) FROM t WHERE b = 'd'").rows.at(0).at(0), Value::Integer(2));
+  // Inside a transaction too, and prepared with parameters.
+  Ok("BEGIN");
+  EXPECT_EQ(Ok("INSERT INTO t(a) VALUES (?) RETURNING a + 1", {Value::Integer(41)}).rows,
+            (std::vector<exec::Row>{{Value::Integer(42)}}));
+  Ok("ROLLBACK");
+  // Not in a trigger, as in SQLite.
+  EXPECT_EQ(SqlState(Err("CREATE TRIGGER tr AFTER DELETE ON t BEGIN "
+                         "INSERT INTO t(a) VALUES (99) RETURNING a; END")),
+            "42601");
+}
+
 // last_insert_rowid(), changes() and total_changes() read the connection's
 // counters as SQLite keeps them: changes() counts the last INSERT, UPDATE or
 // DELETE without its triggers, total_changes() with them, and a table
