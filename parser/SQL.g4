@@ -101,6 +101,9 @@ drop_stmt
 
 alter_table_stmt
   : K_ALTER K_TABLE name K_ADD K_COLUMN? column_def                          # alter_add_column
+  | K_ALTER K_TABLE table=name K_RENAME K_TO to=name                          # alter_rename_table
+  | K_ALTER K_TABLE table=name K_RENAME K_COLUMN? column=name K_TO to=name    # alter_rename_column
+  | K_ALTER K_TABLE table=name K_DROP K_COLUMN? column=name                   # alter_drop_column
   | K_ALTER K_TABLE name K_SPLIT K_AT K_VALUES value_row ( COMMA value_row )*  # alter_split
   ;
 
@@ -271,7 +274,7 @@ name
   | K_ACTION | K_AFTER | K_ANALYZE | K_ASC | K_AT | K_BEFORE | K_COLUMN
   | K_CONFLICT | K_DESC | K_DO | K_EACH | K_FAIL | K_FIRST | K_IF | K_IGNORE
   | K_INDEXED | K_INDEXES | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
-  | K_PLAN | K_QUERY | K_RECURSIVE | K_REINDEX | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP
+  | K_PLAN | K_QUERY | K_RECURSIVE | K_REINDEX | K_RENAME | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP | K_TO
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
   ;
 
@@ -387,6 +390,7 @@ K_RECURSIVE : R E C U R S I V E ;
 K_REINDEX : R E I N D E X ;
 K_REPLACE : R E P L A C E ;
 K_RETURNING : R E T U R N I N G ;
+K_RENAME : R E N A M E ;
 K_ROLLBACK : R O L L B A C K ;
 K_ROW : R O W ;
 K_SELECT : S E L E C T ;
@@ -397,6 +401,7 @@ K_TABLE : T A B L E ;
 K_TABLES : T A B L E S ;
 K_INDEXES : I N D E X E S ;
 K_TEMP : T E M P ;
+K_TO : T O ;
 K_TEMPORARY : T E M P O R A R Y ;
 K_THEN : T H E N ;
 K_TRANSACTION : T R A N S A C T I O N ;

@@ -158,7 +158,7 @@ struct SelectStmt {
 enum class StatementKind {
   kSelect, kInsert, kUpdate, kDelete,
   kCreateTable, kCreateIndex, kCreateView, kCreateTrigger, kDrop,
-  kAlterAddColumn, kAlterSplit, kReindex,
+  kAlterAddColumn, kAlterRename, kAlterDropColumn, kAlterSplit, kReindex,
   kBegin, kCommit, kRollback, kExplain, kShowTables, kShowRanges, kShowIndexes,
   kShowCreate,
 };
@@ -294,6 +294,20 @@ struct AlterAddColumnStatement : Statement {
   AlterAddColumnStatement() : Statement(StatementKind::kAlterAddColumn) {}
   std::string table;
   ColumnDef column;
+};
+
+// ALTER TABLE t RENAME TO new_name, or RENAME [COLUMN] column TO new_name.
+struct AlterRenameStatement : Statement {
+  AlterRenameStatement() : Statement(StatementKind::kAlterRename) {}
+  std::string table;
+  std::string column;  // empty: the table is renamed
+  std::string new_name;
+};
+
+struct AlterDropColumnStatement : Statement {
+  AlterDropColumnStatement() : Statement(StatementKind::kAlterDropColumn) {}
+  std::string table;
+  std::string column;
 };
 
 struct AlterSplitStatement : Statement {

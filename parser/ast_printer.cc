@@ -207,6 +207,15 @@ std::string ToSql(const Statement& st) {
     case StatementKind::kAlterAddColumn:
       return "ALTER TABLE " +
              static_cast<const AlterAddColumnStatement&>(st).table + " ADD COLUMN";
+    case StatementKind::kAlterRename: {
+      const auto& r = static_cast<const AlterRenameStatement&>(st);
+      return "ALTER TABLE " + r.table + " RENAME " +
+             (r.column.empty() ? std::string() : "COLUMN " + r.column + " ") + "TO " + r.new_name;
+    }
+    case StatementKind::kAlterDropColumn: {
+      const auto& dc = static_cast<const AlterDropColumnStatement&>(st);
+      return "ALTER TABLE " + dc.table + " DROP COLUMN " + dc.column;
+    }
     case StatementKind::kAlterSplit:
       return "ALTER TABLE " + static_cast<const AlterSplitStatement&>(st).table +
              " SPLIT AT";

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #include "parser/SQLLexer.h"
 #include "parser/SQLParser.h"
@@ -1223,6 +1224,25 @@ ast::StatementPtr Transformer::Alter(SQLParser::Alter_table_stmtContext* ctx) {
     s->column = ColumnDef(c->column_def());
     return s;
   }
+  if (auto* c = dynamic_cast<SQLParser::Alter_rename_tableContext*>(ctx)) {
+    auto s = std::make_unique<ast::AlterRenameStatement>();
+    s->table = Name(c->table);
+    s->new_name = Name(c->to);
+    return s;
+  }
+  if (auto* c = dynamic_cast<SQLParser::Alter_rename_columnContext*>(ctx)) {
+    auto s = std::make_unique<ast::AlterRenameStatement>();
+    s->table = Name(c->table);
+    s->column = Name(c->column);
+    s->new_name = Name(c->to);
+    return s;
+  }
+  if (auto* c = dynamic_cast<SQLParser::Alter_drop_columnContext*>(ctx)) {
+    auto s = std::make_unique<ast::AlterDropColumnStatement>();
+    s->table = Name(c->table);
+    s->column = Name(c->column);
+    return s;
+  }
   auto* c = dynamic_cast<SQLParser::Alter_splitContext*>(ctx);
   auto s = std::make_unique<ast::AlterSplitStatement>();
   s->table = Name(c->name());
@@ -1691,6 +1711,88 @@ absl::StatusOr<const std::vector<ast::StatementPtr>*> ShapeCache::Parse(absl::st
   Entry* e = entry.get();
   entries_[shape] = std::move(entry);
   return &e->statements;
+}
+
+namespace {
+
+// A token's text, kept apart from the lexer (a token reads its text from
+// the input stream, which goes with the lexer).
+struct LexedToken {
+  size_t type;
+  size_t channel;
+  std::string text;
+};
+
+// The name an identifier-like token stands for (unquoted), or nullopt for
+// other tokens (literals, operators, spacing).
+std::optional<std::string> NameOfToken(const LexedToken& token) {
+  const size_t type = token.type;
+  if (type == SQLLexer::QUOTED_IDENTIFIER) {
+    const std::string& text = token.text;
+    if (text.size() < 2) return std::nullopt;
+    const char open = text[0];
+    const char close = open == '[' ? ']' : open;
+    std::string body = text.substr(1, text.size() - 2);
+    if (open != '[') {
+      body = absl::StrReplaceAll(body, {{std::string(2, close), std::string(1, close)}});
+    }
+    return body;
+  }
+  if (type == SQLLexer::BLOB_LITERAL || token.channel != antlr4::Token::DEFAULT_CHANNEL) {
+    return std::nullopt;
+  }
+  const std::string& text = token.text;
+  if (text.empty() || !(absl::ascii_isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_')) {
+    return std::nullopt;
+  }
+  return text;
+}
+
+// Every token of `sql`, spacing and comments included; false when it does
+// not lex into SQL's tokens.
+bool AllTokens(absl::string_view sql, std::vector<LexedToken>* tokens) {
+  antlr4::ANTLRInputStream input(sql.data(), sql.size());
+  SQLLexer lexer(&input);
+  FirstErrorListener listener;
+  lexer.removeErrorListeners();
+  lexer.addErrorListener(&listener);
+  bool ok = true;
+  for (const std::unique_ptr<antlr4::Token>& t : lexer.getAllTokens()) {
+    ok = ok && t->getType() != SQLLexer::UNEXPECTED_CHAR;  // e.g. an unterminated quote
+    tokens->push_back({t->getType(), t->getChannel(), t->getText()});
+  }
+  return ok && listener.status().ok();
+}
+
+}  // namespace
+
+bool MentionsName(absl::string_view sql, absl::string_view name) {
+  std::vector<LexedToken> tokens;
+  if (!AllTokens(sql, &tokens)) return true;
+  for (const LexedToken& t : tokens) {
+    std::optional<std::string> n = NameOfToken(t);
+    if (n.has_value() && absl::EqualsIgnoreCase(*n, name)) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<std::string> RenameIdentifier(absl::string_view sql, absl::string_view from,
+                                             absl::string_view to) {
+  std::vector<LexedToken> tokens;
+  if (!AllTokens(sql, &tokens)) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot rename in text that does not lex: ", sql));
+  }
+  std::string out;
+  out.reserve(sql.size());
+  for (const LexedToken& t : tokens) {
+    std::optional<std::string> n = NameOfToken(t);
+    if (n.has_value() && absl::EqualsIgnoreCase(*n, from)) {
+      absl::StrAppend(&out, SqlIdentifier(to));
+    } else {
+      absl::StrAppend(&out, t.text);
+    }
+  }
+  return out;
 }
 
 std::string SqlIdentifier(absl::string_view name) {

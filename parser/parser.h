@@ -32,6 +32,17 @@ absl::StatusOr<std::vector<ast::StatementPtr>> Parse(absl::string_view sql,
 // as one plain identifier (not a keyword), else in double quotes.
 std::string SqlIdentifier(absl::string_view name);
 
+// Whether `sql` names `name` as an identifier (or a keyword that can be
+// one), quoted or not, case-insensitively. Text that does not lex is taken
+// to name it. Used to find the views and triggers a schema change touches.
+bool MentionsName(absl::string_view sql, absl::string_view name);
+
+// `sql` with each identifier token that names `from` (as MentionsName
+// reads it) replaced by `to`, quoted where needed; comments, spacing and
+// everything else as they were.
+absl::StatusOr<std::string> RenameIdentifier(absl::string_view sql, absl::string_view from,
+                                             absl::string_view to);
+
 // Parses exactly one statement (a trailing ';' is allowed).
 absl::StatusOr<ast::StatementPtr> ParseOne(absl::string_view sql);
 

@@ -682,3 +682,28 @@ TEST(NestingTest, ASmallThreadStackRefusesWhatAMainThreadAccepts) {
 
 }  // namespace
 }  // namespace tessera::parser
+
+namespace tessera::parser {
+namespace {
+
+TEST(NamesInSqlTest, MentionsAndRenamesIdentifiersOnly) {
+  EXPECT_TRUE(MentionsName("SELECT b FROM u", "U"));
+  EXPECT_TRUE(MentionsName("SELECT \"B\" FROM u", "b"));
+  EXPECT_TRUE(MentionsName("SELECT [b] FROM `u`", "u"));
+  EXPECT_TRUE(MentionsName("SELECT plan FROM u", "plan"));  // a keyword that is a name
+  EXPECT_FALSE(MentionsName("SELECT 'b', x'0b' FROM u -- b", "b"));
+  EXPECT_FALSE(MentionsName("SELECT bb FROM u", "b"));
+  EXPECT_TRUE(MentionsName("SELECT 'unterminated", "x"));  // unreadable: assume it does
+  EXPECT_EQ(*RenameIdentifier("(c > 0) AND \"c\" < 'c' /* c */", "C", "new c"),
+            "(\"new c\" > 0) AND \"new c\" < 'c' /* c */");
+  EXPECT_EQ(*RenameIdentifier("c+1", "c", "select"), "\"select\"+1");
+  EXPECT_FALSE(RenameIdentifier("'open", "c", "d").ok());
+  EXPECT_EQ(SqlIdentifier("plain_1"), "plain_1");
+  EXPECT_EQ(SqlIdentifier("select"), "\"select\"");
+  EXPECT_EQ(SqlIdentifier("a\"b"), "\"a\"\"b\"");
+  EXPECT_EQ(SqlIdentifier("1a"), "\"1a\"");
+  EXPECT_EQ(SqlIdentifier(""), "\"\"");
+}
+
+}  // namespace
+}  // namespace tessera::parser

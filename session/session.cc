@@ -1028,6 +1028,167 @@ absl::StatusOr<ResultSet> CreateTableAs(Dml& d, const ast::CreateTableStatement&
   return rs;
 }
 
+// A view or trigger that names table `table` (and, when `column` is not
+// empty, a column of that name too): a rename or drop would leave it
+// reading what is gone. Refused rather than rewritten: Tessera cannot yet
+// tell which mention of a name is the table's. kFailedPrecondition (2BP01).
+absl::Status NoDependents(Dml& d, const std::string& table, const std::string& column,
+                          absl::string_view change) {
+  absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+      catalog::ListObjects(d.txn);
+  if (!all.ok()) return all.status();
+  for (const auto& [key, o] : *all) {
+    const std::string* sql = nullptr;
+    const char* kind = nullptr;
+    std::string name;
+    if (o.view.has_value()) {
+      sql = &o.view->select_sql, kind = "view", name = o.view->name;
+    } else if (o.trigger.has_value()) {
+      sql = &o.trigger->create_sql, kind = "trigger", name = o.trigger->name;
+    } else {
+      continue;
+    }
+    if (!parser::MentionsName(*sql, table)) continue;
+    if (!column.empty() && !parser::MentionsName(*sql, column)) continue;
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot ", change, ": ", kind, " ", name, " depends on it (drop the ", kind,
+                     " first, then create it again)"));
+  }
+  return absl::OkStatus();
+}
+
+// Rewrites every row of `t` from the layout of `before` (same table id and
+// primary key) to `t`'s, with `change` applied to each decoded row.
+absl::Status RewriteRows(Dml& d, const TableDescriptor& before, const TableDescriptor& t,
+                         absl::FunctionRef<void(Row*)> change) {
+  std::string lo = catalog::IndexPrefix(t.id, t.primary.id);
+  std::vector<std::pair<std::string, std::string>> old_rows;
+  absl::Status s = d.txn->Scan(lo, PrefixEnd(lo), false,
+                               [&](absl::string_view k, absl::string_view v) {
+                                 old_rows.emplace_back(k, v);
+                                 return true;
+                               });
+  if (!s.ok()) return s;
+  const catalog::RowDecoder decoder(before);
+  for (const auto& [k, v] : old_rows) {
+    Row row;
+    if (absl::Status dr = decoder.Decode(k, v, &row); !dr.ok()) return dr;
+    change(&row);
+    d.txn->Put(k, catalog::EncodeRowValue(t, row));
+  }
+  return absl::OkStatus();
+}
+
+// ALTER TABLE t RENAME TO n, and RENAME COLUMN c TO n. Rows, keys and
+// indexes are by id, so only the descriptors change.
+absl::StatusOr<ResultSet> AlterRename(Dml& d, const ast::AlterRenameStatement& st) {
+  absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, st.table);
+  if (!t.ok()) return t.status();
+  const std::string old_name = t->name;
+  if (st.column.empty()) {
+    absl::StatusOr<std::optional<catalog::SchemaObject>> taken =
+        catalog::LookupObject(d.txn, st.new_name);
+    if (!taken.ok()) return taken.status();
+    if (taken->has_value() && !absl::EqualsIgnoreCase(st.new_name, old_name)) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "there is already another table, index or view with this name: ", st.new_name));
+    }
+    if (absl::Status s = NoDependents(d, old_name, "", absl::StrCat("rename table ", old_name));
+        !s.ok()) {
+      return s;
+    }
+    t->name = st.new_name;
+    // SQLite's names for the indexes of UNIQUE constraints follow the table.
+    const std::string auto_prefix = absl::StrCat("sqlite_autoindex_", old_name, "_");
+    for (catalog::IndexDescriptor& ix : t->indexes) {
+      if (absl::StartsWith(ix.name, auto_prefix)) {
+        ix.name = absl::StrCat("sqlite_autoindex_", t->name, "_", ix.name.substr(auto_prefix.size()));
+        continue;
+      }
+      catalog::SchemaObject index_obj;
+      index_obj.index_of_table = t->name;
+      if (absl::Status s = catalog::PutObject(d.txn, ix.name, index_obj, false); !s.ok()) return s;
+    }
+    if (absl::Status s = catalog::DeleteObject(d.txn, old_name); !s.ok()) return s;
+    catalog::SchemaObject obj;
+    obj.table = *t;
+    if (absl::Status s = catalog::PutObject(d.txn, t->name, obj, false); !s.ok()) return s;
+    return ResultSet();
+  }
+  const int pos = t->ColumnIndex(st.column);
+  if (pos < 0 || t->columns[pos].hidden) {
+    return absl::NotFoundError(absl::StrCat("no such column: \"", st.column, "\""));
+  }
+  const int other = t->ColumnIndex(st.new_name);
+  if (other >= 0 && other != pos) {
+    return absl::InvalidArgumentError(absl::StrCat("duplicate column name: ", st.new_name));
+  }
+  const std::string old_column = t->columns[pos].name;
+  if (absl::Status s = NoDependents(d, old_name, old_column,
+                                    absl::StrCat("rename column ", old_column));
+      !s.ok()) {
+    return s;
+  }
+  t->columns[pos].name = st.new_name;
+  for (std::string& check : t->checks) {
+    absl::StatusOr<std::string> renamed = parser::RenameIdentifier(check, old_column, st.new_name);
+    if (!renamed.ok()) return renamed.status();
+    check = *std::move(renamed);
+  }
+  catalog::SchemaObject obj;
+  obj.table = *t;
+  if (absl::Status s = catalog::PutObject(d.txn, t->name, obj, false); !s.ok()) return s;
+  return ResultSet();
+}
+
+// ALTER TABLE t DROP COLUMN c, with SQLite's refusals: not a key or
+// indexed column, not one a CHECK reads, not the last column.
+absl::StatusOr<ResultSet> AlterDropColumn(Dml& d, const ast::AlterDropColumnStatement& st) {
+  absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, st.table);
+  if (!t.ok()) return t.status();
+  const int pos = t->ColumnIndex(st.column);
+  if (pos < 0 || t->columns[pos].hidden) {
+    return absl::NotFoundError(absl::StrCat("no such column: \"", st.column, "\""));
+  }
+  const catalog::ColumnDescriptor column = t->columns[pos];
+  auto refuse = [&](absl::string_view why) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot drop column \"", column.name, "\": ", why));
+  };
+  if (std::count(t->primary.column_ids.begin(), t->primary.column_ids.end(), column.id) > 0) {
+    return refuse("PRIMARY KEY");
+  }
+  for (const catalog::IndexDescriptor& ix : t->indexes) {
+    if (std::count(ix.column_ids.begin(), ix.column_ids.end(), column.id) > 0) {
+      return refuse(ix.unique && absl::StartsWith(ix.name, "sqlite_autoindex_")
+                        ? "UNIQUE"
+                        : absl::StrCat("indexed by ", ix.name));
+    }
+  }
+  for (const std::string& check : t->checks) {
+    if (parser::MentionsName(check, column.name)) return refuse("used in a CHECK constraint");
+  }
+  int visible = 0;
+  for (const catalog::ColumnDescriptor& c : t->columns) visible += c.hidden ? 0 : 1;
+  if (visible == 1) return refuse("no other columns exist");
+  if (absl::Status s = NoDependents(d, t->name, column.name,
+                                    absl::StrCat("drop column ", column.name));
+      !s.ok()) {
+    return s;
+  }
+  const TableDescriptor before = *t;
+  t->columns.erase(t->columns.begin() + pos);
+  // The rows lose the value (and its bytes), as SQLite rewrites the table.
+  if (absl::Status s = RewriteRows(d, before, *t, [&](Row* row) { row->erase(row->begin() + pos); });
+      !s.ok()) {
+    return s;
+  }
+  catalog::SchemaObject obj;
+  obj.table = *t;
+  if (absl::Status s = catalog::PutObject(d.txn, t->name, obj, false); !s.ok()) return s;
+  return ResultSet();
+}
+
 absl::Status BackfillIndex(Dml& d, const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
   absl::StatusOr<std::vector<Row>> rows = ScanTable(d.txn, t);
   if (!rows.ok()) return rows.status();
@@ -1222,6 +1383,8 @@ bool ChangesSchema(ast::StatementKind kind) {
     case ast::StatementKind::kCreateTrigger:
     case ast::StatementKind::kDrop:
     case ast::StatementKind::kAlterAddColumn:
+    case ast::StatementKind::kAlterRename:
+    case ast::StatementKind::kAlterDropColumn:
     case ast::StatementKind::kReindex:
       return true;
     default:
@@ -1286,6 +1449,8 @@ std::string SqlState(const absl::Status& status) {
       {"no value bound for parameter", "07002"},      // ODBC: COUNT field incorrect
       {"ESCAPE expression must be", "22025"},         // invalid_escape_sequence
       {"cannot add a", "0A000"},
+      {"cannot drop column", "2BP01"},                // dependent_objects_still_exist
+      {"cannot rename", "2BP01"},
   };
   for (const Prefix& p : kByPrefix) {
     if (absl::StartsWith(m, p.text)) return p.state;
@@ -1518,6 +1683,10 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       return CreateIndex(d, static_cast<const ast::CreateIndexStatement&>(st));
     case ast::StatementKind::kDrop:
       return Drop(d, static_cast<const ast::DropStatement&>(st));
+    case ast::StatementKind::kAlterRename:
+      return AlterRename(d, static_cast<const ast::AlterRenameStatement&>(st));
+    case ast::StatementKind::kAlterDropColumn:
+      return AlterDropColumn(d, static_cast<const ast::AlterDropColumnStatement&>(st));
     case ast::StatementKind::kCreateView: {
       const auto& v = static_cast<const ast::CreateViewStatement&>(st);
       absl::StatusOr<std::optional<catalog::SchemaObject>> existing = catalog::LookupObject(txn, v.view);
@@ -1780,21 +1949,8 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       const TableDescriptor before = *t;
       t->columns.push_back(cd);
       if (!fill.is_null()) {
-        std::string lo = catalog::IndexPrefix(t->id, t->primary.id);
-        std::vector<std::pair<std::string, std::string>> old_rows;
-        absl::Status s = txn->Scan(lo, PrefixEnd(lo), false,
-                                   [&](absl::string_view k, absl::string_view v) {
-                                     old_rows.emplace_back(k, v);
-                                     return true;
-                                   });
+        absl::Status s = RewriteRows(d, before, *t, [&](Row* row) { row->push_back(fill); });
         if (!s.ok()) return s;
-        const catalog::RowDecoder decoder(before);
-        for (const auto& [k, v] : old_rows) {
-          Row row;
-          if (absl::Status dr = decoder.Decode(k, v, &row); !dr.ok()) return dr;
-          row.push_back(fill);
-          txn->Put(k, catalog::EncodeRowValue(*t, row));
-        }
       }
       catalog::SchemaObject obj;
       obj.table = *t;

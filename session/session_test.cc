@@ -627,6 +627,60 @@ TEST_F(SessionTest, ReturningGivesTheRowsWritten) {
             "42601");
 }
 
+// ALTER TABLE RENAME TO, RENAME COLUMN and DROP COLUMN: rows, indexes and
+// constraints follow; a change that would break a view or trigger, or drop
+// a column something depends on, is refused (2BP01) and changes nothing.
+TEST_F(SessionTest, AlterTableRenamesAndDropsColumns) {
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT UNIQUE, c REAL CHECK (c > 0), d TEXT, "
+     "e INTEGER)");
+  Ok("CREATE INDEX ie ON t(e)");
+  Ok("INSERT INTO t VALUES (1, 'x', 1.5, 'dd', 5), (2, 'y', 2.5, NULL, 6)");
+  Ok("ALTER TABLE t RENAME TO u");
+  EXPECT_EQ(SqlState(Err("SELECT * FROM t")), "42P01");
+  EXPECT_EQ(Ok("SELECT count(*) FROM u").rows.at(0).at(0), Value::Integer(2));
+  // The UNIQUE index came along (under its new name) and still holds.
+  EXPECT_EQ(SqlState(Err("INSERT INTO u VALUES (3, 'x', 1, NULL, 7)")), "23505");
+  EXPECT_EQ(Ok("SHOW INDEXES FROM u").rows.size(), 2u);
+  Ok("DROP INDEX ie");  // the index object follows the table
+  Ok("CREATE INDEX ie ON u(e)");
+  // RENAME COLUMN rewrites the CHECK that reads it.
+  Ok("ALTER TABLE u RENAME COLUMN c TO cc");
+  EXPECT_EQ(SqlState(Err("INSERT INTO u VALUES (3, 'z', -1, NULL, 7)")), "23514");
+  EXPECT_EQ(Ok("SELECT cc FROM u WHERE a = 1").rows.at(0).at(0), Value::Real(1.5));
+  EXPECT_EQ(SqlState(Err("ALTER TABLE u RENAME COLUMN cc TO b")), "42701");
+  EXPECT_EQ(SqlState(Err("ALTER TABLE u RENAME COLUMN nope TO z")), "42703");
+  // DROP COLUMN rewrites the rows; the index on a later column still finds them.
+  Ok("ALTER TABLE u DROP COLUMN d");
+  ResultSet r = Ok("SELECT * FROM u WHERE e = 6");
+  EXPECT_EQ(r.columns, (std::vector<std::string>{"a", "b", "cc", "e"}));
+  EXPECT_EQ(r.rows, (std::vector<exec::Row>{
+                        {Value::Integer(2), Value::Text("y"), Value::Real(2.5), Value::Integer(6)}}));
+  Ok("INSERT INTO u VALUES (3, 'z', 1, 7)");
+  for (const char* column : {"a", "b", "cc", "e"}) {
+    EXPECT_EQ(SqlState(Err(absl::StrCat("ALTER TABLE u DROP COLUMN ", column))), "2BP01") << column;
+  }
+  // Views and triggers that name what changes stop it.
+  Ok("CREATE VIEW v AS SELECT b FROM u");
+  EXPECT_EQ(SqlState(Err("ALTER TABLE u RENAME TO w")), "2BP01");
+  EXPECT_EQ(SqlState(Err("ALTER TABLE u RENAME COLUMN b TO bb")), "2BP01");
+  Ok("ALTER TABLE u RENAME COLUMN e TO ee");  // the view does not read it
+  EXPECT_EQ(Ok("SELECT count(*) FROM v").rows.at(0).at(0), Value::Integer(3));
+  EXPECT_EQ(SqlState(Err("ALTER TABLE u RENAME TO v")), "42P07");
+  Ok("DROP VIEW v");
+  // A rename inside a transaction rolls back with it.
+  Ok("BEGIN");
+  Ok("ALTER TABLE u RENAME TO w");
+  EXPECT_EQ(Ok("SELECT count(*) FROM w").rows.at(0).at(0), Value::Integer(3));
+  Ok("ROLLBACK");
+  EXPECT_EQ(Ok("SELECT count(*) FROM u").rows.at(0).at(0), Value::Integer(3));
+  // A table with a hidden rowid, down to its last column.
+  Ok("CREATE TABLE h(p TEXT, q TEXT)");
+  Ok("INSERT INTO h VALUES ('1', '2')");
+  Ok("ALTER TABLE h DROP COLUMN p");
+  EXPECT_EQ(Ok("SELECT * FROM h").rows, (std::vector<exec::Row>{{Value::Text("2")}}));
+  EXPECT_EQ(SqlState(Err("ALTER TABLE h DROP COLUMN q")), "2BP01");
+}
+
 // last_insert_rowid(), changes() and total_changes() read the connection's
 // counters as SQLite keeps them: changes() counts the last INSERT, UPDATE or
 // DELETE without its triggers, total_changes() with them, and a table
