@@ -101,6 +101,8 @@ absl::StatusOr<std::vector<Row>> RunOperator(const PhysicalOp& pop, ExecContext*
       return internal::Distinct(std::move(inputs[0]));
     case LogicalKind::kSetOp:
       return internal::SetOperation(op.set_op, std::move(inputs[0]), std::move(inputs[1]));
+    case LogicalKind::kWindow:
+      return internal::Window(op, std::move(inputs[0]), ctx);
   }
   return absl::InternalError("unknown plan node");
 }

@@ -232,6 +232,11 @@ std::vector<Row> SetOperation(ast::SetOp op, std::vector<Row> a, std::vector<Row
 // it how many rows it will read.
 absl::StatusOr<std::vector<Row>> RecursiveUnion(const planner::PhysicalOp& op, ExecContext* ctx);
 absl::StatusOr<std::vector<Row>> WorkingTable(const planner::LogicalOp& op, ExecContext* ctx);
+
+// Window functions (window.cc): `rows` (the kWindow node's input) each
+// with one more column per window call, in the last call's order.
+absl::StatusOr<std::vector<Row>> Window(const planner::LogicalOp& op, std::vector<Row> rows,
+                                        ExecContext* ctx);
 // PassLimitDown returns the CTE it told (nullptr: none); the caller takes
 // the budget back when the LIMIT's input has run, because the same CTE may
 // be read elsewhere in the statement without one.

@@ -160,7 +160,8 @@ select_core
   : K_SELECT ( K_DISTINCT | K_ALL )? result_column ( COMMA result_column )*
     ( K_FROM join_clause )?
     ( K_WHERE where=expr )?
-    ( K_GROUP K_BY expr ( COMMA expr )* )? ( K_HAVING having=expr )?   # select_simple
+    ( K_GROUP K_BY expr ( COMMA expr )* )? ( K_HAVING having=expr )?
+    ( K_WINDOW window_def ( COMMA window_def )* )?                      # select_simple
   | K_VALUES value_row ( COMMA value_row )*                            # select_values
   ;
 
@@ -189,6 +190,30 @@ table_or_subquery
   ;
 
 ordering_term : expr ( K_ASC | K_DESC )? ( K_NULLS ( K_FIRST | K_LAST ) )? ;
+
+// Window functions, as SQLite has them.
+over_clause : K_OVER ( window=name | OPEN_PAR window_spec CLOSE_PAR ) ;
+
+window_def : window=name K_AS OPEN_PAR window_spec CLOSE_PAR ;
+
+window_spec
+  : base=name? ( K_PARTITION K_BY expr ( COMMA expr )* )?
+    ( K_ORDER K_BY ordering_term ( COMMA ordering_term )* )? frame_spec?
+  ;
+
+frame_spec
+  : unit=( K_RANGE | K_ROWS | K_GROUPS )
+    ( K_BETWEEN start=frame_bound K_AND end=frame_bound | start=frame_bound )
+    ( K_EXCLUDE ( K_NO K_OTHERS | K_CURRENT K_ROW | K_GROUP | K_TIES ) )?
+  ;
+
+frame_bound
+  : K_UNBOUNDED K_PRECEDING        # frame_unbounded_preceding
+  | K_UNBOUNDED K_FOLLOWING        # frame_unbounded_following
+  | K_CURRENT K_ROW                # frame_current_row
+  | expr K_PRECEDING               # frame_preceding
+  | expr K_FOLLOWING               # frame_following
+  ;
 
 // -------------------------------------------------------------- expressions
 // One rule per precedence level, loosest first, as in SQLite: OR, AND, NOT,
@@ -237,7 +262,8 @@ unary_expr
 primary
   : literal_value                                                       # e_literal
   | parameter                                                           # e_parameter
-  | func=name OPEN_PAR ( ( K_DISTINCT | K_ALL )? expr ( COMMA expr )* | STAR )? CLOSE_PAR  # e_function
+  | func=name OPEN_PAR ( ( K_DISTINCT | K_ALL )? expr ( COMMA expr )* | STAR )? CLOSE_PAR
+    over_clause?                                                        # e_function
     // like(P, X [, E]) and glob(P, X): SQLite's function forms of X LIKE P.
   | op=( K_LIKE | K_GLOB ) OPEN_PAR expr COMMA expr ( COMMA expr )? CLOSE_PAR  # e_like_call
   | ( table=name DOT )? column=name                                     # e_column
@@ -275,6 +301,8 @@ name
   | K_CONFLICT | K_DESC | K_DO | K_EACH | K_FAIL | K_FIRST | K_IF | K_IGNORE
   | K_INDEXED | K_INDEXES | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
   | K_PLAN | K_QUERY | K_RECURSIVE | K_REINDEX | K_RENAME | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP | K_TO
+  | K_CURRENT | K_EXCLUDE | K_FOLLOWING | K_GROUPS | K_NO | K_OTHERS | K_OVER | K_PARTITION
+  | K_PRECEDING | K_RANGE | K_ROWS | K_TIES | K_UNBOUNDED | K_WINDOW
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
   ;
 
@@ -346,11 +374,14 @@ K_EXISTS : E X I S T S ;
 K_EXPLAIN : E X P L A I N ;
 K_FAIL : F A I L ;
 K_FALSE : F A L S E ;
+K_EXCLUDE : E X C L U D E ;
 K_FIRST : F I R S T ;
+K_FOLLOWING : F O L L O W I N G ;
 K_FOR : F O R ;
 K_FROM : F R O M ;
 K_GLOB : G L O B ;
 K_GROUP : G R O U P ;
+K_GROUPS : G R O U P S ;
 K_HAVING : H A V I N G ;
 K_IF : I F ;
 K_IGNORE : I G N O R E ;
@@ -371,12 +402,15 @@ K_LEFT : L E F T ;
 K_LIKE : L I K E ;
 K_LIMIT : L I M I T ;
 K_NATURAL : N A T U R A L ;
+K_NO : N O ;
 K_NOT : N O T ;
 K_NOTHING : N O T H I N G ;
 K_NOTNULL : N O T N U L L ;
 K_NULL : N U L L ;
 K_NULLS : N U L L S ;
 K_OF : O F ;
+K_OTHERS : O T H E R S ;
+K_OVER : O V E R ;
 K_OFFSET : O F F S E T ;
 K_ON : O N ;
 K_OR : O R ;
@@ -392,6 +426,13 @@ K_REPLACE : R E P L A C E ;
 K_RETURNING : R E T U R N I N G ;
 K_RENAME : R E N A M E ;
 K_ROLLBACK : R O L L B A C K ;
+K_ROWS : R O W S ;
+K_PARTITION : P A R T I T I O N ;
+K_PRECEDING : P R E C E D I N G ;
+K_RANGE : R A N G E ;
+K_UNBOUNDED : U N B O U N D E D ;
+K_WINDOW : W I N D O W ;
+K_CURRENT : C U R R E N T ;
 K_ROW : R O W ;
 K_SELECT : S E L E C T ;
 K_SET : S E T ;
@@ -401,6 +442,7 @@ K_TABLE : T A B L E ;
 K_TABLES : T A B L E S ;
 K_INDEXES : I N D E X E S ;
 K_TEMP : T E M P ;
+K_TIES : T I E S ;
 K_TO : T O ;
 K_TEMPORARY : T E M P O R A R Y ;
 K_THEN : T H E N ;

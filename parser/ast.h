@@ -24,6 +24,7 @@ struct SourcePos {
 
 struct SelectStmt;
 struct Expr;
+struct WindowSpec;
 using ExprPtr = std::unique_ptr<Expr>;
 
 enum class ExprKind {
@@ -79,6 +80,8 @@ struct Expr {
   ExprPtr operand;           // CASE operand
   std::vector<CaseWhen> whens;
   ExprPtr else_expr;
+  // kFunction with OVER: a window function call.
+  std::unique_ptr<WindowSpec> over;
 };
 
 // --------------------------------------------------------------- SELECT
@@ -120,6 +123,28 @@ struct OrderingTerm {
   std::optional<bool> nulls_first;
 };
 
+// A window frame: ROWS, RANGE or GROUPS BETWEEN start AND end.
+enum class FrameUnit { kRows, kRange, kGroups };
+enum class FrameBoundKind {
+  kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing
+};
+struct FrameBound {
+  FrameBoundKind kind = FrameBoundKind::kCurrentRow;
+  ExprPtr offset;  // kPreceding, kFollowing
+};
+enum class FrameExclude { kNoOthers, kCurrentRow, kGroup, kTies };
+
+// OVER (...) or a WINDOW clause's definition.
+struct WindowSpec {
+  std::string name;  // OVER name: the WINDOW clause's; or the base of (name ...)
+  std::vector<ExprPtr> partition_by;
+  std::vector<OrderingTerm> order_by;
+  bool has_frame = false;
+  FrameUnit unit = FrameUnit::kRange;
+  FrameBound start, end;
+  FrameExclude exclude = FrameExclude::kNoOthers;
+};
+
 // One SELECT ... FROM ... WHERE ... GROUP BY ... HAVING, or VALUES rows.
 struct SelectCore {
   bool distinct = false;
@@ -130,6 +155,8 @@ struct SelectCore {
   ExprPtr having;
   std::vector<std::vector<ExprPtr>> values;  // VALUES (...), (...)
   bool is_values = false;
+  // WINDOW name AS (...), ...
+  std::vector<std::pair<std::string, WindowSpec>> windows;
 };
 
 enum class SetOp { kUnion, kUnionAll, kIntersect, kExcept };

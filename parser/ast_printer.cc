@@ -19,6 +19,66 @@ std::string Literal(const Value& v) {
   }
 }
 
+std::string List(const std::vector<ExprPtr>& exprs);
+
+std::string OrderingSql(const std::vector<OrderingTerm>& terms) {
+  std::string out;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    const OrderingTerm& t = terms[i];
+    absl::StrAppend(&out, i ? ", " : "", ToSql(*t.expr), t.descending ? " DESC" : "");
+    if (t.nulls_first.has_value()) out += *t.nulls_first ? " NULLS FIRST" : " NULLS LAST";
+  }
+  return out;
+}
+
+std::string FrameBoundSql(const FrameBound& b) {
+  switch (b.kind) {
+    case FrameBoundKind::kUnboundedPreceding:
+      return "UNBOUNDED PRECEDING";
+    case FrameBoundKind::kPreceding:
+      return ToSql(*b.offset) + " PRECEDING";
+    case FrameBoundKind::kCurrentRow:
+      return "CURRENT ROW";
+    case FrameBoundKind::kFollowing:
+      return ToSql(*b.offset) + " FOLLOWING";
+    case FrameBoundKind::kUnboundedFollowing:
+      return "UNBOUNDED FOLLOWING";
+  }
+  return "?";
+}
+
+// A window as OVER names it: `w`, or `(PARTITION BY ... ORDER BY ... frame)`.
+std::string WindowSql(const WindowSpec& w) {
+  const bool bare_name = !w.name.empty() && w.partition_by.empty() && w.order_by.empty() &&
+                         !w.has_frame;
+  if (bare_name) return w.name;
+  std::vector<std::string> parts;
+  if (!w.name.empty()) parts.push_back(w.name);
+  if (!w.partition_by.empty()) parts.push_back("PARTITION BY " + List(w.partition_by));
+  if (!w.order_by.empty()) parts.push_back("ORDER BY " + OrderingSql(w.order_by));
+  if (w.has_frame) {
+    std::string frame = w.unit == FrameUnit::kRows     ? "ROWS"
+                        : w.unit == FrameUnit::kGroups ? "GROUPS"
+                                                       : "RANGE";
+    absl::StrAppend(&frame, " BETWEEN ", FrameBoundSql(w.start), " AND ", FrameBoundSql(w.end));
+    switch (w.exclude) {
+      case FrameExclude::kNoOthers:
+        break;
+      case FrameExclude::kCurrentRow:
+        frame += " EXCLUDE CURRENT ROW";
+        break;
+      case FrameExclude::kGroup:
+        frame += " EXCLUDE GROUP";
+        break;
+      case FrameExclude::kTies:
+        frame += " EXCLUDE TIES";
+        break;
+    }
+    parts.push_back(std::move(frame));
+  }
+  return "(" + absl::StrJoin(parts, " ") + ")";
+}
+
 std::string List(const std::vector<ExprPtr>& exprs) {
   return absl::StrJoin(exprs, ", ", [](std::string* out, const ExprPtr& e) {
     out->append(ToSql(*e));
@@ -102,10 +162,13 @@ std::string ToSql(const Expr& e) {
     case ExprKind::kCast:
       return absl::StrCat("CAST(", ToSql(*e.children[0]), " AS ",
                           TypeName(e.cast_type), ")");
-    case ExprKind::kFunction:
-      if (e.star) return absl::StrCat(e.name, "(*)");
-      return absl::StrCat(e.name, "(", e.distinct ? "DISTINCT " : "",
-                          List(e.children), ")");
+    case ExprKind::kFunction: {
+      std::string call = e.star ? absl::StrCat(e.name, "(*)")
+                                : absl::StrCat(e.name, "(", e.distinct ? "DISTINCT " : "",
+                                               List(e.children), ")");
+      if (e.over) absl::StrAppend(&call, " OVER ", WindowSql(*e.over));
+      return call;
+    }
     case ExprKind::kLike: {
       std::string s = absl::StrCat("(", ToSql(*e.children[0]),
                                    e.negated ? " NOT " : " ", OpName(e.op), " ",
@@ -163,17 +226,7 @@ std::string ToSql(const SelectStmt& s) {
     if (!c.group_by.empty()) absl::StrAppend(&out, " GROUP BY ", List(c.group_by));
     if (c.having) absl::StrAppend(&out, " HAVING ", ToSql(*c.having));
   }
-  if (!s.order_by.empty()) {
-    out += " ORDER BY ";
-    for (size_t i = 0; i < s.order_by.size(); ++i) {
-      const OrderingTerm& t = s.order_by[i];
-      absl::StrAppend(&out, i ? ", " : "", ToSql(*t.expr),
-                      t.descending ? " DESC" : "");
-      if (t.nulls_first.has_value()) {
-        out += *t.nulls_first ? " NULLS FIRST" : " NULLS LAST";
-      }
-    }
-  }
+  if (!s.order_by.empty()) absl::StrAppend(&out, " ORDER BY ", OrderingSql(s.order_by));
   if (s.limit) absl::StrAppend(&out, " LIMIT ", ToSql(*s.limit));
   if (s.offset) absl::StrAppend(&out, " OFFSET ", ToSql(*s.offset));
   return out;

@@ -255,6 +255,8 @@ class Transformer {
   ast::StatementPtr Update(SQLParser::Update_stmtContext* ctx);
   ast::StatementPtr Delete(SQLParser::Delete_stmtContext* ctx);
   ast::ResultColumn ResultColumn(SQLParser::Result_columnContext* ctx);
+  ast::OrderingTerm Ordering(SQLParser::Ordering_termContext* ctx);
+  ast::WindowSpec Window(SQLParser::Window_specContext* ctx);
   std::vector<ast::ResultColumn> Returning(SQLParser::Returning_clauseContext* ctx);
   ast::StatementPtr CreateTable(SQLParser::Create_table_stmtContext* ctx);
   ast::StatementPtr CreateIndex(SQLParser::Create_index_stmtContext* ctx);
@@ -811,6 +813,14 @@ ast::ExprPtr Transformer::Primary(SQLParser::PrimaryContext* ctx) {
     e->distinct = c->K_DISTINCT() != nullptr;
     e->star = c->STAR() != nullptr;
     for (auto* a : c->expr()) e->children.push_back(Expr(a));
+    if (auto* over = c->over_clause()) {
+      e->over = std::make_unique<ast::WindowSpec>();
+      if (over->window != nullptr) {
+        e->over->name = Name(over->window);
+      } else {
+        *e->over = Window(over->window_spec());
+      }
+    }
     return e;
   }
   Fail(ctx, "unsupported expression");
@@ -855,13 +865,7 @@ std::unique_ptr<ast::SelectStmt> Transformer::Select(
       s->ops.push_back(ast::SetOp::kExcept);
     }
   }
-  for (auto* term : ctx->ordering_term()) {
-    ast::OrderingTerm t;
-    t.expr = Expr(term->expr());
-    t.descending = term->K_DESC() != nullptr;
-    if (term->K_NULLS() != nullptr) t.nulls_first = term->K_FIRST() != nullptr;
-    s->order_by.push_back(std::move(t));
-  }
+  for (auto* term : ctx->ordering_term()) s->order_by.push_back(Ordering(term));
   if (ctx->K_LIMIT() != nullptr) {
     // The select_stmt's own expr() children are exactly LIMIT [, OFFSET].
     std::vector<SQLParser::ExprContext*> e = ctx->expr();
@@ -894,6 +898,55 @@ void Transformer::Core(SQLParser::Select_coreContext* ctx,
     core->group_by.push_back(Expr(e));
   }
   core->having = Expr(c->having);
+  for (auto* w : c->window_def()) {
+    core->windows.emplace_back(Name(w->window), Window(w->window_spec()));
+  }
+}
+
+ast::OrderingTerm Transformer::Ordering(SQLParser::Ordering_termContext* term) {
+  ast::OrderingTerm t;
+  t.expr = Expr(term->expr());
+  t.descending = term->K_DESC() != nullptr;
+  if (term->K_NULLS() != nullptr) t.nulls_first = term->K_FIRST() != nullptr;
+  return t;
+}
+
+ast::WindowSpec Transformer::Window(SQLParser::Window_specContext* ctx) {
+  ast::WindowSpec w;
+  if (ctx->base != nullptr) w.name = Name(ctx->base);
+  for (auto* e : ctx->expr()) w.partition_by.push_back(Expr(e));
+  for (auto* term : ctx->ordering_term()) w.order_by.push_back(Ordering(term));
+  if (auto* f = ctx->frame_spec()) {
+    w.has_frame = true;
+    w.unit = f->K_ROWS() != nullptr     ? ast::FrameUnit::kRows
+             : f->K_GROUPS() != nullptr ? ast::FrameUnit::kGroups
+                                        : ast::FrameUnit::kRange;
+    auto bound = [&](SQLParser::Frame_boundContext* b) {
+      ast::FrameBound out;
+      if (dynamic_cast<SQLParser::Frame_unbounded_precedingContext*>(b) != nullptr) {
+        out.kind = ast::FrameBoundKind::kUnboundedPreceding;
+      } else if (dynamic_cast<SQLParser::Frame_unbounded_followingContext*>(b) != nullptr) {
+        out.kind = ast::FrameBoundKind::kUnboundedFollowing;
+      } else if (auto* p = dynamic_cast<SQLParser::Frame_precedingContext*>(b)) {
+        out.kind = ast::FrameBoundKind::kPreceding;
+        out.offset = Expr(p->expr());
+      } else if (auto* fo = dynamic_cast<SQLParser::Frame_followingContext*>(b)) {
+        out.kind = ast::FrameBoundKind::kFollowing;
+        out.offset = Expr(fo->expr());
+      }
+      return out;
+    };
+    w.start = bound(f->start);
+    // A lone bound is the start; the frame ends at the current row.
+    if (f->end != nullptr) w.end = bound(f->end);
+    if (f->K_EXCLUDE() != nullptr) {
+      w.exclude = f->K_OTHERS() != nullptr ? ast::FrameExclude::kNoOthers
+                  : f->K_ROW() != nullptr  ? ast::FrameExclude::kCurrentRow
+                  : f->K_GROUP() != nullptr ? ast::FrameExclude::kGroup
+                                            : ast::FrameExclude::kTies;
+    }
+  }
+  return w;
 }
 
 ast::ResultColumn Transformer::ResultColumn(SQLParser::Result_columnContext* ctx) {

@@ -1,5 +1,6 @@
 #include "planner/binder.h"
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -48,6 +49,11 @@ std::vector<Type> OutputAffinity(const LogicalOp& plan) {
       return OutputAffinity(*plan.children[0]);
     case LogicalKind::kWorkingTable:
       return OutputAffinity(*plan.recursive_union->children[0]);
+    case LogicalKind::kWindow: {
+      std::vector<Type> out = OutputAffinity(*plan.children[0]);
+      out.resize(plan.width(), Type::kNull);
+      return out;
+    }
     case LogicalKind::kJoin:
     case LogicalKind::kMultiJoin: {
       std::vector<Type> out;
@@ -341,8 +347,48 @@ LogicalPtr FilterScan(LogicalPtr plan, std::vector<BoundPtr> conjuncts) {
   return f;
 }
 
+struct WindowFunctionInfo {
+  const char* name;
+  WindowFunctionKind kind;
+  int min_args, max_args;
+};
+
+// The functions that exist only as window functions.
+const WindowFunctionInfo* FindWindowFunction(absl::string_view name) {
+  static constexpr WindowFunctionInfo kFunctions[] = {
+      {"row_number", WindowFunctionKind::kRowNumber, 0, 0},
+      {"rank", WindowFunctionKind::kRank, 0, 0},
+      {"dense_rank", WindowFunctionKind::kDenseRank, 0, 0},
+      {"percent_rank", WindowFunctionKind::kPercentRank, 0, 0},
+      {"cume_dist", WindowFunctionKind::kCumeDist, 0, 0},
+      {"ntile", WindowFunctionKind::kNtile, 1, 1},
+      {"lag", WindowFunctionKind::kLag, 1, 3},
+      {"lead", WindowFunctionKind::kLead, 1, 3},
+      {"first_value", WindowFunctionKind::kFirstValue, 1, 1},
+      {"last_value", WindowFunctionKind::kLastValue, 1, 1},
+      {"nth_value", WindowFunctionKind::kNthValue, 2, 2},
+  };
+  for (const WindowFunctionInfo& f : kFunctions) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+// Points the placeholders WindowCallRef() bound (kColumn, index -1 - k) at
+// column `base + k`, where the kWindow node puts call k's value.
+void PlaceWindowColumns(BoundExpr* e, int base) {
+  if (e->kind == BoundKind::kColumn && e->depth == 0 && e->index < 0) {
+    e->index = base + (-e->index - 1);
+  }
+  for (BoundPtr& c : e->children) PlaceWindowColumns(c.get(), base);
+}
+
+// A frame bound's place in the order UNBOUNDED PRECEDING < n PRECEDING <
+// CURRENT ROW < n FOLLOWING < UNBOUNDED FOLLOWING.
+int FrameBoundRank(ast::FrameBoundKind k) { return static_cast<int>(k); }
+
 bool IsAggregateCall(const ast::Expr& e) {
-  if (e.kind != ast::ExprKind::kFunction) return false;
+  if (e.kind != ast::ExprKind::kFunction || e.over) return false;
   return function::FindAggregate(e.name, static_cast<int>(e.children.size()), e.star)
       .has_value();
 }
@@ -452,7 +498,27 @@ bool ContainsAggregate(const ast::Expr& e) {
     if (ContainsAggregate(*w.when) || ContainsAggregate(*w.then)) return true;
   }
   if (e.else_expr && ContainsAggregate(*e.else_expr)) return true;
+  if (e.over) {
+    for (const ast::ExprPtr& p : e.over->partition_by) {
+      if (ContainsAggregate(*p)) return true;
+    }
+    for (const ast::OrderingTerm& t : e.over->order_by) {
+      if (ContainsAggregate(*t.expr)) return true;
+    }
+  }
   return false;
+}
+
+bool ContainsWindow(const ast::Expr& e) {
+  if (e.kind == ast::ExprKind::kFunction && e.over) return true;
+  for (const ast::ExprPtr& c : e.children) {
+    if (c && ContainsWindow(*c)) return true;
+  }
+  if (e.operand && ContainsWindow(*e.operand)) return true;
+  for (const ast::CaseWhen& w : e.whens) {
+    if (ContainsWindow(*w.when) || ContainsWindow(*w.then)) return true;
+  }
+  return e.else_expr && ContainsWindow(*e.else_expr);
 }
 
 absl::StatusOr<LogicalPtr> Binder::BindSelect(const ast::SelectStmt& select) {
@@ -826,6 +892,11 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
 absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
                                         const ast::SelectStmt* order_limit,
                                         Scope* parent) {
+  // An enclosing core's window calls are not this one's: nothing here may
+  // add to them (this core sets its own where they are allowed).
+  WindowContext* const enclosing_window = window_;
+  window_ = nullptr;
+  absl::Cleanup restore_window = [&] { window_ = enclosing_window; };
   Scope scope;
   scope.parent = parent;
   LogicalPtr plan;
@@ -1021,7 +1092,11 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
     aggp = &agg;
   }
 
-  // Bind result columns (against the scope, or the aggregate output).
+  // Bind result columns (against the scope, or the aggregate output); they
+  // and ORDER BY may call window functions.
+  WindowContext windows;
+  windows.core = &core;
+  window_ = &windows;
   std::vector<BoundPtr> outputs;
   std::vector<std::string> names;
   for (const Item& it : items) {
@@ -1044,6 +1119,7 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
     names.push_back(it.name);
   }
   BoundPtr having;
+  window_ = nullptr;
   if (core.having) {
     absl::StatusOr<BoundPtr> h = Expr(*core.having, &scope, aggp);
     if (!h.ok()) return h.status();
@@ -1052,6 +1128,7 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
   // ORDER BY: result positions, result aliases, or extra hidden columns.
   std::vector<SortKey> sort_keys;
   size_t visible = outputs.size();
+  window_ = &windows;
   if (order_limit != nullptr) {
     for (const ast::OrderingTerm& t : order_limit->order_by) {
       int col = -1;
@@ -1109,6 +1186,19 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
       filter->children = {plan};
       plan = filter;
     }
+  }
+  window_ = nullptr;
+  if (!windows.calls.empty()) {
+    const int base = static_cast<int>(plan->width());
+    auto w = Node(LogicalKind::kWindow);
+    w->column_names = plan->column_names;
+    for (size_t i = 0; i < windows.calls.size(); ++i) {
+      w->column_names.push_back(absl::StrCat("window", i));
+    }
+    w->windows = std::move(windows.calls);
+    w->children = {plan};
+    plan = w;
+    for (BoundPtr& o : outputs) PlaceWindowColumns(o.get(), base);
   }
   auto project = Node(LogicalKind::kProject);
   project->column_names = names;
@@ -1266,9 +1356,125 @@ absl::StatusOr<BoundPtr> Binder::Expr(const ast::Expr& e, Scope* scope,
   return Constant(*std::move(v));
 }
 
+absl::StatusOr<BoundPtr> Binder::WindowCallRef(const ast::Expr& e, Scope* scope,
+                                               const AggContext* agg) {
+  if (window_ == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("misuse of window function ", e.name, "()"));
+  }
+  // OVER w, or OVER (w ...) on top of a WINDOW clause's definition.
+  const ast::WindowSpec* spec = e.over.get();
+  const std::vector<ast::ExprPtr>* partition = &spec->partition_by;
+  const std::vector<ast::OrderingTerm>* order = &spec->order_by;
+  const ast::WindowSpec* frame = spec;
+  if (!spec->name.empty()) {
+    const ast::WindowSpec* base = nullptr;
+    if (window_->core != nullptr) {
+      for (const auto& [name, w] : window_->core->windows) {
+        if (absl::EqualsIgnoreCase(name, spec->name)) base = &w;
+      }
+    }
+    if (base == nullptr) return absl::InvalidArgumentError(absl::StrCat("no such window: ", spec->name));
+    if (spec->partition_by.empty() && spec->order_by.empty() && !spec->has_frame) {
+      partition = &base->partition_by;
+      order = &base->order_by;
+      frame = base;
+    } else {
+      if (!spec->partition_by.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot override PARTITION clause of window ", spec->name));
+      }
+      if (!spec->order_by.empty() && !base->order_by.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot override ORDER BY clause of window ", spec->name));
+      }
+      if (base->has_frame) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot override frame specification of window ", spec->name));
+      }
+      partition = &base->partition_by;
+      if (spec->order_by.empty()) order = &base->order_by;
+    }
+  }
+  WindowCall call;
+  const int n = static_cast<int>(e.children.size());
+  const std::string wrong_args = absl::StrCat("wrong number of arguments to function ", e.name, "()");
+  if (e.distinct) return absl::InvalidArgumentError("DISTINCT is not supported for window functions");
+  if (const WindowFunctionInfo* w = FindWindowFunction(e.name)) {
+    if (e.star || n < w->min_args || n > w->max_args) return absl::InvalidArgumentError(wrong_args);
+    call.kind = w->kind;
+  } else if (std::optional<function::AggregateKind> a = function::FindAggregate(e.name, n, e.star)) {
+    call.kind = WindowFunctionKind::kAggregate;
+    call.aggregate = *a;
+  } else if (function::IsAggregateName(e.name)) {
+    return absl::InvalidArgumentError(wrong_args);
+  } else if (function::FindScalarFunction(e.name) != nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(e.name, "() may not be used as a window function"));
+  } else {
+    return absl::NotFoundError(absl::StrCat("no such function: ", e.name));
+  }
+  // The arguments, partition and order are read from the kWindow node's
+  // input: the aggregate's output row in an aggregating SELECT.
+  auto bind = [&](const ast::Expr& x) -> absl::StatusOr<BoundPtr> {
+    // A window call inside another is misused (it says which).
+    WindowContext* const outer = window_;
+    if (ContainsWindow(x)) window_ = nullptr;
+    absl::StatusOr<BoundPtr> b = Expr(x, scope, agg);
+    window_ = outer;
+    return b;
+  };
+  for (const ast::ExprPtr& c : e.children) {
+    absl::StatusOr<BoundPtr> b = bind(*c);
+    if (!b.ok()) return b.status();
+    call.args.push_back(*std::move(b));
+  }
+  for (const ast::ExprPtr& p : *partition) {
+    absl::StatusOr<BoundPtr> b = bind(*p);
+    if (!b.ok()) return b.status();
+    call.partition_by.push_back(*std::move(b));
+  }
+  for (const ast::OrderingTerm& t : *order) {
+    absl::StatusOr<BoundPtr> b = bind(*t.expr);
+    if (!b.ok()) return b.status();
+    call.order_by.push_back(*std::move(b));
+    call.order.push_back(SortKey{0, t.descending, t.nulls_first.value_or(!t.descending)});
+  }
+  // The default frame: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+  // (the whole partition when there is no ORDER BY: every row is a peer).
+  call.start.kind = ast::FrameBoundKind::kUnboundedPreceding;
+  call.end.kind = ast::FrameBoundKind::kCurrentRow;
+  if (frame->has_frame) {
+    call.unit = frame->unit;
+    call.exclude = frame->exclude;
+    const auto unsupported = [] {
+      return absl::InvalidArgumentError("unsupported frame specification");
+    };
+    if (frame->start.kind == ast::FrameBoundKind::kUnboundedFollowing ||
+        frame->end.kind == ast::FrameBoundKind::kUnboundedPreceding ||
+        FrameBoundRank(frame->start.kind) > FrameBoundRank(frame->end.kind)) {
+      return unsupported();
+    }
+    for (auto [from, to] : {std::pair{&frame->start, &call.start}, std::pair{&frame->end, &call.end}}) {
+      to->kind = from->kind;
+      if (!from->offset) continue;
+      if (call.unit == ast::FrameUnit::kRange && order->size() != 1) {
+        return absl::InvalidArgumentError(
+            "RANGE with offset PRECEDING/FOLLOWING requires one ORDER BY expression");
+      }
+      Scope none;  // an offset reads no column
+      absl::StatusOr<BoundPtr> b = Expr(*from->offset, &none, nullptr);
+      if (!b.ok()) return b.status();
+      to->offset = *std::move(b);
+    }
+  }
+  window_->calls.push_back(std::move(call));
+  return ColumnRef(-static_cast<int>(window_->calls.size()));
+}
+
 absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
                                           const AggContext* agg) {
   using K = ast::ExprKind;
+  if (e.kind == K::kFunction && e.over) return WindowCallRef(e, scope, agg);
   if (agg != nullptr) {
     // Inside an aggregating SELECT: GROUP BY expressions and aggregate calls
     // become references into the aggregate's output row.
@@ -1468,6 +1674,9 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
         // An aggregate with arguments it does not take (count(1, 2), sum()).
         return absl::InvalidArgumentError(
             absl::StrCat("wrong number of arguments to function ", e.name, "()"));
+      }
+      if (f == nullptr && FindWindowFunction(e.name) != nullptr) {
+        return absl::InvalidArgumentError(absl::StrCat("misuse of window function ", e.name, "()"));
       }
       if (f == nullptr) return absl::NotFoundError(absl::StrCat("no such function: ", e.name));
       if (e.distinct) {

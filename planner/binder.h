@@ -106,6 +106,17 @@ class Binder {
     // The GROUP BY key `e` is (by its text), or -1.
     int GroupKey(const ast::Expr& e) const;
   };
+  // The window function calls of the SELECT core whose result columns and
+  // ORDER BY are being bound. A call binds to a placeholder column
+  // (kColumn, index -1 - k for calls[k]) that PlaceWindowColumns() points
+  // at the kWindow node's output once the width below it is known.
+  struct WindowContext {
+    const ast::SelectCore* core = nullptr;  // its WINDOW clause
+    std::vector<WindowCall> calls;
+  };
+  // Binds the window call `e` into `window_` and returns its placeholder.
+  absl::StatusOr<BoundPtr> WindowCallRef(const ast::Expr& e, Scope* scope,
+                                         const AggContext* agg);
 
   absl::StatusOr<LogicalPtr> Select(const ast::SelectStmt& s, Scope* parent);
   // s.cores[begin, end) combined by s.ops, left to right.
@@ -149,6 +160,9 @@ class Binder {
   std::vector<std::map<std::string, Cte>> ctes_;  // innermost last
   int max_parameter_ = 0;
   int view_depth_ = 0;
+  // Set while a SELECT core's result columns and ORDER BY are bound (the
+  // only places a window function may be); null elsewhere.
+  WindowContext* window_ = nullptr;
   // The depth of the deepest CTE read so far by the CTE query being bound:
   // CTEs that read each other chain their plans, and every later pass walks
   // plans recursively.
@@ -156,8 +170,12 @@ class Binder {
   ConstantEvaluator evaluate_;  // may be empty: no folding
 };
 
-// True when `e` contains an aggregate function call (not inside a subquery).
+// True when `e` contains an aggregate function call (not inside a subquery;
+// a window function's arguments count, the call itself does not).
 bool ContainsAggregate(const ast::Expr& e);
+
+// True when `e` contains a window function call (not inside a subquery).
+bool ContainsWindow(const ast::Expr& e);
 
 }  // namespace tessera::planner
 

@@ -88,6 +88,10 @@ std::string Describe(const LogicalOp& op) {
     case LogicalKind::kWorkingTable:
       absl::StrAppend(&line, "rows of the last round of ", op.cte_name);
       break;
+    case LogicalKind::kWindow:
+      absl::StrAppend(&line, "window (", op.windows.size(),
+                      op.windows.size() == 1 ? " function)" : " functions)");
+      break;
     case LogicalKind::kSetOp:
       line += op.set_op == ast::SetOp::kUnion      ? "union"
               : op.set_op == ast::SetOp::kUnionAll ? "union all"

@@ -86,6 +86,35 @@ struct SortKey {
   bool nulls_first = true;
 };
 
+// The window functions (SQLite's), and aggregates used over a window.
+enum class WindowFunctionKind {
+  kRowNumber, kRank, kDenseRank, kPercentRank, kCumeDist, kNtile,
+  kLag, kLead, kFirstValue, kLastValue, kNthValue, kAggregate,
+};
+
+// One bound end of a window frame; `offset` (kPreceding/kFollowing) reads
+// no column and is evaluated once per statement.
+struct BoundFrameBound {
+  ast::FrameBoundKind kind = ast::FrameBoundKind::kCurrentRow;
+  BoundPtr offset;
+};
+
+// One call of a window function: over the rows of its partition (equal
+// `partition_by` values), ordered by `order_by`, within its frame. Every
+// expression reads the kWindow node's input row.
+struct WindowCall {
+  WindowFunctionKind kind = WindowFunctionKind::kRowNumber;
+  function::AggregateKind aggregate = function::AggregateKind::kCount;  // kAggregate
+  Value separator;  // group_concat's, when constant (else NULL: ",")
+  std::vector<BoundPtr> args;
+  std::vector<BoundPtr> partition_by;
+  std::vector<BoundPtr> order_by;
+  std::vector<SortKey> order;  // per order_by: direction and NULLs (column unused)
+  ast::FrameUnit unit = ast::FrameUnit::kRange;
+  BoundFrameBound start, end;
+  ast::FrameExclude exclude = ast::FrameExclude::kNoOthers;
+};
+
 enum class LogicalKind {
   kScan,       // table; output: the table's columns
   kSingleRow,  // one empty row (SELECT without FROM)
@@ -107,6 +136,9 @@ enum class LogicalKind {
   // kUnionAll keeps them; limit/offset (may be null) end it early.
   kRecursiveUnion,
   kWorkingTable,  // the rows `recursive_union`'s last round added
+  // Window functions: output is the child's row ++ one column per window
+  // call; rows come out in the last call's partition and order.
+  kWindow,
 };
 
 struct LogicalOp {
@@ -142,6 +174,8 @@ struct LogicalOp {
   // kAggregate
   std::vector<BoundPtr> group_by;
   std::vector<AggregateCall> aggregates;
+  // kWindow
+  std::vector<WindowCall> windows;
   // kSort
   std::vector<SortKey> sort_keys;
   // kLimit

@@ -190,7 +190,7 @@ struct Dml {
   const exec::SessionValues* values = nullptr;
   // Set by a statement's INSERT (not a trigger's): the rowid of the last
   // row it inserted, for last_insert_rowid().
-  std::optional<int64_t> last_rowid;
+  std::optional<int64_t> last_rowid = std::nullopt;
   // Where the triggers' statements add the rows they change (may be null).
   int64_t* trigger_changes = nullptr;
   // Inside a trigger body: the NEW ++ OLD row and its table.
@@ -1449,6 +1449,16 @@ std::string SqlState(const absl::Status& status) {
       {"no value bound for parameter", "07002"},      // ODBC: COUNT field incorrect
       {"ESCAPE expression must be", "22025"},         // invalid_escape_sequence
       {"cannot add a", "0A000"},
+      {"misuse of window function", "42P20"},        // windowing_error
+      {"DISTINCT is not supported for window", "42P20"},
+      {"no such window", "42P20"},
+      {"unsupported frame specification", "42P20"},
+      {"RANGE with offset PRECEDING", "42P20"},
+      {"cannot override", "42P20"},
+      {"frame starting offset", "22013"},             // invalid_preceding_or_following_size
+      {"frame ending offset", "22013"},
+      {"argument of ntile", "22014"},                 // invalid_argument_for_ntile_function
+      {"second argument to nth_value", "22016"},      // invalid_argument_for_nth_value_function
       {"cannot drop column", "2BP01"},                // dependent_objects_still_exist
       {"cannot rename", "2BP01"},
   };
@@ -1456,6 +1466,7 @@ std::string SqlState(const absl::Status& status) {
     if (absl::StartsWith(m, p.text)) return p.state;
   }
   if (absl::StrContains(m, "(disk full;")) return "53100";
+  if (absl::StrContains(m, "may not be used as a window function")) return "42P20";
   // "table t has 3 columns but 2 values were supplied"
   if (absl::StartsWith(m, "table ") && absl::StrContains(m, " values were supplied")) return "42601";
   // "table c has 1 values for 2 columns" (a CTE's column list)

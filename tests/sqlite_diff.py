@@ -12,7 +12,10 @@ text columns with numbers, where SQLite's affinity rules apply). Both
 call the built-in functions SQLite's shell has too (math, sign, iif, printf,
 quote, hex, char, unicode); the integer queries include recursive CTEs
 (counting, cycles, reachability over a table). --dates calls the date and time functions on
-random time values and modifier chains.
+random time values and modifier chains. --windows calls window functions
+(ranking, offsets, frame values, aggregates) over random partitions, orders
+and frames, also over a GROUP BY's rows; where a result depends on the
+order of ties, the window's ORDER BY ends with the primary key.
 The integer queries cover
 joins (inner, LEFT, comma), WHERE, CASE, IN, BETWEEN, scalar and EXISTS
 subqueries (correlated ones too, also under GROUP BY and HAVING), aggregates
@@ -187,6 +190,78 @@ class Generator:
             self.expr(["t1"], 2) for _ in range(4))
 
 
+class WindowGenerator(Generator):
+    """Window functions over t1 (a is its primary key: appended to a
+    window's ORDER BY when ties would make the answer unspecified)."""
+
+    # Results that depend only on peer groups, not on the order of ties.
+    TIE_FREE = ["rank()", "dense_rank()", "percent_rank()", "cume_dist()", "count(*)",
+                "count(%s)", "sum(%s)", "min(%s)", "max(%s)", "total(%s)", "avg(%s)"]
+    TIE_BOUND = ["row_number()", "ntile(%d)", "lag(%s)", "lag(%s, %d)", "lead(%s, %d, %s)",
+                 "first_value(%s)", "last_value(%s)", "nth_value(%s, %d)",
+                 "group_concat(%s, '.')", "lag(%s, -1)"]
+    ORDER_TERMS = ["b", "c DESC", "b + c", "c NULLS LAST", "b DESC NULLS FIRST", "abs(c)"]
+    FRAMES = ["", "", "ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING", "ROWS UNBOUNDED PRECEDING",
+              "ROWS BETWEEN CURRENT ROW AND 2 FOLLOWING", "ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING",
+              "RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING",
+              "GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING", "GROUPS 2 PRECEDING",
+              "RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW",
+              "GROUPS BETWEEN CURRENT ROW AND 1 FOLLOWING EXCLUDE GROUP",
+              "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE TIES",
+              "RANGE BETWEEN 2 PRECEDING AND 1 FOLLOWING", "RANGE BETWEEN 1 FOLLOWING AND 3 FOLLOWING"]
+
+    def arg(self):
+        return self.expr(["t1"], 1)
+
+    def call(self, grouped=False):
+        r = self.r
+        arg = (lambda: r.choice(["b", "sum(c)", "count(*)", "max(a)"])) if grouped else self.arg
+        tie_bound = r.random() < 0.5
+        f = r.choice(self.TIE_BOUND if tie_bound else self.TIE_FREE)
+        f = f.replace("%d", str(r.randint(1, 4)), 1).replace("%d", str(r.randint(1, 3)), 1)
+        while "%s" in f:
+            f = f.replace("%s", arg(), 1)
+        part = r.choice(["", "", "PARTITION BY b ", "PARTITION BY c % 2 ", "PARTITION BY b, c "])
+        if grouped:
+            part = r.choice(["", "PARTITION BY b % 2 "])
+        terms = r.sample(self.ORDER_TERMS, r.choice([0, 1, 1, 2]))
+        if grouped:
+            terms = r.sample(["b", "sum(c) DESC", "count(*)"], r.choice([0, 1, 2]))
+        frame = r.choice(self.FRAMES)
+        if frame.startswith("RANGE BETWEEN") and "PRECEDING AND" in frame and "UNBOUNDED" not in frame \
+                or "1 FOLLOWING AND 3" in frame:
+            # RANGE with offsets: one numeric ORDER BY term, ties harmless.
+            if tie_bound or grouped:
+                frame = ""
+            else:
+                terms = [r.choice(["b", "c DESC", "b + c"])]
+        if frame.startswith("ROWS"):
+            tie_bound = True
+        if tie_bound:
+            terms = terms + (["b"] if grouped else ["a"])
+        order = "ORDER BY %s " % ", ".join(terms) if terms else ""
+        return "%s OVER (%s%s%s)" % (f, part, order, frame)
+
+    def query(self):
+        r = self.r
+        k = r.random()
+        if k < 0.6:
+            items = ["a"] + [self.call() for _ in range(r.randint(1, 3))]
+            q = "SELECT %s FROM t1" % ", ".join(items)
+            if r.random() < 0.4:
+                q += " WHERE %s" % self.expr(["t1"], 2)
+            return q
+        if k < 0.75:
+            return "SELECT b, sum(c), count(*), %s FROM t1 GROUP BY b" % ", ".join(
+                self.call(grouped=True) for _ in range(r.randint(1, 2)))
+        if k < 0.9:
+            return "SELECT * FROM (SELECT a, b, %s AS w FROM t1) WHERE w %s %s" % (
+                self.call(), r.choice(["<", "=", ">", "IS NOT"]), r.choice(LITERALS))
+        return "SELECT a, %s * 2, %s FROM t1 WINDOW win AS (PARTITION BY b ORDER BY a)" % (
+            r.choice(["sum(c) OVER win", "row_number() OVER win", "lag(c) OVER win"]),
+            r.choice(["count(*) OVER win", "rank() OVER (win)", "max(c) OVER (win ROWS 1 PRECEDING)"]))
+
+
 TEXT_LITERALS = ["'a'", "'B'", "'abc'", "'ABC'", "''", "'a%'", "'%b%'", "'_c'", "'hello world'",
                  "' pad '", "'x_y'", "NULL", "'10'", "'9'", "'\u00e9'", "'_\u00e9_'",
                  "'[\u00e0-\u00fd]*'"]
@@ -338,7 +413,8 @@ def run(cmd, text):
 
 
 def check_seed(seed, queries, tessera, work, text):
-    gen = {"text": TextGenerator, "dates": DateGenerator}.get(text, Generator)(seed)
+    gen = {"text": TextGenerator, "dates": DateGenerator,
+           "windows": WindowGenerator}.get(text, Generator)(seed)
     setup = gen.setup()
     store, db = os.path.join(work, "tessera-%d" % seed), os.path.join(work, "sqlite-%d.db" % seed)
     if run([tessera, "sql", "--store", store], setup)[0] or run(["sqlite3", db], setup)[0]:
@@ -368,6 +444,8 @@ def main():
                         help="TEXT columns and string functions")
     parser.add_argument("--dates", dest="mode", action="store_const", const="dates",
                         help="date and time functions")
+    parser.add_argument("--windows", dest="mode", action="store_const", const="windows",
+                        help="window functions")
     args = parser.parse_args()
     os.environ["TZ"] = "UTC"
     if shutil.which("sqlite3") is None:
