@@ -42,6 +42,7 @@ show_stmt
   | K_SHOW K_RANGES K_FROM K_TABLE name       # show_ranges
   | K_SHOW K_INDEXES ( K_FROM name )?         # show_indexes
   | K_SHOW K_CREATE K_TABLE name              # show_create
+  | K_SHOW K_SCHEMA                           # show_schema
   ;
 
 create_table_stmt
@@ -302,7 +303,7 @@ name
   | K_INDEXED | K_INDEXES | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
   | K_PLAN | K_QUERY | K_RECURSIVE | K_REINDEX | K_RENAME | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP | K_TO
   | K_CURRENT | K_EXCLUDE | K_FOLLOWING | K_GROUPS | K_NO | K_OTHERS | K_OVER | K_PARTITION
-  | K_PRECEDING | K_RANGE | K_ROWS | K_TIES | K_UNBOUNDED | K_WINDOW
+  | K_PRECEDING | K_RANGE | K_ROWS | K_TIES | K_UNBOUNDED | K_WINDOW | K_SCHEMA
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
   ;
 
@@ -437,6 +438,7 @@ K_ROW : R O W ;
 K_SELECT : S E L E C T ;
 K_SET : S E T ;
 K_SHOW : S H O W ;
+K_SCHEMA : S C H E M A ;
 K_SPLIT : S P L I T ;
 K_TABLE : T A B L E ;
 K_TABLES : T A B L E S ;

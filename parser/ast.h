@@ -187,7 +187,7 @@ enum class StatementKind {
   kCreateTable, kCreateIndex, kCreateView, kCreateTrigger, kDrop,
   kAlterAddColumn, kAlterRename, kAlterDropColumn, kAlterSplit, kReindex,
   kBegin, kCommit, kRollback, kExplain, kShowTables, kShowRanges, kShowIndexes,
-  kShowCreate,
+  kShowCreate, kShowSchema,
 };
 
 struct Statement {

@@ -292,6 +292,8 @@ std::string ToSql(const Statement& st) {
     }
     case StatementKind::kShowCreate:
       return "SHOW CREATE TABLE " + static_cast<const ShowStatement&>(st).table;
+    case StatementKind::kShowSchema:
+      return "SHOW SCHEMA";
   }
   return "?";
 }

@@ -1355,6 +1355,8 @@ ast::StatementPtr Transformer::Statement(SQLParser::StatementContext* ctx) {
       auto s = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowCreate);
       s->table = Name(cr->name());
       out = std::move(s);
+    } else if (dynamic_cast<SQLParser::Show_schemaContext*>(c) != nullptr) {
+      out = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowSchema);
     } else {
       out = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowTables);
     }

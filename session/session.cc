@@ -164,6 +164,12 @@ void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   PutRowEntries(txn, t, row, catalog::PrimaryKey(t, row), &scratch);
 }
 
+// Whether `ix` is a UNIQUE constraint's index (CREATE TABLE makes it, under
+// SQLite's name for it), not one CREATE INDEX made.
+bool IsConstraintIndex(const catalog::IndexDescriptor& ix) {
+  return ix.unique && absl::StartsWith(ix.name, "sqlite_autoindex_");
+}
+
 std::string IndexTarget(const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
   std::vector<std::string> cols;
   for (uint32_t id : ix.column_ids) {
@@ -1160,9 +1166,7 @@ absl::StatusOr<ResultSet> AlterDropColumn(Dml& d, const ast::AlterDropColumnStat
   }
   for (const catalog::IndexDescriptor& ix : t->indexes) {
     if (std::count(ix.column_ids.begin(), ix.column_ids.end(), column.id) > 0) {
-      return refuse(ix.unique && absl::StartsWith(ix.name, "sqlite_autoindex_")
-                        ? "UNIQUE"
-                        : absl::StrCat("indexed by ", ix.name));
+      return refuse(IsConstraintIndex(ix) ? "UNIQUE" : absl::StrCat("indexed by ", ix.name));
     }
   }
   for (const std::string& check : t->checks) {
@@ -1331,6 +1335,13 @@ std::string IndexColumnsSql(const TableDescriptor& t, const catalog::IndexDescri
   return absl::StrJoin(cols, ", ");
 }
 
+// The CREATE INDEX statement that recreates `ix` of `t`.
+std::string CreateIndexSql(const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
+  return absl::StrCat("CREATE ", ix.unique ? "UNIQUE " : "", "INDEX ",
+                      parser::SqlIdentifier(ix.name), " ON ", parser::SqlIdentifier(t.name), " (",
+                      IndexColumnsSql(t, ix), ");");
+}
+
 // A CREATE TABLE statement that recreates `t`'s columns and constraints.
 std::string CreateTableSql(const TableDescriptor& t) {
   std::vector<std::string> parts;
@@ -1352,6 +1363,9 @@ std::string CreateTableSql(const TableDescriptor& t) {
   bool rowid = t.primary.column_ids.size() == 1 &&
                t.columns[t.ColumnIndexById(t.primary.column_ids[0])].hidden;
   if (!rowid) parts.push_back(absl::StrCat("PRIMARY KEY (", IndexColumnsSql(t, t.primary), ")"));
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    if (IsConstraintIndex(ix)) parts.push_back(absl::StrCat("UNIQUE (", IndexColumnsSql(t, ix), ")"));
+  }
   for (const std::string& check : t.checks) parts.push_back(absl::StrCat("CHECK (", check, ")"));
   return absl::StrCat("CREATE TABLE ", parser::SqlIdentifier(t.name), " (",
                       absl::StrJoin(parts, ", "), ");");
@@ -1768,6 +1782,50 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       }
       return rs;
     }
+    case ast::StatementKind::kShowSchema: {
+      // Like SQLite's sqlite_schema: every object and the SQL that makes it
+      // again, tables (each followed by its indexes), then views, then
+      // triggers, so the statements run in this order rebuild the schema.
+      absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+          catalog::ListObjects(txn);
+      if (!all.ok()) return all.status();
+      ResultSet rs;
+      rs.has_rows = true;
+      rs.columns = {"type", "name", "tbl_name", "sql"};
+      for (auto& [key, o] : *all) {
+        if (!o.table.has_value()) continue;
+        const TableDescriptor& t = *o.table;
+        rs.rows.push_back({Value::Text("table"), Value::Text(t.name), Value::Text(t.name),
+                           Value::Text(CreateTableSql(t))});
+        for (const catalog::IndexDescriptor& ix : t.indexes) {
+          if (IsConstraintIndex(ix)) continue;  // in the CREATE TABLE
+          rs.rows.push_back({Value::Text("index"), Value::Text(ix.name), Value::Text(t.name),
+                             Value::Text(CreateIndexSql(t, ix))});
+        }
+      }
+      for (auto& [key, o] : *all) {
+        if (!o.view.has_value()) continue;
+        const catalog::ViewDescriptor& v = *o.view;
+        std::string columns;
+        if (!v.column_names.empty()) {
+          std::vector<std::string> quoted;
+          for (const std::string& c : v.column_names) quoted.push_back(parser::SqlIdentifier(c));
+          columns = absl::StrCat(" (", absl::StrJoin(quoted, ", "), ")");
+        }
+        rs.rows.push_back({Value::Text("view"), Value::Text(v.name), Value::Text(v.name),
+                           Value::Text(absl::StrCat("CREATE VIEW ", parser::SqlIdentifier(v.name),
+                                                    columns, " AS ", v.select_sql, ";"))});
+      }
+      for (auto& [key, o] : *all) {
+        if (!o.trigger.has_value()) continue;
+        const catalog::TriggerDescriptor& tr = *o.trigger;
+        std::string sql = tr.create_sql;
+        if (!absl::EndsWith(absl::StripTrailingAsciiWhitespace(sql), ";")) sql += ";";
+        rs.rows.push_back({Value::Text("trigger"), Value::Text(tr.name), Value::Text(tr.table),
+                           Value::Text(sql)});
+      }
+      return rs;
+    }
     case ast::StatementKind::kShowIndexes: {
       const auto& sh = static_cast<const ast::ShowStatement&>(st);
       absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
@@ -1800,10 +1858,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       rs.columns = {"create_statement"};
       rs.rows.push_back({Value::Text(CreateTableSql(*t))});
       for (const catalog::IndexDescriptor& ix : t->indexes) {
-        rs.rows.push_back({Value::Text(absl::StrCat("CREATE ", ix.unique ? "UNIQUE " : "",
-                                                    "INDEX ", parser::SqlIdentifier(ix.name), " ON ",
-                                                    parser::SqlIdentifier(t->name), " (",
-                                                    IndexColumnsSql(*t, ix), ");"))});
+        if (!IsConstraintIndex(ix)) rs.rows.push_back({Value::Text(CreateIndexSql(*t, ix))});
       }
       return rs;
     }

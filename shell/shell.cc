@@ -11,6 +11,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -29,6 +30,9 @@ constexpr char kHelp[] =
     "  .tables | \\dt            list tables\n"
     "  .schema [t] | \\d [t]     show CREATE statements\n"
     "  .indexes [t]             list indexes\n"
+    "  .dump [t]                the schema and rows as SQL that rebuilds them\n"
+    "  .import [--skip N] FILE t  load CSV (TSV in .mode tsv) rows into t; a new\n"
+    "                           table takes its columns from the first row\n"
     "  .mode table|csv|tsv|json|line\n"
     "  .headers on|off\n"
     "  .timer on|off | \\timing  print elapsed time\n"
@@ -89,23 +93,205 @@ bool Shell::IsFormat(absl::string_view format) {
          format == "line";
 }
 
-int Shell::RunFile(const std::string& path) {
+bool Shell::ReadFile(const std::string& path, std::string* text) {
   FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) {
     err_ << "ERROR: cannot open " << path << ": " << std::strerror(errno) << "\n";
-    return 1;
+    return false;
   }
-  std::string text;
   char buf[65536];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text->append(buf, n);
   const int error = std::ferror(f) != 0 ? errno : 0;
   std::fclose(f);
   if (error != 0) {
     err_ << "ERROR: cannot read " << path << ": " << std::strerror(error) << "\n";
-    return 1;
+    return false;
   }
+  return true;
+}
+
+int Shell::RunFile(const std::string& path) {
+  std::string text;
+  if (!ReadFile(path, &text)) return 1;
   return RunScript(text);
+}
+
+bool Shell::Dump(const std::string& table) {
+  absl::StatusOr<session::ResultSet> schema = session_.Execute("SHOW SCHEMA");
+  if (!schema.ok()) {
+    PrintError(schema.status(), "");
+    return false;
+  }
+  auto wanted = [&](const std::vector<Value>& row) {  // type, name, tbl_name, sql
+    return table.empty() || absl::EqualsIgnoreCase(row[2].bytes(), table);
+  };
+  // Tables with their rows first; indexes, views and triggers after the
+  // rows (an index builds once, a trigger does not fire on the load).
+  std::string out = "BEGIN;\n";
+  bool found = false;
+  for (const std::vector<Value>& row : schema->rows) {
+    if (row[0].bytes() != "table" || !wanted(row)) continue;
+    found = true;
+    absl::StrAppend(&out, row[3].bytes(), "\n");
+    const std::string name = parser::SqlIdentifier(row[1].bytes());
+    absl::StatusOr<session::ResultSet> columns =
+        session_.Execute(absl::StrCat("SELECT * FROM ", name, " LIMIT 0"));
+    if (!columns.ok()) {
+      PrintError(columns.status(), "");
+      return false;
+    }
+    // Each value as the SQL literal that reads back as it (quote()).
+    std::vector<std::string> quoted;
+    for (const std::string& c : columns->columns) {
+      quoted.push_back(absl::StrCat("quote(", parser::SqlIdentifier(c), ")"));
+    }
+    absl::StatusOr<session::ResultSet> rows = session_.Execute(
+        absl::StrCat("SELECT ", absl::StrJoin(quoted, ", "), " FROM ", name));
+    if (!rows.ok()) {
+      PrintError(rows.status(), "");
+      return false;
+    }
+    for (const std::vector<Value>& r : rows->rows) {
+      absl::StrAppend(&out, "INSERT INTO ", name, " VALUES(");
+      for (size_t i = 0; i < r.size(); ++i) absl::StrAppend(&out, i ? "," : "", r[i].bytes());
+      out += ");\n";
+    }
+  }
+  for (const char* type : {"index", "view", "trigger"}) {
+    for (const std::vector<Value>& row : schema->rows) {
+      if (row[0].bytes() != type || !wanted(row)) continue;
+      found = true;
+      absl::StrAppend(&out, row[3].bytes(), "\n");
+    }
+  }
+  if (!found) {
+    err_ << "ERROR: no such table: " << table << "\n";
+    return false;
+  }
+  out_ << out << "COMMIT;\n";
+  return true;
+}
+
+bool Shell::Import(const std::string& path, const std::string& table, int64_t skip) {
+  std::string text;
+  if (!ReadFile(path, &text)) return false;
+  const char sep = options_.format == "tsv" ? '\t' : ',';
+  // RFC 4180: fields in double quotes may hold the separator, newlines
+  // and doubled quotes; a record ends at a newline outside quotes.
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false, in_field = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c != '"') {
+        field += c;
+      } else if (i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else {
+        quoted = false;
+      }
+      continue;
+    }
+    if (c == '"' && field.empty()) {
+      quoted = in_field = true;
+    } else if (c == sep) {
+      record.push_back(std::move(field));
+      field.clear();
+      in_field = true;
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      if (in_field || !field.empty() || !record.empty()) {
+        record.push_back(std::move(field));
+        records.push_back(std::move(record));
+      }
+      record.clear();
+      field.clear();
+      in_field = false;
+    } else {
+      field += c;
+      in_field = true;
+    }
+  }
+  if (quoted) {
+    err_ << "ERROR: " << path << ": a quoted field does not end\n";
+    return false;
+  }
+  if (in_field || !field.empty() || !record.empty()) {
+    record.push_back(std::move(field));
+    records.push_back(std::move(record));
+  }
+  size_t first = std::min(records.size(), static_cast<size_t>(skip));
+  const std::string name = parser::SqlIdentifier(table);
+  absl::StatusOr<session::ResultSet> probe =
+      session_.Execute(absl::StrCat("SELECT * FROM ", name, " LIMIT 0"));
+  const bool own_transaction = !session_.in_transaction();
+  std::vector<std::string> statements;
+  size_t width = 0;
+  if (probe.ok()) {
+    width = probe->columns.size();
+  } else if (session::SqlState(probe.status()) == "42P01") {
+    // A new table: the first record names its columns, as in SQLite.
+    if (first >= records.size()) {
+      err_ << "ERROR: " << path << ": no header row to name the columns of " << table << "\n";
+      return false;
+    }
+    std::vector<std::string> columns;
+    for (const std::string& c : records[first]) {
+      columns.push_back(absl::StrCat(parser::SqlIdentifier(c), " TEXT"));
+    }
+    statements.push_back(
+        absl::StrCat("CREATE TABLE ", name, " (", absl::StrJoin(columns, ", "), ")"));
+    width = records[first].size();
+    ++first;
+  } else {
+    PrintError(probe.status(), "");
+    return false;
+  }
+  std::vector<std::string> marks(width, "?");
+  absl::StatusOr<std::shared_ptr<const session::PreparedSql>> insert = session::Session::Prepare(
+      absl::StrCat("INSERT INTO ", name, " VALUES (", absl::StrJoin(marks, ", "), ")"));
+  if (!insert.ok()) {
+    PrintError(insert.status(), "");
+    return false;
+  }
+  // All rows or none: one transaction (unless the user has one open).
+  if (own_transaction) statements.insert(statements.begin(), "BEGIN");
+  for (const std::string& sql : statements) {
+    if (absl::Status s = session_.Execute(sql).status(); !s.ok()) {
+      PrintError(s, sql);
+      if (own_transaction && session_.in_transaction()) (void)session_.Execute("ROLLBACK");
+      return false;
+    }
+  }
+  std::vector<Value> params(width);
+  for (size_t n = first; n < records.size(); ++n) {
+    const std::vector<std::string>& rec = records[n];
+    if (rec.size() != width) {
+      err_ << path << ": record " << n + 1 << " has " << rec.size() << " fields, the table "
+           << width << (rec.size() < width ? " (the rest are NULL)\n" : " (the rest are left out)\n");
+    }
+    for (size_t i = 0; i < width; ++i) {
+      params[i] = i < rec.size() ? Value::Text(rec[i]) : Value::Null();
+    }
+    absl::StatusOr<session::ResultSet> r = session_.ExecutePrepared(**insert, params);
+    if (!r.ok()) {
+      err_ << path << ": record " << n + 1 << ":\n";
+      PrintError(r.status(), "");
+      if (own_transaction) (void)session_.Execute("ROLLBACK");
+      return false;
+    }
+  }
+  if (own_transaction) {
+    if (absl::Status s = session_.Execute("COMMIT").status(); !s.ok()) {
+      PrintError(s, "COMMIT");
+      return false;
+    }
+  }
+  return true;
 }
 
 bool Shell::StatementComplete(absl::string_view buffer) {
@@ -259,29 +445,39 @@ bool Shell::Meta(absl::string_view line) {
                               : absl::StrCat("SHOW INDEXES FROM ", parser::SqlIdentifier(arg(1)), ";"));
   }
   if (cmd == ".schema" || cmd == "\\d") {
-    absl::StatusOr<session::ResultSet> tables = session_.Execute("SHOW TABLES");
-    if (!tables.ok()) {
-      PrintError(tables.status(), "");
+    absl::StatusOr<session::ResultSet> schema = session_.Execute("SHOW SCHEMA");
+    if (!schema.ok()) {
+      PrintError(schema.status(), "");
       return false;
     }
     bool found = arg(1).empty();
-    for (const auto& row : tables->rows) {
-      std::string name(row[0].bytes());
-      if (!arg(1).empty() && !absl::EqualsIgnoreCase(name, arg(1))) continue;
+    for (const auto& row : schema->rows) {  // type, name, tbl_name, sql
+      if (!arg(1).empty() && !absl::EqualsIgnoreCase(row[2].bytes(), arg(1))) continue;
       found = true;
-      absl::StatusOr<session::ResultSet> create =
-          session_.Execute(absl::StrCat("SHOW CREATE TABLE ", parser::SqlIdentifier(name)));
-      if (!create.ok()) {
-        PrintError(create.status(), "");
-        return false;
-      }
-      for (const auto& line : create->rows) out_ << line[0].bytes() << "\n";
+      out_ << row[3].bytes() << "\n";
     }
     if (!found) {
       err_ << "ERROR: no such table: " << arg(1) << "\n";
       return false;
     }
     return true;
+  }
+  if (cmd == ".dump") return Dump(arg(1));
+  if (cmd == ".import") {
+    size_t at = 1;
+    int64_t skip = 0;
+    if (arg(at) == "--skip") {
+      if (!absl::SimpleAtoi(arg(at + 1), &skip) || skip < 0) {
+        err_ << "ERROR: .import --skip takes a number of lines\n";
+        return false;
+      }
+      at += 2;
+    }
+    if (arg(at).empty() || arg(at + 1).empty() || !arg(at + 2).empty()) {
+      err_ << "ERROR: usage: .import [--skip N] FILE TABLE\n";
+      return false;
+    }
+    return Import(arg(at), arg(at + 1), skip);
   }
   if (cmd == ".mode") {
     std::string m = absl::AsciiStrToLower(arg(1));

@@ -53,6 +53,16 @@ class Shell {
   // Runs one chunk (statements or one meta-command). False on error.
   bool Run(absl::string_view chunk);
   bool Meta(absl::string_view line);
+  // Reads all of file `path` into *text; false (and an error printed) if
+  // it cannot be read.
+  bool ReadFile(const std::string& path, std::string* text);
+  // .dump [TABLE]: the schema and rows (of one table and what is defined on
+  // it) as SQL that rebuilds them, in one transaction.
+  bool Dump(const std::string& table);
+  // .import FILE TABLE: CSV records (TSV in .mode tsv) as rows of `table`,
+  // created from the first record's names when it does not exist; the first
+  // `skip` records are left out. All rows or none.
+  bool Import(const std::string& path, const std::string& table, int64_t skip);
   void Print(const session::ResultSet& rs);
   void PrintError(const absl::Status& status, absl::string_view sql);
 

@@ -110,6 +110,86 @@ TEST_F(ShellTest, SchemaAndIndexesShowDefinitions) {
   EXPECT_EQ(err_.str(), "ERROR: no such table: nope\n");
 }
 
+// .dump writes SQL that rebuilds the tables, their rows (every type, to
+// the bit), indexes, UNIQUE constraints, views and triggers; dumping the
+// rebuilt database gives the same text.
+TEST_F(ShellTest, DumpRebuildsTheDatabase) {
+  ASSERT_EQ(Run("CREATE TABLE t(k INTEGER PRIMARY KEY, v REAL, s TEXT UNIQUE, b BLOB, f BOOLEAN);\n"
+                "INSERT INTO t VALUES (1, 1.0, 'it''s', x'00ff', TRUE), (2, 0.1, NULL, x'', FALSE),"
+                " (3, -0.0, 'a\nb', NULL, NULL);\n"
+                "CREATE INDEX tv ON t(v);\nCREATE TABLE \"odd name\"(\"select\" TEXT);\n"
+                "INSERT INTO \"odd name\" VALUES ('x');\n"
+                "CREATE VIEW w AS SELECT k FROM t WHERE k > 1;\n"
+                "CREATE TRIGGER tr AFTER DELETE ON t BEGIN DELETE FROM \"odd name\"; END;\n"),
+            0);
+  ASSERT_EQ(Run(".dump\n"), 0);
+  const std::string dump = out_.str();
+  EXPECT_EQ(dump,
+            "BEGIN;\n"
+            "CREATE TABLE \"odd name\" (\"select\" TEXT);\n"
+            "INSERT INTO \"odd name\" VALUES('x');\n"
+            "CREATE TABLE t (k INTEGER NOT NULL, v REAL, s TEXT, b BLOB, f BOOLEAN, "
+            "PRIMARY KEY (k), UNIQUE (s));\n"
+            "INSERT INTO t VALUES(1,1.0,'it''s',X'00FF',TRUE);\n"
+            "INSERT INTO t VALUES(2,0.1,NULL,X'',FALSE);\n"
+            "INSERT INTO t VALUES(3,-0.0,'a\nb',NULL,NULL);\n"
+            "CREATE INDEX tv ON t (v);\n"
+            "CREATE VIEW w AS SELECT k FROM t WHERE k > 1;\n"
+            "CREATE TRIGGER tr AFTER DELETE ON t BEGIN DELETE FROM \"odd name\"; END;\n"
+            "COMMIT;\n");
+  ASSERT_EQ(Run(".dump t\n"), 0);
+  EXPECT_EQ(out_.str().find("odd name"), out_.str().find("\"odd name\"; END;") + 1);  // the trigger only
+  // Into a fresh database, then dumped again.
+  session::DatabaseOptions o;
+  o.engine.durable = false;
+  auto fresh = session::Database::Open(testing::NewTempDir("shell-dump"), o);
+  ASSERT_TRUE(fresh.ok());
+  std::ostringstream out, err;
+  Shell load(fresh->get(), ShellOptions(), out, err);
+  ASSERT_EQ(load.RunScript(dump), 0) << err.str();
+  std::ostringstream again;
+  Shell redump(fresh->get(), ShellOptions(), again, err);
+  ASSERT_EQ(redump.RunScript(".dump\n"), 0) << err.str();
+  EXPECT_EQ(again.str(), dump);
+  EXPECT_EQ(Run(".dump nope\n"), 1);
+}
+
+// .import reads RFC 4180 CSV: a new table takes its column names from the
+// first record; an existing one converts each field to the column's type.
+// A bad record loads nothing.
+TEST_F(ShellTest, ImportLoadsCsvAllOrNothing) {
+  const std::string dir = testing::NewTempDir("shell-import");
+  auto write = [&](const std::string& name, const std::string& text) {
+    const std::string path = dir + "/" + name;
+    FILE* f = std::fopen(path.c_str(), "w");
+    EXPECT_NE(f, nullptr);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+    return path;
+  };
+  const std::string people = write("people.csv", "id,name\r\n1,\"Smith, J\"\r\n2,\"say \"\"hi\"\"\nnow\"\r\n3,\r\n");
+  ASSERT_EQ(Run(".import " + people + " people\n.mode csv\nSELECT id, name, typeof(id) FROM people;\n"),
+            0)
+      << err_.str();
+  EXPECT_EQ(out_.str(), "id,name,typeof(id)\n1,\"Smith, J\",text\n2,\"say \"\"hi\"\"\nnow\",text\n3,,text\n");
+  ASSERT_EQ(Run("CREATE TABLE n(k INTEGER PRIMARY KEY, v REAL);\n"), 0);
+  const std::string numbers = write("n.csv", "k,v\n1,1.5\n2,7\n");
+  ASSERT_EQ(Run(".import --skip 1 " + numbers + " n\n.mode csv\nSELECT k, v, typeof(v) FROM n;\n"), 0)
+      << err_.str();
+  EXPECT_EQ(out_.str(), "k,v,typeof(v)\n1,1.5,real\n2,7,real\n");
+  // A duplicate key in the last record: none of the file's rows stay.
+  const std::string dup = write("dup.csv", "3,1\n4,2\n1,3\n");
+  EXPECT_EQ(Run(".import " + dup + " n\n"), 1);
+  EXPECT_NE(err_.str().find("record 3"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("23505"), std::string::npos) << err_.str();
+  ASSERT_EQ(Run(".mode csv\nSELECT count(*) FROM n;\n"), 0);
+  EXPECT_EQ(out_.str(), "count(*)\n2\n");
+  EXPECT_EQ(Run(".import " + dir + "/missing.csv n\n"), 1);
+  EXPECT_EQ(Run(".import " + write("open.csv", "1,\"never closed\n") + " n\n"), 1);
+  EXPECT_NE(err_.str().find("does not end"), std::string::npos) << err_.str();
+  EXPECT_EQ(Run(".import onlyone\n"), 1);
+}
+
 TEST_F(ShellTest, ErrorsStopScriptsWithCaret) {
   EXPECT_EQ(Run("SELECT 1;\nSELEC 2;\nSELECT 3;\n"), 1);
   EXPECT_EQ(err_.str(),
