@@ -79,6 +79,11 @@ absl::Status GroupTable::Add(const Row& row) {
 absl::Status GroupTable::AddToGroup(Group& g, const Row& row) {
   for (size_t a = 0; a < op_.aggregates.size(); ++a) {
     const planner::AggregateCall& call = op_.aggregates[a];
+    if (call.filter) {
+      absl::StatusOr<bool> keep = Holds(*call.filter, row, ctx_);
+      if (!keep.ok()) return keep.status();
+      if (!*keep) continue;
+    }
     if (!call.arg) {
       function::AggregateUpdate(call.kind, Value(), call.separator, &g.states[a]);
       continue;

@@ -90,6 +90,7 @@ class WindowRun {
     key_width_ = call_.partition_by.size() + call_.order_by.size();
     keys_.resize(n * key_width_);
     args_.assign(call_.args.size(), std::vector<Value>(n));
+    skipped_.assign(n, false);
     for (size_t r = 0; r < n; ++r) {
       size_t k = 0;
       for (const auto* exprs : {&call_.partition_by, &call_.order_by}) {
@@ -103,6 +104,11 @@ class WindowRun {
         absl::StatusOr<Value> v = Evaluate(*call_.args[a], rows_[r], ctx_);
         if (!v.ok()) return v.status();
         args_[a][r] = *std::move(v);
+      }
+      if (call_.filter) {
+        absl::StatusOr<bool> keep = Holds(*call_.filter, rows_[r], ctx_);
+        if (!keep.ok()) return keep.status();
+        if (!*keep) skipped_[r] = true;
       }
     }
     return absl::OkStatus();
@@ -273,6 +279,7 @@ class WindowRun {
   }
 
   void Fold(size_t row, function::AggregateState* state) const {
+    if (skipped_[row]) return;  // FILTER (WHERE ...) does not hold
     const Value input = call_.args.empty() ? Value() : Arg(0, row);
     const Value separator = call_.args.size() > 1 ? Arg(1, row) : Value();
     function::AggregateUpdate(call_.aggregate, input, separator, state);
@@ -374,6 +381,7 @@ class WindowRun {
   size_t key_width_ = 0;
   std::vector<Value> keys_;                // per row: partition ++ order values
   std::vector<std::vector<Value>> args_;   // per argument, per row
+  std::vector<bool> skipped_;              // per row: an aggregate's FILTER skips it
   double start_offset_ = 0, end_offset_ = 0;
   std::vector<size_t> order_;              // rows in (partition, order) order
   std::vector<size_t> groups_;             // the current partition's peer groups

@@ -192,6 +192,9 @@ table_or_subquery
 
 ordering_term : expr ( K_ASC | K_DESC )? ( K_NULLS ( K_FIRST | K_LAST ) )? ;
 
+// An aggregate's FILTER (WHERE ...): only rows it holds for are folded.
+filter_clause : K_FILTER OPEN_PAR K_WHERE expr CLOSE_PAR ;
+
 // Window functions, as SQLite has them.
 over_clause : K_OVER ( window=name | OPEN_PAR window_spec CLOSE_PAR ) ;
 
@@ -264,7 +267,7 @@ primary
   : literal_value                                                       # e_literal
   | parameter                                                           # e_parameter
   | func=name OPEN_PAR ( ( K_DISTINCT | K_ALL )? expr ( COMMA expr )* | STAR )? CLOSE_PAR
-    over_clause?                                                        # e_function
+    filter_clause? over_clause?                                         # e_function
     // like(P, X [, E]) and glob(P, X): SQLite's function forms of X LIKE P.
   | op=( K_LIKE | K_GLOB ) OPEN_PAR expr COMMA expr ( COMMA expr )? CLOSE_PAR  # e_like_call
   | ( table=name DOT )? column=name                                     # e_column
@@ -303,7 +306,7 @@ name
   | K_INDEXED | K_INDEXES | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
   | K_PLAN | K_QUERY | K_RECURSIVE | K_REINDEX | K_RENAME | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP | K_TO
   | K_CURRENT | K_EXCLUDE | K_FOLLOWING | K_GROUPS | K_NO | K_OTHERS | K_OVER | K_PARTITION
-  | K_PRECEDING | K_RANGE | K_ROWS | K_TIES | K_UNBOUNDED | K_WINDOW | K_SCHEMA
+  | K_PRECEDING | K_RANGE | K_ROWS | K_TIES | K_UNBOUNDED | K_WINDOW | K_SCHEMA | K_FILTER
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
   ;
 
@@ -374,6 +377,7 @@ K_EXCEPT : E X C E P T ;
 K_EXISTS : E X I S T S ;
 K_EXPLAIN : E X P L A I N ;
 K_FAIL : F A I L ;
+K_FILTER : F I L T E R ;
 K_FALSE : F A L S E ;
 K_EXCLUDE : E X C L U D E ;
 K_FIRST : F I R S T ;

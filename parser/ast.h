@@ -82,6 +82,8 @@ struct Expr {
   ExprPtr else_expr;
   // kFunction with OVER: a window function call.
   std::unique_ptr<WindowSpec> over;
+  // kFunction with FILTER (WHERE filter): an aggregate of the rows it holds for.
+  ExprPtr filter;
 };
 
 // --------------------------------------------------------------- SELECT

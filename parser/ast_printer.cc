@@ -166,6 +166,7 @@ std::string ToSql(const Expr& e) {
       std::string call = e.star ? absl::StrCat(e.name, "(*)")
                                 : absl::StrCat(e.name, "(", e.distinct ? "DISTINCT " : "",
                                                List(e.children), ")");
+      if (e.filter) absl::StrAppend(&call, " FILTER (WHERE ", ToSql(*e.filter), ")");
       if (e.over) absl::StrAppend(&call, " OVER ", WindowSql(*e.over));
       return call;
     }

@@ -813,6 +813,7 @@ ast::ExprPtr Transformer::Primary(SQLParser::PrimaryContext* ctx) {
     e->distinct = c->K_DISTINCT() != nullptr;
     e->star = c->STAR() != nullptr;
     for (auto* a : c->expr()) e->children.push_back(Expr(a));
+    if (auto* f = c->filter_clause()) e->filter = Expr(f->expr());
     if (auto* over = c->over_clause()) {
       e->over = std::make_unique<ast::WindowSpec>();
       if (over->window != nullptr) {

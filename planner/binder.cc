@@ -498,6 +498,7 @@ bool ContainsAggregate(const ast::Expr& e) {
     if (ContainsAggregate(*w.when) || ContainsAggregate(*w.then)) return true;
   }
   if (e.else_expr && ContainsAggregate(*e.else_expr)) return true;
+  if (e.over && e.filter && ContainsAggregate(*e.filter)) return true;
   if (e.over) {
     for (const ast::ExprPtr& p : e.over->partition_by) {
       if (ContainsAggregate(*p)) return true;
@@ -1428,6 +1429,15 @@ absl::StatusOr<BoundPtr> Binder::WindowCallRef(const ast::Expr& e, Scope* scope,
     if (!b.ok()) return b.status();
     call.args.push_back(*std::move(b));
   }
+  if (e.filter) {
+    if (call.kind != WindowFunctionKind::kAggregate) {
+      return absl::InvalidArgumentError(
+          "FILTER clause may only be used with aggregate window functions");
+    }
+    absl::StatusOr<BoundPtr> b = bind(*e.filter);
+    if (!b.ok()) return b.status();
+    call.filter = *std::move(b);
+  }
   for (const ast::ExprPtr& p : *partition) {
     absl::StatusOr<BoundPtr> b = bind(*p);
     if (!b.ok()) return b.status();
@@ -1505,6 +1515,15 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
           return absl::UnimplementedError("group_concat separator must be a constant");
         }
         call.separator = e.children[1]->literal;
+      }
+      if (e.filter) {
+        if (ContainsAggregate(*e.filter)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("misuse of aggregate function ", e.name, "()"));
+        }
+        absl::StatusOr<BoundPtr> f = Expr(*e.filter, scope, nullptr);
+        if (!f.ok()) return f.status();
+        call.filter = *std::move(f);
       }
       agg->calls->push_back(std::move(call));
       return ColumnRef(agg->group_count + static_cast<int>(agg->calls->size()) - 1);
@@ -1679,6 +1698,10 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
         return absl::InvalidArgumentError(absl::StrCat("misuse of window function ", e.name, "()"));
       }
       if (f == nullptr) return absl::NotFoundError(absl::StrCat("no such function: ", e.name));
+      if (e.filter) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("FILTER may not be used with non-aggregate ", e.name, "()"));
+      }
       if (e.distinct) {
         return absl::InvalidArgumentError(
             absl::StrCat("DISTINCT is for aggregate functions, not ", e.name, "()"));

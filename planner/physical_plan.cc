@@ -50,7 +50,7 @@ bool Uncorrelated(const LogicalOp& op) {
   for (const auto& row : op.rows) {
     for (const BoundPtr& e : row) if (!ok(e)) return false;
   }
-  for (const AggregateCall& a : op.aggregates) if (!ok(a.arg)) return false;
+  for (const AggregateCall& a : op.aggregates) if (!ok(a.arg) || !ok(a.filter)) return false;
   if (!ok(op.range_lo) || !ok(op.range_hi) || !ok(op.predicate) || !ok(op.limit) ||
       !ok(op.offset)) {
     return false;
@@ -187,7 +187,7 @@ std::vector<Columns> ChildColumns(const LogicalOp& op, const Columns& required) 
         if (!MarkUsed(e.get(), &c)) return all;
       }
       for (const AggregateCall& a : op.aggregates) {
-        if (!MarkUsed(a.arg.get(), &c)) return all;
+        if (!MarkUsed(a.arg.get(), &c) || !MarkUsed(a.filter.get(), &c)) return all;
       }
       return {c};
     }
@@ -225,7 +225,7 @@ void PlanFragmentColumns(const Columns& required, ScanPipeline* p) {
   if (p->aggregate != nullptr) {
     for (const BoundPtr& g : p->aggregate->group_by) subquery_free = subquery_free && MarkUsed(g.get(), &c);
     for (const AggregateCall& a : p->aggregate->aggregates) {
-      subquery_free = subquery_free && MarkUsed(a.arg.get(), &c);
+      subquery_free = subquery_free && MarkUsed(a.arg.get(), &c) && MarkUsed(a.filter.get(), &c);
     }
   } else if (p->project != nullptr) {
     for (const BoundPtr& e : p->project->exprs) subquery_free = subquery_free && MarkUsed(e.get(), &c);

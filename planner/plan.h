@@ -78,6 +78,7 @@ struct AggregateCall {
   bool any_value = false;  // a bare column in an aggregate query
   BoundPtr arg;            // null for count(*)
   Value separator;         // group_concat
+  BoundPtr filter;         // FILTER (WHERE ...): rows it does not hold for are skipped
 };
 
 struct SortKey {
@@ -107,6 +108,7 @@ struct WindowCall {
   function::AggregateKind aggregate = function::AggregateKind::kCount;  // kAggregate
   Value separator;  // group_concat's, when constant (else NULL: ",")
   std::vector<BoundPtr> args;
+  BoundPtr filter;  // kAggregate's FILTER (WHERE ...), may be null
   std::vector<BoundPtr> partition_by;
   std::vector<BoundPtr> order_by;
   std::vector<SortKey> order;  // per order_by: direction and NULLs (column unused)

@@ -92,6 +92,10 @@ TEST_F(DistributedQueryTest, PartialAggregatesMergeAtTheGateway) {
   Same("SELECT count(*), sum(v) FROM t WHERE k > 100000");  // no rows: one row of NULLs/0
   Same("SELECT g, sum(v) FROM t WHERE v > 50 GROUP BY g HAVING count(*) > 10");
   Same("SELECT count(DISTINCT v), g FROM t GROUP BY g");  // DISTINCT: aggregated above
+  // FILTER reads a column nothing else does: fragments must decode it.
+  EXPECT_EQ(Same("SELECT count(*) FILTER (WHERE s = 's3') FROM t"), "46|\n");
+  Same("SELECT g, sum(v) FILTER (WHERE s > 's5'), count(k) FILTER (WHERE v IS NULL) FROM t "
+       "GROUP BY g");
   std::string plan = Plan("EXPLAIN SELECT g, sum(v) FROM t GROUP BY g");
   EXPECT_TRUE(absl::StrContains(plan, "gather (merge partial aggregates)")) << plan;
   EXPECT_TRUE(absl::StrContains(plan, "partial aggregate (1 keys, 1 aggregates)")) << plan;

@@ -1464,6 +1464,8 @@ std::string SqlState(const absl::Status& status) {
       {"ESCAPE expression must be", "22025"},         // invalid_escape_sequence
       {"cannot add a", "0A000"},
       {"misuse of window function", "42P20"},        // windowing_error
+      {"FILTER clause may only be used", "42P20"},
+      {"FILTER may not be used", "42809"},            // wrong_object_type
       {"DISTINCT is not supported for window", "42P20"},
       {"no such window", "42P20"},
       {"unsupported frame specification", "42P20"},

@@ -126,6 +126,17 @@ TEST_F(WindowFunctionTest, OverGroupedRowsAndInSubqueries) {
   EXPECT_TRUE(Rows("SELECT rank() OVER (ORDER BY id) FROM emp WHERE id > 100").empty());
 }
 
+TEST_F(WindowFunctionTest, FilterKeepsRowsOutOfAggregates) {
+  EXPECT_EQ(Rows("SELECT dept, count(*) FILTER (WHERE salary > 95), sum(salary) FILTER (WHERE "
+                 "id % 2 = 1) FROM emp GROUP BY dept ORDER BY dept"),
+            (V{"eng|4|370", "ops|0|", "sales|0|"}));
+  EXPECT_EQ(Rows("SELECT id, sum(salary) FILTER (WHERE dept = 'eng') OVER (ORDER BY id), "
+                 "count(*) FILTER (WHERE salary IS NULL) OVER () FROM emp ORDER BY id"),
+            (V{"1|100|1", "2|220|1", "3|340|1", "4|340|1", "5|340|1", "6|340|1", "7|490|1"}));
+  EXPECT_EQ(State("SELECT abs(id) FILTER (WHERE id > 1) FROM emp"), "42809");
+  EXPECT_EQ(State("SELECT rank() FILTER (WHERE id > 1) OVER () FROM emp"), "42P20");
+}
+
 TEST_F(WindowFunctionTest, MisuseIsRefusedWithItsSqlState) {
   EXPECT_EQ(State("SELECT row_number() FROM emp"), "42P20");
   EXPECT_EQ(State("SELECT id FROM emp WHERE rank() OVER () > 1"), "42P20");
