@@ -407,7 +407,8 @@ class Returning {
     }
     rs->has_rows = true;
     rs_ = rs;
-    InitContext(d, &ctx_);
+    ctx_ = std::make_unique<exec::ExecContext>();
+    InitContext(d, ctx_.get());
     return absl::OkStatus();
   }
 
@@ -424,7 +425,7 @@ class Returning {
       Row out;
       out.reserve(exprs_.size());
       for (const planner::BoundPtr& e : exprs_) {
-        absl::StatusOr<Value> v = exec::Evaluate(*e, row, &ctx_);
+        absl::StatusOr<Value> v = exec::Evaluate(*e, row, ctx_.get());
         if (!v.ok()) return v.status();
         out.push_back(*std::move(v));
       }
@@ -438,7 +439,9 @@ class Returning {
   std::vector<planner::BoundPtr> exprs_;
   ResultSet* rs_ = nullptr;
   std::vector<Row> written_;
-  exec::ExecContext ctx_;
+  // Made by Bind() only for a statement with RETURNING: the INSERTs that
+  // have none do not pay for it.
+  std::unique_ptr<exec::ExecContext> ctx_;
 };
 
 // A DML statement's table and the triggers defined on it.
