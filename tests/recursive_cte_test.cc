@@ -6,52 +6,19 @@
 #include <string>
 #include <vector>
 
-#include "session/session.h"
-#include "storage/test_util.h"
+#include "tests/sql_fixture.h"
 
 namespace tessera::session {
 namespace {
 
-class RecursiveCteTest : public ::testing::Test {
+class RecursiveCteTest : public SqlTest {
  protected:
   void SetUp() override {
-    DatabaseOptions options;
-    options.engine.durable = false;
-    auto db = Database::Open(testing::NewTempDir("recursive_cte"), options);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    session_ = std::make_unique<Session>(db_.get());
+    SqlTest::SetUp();
     Run("CREATE TABLE tree(id INTEGER PRIMARY KEY, parent INTEGER, name TEXT)");
     Run("INSERT INTO tree VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 1, 'b'), (4, 2, 'a1'), "
         "(5, 4, 'a1x'), (6, 3, 'b1')");
   }
-  void Run(const std::string& sql) {
-    absl::StatusOr<ResultSet> r = session_->Execute(sql);
-    ASSERT_TRUE(r.ok()) << sql << ": " << r.status();
-  }
-  // The rows of `sql`, each rendered as "v1|v2|...".
-  std::vector<std::string> Rows(const std::string& sql) {
-    absl::StatusOr<ResultSet> r = session_->Execute(sql);
-    EXPECT_TRUE(r.ok()) << sql << ": " << r.status();
-    std::vector<std::string> out;
-    if (!r.ok()) return out;
-    for (const auto& row : r->rows) {
-      std::string line;
-      for (size_t i = 0; i < row.size(); ++i) {
-        line += (i ? "|" : "") + (row[i].is_null() ? std::string("NULL") : row[i].ToString());
-      }
-      out.push_back(line);
-    }
-    return out;
-  }
-  absl::Status Err(const std::string& sql) {
-    absl::StatusOr<ResultSet> r = session_->Execute(sql);
-    EXPECT_FALSE(r.ok()) << sql;
-    return r.status();
-  }
-  using V = std::vector<std::string>;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<Session> session_;
 };
 
 TEST_F(RecursiveCteTest, CountsWithAndWithoutTheKeyword) {

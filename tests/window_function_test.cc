@@ -5,57 +5,21 @@
 
 #include <gtest/gtest.h>
 
-#include <string>
-#include <vector>
-
-#include "session/session.h"
-#include "storage/test_util.h"
+#include "tests/sql_fixture.h"
 
 namespace tessera::session {
 namespace {
 
-class WindowFunctionTest : public ::testing::Test {
+// NULL written as empty, as the sqlite3 shell writes it.
+class WindowFunctionTest : public SqlTest {
  protected:
+  WindowFunctionTest() : SqlTest("") {}
   void SetUp() override {
-    DatabaseOptions options;
-    options.engine.durable = false;
-    auto db = Database::Open(testing::NewTempDir("window"), options);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    session_ = std::make_unique<Session>(db_.get());
+    SqlTest::SetUp();
     Run("CREATE TABLE emp(id INTEGER PRIMARY KEY, dept TEXT, salary INTEGER)");
     Run("INSERT INTO emp VALUES (1, 'eng', 100), (2, 'eng', 120), (3, 'eng', 120), "
         "(4, 'ops', 90), (5, 'ops', NULL), (6, 'sales', 80), (7, 'eng', 150)");
   }
-  void Run(const std::string& sql) {
-    absl::StatusOr<ResultSet> r = session_->Execute(sql);
-    ASSERT_TRUE(r.ok()) << sql << ": " << r.status();
-  }
-  // The rows of `sql`, each rendered as "v1|v2|..." (NULL as empty, as the
-  // sqlite3 shell writes it).
-  std::vector<std::string> Rows(const std::string& sql,
-                                const std::vector<Value>& params = {}) {
-    absl::StatusOr<ResultSet> r = session_->Execute(sql, params);
-    EXPECT_TRUE(r.ok()) << sql << ": " << r.status();
-    std::vector<std::string> out;
-    if (!r.ok()) return out;
-    for (const auto& row : r->rows) {
-      std::string line;
-      for (size_t i = 0; i < row.size(); ++i) {
-        line += (i ? "|" : "") + (row[i].is_null() ? std::string() : row[i].ToString());
-      }
-      out.push_back(line);
-    }
-    return out;
-  }
-  std::string State(const std::string& sql) {
-    absl::StatusOr<ResultSet> r = session_->Execute(sql);
-    EXPECT_FALSE(r.ok()) << sql;
-    return r.ok() ? "ok" : SqlState(r.status());
-  }
-  using V = std::vector<std::string>;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<Session> session_;
 };
 
 TEST_F(WindowFunctionTest, RankingWithinPartitions) {
