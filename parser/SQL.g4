@@ -64,6 +64,7 @@ column_constraint_body
   | K_UNIQUE                                                              # cc_unique
   | K_CHECK OPEN_PAR expr CLOSE_PAR                                       # cc_check
   | K_DEFAULT ( signed_number | literal_value | OPEN_PAR expr CLOSE_PAR )  # cc_default
+  | K_COLLATE name                                                        # cc_collate
   ;
 
 table_constraint : ( K_CONSTRAINT name )? table_constraint_body ;
@@ -74,7 +75,7 @@ table_constraint_body
   | K_CHECK OPEN_PAR expr CLOSE_PAR                                              # tc_check
   ;
 
-indexed_column : name ( K_ASC | K_DESC )? ;
+indexed_column : name ( K_COLLATE collation=name )? ( K_ASC | K_DESC )? ;
 
 create_index_stmt
   : K_CREATE K_UNIQUE? K_INDEX ( K_IF K_NOT K_EXISTS )? name K_ON name
@@ -240,7 +241,7 @@ equality_expr : comparison_expr equality_tail* ;
 
 equality_tail
   : op=( ASSIGN | EQ | NOT_EQ1 | NOT_EQ2 ) comparison_expr                      # tail_equal
-  | K_IS K_NOT? comparison_expr                                                 # tail_is
+  | K_IS K_NOT? ( K_DISTINCT K_FROM )? comparison_expr                           # tail_is
   | K_NOT? K_BETWEEN comparison_expr K_AND comparison_expr                      # tail_between
   | K_NOT? K_IN OPEN_PAR ( select_stmt | expr ( COMMA expr )* )? CLOSE_PAR      # tail_in
   | K_NOT? K_IN name                                                            # tail_in_table
@@ -260,7 +261,7 @@ concat_expr : unary_expr ( PIPE2 unary_expr )* ;
 
 unary_expr
   : op=( MINUS | PLUS | TILDE ) unary_expr
-  | primary
+  | primary ( K_COLLATE collation=name )?
   ;
 
 primary
@@ -356,6 +357,7 @@ K_BETWEEN : B E T W E E N ;
 K_BY : B Y ;
 K_CASE : C A S E ;
 K_CAST : C A S T ;
+K_COLLATE : C O L L A T E ;
 K_CHECK : C H E C K ;
 K_COLUMN : C O L U M N ;
 K_COMMIT : C O M M I T ;

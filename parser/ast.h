@@ -84,6 +84,8 @@ struct Expr {
   std::unique_ptr<WindowSpec> over;
   // kFunction with FILTER (WHERE filter): an aggregate of the rows it holds for.
   ExprPtr filter;
+  // `expr COLLATE name` (empty: none). The binder takes BINARY only.
+  std::string collation;
 };
 
 // --------------------------------------------------------------- SELECT
@@ -248,6 +250,7 @@ struct DeleteStatement : Statement {
 struct IndexedColumn {
   std::string name;
   bool descending = false;
+  std::string collation;  // COLLATE name (empty: none)
 };
 
 struct ColumnDef {
@@ -260,6 +263,7 @@ struct ColumnDef {
   bool unique = false;
   ExprPtr default_value;
   std::vector<ExprPtr> checks;
+  std::string collation;  // COLLATE name (empty: none)
 };
 
 struct CreateTableStatement : Statement {

@@ -111,7 +111,18 @@ std::string TableRefSql(const TableRef& t) {
 
 }  // namespace
 
+namespace {
+std::string ExprSql(const Expr& e);
+}  // namespace
+
 std::string ToSql(const Expr& e) {
+  if (e.collation.empty()) return ExprSql(e);
+  return absl::StrCat("(", ExprSql(e), " COLLATE ", e.collation, ")");
+}
+
+namespace {
+
+std::string ExprSql(const Expr& e) {
   switch (e.kind) {
     case ExprKind::kLiteral:
       return Literal(e.literal);
@@ -182,6 +193,8 @@ std::string ToSql(const Expr& e) {
   }
   return "?";
 }
+
+}  // namespace
 
 std::string ToSql(const SelectStmt& s) {
   std::string out;

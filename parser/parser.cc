@@ -553,12 +553,13 @@ ast::ExprPtr Transformer::Equality(SQLParser::Equality_exprContext* ctx) {
       ast::ExprPtr rhs = Comparison(c->comparison_expr());
       if (rhs->kind == K::kLiteral && rhs->literal.is_null()) {
         ast::ExprPtr n = Make(K::kIsNull, ctx);
-        n->negated = c->K_NOT() != nullptr;
+        n->negated = (c->K_NOT() != nullptr) != (c->K_DISTINCT() != nullptr);
         n->children.push_back(std::move(e));
         e = std::move(n);
       } else {
-        e = Bin(c->K_NOT() != nullptr ? ast::Op::kIsNot : ast::Op::kIs, ctx,
-                std::move(e), std::move(rhs));
+        // IS DISTINCT FROM is IS NOT; IS NOT DISTINCT FROM is IS.
+        const bool is_not = (c->K_NOT() != nullptr) != (c->K_DISTINCT() != nullptr);
+        e = Bin(is_not ? ast::Op::kIsNot : ast::Op::kIs, ctx, std::move(e), std::move(rhs));
       }
     } else if (auto* c = dynamic_cast<SQLParser::Tail_betweenContext*>(tail)) {
       ast::ExprPtr b = Make(K::kBetween, ctx);
@@ -707,7 +708,11 @@ bool IsInt64MinMagnitude(SQLParser::Unary_exprContext* ctx) {
 }
 
 ast::ExprPtr Transformer::Unary(SQLParser::Unary_exprContext* ctx) {
-  if (ctx->op == nullptr) return Primary(ctx->primary());
+  if (ctx->op == nullptr) {
+    ast::ExprPtr e = Primary(ctx->primary());
+    if (ctx->collation != nullptr) e->collation = Name(ctx->collation);
+    return e;
+  }
   Deeper operand(this, 1);
   if (!DepthOk(ctx)) return Refused(ctx);
   ast::ExprPtr e = Make(ast::ExprKind::kUnary, ctx);
@@ -1066,6 +1071,8 @@ ast::ColumnDef Transformer::ColumnDef(SQLParser::Column_defContext* ctx) {
       col.unique = true;
     } else if (auto* ck = dynamic_cast<SQLParser::Cc_checkContext*>(body)) {
       col.checks.push_back(Expr(ck->expr()));
+    } else if (auto* co = dynamic_cast<SQLParser::Cc_collateContext*>(body)) {
+      col.collation = Name(co->name());
     } else if (auto* d = dynamic_cast<SQLParser::Cc_defaultContext*>(body)) {
       if (d->signed_number() != nullptr) {
         col.default_value = Make(ast::ExprKind::kLiteral, d);
@@ -1085,7 +1092,8 @@ std::vector<ast::IndexedColumn> Transformer::IndexedColumns(
     const std::vector<SQLParser::Indexed_columnContext*>& v) {
   std::vector<ast::IndexedColumn> out;
   for (auto* c : v) {
-    out.push_back(ast::IndexedColumn{Name(c->name()), c->K_DESC() != nullptr});
+    out.push_back(ast::IndexedColumn{Name(c->name(0)), c->K_DESC() != nullptr,
+                                     c->collation != nullptr ? Name(c->collation) : ""});
   }
   return out;
 }
@@ -1849,6 +1857,17 @@ absl::StatusOr<std::string> RenameIdentifier(absl::string_view sql, absl::string
     }
   }
   return out;
+}
+
+absl::Status CheckCollation(absl::string_view name) {
+  if (absl::EqualsIgnoreCase(name, "binary")) return absl::OkStatus();
+  if (absl::EqualsIgnoreCase(name, "nocase") || absl::EqualsIgnoreCase(name, "rtrim")) {
+    return absl::UnimplementedError(absl::StrCat(
+        "unsupported collation ", absl::AsciiStrToUpper(name),
+        ": Tessera compares text by its bytes (BINARY); compare lower(x), upper(x) or "
+        "rtrim(x) instead"));
+  }
+  return absl::NotFoundError(absl::StrCat("no such collation sequence: ", name));
 }
 
 std::string SqlIdentifier(absl::string_view name) {

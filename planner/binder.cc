@@ -1484,6 +1484,9 @@ absl::StatusOr<BoundPtr> Binder::WindowCallRef(const ast::Expr& e, Scope* scope,
 absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
                                           const AggContext* agg) {
   using K = ast::ExprKind;
+  if (!e.collation.empty()) {
+    if (absl::Status s = parser::CheckCollation(e.collation); !s.ok()) return s;
+  }
   if (e.kind == K::kFunction && e.over) return WindowCallRef(e, scope, agg);
   if (agg != nullptr) {
     // Inside an aggregating SELECT: GROUP BY expressions and aggregate calls

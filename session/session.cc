@@ -904,6 +904,15 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
 
 absl::StatusOr<ResultSet> CreateTableAs(Dml& d, const ast::CreateTableStatement& st);
 
+// The COLLATE of each key or index column: only BINARY is taken.
+absl::Status CheckCollations(const std::vector<ast::IndexedColumn>& columns) {
+  for (const ast::IndexedColumn& c : columns) {
+    if (c.collation.empty()) continue;
+    if (absl::Status s = parser::CheckCollation(c.collation); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& st) {
   absl::StatusOr<std::optional<catalog::SchemaObject>> existing =
       catalog::LookupObject(d.txn, st.table);
@@ -923,6 +932,9 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
   t.primary.unique = true;
   std::vector<std::vector<ast::IndexedColumn>> uniques = st.uniques;
   for (const ast::ColumnDef& c : st.columns) {
+    if (!c.collation.empty()) {
+      if (absl::Status s = parser::CheckCollation(c.collation); !s.ok()) return s;
+    }
     if (t.ColumnIndex(c.name) >= 0) {
       return absl::InvalidArgumentError(absl::StrCat("duplicate column name: ", c.name));
     }
@@ -940,9 +952,10 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
       t.primary.column_ids.push_back(cd.id);
       t.primary.orders.push_back(c.primary_key_desc ? SortOrder::kDescending : SortOrder::kAscending);
     }
-    if (c.unique) uniques.push_back({ast::IndexedColumn{c.name, false}});
+    if (c.unique) uniques.push_back({ast::IndexedColumn{c.name, false, ""}});
     t.columns.push_back(std::move(cd));
   }
+  if (absl::Status s = CheckCollations(st.primary_key); !s.ok()) return s;
   for (const ast::IndexedColumn& pk : st.primary_key) {
     int pos = t.ColumnIndex(pk.name);
     if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", pk.name));
@@ -967,6 +980,7 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
     ix.id = t.next_index_id++;
     ix.name = absl::StrCat("sqlite_autoindex_", t.name, "_", u + 1);
     ix.unique = true;
+    if (absl::Status s = CheckCollations(uniques[u]); !s.ok()) return s;
     for (const ast::IndexedColumn& c : uniques[u]) {
       int pos = t.ColumnIndex(c.name);
       if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", c.name));
@@ -1224,6 +1238,7 @@ absl::StatusOr<ResultSet> CreateIndex(Dml& d, const ast::CreateIndexStatement& s
   ix.id = t->next_index_id++;
   ix.name = st.index;
   ix.unique = st.unique;
+  if (absl::Status s = CheckCollations(st.columns); !s.ok()) return s;
   for (const ast::IndexedColumn& c : st.columns) {
     int pos = t->ColumnIndex(c.name);
     if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", c.name));
@@ -1478,6 +1493,8 @@ std::string SqlState(const absl::Status& status) {
       {"frame ending offset", "22013"},
       {"argument of ntile", "22014"},                 // invalid_argument_for_ntile_function
       {"second argument to nth_value", "22016"},      // invalid_argument_for_nth_value_function
+      {"unsupported collation", "0A000"},            // feature_not_supported
+      {"no such collation sequence", "42704"},       // undefined_object
       {"cannot drop column", "2BP01"},                // dependent_objects_still_exist
       {"cannot rename", "2BP01"},
   };
@@ -1988,6 +2005,9 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       if (!t.ok()) return t.status();
       if (t->ColumnIndex(add.column.name) >= 0) {
         return absl::InvalidArgumentError(absl::StrCat("duplicate column name: ", add.column.name));
+      }
+      if (!add.column.collation.empty()) {
+        if (absl::Status s = parser::CheckCollation(add.column.collation); !s.ok()) return s;
       }
       if (add.column.primary_key || add.column.unique) {
         return absl::InvalidArgumentError("cannot add a PRIMARY KEY or UNIQUE column");
