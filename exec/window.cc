@@ -215,12 +215,14 @@ class WindowRun {
         case WindowFunctionKind::kLag:
         case WindowFunctionKind::kLead: {
           // As SQLite: a negative offset looks the other way, one that is
-          // no integer (or NULL) finds no row.
+          // no integer (or NULL) finds no row. Past any partition's size
+          // an offset only needs to stay out of it (and not overflow).
           int64_t offset = 1;
           if (call_.args.size() > 1) {
             std::optional<int64_t> o = IntegerArgument(Arg(1, row));
-            if (!o.has_value() || *o < -(int64_t{1} << 40) || *o > (int64_t{1} << 40)) break;
-            offset = *o;
+            if (!o.has_value()) break;
+            constexpr int64_t kFar = int64_t{1} << 40;
+            offset = std::clamp(*o, -kFar, kFar);
           }
           const int64_t at = static_cast<int64_t>(i) +
                              (call_.kind == WindowFunctionKind::kLag ? -offset : offset);
