@@ -129,7 +129,8 @@ assignment : name ASSIGN expr ;
 
 update_stmt
   : K_UPDATE ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? name
-    K_SET assignment ( COMMA assignment )* ( K_WHERE expr )? returning_clause?
+    K_SET assignment ( COMMA assignment )* ( K_FROM join_clause )? ( K_WHERE expr )?
+    returning_clause?
   ;
 
 delete_stmt : K_DELETE K_FROM name ( K_WHERE expr )? returning_clause? ;

@@ -236,6 +236,7 @@ struct UpdateStatement : Statement {
   ConflictAction or_action = ConflictAction::kNone;
   std::string table;
   std::vector<Assignment> assignments;
+  TableRefPtr from;  // UPDATE ... FROM (null: none)
   ExprPtr where;
   std::vector<ResultColumn> returning;
 };

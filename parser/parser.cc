@@ -1147,6 +1147,7 @@ ast::StatementPtr Transformer::Update(SQLParser::Update_stmtContext* ctx) {
   s->or_action = ConflictFrom(ctx->conflict);
   s->table = Name(ctx->name());
   s->assignments = Assignments(ctx->assignment());
+  if (ctx->join_clause() != nullptr) s->from = Join(ctx->join_clause());
   s->where = Expr(ctx->expr());
   s->returning = Returning(ctx->returning_clause());
   return s;

@@ -890,63 +890,41 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
   return absl::InternalError("unknown table reference");
 }
 
-absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
-                                        const ast::SelectStmt* order_limit,
-                                        Scope* parent) {
-  // An enclosing core's window calls are not this one's: nothing here may
-  // add to them (this core sets its own where they are allowed).
-  WindowContext* const enclosing_window = window_;
-  window_ = nullptr;
-  absl::Cleanup restore_window = [&] { window_ = enclosing_window; };
-  Scope scope;
-  scope.parent = parent;
-  LogicalPtr plan;
-  if (core.is_values) {
-    auto values = Node(LogicalKind::kValues);
-    size_t width = core.values.empty() ? 0 : core.values[0].size();
-    for (size_t i = 0; i < width; ++i) values->column_names.push_back(absl::StrCat("column", i + 1));
-    for (const auto& row : core.values) {
-      if (row.size() != width) {
-        return absl::InvalidArgumentError("all VALUES must have the same number of terms");
-      }
-      std::vector<BoundPtr> bound;
-      for (const ast::ExprPtr& e : row) {
-        absl::StatusOr<BoundPtr> b = Expr(*e, &scope, nullptr);
-        if (!b.ok()) return b.status();
-        bound.push_back(*std::move(b));
-      }
-      values->rows.push_back(std::move(bound));
-    }
-    plan = values;
-    if (order_limit != nullptr && !order_limit->order_by.empty()) {
-      return absl::UnimplementedError("ORDER BY on VALUES");
-    }
-    return order_limit != nullptr ? AddLimit(plan, *order_limit) : plan;
-  }
-
-  if (core.where && ContainsAggregate(*core.where)) {
-    return absl::InvalidArgumentError("misuse of aggregate function in WHERE");
-  }
+absl::StatusOr<LogicalPtr> Binder::FromWhere(const std::vector<const ast::TableRef*>& froms,
+                                             const ast::Expr* where, Scope* scope,
+                                             Scope* parent) {
+  // Inner joins flatten into their tables (a tree with an outer join stays
+  // one leaf, bound whole by From()).
   std::vector<const ast::TableRef*> leaves;
   std::vector<const ast::Expr*> on_conditions;
-  if (core.from && FlattenInnerJoins(*core.from, &leaves, &on_conditions) &&
-      leaves.size() > 1) {
+  for (const ast::TableRef* f : froms) {
+    std::vector<const ast::TableRef*> l;
+    std::vector<const ast::Expr*> c;
+    if (FlattenInnerJoins(*f, &l, &c)) {
+      leaves.insert(leaves.end(), l.begin(), l.end());
+      on_conditions.insert(on_conditions.end(), c.begin(), c.end());
+    } else {
+      leaves.push_back(f);
+    }
+  }
+  LogicalPtr plan;
+  if (leaves.size() > 1) {
     // Inner joins: bind every table, then push each WHERE/ON conjunct down
     // to the lowest point where all columns it reads are available.
     std::vector<LogicalPtr> leaf_plans;
     std::vector<int> offsets;
     for (const ast::TableRef* leaf : leaves) {
-      offsets.push_back(static_cast<int>(scope.columns.size()));
-      absl::StatusOr<LogicalPtr> p = From(*leaf, &scope, parent);
+      offsets.push_back(static_cast<int>(scope->columns.size()));
+      absl::StatusOr<LogicalPtr> p = From(*leaf, scope, parent);
       if (!p.ok()) return p.status();
       leaf_plans.push_back(*p);
     }
-    offsets.push_back(static_cast<int>(scope.columns.size()));
+    offsets.push_back(static_cast<int>(scope->columns.size()));
     std::vector<BoundPtr> conjuncts;
     std::vector<const ast::Expr*> sources = on_conditions;
-    if (core.where) sources.push_back(core.where.get());
+    if (where != nullptr) sources.push_back(where);
     for (const ast::Expr* src : sources) {
-      absl::StatusOr<BoundPtr> b = Expr(*src, &scope, nullptr);
+      absl::StatusOr<BoundPtr> b = Expr(*src, scope, nullptr);
       if (!b.ok()) return b.status();
       SplitConjuncts(*std::move(b), &conjuncts);
     }
@@ -994,21 +972,94 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
     plan = multi;
     plan = filtered(plan, std::move(top_filters));
   } else {
-    if (core.from) {
-      absl::StatusOr<LogicalPtr> from = From(*core.from, &scope, parent);
+    if (!leaves.empty()) {
+      absl::StatusOr<LogicalPtr> from = From(*leaves[0], scope, parent);
       if (!from.ok()) return from.status();
       plan = *from;
     } else {
       plan = Node(LogicalKind::kSingleRow);
     }
-    if (core.where) {
-      absl::StatusOr<BoundPtr> w = Expr(*core.where, &scope, nullptr);
+    if (where != nullptr) {
+      absl::StatusOr<BoundPtr> w = Expr(*where, scope, nullptr);
       if (!w.ok()) return w.status();
       std::vector<BoundPtr> conjuncts;
       SplitConjuncts(*std::move(w), &conjuncts);
       plan = FilterScan(plan, std::move(conjuncts));
     }
   }
+
+  return plan;
+}
+
+absl::StatusOr<LogicalPtr> Binder::BindUpdateFrom(const catalog::TableDescriptor& table,
+                                                  const ast::TableRef& from,
+                                                  const ast::Expr* where,
+                                                  const std::vector<const ast::Expr*>& values) {
+  Scope scope;
+  scope.parent = trigger_scope_.get();
+  ast::TableRef target;
+  target.name = table.name;
+  absl::StatusOr<LogicalPtr> joined = FromWhere({&target, &from}, where, &scope, scope.parent);
+  if (!joined.ok()) return joined.status();
+  // The target is the first leaf: its columns (hidden ones too) lead the
+  // joined row.
+  auto project = Node(LogicalKind::kProject);
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    project->exprs.push_back(ColumnRef(static_cast<int>(i)));
+    project->column_names.push_back(table.columns[i].name);
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    absl::StatusOr<BoundPtr> v = Expr(*values[i], &scope, nullptr);
+    if (!v.ok()) return v.status();
+    project->exprs.push_back(*std::move(v));
+    project->column_names.push_back(absl::StrCat("set", i));
+  }
+  project->children = {*std::move(joined)};
+  return LogicalPtr(std::move(project));
+}
+
+absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
+                                        const ast::SelectStmt* order_limit,
+                                        Scope* parent) {
+  // An enclosing core's window calls are not this one's: nothing here may
+  // add to them (this core sets its own where they are allowed).
+  WindowContext* const enclosing_window = window_;
+  window_ = nullptr;
+  absl::Cleanup restore_window = [&] { window_ = enclosing_window; };
+  Scope scope;
+  scope.parent = parent;
+  LogicalPtr plan;
+  if (core.is_values) {
+    auto values = Node(LogicalKind::kValues);
+    size_t width = core.values.empty() ? 0 : core.values[0].size();
+    for (size_t i = 0; i < width; ++i) values->column_names.push_back(absl::StrCat("column", i + 1));
+    for (const auto& row : core.values) {
+      if (row.size() != width) {
+        return absl::InvalidArgumentError("all VALUES must have the same number of terms");
+      }
+      std::vector<BoundPtr> bound;
+      for (const ast::ExprPtr& e : row) {
+        absl::StatusOr<BoundPtr> b = Expr(*e, &scope, nullptr);
+        if (!b.ok()) return b.status();
+        bound.push_back(*std::move(b));
+      }
+      values->rows.push_back(std::move(bound));
+    }
+    plan = values;
+    if (order_limit != nullptr && !order_limit->order_by.empty()) {
+      return absl::UnimplementedError("ORDER BY on VALUES");
+    }
+    return order_limit != nullptr ? AddLimit(plan, *order_limit) : plan;
+  }
+
+  if (core.where && ContainsAggregate(*core.where)) {
+    return absl::InvalidArgumentError("misuse of aggregate function in WHERE");
+  }
+  std::vector<const ast::TableRef*> froms;
+  if (core.from) froms.push_back(core.from.get());
+  absl::StatusOr<LogicalPtr> from_where = FromWhere(froms, core.where.get(), &scope, parent);
+  if (!from_where.ok()) return from_where.status();
+  plan = *std::move(from_where);
 
   // The select list, with * expanded.
   struct Item {

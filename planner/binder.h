@@ -55,6 +55,14 @@ class Binder {
   absl::StatusOr<BoundPtr> BindTableExpr(const ast::Expr& expr,
                                          const catalog::TableDescriptor* table);
 
+  // UPDATE `table` SET ... FROM `from` WHERE `where` (may be null): one row
+  // per match of the target with `from`, holding the table's columns
+  // (hidden ones too) and then each of `values` (the SET expressions,
+  // which may read `from`'s columns).
+  absl::StatusOr<LogicalPtr> BindUpdateFrom(const catalog::TableDescriptor& table,
+                                            const ast::TableRef& from, const ast::Expr* where,
+                                            const std::vector<const ast::Expr*>& values);
+
   // The rows of `table` (every column, hidden ones too) for which
   // `predicate` (bound by BindTableExpr) holds: a filtered scan that reads
   // only the keys the predicate allows (point lookups, key spans, index
@@ -132,6 +140,11 @@ class Binder {
                                   Scope* parent);
   absl::StatusOr<LogicalPtr> From(const ast::TableRef& ref, Scope* scope,
                                   Scope* parent);
+  // `froms` joined as by commas (each may be a join tree of its own), then
+  // filtered by `where` (may be null): inner joins become one kMultiJoin
+  // with each conjunct pushed down as far as its columns allow.
+  absl::StatusOr<LogicalPtr> FromWhere(const std::vector<const ast::TableRef*>& froms,
+                                       const ast::Expr* where, Scope* scope, Scope* parent);
   // Binds `e`, folding it when it is constant.
   absl::StatusOr<BoundPtr> Expr(const ast::Expr& e, Scope* scope,
                                 const AggContext* agg);

@@ -800,52 +800,81 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   const ast::TriggerEvent event =
       is_update ? ast::TriggerEvent::kUpdate : ast::TriggerEvent::kDelete;
   planner::Binder binder = NewBinder(d);
-  planner::BoundPtr pred;
-  if (where != nullptr) {
-    absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*where, &*t);
-    if (!b.ok()) return b.status();
-    pred = *std::move(b);
-  }
-  std::vector<std::pair<int, planner::BoundPtr>> sets;
+  // The columns an UPDATE assigns.
+  std::vector<int> changed;
   if (is_update) {
     for (const ast::Assignment& a : static_cast<const ast::UpdateStatement&>(st).assignments) {
       int pos = t->ColumnIndex(a.column);
       if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", a.column));
-      absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*a.value, &*t);
-      if (!b.ok()) return b.status();
-      sets.emplace_back(pos, *std::move(b));
+      changed.push_back(pos);
     }
   }
-  // Only the rows the WHERE clause can match are read (and so can
-  // conflict with concurrent writers).
-  planner::LogicalPtr candidates;
-  if (pred) candidates = binder.BindTableScan(*t, *pred);
   exec::ExecContext ctx;
   InitContext(d, &ctx);
-  absl::StatusOr<std::vector<Row>> rows =
-      candidates ? exec::Execute(*candidates, &ctx) : ScanTable(d.txn, *t);
-  if (!rows.ok()) return rows.status();
   ResultSet rs;
   Returning returning;
   if (absl::Status s = returning.Bind(d, binder, *t, returning_columns, &rs); !s.ok()) return s;
   // Decide every row first, so the statement sees the table as it was.
   std::vector<std::pair<Row, Row>> changes;
-  for (Row& row : *rows) {
-    if (pred) {
-      absl::StatusOr<Value> c = exec::Evaluate(*pred, row, &ctx);
-      if (!c.ok()) return c.status();
-      if (!function::Truth(*c).value_or(false)) continue;
+  const ast::TableRef* from =
+      is_update ? static_cast<const ast::UpdateStatement&>(st).from.get() : nullptr;
+  if (from != nullptr) {
+    // UPDATE ... FROM: the target joined with FROM; each target row takes
+    // its first match (SQLite leaves which one unspecified).
+    std::vector<const ast::Expr*> values;
+    for (const ast::Assignment& a : static_cast<const ast::UpdateStatement&>(st).assignments) {
+      values.push_back(a.value.get());
     }
-    Row updated = row;
-    for (auto& [pos, expr] : sets) {
-      absl::StatusOr<Value> v = exec::Evaluate(*expr, row, &ctx);
-      if (!v.ok()) return v.status();
-      updated[pos] = *std::move(v);
+    absl::StatusOr<planner::LogicalPtr> plan = binder.BindUpdateFrom(*t, *from, where, values);
+    if (!plan.ok()) return plan.status();
+    absl::StatusOr<std::vector<Row>> matches = exec::Execute(**plan, &ctx);
+    if (!matches.ok()) return matches.status();
+    const size_t width = t->columns.size();
+    absl::flat_hash_set<std::string> seen;
+    for (Row& m : *matches) {
+      Row old_row(std::make_move_iterator(m.begin()), std::make_move_iterator(m.begin() + width));
+      if (!seen.insert(catalog::PrimaryKey(*t, old_row)).second) continue;
+      Row updated = old_row;
+      for (size_t i = 0; i < changed.size(); ++i) updated[changed[i]] = std::move(m[width + i]);
+      changes.emplace_back(std::move(old_row), std::move(updated));
     }
-    changes.emplace_back(std::move(row), std::move(updated));
+  } else {
+    planner::BoundPtr pred;
+    if (where != nullptr) {
+      absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*where, &*t);
+      if (!b.ok()) return b.status();
+      pred = *std::move(b);
+    }
+    std::vector<planner::BoundPtr> sets;
+    if (is_update) {
+      for (const ast::Assignment& a : static_cast<const ast::UpdateStatement&>(st).assignments) {
+        absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*a.value, &*t);
+        if (!b.ok()) return b.status();
+        sets.push_back(*std::move(b));
+      }
+    }
+    // Only the rows the WHERE clause can match are read (and so can
+    // conflict with concurrent writers).
+    planner::LogicalPtr candidates;
+    if (pred) candidates = binder.BindTableScan(*t, *pred);
+    absl::StatusOr<std::vector<Row>> rows =
+        candidates ? exec::Execute(*candidates, &ctx) : ScanTable(d.txn, *t);
+    if (!rows.ok()) return rows.status();
+    for (Row& row : *rows) {
+      if (pred) {
+        absl::StatusOr<Value> c = exec::Evaluate(*pred, row, &ctx);
+        if (!c.ok()) return c.status();
+        if (!function::Truth(*c).value_or(false)) continue;
+      }
+      Row updated = row;
+      for (size_t i = 0; i < sets.size(); ++i) {
+        absl::StatusOr<Value> v = exec::Evaluate(*sets[i], row, &ctx);
+        if (!v.ok()) return v.status();
+        updated[changed[i]] = *std::move(v);
+      }
+      changes.emplace_back(std::move(row), std::move(updated));
+    }
   }
-  std::vector<int> changed;
-  for (auto& [pos, expr] : sets) changed.push_back(pos);
   for (auto& [old_row, new_row] : changes) {
     if (absl::Status f = Fire(d, *triggers, *t, event, ast::TriggerTiming::kBefore,
                               is_update ? &new_row : nullptr, &old_row, changed);
@@ -1454,6 +1483,7 @@ std::string SqlState(const absl::Status& status) {
       {"no such table", "42P01"},                     // undefined_table
       {"no such view", "42P01"},
       {"no such column", "42703"},                    // undefined_column
+      {"ambiguous column name", "42702"},             // ambiguous_column
       {"no such function", "42883"},                  // undefined_function
       {"wrong number of arguments to function", "42883"},
       {"no such index", "42704"},                     // undefined_object

@@ -37,10 +37,14 @@ struct ResultSet {
 // not-null violation, 23514 check violation, 40001 serialization failure,
 // 22012 division by zero, 22021 SQL text that is not UTF-8, 53100 disk full,
 // 53200 out of memory, 54000 a key longer than the store takes, 54001
-// statement too complex; 42704 unknown index or trigger, 42701 duplicate
-// column, 42803 misused aggregate, 42P10 ORDER BY term out of range, 22003
-// integer overflow, 25P01/25001 no transaction open / one already open,
-// 0A000 not supported; XX000 otherwise.
+// statement too complex; 42704 unknown index, trigger or collation, 42701
+// duplicate column, 42702 ambiguous column, 42803 misused aggregate, 42P10
+// ORDER BY term out of range, 42P19 bad recursion, 42P20 misused window
+// function, 42809 FILTER on a non-aggregate, 22003 integer overflow, 22013
+// bad frame offset, 22014/22016 bad ntile/nth_value argument, 2BP01 a view,
+// trigger, key or index depends on what an ALTER TABLE would change,
+// 25P01/25001 no transaction open / one already open, 0A000 not supported;
+// XX000 otherwise.
 std::string SqlState(const absl::Status& status);
 
 class PlanCache;  // session-internal: bound plans per schema version

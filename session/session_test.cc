@@ -707,6 +707,38 @@ TEST_F(SessionTest, CollateTakesBinaryAndRefusesTheRest) {
                                      Value::Integer(0), Value::Integer(1)}}));
 }
 
+// UPDATE ... FROM (SQLite 3.33, PostgreSQL): the target joined with other
+// tables; SET and WHERE read both; each target row is updated once.
+TEST_F(SessionTest, UpdateFromJoinsOtherTables) {
+  Ok("CREATE TABLE inv(id INTEGER PRIMARY KEY, name TEXT, qty INTEGER)");
+  Ok("CREATE TABLE delta(item INTEGER, change INTEGER)");
+  Ok("INSERT INTO inv VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 30)");
+  Ok("INSERT INTO delta VALUES (1, 5), (3, -7), (9, 100), (1, 1)");
+  // Row 1 matches twice: it is updated once, with one of its matches.
+  ResultSet r = Ok("UPDATE inv SET qty = qty + delta.change FROM delta "
+                   "WHERE delta.item = inv.id AND delta.change <> 1");
+  EXPECT_EQ(r.rows_affected, 2);
+  EXPECT_EQ(Ok("SELECT id, qty FROM inv ORDER BY id").rows,
+            (std::vector<exec::Row>{{Value::Integer(1), Value::Integer(15)},
+                                    {Value::Integer(2), Value::Integer(20)},
+                                    {Value::Integer(3), Value::Integer(23)}}));
+  r = Ok("UPDATE inv SET qty = s.total FROM (SELECT item, sum(change) AS total FROM delta "
+         "GROUP BY item) AS s WHERE s.item = inv.id RETURNING id, qty");
+  EXPECT_EQ(r.rows, (std::vector<exec::Row>{{Value::Integer(1), Value::Integer(6)},
+                                            {Value::Integer(3), Value::Integer(-7)}}));
+  // Constraints still hold; a failed statement changes nothing.
+  Ok("CREATE UNIQUE INDEX inv_name ON inv(name)");
+  EXPECT_EQ(SqlState(Err("UPDATE inv SET name = 'same' FROM delta WHERE delta.item = inv.id")),
+            "23505");
+  EXPECT_EQ(Ok("SELECT count(*) FROM inv WHERE name = 'same'").rows.at(0).at(0),
+            Value::Integer(0));
+  // Names both sides have must be qualified.
+  Ok("CREATE TABLE other(id INTEGER, qty INTEGER)");
+  EXPECT_EQ(SqlState(Err("UPDATE inv SET qty = 1 FROM other WHERE id = 1")), "42702");
+  EXPECT_EQ(SqlState(Err("UPDATE inv SET qty = nope FROM other")), "42703");
+  EXPECT_EQ(SqlState(Err("UPDATE inv SET qty = 1 FROM missing")), "42P01");
+}
+
 // last_insert_rowid(), changes() and total_changes() read the connection's
 // counters as SQLite keeps them: changes() counts the last INSERT, UPDATE or
 // DELETE without its triggers, total_changes() with them, and a table
