@@ -1,7 +1,8 @@
-// Two-input joins (kJoin: inner or LEFT): a lookup join into the right
-// input's primary key or index when few left rows probe it, else a hash
-// join on the equality conjuncts of the condition, a nested loop when there
-// are none.
+// Two-input joins (kJoin: inner, LEFT, RIGHT or FULL): a lookup join into
+// the right input's primary key or index when few left rows probe it (inner
+// and LEFT only), else a hash join on the equality conjuncts of the
+// condition, a nested loop when there are none. RIGHT and FULL note which
+// right rows matched and add the others, NULLs on the left.
 
 #include "exec/internal.h"
 
@@ -35,27 +36,29 @@ void EquiKeys(const BoundExpr& e, int left_width, std::vector<std::pair<int, int
 }
 
 // Appends `l` ++ r for every right row r that `for_each_right` visits and
-// the join condition accepts; for a LEFT join with no such r, `l` padded
-// with NULLs.
+// the join condition accepts (the emit callback it is given says whether
+// r was joined); for a LEFT or FULL join with no such r, `l` padded with
+// NULLs.
 template <typename ForEachRight>
 absl::Status JoinLeftRow(const LogicalOp& op, const Row& l, ForEachRight for_each_right,
                          ExecContext* ctx, std::vector<Row>* out) {
   bool matched = false;
-  absl::Status status = for_each_right([&](const Row& r) -> absl::Status {
+  absl::Status status = for_each_right([&](const Row& r) -> absl::StatusOr<bool> {
     Row joined = l;
     joined.insert(joined.end(), r.begin(), r.end());
     if (op.predicate) {
       absl::StatusOr<bool> h = Holds(*op.predicate, joined, ctx);
       if (!h.ok()) return h.status();
-      if (!*h) return absl::OkStatus();
+      if (!*h) return false;
     }
     matched = true;
     if (out->size() >= ctx->options.max_rows) return TooManyRows(ctx);
     out->push_back(std::move(joined));
-    return absl::OkStatus();
+    return true;
   });
   if (!status.ok()) return status;
-  if (!matched && op.join_type == ast::JoinType::kLeft) {
+  if (!matched &&
+      (op.join_type == ast::JoinType::kLeft || op.join_type == ast::JoinType::kFull)) {
     Row joined = l;
     joined.resize(joined.size() + op.children[1]->width());
     out->push_back(std::move(joined));
@@ -85,7 +88,7 @@ absl::StatusOr<std::optional<std::vector<Row>>> LookupJoin(
         op, l,
         [&](auto&& emit) -> absl::Status {
           for (const Row& r : *found) {
-            if (absl::Status e = emit(r); !e.ok()) return e;
+            if (absl::StatusOr<bool> e = emit(r); !e.ok()) return e.status();
           }
           return absl::OkStatus();
         },
@@ -119,6 +122,16 @@ absl::StatusOr<std::vector<Row>> HashJoin(const LogicalOp& op, std::vector<Row> 
       if (key_of(right[i], true, &k)) table.Insert(k, static_cast<uint32_t>(i));
     }
   }
+  // RIGHT and FULL: which right rows found a partner.
+  const bool keep_right =
+      op.join_type == ast::JoinType::kRight || op.join_type == ast::JoinType::kFull;
+  std::vector<bool> right_matched(keep_right ? right.size() : 0, false);
+  auto visit = [&](auto&& emit, uint32_t i) -> absl::Status {
+    absl::StatusOr<bool> joined = emit(right[i]);
+    if (!joined.ok()) return joined.status();
+    if (keep_right && *joined) right_matched[i] = true;
+    return absl::OkStatus();
+  };
   for (const Row& l : left) {
     // Candidates: the rows with l's key, or every row without equi-keys.
     uint32_t first = 0;
@@ -128,18 +141,26 @@ absl::StatusOr<std::vector<Row>> HashJoin(const LogicalOp& op, std::vector<Row> 
         op, l,
         [&](auto&& emit) -> absl::Status {
           if (all) {
-            for (const Row& r : right) {
-              if (absl::Status e = emit(r); !e.ok()) return e;
+            for (uint32_t i = 0; i < right.size(); ++i) {
+              if (absl::Status e = visit(emit, i); !e.ok()) return e;
             }
             return absl::OkStatus();
           }
           for (uint32_t i = first; i != JoinHashIndex::kEnd; i = table.Next(i)) {
-            if (absl::Status e = emit(right[i]); !e.ok()) return e;
+            if (absl::Status e = visit(emit, i); !e.ok()) return e;
           }
           return absl::OkStatus();
         },
         ctx, &out);
     if (!joined.ok()) return joined;
+  }
+  for (size_t i = 0; i < right_matched.size(); ++i) {
+    if (right_matched[i]) continue;
+    if (out.size() >= ctx->options.max_rows) return TooManyRows(ctx);
+    Row padded(op.children[0]->width());
+    padded.insert(padded.end(), std::make_move_iterator(right[i].begin()),
+                  std::make_move_iterator(right[i].end()));
+    out.push_back(std::move(padded));
   }
   return out;
 }
@@ -150,7 +171,11 @@ absl::StatusOr<std::vector<Row>> Join(const planner::PhysicalOp& pop, ExecContex
   if (!left.ok()) return left.status();
   const std::optional<planner::LookupTarget>* target =
       pop.lookup_targets.size() == 2 ? &pop.lookup_targets[1] : nullptr;
-  if (target != nullptr && target->has_value() && op.predicate &&
+  // A lookup join reads only the right rows some left row matches: RIGHT
+  // and FULL need them all.
+  const bool keeps_right =
+      op.join_type == ast::JoinType::kRight || op.join_type == ast::JoinType::kFull;
+  if (target != nullptr && target->has_value() && op.predicate && !keeps_right &&
       left->size() <= ctx->options.max_lookup_join_rows) {
     const int left_width = static_cast<int>(op.children[0]->width());
     std::vector<std::pair<int, int>> keys;  // (left column, right column)

@@ -178,7 +178,7 @@ join_clause : table_or_subquery ( join_operator table_or_subquery join_constrain
 
 join_operator
   : COMMA
-  | K_NATURAL? ( K_LEFT K_OUTER? | K_INNER | K_CROSS )? K_JOIN
+  | K_NATURAL? ( K_LEFT K_OUTER? | K_RIGHT K_OUTER? | K_FULL K_OUTER? | K_INNER | K_CROSS )? K_JOIN
   ;
 
 join_constraint
@@ -407,6 +407,8 @@ K_JOIN : J O I N ;
 K_KEY : K E Y ;
 K_LAST : L A S T ;
 K_LEFT : L E F T ;
+K_RIGHT : R I G H T ;
+K_FULL : F U L L ;
 K_LIKE : L I K E ;
 K_LIMIT : L I M I T ;
 K_NATURAL : N A T U R A L ;

@@ -90,7 +90,9 @@ struct Expr {
 
 // --------------------------------------------------------------- SELECT
 
-enum class JoinType { kComma, kInner, kLeft, kCross };
+// kRight and kFull keep the unmatched rows of the right input (and, for
+// kFull, of the left), the other side NULL.
+enum class JoinType { kComma, kInner, kLeft, kCross, kRight, kFull };
 
 struct TableRef;
 using TableRefPtr = std::unique_ptr<TableRef>;

@@ -1024,6 +1024,10 @@ ast::TableRefPtr Transformer::Join(SQLParser::Join_clauseContext* ctx) {
       j->join_type = ast::JoinType::kComma;
     } else if (op->K_LEFT() != nullptr) {
       j->join_type = ast::JoinType::kLeft;
+    } else if (op->K_RIGHT() != nullptr) {
+      j->join_type = ast::JoinType::kRight;
+    } else if (op->K_FULL() != nullptr) {
+      j->join_type = ast::JoinType::kFull;
     } else if (op->K_CROSS() != nullptr) {
       j->join_type = ast::JoinType::kCross;
     } else {

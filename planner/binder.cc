@@ -117,7 +117,8 @@ bool FlattenInnerJoins(const ast::TableRef& ref,
     leaves->push_back(&ref);
     return true;
   }
-  if (ref.join_type == ast::JoinType::kLeft || ref.natural || !ref.using_columns.empty()) {
+  if (ref.join_type == ast::JoinType::kLeft || ref.join_type == ast::JoinType::kRight ||
+      ref.join_type == ast::JoinType::kFull || ref.natural || !ref.using_columns.empty()) {
     return false;
   }
   if (!FlattenInnerJoins(*ref.left, leaves, conditions) ||
@@ -839,9 +840,17 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       size_t left_width = scope->columns.size();
       absl::StatusOr<LogicalPtr> right = From(*ref.right, scope, parent);
       if (!right.ok()) return right.status();
+      const bool keeps_right =
+          ref.join_type == ast::JoinType::kRight || ref.join_type == ast::JoinType::kFull;
+      if (keeps_right && (ref.natural || !ref.using_columns.empty())) {
+        // Their USING column is coalesce(left, right) in SQLite: not yet.
+        return absl::UnimplementedError(
+            "RIGHT and FULL JOIN with USING or NATURAL are not supported yet (write ON)");
+      }
       auto join = Node(LogicalKind::kJoin);
-      join->join_type = ref.join_type == ast::JoinType::kLeft ? ast::JoinType::kLeft
-                                                              : ast::JoinType::kInner;
+      join->join_type = ref.join_type == ast::JoinType::kLeft || keeps_right
+                            ? ref.join_type
+                            : ast::JoinType::kInner;
       join->column_names = (*left)->column_names;
       for (const std::string& n : (*right)->column_names) join->column_names.push_back(n);
       join->children = {*left, *right};

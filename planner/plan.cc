@@ -60,7 +60,11 @@ std::string Describe(const LogicalOp& op) {
       absl::StrAppend(&line, "project ", absl::StrJoin(op.column_names, ", "));
       break;
     case LogicalKind::kJoin:
-      absl::StrAppend(&line, op.join_type == ast::JoinType::kLeft ? "left join" : "join",
+      absl::StrAppend(&line,
+                      op.join_type == ast::JoinType::kLeft    ? "left join"
+                      : op.join_type == ast::JoinType::kRight ? "right join"
+                      : op.join_type == ast::JoinType::kFull  ? "full join"
+                                                              : "join",
                       op.predicate ? " on condition" : "");
       break;
     case LogicalKind::kMultiJoin:

@@ -160,6 +160,20 @@ TEST_F(DistributedQueryTest, JoinInputsDecodeOnlyTheColumnsReadAbove) {
 // A build side big enough to be indexed in partitions on all cores, with
 // duplicate keys: every match is found once, and rows come out in the
 // probe side's order with matches in build order, as one index gives.
+// RIGHT and FULL joins keep the right input's unmatched rows; over many
+// ranges they give what one range gives, and never read the right input by
+// key (a lookup sees only the rows some left row matches).
+TEST_F(DistributedQueryTest, RightAndFullJoinsKeepUnmatchedRows) {
+  std::string rows = Same("SELECT small.id, t.k FROM t RIGHT JOIN small ON small.k = t.k "
+                          "ORDER BY small.id");
+  EXPECT_EQ(rows, "1|5|\n2|250|\n3|599|\n4|NULL|\n");
+  rows = Same("SELECT count(*), count(t.k), count(small.id) FROM small FULL JOIN t "
+              "ON small.k = t.k");
+  EXPECT_EQ(rows, "601|600|4|\n");
+  Same("SELECT t.g, count(small.tag) FROM small RIGHT JOIN t ON t.k = small.k AND t.g > 2 "
+       "GROUP BY t.g");
+}
+
 TEST_F(DistributedQueryTest, PartitionedHashJoinBuildFindsEveryMatchInOrder) {
   Both("CREATE TABLE big(k INTEGER PRIMARY KEY, g INTEGER)");
   Both("CREATE TABLE probe(id INTEGER PRIMARY KEY, g INTEGER)");

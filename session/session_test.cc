@@ -739,6 +739,27 @@ TEST_F(SessionTest, UpdateFromJoinsOtherTables) {
   EXPECT_EQ(SqlState(Err("UPDATE inv SET qty = 1 FROM missing")), "42P01");
 }
 
+// RIGHT and FULL [OUTER] JOIN, as SQLite 3.39 has them (with ON; USING
+// and NATURAL are refused for now).
+TEST_F(SessionTest, RightAndFullOuterJoins) {
+  Ok("CREATE TABLE a(id INTEGER PRIMARY KEY, x INTEGER)");
+  Ok("CREATE TABLE b(id INTEGER PRIMARY KEY, y INTEGER)");
+  Ok("INSERT INTO a VALUES (1, 10), (2, 20)");
+  Ok("INSERT INTO b VALUES (2, 200), (3, 300)");
+  const Value null;
+  EXPECT_EQ(Ok("SELECT a.id, b.id FROM a RIGHT JOIN b ON a.id = b.id ORDER BY b.id").rows,
+            (std::vector<exec::Row>{{Value::Integer(2), Value::Integer(2)},
+                                    {null, Value::Integer(3)}}));
+  EXPECT_EQ(Ok("SELECT a.id, b.id FROM a FULL OUTER JOIN b ON a.id = b.id "
+               "ORDER BY coalesce(a.id, b.id)")
+                .rows,
+            (std::vector<exec::Row>{{Value::Integer(1), null},
+                                    {Value::Integer(2), Value::Integer(2)},
+                                    {null, Value::Integer(3)}}));
+  EXPECT_EQ(SqlState(Err("SELECT * FROM a RIGHT JOIN b USING (id)")), "0A000");
+  EXPECT_EQ(SqlState(Err("SELECT * FROM a NATURAL FULL JOIN b")), "0A000");
+}
+
 // last_insert_rowid(), changes() and total_changes() read the connection's
 // counters as SQLite keeps them: changes() counts the last INSERT, UPDATE or
 // DELETE without its triggers, total_changes() with them, and a table

@@ -17,7 +17,7 @@ random time values and modifier chains. --windows calls window functions
 and frames, also over a GROUP BY's rows; where a result depends on the
 order of ties, the window's ORDER BY ends with the primary key.
 The integer queries cover
-joins (inner, LEFT, comma), WHERE, CASE, IN, BETWEEN, scalar and EXISTS
+joins (inner, LEFT, RIGHT, FULL, comma), WHERE, CASE, IN, BETWEEN, scalar and EXISTS
 subqueries (correlated ones too, also under GROUP BY and HAVING), aggregates
 (some with FILTER) and set operations; bare columns and LIMIT are left out, where SQLite's
 choice of row is unspecified. Exit status 1 when any query differs (in rows,
@@ -153,7 +153,8 @@ class Generator:
                 source = ", ".join(ts)
             else:
                 source = ts[0] + "".join(
-                    " %sJOIN %s ON %s" % (r.choice(["", "LEFT "]), t, self.expr(ts[:j + 2], 1))
+                    " %sJOIN %s ON %s" % (r.choice(["", "LEFT ", "RIGHT ", "FULL "]), t,
+                                          self.expr(ts[:j + 2], 1))
                     for j, t in enumerate(ts[1:]))
             items = [self.expr(ts, 2) for _ in range(r.randint(1, 3))]
             if r.random() < 0.25:
