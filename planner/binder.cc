@@ -163,6 +163,14 @@ void ReferencedColumns(const BoundExpr& e, std::vector<int>* cols, bool* has_sub
   for (const BoundPtr& c : e.children) ReferencedColumns(*c, cols, has_subquery);
 }
 
+bool HasCorrelatedSubquery(const BoundExpr& e) {
+  if (e.subquery && e.correlated) return true;
+  for (const BoundPtr& c : e.children) {
+    if (HasCorrelatedSubquery(*c)) return true;
+  }
+  return false;
+}
+
 void ShiftColumns(BoundExpr* e, int delta) {
   if (e->kind == BoundKind::kColumn && e->depth == 0) e->index += delta;
   for (BoundPtr& c : e->children) ShiftColumns(c.get(), delta);
@@ -835,6 +843,9 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       return plan;
     }
     case ast::TableRef::Kind::kJoin: {
+      // Where this join's columns begin in the scope: its row is left ++
+      // right from there, while its condition binds to scope positions.
+      const int join_start = static_cast<int>(scope->columns.size());
       absl::StatusOr<LogicalPtr> left = From(*ref.left, scope, parent);
       if (!left.ok()) return left.status();
       size_t left_width = scope->columns.size();
@@ -893,6 +904,28 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
         conds.push_back(*std::move(c));
       }
       join->predicate = Conjoin(std::move(conds));
+      if (join->predicate && join_start > 0) {
+        // A join that is not the first thing in its FROM (a nested join,
+        // or one after a comma): its condition reads its own row.
+        std::vector<int> cols;
+        bool has_subquery = false;
+        ReferencedColumns(*join->predicate, &cols, &has_subquery);
+        for (int c : cols) {
+          if (c < join_start) {
+            return absl::UnimplementedError(
+                "an ON clause that reads a table outside its JOIN is not supported yet "
+                "(move the condition to WHERE)");
+          }
+        }
+        // A correlated subquery reads the row by scope positions too, from
+        // inside its own plan, which the shift below does not reach.
+        if (has_subquery && HasCorrelatedSubquery(*join->predicate)) {
+          return absl::UnimplementedError(
+              "a subquery in the ON clause of a join that is not first in FROM, reading "
+              "the joined row, is not supported yet");
+        }
+        ShiftColumns(join->predicate.get(), -join_start);
+      }
       return LogicalPtr(join);
     }
   }
@@ -1325,6 +1358,11 @@ absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
         }
         if (s->columns[found].hidden) found = static_cast<int>(i);
         continue;
+      }
+      if (found >= 0) {
+        // The same table twice without aliases (SQLite refuses it too).
+        return absl::InvalidArgumentError(
+            absl::StrCat("ambiguous column name: ", e.table, ".", e.name));
       }
       if (found < 0) found = static_cast<int>(i);
     }

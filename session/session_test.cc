@@ -760,6 +760,37 @@ TEST_F(SessionTest, RightAndFullOuterJoins) {
   EXPECT_EQ(SqlState(Err("SELECT * FROM a NATURAL FULL JOIN b")), "0A000");
 }
 
+// A join nested in parentheses, or after the target of UPDATE ... FROM,
+// starts after other tables' columns; its ON condition must still read its
+// own row. (It read the wrong columns: t2.x and t3.p came out NULL.)
+TEST_F(SessionTest, NestedJoinsReadTheirOwnRow) {
+  Ok("CREATE TABLE t1(a INTEGER PRIMARY KEY, b INTEGER)");
+  Ok("CREATE TABLE t2(x INTEGER, y INTEGER)");
+  Ok("CREATE TABLE t3(p INTEGER PRIMARY KEY, q INTEGER)");
+  Ok("INSERT INTO t1 VALUES (1, 10), (2, 20), (3, 30)");
+  Ok("INSERT INTO t2 VALUES (1, 100), (2, 200), (5, 500)");
+  Ok("INSERT INTO t3 VALUES (1, 7), (5, 9)");
+  const Value null;
+  // SQLite 3.40's answers.
+  EXPECT_EQ(Ok("SELECT t1.a, t2.x, t3.p FROM t1 LEFT JOIN (t2 JOIN t3 ON t2.x = t3.p) "
+               "ON t1.a = t2.x ORDER BY 1")
+                .rows,
+            (std::vector<exec::Row>{{Value::Integer(1), Value::Integer(1), Value::Integer(1)},
+                                    {Value::Integer(2), null, null},
+                                    {Value::Integer(3), null, null}}));
+  Ok("UPDATE t1 SET b = t3.q FROM t2 LEFT JOIN t3 ON t3.p = t2.x WHERE t2.x = t1.a");
+  EXPECT_EQ(Ok("SELECT a, b FROM t1 ORDER BY a").rows,
+            (std::vector<exec::Row>{{Value::Integer(1), Value::Integer(7)},
+                                    {Value::Integer(2), null},
+                                    {Value::Integer(3), Value::Integer(30)}}));
+  // What it cannot yet do right it refuses.
+  EXPECT_EQ(SqlState(Err("SELECT * FROM t1 LEFT JOIN (t2 JOIN t3 ON t3.p = t1.a) ON 1")),
+            "0A000");
+  EXPECT_EQ(SqlState(Err("SELECT * FROM t1 LEFT JOIN (t2 JOIN t3 ON EXISTS (SELECT 1 FROM t1 "
+                         "AS z WHERE z.a = t3.p)) ON 1")),
+            "0A000");
+}
+
 // last_insert_rowid(), changes() and total_changes() read the connection's
 // counters as SQLite keeps them: changes() counts the last INSERT, UPDATE or
 // DELETE without its triggers, total_changes() with them, and a table

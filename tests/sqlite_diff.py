@@ -151,6 +151,15 @@ class Generator:
             ts = r.choice([["t1"], ["t1", "t2"], ["t2", "t3"], ["t1", "t3"]])
             if r.random() < 0.6:
                 source = ", ".join(ts)
+            elif len(ts) == 2 and r.random() < 0.3:
+                # A join nested in parentheses: its ON compares its own tables'
+                # columns (no subquery: Tessera refuses a correlated one there).
+                inner = [ts[1], ({"t1", "t2", "t3"} - set(ts)).pop()]
+                source = "%s %sJOIN (%s %sJOIN %s ON %s %s %s) ON %s" % (
+                    ts[0], r.choice(["", "LEFT "]), inner[0], r.choice(["", "LEFT "]), inner[1],
+                    self.column(inner[:1]), r.choice(["=", "<", ">=", "<>"]),
+                    self.column(inner[1:]), self.expr([ts[0]] + inner, 1))
+                ts = [ts[0]] + inner
             else:
                 source = ts[0] + "".join(
                     " %sJOIN %s ON %s" % (r.choice(["", "LEFT ", "RIGHT ", "FULL "]), t,
