@@ -853,11 +853,6 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       if (!right.ok()) return right.status();
       const bool keeps_right =
           ref.join_type == ast::JoinType::kRight || ref.join_type == ast::JoinType::kFull;
-      if (keeps_right && (ref.natural || !ref.using_columns.empty())) {
-        // Their USING column is coalesce(left, right) in SQLite: not yet.
-        return absl::UnimplementedError(
-            "RIGHT and FULL JOIN with USING or NATURAL are not supported yet (write ON)");
-      }
       auto join = Node(LogicalKind::kJoin);
       join->join_type = ref.join_type == ast::JoinType::kLeft || keeps_right
                             ? ref.join_type
@@ -867,8 +862,11 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       join->children = {*left, *right};
       std::vector<std::string> using_cols = ref.using_columns;
       if (ref.natural) {
+        // Declared columns only: a hidden rowid is no common column.
         for (size_t r = left_width; r < scope->columns.size(); ++r) {
-          for (size_t l = 0; l < left_width; ++l) {
+          if (scope->columns[r].hidden) continue;
+          for (size_t l = join_start; l < left_width; ++l) {
+            if (scope->columns[l].hidden) continue;
             if (absl::EqualsIgnoreCase(scope->columns[l].name, scope->columns[r].name)) {
               using_cols.push_back(scope->columns[r].name);
             }
@@ -876,12 +874,19 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
         }
       }
       std::vector<BoundPtr> conds;
+      // RIGHT/FULL: each USING column reads coalesce(left, right), as in
+      // SQLite; (left, right) scope positions of each.
+      std::vector<std::pair<int, int>> coalesced;
       for (const std::string& u : using_cols) {
+        // On the left, the column a name reads (a visible one before a
+        // USING copy hidden by an earlier join).
         int l = -1, r = -1;
-        for (size_t i = 0; i < scope->columns.size(); ++i) {
+        for (size_t i = join_start; i < scope->columns.size(); ++i) {
           if (!absl::EqualsIgnoreCase(scope->columns[i].name, u)) continue;
           if (i < left_width) {
-            l = static_cast<int>(i);
+            if (l < 0 || (scope->columns[l].hidden && !scope->columns[i].hidden)) {
+              l = static_cast<int>(i);
+            }
           } else if (r < 0) {
             r = static_cast<int>(i);
           }
@@ -897,6 +902,10 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
         eq->children.push_back(ColumnRef(r));
         conds.push_back(std::move(eq));
         scope->columns[r].hidden = true;  // USING columns appear once in *
+        if (keeps_right) {
+          scope->columns[l].hidden = true;
+          coalesced.emplace_back(l, r);
+        }
       }
       if (ref.condition) {
         absl::StatusOr<BoundPtr> c = Expr(*ref.condition, scope, nullptr);
@@ -926,7 +935,31 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
         }
         ShiftColumns(join->predicate.get(), -join_start);
       }
-      return LogicalPtr(join);
+      if (coalesced.empty()) return LogicalPtr(join);
+      // The coalesced columns come first (where `*` shows them, as SQLite
+      // does), then the join's own row; both copies stay readable by their
+      // table's name.
+      auto project = Node(LogicalKind::kProject);
+      std::vector<ScopeColumn> added;
+      for (auto [l, r] : coalesced) {
+        auto c = std::make_unique<BoundExpr>();
+        c->kind = BoundKind::kFunction;
+        c->function = function::FindScalarFunction("coalesce");
+        c->children.push_back(ColumnRef(l - join_start));
+        c->children.push_back(ColumnRef(r - join_start));
+        const ScopeColumn& lc = scope->columns[l];
+        c->affinity = lc.affinity == scope->columns[r].affinity ? lc.affinity : Type::kNull;
+        added.push_back({"", lc.name, false, c->affinity});
+        project->exprs.push_back(std::move(c));
+        project->column_names.push_back(lc.name);
+      }
+      for (size_t i = 0; i < join->column_names.size(); ++i) {
+        project->exprs.push_back(ColumnRef(static_cast<int>(i)));
+        project->column_names.push_back(join->column_names[i]);
+      }
+      scope->columns.insert(scope->columns.begin() + join_start, added.begin(), added.end());
+      project->children = {LogicalPtr(join)};
+      return LogicalPtr(project);
     }
   }
   return absl::InternalError("unknown table reference");

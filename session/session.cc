@@ -1524,7 +1524,6 @@ std::string SqlState(const absl::Status& status) {
       {"argument of ntile", "22014"},                 // invalid_argument_for_ntile_function
       {"second argument to nth_value", "22016"},      // invalid_argument_for_nth_value_function
       {"unsupported collation", "0A000"},            // feature_not_supported
-      {"RIGHT and FULL JOIN with USING", "0A000"},
       {"an ON clause that reads a table outside", "0A000"},
       {"a subquery in the ON clause", "0A000"},
       {"no such collation sequence", "42704"},       // undefined_object
