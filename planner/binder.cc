@@ -842,127 +842,134 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       AddDerivedColumns(**plan, Lower(ref.alias), scope);
       return plan;
     }
-    case ast::TableRef::Kind::kJoin: {
-      // Where this join's columns begin in the scope: its row is left ++
-      // right from there, while its condition binds to scope positions.
-      const int join_start = static_cast<int>(scope->columns.size());
-      absl::StatusOr<LogicalPtr> left = From(*ref.left, scope, parent);
-      if (!left.ok()) return left.status();
-      size_t left_width = scope->columns.size();
-      absl::StatusOr<LogicalPtr> right = From(*ref.right, scope, parent);
-      if (!right.ok()) return right.status();
-      const bool keeps_right =
-          ref.join_type == ast::JoinType::kRight || ref.join_type == ast::JoinType::kFull;
-      auto join = Node(LogicalKind::kJoin);
-      join->join_type = ref.join_type == ast::JoinType::kLeft || keeps_right
-                            ? ref.join_type
-                            : ast::JoinType::kInner;
-      join->column_names = (*left)->column_names;
-      for (const std::string& n : (*right)->column_names) join->column_names.push_back(n);
-      join->children = {*left, *right};
-      std::vector<std::string> using_cols = ref.using_columns;
-      if (ref.natural) {
-        // Declared columns only: a hidden rowid is no common column.
-        for (size_t r = left_width; r < scope->columns.size(); ++r) {
-          if (scope->columns[r].hidden) continue;
-          for (size_t l = join_start; l < left_width; ++l) {
-            if (scope->columns[l].hidden) continue;
-            if (absl::EqualsIgnoreCase(scope->columns[l].name, scope->columns[r].name)) {
-              using_cols.push_back(scope->columns[r].name);
-            }
-          }
-        }
-      }
-      std::vector<BoundPtr> conds;
-      // RIGHT/FULL: each USING column reads coalesce(left, right), as in
-      // SQLite; (left, right) scope positions of each.
-      std::vector<std::pair<int, int>> coalesced;
-      for (const std::string& u : using_cols) {
-        // On the left, the column a name reads (a visible one before a
-        // USING copy hidden by an earlier join).
-        int l = -1, r = -1;
-        for (size_t i = join_start; i < scope->columns.size(); ++i) {
-          if (!absl::EqualsIgnoreCase(scope->columns[i].name, u)) continue;
-          if (i < left_width) {
-            if (l < 0 || (scope->columns[l].hidden && !scope->columns[i].hidden)) {
-              l = static_cast<int>(i);
-            }
-          } else if (r < 0) {
-            r = static_cast<int>(i);
-          }
-        }
-        if (l < 0 || r < 0) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "cannot join using column ", u, " - column not present in both tables"));
-        }
-        auto eq = std::make_unique<BoundExpr>();
-        eq->kind = BoundKind::kBinary;
-        eq->op = ast::Op::kEq;
-        eq->children.push_back(ColumnRef(l));
-        eq->children.push_back(ColumnRef(r));
-        conds.push_back(std::move(eq));
-        scope->columns[r].hidden = true;  // USING columns appear once in *
-        if (keeps_right) {
-          scope->columns[l].hidden = true;
-          coalesced.emplace_back(l, r);
-        }
-      }
-      if (ref.condition) {
-        absl::StatusOr<BoundPtr> c = Expr(*ref.condition, scope, nullptr);
-        if (!c.ok()) return c.status();
-        conds.push_back(*std::move(c));
-      }
-      join->predicate = Conjoin(std::move(conds));
-      if (join->predicate && join_start > 0) {
-        // A join that is not the first thing in its FROM (a nested join,
-        // or one after a comma): its condition reads its own row.
-        std::vector<int> cols;
-        bool has_subquery = false;
-        ReferencedColumns(*join->predicate, &cols, &has_subquery);
-        for (int c : cols) {
-          if (c < join_start) {
-            return absl::UnimplementedError(
-                "an ON clause that reads a table outside its JOIN is not supported yet "
-                "(move the condition to WHERE)");
-          }
-        }
-        // A correlated subquery reads the row by scope positions too, from
-        // inside its own plan, which the shift below does not reach.
-        if (has_subquery && HasCorrelatedSubquery(*join->predicate)) {
-          return absl::UnimplementedError(
-              "a subquery in the ON clause of a join that is not first in FROM, reading "
-              "the joined row, is not supported yet");
-        }
-        ShiftColumns(join->predicate.get(), -join_start);
-      }
-      if (coalesced.empty()) return LogicalPtr(join);
-      // The coalesced columns come first (where `*` shows them, as SQLite
-      // does), then the join's own row; both copies stay readable by their
-      // table's name.
-      auto project = Node(LogicalKind::kProject);
-      std::vector<ScopeColumn> added;
-      for (auto [l, r] : coalesced) {
-        auto c = std::make_unique<BoundExpr>();
-        c->kind = BoundKind::kFunction;
-        c->function = function::FindScalarFunction("coalesce");
-        c->children.push_back(ColumnRef(l - join_start));
-        c->children.push_back(ColumnRef(r - join_start));
-        const ScopeColumn& lc = scope->columns[l];
-        c->affinity = lc.affinity == scope->columns[r].affinity ? lc.affinity : Type::kNull;
-        added.push_back({"", lc.name, false, c->affinity});
-        project->exprs.push_back(std::move(c));
-        project->column_names.push_back(lc.name);
-      }
-      for (size_t i = 0; i < join->column_names.size(); ++i) {
-        project->exprs.push_back(ColumnRef(static_cast<int>(i)));
-        project->column_names.push_back(join->column_names[i]);
-      }
-      scope->columns.insert(scope->columns.begin() + join_start, added.begin(), added.end());
-      project->children = {LogicalPtr(join)};
-      return LogicalPtr(project);
-    }
+    case ast::TableRef::Kind::kJoin:
+      // Its own function: binding recurses through From() once per nested
+      // subquery, and the join's locals would widen every one of those
+      // frames (the deep-statement limits assume a lean From()).
+      return BindJoin(ref, scope, parent);
   }
   return absl::InternalError("unknown table reference");
+}
+
+absl::StatusOr<LogicalPtr> Binder::BindJoin(const ast::TableRef& ref, Scope* scope,
+                                            Scope* parent) {
+  // Where this join's columns begin in the scope: its row is left ++
+  // right from there, while its condition binds to scope positions.
+  const int join_start = static_cast<int>(scope->columns.size());
+  absl::StatusOr<LogicalPtr> left = From(*ref.left, scope, parent);
+  if (!left.ok()) return left.status();
+  size_t left_width = scope->columns.size();
+  absl::StatusOr<LogicalPtr> right = From(*ref.right, scope, parent);
+  if (!right.ok()) return right.status();
+  const bool keeps_right =
+      ref.join_type == ast::JoinType::kRight || ref.join_type == ast::JoinType::kFull;
+  auto join = Node(LogicalKind::kJoin);
+  join->join_type = ref.join_type == ast::JoinType::kLeft || keeps_right
+                        ? ref.join_type
+                        : ast::JoinType::kInner;
+  join->column_names = (*left)->column_names;
+  for (const std::string& n : (*right)->column_names) join->column_names.push_back(n);
+  join->children = {*left, *right};
+  std::vector<std::string> using_cols = ref.using_columns;
+  if (ref.natural) {
+    // Declared columns only: a hidden rowid is no common column.
+    for (size_t r = left_width; r < scope->columns.size(); ++r) {
+      if (scope->columns[r].hidden) continue;
+      for (size_t l = join_start; l < left_width; ++l) {
+        if (scope->columns[l].hidden) continue;
+        if (absl::EqualsIgnoreCase(scope->columns[l].name, scope->columns[r].name)) {
+          using_cols.push_back(scope->columns[r].name);
+        }
+      }
+    }
+  }
+  std::vector<BoundPtr> conds;
+  // RIGHT/FULL: each USING column reads coalesce(left, right), as in
+  // SQLite; (left, right) scope positions of each.
+  std::vector<std::pair<int, int>> coalesced;
+  for (const std::string& u : using_cols) {
+    // On the left, the column a name reads (a visible one before a
+    // USING copy hidden by an earlier join).
+    int l = -1, r = -1;
+    for (size_t i = join_start; i < scope->columns.size(); ++i) {
+      if (!absl::EqualsIgnoreCase(scope->columns[i].name, u)) continue;
+      if (i < left_width) {
+        if (l < 0 || (scope->columns[l].hidden && !scope->columns[i].hidden)) {
+          l = static_cast<int>(i);
+        }
+      } else if (r < 0) {
+        r = static_cast<int>(i);
+      }
+    }
+    if (l < 0 || r < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot join using column ", u, " - column not present in both tables"));
+    }
+    auto eq = std::make_unique<BoundExpr>();
+    eq->kind = BoundKind::kBinary;
+    eq->op = ast::Op::kEq;
+    eq->children.push_back(ColumnRef(l));
+    eq->children.push_back(ColumnRef(r));
+    conds.push_back(std::move(eq));
+    scope->columns[r].hidden = true;  // USING columns appear once in *
+    if (keeps_right) {
+      scope->columns[l].hidden = true;
+      coalesced.emplace_back(l, r);
+    }
+  }
+  if (ref.condition) {
+    absl::StatusOr<BoundPtr> c = Expr(*ref.condition, scope, nullptr);
+    if (!c.ok()) return c.status();
+    conds.push_back(*std::move(c));
+  }
+  join->predicate = Conjoin(std::move(conds));
+  if (join->predicate && join_start > 0) {
+    // A join that is not the first thing in its FROM (a nested join,
+    // or one after a comma): its condition reads its own row.
+    std::vector<int> cols;
+    bool has_subquery = false;
+    ReferencedColumns(*join->predicate, &cols, &has_subquery);
+    for (int c : cols) {
+      if (c < join_start) {
+        return absl::UnimplementedError(
+            "an ON clause that reads a table outside its JOIN is not supported yet "
+            "(move the condition to WHERE)");
+      }
+    }
+    // A correlated subquery reads the row by scope positions too, from
+    // inside its own plan, which the shift below does not reach.
+    if (has_subquery && HasCorrelatedSubquery(*join->predicate)) {
+      return absl::UnimplementedError(
+          "a subquery in the ON clause of a join that is not first in FROM, reading "
+          "the joined row, is not supported yet");
+    }
+    ShiftColumns(join->predicate.get(), -join_start);
+  }
+  if (coalesced.empty()) return LogicalPtr(join);
+  // The coalesced columns come first (where `*` shows them, as SQLite
+  // does), then the join's own row; both copies stay readable by their
+  // table's name.
+  auto project = Node(LogicalKind::kProject);
+  std::vector<ScopeColumn> added;
+  for (auto [l, r] : coalesced) {
+    auto c = std::make_unique<BoundExpr>();
+    c->kind = BoundKind::kFunction;
+    c->function = function::FindScalarFunction("coalesce");
+    c->children.push_back(ColumnRef(l - join_start));
+    c->children.push_back(ColumnRef(r - join_start));
+    const ScopeColumn& lc = scope->columns[l];
+    c->affinity = lc.affinity == scope->columns[r].affinity ? lc.affinity : Type::kNull;
+    added.push_back({"", lc.name, false, c->affinity});
+    project->exprs.push_back(std::move(c));
+    project->column_names.push_back(lc.name);
+  }
+  for (size_t i = 0; i < join->column_names.size(); ++i) {
+    project->exprs.push_back(ColumnRef(static_cast<int>(i)));
+    project->column_names.push_back(join->column_names[i]);
+  }
+  scope->columns.insert(scope->columns.begin() + join_start, added.begin(), added.end());
+  project->children = {LogicalPtr(join)};
+  return LogicalPtr(project);
 }
 
 absl::StatusOr<LogicalPtr> Binder::FromWhere(const std::vector<const ast::TableRef*>& froms,

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/status/statusor.h"
 #include "catalog/descriptors.h"
 #include "parser/ast.h"
@@ -140,6 +141,10 @@ class Binder {
                                   Scope* parent);
   absl::StatusOr<LogicalPtr> From(const ast::TableRef& ref, Scope* scope,
                                   Scope* parent);
+  // From() of a kJoin reference: never inlined into From(), whose frame
+  // every nested subquery repeats.
+  ABSL_ATTRIBUTE_NOINLINE absl::StatusOr<LogicalPtr> BindJoin(const ast::TableRef& ref,
+                                                              Scope* scope, Scope* parent);
   // `froms` joined as by commas (each may be a join tree of its own), then
   // filtered by `where` (may be null): inner joins become one kMultiJoin
   // with each conjunct pushed down as far as its columns allow.
