@@ -85,6 +85,9 @@ class JoinHashIndex {
 };
 // ORDER BY / compound order: NULL first, then SQL comparison order.
 int CompareRows(const Row& a, const Row& b);
+// -1, 0 or 1 as `x` sorts before, with or after `y` under `key` (its
+// direction and NULL placement; its column is not read).
+int CompareUnder(const Value& x, const Value& y, const planner::SortKey& key);
 // Whether `a` sorts before `b` under ORDER BY `keys`.
 bool SortsBefore(const std::vector<planner::SortKey>& keys, const Row& a, const Row& b);
 absl::Status TooManyRows(const ExecContext* ctx);

@@ -123,16 +123,22 @@ int CompareRows(const Row& a, const Row& b) {
   return 0;
 }
 
+int CompareUnder(const Value& x, const Value& y, const planner::SortKey& key) {
+  if (x.type() == Type::kInteger && y.type() == Type::kInteger) {  // the common case, fast
+    const int c = (x.integer() > y.integer()) - (x.integer() < y.integer());
+    return key.descending ? -c : c;
+  }
+  if (x.is_null() || y.is_null()) {
+    if (x.is_null() == y.is_null()) return 0;
+    return x.is_null() == key.nulls_first ? -1 : 1;
+  }
+  const int c = *function::Compare(x, y);
+  return key.descending ? -c : c;
+}
+
 bool SortsBefore(const std::vector<planner::SortKey>& keys, const Row& a, const Row& b) {
   for (const planner::SortKey& k : keys) {
-    const Value& x = a[k.column];
-    const Value& y = b[k.column];
-    if (x.is_null() || y.is_null()) {
-      if (x.is_null() == y.is_null()) continue;
-      return x.is_null() == k.nulls_first;
-    }
-    int c = *function::Compare(x, y);
-    if (c != 0) return k.descending ? c > 0 : c < 0;
+    if (int c = CompareUnder(a[k.column], b[k.column], k); c != 0) return c < 0;
   }
   return false;
 }

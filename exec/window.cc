@@ -22,20 +22,6 @@ using planner::SortKey;
 using planner::WindowCall;
 using planner::WindowFunctionKind;
 
-// -1, 0 or 1 as `x` sorts before, with or after `y` under `k`.
-int CompareUnder(const Value& x, const Value& y, const SortKey& k) {
-  if (x.type() == Type::kInteger && y.type() == Type::kInteger) {  // the common case, fast
-    const int c = (x.integer() > y.integer()) - (x.integer() < y.integer());
-    return k.descending ? -c : c;
-  }
-  if (x.is_null() || y.is_null()) {
-    if (x.is_null() == y.is_null()) return 0;
-    return x.is_null() == k.nulls_first ? -1 : 1;
-  }
-  int c = *function::Compare(x, y);
-  return k.descending ? -c : c;
-}
-
 bool IsNumber(const Value& v) {
   return v.type() == Type::kInteger || v.type() == Type::kReal;
 }
@@ -245,16 +231,16 @@ class WindowRun {
             }
             nth = *n;
           }
+          // The nth row of the frame that EXCLUDE leaves, counted from
+          // its end for last_value.
           const auto [fs, fe] = Frame(i, p0, p1, g);
-          std::vector<size_t> in;
-          for (ptrdiff_t j = fs; j <= fe; ++j) {
-            if (!Excluded(j, i, g)) in.push_back(static_cast<size_t>(j));
-          }
-          if (in.empty()) break;
-          if (call_.kind == WindowFunctionKind::kLastValue) {
-            out = Arg(0, order_[in.back()]);
-          } else if (static_cast<size_t>(nth) <= in.size()) {
-            out = Arg(0, order_[in[nth - 1]]);
+          const bool from_end = call_.kind == WindowFunctionKind::kLastValue;
+          for (ptrdiff_t j = from_end ? fe : fs; from_end ? j >= fs : j <= fe;
+               j += from_end ? -1 : 1) {
+            if (!Excluded(j, i, g) && --nth == 0) {
+              out = Arg(0, order_[j]);
+              break;
+            }
           }
           break;
         }

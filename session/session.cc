@@ -1318,7 +1318,7 @@ absl::StatusOr<ResultSet> Drop(Dml& d, const ast::DropStatement& st) {
       DeletePrefix(d.txn, catalog::TablePrefix(t.id), &s);
       if (!s.ok()) return s;
       for (const catalog::IndexDescriptor& ix : t.indexes) {
-        if (!absl::StartsWith(ix.name, "sqlite_autoindex_")) {
+        if (!IsConstraintIndex(ix)) {  // those have no catalog object of their own
           (void)catalog::DeleteObject(d.txn, ix.name);
         }
       }
