@@ -61,6 +61,12 @@ Value Value::Text(absl::string_view v) { return String(Type::kText, v); }
 
 Value Value::Blob(absl::string_view v) { return String(Type::kBlob, v); }
 
+Value Value::Json(absl::string_view v) {
+  Value out = String(Type::kText, v);
+  out.json_ = true;
+  return out;
+}
+
 void Value::CopyHeapBytes(const Value& other) {
   big_.size = other.big_.size;
   big_.data = new char[big_.size];

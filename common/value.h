@@ -60,9 +60,16 @@ class Value {
   static Value Text(absl::string_view v);
   static Value Blob(absl::string_view v);
   static Value Boolean(bool v);
+  // TEXT that the JSON functions made (SQLite's JSON subtype): another JSON
+  // function embeds it as JSON instead of as a string. The mark travels with
+  // copies of the Value; it is not stored, so a value read back from a table
+  // is plain TEXT. Comparisons ignore it.
+  static Value Json(absl::string_view v);
 
   Type type() const { return type_; }
   bool is_null() const { return type_ == Type::kNull; }
+  // True for TEXT made by Json().
+  bool is_json() const { return json_; }
   // True for INTEGER and REAL.
   bool is_numeric() const {
     return type_ == Type::kInteger || type_ == Type::kReal;
@@ -116,6 +123,7 @@ class Value {
   static Value String(Type type, absl::string_view bytes);
   void CopyFrom(const Value& other) {
     type_ = other.type_;
+    json_ = other.json_;
     small_size_ = other.small_size_;
     heap_ = false;
     if (other.heap_) {
@@ -129,10 +137,12 @@ class Value {
   // Takes other's contents (its heap block too) and leaves it NULL.
   void TakeFrom(Value& other) noexcept {
     type_ = other.type_;
+    json_ = other.json_;
     heap_ = other.heap_;
     small_size_ = other.small_size_;
     std::memcpy(&big_, &other.big_, sizeof(big_));  // whichever member is live
     other.type_ = Type::kNull;
+    other.json_ = false;
     other.heap_ = false;
   }
   void Release() {
@@ -142,6 +152,7 @@ class Value {
 
   Type type_ = Type::kNull;
   bool heap_ = false;          // the bytes are in big_ (else small_)
+  bool json_ = false;          // TEXT made by Json()
   uint8_t small_size_ = 0;     // length of an inline string
   union {
     int64_t int_;              // INTEGER, BOOLEAN

@@ -145,3 +145,28 @@ TEST(ValueTest, ToString) {
 
 }  // namespace
 }  // namespace tessera
+
+namespace tessera {
+namespace {
+
+TEST(ValueJsonMarkTest, TravelsWithCopiesAndMovesOnly) {
+  Value j = Value::Json("[1]");
+  EXPECT_TRUE(j.is_json());
+  EXPECT_FALSE(Value::Text("[1]").is_json());
+  Value copy = j;
+  EXPECT_TRUE(copy.is_json());
+  Value moved = std::move(copy);
+  EXPECT_TRUE(moved.is_json());
+  EXPECT_FALSE(copy.is_json());  // NOLINT(bugprone-use-after-move): moved-from is NULL
+  moved = Value::Integer(1);
+  EXPECT_FALSE(moved.is_json());
+  // Comparisons ignore the mark.
+  EXPECT_EQ(j, Value::Text("[1]"));
+  Value big = Value::Json(std::string(100, 'x'));
+  Value big_copy = big;
+  EXPECT_TRUE(big_copy.is_json());
+  EXPECT_EQ(big_copy.bytes().size(), 100u);
+}
+
+}  // namespace
+}  // namespace tessera

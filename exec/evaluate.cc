@@ -152,6 +152,8 @@ absl::StatusOr<Value> Evaluate(const BoundExpr& e, const Row& row,
       }
       switch (e.op) {
         case ast::Op::kConcat: return function::Concat(*a, *b);
+        case ast::Op::kJsonGet: return function::JsonArrow(*a, *b, /*sql_value=*/false);
+        case ast::Op::kJsonGetText: return function::JsonArrow(*a, *b, /*sql_value=*/true);
         case ast::Op::kMul: return function::Multiply(*a, *b);
         case ast::Op::kDiv: return function::Divide(*a, *b);
         case ast::Op::kMod: return function::Remainder(*a, *b);

@@ -5,6 +5,7 @@
 #define TESSERA_FUNCTION_BUILTINS_H_
 
 #include <cstddef>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
@@ -20,6 +21,13 @@ absl::Span<const ScalarFunction> DateTimeFunctions();
 
 // sqrt, pow, ln, log, ceil, floor, trunc, mod, sign, the trigonometric ones.
 absl::Span<const ScalarFunction> MathFunctions();
+
+// json, json_extract, json_set, ... (json_functions.cc).
+absl::Span<const ScalarFunction> JsonFunctions();
+
+// Appends `v` as JSON: TEXT a JSON function made as it is, other TEXT as a
+// string, NULL as null. Error: a BLOB.
+absl::Status AppendJson(const Value& v, std::string* out);
 
 // OK when `bytes` is at most kMaxResultBytes, else "string or blob too big".
 absl::Status CheckResultSize(size_t bytes);

@@ -205,7 +205,8 @@ const ScalarFunction* FindScalarFunction(absl::string_view name) {
     auto* m = new absl::flat_hash_map<absl::string_view, const ScalarFunction*>();
     for (absl::Span<const ScalarFunction> family :
          {absl::Span<const ScalarFunction>(kScalarFunctions), internal::TextFunctions(),
-          internal::MathFunctions(), internal::DateTimeFunctions()}) {
+          internal::MathFunctions(), internal::DateTimeFunctions(),
+          internal::JsonFunctions()}) {
       for (const ScalarFunction& f : family) m->emplace(f.name, &f);
     }
     return m;
@@ -232,18 +233,30 @@ std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,
   if (name == "group_concat" && (num_args == 1 || num_args == 2)) {
     return AggregateKind::kGroupConcat;
   }
+  if (name == "json_group_array" && num_args == 1) return AggregateKind::kJsonGroupArray;
+  if (name == "json_group_object" && num_args == 2) return AggregateKind::kJsonGroupObject;
   return std::nullopt;
 }
 
 bool IsAggregateName(absl::string_view name) {
-  // Every aggregate takes one argument, or count(*).
-  return FindAggregate(name, 1, false).has_value() || FindAggregate(name, 0, true).has_value();
+  // Every aggregate takes one argument, or count(*), but json_group_object.
+  return FindAggregate(name, 1, false).has_value() || FindAggregate(name, 0, true).has_value() ||
+         FindAggregate(name, 2, false).has_value();
 }
 
 void AggregateUpdate(AggregateKind kind, const Value& input,
                      const Value& separator, AggregateState* st) {
   if (kind == AggregateKind::kCountStar) {
     ++st->count;
+    return;
+  }
+  if (kind == AggregateKind::kJsonGroupArray || kind == AggregateKind::kJsonGroupObject) {
+    if (st->count++ > 0) st->concat += ',';
+    if (kind == AggregateKind::kJsonGroupObject) {
+      st->concat.append(input.bytes().data(), input.bytes().size());  // JsonObjectMember's
+    } else if (!internal::AppendJson(input, &st->concat).ok()) {
+      st->error = "JSON cannot hold BLOB values";
+    }
     return;
   }
   if (input.is_null()) return;
@@ -290,6 +303,8 @@ void AggregateUpdate(AggregateKind kind, const Value& input,
       return;
     }
     case AggregateKind::kCountStar:
+    case AggregateKind::kJsonGroupArray:
+    case AggregateKind::kJsonGroupObject:
       return;
   }
 }
@@ -323,6 +338,14 @@ void AggregateMerge(AggregateKind kind, const AggregateState& other,
       st->concat += other.concat;
       st->count += other.count;
       return;
+    case AggregateKind::kJsonGroupArray:
+    case AggregateKind::kJsonGroupObject:
+      if (other.error != nullptr) st->error = other.error;
+      if (other.count == 0) return;
+      if (st->count > 0) st->concat += ',';
+      st->concat += other.concat;
+      st->count += other.count;
+      return;
   }
 }
 
@@ -349,6 +372,16 @@ absl::StatusOr<Value> AggregateFinish(AggregateKind kind,
       return st.count == 0 ? Value::Null() : st.extreme;
     case AggregateKind::kGroupConcat:
       return st.count == 0 ? Value::Null() : Value::Text(st.concat);
+    case AggregateKind::kJsonGroupArray:
+    case AggregateKind::kJsonGroupObject: {
+      if (st.error != nullptr) return absl::InvalidArgumentError(st.error);
+      const bool array = kind == AggregateKind::kJsonGroupArray;
+      std::string out = array ? "[" : "{";
+      out += st.concat;
+      out += array ? ']' : '}';
+      if (absl::Status s = internal::CheckResultSize(out.size()); !s.ok()) return s;
+      return Value::Json(out);
+    }
   }
   return Value::Null();
 }

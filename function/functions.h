@@ -49,12 +49,19 @@ enum class AggregateKind {
   kMin,
   kMax,
   kGroupConcat,  // text joined by a separator (default ","), NULL if none
+  kJsonGroupArray,   // a JSON array of the inputs (NULLs too); [] if none
+  kJsonGroupObject,  // a JSON object; the input is JsonObjectMember's text
 };
 
 // The aggregate called `name` with `num_args` arguments (count(*) has
 // star = true), or nullopt.
 std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,
                                            bool star);
+
+// json_group_object(label, value)'s input for each row: the scalar function
+// of two arguments that writes the member `"label":value`. Errors: a NULL
+// label, a BLOB value.
+const ScalarFunction* JsonObjectMember();
 
 // True when `name` is an aggregate function with some number of arguments.
 bool IsAggregateName(absl::string_view name);
@@ -67,7 +74,8 @@ struct AggregateState {
   int64_t int_sum = 0;
   double real_sum = 0.0;
   Value extreme;            // min/max so far
-  std::string concat;       // group_concat so far
+  std::string concat;       // group_concat so far; the JSON aggregates' members
+  const char* error = nullptr;  // a JSON aggregate's input it cannot hold
 };
 
 // Folds one input into `state`. NULL inputs are ignored except by

@@ -228,8 +228,13 @@ std::string RenderText(const Value& v) {
     case Type::kReal: {
       double d = v.real();
       if (std::isinf(d)) return d > 0 ? "Inf" : "-Inf";
-      std::string s = absl::StrFormat("%.15g", d);
-      if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+      // SQLite's "%!.15g": never a negative zero, and a '.' always, also
+      // in an exponent form ("1.0e+300").
+      std::string s = absl::StrFormat("%.15g", d == 0 ? 0.0 : d);
+      if (s.find_first_of(".n") == std::string::npos) {
+        const size_t e = s.find_first_of("eE");
+        s.insert(e == std::string::npos ? s.size() : e, ".0");
+      }
       return s;
     }
     case Type::kBoolean:

@@ -51,6 +51,11 @@ Value Remainder(const Value& a, const Value& b);
 Value Negate(const Value& v);
 // `||`: both sides rendered as text; NULL if either is NULL.
 Value Concat(const Value& a, const Value& b);
+// `json -> path` (sql_value false) and `json ->> path` (true), as SQLite
+// has them: `path` is a JSON path, an array index, or an object label. `->`
+// gives the JSON text of what the path names, `->>` its SQL value; NULL
+// when it names nothing. Errors: malformed JSON, a malformed path.
+absl::StatusOr<Value> JsonArrow(const Value& json, const Value& path, bool sql_value);
 Value BitAnd(const Value& a, const Value& b);
 Value BitOr(const Value& a, const Value& b);
 Value ShiftLeft(const Value& a, const Value& b);

@@ -258,7 +258,7 @@ add_expr : mul_expr ( ops+=( PLUS | MINUS ) mul_expr )* ;
 
 mul_expr : concat_expr ( ops+=( STAR | DIV | MOD ) concat_expr )* ;
 
-concat_expr : unary_expr ( PIPE2 unary_expr )* ;
+concat_expr : unary_expr ( ops+=( PIPE2 | ARROW2 | ARROW ) unary_expr )* ;
 
 unary_expr
   : op=( MINUS | PLUS | TILDE ) unary_expr
@@ -325,6 +325,8 @@ PLUS : '+' ;
 MINUS : '-' ;
 TILDE : '~' ;
 PIPE2 : '||' ;
+ARROW2 : '->>' ;
+ARROW : '->' ;
 DIV : '/' ;
 MOD : '%' ;
 LT2 : '<<' ;

@@ -11,6 +11,8 @@ const char* OpName(Op op) {
     case Op::kBitNot: return "~";
     case Op::kNot: return "NOT";
     case Op::kConcat: return "||";
+    case Op::kJsonGet: return "->";
+    case Op::kJsonGetText: return "->>";
     case Op::kMul: return "*";
     case Op::kDiv: return "/";
     case Op::kMod: return "%";

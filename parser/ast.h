@@ -49,7 +49,7 @@ enum class Op {
   // unary
   kNegate, kPlus, kBitNot, kNot,
   // binary
-  kConcat, kMul, kDiv, kMod, kAdd, kSub, kShiftLeft, kShiftRight, kBitAnd,
+  kConcat, kJsonGet, kJsonGetText, kMul, kDiv, kMod, kAdd, kSub, kShiftLeft, kShiftRight, kBitAnd,
   kBitOr, kLt, kLe, kGt, kGe, kEq, kNe, kIs, kIsNot, kAnd, kOr,
   // LIKE vs GLOB
   kLike, kGlob,

@@ -692,7 +692,11 @@ ast::ExprPtr Transformer::Concat(SQLParser::Concat_exprContext* ctx) {
   if (!DepthOk(ctx)) return Refused(ctx);
   ast::ExprPtr e = Unary(ctx->unary_expr(0));
   for (size_t i = 1; i < ctx->unary_expr().size(); ++i) {
-    e = Bin(ast::Op::kConcat, ctx, std::move(e), Unary(ctx->unary_expr(i)));
+    const int t = ctx->ops[i - 1]->getType();
+    const ast::Op op = t == SQLParser::PIPE2    ? ast::Op::kConcat
+                       : t == SQLParser::ARROW ? ast::Op::kJsonGet
+                                               : ast::Op::kJsonGetText;
+    e = Bin(op, ctx, std::move(e), Unary(ctx->unary_expr(i)));
   }
   return e;
 }

@@ -396,6 +396,16 @@ void PlaceWindowColumns(BoundExpr* e, int base) {
 // CURRENT ROW < n FOLLOWING < UNBOUNDED FOLLOWING.
 int FrameBoundRank(ast::FrameBoundKind k) { return static_cast<int>(k); }
 
+// json_group_object(label, value)'s one input: the member each row adds.
+BoundPtr JsonObjectMember(BoundPtr label, BoundPtr value) {
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kFunction;
+  b->function = function::JsonObjectMember();
+  b->children.push_back(std::move(label));
+  b->children.push_back(std::move(value));
+  return b;
+}
+
 bool IsAggregateCall(const ast::Expr& e) {
   if (e.kind != ast::ExprKind::kFunction || e.over) return false;
   return function::FindAggregate(e.name, static_cast<int>(e.children.size()), e.star)
@@ -1567,6 +1577,12 @@ absl::StatusOr<BoundPtr> Binder::WindowCallRef(const ast::Expr& e, Scope* scope,
     if (!b.ok()) return b.status();
     call.args.push_back(*std::move(b));
   }
+  if (call.kind == WindowFunctionKind::kAggregate &&
+      call.aggregate == function::AggregateKind::kJsonGroupObject) {
+    BoundPtr member = JsonObjectMember(std::move(call.args[0]), std::move(call.args[1]));
+    call.args.clear();
+    call.args.push_back(std::move(member));
+  }
   if (e.filter) {
     if (call.kind != WindowFunctionKind::kAggregate) {
       return absl::InvalidArgumentError(
@@ -1652,7 +1668,15 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
           return absl::InvalidArgumentError(
               "DISTINCT aggregates must have exactly one argument");
         }
-        if (e.children[1]->kind != K::kLiteral) {
+        if (call.kind == function::AggregateKind::kJsonGroupObject) {
+          if (ContainsAggregate(*e.children[1])) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("misuse of aggregate function ", e.name, "()"));
+          }
+          absl::StatusOr<BoundPtr> value = Expr(*e.children[1], scope, nullptr);
+          if (!value.ok()) return value.status();
+          call.arg = JsonObjectMember(std::move(call.arg), *std::move(value));
+        } else if (e.children[1]->kind != K::kLiteral) {
           return absl::UnimplementedError("group_concat separator must be a constant");
         }
         call.separator = e.children[1]->literal;

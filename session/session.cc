@@ -1529,12 +1529,20 @@ std::string SqlState(const absl::Status& status) {
       {"no such collation sequence", "42704"},       // undefined_object
       {"cannot drop column", "2BP01"},                // dependent_objects_still_exist
       {"cannot rename", "2BP01"},
+      {"malformed JSON", "22032"},                    // invalid_json_text
+      {"JSON path error", "42601"},                   // as PostgreSQL's jsonpath
+      {"JSON cannot hold BLOB", "22023"},             // invalid_parameter_value
+      {"json_object() labels must be TEXT", "22023"},
+      {"json_object() requires an even number", "42883"},
+      {"JSON nested too deeply", "54000"},            // program_limit_exceeded
+      {"json_group_object() labels must not be NULL", "22004"},  // null_value_not_allowed
   };
   for (const Prefix& p : kByPrefix) {
     if (absl::StartsWith(m, p.text)) return p.state;
   }
   if (absl::StrContains(m, "(disk full;")) return "53100";
   if (absl::StrContains(m, "may not be used as a window function")) return "42P20";
+  if (absl::StrContains(m, "() needs an odd number of arguments")) return "42883";  // json_set
   // "table t has 3 columns but 2 values were supplied"
   if (absl::StartsWith(m, "table ") && absl::StrContains(m, " values were supplied")) return "42601";
   // "table c has 1 values for 2 columns" (a CTE's column list)

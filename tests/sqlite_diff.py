@@ -12,7 +12,8 @@ text columns with numbers, where SQLite's affinity rules apply). Both
 call the built-in functions SQLite's shell has too (math, sign, iif, printf,
 quote, hex, char, unicode); the integer queries include recursive CTEs
 (counting, cycles, reachability over a table). --dates calls the date and time functions on
-random time values and modifier chains. --windows calls window functions
+random time values and modifier chains. --json calls the JSON functions
+and the -> and ->> operators on random documents and paths. --windows calls window functions
 (ranking, offsets, frame values, aggregates) over random partitions, orders
 and frames, also over a GROUP BY's rows; where a result depends on the
 order of ties, the window's ORDER BY ends with the primary key.
@@ -407,6 +408,114 @@ class DateGenerator:
         return "SELECT %s FROM d" % ", ".join(self.call() for _ in range(3))
 
 
+class JsonGenerator:
+    """JSON functions and the -> and ->> operators over random documents
+    (a few malformed, some NULL), with paths that hit, miss, or are
+    malformed. Left out where Tessera differs on purpose (json_functions.cc):
+    infinities, lone surrogates, and JSON values passed through subqueries."""
+
+    KEYS = ["a", "b", "c", "a b", "x.y", ""]
+    STRINGS = ['"s"', '"a\\"q"', '"x\\u0041"', '"\\n"', '"\\/"', '""', '"\u00e9"']
+    NUMBERS = ["0", "1", "-7", "2.50", "1e2", "-0", "0.1", "123456789012", "1E-2",
+               "9223372036854775807", "9223372036854775808"]
+
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+
+    def doc(self, depth, unique_keys=False):
+        r = self.r
+        k = r.random()
+        if depth <= 0 or k < 0.35:
+            return r.choice(self.NUMBERS + self.STRINGS + ["true", "false", "null"])
+        n = r.choice([0, 1, 2, 3, 3])
+        sp = r.choice(["", "", " "])
+        if k < 0.65:
+            return "[" + (sp + "," + sp).join(self.doc(depth - 1, unique_keys) for _ in range(n)) + "]"
+        # A patch names each key once: what a key named twice does is
+        # undefined (RFC 8259), and SQLite 3.40 loses members then.
+        keys = r.sample(self.KEYS, n) if unique_keys else [r.choice(self.KEYS) for _ in range(n)]
+        return "{" + ",".join('%s"%s"%s:%s' % (sp, key, sp, self.doc(depth - 1, unique_keys))
+                              for key in keys) + "}"
+
+    def path(self):
+        r = self.r
+        p = "$"
+        for _ in range(r.choice([0, 1, 1, 2, 2, 3])):
+            k = r.random()
+            if k < 0.4:
+                key = r.choice(self.KEYS)
+                p += '."%s"' % key if (" " in key or "." in key or key == "") else "." + key
+            elif k < 0.8:
+                p += "[%d]" % r.choice([0, 0, 1, 2, 3])
+            elif k < 0.95:
+                p += r.choice(["[#-1]", "[#-2]", "[#]"])
+            else:
+                p += r.choice(["[x", ".", "[#+1]", "[ 0]"])
+        return "'%s'" % p.replace("'", "''")
+
+    def value(self):
+        r = self.r
+        return r.choice(["1", "-2", "2.5", "0.1", "'x'", "'a\"b'", "NULL", "json('[1,{}]')",
+                         "json_array(1, 'q')", "doc -> %s" % self.path(), "k", "k * 0.5",
+                         "json_object('k', k)", "'[1]'", "doc ->> %s" % self.path()])
+
+    def edit_path(self):
+        # Not the root: SQLite 3.40 returns a replaced root's SQL value
+        # as it is ('x', not "x"), which is not JSON.
+        p = self.path()
+        return p if p != "'$'" else "'$[0]'"
+
+    def call(self):
+        r = self.r
+        path, value, edit_path = self.path, self.value, self.edit_path
+        choices = [
+            lambda: "json_extract(doc, %s)" % path(),
+            lambda: "json_extract(doc, %s, %s)" % (path(), path()),
+            lambda: "doc -> %s" % path(),
+            lambda: "doc ->> %s" % path(),
+            lambda: "doc -> %s" % r.choice(["'a'", "'b'", "0", "1", "'[0]'", "'1'", "-1"]),
+            lambda: "doc ->> %s" % r.choice(["'a'", "'c'", "0", "2", "'x.y'"]),
+            lambda: "json_type(doc, %s)" % path(),
+            lambda: "json_type(doc)",
+            lambda: "json_array_length(doc, %s)" % path(),
+            lambda: "json_valid(doc)",
+            lambda: "json(doc)",
+            lambda: "json_set(doc, %s, %s)" % (edit_path(), value()),
+            lambda: "json_insert(doc, %s, %s, %s, %s)" % (edit_path(), value(), edit_path(), value()),
+            lambda: "json_replace(doc, %s, %s)" % (edit_path(), value()),
+            lambda: "json_remove(doc, %s)" % path(),
+            lambda: "json_remove(doc, %s, %s)" % (path(), path()),
+            lambda: "json_patch(doc, '%s')" % self.doc(2, True).replace("'", "''"),
+            lambda: "json_array(%s, %s)" % (value(), value()),
+            lambda: "json_object('p', %s, 'q', %s)" % (value(), value()),
+            lambda: "json_quote(%s)" % value(),
+        ]
+        return r.choice(choices)()
+
+    def setup(self):
+        rows = []
+        for k in range(1, 13):
+            x = self.r.random()
+            if x < 0.08:
+                d = "NULL"
+            elif x < 0.13:
+                d = "'%s'" % self.r.choice(["{", "[1,]", "tru", "{\"a\" 1}"])
+            else:
+                d = "'%s'" % self.doc(3).replace("'", "''")
+            rows.append("(%d, %s)" % (k, d))
+        return ("CREATE TABLE j(k INTEGER PRIMARY KEY, doc TEXT);\n"
+                "INSERT INTO j VALUES %s;\n" % ", ".join(rows))
+
+    def query(self):
+        r = self.r
+        if r.random() < 0.15:
+            return ("SELECT k %% 3, json_group_array(%s), json_group_object(k, %s) FROM j "
+                    "WHERE json_valid(doc) GROUP BY k %% 3" % (self.value(), self.value()))
+        where = r.choice(["", " WHERE json_valid(doc)", " WHERE json_valid(doc)",
+                          " WHERE doc ->> '$[0]' IS NOT NULL", " WHERE k < 4"])
+        return "SELECT k, %s FROM j%s" % (", ".join(self.call() for _ in range(2)), where)
+
+
 def normalize(row):
     # sqlite3 -csv prints NULL as an empty field (a one-column row of it as
     # an empty line); both print integral REALs differently.
@@ -431,7 +540,7 @@ def run(cmd, text):
 
 def check_seed(seed, queries, tessera, work, text):
     gen = {"text": TextGenerator, "dates": DateGenerator,
-           "windows": WindowGenerator}.get(text, Generator)(seed)
+           "windows": WindowGenerator, "json": JsonGenerator}.get(text, Generator)(seed)
     setup = gen.setup()
     store, db = os.path.join(work, "tessera-%d" % seed), os.path.join(work, "sqlite-%d.db" % seed)
     if run([tessera, "sql", "--store", store], setup)[0] or run(["sqlite3", db], setup)[0]:
@@ -463,6 +572,8 @@ def main():
                         help="date and time functions")
     parser.add_argument("--windows", dest="mode", action="store_const", const="windows",
                         help="window functions")
+    parser.add_argument("--json", dest="mode", action="store_const", const="json",
+                        help="JSON functions and the -> and ->> operators")
     args = parser.parse_args()
     os.environ["TZ"] = "UTC"
     if shutil.which("sqlite3") is None:
