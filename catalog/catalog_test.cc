@@ -15,11 +15,11 @@ TableDescriptor SampleTable(uint32_t id) {
   TableDescriptor t;
   t.id = id;
   t.name = "Orders";
-  t.columns = {{1, "id", Type::kInteger, false, false, ""},
-               {2, "note", Type::kText, true, false, "'none'"},
-               {3, "amount", Type::kReal, true, false, ""},
-               {4, "flag", Type::kBoolean, true, false, ""},
-               {5, "data", Type::kBlob, true, false, ""}};
+  t.columns = {{1, "id", Type::kInteger, false, false, "", ""},
+               {2, "note", Type::kText, true, false, "'none'", ""},
+               {3, "amount", Type::kReal, true, false, "", ""},
+               {4, "flag", Type::kBoolean, true, false, "", ""},
+               {5, "data", Type::kBlob, true, false, "", ""}};
   t.primary = IndexDescriptor{1, "primary", true, {1}, {SortOrder::kAscending}};
   t.indexes.push_back(IndexDescriptor{2, "by_note", false, {2, 3},
                                       {SortOrder::kAscending, SortOrder::kDescending}});
@@ -52,9 +52,45 @@ TEST(DescriptorsTest, RoundTripAndCorruption) {
     junk[rng() % junk.size()] = static_cast<char>(rng());
     (void)DecodeSchemaObject(junk);  // never crashes
   }
+  // Format 1 (stores made before the table options) still reads: the
+  // same bytes without the trailing section.
+  const size_t format1_size = enc.size() - 3;  // flags, no keys, no types
+  std::string old = enc.substr(0, format1_size);
+  old[0] = 1;
+  absl::StatusOr<SchemaObject> old_back = DecodeSchemaObject(old);
+  ASSERT_TRUE(old_back.ok()) << old_back.status();
+  EXPECT_EQ(old_back->table->checks, std::vector<std::string>{"amount > 0"});
+  EXPECT_FALSE(old_back->table->without_rowid);
   SchemaObject view;
   view.view = ViewDescriptor{"v", {"x"}, "SELECT 1"};
   EXPECT_EQ(DecodeSchemaObject(EncodeSchemaObject(view))->view->select_sql, "SELECT 1");
+}
+
+TEST(DescriptorsTest, TableOptionsForeignKeysAndDeclaredTypes) {
+  SchemaObject obj;
+  obj.table = SampleTable(102);
+  obj.table->without_rowid = true;
+  obj.table->strict = true;
+  obj.table->autoincrement = true;
+  obj.table->foreign_keys = {{{2, 3}, "REFERENCES p(a, b) ON DELETE CASCADE"}};
+  obj.table->columns[1].declared_type = "VARCHAR(20)";
+  obj.table->columns[4].declared_type = "DATETIME";
+  const std::string enc = EncodeSchemaObject(obj);
+  absl::StatusOr<SchemaObject> back = DecodeSchemaObject(enc);
+  ASSERT_TRUE(back.ok()) << back.status();
+  const TableDescriptor& t = *back->table;
+  EXPECT_TRUE(t.without_rowid);
+  EXPECT_TRUE(t.strict);
+  EXPECT_TRUE(t.autoincrement);
+  ASSERT_EQ(t.foreign_keys.size(), 1u);
+  EXPECT_EQ(t.foreign_keys[0].column_ids, (std::vector<uint32_t>{2, 3}));
+  EXPECT_EQ(t.foreign_keys[0].references, "REFERENCES p(a, b) ON DELETE CASCADE");
+  EXPECT_EQ(t.columns[1].declared_type, "VARCHAR(20)");
+  EXPECT_EQ(t.columns[4].declared_type, "DATETIME");
+  EXPECT_EQ(t.columns[0].declared_type, "");
+  for (size_t n = 0; n < enc.size(); ++n) {
+    EXPECT_FALSE(DecodeSchemaObject(enc.substr(0, n)).ok()) << n;
+  }
 }
 
 TEST(RowCodecTest, RowsRoundTripAndSortByPrimaryKey) {

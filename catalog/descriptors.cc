@@ -23,7 +23,10 @@ int TableDescriptor::ColumnIndexById(uint32_t id) const {
 
 namespace {
 
-constexpr uint8_t kFormat = 1;
+// Format 2 added the table's options, foreign keys and declared types after
+// the index ids; format 1 descriptors (older stores) end before them.
+constexpr uint8_t kFormat1 = 1;
+constexpr uint8_t kFormat = 2;
 enum Kind : uint8_t { kTable = 1, kView = 2, kTrigger = 3, kIndexName = 4 };
 
 void PutIndex(std::string* out, const IndexDescriptor& ix) {
@@ -111,6 +114,24 @@ std::string EncodeSchemaObject(const SchemaObject& object) {
     for (const std::string& c : t.checks) PutLengthPrefixed(&out, c);
     PutVarint64(&out, t.next_column_id);
     PutVarint64(&out, t.next_index_id);
+    {
+      size_t declared = 0;
+      for (const ColumnDescriptor& c : t.columns) declared += c.declared_type.empty() ? 0 : 1;
+      out.push_back(static_cast<char>((t.without_rowid ? 1 : 0) | (t.strict ? 2 : 0) |
+                                      (t.autoincrement ? 4 : 0)));
+      PutVarint64(&out, t.foreign_keys.size());
+      for (const ForeignKeyDescriptor& fk : t.foreign_keys) {
+        PutVarint64(&out, fk.column_ids.size());
+        for (uint32_t id : fk.column_ids) PutVarint64(&out, id);
+        PutLengthPrefixed(&out, fk.references);
+      }
+      PutVarint64(&out, declared);
+      for (const ColumnDescriptor& c : t.columns) {
+        if (c.declared_type.empty()) continue;
+        PutVarint64(&out, c.id);
+        PutLengthPrefixed(&out, c.declared_type);
+      }
+    }
   } else if (object.view.has_value()) {
     out.push_back(static_cast<char>(kView));
     PutLengthPrefixed(&out, object.view->name);
@@ -131,7 +152,10 @@ std::string EncodeSchemaObject(const SchemaObject& object) {
 
 absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
   Reader r(bytes);
-  if (r.Byte() != kFormat) return absl::DataLossError("unknown schema object format");
+  const uint8_t format = r.Byte();
+  if (format != kFormat && format != kFormat1) {
+    return absl::DataLossError("unknown schema object format");
+  }
   SchemaObject out;
   switch (r.Byte()) {
     case kTable: {
@@ -159,6 +183,33 @@ absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
       for (uint64_t i = 0; i < nc && r.ok(); ++i) t.checks.push_back(r.Str());
       t.next_column_id = static_cast<uint32_t>(r.Varint());
       t.next_index_id = static_cast<uint32_t>(r.Varint());
+      if (format >= 2) {
+        const uint8_t flags = r.Byte();
+        if (flags > 7) r.Fail();
+        t.without_rowid = (flags & 1) != 0;
+        t.strict = (flags & 2) != 0;
+        t.autoincrement = (flags & 4) != 0;
+        uint64_t nf = r.Count(10000);
+        for (uint64_t i = 0; i < nf && r.ok(); ++i) {
+          ForeignKeyDescriptor fk;
+          uint64_t ncols = r.Count(1000);
+          for (uint64_t c = 0; c < ncols && r.ok(); ++c) {
+            fk.column_ids.push_back(static_cast<uint32_t>(r.Varint()));
+          }
+          fk.references = r.Str();
+          t.foreign_keys.push_back(std::move(fk));
+        }
+        uint64_t nd = r.Count(100000);
+        for (uint64_t i = 0; i < nd && r.ok(); ++i) {
+          const int pos = t.ColumnIndexById(static_cast<uint32_t>(r.Varint()));
+          std::string type = r.Str();
+          if (pos < 0) {
+            r.Fail();
+          } else {
+            t.columns[pos].declared_type = std::move(type);
+          }
+        }
+      }
       out.table = std::move(t);
       break;
     }

@@ -24,6 +24,9 @@ struct ColumnDescriptor {
   bool nullable = true;
   bool hidden = false;      // the implicit rowid
   std::string default_sql;  // empty: NULL
+  // The type as the CREATE TABLE wrote it ("VARCHAR(20)", "DATETIME"), for
+  // SHOW CREATE and .dump; empty when it gave none (or made by CTAS).
+  std::string declared_type;
 };
 
 struct IndexDescriptor {
@@ -34,6 +37,13 @@ struct IndexDescriptor {
   std::vector<SortOrder> orders;
 };
 
+// FOREIGN KEY (columns) REFERENCES ...: kept and shown, not enforced, as
+// SQLite does by default (PRAGMA foreign_keys=OFF).
+struct ForeignKeyDescriptor {
+  std::vector<uint32_t> column_ids;  // this table's columns
+  std::string references;            // "REFERENCES p(a) ON DELETE CASCADE"
+};
+
 struct TableDescriptor {
   uint32_t id = 0;
   std::string name;
@@ -41,6 +51,14 @@ struct TableDescriptor {
   IndexDescriptor primary;               // id 1; column_ids = the key
   std::vector<IndexDescriptor> indexes;  // secondary
   std::vector<std::string> checks;       // CHECK expressions as SQL text
+  std::vector<ForeignKeyDescriptor> foreign_keys;
+  // WITHOUT ROWID: an INTEGER primary key is a key like any other (a NULL
+  // one is not assigned, last_insert_rowid() does not see it).
+  bool without_rowid = false;
+  bool strict = false;         // STRICT (types are strict anyway; shown)
+  // The lone INTEGER primary key is AUTOINCREMENT: a key is never handed
+  // out twice, also after the largest was deleted (catalog::SequenceKey).
+  bool autoincrement = false;
   uint32_t next_column_id = 1;
   uint32_t next_index_id = 2;
 

@@ -33,7 +33,7 @@ statement
 // EXPLAIN QUERY PLAN is SQLite's spelling of the same.
 explain_stmt : K_EXPLAIN ( K_ANALYZE | K_QUERY K_PLAN )? statement ;
 
-begin_stmt : K_BEGIN K_TRANSACTION? ;
+begin_stmt : K_BEGIN ( K_DEFERRED | K_IMMEDIATE | K_EXCLUSIVE )? K_TRANSACTION? ;
 commit_stmt : ( K_COMMIT | K_END ) K_TRANSACTION? ;
 rollback_stmt : K_ROLLBACK K_TRANSACTION? ;
 
@@ -48,8 +48,12 @@ show_stmt
 create_table_stmt
   : K_CREATE ( K_TEMP | K_TEMPORARY )? K_TABLE ( K_IF K_NOT K_EXISTS )? name
     ( OPEN_PAR column_def ( COMMA column_def )* ( COMMA table_constraint )* CLOSE_PAR
+      ( table_option ( COMMA table_option )* )?
     | K_AS select_stmt )
   ;
+
+// WITHOUT ROWID, STRICT (the words are checked when the AST is built).
+table_option : K_WITHOUT name | name ;
 
 column_def : name type_name? column_constraint* ;
 
@@ -58,13 +62,14 @@ type_name : name+ ( OPEN_PAR signed_number ( COMMA signed_number )? CLOSE_PAR )?
 column_constraint : ( K_CONSTRAINT name )? column_constraint_body ;
 
 column_constraint_body
-  : K_PRIMARY K_KEY ( K_ASC | K_DESC )?                                   # cc_primary_key
+  : K_PRIMARY K_KEY ( K_ASC | K_DESC )? K_AUTOINCREMENT?                  # cc_primary_key
   | K_NOT K_NULL                                                          # cc_not_null
   | K_NULL                                                                # cc_null
   | K_UNIQUE                                                              # cc_unique
   | K_CHECK OPEN_PAR expr CLOSE_PAR                                       # cc_check
-  | K_DEFAULT ( signed_number | literal_value | OPEN_PAR expr CLOSE_PAR )  # cc_default
+  | K_DEFAULT ( signed_number | literal_value | OPEN_PAR expr CLOSE_PAR | name )  # cc_default
   | K_COLLATE name                                                        # cc_collate
+  | foreign_key_clause                                                    # cc_references
   ;
 
 table_constraint : ( K_CONSTRAINT name )? table_constraint_body ;
@@ -73,6 +78,15 @@ table_constraint_body
   : K_PRIMARY K_KEY OPEN_PAR indexed_column ( COMMA indexed_column )* CLOSE_PAR  # tc_primary_key
   | K_UNIQUE OPEN_PAR indexed_column ( COMMA indexed_column )* CLOSE_PAR         # tc_unique
   | K_CHECK OPEN_PAR expr CLOSE_PAR                                              # tc_check
+  | K_FOREIGN K_KEY OPEN_PAR name ( COMMA name )* CLOSE_PAR foreign_key_clause   # tc_foreign_key
+  ;
+
+foreign_key_clause
+  : K_REFERENCES name ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )?
+    ( K_ON ( K_DELETE | K_UPDATE )
+        ( K_SET K_NULL | K_SET K_DEFAULT | K_CASCADE | K_RESTRICT | K_NO K_ACTION )
+    | K_MATCH name )*
+    ( K_NOT? K_DEFERRABLE ( K_INITIALLY ( K_DEFERRED | K_IMMEDIATE ) )? )?
   ;
 
 indexed_column : name ( K_COLLATE collation=name )? ( K_ASC | K_DESC )? ;
@@ -310,6 +324,8 @@ name
   | K_CURRENT | K_EXCLUDE | K_FOLLOWING | K_GROUPS | K_NO | K_OTHERS | K_OVER | K_PARTITION
   | K_PRECEDING | K_RANGE | K_ROWS | K_TIES | K_UNBOUNDED | K_WINDOW | K_SCHEMA | K_FILTER
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
+  | K_CASCADE | K_DEFERRED | K_EXCLUSIVE | K_IMMEDIATE | K_INITIALLY | K_MATCH | K_RESTRICT
+  | K_WITHOUT
   ;
 
 // ------------------------------------------------------------------- tokens
@@ -347,6 +363,18 @@ K_ABORT : A B O R T ;
 K_ACTION : A C T I O N ;
 K_ADD : A D D ;
 K_AFTER : A F T E R ;
+K_AUTOINCREMENT : A U T O I N C R E M E N T ;
+K_CASCADE : C A S C A D E ;
+K_DEFERRABLE : D E F E R R A B L E ;
+K_DEFERRED : D E F E R R E D ;
+K_EXCLUSIVE : E X C L U S I V E ;
+K_FOREIGN : F O R E I G N ;
+K_IMMEDIATE : I M M E D I A T E ;
+K_INITIALLY : I N I T I A L L Y ;
+K_MATCH : M A T C H ;
+K_REFERENCES : R E F E R E N C E S ;
+K_RESTRICT : R E S T R I C T ;
+K_WITHOUT : W I T H O U T ;
 K_ALL : A L L ;
 K_ALTER : A L T E R ;
 K_ANALYZE : A N A L Y Z E ;

@@ -54,6 +54,7 @@ std::optional<Type> TypeFromName(const std::string& type_name) {
   }
   if (t == "blob" || t == "bytea") return Type::kBlob;
   if (t == "bool" || t == "boolean") return Type::kBoolean;
+  if (t == "any") return Type::kNull;  // STRICT tables' ANY: no type
   return std::nullopt;
 }
 

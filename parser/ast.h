@@ -256,17 +256,27 @@ struct IndexedColumn {
   std::string collation;  // COLLATE name (empty: none)
 };
 
+// FOREIGN KEY (columns) REFERENCES ...: `references` as written.
+struct ForeignKeyDef {
+  std::vector<std::string> columns;
+  std::string references;
+};
+
 struct ColumnDef {
   std::string name;
   std::string type_text;  // as written, e.g. "VARCHAR(16)"; may be empty
   Type type = Type::kNull;  // resolved strict type (kNull: none given)
   bool primary_key = false;
   bool primary_key_desc = false;
+  bool autoincrement = false;  // PRIMARY KEY AUTOINCREMENT
   bool not_null = false;
   bool unique = false;
   ExprPtr default_value;
   std::vector<ExprPtr> checks;
   std::string collation;  // COLLATE name (empty: none)
+  // REFERENCES ... as written (empty: none); kept, not enforced, as
+  // SQLite's default (PRAGMA foreign_keys=OFF).
+  std::string references;
 };
 
 struct CreateTableStatement : Statement {
@@ -277,6 +287,9 @@ struct CreateTableStatement : Statement {
   std::vector<IndexedColumn> primary_key;  // table constraint
   std::vector<std::vector<IndexedColumn>> uniques;
   std::vector<ExprPtr> checks;
+  std::vector<ForeignKeyDef> foreign_keys;  // table constraints
+  bool without_rowid = false;  // WITHOUT ROWID
+  bool strict = false;         // STRICT
   // CREATE TABLE ... AS SELECT: the columns come from the query, which
   // fills the table (`columns` and the constraints are empty).
   std::unique_ptr<SelectStmt> as_select;

@@ -446,13 +446,19 @@ Value Transformer::SignedNumber(SQLParser::Signed_numberContext* ctx) {
 
 Type Transformer::TypeOf(SQLParser::Type_nameContext* ctx) {
   std::string first = absl::AsciiStrToLower(Name(ctx->name(0)));
-  std::optional<Type> t = ast::TypeFromName(first);
-  if (!t.has_value()) {
-    Fail(ctx, absl::StrCat("unknown type \"", Name(ctx->name(0)),
-                           "\" (use INTEGER, REAL, TEXT, BLOB or BOOLEAN)"));
-    return Type::kNull;
-  }
-  return *t;
+  if (std::optional<Type> t = ast::TypeFromName(first); t.has_value()) return *t;
+  // Any other name (DATETIME, UNSIGNED BIG INT, NATIVE CHARACTER(70)),
+  // typed by SQLite's rules for its affinity (section 3.1 of its datatype
+  // documentation); what would be NUMERIC affinity gets no type, so a
+  // DATETIME column keeps the text or number it is given.
+  std::string words;
+  for (auto* n : ctx->name()) absl::StrAppend(&words, absl::AsciiStrToLower(Name(n)), " ");
+  auto has = [&](const char* part) { return absl::StrContains(words, part); };
+  if (has("int")) return Type::kInteger;
+  if (has("char") || has("clob") || has("text")) return Type::kText;
+  if (has("blob")) return Type::kBlob;
+  if (has("real") || has("floa") || has("doub")) return Type::kReal;
+  return Type::kNull;
 }
 
 std::vector<ast::ExprPtr> Transformer::Row(SQLParser::Value_rowContext* ctx) {
@@ -1073,6 +1079,7 @@ ast::ColumnDef Transformer::ColumnDef(SQLParser::Column_defContext* ctx) {
     if (auto* pk = dynamic_cast<SQLParser::Cc_primary_keyContext*>(body)) {
       col.primary_key = true;
       col.primary_key_desc = pk->K_DESC() != nullptr;
+      col.autoincrement = pk->K_AUTOINCREMENT() != nullptr;
     } else if (dynamic_cast<SQLParser::Cc_not_nullContext*>(body)) {
       col.not_null = true;
     } else if (dynamic_cast<SQLParser::Cc_uniqueContext*>(body)) {
@@ -1081,6 +1088,8 @@ ast::ColumnDef Transformer::ColumnDef(SQLParser::Column_defContext* ctx) {
       col.checks.push_back(Expr(ck->expr()));
     } else if (auto* co = dynamic_cast<SQLParser::Cc_collateContext*>(body)) {
       col.collation = Name(co->name());
+    } else if (auto* fk = dynamic_cast<SQLParser::Cc_referencesContext*>(body)) {
+      col.references = Text(fk->foreign_key_clause());
     } else if (auto* d = dynamic_cast<SQLParser::Cc_defaultContext*>(body)) {
       if (d->signed_number() != nullptr) {
         col.default_value = Make(ast::ExprKind::kLiteral, d);
@@ -1088,6 +1097,18 @@ ast::ColumnDef Transformer::ColumnDef(SQLParser::Column_defContext* ctx) {
       } else if (d->literal_value() != nullptr) {
         col.default_value = Make(ast::ExprKind::kLiteral, d);
         col.default_value->literal = Literal(d->literal_value());
+      } else if (d->name() != nullptr) {
+        // CURRENT_TIMESTAMP, CURRENT_DATE, CURRENT_TIME: the moment of the
+        // insert; another bare word is its text, as in SQLite.
+        const std::string word = Name(d->name());
+        const std::string lower = absl::AsciiStrToLower(word);
+        if (lower == "current_timestamp" || lower == "current_date" || lower == "current_time") {
+          col.default_value = Make(ast::ExprKind::kColumnRef, d);
+          col.default_value->name = lower;
+        } else {
+          col.default_value = Make(ast::ExprKind::kLiteral, d);
+          col.default_value->literal = Value::Text(word);
+        }
       } else {
         col.default_value = Expr(d->expr());
       }
@@ -1189,6 +1210,19 @@ ast::StatementPtr Transformer::CreateTable(
       s->uniques.push_back(IndexedColumns(u->indexed_column()));
     } else if (auto* ck = dynamic_cast<SQLParser::Tc_checkContext*>(body)) {
       s->checks.push_back(Expr(ck->expr()));
+    } else if (auto* fk = dynamic_cast<SQLParser::Tc_foreign_keyContext*>(body)) {
+      s->foreign_keys.push_back(
+          ast::ForeignKeyDef{Names(fk->name()), Text(fk->foreign_key_clause())});
+    }
+  }
+  for (auto* option : ctx->table_option()) {
+    const std::string word = absl::AsciiStrToLower(Name(option->name()));
+    if (option->K_WITHOUT() != nullptr && word == "rowid") {
+      s->without_rowid = true;
+    } else if (option->K_WITHOUT() == nullptr && word == "strict") {
+      s->strict = true;
+    } else {
+      Fail(option, absl::StrCat("unknown table option: ", Text(option)));
     }
   }
   return s;

@@ -236,9 +236,45 @@ TEST(ParserDdlTest, CompositePrimaryKeyAndUnknownType) {
   ASSERT_EQ(ct.primary_key.size(), 2u);
   EXPECT_EQ(ct.primary_key[1].name, "b");
   EXPECT_TRUE(ct.primary_key[1].descending);
-  absl::StatusOr<ast::StatementPtr> bad = ParseOne("CREATE TABLE t(a WIDGET)");
+  // Other type names are typed by SQLite's affinity rules; what would be
+  // NUMERIC there has no type.
+  absl::StatusOr<ast::StatementPtr> other = ParseOne(
+      "CREATE TABLE t(a WIDGET, b DATETIME, c UNSIGNED BIG INT, d NATIVE CHARACTER(70), "
+      "e DOUBLE PRECISION, f ANY, g MEDIUMBLOB)");
+  ASSERT_TRUE(other.ok()) << other.status();
+  const auto& ot = As<ast::CreateTableStatement>(*other);
+  const Type want[] = {Type::kNull, Type::kNull, Type::kInteger, Type::kText,
+                       Type::kReal, Type::kNull, Type::kBlob};
+  ASSERT_EQ(ot.columns.size(), 7u);
+  for (size_t i = 0; i < 7; ++i) EXPECT_EQ(ot.columns[i].type, want[i]) << i;
+  EXPECT_EQ(ot.columns[1].type_text, "DATETIME");
+}
+
+TEST(ParserDdlTest, SqliteTableClauses) {
+  absl::StatusOr<ast::StatementPtr> s = ParseOne(
+      "CREATE TABLE c(id INTEGER PRIMARY KEY AUTOINCREMENT, "
+      "p INTEGER REFERENCES parent(id) ON DELETE CASCADE NOT NULL, q, "
+      "FOREIGN KEY (q, p) REFERENCES other(a, b) MATCH SIMPLE DEFERRABLE INITIALLY DEFERRED) "
+      "WITHOUT ROWID, STRICT");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const auto& ct = As<ast::CreateTableStatement>(*s);
+  EXPECT_TRUE(ct.columns[0].autoincrement);
+  EXPECT_EQ(ct.columns[1].references, "REFERENCES parent(id) ON DELETE CASCADE");
+  EXPECT_TRUE(ct.columns[1].not_null);
+  ASSERT_EQ(ct.foreign_keys.size(), 1u);
+  EXPECT_EQ(ct.foreign_keys[0].columns, (std::vector<std::string>{"q", "p"}));
+  EXPECT_EQ(ct.foreign_keys[0].references,
+            "REFERENCES other(a, b) MATCH SIMPLE DEFERRABLE INITIALLY DEFERRED");
+  EXPECT_TRUE(ct.without_rowid);
+  EXPECT_TRUE(ct.strict);
+  absl::StatusOr<ast::StatementPtr> bad = ParseOne("CREATE TABLE t(a) WITHOUT rowids");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("unknown type"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("unknown table option: WITHOUT rowids"),
+            std::string::npos);
+  // The new words stay usable as names, as in SQLite.
+  EXPECT_TRUE(ParseOne("CREATE TABLE match(cascade, restrict, without, deferred)").ok());
+  EXPECT_TRUE(ParseOne("BEGIN IMMEDIATE TRANSACTION").ok());
+  EXPECT_TRUE(ParseOne("BEGIN EXCLUSIVE").ok());
 }
 
 TEST(ParserDdlTest, IndexViewTriggerDropAlterReindex) {

@@ -554,13 +554,21 @@ void Binder::SetTriggerRow(const catalog::TableDescriptor& table) {
   }
 }
 
+Binder::ScopeColumn Binder::TableColumn(std::string alias, const catalog::TableDescriptor& t,
+                                        const catalog::ColumnDescriptor& c) {
+  ScopeColumn out{std::move(alias), c.name, c.hidden, c.type};
+  out.rowid = t.primary.column_ids.size() == 1 && t.primary.column_ids[0] == c.id &&
+              (c.hidden || (c.type == Type::kInteger && !t.without_rowid));
+  return out;
+}
+
 absl::StatusOr<BoundPtr> Binder::BindTableExpr(
     const ast::Expr& expr, const catalog::TableDescriptor* table) {
   Scope scope;
   scope.parent = trigger_scope_.get();
   if (table != nullptr) {
     for (const catalog::ColumnDescriptor& c : table->columns) {
-      scope.columns.push_back({Lower(table->name), c.name, c.hidden, c.type});
+      scope.columns.push_back(TableColumn(Lower(table->name), *table, c));
     }
   }
   return Expr(expr, &scope, nullptr);
@@ -580,7 +588,7 @@ absl::StatusOr<BoundPtr> Binder::BindUpsertExpr(
     const ast::Expr& expr, const catalog::TableDescriptor& table) {
   Scope scope;
   for (const catalog::ColumnDescriptor& c : table.columns) {
-    scope.columns.push_back({Lower(table.name), c.name, c.hidden, c.type});
+    scope.columns.push_back(TableColumn(Lower(table.name), table, c));
   }
   for (const catalog::ColumnDescriptor& c : table.columns) {
     // Hidden here so an unqualified name means the existing row's column.
@@ -842,7 +850,7 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       scan->table = std::make_shared<catalog::TableDescriptor>(*(*obj)->table);
       for (const catalog::ColumnDescriptor& c : scan->table->columns) {
         scan->column_names.push_back(c.name);
-        scope->columns.push_back({alias, c.name, c.hidden, c.type});
+        scope->columns.push_back(TableColumn(alias, *scan->table, c));
       }
       return LogicalPtr(scan);
     }
@@ -1391,8 +1399,45 @@ int Binder::AggContext::GroupKey(const ast::Expr& e) const {
   return -1;
 }
 
+BoundPtr Binder::ReferenceColumn(const ast::Expr& e, Scope* s, int depth, int found) {
+  const Type affinity = s->columns[found].affinity;
+  if (depth > 0 && s->aggregated != nullptr) {
+    // From a subquery into an aggregating SELECT: read the group's value,
+    // a group key of the same text, else the column from any row of the
+    // group (as a bare column there does).
+    const AggContext& agg = *s->aggregated;
+    int index = agg.GroupKey(e);
+    if (index < 0) {
+      AggregateCall call;
+      call.kind = function::AggregateKind::kMax;
+      call.any_value = true;
+      call.arg = ColumnRef(found);
+      agg.calls->push_back(std::move(call));
+      index = agg.group_count + static_cast<int>(agg.calls->size()) - 1;
+    }
+    found = index;
+  }
+  auto b = ColumnRef(found);
+  b->depth = depth;
+  b->affinity = affinity;
+  if (depth > 0) {
+    for (auto& [boundary, correlated] : subquery_boundaries_) {
+      for (Scope* a = boundary; a != nullptr; a = a->parent) {
+        if (a == s) {
+          correlated = true;
+          break;
+        }
+      }
+    }
+  }
+  return b;
+}
+
 absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
   std::string table = Lower(e.table);
+  const bool rowid_name = absl::EqualsIgnoreCase(e.name, "rowid") ||
+                          absl::EqualsIgnoreCase(e.name, "oid") ||
+                          absl::EqualsIgnoreCase(e.name, "_rowid_");
   int depth = 0;
   for (Scope* s = scope; s != nullptr; s = s->parent, ++depth) {
     int found = -1;
@@ -1400,6 +1445,8 @@ absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
       const ScopeColumn& c = s->columns[i];
       if (!table.empty() && c.table != table) continue;
       if (!absl::EqualsIgnoreCase(c.name, e.name)) continue;
+      // A hidden rowid answers to its names below, like any table's rowid.
+      if (rowid_name && c.rowid && c.hidden) continue;
       if (found >= 0 && table.empty()) {
         // USING/NATURAL duplicates are hidden; prefer the visible one.
         if (s->columns[found].hidden == c.hidden) {
@@ -1416,42 +1463,24 @@ absl::StatusOr<BoundPtr> Binder::Column(const ast::Expr& e, Scope* scope) {
       }
       if (found < 0) found = static_cast<int>(i);
     }
-    const Type affinity = found >= 0 ? s->columns[found].affinity : Type::kNull;
-    if (found >= 0 && depth > 0 && s->aggregated != nullptr) {
-      // From a subquery into an aggregating SELECT: read the group's value,
-      // a group key of the same text, else the column from any row of the
-      // group (as a bare column there does).
-      const AggContext& agg = *s->aggregated;
-      int index = agg.GroupKey(e);
-      if (index < 0) {
-        AggregateCall call;
-        call.kind = function::AggregateKind::kMax;
-        call.any_value = true;
-        call.arg = ColumnRef(found);
-        agg.calls->push_back(std::move(call));
-        index = agg.group_count + static_cast<int>(agg.calls->size()) - 1;
-      }
-      found = index;
-    }
-    if (found >= 0) {
-      auto b = ColumnRef(found);
-      b->depth = depth;
-      b->affinity = affinity;
-      if (depth > 0) {
-        for (auto& [boundary, correlated] : subquery_boundaries_) {
-          for (Scope* a = boundary; a != nullptr; a = a->parent) {
-            if (a == s) {
-              correlated = true;
-              break;
-            }
-          }
-        }
-      }
-      return b;
-    }
+    if (found >= 0) return ReferenceColumn(e, s, depth, found);
   }
-  if (absl::EqualsIgnoreCase(e.name, "rowid") && table.empty()) {
-    // no table has a visible rowid here
+  // rowid, oid, _rowid_: the rowid of the table in scope that has one
+  // (where no column has the name).
+  if (rowid_name) {
+    int depth = 0;
+    for (Scope* s = scope; s != nullptr; s = s->parent, ++depth) {
+      int found = -1;
+      for (size_t i = 0; i < s->columns.size(); ++i) {
+        const ScopeColumn& c = s->columns[i];
+        if (!c.rowid || (!table.empty() && c.table != table)) continue;
+        if (found >= 0) {
+          return absl::InvalidArgumentError(absl::StrCat("ambiguous column name: ", e.name));
+        }
+        found = static_cast<int>(i);
+      }
+      if (found >= 0) return ReferenceColumn(e, s, depth, found);
+    }
   }
   return absl::NotFoundError(absl::StrCat(
       "no such column: ", e.table.empty() ? e.name : absl::StrCat(e.table, ".", e.name)));

@@ -90,7 +90,13 @@ class Binder {
     std::string name;    // column name as declared
     bool hidden = false;
     Type affinity = Type::kNull;  // BoundExpr::affinity of a reference to it
+    // The table's rowid (its hidden one, or an INTEGER primary key), which
+    // the names rowid, oid and _rowid_ also read, as in SQLite.
+    bool rowid = false;
   };
+  // A column of table `t` as `alias`.`c` in a scope.
+  static ScopeColumn TableColumn(std::string alias, const catalog::TableDescriptor& t,
+                                 const catalog::ColumnDescriptor& c);
   struct AggContext;
   struct Scope {
     std::vector<ScopeColumn> columns;
@@ -156,6 +162,8 @@ class Binder {
   absl::StatusOr<BoundPtr> BindExpr(const ast::Expr& e, Scope* scope,
                                     const AggContext* agg);
   absl::StatusOr<BoundPtr> Column(const ast::Expr& e, Scope* scope);
+  // A reference to column `found` of scope `s`, `depth` scopes out.
+  BoundPtr ReferenceColumn(const ast::Expr& e, Scope* s, int depth, int found);
   absl::StatusOr<LogicalPtr> AddLimit(LogicalPtr plan, const ast::SelectStmt& s);
 
   // Scopes in which a subquery is being bound; the flag turns true when a

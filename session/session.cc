@@ -1,6 +1,8 @@
 #include "session/session.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_set.h"
@@ -239,9 +241,10 @@ absl::StatusOr<Value> EvalConst(Dml& d, planner::Binder& binder, const ast::Expr
 }
 
 // Fills defaults, coerces types, checks NOT NULL and CHECK constraints and
-// assigns a rowid / INTEGER PRIMARY KEY where needed.
+// assigns a rowid / INTEGER PRIMARY KEY where needed. `inserting`: a new
+// row (an AUTOINCREMENT table records its key), not an updated one.
 absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
-                        absl::Span<const bool> given) {
+                        absl::Span<const bool> given, bool inserting = true) {
   // Made only for the defaults and checks that need one (most rows: none).
   std::optional<planner::Binder> binder;
   auto bind = [&]() -> planner::Binder& {
@@ -267,14 +270,21 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
   // The hidden rowid comes from the node's hybrid clock (unique and
   // increasing on this node, like CockroachDB's unique_rowid): no read, no
   // conflict between concurrent inserters. An INTEGER PRIMARY KEY left NULL
-  // gets the largest existing key + 1, as in SQLite.
+  // gets the largest existing key + 1, as in SQLite (AUTOINCREMENT: also
+  // above every key handed out before; WITHOUT ROWID: none).
   if (t.primary.column_ids.size() == 1) {
     int pos = t.ColumnIndexById(t.primary.column_ids[0]);
     const catalog::ColumnDescriptor& c = t.columns[pos];
+    std::optional<int64_t> sequence;
+    if (t.autoincrement && inserting) {
+      absl::StatusOr<int64_t> seq = catalog::ReadSequence(d.txn, t.id);
+      if (!seq.ok()) return seq.status();
+      sequence = *seq;
+    }
     if ((*row)[pos].is_null() && c.hidden) {
       Timestamp ts = d.db->clock()->Now();
       (*row)[pos] = Value::Integer((ts.wall_ms << 20) | (ts.logical & 0xFFFFF));
-    } else if ((*row)[pos].is_null() && c.type == Type::kInteger) {
+    } else if ((*row)[pos].is_null() && c.type == Type::kInteger && !t.without_rowid) {
       // Largest existing key + 1, as SQLite assigns rowids.
       std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
       int64_t max_id = 0;
@@ -291,7 +301,16 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
                                    /*limit=*/1);
       if (!s.ok()) return s;
       if (!decode.ok()) return decode;
+      if (sequence.has_value()) max_id = std::max(max_id, *sequence);
+      if (max_id == std::numeric_limits<int64_t>::max()) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "cannot assign a key to the new row of ", t.name, ": its largest key is ", max_id));
+      }
       (*row)[pos] = Value::Integer(max_id + 1);
+    }
+    if (sequence.has_value() && (*row)[pos].type() == Type::kInteger &&
+        (*row)[pos].integer() > *sequence) {
+      catalog::WriteSequence(d.txn, t.id, (*row)[pos].integer());
     }
   }
   for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -645,7 +664,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   // INTEGER primary key (-1: the table has neither, as SQLite's WITHOUT
   // ROWID tables, and an insert leaves the value as it was).
   int rowid_column = -1;
-  if (t->primary.column_ids.size() == 1 && d.trigger_table == nullptr) {
+  if (t->primary.column_ids.size() == 1 && d.trigger_table == nullptr && !t->without_rowid) {
     const int pos = t->ColumnIndexById(t->primary.column_ids[0]);
     if (t->columns[pos].type == Type::kInteger) rowid_column = pos;
   }
@@ -738,7 +757,9 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         }
         DeleteRowEntries(d.txn, *t, old_row);
         absl::InlinedVector<bool, 16> all(t->columns.size(), true);
-        if (absl::Status s = PrepareRow(d, *t, &updated, all); !s.ok()) return s;
+        if (absl::Status s = PrepareRow(d, *t, &updated, all, /*inserting=*/false); !s.ok()) {
+          return s;
+        }
         std::string again;
         absl::StatusOr<std::vector<std::string>> c2 =
             Conflicts(d, *t, updated, catalog::PrimaryKey(*t, updated), "", &again);
@@ -893,7 +914,9 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
     const auto& up = static_cast<const ast::UpdateStatement&>(st);
     for (auto& [old_row, new_row] : changes) {
       absl::InlinedVector<bool, 16> given(t->columns.size(), true);
-      if (absl::Status s = PrepareRow(d, *t, &new_row, given); !s.ok()) return s;
+      if (absl::Status s = PrepareRow(d, *t, &new_row, given, /*inserting=*/false); !s.ok()) {
+        return s;
+      }
       std::string what;
       absl::StatusOr<std::vector<std::string>> conflicts =
           Conflicts(d, *t, new_row, catalog::PrimaryKey(*t, new_row), "", &what);
@@ -971,6 +994,7 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
     cd.id = t.next_column_id++;
     cd.name = c.name;
     cd.type = c.type;
+    cd.declared_type = c.type_text;
     cd.nullable = !c.not_null && !c.primary_key;
     if (c.default_value) cd.default_sql = ast::ToSql(*c.default_value);
     for (const ast::ExprPtr& ck : c.checks) t.checks.push_back(ast::ToSql(*ck));
@@ -982,7 +1006,47 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
       t.primary.orders.push_back(c.primary_key_desc ? SortOrder::kDescending : SortOrder::kAscending);
     }
     if (c.unique) uniques.push_back({ast::IndexedColumn{c.name, false, ""}});
+    if (c.autoincrement) {
+      if (c.type != Type::kInteger) {
+        return absl::InvalidArgumentError("AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY");
+      }
+      t.autoincrement = true;
+    }
+    if (!c.references.empty()) t.foreign_keys.push_back({{cd.id}, c.references});
+    if (st.strict) {
+      // SQLite's STRICT types; Tessera's columns are strictly typed anyway.
+      static constexpr const char* kStrictTypes[] = {"int", "integer", "real", "text", "blob", "any"};
+      const std::string type = absl::AsciiStrToLower(c.type_text);
+      if (type.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat("missing datatype for ", st.table, ".", c.name));
+      }
+      if (std::find(std::begin(kStrictTypes), std::end(kStrictTypes), type) == std::end(kStrictTypes)) {
+        return absl::InvalidArgumentError(absl::StrCat("unknown datatype for ", st.table, ".", c.name,
+                                                       ": \"", c.type_text, "\""));
+      }
+    }
     t.columns.push_back(std::move(cd));
+  }
+  for (const ast::ForeignKeyDef& fk : st.foreign_keys) {
+    catalog::ForeignKeyDescriptor d;
+    for (const std::string& name : fk.columns) {
+      const int pos = t.ColumnIndex(name);
+      if (pos < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("unknown column \"", name, "\" in foreign key definition"));
+      }
+      d.column_ids.push_back(t.columns[pos].id);
+    }
+    d.references = fk.references;
+    t.foreign_keys.push_back(std::move(d));
+  }
+  t.without_rowid = st.without_rowid;
+  t.strict = st.strict;
+  if (st.without_rowid && t.primary.column_ids.empty() && st.primary_key.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("PRIMARY KEY missing on table ", st.table));
+  }
+  if (t.autoincrement && st.without_rowid) {
+    return absl::InvalidArgumentError("AUTOINCREMENT not allowed on WITHOUT ROWID tables");
   }
   if (absl::Status s = CheckCollations(st.primary_key); !s.ok()) return s;
   for (const ast::IndexedColumn& pk : st.primary_key) {
@@ -1218,6 +1282,11 @@ absl::StatusOr<ResultSet> AlterDropColumn(Dml& d, const ast::AlterDropColumnStat
   for (const std::string& check : t->checks) {
     if (parser::MentionsName(check, column.name)) return refuse("used in a CHECK constraint");
   }
+  for (const catalog::ForeignKeyDescriptor& fk : t->foreign_keys) {
+    if (std::count(fk.column_ids.begin(), fk.column_ids.end(), column.id) > 0) {
+      return refuse("used in a FOREIGN KEY");
+    }
+  }
   int visible = 0;
   for (const catalog::ColumnDescriptor& c : t->columns) visible += c.hidden ? 0 : 1;
   if (visible == 1) return refuse("no other columns exist");
@@ -1316,6 +1385,7 @@ absl::StatusOr<ResultSet> Drop(Dml& d, const ast::DropStatement& st) {
     case ast::ObjectKind::kTable: {
       const TableDescriptor& t = *(*obj)->table;
       DeletePrefix(d.txn, catalog::TablePrefix(t.id), &s);
+      if (t.autoincrement) catalog::DeleteSequence(d.txn, t.id);
       if (!s.ok()) return s;
       for (const catalog::IndexDescriptor& ix : t.indexes) {
         if (!IsConstraintIndex(ix)) {  // those have no catalog object of their own
@@ -1395,27 +1465,50 @@ std::string CreateTableSql(const TableDescriptor& t) {
   for (const catalog::ColumnDescriptor& c : t.columns) {
     if (c.hidden) continue;
     std::string col = parser::SqlIdentifier(c.name);
-    switch (c.type) {
-      case Type::kInteger: col += " INTEGER"; break;
-      case Type::kReal: col += " REAL"; break;
-      case Type::kText: col += " TEXT"; break;
-      case Type::kBlob: col += " BLOB"; break;
-      case Type::kBoolean: col += " BOOLEAN"; break;
-      case Type::kNull: break;
+    if (!c.declared_type.empty()) {
+      absl::StrAppend(&col, " ", c.declared_type);
+    } else {
+      switch (c.type) {
+        case Type::kInteger: col += " INTEGER"; break;
+        case Type::kReal: col += " REAL"; break;
+        case Type::kText: col += " TEXT"; break;
+        case Type::kBlob: col += " BLOB"; break;
+        case Type::kBoolean: col += " BOOLEAN"; break;
+        case Type::kNull: break;
+      }
     }
-    if (!c.nullable) col += " NOT NULL";
+    // AUTOINCREMENT is only written on the column.
+    if (t.autoincrement && c.id == t.primary.column_ids[0]) {
+      col += " PRIMARY KEY AUTOINCREMENT";
+    } else if (!c.nullable) {
+      col += " NOT NULL";
+    }
     if (!c.default_sql.empty()) absl::StrAppend(&col, " DEFAULT ", c.default_sql);
     parts.push_back(std::move(col));
   }
   bool rowid = t.primary.column_ids.size() == 1 &&
                t.columns[t.ColumnIndexById(t.primary.column_ids[0])].hidden;
-  if (!rowid) parts.push_back(absl::StrCat("PRIMARY KEY (", IndexColumnsSql(t, t.primary), ")"));
+  if (!rowid && !t.autoincrement) {
+    parts.push_back(absl::StrCat("PRIMARY KEY (", IndexColumnsSql(t, t.primary), ")"));
+  }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
     if (IsConstraintIndex(ix)) parts.push_back(absl::StrCat("UNIQUE (", IndexColumnsSql(t, ix), ")"));
   }
   for (const std::string& check : t.checks) parts.push_back(absl::StrCat("CHECK (", check, ")"));
+  for (const catalog::ForeignKeyDescriptor& fk : t.foreign_keys) {
+    std::vector<std::string> names;
+    for (uint32_t id : fk.column_ids) {
+      const int pos = t.ColumnIndexById(id);
+      names.push_back(parser::SqlIdentifier(pos >= 0 ? t.columns[pos].name : "?"));
+    }
+    parts.push_back(absl::StrCat("FOREIGN KEY (", absl::StrJoin(names, ", "), ") ", fk.references));
+  }
+  std::vector<std::string> options;
+  if (t.without_rowid) options.push_back("WITHOUT ROWID");
+  if (t.strict) options.push_back("STRICT");
   return absl::StrCat("CREATE TABLE ", parser::SqlIdentifier(t.name), " (",
-                      absl::StrJoin(parts, ", "), ");");
+                      absl::StrJoin(parts, ", "), ")", options.empty() ? "" : " ",
+                      absl::StrJoin(options, ", "), ";");
 }
 
 // A key of `t` as a person reads it: "/kv/pk/2" for the row whose primary
@@ -1536,6 +1629,14 @@ std::string SqlState(const absl::Status& status) {
       {"json_object() requires an even number", "42883"},
       {"JSON nested too deeply", "54000"},            // program_limit_exceeded
       {"json_group_object() labels must not be NULL", "22004"},  // null_value_not_allowed
+      {"AUTOINCREMENT is only allowed", "42P16"},     // invalid_table_definition
+      {"AUTOINCREMENT not allowed", "42P16"},
+      {"PRIMARY KEY missing on table", "42P16"},
+      {"missing datatype for", "42P16"},
+      {"unknown datatype for", "42704"},              // undefined_object (a type)
+      {"unknown column \"", "42703"},                 // in a foreign key definition
+      {"cannot store ", "42804"},                     // datatype_mismatch
+      {"cannot assign a key to the new row", "53400"},  // configuration_limit_exceeded
   };
   for (const Prefix& p : kByPrefix) {
     if (absl::StartsWith(m, p.text)) return p.state;
@@ -2052,6 +2153,10 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       if (add.column.primary_key || add.column.unique) {
         return absl::InvalidArgumentError("cannot add a PRIMARY KEY or UNIQUE column");
       }
+      if (t->strict && add.column.type_text.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("missing datatype for ", t->name, ".", add.column.name));
+      }
       if (t->columns.size() >= parser::kMaxTableColumns) {
         return parser::StatementTooComplex(
             absl::StrCat("more than ", parser::kMaxTableColumns, " columns in a table"));
@@ -2063,6 +2168,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       cd.id = t->next_column_id++;
       cd.name = add.column.name;
       cd.type = add.column.type;
+      cd.declared_type = add.column.type_text;
       cd.nullable = !add.column.not_null;
       if (add.column.default_value) cd.default_sql = ast::ToSql(*add.column.default_value);
       // Existing rows take the default (a new row is filled in by INSERT).
@@ -2079,6 +2185,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       }
       const TableDescriptor before = *t;
       t->columns.push_back(cd);
+      if (!add.column.references.empty()) t->foreign_keys.push_back({{cd.id}, add.column.references});
       if (!fill.is_null()) {
         absl::Status s = RewriteRows(d, before, *t, [&](Row* row) { row->push_back(fill); });
         if (!s.ok()) return s;
