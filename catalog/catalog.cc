@@ -83,28 +83,6 @@ absl::StatusOr<uint32_t> AllocateTableId(txn::Txn* txn) {
   return next;
 }
 
-namespace {
-std::string SequenceKey(uint32_t table_id) {
-  return absl::StrCat(keys::kSystemPrefix, "cat/seq/", table_id);
-}
-}  // namespace
-
-absl::StatusOr<int64_t> ReadSequence(txn::Txn* txn, uint32_t table_id) {
-  absl::StatusOr<std::optional<std::string>> raw = txn->Get(SequenceKey(table_id));
-  if (!raw.ok()) return raw.status();
-  int64_t value = 0;
-  if (raw->has_value() && !absl::SimpleAtoi(**raw, &value)) {
-    return absl::DataLossError(absl::StrCat("corrupt AUTOINCREMENT sequence of table ", table_id));
-  }
-  return value;
-}
-
-void WriteSequence(txn::Txn* txn, uint32_t table_id, int64_t value) {
-  txn->Put(SequenceKey(table_id), absl::StrCat(value));
-}
-
-void DeleteSequence(txn::Txn* txn, uint32_t table_id) { txn->Delete(SequenceKey(table_id)); }
-
 absl::StatusOr<std::vector<std::pair<std::string, SchemaObject>>> ListObjects(
     txn::Txn* txn) {
   std::vector<std::pair<std::string, SchemaObject>> out;

@@ -36,14 +36,6 @@ absl::Status DeleteObject(txn::Txn* txn, absl::string_view name);
 // A fresh table id (ids start above the system range).
 absl::StatusOr<uint32_t> AllocateTableId(txn::Txn* txn);
 
-// The largest key AUTOINCREMENT table `table_id` has handed out, 0 when
-// none. Kept outside ObjectSpan(): inserts change it, not the schema.
-absl::StatusOr<int64_t> ReadSequence(txn::Txn* txn, uint32_t table_id);
-// Records `value` as that largest key.
-void WriteSequence(txn::Txn* txn, uint32_t table_id, int64_t value);
-// Forgets it (DROP TABLE).
-void DeleteSequence(txn::Txn* txn, uint32_t table_id);
-
 // The key span holding every object's descriptor: a transaction that
 // relies on descriptors it did not read records this span as read
 // (txn::Txn::NoteRead), so a concurrent schema change aborts it.

@@ -57,7 +57,8 @@ struct TableDescriptor {
   bool without_rowid = false;
   bool strict = false;         // STRICT (types are strict anyway; shown)
   // The lone INTEGER primary key is AUTOINCREMENT: a key is never handed
-  // out twice, also after the largest was deleted (catalog::SequenceKey).
+  // out twice, also after the largest was deleted (the largest handed out
+  // is kept in the table sqlite_sequence, as in SQLite).
   bool autoincrement = false;
   uint32_t next_column_id = 1;
   uint32_t next_index_id = 2;

@@ -28,7 +28,18 @@ statement
   | commit_stmt
   | rollback_stmt
   | show_stmt
+  | pragma_stmt
   ;
+
+// PRAGMA [schema.]name [= value | (value)]: SQLite's settings and schema
+// queries; the ones Tessera does not know are ignored, as SQLite does.
+pragma_stmt
+  : K_PRAGMA ( schema=name DOT )? pragma=name
+    ( ASSIGN pragma_value | OPEN_PAR pragma_value CLOSE_PAR )?
+  ;
+
+pragma_value
+  : signed_number | literal_value | name | K_ON | K_DELETE | K_FULL | K_EXCLUSIVE | K_DEFAULT ;
 
 // EXPLAIN QUERY PLAN is SQLite's spelling of the same.
 explain_stmt : K_EXPLAIN ( K_ANALYZE | K_QUERY K_PLAN )? statement ;
@@ -325,7 +336,7 @@ name
   | K_PRECEDING | K_RANGE | K_ROWS | K_TIES | K_UNBOUNDED | K_WINDOW | K_SCHEMA | K_FILTER
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
   | K_CASCADE | K_DEFERRED | K_EXCLUSIVE | K_IMMEDIATE | K_INITIALLY | K_MATCH | K_RESTRICT
-  | K_WITHOUT
+  | K_WITHOUT | K_PRAGMA
   ;
 
 // ------------------------------------------------------------------- tokens
@@ -372,6 +383,7 @@ K_FOREIGN : F O R E I G N ;
 K_IMMEDIATE : I M M E D I A T E ;
 K_INITIALLY : I N I T I A L L Y ;
 K_MATCH : M A T C H ;
+K_PRAGMA : P R A G M A ;
 K_REFERENCES : R E F E R E N C E S ;
 K_RESTRICT : R E S T R I C T ;
 K_WITHOUT : W I T H O U T ;

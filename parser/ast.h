@@ -193,7 +193,7 @@ enum class StatementKind {
   kCreateTable, kCreateIndex, kCreateView, kCreateTrigger, kDrop,
   kAlterAddColumn, kAlterRename, kAlterDropColumn, kAlterSplit, kReindex,
   kBegin, kCommit, kRollback, kExplain, kShowTables, kShowRanges, kShowIndexes,
-  kShowCreate, kShowSchema,
+  kShowCreate, kShowSchema, kPragma,
 };
 
 struct Statement {
@@ -378,6 +378,14 @@ struct ExplainStatement : Statement {
   ExplainStatement() : Statement(StatementKind::kExplain) {}
   bool analyze = false;
   StatementPtr statement;
+};
+
+// PRAGMA name [= value]: `value` as written (a string without its quotes).
+struct PragmaStatement : Statement {
+  PragmaStatement() : Statement(StatementKind::kPragma) {}
+  std::string name;
+  bool has_value = false;
+  std::string value;
 };
 
 struct ShowStatement : Statement {

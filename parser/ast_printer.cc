@@ -308,6 +308,10 @@ std::string ToSql(const Statement& st) {
       return "SHOW CREATE TABLE " + static_cast<const ShowStatement&>(st).table;
     case StatementKind::kShowSchema:
       return "SHOW SCHEMA";
+    case StatementKind::kPragma: {
+      const auto& p = static_cast<const PragmaStatement&>(st);
+      return p.has_value ? "PRAGMA " + p.name + " = " + p.value : "PRAGMA " + p.name;
+    }
   }
   return "?";
 }

@@ -1412,6 +1412,20 @@ ast::StatementPtr Transformer::Statement(SQLParser::StatementContext* ctx) {
     } else {
       out = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowTables);
     }
+  } else if (auto* c = ctx->pragma_stmt()) {
+    auto s = std::make_unique<ast::PragmaStatement>();
+    s->name = absl::AsciiStrToLower(Name(c->pragma));
+    if (auto* v = c->pragma_value()) {
+      s->has_value = true;
+      if (v->name() != nullptr) {
+        s->value = Name(v->name());
+      } else if (v->literal_value() != nullptr && v->literal_value()->STRING_LITERAL() != nullptr) {
+        s->value = std::string(Literal(v->literal_value()).bytes());
+      } else {
+        s->value = Text(v);
+      }
+    }
+    out = std::move(s);
   } else {
     Fail(ctx, "unsupported statement");
     return nullptr;

@@ -166,6 +166,68 @@ void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   PutRowEntries(txn, t, row, catalog::PrimaryKey(t, row), &scratch);
 }
 
+// SQLite's sqlite_sequence: one row (name, seq) per AUTOINCREMENT table, the
+// largest key it handed out. A table like any other, so it can be read,
+// reset and dumped; made with the first AUTOINCREMENT table and never
+// dropped.
+constexpr absl::string_view kSequenceTable = "sqlite_sequence";
+
+absl::Status EnsureSequenceTable(txn::Txn* txn) {
+  absl::StatusOr<std::optional<catalog::SchemaObject>> existing =
+      catalog::LookupObject(txn, kSequenceTable);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) {
+    if ((*existing)->table.has_value()) return absl::OkStatus();
+    return absl::AlreadyExistsError("sqlite_sequence exists and is not a table");
+  }
+  TableDescriptor t;
+  absl::StatusOr<uint32_t> id = catalog::AllocateTableId(txn);
+  if (!id.ok()) return id.status();
+  t.id = *id;
+  t.name = std::string(kSequenceTable);
+  t.columns = {{1, "name", Type::kText, false, false, "", ""},
+               {2, "seq", Type::kInteger, true, false, "", ""}};
+  t.primary = catalog::IndexDescriptor{1, "primary", true, {1}, {SortOrder::kAscending}};
+  t.next_column_id = 3;
+  catalog::SchemaObject obj;
+  obj.table = std::move(t);
+  return catalog::PutObject(txn, kSequenceTable, obj, true);
+}
+
+// The row of sqlite_sequence for `table`, if there is one.
+absl::StatusOr<std::optional<Row>> SequenceRow(txn::Txn* txn, const TableDescriptor& seq,
+                                               absl::string_view table) {
+  const std::string key = catalog::PrimaryKey(seq, Row{Value::Text(table), Value()});
+  absl::StatusOr<std::optional<std::string>> raw = txn->Get(key);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::optional<Row>();
+  Row row;
+  if (absl::Status s = catalog::DecodeRow(seq, key, **raw, &row); !s.ok()) return s;
+  return std::optional<Row>(std::move(row));
+}
+
+// The largest key AUTOINCREMENT table `table` handed out (0: none yet).
+absl::StatusOr<int64_t> ReadSequence(txn::Txn* txn, absl::string_view table) {
+  absl::StatusOr<TableDescriptor> seq = catalog::GetTable(txn, kSequenceTable);
+  if (!seq.ok()) return seq.status();
+  absl::StatusOr<std::optional<Row>> row = SequenceRow(txn, *seq, table);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return 0;
+  const Value n = function::ToNumeric((**row)[1]);
+  return n.type() == Type::kInteger ? n.integer() : 0;
+}
+
+// Sets `table`'s row of sqlite_sequence to `value`; nullopt removes it.
+absl::Status WriteSequence(txn::Txn* txn, absl::string_view table, std::optional<int64_t> value) {
+  absl::StatusOr<TableDescriptor> seq = catalog::GetTable(txn, kSequenceTable);
+  if (!seq.ok()) return seq.status();
+  absl::StatusOr<std::optional<Row>> row = SequenceRow(txn, *seq, table);
+  if (!row.ok()) return row.status();
+  if (row->has_value()) DeleteRowEntries(txn, *seq, **row);
+  if (value.has_value()) PutRowEntries(txn, *seq, Row{Value::Text(table), Value::Integer(*value)});
+  return absl::OkStatus();
+}
+
 // Whether `ix` is a UNIQUE constraint's index (CREATE TABLE makes it, under
 // SQLite's name for it), not one CREATE INDEX made.
 bool IsConstraintIndex(const catalog::IndexDescriptor& ix) {
@@ -277,7 +339,7 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
     const catalog::ColumnDescriptor& c = t.columns[pos];
     std::optional<int64_t> sequence;
     if (t.autoincrement && inserting) {
-      absl::StatusOr<int64_t> seq = catalog::ReadSequence(d.txn, t.id);
+      absl::StatusOr<int64_t> seq = ReadSequence(d.txn, t.name);
       if (!seq.ok()) return seq.status();
       sequence = *seq;
     }
@@ -310,7 +372,7 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
     }
     if (sequence.has_value() && (*row)[pos].type() == Type::kInteger &&
         (*row)[pos].integer() > *sequence) {
-      catalog::WriteSequence(d.txn, t.id, (*row)[pos].integer());
+      if (absl::Status s = WriteSequence(d.txn, t.name, (*row)[pos].integer()); !s.ok()) return s;
     }
   }
   for (size_t i = 0; i < t.columns.size(); ++i) {
@@ -966,6 +1028,10 @@ absl::Status CheckCollations(const std::vector<ast::IndexedColumn>& columns) {
 }
 
 absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& st) {
+  if (absl::EqualsIgnoreCase(st.table, kSequenceTable)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("object name reserved for internal use: ", st.table));
+  }
   absl::StatusOr<std::optional<catalog::SchemaObject>> existing =
       catalog::LookupObject(d.txn, st.table);
   if (!existing.ok()) return existing.status();
@@ -1047,6 +1113,9 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
   }
   if (t.autoincrement && st.without_rowid) {
     return absl::InvalidArgumentError("AUTOINCREMENT not allowed on WITHOUT ROWID tables");
+  }
+  if (t.autoincrement) {
+    if (absl::Status s = EnsureSequenceTable(d.txn); !s.ok()) return s;
   }
   if (absl::Status s = CheckCollations(st.primary_key); !s.ok()) return s;
   for (const ast::IndexedColumn& pk : st.primary_key) {
@@ -1201,6 +1270,18 @@ absl::StatusOr<ResultSet> AlterRename(Dml& d, const ast::AlterRenameStatement& s
   absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, st.table);
   if (!t.ok()) return t.status();
   const std::string old_name = t->name;
+  if (absl::EqualsIgnoreCase(old_name, kSequenceTable)) {
+    return absl::FailedPreconditionError("table sqlite_sequence may not be altered");
+  }
+  if (st.column.empty() && t->autoincrement) {
+    // Its sqlite_sequence row follows the new name, as in SQLite.
+    absl::StatusOr<int64_t> seq = ReadSequence(d.txn, old_name);
+    if (!seq.ok()) return seq.status();
+    if (absl::Status s = WriteSequence(d.txn, old_name, std::nullopt); !s.ok()) return s;
+    if (*seq > 0) {
+      if (absl::Status s = WriteSequence(d.txn, st.new_name, *seq); !s.ok()) return s;
+    }
+  }
   if (st.column.empty()) {
     absl::StatusOr<std::optional<catalog::SchemaObject>> taken =
         catalog::LookupObject(d.txn, st.new_name);
@@ -1385,8 +1466,13 @@ absl::StatusOr<ResultSet> Drop(Dml& d, const ast::DropStatement& st) {
     case ast::ObjectKind::kTable: {
       const TableDescriptor& t = *(*obj)->table;
       DeletePrefix(d.txn, catalog::TablePrefix(t.id), &s);
-      if (t.autoincrement) catalog::DeleteSequence(d.txn, t.id);
       if (!s.ok()) return s;
+      if (absl::EqualsIgnoreCase(t.name, kSequenceTable)) {
+        return absl::FailedPreconditionError("table sqlite_sequence may not be dropped");
+      }
+      if (t.autoincrement) {
+        if (absl::Status w = WriteSequence(d.txn, t.name, std::nullopt); !w.ok()) return w;
+      }
       for (const catalog::IndexDescriptor& ix : t.indexes) {
         if (!IsConstraintIndex(ix)) {  // those have no catalog object of their own
           (void)catalog::DeleteObject(d.txn, ix.name);
@@ -1529,6 +1615,54 @@ std::string PrettyTableKey(const TableDescriptor& t, absl::string_view key) {
   return out;
 }
 
+// The SQL type name a column shows: as declared, else its strict type.
+std::string ColumnTypeName(const catalog::ColumnDescriptor& c) {
+  if (!c.declared_type.empty()) return c.declared_type;
+  return c.type == Type::kNull ? "" : std::string(TypeName(c.type));
+}
+
+// PRAGMA: the settings and schema queries of SQLite that mean something
+// here; any other pragma is ignored (no rows), as SQLite ignores the ones
+// it does not know, so scripts written for SQLite (its .dump starts with
+// PRAGMA foreign_keys=OFF) run.
+absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p) {
+  ResultSet rs;
+  if (p.name == "foreign_keys") {
+    if (!p.has_value) {
+      rs.has_rows = true;
+      rs.columns = {"foreign_keys"};
+      rs.rows.push_back({Value::Integer(0)});
+      return rs;
+    }
+    const std::string v = absl::AsciiStrToLower(p.value);
+    if (v == "0" || v == "off" || v == "false" || v == "no") return rs;
+    return absl::UnimplementedError(
+        "statement not supported: PRAGMA foreign_keys=ON (foreign keys are kept, not enforced)");
+  }
+  if (p.name == "table_info") {
+    rs.has_rows = true;
+    rs.columns = {"cid", "name", "type", "notnull", "dflt_value", "pk"};
+    if (!p.has_value) return rs;
+    absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, p.value);
+    if (absl::IsNotFound(t.status())) return rs;  // as SQLite: no rows
+    if (!t.ok()) return t.status();
+    int cid = 0;
+    for (const catalog::ColumnDescriptor& c : t->columns) {
+      if (c.hidden) continue;
+      const auto in_key = std::find(t->primary.column_ids.begin(), t->primary.column_ids.end(), c.id);
+      const int64_t pk = in_key == t->primary.column_ids.end()
+                             ? 0
+                             : in_key - t->primary.column_ids.begin() + 1;
+      rs.rows.push_back({Value::Integer(cid++), Value::Text(c.name), Value::Text(ColumnTypeName(c)),
+                         Value::Integer(c.nullable ? 0 : 1),
+                         c.default_sql.empty() ? Value() : Value::Text(c.default_sql),
+                         Value::Integer(pk)});
+    }
+    return rs;
+  }
+  return rs;
+}
+
 bool ChangesSchema(ast::StatementKind kind) {
   switch (kind) {
     case ast::StatementKind::kCreateTable:
@@ -1630,6 +1764,8 @@ std::string SqlState(const absl::Status& status) {
       {"JSON nested too deeply", "54000"},            // program_limit_exceeded
       {"json_group_object() labels must not be NULL", "22004"},  // null_value_not_allowed
       {"AUTOINCREMENT is only allowed", "42P16"},     // invalid_table_definition
+      {"object name reserved for internal use", "42939"},  // reserved_name
+      {"table sqlite_sequence may not be", "42809"},  // wrong_object_type
       {"AUTOINCREMENT not allowed", "42P16"},
       {"PRIMARY KEY missing on table", "42P16"},
       {"missing datatype for", "42P16"},
@@ -1751,9 +1887,17 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     // After its own DDL a transaction binds afresh: cached plans do not
     // know its uncommitted schema.
     pending_split_.reset();
+    // A statement that fails takes back what it wrote; the transaction
+    // goes on without it (SQLite's ABORT).
+    txn_->Savepoint();
     absl::StatusOr<ResultSet> r = RunIn(txn_.get(), txn_schema_version_, st, params,
                                         txn_changed_schema_ ? nullptr : slot,
                                         /*cache_tables=*/!txn_changed_schema_);
+    if (r.ok()) {
+      txn_->ReleaseSavepoint();
+    } else {
+      txn_->RollbackToSavepoint();
+    }
     // Inside a transaction the split hint is taken at once (a boundary at a
     // key that is later rolled back is harmless): a long bulk load still
     // spreads over ranges.
@@ -1945,6 +2089,8 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       }
       return rs;
     }
+    case ast::StatementKind::kPragma:
+      return Pragma(txn, static_cast<const ast::PragmaStatement&>(st));
     case ast::StatementKind::kShowSchema: {
       // Like SQLite's sqlite_schema: every object and the SQL that makes it
       // again, tables (each followed by its indexes), then views, then

@@ -1057,3 +1057,42 @@ TEST_F(SessionTest, JoinsSubqueriesAndSetOperations) {
 
 }  // namespace
 }  // namespace tessera::session
+
+namespace tessera::session {
+namespace {
+
+// A statement that fails inside BEGIN ... COMMIT leaves nothing behind, and
+// the transaction goes on (SQLite's default ABORT): before, the rows a
+// multi-row INSERT wrote before its failing row were committed.
+TEST(StatementAtomicityTest, AFailedStatementTakesBackItsWrites) {
+  DatabaseOptions options;
+  options.engine.durable = false;
+  auto db = Database::Open(testing::NewTempDir("atomic"), options);
+  ASSERT_TRUE(db.ok()) << db.status();
+  Session s(db->get());
+  auto run = [&](const char* sql) { return s.Execute(sql); };
+  ASSERT_TRUE(run("CREATE TABLE b(k INTEGER PRIMARY KEY, v)").ok());
+  ASSERT_TRUE(run("CREATE TABLE log(x)").ok());
+  ASSERT_TRUE(run("CREATE TRIGGER t AFTER INSERT ON b BEGIN INSERT INTO log VALUES (new.k); END").ok());
+  ASSERT_TRUE(run("BEGIN").ok());
+  ASSERT_TRUE(run("INSERT INTO b VALUES (1, 0)").ok());
+  EXPECT_FALSE(run("INSERT INTO b VALUES (5, 1), (6, 2), (5, 3)").ok());
+  ASSERT_TRUE(run("UPDATE b SET v = 10 WHERE k = 1").ok());
+  EXPECT_FALSE(run("INSERT INTO b VALUES (8, 0), (1, 0)").ok());
+  ASSERT_TRUE(run("CREATE TABLE c(a)").ok());
+  EXPECT_FALSE(run("CREATE TABLE c(a)").ok());  // exists: the first stays
+  ASSERT_TRUE(run("INSERT INTO c VALUES (1)").ok());
+  ASSERT_TRUE(run("COMMIT").ok());
+  absl::StatusOr<ResultSet> rows = run("SELECT k, v FROM b ORDER BY k");
+  ASSERT_TRUE(rows.ok());
+  std::vector<std::string> got;
+  for (const auto& r : rows->rows) got.push_back(r[0].ToString() + "|" + r[1].ToString());
+  EXPECT_EQ(got, (std::vector<std::string>{"1|10"}));
+  absl::StatusOr<ResultSet> log = run("SELECT x FROM log ORDER BY x");
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->rows.size(), 1u);  // the trigger's rows went with their statement
+  EXPECT_EQ(log->rows[0][0].ToString(), "1");
+}
+
+}  // namespace
+}  // namespace tessera::session

@@ -130,33 +130,23 @@ bool Shell::Dump(const std::string& table) {
   // rows (an index builds once, a trigger does not fire on the load).
   std::string out = "BEGIN;\n";
   bool found = false;
+  bool sequences = false;
   for (const std::vector<Value>& row : schema->rows) {
     if (row[0].bytes() != "table" || !wanted(row)) continue;
     found = true;
+    // sqlite_sequence is made by the first AUTOINCREMENT table; its rows
+    // come after every table's, as SQLite's .dump writes them.
+    const bool sequence_table = row[1].bytes() == "sqlite_sequence";
+    if (sequence_table) {
+      sequences = true;
+      continue;
+    }
     absl::StrAppend(&out, row[3].bytes(), "\n");
-    const std::string name = parser::SqlIdentifier(row[1].bytes());
-    absl::StatusOr<session::ResultSet> columns =
-        session_.Execute(absl::StrCat("SELECT * FROM ", name, " LIMIT 0"));
-    if (!columns.ok()) {
-      PrintError(columns.status(), "");
-      return false;
-    }
-    // Each value as the SQL literal that reads back as it (quote()).
-    std::vector<std::string> quoted;
-    for (const std::string& c : columns->columns) {
-      quoted.push_back(absl::StrCat("quote(", parser::SqlIdentifier(c), ")"));
-    }
-    absl::StatusOr<session::ResultSet> rows = session_.Execute(
-        absl::StrCat("SELECT ", absl::StrJoin(quoted, ", "), " FROM ", name));
-    if (!rows.ok()) {
-      PrintError(rows.status(), "");
-      return false;
-    }
-    for (const std::vector<Value>& r : rows->rows) {
-      absl::StrAppend(&out, "INSERT INTO ", name, " VALUES(");
-      for (size_t i = 0; i < r.size(); ++i) absl::StrAppend(&out, i ? "," : "", r[i].bytes());
-      out += ");\n";
-    }
+    if (!AppendRows(parser::SqlIdentifier(row[1].bytes()), &out)) return false;
+  }
+  if (sequences && table.empty()) {
+    out += "DELETE FROM sqlite_sequence;\n";
+    if (!AppendRows("sqlite_sequence", &out)) return false;
   }
   for (const char* type : {"index", "view", "trigger"}) {
     for (const std::vector<Value>& row : schema->rows) {
@@ -170,6 +160,32 @@ bool Shell::Dump(const std::string& table) {
     return false;
   }
   out_ << out << "COMMIT;\n";
+  return true;
+}
+
+bool Shell::AppendRows(const std::string& name, std::string* out) {
+  absl::StatusOr<session::ResultSet> columns =
+      session_.Execute(absl::StrCat("SELECT * FROM ", name, " LIMIT 0"));
+  if (!columns.ok()) {
+    PrintError(columns.status(), "");
+    return false;
+  }
+  // Each value as the SQL literal that reads back as it (quote()).
+  std::vector<std::string> quoted;
+  for (const std::string& c : columns->columns) {
+    quoted.push_back(absl::StrCat("quote(", parser::SqlIdentifier(c), ")"));
+  }
+  absl::StatusOr<session::ResultSet> rows = session_.Execute(
+      absl::StrCat("SELECT ", absl::StrJoin(quoted, ", "), " FROM ", name));
+  if (!rows.ok()) {
+    PrintError(rows.status(), "");
+    return false;
+  }
+  for (const std::vector<Value>& r : rows->rows) {
+    absl::StrAppend(out, "INSERT INTO ", name, " VALUES(");
+    for (size_t i = 0; i < r.size(); ++i) absl::StrAppend(out, i ? "," : "", r[i].bytes());
+    *out += ");\n";
+  }
   return true;
 }
 

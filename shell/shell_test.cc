@@ -154,6 +154,50 @@ TEST_F(ShellTest, DumpRebuildsTheDatabase) {
   EXPECT_EQ(Run(".dump nope\n"), 1);
 }
 
+// SQLite's table clauses and sqlite_sequence survive a dump: the sequence's
+// rows come after every table's, so the AUTOINCREMENT table that makes
+// sqlite_sequence exists when they load; SQLite's own .dump, which starts
+// with PRAGMA foreign_keys=OFF, loads as well.
+TEST_F(ShellTest, DumpKeepsSqliteTableClausesAndSequences) {
+  ASSERT_EQ(Run("CREATE TABLE users(id INTEGER PRIMARY KEY AUTOINCREMENT, born DATETIME "
+                "DEFAULT CURRENT_TIMESTAMP);\n"
+                "CREATE TABLE tags(name TEXT PRIMARY KEY, n INT, "
+                "FOREIGN KEY (n) REFERENCES users(id)) WITHOUT ROWID;\n"
+                "INSERT INTO users VALUES (1, 'then'), (7, 'later');\n"
+                "DELETE FROM users WHERE id = 7;\n"
+                "INSERT INTO tags VALUES ('a', 1);\n"),
+            0);
+  ASSERT_EQ(Run(".dump\n"), 0);
+  const std::string dump = out_.str();
+  EXPECT_EQ(dump,
+            "BEGIN;\n"
+            "CREATE TABLE tags (name TEXT NOT NULL, n INT, PRIMARY KEY (name), "
+            "FOREIGN KEY (n) REFERENCES users(id)) WITHOUT ROWID;\n"
+            "INSERT INTO tags VALUES('a',1);\n"
+            "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, born DATETIME "
+            "DEFAULT current_timestamp);\n"
+            "INSERT INTO users VALUES(1,'then');\n"
+            "DELETE FROM sqlite_sequence;\n"
+            "INSERT INTO sqlite_sequence VALUES('users',7);\n"
+            "COMMIT;\n");
+  session::DatabaseOptions o;
+  o.engine.durable = false;
+  auto fresh = session::Database::Open(testing::NewTempDir("shell-dump2"), o);
+  ASSERT_TRUE(fresh.ok());
+  std::ostringstream out, err;
+  Shell load(fresh->get(), ShellOptions(), out, err);
+  ASSERT_EQ(load.RunScript("PRAGMA foreign_keys=OFF;\n" + dump), 0) << err.str();
+  std::ostringstream again;
+  Shell redump(fresh->get(), ShellOptions(), again, err);
+  ASSERT_EQ(redump.RunScript(".dump\n"), 0) << err.str();
+  EXPECT_EQ(again.str(), dump);
+  // The next key is above the largest ever handed out, also after the load.
+  std::ostringstream next;
+  Shell insert(fresh->get(), ShellOptions(), next, err);
+  ASSERT_EQ(insert.RunScript(".mode csv\nINSERT INTO users(born) VALUES ('now') RETURNING id;\n"), 0);
+  EXPECT_EQ(next.str(), "id\n8\n");
+}
+
 // .import reads RFC 4180 CSV: a new table takes its column names from the
 // first record; an existing one converts each field to the column's type.
 // A bad record loads nothing.

@@ -48,6 +48,49 @@ TEST_F(SchemaCompatTest, AutoincrementNeverHandsOutAKeyTwice) {
   EXPECT_EQ(State("CREATE TABLE bad(id INTEGER AUTOINCREMENT)"), "42601");
 }
 
+// The largest key handed out lives in sqlite_sequence, as in SQLite: it
+// can be read and reset, and follows RENAME and DROP.
+TEST_F(SchemaCompatTest, SqliteSequenceIsATable) {
+  EXPECT_EQ(State("SELECT * FROM sqlite_sequence"), "42P01");  // no AUTOINCREMENT yet
+  Run("CREATE TABLE a(id INTEGER PRIMARY KEY AUTOINCREMENT, x)");
+  EXPECT_EQ(Rows("SELECT * FROM sqlite_sequence"), V());
+  Run("INSERT INTO a(x) VALUES (1), (2)");
+  EXPECT_EQ(Rows("SELECT name, seq FROM sqlite_sequence"), V({"a|2"}));
+  Run("UPDATE sqlite_sequence SET seq = 50 WHERE name = 'a'");
+  EXPECT_EQ(Rows("INSERT INTO a(x) VALUES (3) RETURNING id"), V({"51"}));
+  Run("ALTER TABLE a RENAME TO b");
+  EXPECT_EQ(Rows("SELECT name, seq FROM sqlite_sequence"), V({"b|51"}));
+  EXPECT_EQ(Rows("INSERT INTO b(x) VALUES (4) RETURNING id"), V({"52"}));
+  Run("DELETE FROM sqlite_sequence");
+  Run("DELETE FROM b WHERE id > 2");
+  EXPECT_EQ(Rows("INSERT INTO b(x) VALUES (5) RETURNING id"), V({"3"}));
+  Run("DROP TABLE b");
+  EXPECT_EQ(Rows("SELECT * FROM sqlite_sequence"), V());
+  EXPECT_EQ(std::string(Err("DROP TABLE sqlite_sequence").message()),
+            "table sqlite_sequence may not be dropped");
+  EXPECT_EQ(std::string(Err("ALTER TABLE sqlite_sequence RENAME TO s").message()),
+            "table sqlite_sequence may not be altered");
+  EXPECT_EQ(std::string(Err("CREATE TABLE SQLITE_SEQUENCE(a)").message()),
+            "object name reserved for internal use: SQLITE_SEQUENCE");
+}
+
+TEST_F(SchemaCompatTest, Pragmas) {
+  Run("CREATE TABLE t(id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL DEFAULT 'x', d DATETIME)");
+  EXPECT_EQ(Rows("PRAGMA table_info(t)"),
+            V({"0|id|INTEGER|1|NULL|1", "1|name|VARCHAR(20)|1|'x'|0", "2|d|DATETIME|0|NULL|0"}));
+  EXPECT_EQ(Rows("PRAGMA main.table_info('t')").size(), 3u);
+  EXPECT_EQ(Rows("PRAGMA table_info(nope)"), V());
+  EXPECT_EQ(Rows("PRAGMA foreign_keys"), V({"0"}));
+  Run("PRAGMA foreign_keys = OFF");
+  EXPECT_EQ(State("PRAGMA foreign_keys = ON"), "0A000");
+  // Pragmas Tessera does not know are ignored, as SQLite ignores them.
+  Run("PRAGMA journal_mode = WAL");
+  Run("PRAGMA synchronous = FULL");
+  Run("PRAGMA cache_size = -2000");
+  Run("PRAGMA locking_mode = EXCLUSIVE");
+  EXPECT_EQ(Rows("PRAGMA no_such_pragma"), V());
+}
+
 TEST_F(SchemaCompatTest, WithoutRowid) {
   Run("CREATE TABLE w(id INTEGER PRIMARY KEY, v) WITHOUT ROWID");
   EXPECT_EQ(std::string(Err("INSERT INTO w(v) VALUES (1)").message()),

@@ -188,11 +188,18 @@ void Txn::Buffer(absl::string_view key, const absl::string_view* value,
   auto it = !writes_.empty() && key > writes_.rbegin()->first ? writes_.end()
                                                              : writes_.lower_bound(key);
   const bool found = it != writes_.end() && it->first == key;
+  // Under a savepoint, the first write of a key since the mark records what
+  // to restore; its old value bytes must then stay as they are.
+  bool keep_old_bytes = false;
+  if (savepoint_ && found && undo_logged_.insert(it->first).second) {
+    undo_.emplace_back(it->first, it->second);
+    keep_old_bytes = true;
+  }
   BufferedWrite w;
   w.must_be_absent = must_be_absent || (found && it->second.must_be_absent);
   if (value == nullptr) {
     w.deletion = true;
-  } else if (found && it->second.room >= value->size()) {
+  } else if (found && !keep_old_bytes && it->second.room >= value->size()) {
     // The bytes are the arena's (writable): overwrite in place.
     char* at = const_cast<char*>(it->second.value.data());
     if (!value->empty()) std::memmove(at, value->data(), value->size());
@@ -211,8 +218,33 @@ void Txn::Buffer(absl::string_view key, const absl::string_view* value,
   if (found) {
     it->second = w;
   } else {
-    writes_.emplace_hint(it, arena_.Copy(key), w);
+    auto added = writes_.emplace_hint(it, arena_.Copy(key), w);
+    if (savepoint_) undo_.emplace_back(added->first, std::nullopt);
   }
+}
+
+void Txn::Savepoint() {
+  savepoint_ = true;
+  undo_.clear();
+  undo_logged_.clear();
+}
+
+void Txn::ReleaseSavepoint() {
+  savepoint_ = false;
+  undo_.clear();
+  undo_logged_.clear();
+}
+
+void Txn::RollbackToSavepoint() {
+  if (!savepoint_) return;
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    if (it->second.has_value()) {
+      writes_[it->first] = *it->second;
+    } else {
+      writes_.erase(it->first);
+    }
+  }
+  ReleaseSavepoint();
 }
 
 void Txn::Put(absl::string_view key, absl::string_view value) { Buffer(key, &value); }

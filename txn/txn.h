@@ -25,6 +25,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "common/arena.h"
@@ -114,6 +115,20 @@ class Txn {
   // Discards the writes. Idempotent.
   void Rollback();
 
+  // Statement savepoint: marks the write buffer, so that a statement that
+  // fails inside an explicit transaction can take back what it wrote
+  // (RollbackToSavepoint) while the transaction goes on, as SQLite and
+  // PostgreSQL's savepoints do. One mark at a time: a new Savepoint()
+  // replaces the last. Reads stay recorded (harmless: validation only
+  // grows stricter). Costs a small record per key first written after the
+  // mark, nothing when no mark is set.
+  void Savepoint();
+  // Restores every buffered write to what it was at the mark, and clears
+  // the mark. No-op without one.
+  void RollbackToSavepoint();
+  // Clears the mark (the statement succeeded).
+  void ReleaseSavepoint();
+
   bool finished() const { return finished_; }
   bool has_writes() const { return !writes_.empty(); }
   // Bytes the write buffer holds (keys and values, including room kept
@@ -151,6 +166,13 @@ class Txn {
               bool must_be_absent = false);
   // The buffered write of `key`, or null.
   const BufferedWrite* FindBuffered(absl::string_view key) const;
+
+  // While a savepoint is set: each key written since, with its buffered
+  // write before that (nullopt: none), in the order first written. Keys
+  // view arena_ bytes, which live until the transaction ends.
+  bool savepoint_ = false;
+  std::vector<std::pair<absl::string_view, std::optional<BufferedWrite>>> undo_;
+  absl::flat_hash_set<absl::string_view> undo_logged_;  // keys undo_ has a prior write of
   // Values read by Prefetch() (nullopt: no row), by key.
   absl::flat_hash_map<std::string, std::optional<std::string>> prefetched_;
   // The span [span_lo_, span_hi_) the last PrefetchSpan() read whole, and

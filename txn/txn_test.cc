@@ -36,6 +36,47 @@ TEST_F(TxnTest, CommitMakesWritesVisibleAtomically) {
   EXPECT_FALSE(t->Commit().ok());  // finished
 }
 
+// A statement savepoint takes back exactly the writes made after it: new
+// keys, overwrites (also in place, of a value that fit), deletions and
+// Insert()'s requirement; writes before it stay.
+TEST_F(TxnTest, RollbackToSavepointRestoresTheBufferAtTheMark) {
+  ASSERT_TRUE([&] {
+    auto seed = Begin();
+    seed->Put("s/committed", "c");
+    return seed->Commit();
+  }().ok());
+  auto t = Begin();
+  t->Put("s/a", "before-a");
+  t->Put("s/b", "bb");
+  t->Savepoint();
+  t->Put("s/a", "x");            // fits in place
+  t->Put("s/a", "longer value");  // then grows
+  t->Delete("s/b");
+  t->Put("s/new", "n");
+  t->Put("s/new", "n2");
+  t->Delete("s/committed");
+  ASSERT_TRUE(t->Insert("s/ins", "i").ok());
+  EXPECT_EQ(*t->Get("s/a"), "longer value");
+  t->RollbackToSavepoint();
+  EXPECT_EQ(*t->Get("s/a"), "before-a");
+  EXPECT_EQ(*t->Get("s/b"), "bb");
+  EXPECT_EQ(*t->Get("s/new"), std::nullopt);
+  EXPECT_EQ(*t->Get("s/ins"), std::nullopt);
+  EXPECT_EQ(*t->Get("s/committed"), "c");
+  // A second statement that succeeds keeps its writes.
+  t->Savepoint();
+  t->Put("s/c", "3");
+  t->ReleaseSavepoint();
+  t->RollbackToSavepoint();  // no mark: nothing to undo
+  ASSERT_TRUE(t->Commit().ok());
+  EXPECT_EQ(Read("s/a"), "before-a");
+  EXPECT_EQ(Read("s/b"), "bb");
+  EXPECT_EQ(Read("s/c"), "3");
+  EXPECT_EQ(Read("s/new"), std::nullopt);
+  EXPECT_EQ(Read("s/ins"), std::nullopt);
+  EXPECT_EQ(Read("s/committed"), "c");
+}
+
 // Many nearby keys are prefetched by one span scan: values as key-by-key
 // reads give them, and the span as a whole counts as read.
 TEST_F(TxnTest, SpanPrefetchReadsManyKeysAndValidatesTheSpan) {
