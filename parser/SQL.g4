@@ -27,6 +27,8 @@ statement
   | begin_stmt
   | commit_stmt
   | rollback_stmt
+  | savepoint_stmt
+  | release_stmt
   | show_stmt
   | pragma_stmt
   ;
@@ -46,7 +48,9 @@ explain_stmt : K_EXPLAIN ( K_ANALYZE | K_QUERY K_PLAN )? statement ;
 
 begin_stmt : K_BEGIN ( K_DEFERRED | K_IMMEDIATE | K_EXCLUSIVE )? K_TRANSACTION? ;
 commit_stmt : ( K_COMMIT | K_END ) K_TRANSACTION? ;
-rollback_stmt : K_ROLLBACK K_TRANSACTION? ;
+rollback_stmt : K_ROLLBACK K_TRANSACTION? ( K_TO K_SAVEPOINT? name )? ;
+savepoint_stmt : K_SAVEPOINT name ;
+release_stmt : K_RELEASE K_SAVEPOINT? name ;
 
 show_stmt
   : K_SHOW K_TABLES                           # show_tables
@@ -336,7 +340,7 @@ name
   | K_PRECEDING | K_RANGE | K_ROWS | K_TIES | K_UNBOUNDED | K_WINDOW | K_SCHEMA | K_FILTER
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
   | K_CASCADE | K_DEFERRED | K_EXCLUSIVE | K_IMMEDIATE | K_INITIALLY | K_MATCH | K_RESTRICT
-  | K_WITHOUT | K_PRAGMA
+  | K_WITHOUT | K_PRAGMA | K_SAVEPOINT | K_RELEASE
   ;
 
 // ------------------------------------------------------------------- tokens
@@ -385,6 +389,8 @@ K_INITIALLY : I N I T I A L L Y ;
 K_MATCH : M A T C H ;
 K_PRAGMA : P R A G M A ;
 K_REFERENCES : R E F E R E N C E S ;
+K_RELEASE : R E L E A S E ;
+K_SAVEPOINT : S A V E P O I N T ;
 K_RESTRICT : R E S T R I C T ;
 K_WITHOUT : W I T H O U T ;
 K_ALL : A L L ;

@@ -193,7 +193,7 @@ enum class StatementKind {
   kCreateTable, kCreateIndex, kCreateView, kCreateTrigger, kDrop,
   kAlterAddColumn, kAlterRename, kAlterDropColumn, kAlterSplit, kReindex,
   kBegin, kCommit, kRollback, kExplain, kShowTables, kShowRanges, kShowIndexes,
-  kShowCreate, kShowSchema, kPragma,
+  kShowCreate, kShowSchema, kPragma, kSavepoint, kRelease,
 };
 
 struct Statement {
@@ -370,8 +370,10 @@ struct ReindexStatement : Statement {
   std::string name;  // may be empty: everything
 };
 
+// BEGIN, COMMIT, ROLLBACK [TO name], SAVEPOINT name, RELEASE name.
 struct TransactionStatement : Statement {
   explicit TransactionStatement(StatementKind k) : Statement(k) {}
+  std::string savepoint;  // empty for BEGIN, COMMIT and a whole ROLLBACK
 };
 
 struct ExplainStatement : Statement {

@@ -292,8 +292,14 @@ std::string ToSql(const Statement& st) {
       return "BEGIN";
     case StatementKind::kCommit:
       return "COMMIT";
-    case StatementKind::kRollback:
-      return "ROLLBACK";
+    case StatementKind::kRollback: {
+      const auto& t = static_cast<const TransactionStatement&>(st);
+      return t.savepoint.empty() ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT " + t.savepoint;
+    }
+    case StatementKind::kSavepoint:
+      return "SAVEPOINT " + static_cast<const TransactionStatement&>(st).savepoint;
+    case StatementKind::kRelease:
+      return "RELEASE SAVEPOINT " + static_cast<const TransactionStatement&>(st).savepoint;
     case StatementKind::kExplain:
       return "EXPLAIN " + ToSql(*static_cast<const ExplainStatement&>(st).statement);
     case StatementKind::kShowTables:

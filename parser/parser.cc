@@ -1392,8 +1392,18 @@ ast::StatementPtr Transformer::Statement(SQLParser::StatementContext* ctx) {
     out = std::make_unique<ast::TransactionStatement>(ast::StatementKind::kBegin);
   } else if (ctx->commit_stmt() != nullptr) {
     out = std::make_unique<ast::TransactionStatement>(ast::StatementKind::kCommit);
-  } else if (ctx->rollback_stmt() != nullptr) {
-    out = std::make_unique<ast::TransactionStatement>(ast::StatementKind::kRollback);
+  } else if (auto* c = ctx->rollback_stmt()) {
+    auto s = std::make_unique<ast::TransactionStatement>(ast::StatementKind::kRollback);
+    if (c->name() != nullptr) s->savepoint = Name(c->name());
+    out = std::move(s);
+  } else if (auto* c = ctx->savepoint_stmt()) {
+    auto s = std::make_unique<ast::TransactionStatement>(ast::StatementKind::kSavepoint);
+    s->savepoint = Name(c->name());
+    out = std::move(s);
+  } else if (auto* c = ctx->release_stmt()) {
+    auto s = std::make_unique<ast::TransactionStatement>(ast::StatementKind::kRelease);
+    s->savepoint = Name(c->name());
+    out = std::move(s);
   } else if (auto* c = ctx->show_stmt()) {
     if (auto* r = dynamic_cast<SQLParser::Show_rangesContext*>(c)) {
       auto s = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowRanges);

@@ -579,7 +579,7 @@ namespace {
 
 // ANTLR's input stream threw on these, and the exception ended the process.
 TEST(Utf8Test, TextThatIsNotUtf8IsAnErrorNamingWhere) {
-  for (const std::string bad : {
+  for (const std::string& bad : {
            std::string("SELECT 'caf\xe9'"),          // Latin-1
            std::string("SELECT '\x80'"),              // a lone continuation byte
            std::string("SELECT 1; SELECT '\xc3"),     // cut short at the end

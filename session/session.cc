@@ -1733,6 +1733,7 @@ std::string SqlState(const absl::Status& status) {
       {"NOT NULL constraint", "23502"},
       {"CHECK constraint", "23514"},
       {"no transaction is open", "25P01"},            // no_active_sql_transaction
+      {"no such savepoint", "3B001"},                 // invalid_savepoint_specification
       {"a transaction is already open", "25001"},     // active_sql_transaction
       {"statement not supported", "0A000"},           // feature_not_supported
       {"no value bound for parameter", "07002"},      // ODBC: COUNT field incorrect
@@ -1855,29 +1856,58 @@ absl::Status Session::ExecuteEach(absl::string_view sql,
 absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
                                        const std::vector<Value>& params, const PlanSlot* slot) {
   switch (st.kind) {
-    case ast::StatementKind::kBegin: {
-      if (txn_ != nullptr) {
+    case ast::StatementKind::kBegin:
+    case ast::StatementKind::kSavepoint: {
+      const auto& ts = static_cast<const ast::TransactionStatement&>(st);
+      if (txn_ == nullptr) {
+        absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->Begin(&txn_schema_version_);
+        if (!t.ok()) return t.status();
+        txn_ = *std::move(t);
+        txn_changed_schema_ = false;
+        savepoints_.clear();
+        // As in SQLite, a SAVEPOINT outside a transaction begins one.
+        txn_begun_by_savepoint_ = st.kind == ast::StatementKind::kSavepoint;
+      } else if (st.kind == ast::StatementKind::kBegin) {
         return absl::FailedPreconditionError("a transaction is already open");
       }
-      absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->Begin(&txn_schema_version_);
-      if (!t.ok()) return t.status();
-      txn_ = *std::move(t);
-      txn_changed_schema_ = false;
+      if (st.kind == ast::StatementKind::kSavepoint) {
+        savepoints_.emplace_back(ts.savepoint, txn_->Savepoint());
+      }
       return ResultSet();
     }
     case ast::StatementKind::kCommit: {
       if (txn_ == nullptr) return absl::FailedPreconditionError("no transaction is open");
-      absl::Status s =
-          txn_changed_schema_ ? db_->CommitSchemaChange(txn_.get()) : txn_->Commit();
-      txn_.reset();
-      if (!s.ok()) return s;
+      if (absl::Status s = CommitTransaction(); !s.ok()) return s;
       return ResultSet();
     }
-    case ast::StatementKind::kRollback:
+    case ast::StatementKind::kRelease: {
+      absl::StatusOr<size_t> at =
+          FindSavepoint(static_cast<const ast::TransactionStatement&>(st).savepoint);
+      if (!at.ok()) return at.status();
+      txn_->Release(savepoints_[*at].second);
+      savepoints_.resize(*at);
+      if (savepoints_.empty() && txn_begun_by_savepoint_) {
+        if (absl::Status s = CommitTransaction(); !s.ok()) return s;
+      }
+      return ResultSet();
+    }
+    case ast::StatementKind::kRollback: {
+      const auto& ts = static_cast<const ast::TransactionStatement&>(st);
+      if (!ts.savepoint.empty()) {
+        // ROLLBACK TO: back to the savepoint, which stays; the
+        // transaction goes on.
+        absl::StatusOr<size_t> at = FindSavepoint(ts.savepoint);
+        if (!at.ok()) return at.status();
+        txn_->RollbackTo(savepoints_[*at].second);
+        savepoints_.resize(*at + 1);
+        return ResultSet();
+      }
       if (txn_ == nullptr) return absl::FailedPreconditionError("no transaction is open");
       txn_->Rollback();
       txn_.reset();
+      savepoints_.clear();
       return ResultSet();
+    }
     default:
       break;
   }
@@ -1889,15 +1919,12 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     pending_split_.reset();
     // A statement that fails takes back what it wrote; the transaction
     // goes on without it (SQLite's ABORT).
-    txn_->Savepoint();
+    const size_t mark = txn_->Savepoint();
     absl::StatusOr<ResultSet> r = RunIn(txn_.get(), txn_schema_version_, st, params,
                                         txn_changed_schema_ ? nullptr : slot,
                                         /*cache_tables=*/!txn_changed_schema_);
-    if (r.ok()) {
-      txn_->ReleaseSavepoint();
-    } else {
-      txn_->RollbackToSavepoint();
-    }
+    if (!r.ok()) txn_->RollbackTo(mark);
+    txn_->Release(mark);
     // Inside a transaction the split hint is taken at once (a boundary at a
     // key that is later rolled back is harmless): a long bulk load still
     // spreads over ranges.
@@ -1937,6 +1964,20 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
   }
   if (result.ok()) NoteChanges(st, *result);
   return result;
+}
+
+absl::StatusOr<size_t> Session::FindSavepoint(const std::string& name) const {
+  for (size_t i = savepoints_.size(); i > 0; --i) {
+    if (absl::EqualsIgnoreCase(savepoints_[i - 1].first, name)) return i - 1;
+  }
+  return absl::NotFoundError(absl::StrCat("no such savepoint: ", name));
+}
+
+absl::Status Session::CommitTransaction() {
+  absl::Status s = txn_changed_schema_ ? db_->CommitSchemaChange(txn_.get()) : txn_->Commit();
+  txn_.reset();
+  savepoints_.clear();
+  return s;
 }
 
 void Session::NoteChanges(const ast::Statement& st, const ResultSet& result) {

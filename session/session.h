@@ -130,6 +130,14 @@ class Session {
   std::unique_ptr<txn::Txn> txn_;  // explicit transaction, if any
   uint64_t txn_schema_version_ = 0;  // the schema version txn_ sees
   bool txn_changed_schema_ = false;  // txn_ ran DDL (its plans are not cached)
+  // SQL savepoints of txn_, outermost first: name and Txn::Savepoint depth.
+  std::vector<std::pair<std::string, size_t>> savepoints_;
+  // txn_ was begun by a SAVEPOINT: releasing the outermost commits it.
+  bool txn_begun_by_savepoint_ = false;
+  // The position in savepoints_ of the innermost savepoint called `name`.
+  absl::StatusOr<size_t> FindSavepoint(const std::string& name) const;
+  // COMMIT: ends txn_ (and its savepoints).
+  absl::Status CommitTransaction();
 };
 
 }  // namespace tessera::session

@@ -91,6 +91,51 @@ TEST_F(SchemaCompatTest, Pragmas) {
   EXPECT_EQ(Rows("PRAGMA no_such_pragma"), V());
 }
 
+// SAVEPOINT, RELEASE and ROLLBACK TO, with SQLite's answers: a savepoint
+// outside a transaction begins one, and releasing the outermost commits
+// it; ROLLBACK TO keeps the savepoint and the transaction.
+TEST_F(SchemaCompatTest, Savepoints) {
+  Run("CREATE TABLE t(x)");
+  Run("SAVEPOINT a");
+  Run("INSERT INTO t VALUES (1)");
+  Run("SAVEPOINT b");
+  Run("INSERT INTO t VALUES (2)");
+  Run("ROLLBACK TO b");
+  Run("INSERT INTO t VALUES (3)");
+  Run("SAVEPOINT c");
+  Run("INSERT INTO t VALUES (4)");
+  Run("RELEASE b");  // and c inside it
+  EXPECT_EQ(Rows("SELECT group_concat(x) FROM t"), V({"1,3,4"}));
+  EXPECT_EQ(State("RELEASE c"), "3B001");
+  Run("ROLLBACK TO SAVEPOINT a");
+  EXPECT_EQ(Rows("SELECT count(*) FROM t"), V({"0"}));
+  Run("INSERT INTO t VALUES (5)");
+  EXPECT_TRUE(session_->in_transaction());
+  Run("RELEASE SAVEPOINT A");  // names ignore case; the outermost commits
+  EXPECT_FALSE(session_->in_transaction());
+  EXPECT_EQ(Rows("SELECT group_concat(x) FROM t"), V({"5"}));
+  // Inside BEGIN, releasing every savepoint does not commit; ROLLBACK
+  // takes back all.
+  Run("BEGIN");
+  Run("SAVEPOINT s");
+  Run("INSERT INTO t VALUES (6)");
+  Run("RELEASE s");
+  EXPECT_TRUE(session_->in_transaction());
+  Run("ROLLBACK");
+  EXPECT_EQ(Rows("SELECT group_concat(x) FROM t"), V({"5"}));
+  // The same name twice: the innermost is meant.
+  Run("BEGIN");
+  Run("SAVEPOINT s");
+  Run("INSERT INTO t VALUES (7)");
+  Run("SAVEPOINT s");
+  Run("INSERT INTO t VALUES (8)");
+  Run("ROLLBACK TO s");
+  Run("COMMIT");
+  EXPECT_EQ(Rows("SELECT group_concat(x) FROM t"), V({"5,7"}));
+  EXPECT_EQ(State("ROLLBACK TO nope"), "3B001");
+  EXPECT_EQ(State("BEGIN; BEGIN"), "25001");
+}
+
 TEST_F(SchemaCompatTest, WithoutRowid) {
   Run("CREATE TABLE w(id INTEGER PRIMARY KEY, v) WITHOUT ROWID");
   EXPECT_EQ(std::string(Err("INSERT INTO w(v) VALUES (1)").message()),

@@ -191,7 +191,7 @@ void Txn::Buffer(absl::string_view key, const absl::string_view* value,
   // Under a savepoint, the first write of a key since the mark records what
   // to restore; its old value bytes must then stay as they are.
   bool keep_old_bytes = false;
-  if (savepoint_ && found && undo_logged_.insert(it->first).second) {
+  if (!marks_.empty() && found && marks_.back().logged.insert(it->first).second) {
     undo_.emplace_back(it->first, it->second);
     keep_old_bytes = true;
   }
@@ -219,32 +219,37 @@ void Txn::Buffer(absl::string_view key, const absl::string_view* value,
     it->second = w;
   } else {
     auto added = writes_.emplace_hint(it, arena_.Copy(key), w);
-    if (savepoint_) undo_.emplace_back(added->first, std::nullopt);
+    if (!marks_.empty()) undo_.emplace_back(added->first, std::nullopt);
   }
 }
 
-void Txn::Savepoint() {
-  savepoint_ = true;
-  undo_.clear();
-  undo_logged_.clear();
+size_t Txn::Savepoint() {
+  marks_.push_back(Mark{undo_.size(), {}});
+  return marks_.size();
 }
 
-void Txn::ReleaseSavepoint() {
-  savepoint_ = false;
-  undo_.clear();
-  undo_logged_.clear();
+void Txn::Release(size_t depth) {
+  if (depth == 0 || depth > marks_.size()) return;
+  marks_.resize(depth - 1);
+  // The entries stay for an outer mark (writing a key twice under it is
+  // harmless); without one there is nothing to keep.
+  if (marks_.empty()) undo_.clear();
 }
 
-void Txn::RollbackToSavepoint() {
-  if (!savepoint_) return;
-  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
-    if (it->second.has_value()) {
-      writes_[it->first] = *it->second;
+void Txn::RollbackTo(size_t depth) {
+  if (depth == 0 || depth > marks_.size()) return;
+  Mark& mark = marks_[depth - 1];
+  for (size_t i = undo_.size(); i > mark.undo_start; --i) {
+    auto& [key, before] = undo_[i - 1];
+    if (before.has_value()) {
+      writes_[key] = *before;
     } else {
-      writes_.erase(it->first);
+      writes_.erase(key);
     }
   }
-  ReleaseSavepoint();
+  undo_.resize(mark.undo_start);
+  mark.logged.clear();
+  marks_.resize(depth);
 }
 
 void Txn::Put(absl::string_view key, absl::string_view value) { Buffer(key, &value); }

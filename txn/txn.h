@@ -115,19 +115,19 @@ class Txn {
   // Discards the writes. Idempotent.
   void Rollback();
 
-  // Statement savepoint: marks the write buffer, so that a statement that
-  // fails inside an explicit transaction can take back what it wrote
-  // (RollbackToSavepoint) while the transaction goes on, as SQLite and
-  // PostgreSQL's savepoints do. One mark at a time: a new Savepoint()
-  // replaces the last. Reads stay recorded (harmless: validation only
-  // grows stricter). Costs a small record per key first written after the
-  // mark, nothing when no mark is set.
-  void Savepoint();
-  // Restores every buffered write to what it was at the mark, and clears
-  // the mark. No-op without one.
-  void RollbackToSavepoint();
-  // Clears the mark (the statement succeeded).
-  void ReleaseSavepoint();
+  // Savepoints: marks of the write buffer, innermost last, for SQL's
+  // SAVEPOINT and for a statement that fails inside an explicit
+  // transaction, which takes back what it wrote while the transaction
+  // goes on (as in SQLite). Savepoint() pushes a mark and returns its
+  // depth (1 for the outermost). RollbackTo(depth) restores every buffered
+  // write to what it was at that mark, drops the marks inside it and keeps
+  // it. Release(depth) drops it and the marks inside it, keeping the
+  // writes. Reads stay recorded (validation only grows stricter). While a
+  // mark is set, the first write of a key records what to restore: a small
+  // entry per key; nothing when no mark is set.
+  size_t Savepoint();
+  void RollbackTo(size_t depth);
+  void Release(size_t depth);
 
   bool finished() const { return finished_; }
   bool has_writes() const { return !writes_.empty(); }
@@ -167,12 +167,15 @@ class Txn {
   // The buffered write of `key`, or null.
   const BufferedWrite* FindBuffered(absl::string_view key) const;
 
-  // While a savepoint is set: each key written since, with its buffered
-  // write before that (nullopt: none), in the order first written. Keys
-  // view arena_ bytes, which live until the transaction ends.
-  bool savepoint_ = false;
+  // While a savepoint is set: each key written since the outermost mark,
+  // with its buffered write before (nullopt: none), in the order written.
+  // Keys view arena_ bytes, which live until the transaction ends.
+  struct Mark {
+    size_t undo_start;  // undo_ entries from here on are this mark's
+    absl::flat_hash_set<absl::string_view> logged;  // keys undo_ holds a prior write of
+  };
+  std::vector<Mark> marks_;
   std::vector<std::pair<absl::string_view, std::optional<BufferedWrite>>> undo_;
-  absl::flat_hash_set<absl::string_view> undo_logged_;  // keys undo_ has a prior write of
   // Values read by Prefetch() (nullopt: no row), by key.
   absl::flat_hash_map<std::string, std::optional<std::string>> prefetched_;
   // The span [span_lo_, span_hi_) the last PrefetchSpan() read whole, and

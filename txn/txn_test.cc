@@ -48,7 +48,8 @@ TEST_F(TxnTest, RollbackToSavepointRestoresTheBufferAtTheMark) {
   auto t = Begin();
   t->Put("s/a", "before-a");
   t->Put("s/b", "bb");
-  t->Savepoint();
+  const size_t mark = t->Savepoint();
+  EXPECT_EQ(mark, 1u);
   t->Put("s/a", "x");            // fits in place
   t->Put("s/a", "longer value");  // then grows
   t->Delete("s/b");
@@ -57,17 +58,18 @@ TEST_F(TxnTest, RollbackToSavepointRestoresTheBufferAtTheMark) {
   t->Delete("s/committed");
   ASSERT_TRUE(t->Insert("s/ins", "i").ok());
   EXPECT_EQ(*t->Get("s/a"), "longer value");
-  t->RollbackToSavepoint();
+  t->RollbackTo(mark);
+  t->Release(mark);
   EXPECT_EQ(*t->Get("s/a"), "before-a");
   EXPECT_EQ(*t->Get("s/b"), "bb");
   EXPECT_EQ(*t->Get("s/new"), std::nullopt);
   EXPECT_EQ(*t->Get("s/ins"), std::nullopt);
   EXPECT_EQ(*t->Get("s/committed"), "c");
   // A second statement that succeeds keeps its writes.
-  t->Savepoint();
+  const size_t again = t->Savepoint();
   t->Put("s/c", "3");
-  t->ReleaseSavepoint();
-  t->RollbackToSavepoint();  // no mark: nothing to undo
+  t->Release(again);
+  t->RollbackTo(again);  // no such mark any more: nothing to undo
   ASSERT_TRUE(t->Commit().ok());
   EXPECT_EQ(Read("s/a"), "before-a");
   EXPECT_EQ(Read("s/b"), "bb");
@@ -75,6 +77,43 @@ TEST_F(TxnTest, RollbackToSavepointRestoresTheBufferAtTheMark) {
   EXPECT_EQ(Read("s/new"), std::nullopt);
   EXPECT_EQ(Read("s/ins"), std::nullopt);
   EXPECT_EQ(Read("s/committed"), "c");
+}
+
+// Nested marks: rolling back an inner one keeps the outer one's writes and
+// the inner mark itself; releasing an inner one hands its writes to the
+// outer one, whose rollback then takes them back too.
+TEST_F(TxnTest, NestedSavepoints) {
+  auto t = Begin();
+  t->Put("n/k", "0");
+  const size_t outer = t->Savepoint();
+  t->Put("n/k", "1");
+  t->Put("n/x", "x");
+  const size_t inner = t->Savepoint();
+  EXPECT_EQ(inner, 2u);
+  t->Put("n/k", "2");
+  t->Delete("n/x");
+  t->Put("n/y", "y");
+  t->RollbackTo(inner);
+  EXPECT_EQ(*t->Get("n/k"), "1");
+  EXPECT_EQ(*t->Get("n/x"), "x");
+  EXPECT_EQ(*t->Get("n/y"), std::nullopt);
+  t->Put("n/k", "3");  // still under `inner`
+  t->RollbackTo(inner);
+  EXPECT_EQ(*t->Get("n/k"), "1");
+  t->Put("n/z", "z");
+  t->Put("n/k", "4");
+  t->Release(inner);
+  EXPECT_EQ(*t->Get("n/k"), "4");
+  t->RollbackTo(outer);
+  EXPECT_EQ(*t->Get("n/k"), "0");
+  EXPECT_EQ(*t->Get("n/x"), std::nullopt);
+  EXPECT_EQ(*t->Get("n/z"), std::nullopt);
+  t->Release(outer);
+  t->Put("n/after", "a");
+  ASSERT_TRUE(t->Commit().ok());
+  EXPECT_EQ(Read("n/k"), "0");
+  EXPECT_EQ(Read("n/after"), "a");
+  EXPECT_EQ(Read("n/z"), std::nullopt);
 }
 
 // Many nearby keys are prefetched by one span scan: values as key-by-key
