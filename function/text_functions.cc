@@ -1,6 +1,6 @@
 // Text and blob functions with SQLite's results: char, hex, unicode, quote,
 // printf/format, concat, concat_ws, octet_length, zeroblob, randomblob,
-// random, likely, unlikely; and version() (PostgreSQL's name).
+// random, likely, unlikely, likelihood; and version() (PostgreSQL's name).
 //
 // Where Tessera differs on purpose: TEXT stays valid UTF-8, so char() turns
 // surrogate code points into U+FFFD as it does code points out of range, and
@@ -128,6 +128,16 @@ absl::StatusOr<Value> Random(Args) {
 }
 
 absl::StatusOr<Value> Identity(Args a) { return a[0]; }
+
+// likelihood(X, P): X; P, the planner hint, must be a probability.
+absl::StatusOr<Value> Likelihood(Args a) {
+  const Value& p = a[1];
+  if (!p.is_numeric() || p.AsDouble() < 0.0 || p.AsDouble() > 1.0) {
+    return absl::InvalidArgumentError(
+        "second argument to likelihood() must be a constant between 0.0 and 1.0");
+  }
+  return a[0];
+}
 
 absl::StatusOr<Value> Version(Args) { return Value::Text(absl::StrCat("Tessera ", kVersion)); }
 
@@ -400,6 +410,7 @@ constexpr ScalarFunction kTextFunctions[] = {
     {"randomblob", 1, 1, &RandomBlob, /*deterministic=*/false},
     {"random", 0, 0, &Random, /*deterministic=*/false},
     {"likely", 1, 1, &Identity},
+    {"likelihood", 2, 2, &Likelihood},
     {"unlikely", 1, 1, &Identity},
     {"version", 0, 0, &Version},
 };

@@ -30,6 +30,14 @@ TEST(TextFunctionsTest, CharAndUnicode) {
   EXPECT_EQ(Call("unicode", {B("\xc3")}), I(0xc3));
 }
 
+TEST(TextFunctionsTest, Likelihood) {
+  EXPECT_EQ(Call("likelihood", {T("a"), R(0.25)}), T("a"));
+  EXPECT_EQ(Call("likelihood", {I(5), I(1)}), I(5));
+  for (const Value& p : {R(1.5), R(-0.1), T("0.5"), N}) {
+    EXPECT_FALSE(TryCall("likelihood", {I(1), p}).ok()) << p.ToString();
+  }
+}
+
 TEST(TextFunctionsTest, HexAndQuote) {
   EXPECT_EQ(Call("hex", {B(std::string("\x00\xff\x10", 3))}), T("00FF10"));
   EXPECT_EQ(Call("hex", {T("\xc3\xa9")}), T("C3A9"));

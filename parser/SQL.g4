@@ -31,7 +31,12 @@ statement
   | release_stmt
   | show_stmt
   | pragma_stmt
+  | analyze_stmt
   ;
+
+// ANALYZE [[schema.]name]: accepted; the planner reads table sizes from
+// the ranges, so there are no statistics to gather.
+analyze_stmt : K_ANALYZE ( name ( DOT name )? )? ;
 
 // PRAGMA [schema.]name [= value | (value)]: SQLite's settings and schema
 // queries; the ones Tessera does not know are ignored, as SQLite does.

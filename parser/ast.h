@@ -193,7 +193,7 @@ enum class StatementKind {
   kCreateTable, kCreateIndex, kCreateView, kCreateTrigger, kDrop,
   kAlterAddColumn, kAlterRename, kAlterDropColumn, kAlterSplit, kReindex,
   kBegin, kCommit, kRollback, kExplain, kShowTables, kShowRanges, kShowIndexes,
-  kShowCreate, kShowSchema, kPragma, kSavepoint, kRelease,
+  kShowCreate, kShowSchema, kPragma, kSavepoint, kRelease, kAnalyze,
 };
 
 struct Statement {

@@ -296,6 +296,10 @@ std::string ToSql(const Statement& st) {
       const auto& t = static_cast<const TransactionStatement&>(st);
       return t.savepoint.empty() ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT " + t.savepoint;
     }
+    case StatementKind::kAnalyze: {
+      const std::string& t = static_cast<const ShowStatement&>(st).table;
+      return t.empty() ? "ANALYZE" : "ANALYZE " + t;
+    }
     case StatementKind::kSavepoint:
       return "SAVEPOINT " + static_cast<const TransactionStatement&>(st).savepoint;
     case StatementKind::kRelease:

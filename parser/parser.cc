@@ -1422,6 +1422,10 @@ ast::StatementPtr Transformer::Statement(SQLParser::StatementContext* ctx) {
     } else {
       out = std::make_unique<ast::ShowStatement>(ast::StatementKind::kShowTables);
     }
+  } else if (auto* c = ctx->analyze_stmt()) {
+    auto s = std::make_unique<ast::ShowStatement>(ast::StatementKind::kAnalyze);
+    if (!c->name().empty()) s->table = Name(c->name().back());
+    out = std::move(s);
   } else if (auto* c = ctx->pragma_stmt()) {
     auto s = std::make_unique<ast::PragmaStatement>();
     s->name = absl::AsciiStrToLower(Name(c->pragma));

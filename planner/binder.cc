@@ -843,6 +843,23 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
         AddDerivedColumns(*p, alias, scope);
         return p;
       }
+      if (!obj->has_value() && schema_rows_ &&
+          (absl::EqualsIgnoreCase(ref.name, "sqlite_schema") ||
+           absl::EqualsIgnoreCase(ref.name, "sqlite_master"))) {
+        // SQLite's schema table, read as rows of constants: a plan is
+        // cached per schema version, so they stay right.
+        absl::StatusOr<std::vector<std::vector<Value>>> rows = schema_rows_();
+        if (!rows.ok()) return rows.status();
+        auto values = Node(LogicalKind::kValues);
+        values->column_names = {"type", "name", "tbl_name", "rootpage", "sql"};
+        for (std::vector<Value>& row : *rows) {
+          std::vector<BoundPtr> bound;
+          for (Value& v : row) bound.push_back(Constant(std::move(v)));
+          values->rows.push_back(std::move(bound));
+        }
+        AddDerivedColumns(*values, alias, scope);
+        return LogicalPtr(values);
+      }
       if (!obj->has_value() || !(*obj)->table.has_value()) {
         return absl::NotFoundError(absl::StrCat("no such table: ", ref.name));
       }

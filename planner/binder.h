@@ -49,6 +49,12 @@ class Binder {
   // it at run time.
   void set_constant_evaluator(ConstantEvaluator evaluate) { evaluate_ = std::move(evaluate); }
 
+  // The rows of SQLite's schema table (type, name, tbl_name, rootpage, sql):
+  // with it set, `sqlite_schema` and `sqlite_master` read them where no
+  // object has that name. The caller renders the SQL (session/ does).
+  using SchemaRows = std::function<absl::StatusOr<std::vector<std::vector<Value>>>()>;
+  void set_schema_rows(SchemaRows rows) { schema_rows_ = std::move(rows); }
+
   absl::StatusOr<LogicalPtr> BindSelect(const ast::SelectStmt& select);
 
   // Binds an expression over the columns of `table` (UPDATE/DELETE WHERE,
@@ -194,6 +200,7 @@ class Binder {
   // plans recursively.
   int cte_depth_read_ = 0;
   ConstantEvaluator evaluate_;  // may be empty: no folding
+  SchemaRows schema_rows_;      // may be empty: no sqlite_schema
 };
 
 // True when `e` contains an aggregate function call (not inside a subquery;

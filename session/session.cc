@@ -274,9 +274,13 @@ struct Dml {
   std::shared_ptr<const TableDescriptor>* unique_at_commit = nullptr;
 };
 
+absl::StatusOr<std::vector<std::vector<Value>>> SchemaRows(txn::Txn* txn, bool sqlite_master);
+
 planner::Binder NewBinder(const Dml& d) {
   planner::Binder b(d.txn);
   if (d.trigger_table != nullptr) b.SetTriggerRow(*d.trigger_table);
+  txn::Txn* const txn = d.txn;
+  b.set_schema_rows([txn] { return SchemaRows(txn, /*sqlite_master=*/true); });
   // Constant subexpressions are evaluated once, at bind time.
   b.set_constant_evaluator([](const planner::BoundExpr& e) -> absl::StatusOr<Value> {
     exec::ExecContext ctx;
@@ -1615,6 +1619,65 @@ std::string PrettyTableKey(const TableDescriptor& t, absl::string_view key) {
   return out;
 }
 
+// Like SQLite's sqlite_schema: every object and the SQL that makes it
+// again, tables (each followed by its indexes), then views, then triggers,
+// so the statements run in this order rebuild the schema. Rows are (type,
+// name, tbl_name, sql); `sqlite_master` adds rootpage before sql (the
+// table's id for a table and its indexes, 0 for views and triggers, as
+// SQLite has 0 there) and lists UNIQUE constraints' indexes with NULL sql.
+absl::StatusOr<std::vector<std::vector<Value>>> SchemaRows(txn::Txn* txn, bool sqlite_master) {
+  absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+      catalog::ListObjects(txn);
+  if (!all.ok()) return all.status();
+  std::vector<std::vector<Value>> rows;
+  // SHOW SCHEMA's statements end with ';' (.dump runs them); SQLite's
+  // sqlite_schema keeps each without it.
+  auto Statement = [&](std::string sql) {
+    if (sqlite_master && absl::EndsWith(sql, ";")) sql.pop_back();
+    return sql;
+  };
+  auto add = [&](const char* type, const std::string& name, const std::string& table,
+                 int64_t rootpage, Value sql) {
+    std::vector<Value> row = {Value::Text(type), Value::Text(name), Value::Text(table)};
+    if (sqlite_master) row.push_back(Value::Integer(rootpage));
+    row.push_back(std::move(sql));
+    rows.push_back(std::move(row));
+  };
+  for (auto& [key, o] : *all) {
+    if (!o.table.has_value()) continue;
+    const TableDescriptor& t = *o.table;
+    add("table", t.name, t.name, t.id, Value::Text(Statement(CreateTableSql(t))));
+    for (const catalog::IndexDescriptor& ix : t.indexes) {
+      if (IsConstraintIndex(ix)) {  // in the CREATE TABLE
+        if (sqlite_master) add("index", ix.name, t.name, t.id, Value());
+        continue;
+      }
+      add("index", ix.name, t.name, t.id, Value::Text(Statement(CreateIndexSql(t, ix))));
+    }
+  }
+  for (auto& [key, o] : *all) {
+    if (!o.view.has_value()) continue;
+    const catalog::ViewDescriptor& v = *o.view;
+    std::string columns;
+    if (!v.column_names.empty()) {
+      std::vector<std::string> quoted;
+      for (const std::string& c : v.column_names) quoted.push_back(parser::SqlIdentifier(c));
+      columns = absl::StrCat(" (", absl::StrJoin(quoted, ", "), ")");
+    }
+    add("view", v.name, v.name, 0,
+        Value::Text(Statement(absl::StrCat("CREATE VIEW ", parser::SqlIdentifier(v.name), columns,
+                                           " AS ", v.select_sql, ";"))));
+  }
+  for (auto& [key, o] : *all) {
+    if (!o.trigger.has_value()) continue;
+    const catalog::TriggerDescriptor& tr = *o.trigger;
+    std::string sql = tr.create_sql;
+    if (!absl::EndsWith(absl::StripTrailingAsciiWhitespace(sql), ";")) sql += ";";
+    add("trigger", tr.name, tr.table, 0, Value::Text(Statement(sql)));
+  }
+  return rows;
+}
+
 // The SQL type name a column shows: as declared, else its strict type.
 std::string ColumnTypeName(const catalog::ColumnDescriptor& c) {
   if (!c.declared_type.empty()) return c.declared_type;
@@ -1734,6 +1797,8 @@ std::string SqlState(const absl::Status& status) {
       {"CHECK constraint", "23514"},
       {"no transaction is open", "25P01"},            // no_active_sql_transaction
       {"no such savepoint", "3B001"},                 // invalid_savepoint_specification
+      {"second argument to likelihood()", "22023"},   // invalid_parameter_value
+      {"no such table or index", "42P01"},
       {"a transaction is already open", "25001"},     // active_sql_transaction
       {"statement not supported", "0A000"},           // feature_not_supported
       {"no value bound for parameter", "07002"},      // ODBC: COUNT field incorrect
@@ -2068,7 +2133,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
         if (v.if_not_exists) return ResultSet();
         return absl::AlreadyExistsError(absl::StrCat("view ", v.view, " already exists"));
       }
-      planner::Binder binder(txn);
+      planner::Binder binder = NewBinder(d);
       absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(*v.select);
       if (!plan.ok()) return plan.status();
       catalog::SchemaObject obj;
@@ -2132,48 +2197,25 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
     }
     case ast::StatementKind::kPragma:
       return Pragma(txn, static_cast<const ast::PragmaStatement&>(st));
+    case ast::StatementKind::kAnalyze: {
+      // Nothing to gather (the planner sizes tables from their ranges);
+      // a name must still be a table or an index.
+      const std::string& name = static_cast<const ast::ShowStatement&>(st).table;
+      if (name.empty()) return ResultSet();
+      absl::StatusOr<std::optional<catalog::SchemaObject>> obj = catalog::LookupObject(txn, name);
+      if (!obj.ok()) return obj.status();
+      if (!obj->has_value() || (*obj)->view.has_value() || (*obj)->trigger.has_value()) {
+        return absl::NotFoundError(absl::StrCat("no such table or index: ", name));
+      }
+      return ResultSet();
+    }
     case ast::StatementKind::kShowSchema: {
-      // Like SQLite's sqlite_schema: every object and the SQL that makes it
-      // again, tables (each followed by its indexes), then views, then
-      // triggers, so the statements run in this order rebuild the schema.
-      absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
-          catalog::ListObjects(txn);
-      if (!all.ok()) return all.status();
+      absl::StatusOr<std::vector<std::vector<Value>>> rows = SchemaRows(txn, false);
+      if (!rows.ok()) return rows.status();
       ResultSet rs;
       rs.has_rows = true;
       rs.columns = {"type", "name", "tbl_name", "sql"};
-      for (auto& [key, o] : *all) {
-        if (!o.table.has_value()) continue;
-        const TableDescriptor& t = *o.table;
-        rs.rows.push_back({Value::Text("table"), Value::Text(t.name), Value::Text(t.name),
-                           Value::Text(CreateTableSql(t))});
-        for (const catalog::IndexDescriptor& ix : t.indexes) {
-          if (IsConstraintIndex(ix)) continue;  // in the CREATE TABLE
-          rs.rows.push_back({Value::Text("index"), Value::Text(ix.name), Value::Text(t.name),
-                             Value::Text(CreateIndexSql(t, ix))});
-        }
-      }
-      for (auto& [key, o] : *all) {
-        if (!o.view.has_value()) continue;
-        const catalog::ViewDescriptor& v = *o.view;
-        std::string columns;
-        if (!v.column_names.empty()) {
-          std::vector<std::string> quoted;
-          for (const std::string& c : v.column_names) quoted.push_back(parser::SqlIdentifier(c));
-          columns = absl::StrCat(" (", absl::StrJoin(quoted, ", "), ")");
-        }
-        rs.rows.push_back({Value::Text("view"), Value::Text(v.name), Value::Text(v.name),
-                           Value::Text(absl::StrCat("CREATE VIEW ", parser::SqlIdentifier(v.name),
-                                                    columns, " AS ", v.select_sql, ";"))});
-      }
-      for (auto& [key, o] : *all) {
-        if (!o.trigger.has_value()) continue;
-        const catalog::TriggerDescriptor& tr = *o.trigger;
-        std::string sql = tr.create_sql;
-        if (!absl::EndsWith(absl::StripTrailingAsciiWhitespace(sql), ";")) sql += ";";
-        rs.rows.push_back({Value::Text("trigger"), Value::Text(tr.name), Value::Text(tr.table),
-                           Value::Text(sql)});
-      }
+      rs.rows = *std::move(rows);
       return rs;
     }
     case ast::StatementKind::kShowIndexes: {

@@ -136,6 +136,32 @@ TEST_F(SchemaCompatTest, Savepoints) {
   EXPECT_EQ(State("BEGIN; BEGIN"), "25001");
 }
 
+// sqlite_schema / sqlite_master, read as SQLite's schema table, which
+// tools query to list tables; ANALYZE is accepted.
+TEST_F(SchemaCompatTest, SqliteSchemaTable) {
+  EXPECT_EQ(Rows("SELECT * FROM sqlite_master"), V());
+  Run("CREATE TABLE t(a INTEGER PRIMARY KEY, b UNIQUE)");
+  Run("CREATE INDEX tb ON t(b)");
+  Run("CREATE VIEW v AS SELECT a FROM t");
+  Run("CREATE TRIGGER tr AFTER INSERT ON t BEGIN DELETE FROM t WHERE 0; END");
+  EXPECT_EQ(Rows("SELECT type, name, tbl_name, rootpage > 0, sql FROM sqlite_schema"),
+            V({"table|t|t|1|CREATE TABLE t (a INTEGER NOT NULL, b, PRIMARY KEY (a), UNIQUE (b))",
+               "index|sqlite_autoindex_t_1|t|1|NULL", "index|tb|t|1|CREATE INDEX tb ON t (b)",
+               "view|v|v|0|CREATE VIEW v AS SELECT a FROM t",
+               "trigger|tr|t|0|CREATE TRIGGER tr AFTER INSERT ON t BEGIN DELETE FROM t WHERE 0; END"}));
+  EXPECT_EQ(Rows("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"), V({"t"}));
+  // A view over it, and a table of that name, which then wins.
+  Run("CREATE VIEW tables AS SELECT name FROM sqlite_master WHERE type = 'table'");
+  Run("CREATE TABLE u(x)");
+  EXPECT_EQ(Rows("SELECT * FROM tables ORDER BY name"), V({"t", "u"}));
+  Run("CREATE TABLE sqlite_master(x)");
+  EXPECT_EQ(Rows("SELECT * FROM sqlite_master"), V());
+  Run("ANALYZE");
+  Run("ANALYZE t");
+  Run("ANALYZE main.tb");
+  EXPECT_EQ(State("ANALYZE v"), "42P01");
+}
+
 TEST_F(SchemaCompatTest, WithoutRowid) {
   Run("CREATE TABLE w(id INTEGER PRIMARY KEY, v) WITHOUT ROWID");
   EXPECT_EQ(std::string(Err("INSERT INTO w(v) VALUES (1)").message()),
