@@ -20,10 +20,10 @@ TableDescriptor SampleTable(uint32_t id) {
                {3, "amount", Type::kReal, true, false, "", ""},
                {4, "flag", Type::kBoolean, true, false, "", ""},
                {5, "data", Type::kBlob, true, false, "", ""}};
-  t.primary = IndexDescriptor{1, "primary", true, {1}, {SortOrder::kAscending}};
+  t.primary = IndexDescriptor{1, "primary", true, {1}, {SortOrder::kAscending}, ""};
   t.indexes.push_back(IndexDescriptor{2, "by_note", false, {2, 3},
-                                      {SortOrder::kAscending, SortOrder::kDescending}});
-  t.indexes.push_back(IndexDescriptor{3, "uniq_amount", true, {3}, {SortOrder::kAscending}});
+                                      {SortOrder::kAscending, SortOrder::kDescending}, ""});
+  t.indexes.push_back(IndexDescriptor{3, "uniq_amount", true, {3}, {SortOrder::kAscending}, ""});
   t.checks = {"amount > 0"};
   t.next_column_id = 6;
   t.next_index_id = 4;
@@ -54,7 +54,7 @@ TEST(DescriptorsTest, RoundTripAndCorruption) {
   }
   // Format 1 (stores made before the table options) still reads: the
   // same bytes without the trailing section.
-  const size_t format1_size = enc.size() - 3;  // flags, no keys, no types
+  const size_t format1_size = enc.size() - 4;  // flags; no keys, types, partial indexes
   std::string old = enc.substr(0, format1_size);
   old[0] = 1;
   absl::StatusOr<SchemaObject> old_back = DecodeSchemaObject(old);
@@ -75,6 +75,7 @@ TEST(DescriptorsTest, TableOptionsForeignKeysAndDeclaredTypes) {
   obj.table->foreign_keys = {{{2, 3}, "REFERENCES p(a, b) ON DELETE CASCADE"}};
   obj.table->columns[1].declared_type = "VARCHAR(20)";
   obj.table->columns[4].declared_type = "DATETIME";
+  obj.table->indexes[1].where_sql = "amount > 0";
   const std::string enc = EncodeSchemaObject(obj);
   absl::StatusOr<SchemaObject> back = DecodeSchemaObject(enc);
   ASSERT_TRUE(back.ok()) << back.status();
@@ -88,6 +89,8 @@ TEST(DescriptorsTest, TableOptionsForeignKeysAndDeclaredTypes) {
   EXPECT_EQ(t.columns[1].declared_type, "VARCHAR(20)");
   EXPECT_EQ(t.columns[4].declared_type, "DATETIME");
   EXPECT_EQ(t.columns[0].declared_type, "");
+  EXPECT_EQ(t.indexes[0].where_sql, "");
+  EXPECT_EQ(t.indexes[1].where_sql, "amount > 0");
   for (size_t n = 0; n < enc.size(); ++n) {
     EXPECT_FALSE(DecodeSchemaObject(enc.substr(0, n)).ok()) << n;
   }

@@ -1,5 +1,7 @@
 #include "catalog/descriptors.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
@@ -25,8 +27,10 @@ namespace {
 
 // Format 2 added the table's options, foreign keys and declared types after
 // the index ids; format 1 descriptors (older stores) end before them.
+// Format 3 added partial indexes' WHERE after those.
 constexpr uint8_t kFormat1 = 1;
-constexpr uint8_t kFormat = 2;
+constexpr uint8_t kFormat2 = 2;
+constexpr uint8_t kFormat = 3;
 enum Kind : uint8_t { kTable = 1, kView = 2, kTrigger = 3, kIndexName = 4 };
 
 void PutIndex(std::string* out, const IndexDescriptor& ix) {
@@ -131,6 +135,14 @@ std::string EncodeSchemaObject(const SchemaObject& object) {
         PutVarint64(&out, c.id);
         PutLengthPrefixed(&out, c.declared_type);
       }
+      size_t partial = 0;
+      for (const IndexDescriptor& ix : t.indexes) partial += ix.where_sql.empty() ? 0 : 1;
+      PutVarint64(&out, partial);
+      for (const IndexDescriptor& ix : t.indexes) {
+        if (ix.where_sql.empty()) continue;
+        PutVarint64(&out, ix.id);
+        PutLengthPrefixed(&out, ix.where_sql);
+      }
     }
   } else if (object.view.has_value()) {
     out.push_back(static_cast<char>(kView));
@@ -153,7 +165,7 @@ std::string EncodeSchemaObject(const SchemaObject& object) {
 absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
   Reader r(bytes);
   const uint8_t format = r.Byte();
-  if (format != kFormat && format != kFormat1) {
+  if (format != kFormat && format != kFormat2 && format != kFormat1) {
     return absl::DataLossError("unknown schema object format");
   }
   SchemaObject out;
@@ -207,6 +219,18 @@ absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
             r.Fail();
           } else {
             t.columns[pos].declared_type = std::move(type);
+          }
+        }
+        const uint64_t np = format >= 3 ? r.Count(10000) : 0;
+        for (uint64_t i = 0; i < np && r.ok(); ++i) {
+          const uint64_t id = r.Varint();
+          std::string where = r.Str();
+          auto ix = std::find_if(t.indexes.begin(), t.indexes.end(),
+                                 [&](const IndexDescriptor& x) { return x.id == id; });
+          if (ix == t.indexes.end() || where.empty()) {
+            r.Fail();
+          } else {
+            ix->where_sql = std::move(where);
           }
         }
       }

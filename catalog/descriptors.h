@@ -35,6 +35,9 @@ struct IndexDescriptor {
   bool unique = false;
   std::vector<uint32_t> column_ids;
   std::vector<SortOrder> orders;
+  // A partial index: only rows this expression (SQL over the table's
+  // columns) holds for have entries. Empty: every row.
+  std::string where_sql;
 };
 
 // FOREIGN KEY (columns) REFERENCES ...: kept and shown, not enforced, as

@@ -113,7 +113,7 @@ indexed_column : name ( K_COLLATE collation=name )? ( K_ASC | K_DESC )? ;
 
 create_index_stmt
   : K_CREATE K_UNIQUE? K_INDEX ( K_IF K_NOT K_EXISTS )? name K_ON name
-    OPEN_PAR indexed_column ( COMMA indexed_column )* CLOSE_PAR
+    OPEN_PAR indexed_column ( COMMA indexed_column )* CLOSE_PAR ( K_WHERE expr )?
   ;
 
 create_view_stmt

@@ -302,6 +302,7 @@ struct CreateIndexStatement : Statement {
   std::string index;
   std::string table;
   std::vector<IndexedColumn> columns;
+  ExprPtr where;  // a partial index's WHERE (may be null)
 };
 
 struct CreateViewStatement : Statement {

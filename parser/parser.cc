@@ -1236,6 +1236,7 @@ ast::StatementPtr Transformer::CreateIndex(
   s->index = Name(ctx->name(0));
   s->table = Name(ctx->name(1));
   s->columns = IndexedColumns(ctx->indexed_column());
+  if (ctx->expr() != nullptr) s->where = Expr(ctx->expr());
   return s;
 }
 

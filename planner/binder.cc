@@ -303,7 +303,9 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
     return point;
   }
   std::shared_ptr<LogicalOp> best;
+  // A partial index holds only some rows: never a read path.
   for (const catalog::IndexDescriptor& ix : t.indexes) {
+    if (!ix.where_sql.empty()) continue;
     std::vector<BoundPtr> values = EqualityPrefix(conjuncts, t, ix.column_ids);
     if (!values.empty() && (!best || values.size() > best->index_values.size())) {
       best = with_access(ix.id);
@@ -318,6 +320,7 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
     return n;
   }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
+    if (!ix.where_sql.empty()) continue;
     if (std::vector<BoundPtr> in = InListOn(conjuncts, t.ColumnIndexById(ix.column_ids[0]));
         !in.empty()) {
       auto n = with_access(ix.id);
@@ -331,6 +334,7 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
     return n;
   }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
+    if (!ix.where_sql.empty()) continue;
     if (ColumnBounds b = BoundsOn(conjuncts, t.ColumnIndexById(ix.column_ids[0])); b.lo || b.hi) {
       auto n = with_access(ix.id);
       b.MoveTo(n.get());

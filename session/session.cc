@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/types/span.h"
@@ -137,33 +138,77 @@ absl::StatusOr<std::vector<Row>> ScanTable(txn::Txn* txn, const TableDescriptor&
   return rows;
 }
 
-void DeleteRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
+
+// Whether partial index `ix` holds `row` (an index without WHERE holds
+// every row). The WHERE is bound once per table layout and kept.
+absl::StatusOr<bool> IndexHolds(txn::Txn* txn, const TableDescriptor& t,
+                                const catalog::IndexDescriptor& ix, const Row& row) {
+  if (ix.where_sql.empty()) return true;
+  static absl::Mutex mu;
+  static auto* bound = new absl::flat_hash_map<std::string, std::shared_ptr<const planner::BoundExpr>>();
+  std::string key = absl::StrCat(t.id, "/", ix.id, "/", ix.where_sql);
+  for (const catalog::ColumnDescriptor& c : t.columns) absl::StrAppend(&key, "/", c.name);
+  std::shared_ptr<const planner::BoundExpr> predicate;
+  {
+    absl::MutexLock lock(&mu);
+    auto it = bound->find(key);
+    if (it != bound->end()) predicate = it->second;
+  }
+  if (predicate == nullptr) {
+    absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(ix.where_sql);
+    if (!e.ok()) return e.status();
+    planner::Binder binder(txn);
+    absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(**e, &t);
+    if (!b.ok()) return b.status();
+    predicate = std::shared_ptr<const planner::BoundExpr>(std::move(*b));
+    absl::MutexLock lock(&mu);
+    if (bound->size() > 10000) bound->clear();  // table layouts that are gone
+    bound->emplace(key, predicate);
+  }
+  exec::ExecContext ctx;
+  absl::StatusOr<Value> v = exec::Evaluate(*predicate, row, &ctx);
+  if (!v.ok()) return v.status();
+  std::optional<bool> truth = function::Truth(*v);
+  return truth.has_value() && *truth;
+}
+
+// Deletes the row and its index entries. A partial index's entry only
+// where the index holds the row: a UNIQUE one's entry for the same values
+// may be another row's.
+absl::Status DeleteRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   txn->Delete(catalog::PrimaryKey(t, row));
   for (const catalog::IndexDescriptor& ix : t.indexes) {
-    txn->Delete(catalog::IndexEntryKey(t, ix, row));
+    absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, row);
+    if (!holds.ok()) return holds.status();
+    if (*holds) txn->Delete(catalog::IndexEntryKey(t, ix, row));
   }
+  return absl::OkStatus();
 }
 
 // Writes the row's index entries.
-void PutIndexEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
+absl::Status PutIndexEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   for (const catalog::IndexDescriptor& ix : t.indexes) {
+    absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, row);
+    if (!holds.ok()) return holds.status();
+    if (!*holds) continue;
     txn->Put(catalog::IndexEntryKey(t, ix, row), catalog::IndexEntryValue(t, ix, row));
   }
+  return absl::OkStatus();
 }
 
 // Writes the row, whose primary key is `pk`, and its index entries.
 // `scratch` is a buffer to reuse across rows.
-void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row,
-                   absl::string_view pk, std::string* scratch) {
+absl::Status PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row,
+                           absl::string_view pk, std::string* scratch) {
   scratch->clear();
   catalog::AppendRowValue(t, row, scratch);
   txn->Put(pk, *scratch);
-  PutIndexEntries(txn, t, row);
+  return PutIndexEntries(txn, t, row);
 }
 
-void PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
+absl::Status PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   std::string scratch;
-  PutRowEntries(txn, t, row, catalog::PrimaryKey(t, row), &scratch);
+  return PutRowEntries(txn, t, row, catalog::PrimaryKey(t, row), &scratch);
 }
 
 // SQLite's sqlite_sequence: one row (name, seq) per AUTOINCREMENT table, the
@@ -187,7 +232,7 @@ absl::Status EnsureSequenceTable(txn::Txn* txn) {
   t.name = std::string(kSequenceTable);
   t.columns = {{1, "name", Type::kText, false, false, "", ""},
                {2, "seq", Type::kInteger, true, false, "", ""}};
-  t.primary = catalog::IndexDescriptor{1, "primary", true, {1}, {SortOrder::kAscending}};
+  t.primary = catalog::IndexDescriptor{1, "primary", true, {1}, {SortOrder::kAscending}, ""};
   t.next_column_id = 3;
   catalog::SchemaObject obj;
   obj.table = std::move(t);
@@ -223,9 +268,11 @@ absl::Status WriteSequence(txn::Txn* txn, absl::string_view table, std::optional
   if (!seq.ok()) return seq.status();
   absl::StatusOr<std::optional<Row>> row = SequenceRow(txn, *seq, table);
   if (!row.ok()) return row.status();
-  if (row->has_value()) DeleteRowEntries(txn, *seq, **row);
-  if (value.has_value()) PutRowEntries(txn, *seq, Row{Value::Text(table), Value::Integer(*value)});
-  return absl::OkStatus();
+  if (row->has_value()) {
+    if (absl::Status s = DeleteRowEntries(txn, *seq, **row); !s.ok()) return s;
+  }
+  if (!value.has_value()) return absl::OkStatus();
+  return PutRowEntries(txn, *seq, Row{Value::Text(table), Value::Integer(*value)});
 }
 
 // Whether `ix` is a UNIQUE constraint's index (CREATE TABLE makes it, under
@@ -413,6 +460,9 @@ absl::StatusOr<std::vector<std::string>> Conflicts(Dml& d, const TableDescriptor
   }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
     if (!ix.unique) continue;
+    absl::StatusOr<bool> holds = IndexHolds(d.txn, t, ix, row);
+    if (!holds.ok()) return holds.status();
+    if (!*holds) continue;  // a partial index without this row
     bool has_null = false;
     for (uint32_t id : ix.column_ids) has_null = has_null || row[t.ColumnIndexById(id)].is_null();
     if (has_null) continue;
@@ -776,7 +826,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       if (absl::Status s = d.txn->Insert(pk, value_scratch); !s.ok()) {
         return s.code() == absl::StatusCode::kAlreadyExists ? PrimaryKeyTaken(*t) : s;
       }
-      PutIndexEntries(d.txn, *t, row);
+      if (absl::Status s = PutIndexEntries(d.txn, *t, row); !s.ok()) return s;
       *d.unique_at_commit = info->table;
       d.last_insert_key.assign(pk);
       note_rowid(row);
@@ -821,7 +871,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
           if (!v.ok()) return v.status();
           updated[pos] = *std::move(v);
         }
-        DeleteRowEntries(d.txn, *t, old_row);
+        if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
         absl::InlinedVector<bool, 16> all(t->columns.size(), true);
         if (absl::Status s = PrepareRow(d, *t, &updated, all, /*inserting=*/false); !s.ok()) {
           return s;
@@ -831,7 +881,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
             Conflicts(d, *t, updated, catalog::PrimaryKey(*t, updated), "", &again);
         if (!c2.ok()) return c2.status();
         if (!c2->empty()) return Constraint("UNIQUE", again);
-        PutRowEntries(d.txn, *t, updated);
+        if (absl::Status s = PutRowEntries(d.txn, *t, updated); !s.ok()) return s;
         ++rs.rows_affected;
         returning.Add(updated);
         continue;
@@ -845,7 +895,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         if (!old->has_value()) continue;
         Row old_row;
         if (absl::Status s = catalog::DecodeRow(*t, key, **old, &old_row); !s.ok()) return s;
-        DeleteRowEntries(d.txn, *t, old_row);
+        if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
       }
     }
     if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
@@ -853,7 +903,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         !f.ok()) {
       return f;
     }
-    PutRowEntries(d.txn, *t, row, pk, &value_scratch);
+    if (absl::Status s = PutRowEntries(d.txn, *t, row, pk, &value_scratch); !s.ok()) return s;
     d.last_insert_key.assign(pk);
     note_rowid(row);
     ++rs.rows_affected;
@@ -970,7 +1020,7 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
     }
   }
   for (auto& [old_row, new_row] : changes) {
-    DeleteRowEntries(d.txn, *t, old_row);
+    if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
     ++rs.rows_affected;
     if (!is_update) {
       returning.Add(old_row);
@@ -995,17 +1045,17 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
             if (!old->has_value()) continue;
             Row victim;
             if (absl::Status s = catalog::DecodeRow(*t, key, **old, &victim); !s.ok()) return s;
-            DeleteRowEntries(d.txn, *t, victim);
+            if (absl::Status s = DeleteRowEntries(d.txn, *t, victim); !s.ok()) return s;
           }
         } else if (up.or_action == ast::ConflictAction::kIgnore) {
-          PutRowEntries(d.txn, *t, old_row);
+          if (absl::Status s = PutRowEntries(d.txn, *t, old_row); !s.ok()) return s;
           --rs.rows_affected;
           continue;
         } else {
           return Constraint("UNIQUE", what);
         }
       }
-      PutRowEntries(d.txn, *t, new_row);
+      if (absl::Status s = PutRowEntries(d.txn, *t, new_row); !s.ok()) return s;
       returning.Add(new_row);
     }
   }
@@ -1211,7 +1261,7 @@ absl::StatusOr<ResultSet> CreateTableAs(Dml& d, const ast::CreateTableStatement&
     row.assign(t->columns.size(), Value());
     for (size_t i = 0; i < r.size() && i < row.size(); ++i) row[i] = std::move(r[i]);
     if (absl::Status s = PrepareRow(d, *t, &row, given); !s.ok()) return s;
-    PutRowEntries(d.txn, *t, row);
+    if (absl::Status s = PutRowEntries(d.txn, *t, row); !s.ok()) return s;
     ++rs.rows_affected;
   }
   return rs;
@@ -1336,6 +1386,13 @@ absl::StatusOr<ResultSet> AlterRename(Dml& d, const ast::AlterRenameStatement& s
     if (!renamed.ok()) return renamed.status();
     check = *std::move(renamed);
   }
+  for (catalog::IndexDescriptor& ix : t->indexes) {
+    if (ix.where_sql.empty()) continue;
+    absl::StatusOr<std::string> renamed =
+        parser::RenameIdentifier(ix.where_sql, old_column, st.new_name);
+    if (!renamed.ok()) return renamed.status();
+    ix.where_sql = *std::move(renamed);
+  }
   catalog::SchemaObject obj;
   obj.table = *t;
   if (absl::Status s = catalog::PutObject(d.txn, t->name, obj, false); !s.ok()) return s;
@@ -1360,7 +1417,8 @@ absl::StatusOr<ResultSet> AlterDropColumn(Dml& d, const ast::AlterDropColumnStat
     return refuse("PRIMARY KEY");
   }
   for (const catalog::IndexDescriptor& ix : t->indexes) {
-    if (std::count(ix.column_ids.begin(), ix.column_ids.end(), column.id) > 0) {
+    if (std::count(ix.column_ids.begin(), ix.column_ids.end(), column.id) > 0 ||
+        (!ix.where_sql.empty() && parser::MentionsName(ix.where_sql, column.name))) {
       return refuse(IsConstraintIndex(ix) ? "UNIQUE" : absl::StrCat("indexed by ", ix.name));
     }
   }
@@ -1393,11 +1451,40 @@ absl::StatusOr<ResultSet> AlterDropColumn(Dml& d, const ast::AlterDropColumnStat
   return ResultSet();
 }
 
+// Why an expression cannot be a partial index's WHERE (SQLite's rules), or
+// null when it can: it must give the same answer for a row every time.
+const char* PartialIndexProblem(const planner::BoundExpr& e) {
+  switch (e.kind) {
+    case planner::BoundKind::kScalarSubquery:
+    case planner::BoundKind::kExists:
+    case planner::BoundKind::kInSubquery:
+      return "subqueries prohibited in partial index WHERE clauses";
+    case planner::BoundKind::kParameter:
+      return "parameters prohibited in partial index WHERE clauses";
+    case planner::BoundKind::kSessionValue:
+      return "non-deterministic functions prohibited in partial index WHERE clauses";
+    case planner::BoundKind::kFunction:
+      if (e.function != nullptr && !e.function->deterministic) {
+        return "non-deterministic functions prohibited in partial index WHERE clauses";
+      }
+      break;
+    default:
+      break;
+  }
+  for (const planner::BoundPtr& c : e.children) {
+    if (const char* why = PartialIndexProblem(*c)) return why;
+  }
+  return nullptr;
+}
+
 absl::Status BackfillIndex(Dml& d, const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
   absl::StatusOr<std::vector<Row>> rows = ScanTable(d.txn, t);
   if (!rows.ok()) return rows.status();
   absl::flat_hash_set<std::string> seen;
   for (const Row& r : *rows) {
+    absl::StatusOr<bool> holds = IndexHolds(d.txn, t, ix, r);
+    if (!holds.ok()) return holds.status();
+    if (!*holds) continue;
     std::string key = catalog::IndexEntryKey(t, ix, r);
     if (ix.unique && !seen.insert(key).second) {
       return Constraint("UNIQUE", IndexTarget(t, ix));
@@ -1427,6 +1514,15 @@ absl::StatusOr<ResultSet> CreateIndex(Dml& d, const ast::CreateIndexStatement& s
     if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", c.name));
     ix.column_ids.push_back(t->columns[pos].id);
     ix.orders.push_back(c.descending ? SortOrder::kDescending : SortOrder::kAscending);
+  }
+  if (st.where) {
+    // A partial index: its WHERE reads this row only, the same way on
+    // every evaluation (SQLite's rules).
+    planner::Binder binder(d.txn);
+    absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*st.where, &*t);
+    if (!b.ok()) return b.status();
+    if (const char* why = PartialIndexProblem(**b)) return absl::InvalidArgumentError(why);
+    ix.where_sql = ast::ToSql(*st.where);
   }
   if (absl::Status s = BackfillIndex(d, *t, ix); !s.ok()) return s;
   t->indexes.push_back(ix);
@@ -1546,7 +1642,8 @@ std::string IndexColumnsSql(const TableDescriptor& t, const catalog::IndexDescri
 std::string CreateIndexSql(const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
   return absl::StrCat("CREATE ", ix.unique ? "UNIQUE " : "", "INDEX ",
                       parser::SqlIdentifier(ix.name), " ON ", parser::SqlIdentifier(t.name), " (",
-                      IndexColumnsSql(t, ix), ");");
+                      IndexColumnsSql(t, ix), ")",
+                      ix.where_sql.empty() ? "" : absl::StrCat(" WHERE ", ix.where_sql), ";");
 }
 
 // A CREATE TABLE statement that recreates `t`'s columns and constraints.
@@ -1798,6 +1895,9 @@ std::string SqlState(const absl::Status& status) {
       {"no transaction is open", "25P01"},            // no_active_sql_transaction
       {"no such savepoint", "3B001"},                 // invalid_savepoint_specification
       {"second argument to likelihood()", "22023"},   // invalid_parameter_value
+      {"subqueries prohibited in partial index", "0A000"},
+      {"parameters prohibited in partial index", "0A000"},
+      {"non-deterministic functions prohibited", "42P17"},  // invalid_object_definition
       {"no such table or index", "42P01"},
       {"a transaction is already open", "25001"},     // active_sql_transaction
       {"statement not supported", "0A000"},           // feature_not_supported

@@ -162,6 +162,45 @@ TEST_F(SchemaCompatTest, SqliteSchemaTable) {
   EXPECT_EQ(State("ANALYZE v"), "42P01");
 }
 
+// A partial index holds the rows its WHERE holds for: a UNIQUE one
+// enforces uniqueness among those only (SQLite's answers). It is never a
+// read path, so queries read the table and stay right.
+TEST_F(SchemaCompatTest, PartialIndexes) {
+  Run("CREATE TABLE u(id INTEGER PRIMARY KEY, email TEXT, deleted INT)");
+  Run("INSERT INTO u VALUES (1, 'a', NULL), (2, 'a', 1)");
+  Run("CREATE UNIQUE INDEX live_email ON u(email) WHERE deleted IS NULL");
+  Run("INSERT INTO u VALUES (3, 'a', 2)");
+  EXPECT_EQ(std::string(Err("INSERT INTO u VALUES (4, 'a', NULL)").message()),
+            "UNIQUE constraint failed: u.email");
+  EXPECT_EQ(State("UPDATE u SET deleted = NULL WHERE id = 2"), "23505");
+  Run("UPDATE u SET deleted = 5 WHERE id = 1");
+  Run("UPDATE u SET deleted = NULL WHERE id = 2");  // now the only live 'a'
+  Run("INSERT INTO u VALUES (5, 'b', NULL)");
+  EXPECT_EQ(Rows("SELECT id FROM u WHERE email = 'a' ORDER BY id"), V({"1", "2", "3"}));
+  EXPECT_EQ(Rows("SELECT id FROM u WHERE email = 'a' AND deleted IS NULL"), V({"2"}));
+  Run("DELETE FROM u WHERE id = 2");
+  Run("INSERT INTO u VALUES (6, 'a', NULL)");  // its entry went with the row
+  EXPECT_EQ(Rows("SHOW INDEXES FROM u").size(), 1u);
+  EXPECT_EQ(Rows("SELECT sql FROM sqlite_master WHERE name = 'live_email'"),
+            V({"CREATE UNIQUE INDEX live_email ON u (email) WHERE (deleted IS NULL)"}));
+  // Creating it over rows that break it fails, as SQLite does.
+  Run("CREATE TABLE w(a, flag)");
+  Run("INSERT INTO w VALUES (1, 1), (1, 1), (1, 0)");
+  EXPECT_EQ(State("CREATE UNIQUE INDEX wa ON w(a) WHERE flag = 1"), "23505");
+  Run("CREATE UNIQUE INDEX wa ON w(a) WHERE flag = 0");
+  // Its WHERE follows a renamed column and keeps the column from dropping.
+  Run("ALTER TABLE u RENAME COLUMN deleted TO gone");
+  EXPECT_EQ(Rows("SELECT sql FROM sqlite_master WHERE name = 'live_email'"),
+            V({"CREATE UNIQUE INDEX live_email ON u (email) WHERE (gone IS NULL)"}));
+  EXPECT_EQ(State("INSERT INTO u VALUES (7, 'a', NULL)"), "23505");
+  EXPECT_EQ(State("ALTER TABLE u DROP COLUMN gone"), "2BP01");
+  EXPECT_EQ(std::string(Err("CREATE INDEX r ON u(email) WHERE random() > 0").message()),
+            "non-deterministic functions prohibited in partial index WHERE clauses");
+  EXPECT_EQ(std::string(Err("CREATE INDEX r ON u(email) WHERE id IN (SELECT 1)").message()),
+            "subqueries prohibited in partial index WHERE clauses");
+  EXPECT_EQ(State("CREATE INDEX r ON u(email) WHERE nope = 1"), "42703");
+}
+
 TEST_F(SchemaCompatTest, WithoutRowid) {
   Run("CREATE TABLE w(id INTEGER PRIMARY KEY, v) WITHOUT ROWID");
   EXPECT_EQ(std::string(Err("INSERT INTO w(v) VALUES (1)").message()),
