@@ -18,19 +18,36 @@
 
 namespace tessera::catalog {
 
-// The object called `name`, or nullopt.
+// TEMP objects: a session's private tables, views, indexes and triggers,
+// kept under its namespace (txn::Txn::temp_namespace). A name resolves to
+// the session's TEMP object first, as SQLite searches its temp schema
+// first; other sessions do not see it.
+
+// The object called `name` (the TEMP one first), or nullopt.
 absl::StatusOr<std::optional<SchemaObject>> LookupObject(txn::Txn* txn,
                                                          absl::string_view name);
+
+// The session's TEMP object called `name`, or nullopt.
+absl::StatusOr<std::optional<SchemaObject>> LookupTempObject(txn::Txn* txn,
+                                                             absl::string_view name);
+
+// Every session's TEMP objects (whatever the transaction's namespace):
+// left behind by sessions that ended without dropping theirs.
+absl::StatusOr<std::vector<SchemaObject>> AllTempObjects(txn::Txn* txn);
+// Removes every session's TEMP object descriptors (not their rows).
+absl::Status DeleteAllTempObjects(txn::Txn* txn);
 
 // The table called `name`; kNotFound "no such table: name" otherwise.
 absl::StatusOr<TableDescriptor> GetTable(txn::Txn* txn, absl::string_view name);
 
-// Stores `object` under `name`. With `must_not_exist`, kAlreadyExists when
-// the name is taken.
+// Stores `object` under `name`, in the TEMP namespace when `object` (or its
+// table) is TEMP. With `must_not_exist`, kAlreadyExists when the name is
+// taken there.
 absl::Status PutObject(txn::Txn* txn, absl::string_view name,
                        const SchemaObject& object, bool must_not_exist);
 
-// Removes the object called `name` (no error when absent).
+// Removes the object called `name`, the TEMP one first (no error when
+// absent).
 absl::Status DeleteObject(txn::Txn* txn, absl::string_view name);
 
 // A fresh table id (ids start above the system range).
@@ -41,9 +58,11 @@ absl::StatusOr<uint32_t> AllocateTableId(txn::Txn* txn);
 // (txn::Txn::NoteRead), so a concurrent schema change aborts it.
 const std::pair<std::string, std::string>& ObjectSpan();
 
-// Every object, in name order.
+// Every object the transaction sees, in name order; its TEMP objects come
+// last, flagged, and hide a main object of the same name.
+// With `include_temp` false, the main objects only (none hidden).
 absl::StatusOr<std::vector<std::pair<std::string, SchemaObject>>> ListObjects(
-    txn::Txn* txn);
+    txn::Txn* txn, bool include_temp = true);
 
 }  // namespace tessera::catalog
 

@@ -59,6 +59,9 @@ struct TableDescriptor {
   // one is not assigned, last_insert_rowid() does not see it).
   bool without_rowid = false;
   bool strict = false;         // STRICT (types are strict anyway; shown)
+  // A session's TEMP table: its descriptor lives in that session's
+  // namespace (catalog.h). Not encoded: the key it is stored under says so.
+  bool temp = false;
   // The lone INTEGER primary key is AUTOINCREMENT: a key is never handed
   // out twice, also after the largest was deleted (the largest handed out
   // is kept in the table sqlite_sequence, as in SQLite).
@@ -91,6 +94,9 @@ struct SchemaObject {
   std::optional<TriggerDescriptor> trigger;
   // An index name maps to the table that owns it.
   std::optional<std::string> index_of_table;
+  // In the session's TEMP namespace (set by LookupObject, honoured by
+  // PutObject; a table's own `temp` counts too).
+  bool temp = false;
 };
 
 std::string EncodeSchemaObject(const SchemaObject& object);

@@ -282,6 +282,7 @@ struct ColumnDef {
 struct CreateTableStatement : Statement {
   CreateTableStatement() : Statement(StatementKind::kCreateTable) {}
   bool if_not_exists = false;
+  bool temp = false;  // CREATE TEMP TABLE: private to the session
   std::string table;
   std::vector<ColumnDef> columns;
   std::vector<IndexedColumn> primary_key;  // table constraint
@@ -308,6 +309,7 @@ struct CreateIndexStatement : Statement {
 struct CreateViewStatement : Statement {
   CreateViewStatement() : Statement(StatementKind::kCreateView) {}
   bool if_not_exists = false;
+  bool temp = false;  // CREATE TEMP VIEW
   std::string view;
   std::vector<std::string> columns;
   std::unique_ptr<SelectStmt> select;
@@ -320,6 +322,7 @@ enum class TriggerEvent { kInsert, kUpdate, kDelete };
 struct CreateTriggerStatement : Statement {
   CreateTriggerStatement() : Statement(StatementKind::kCreateTrigger) {}
   bool if_not_exists = false;
+  bool temp = false;  // CREATE TEMP TRIGGER
   std::string trigger;
   TriggerTiming timing = TriggerTiming::kBefore;
   TriggerEvent event = TriggerEvent::kInsert;

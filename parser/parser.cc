@@ -1194,6 +1194,7 @@ ast::StatementPtr Transformer::CreateTable(
     SQLParser::Create_table_stmtContext* ctx) {
   auto s = std::make_unique<ast::CreateTableStatement>();
   s->if_not_exists = ctx->K_EXISTS() != nullptr;
+  s->temp = ctx->K_TEMP() != nullptr || ctx->K_TEMPORARY() != nullptr;
   s->table = Name(ctx->name());
   if (ctx->select_stmt() != nullptr) {
     s->as_select = Select(ctx->select_stmt());
@@ -1244,6 +1245,7 @@ ast::StatementPtr Transformer::CreateView(
     SQLParser::Create_view_stmtContext* ctx) {
   auto s = std::make_unique<ast::CreateViewStatement>();
   s->if_not_exists = ctx->K_EXISTS() != nullptr;
+  s->temp = ctx->K_TEMP() != nullptr || ctx->K_TEMPORARY() != nullptr;
   std::vector<SQLParser::NameContext*> names = ctx->name();
   s->view = Name(names[0]);
   for (size_t i = 1; i < names.size(); ++i) s->columns.push_back(Name(names[i]));
@@ -1256,6 +1258,7 @@ ast::StatementPtr Transformer::CreateTrigger(
     SQLParser::Create_trigger_stmtContext* ctx) {
   auto s = std::make_unique<ast::CreateTriggerStatement>();
   s->if_not_exists = ctx->K_EXISTS() != nullptr;
+  s->temp = ctx->K_TEMP() != nullptr || ctx->K_TEMPORARY() != nullptr;
   std::vector<SQLParser::NameContext*> names = ctx->name();
   s->trigger = Name(names.front());
   s->table = Name(names.back());

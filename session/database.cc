@@ -5,6 +5,8 @@
 #include <mutex>
 
 #include "catalog/catalog.h"
+#include "catalog/row_codec.h"
+#include "common/key_encoding.h"
 
 namespace tessera::session {
 
@@ -44,7 +46,41 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   db->sender_ = std::make_unique<kv::DistSender>(&db->transport_, 1);
   db->coordinator_ =
       std::make_unique<txn::TxnCoordinator>(db->sender_.get(), &db->transport_, 1);
+  if (absl::Status s = db->DropLeftoverTempObjects(); !s.ok()) return s;
   return db;
+}
+
+Database::~Database() {
+  absl::MutexLock l(&liveness_->mu);
+  liveness_->alive = false;
+}
+
+absl::Status Database::DropLeftoverTempObjects() {
+  // Sessions drop their TEMP objects when they end; a process that died
+  // left its own behind, and no session of it can come back.
+  uint64_t version = 0;
+  absl::StatusOr<std::unique_ptr<txn::Txn>> txn = Begin(&version);
+  if (!txn.ok()) return txn.status();
+  absl::StatusOr<std::vector<catalog::SchemaObject>> temps = catalog::AllTempObjects(txn->get());
+  if (!temps.ok()) return temps.status();
+  if (temps->empty()) {
+    (*txn)->Rollback();
+    return absl::OkStatus();
+  }
+  for (const catalog::SchemaObject& o : *temps) {
+    if (!o.table.has_value()) continue;
+    const std::string prefix = catalog::TablePrefix(o.table->id);
+    std::vector<std::string> keys;
+    absl::Status s = (*txn)->Scan(prefix, PrefixEnd(prefix), false,
+                                  [&](absl::string_view k, absl::string_view) {
+                                    keys.emplace_back(k);
+                                    return true;
+                                  });
+    if (!s.ok()) return s;
+    for (const std::string& k : keys) (*txn)->Delete(k);
+  }
+  if (absl::Status s = catalog::DeleteAllTempObjects(txn->get()); !s.ok()) return s;
+  return CommitSchemaChange(txn->get());
 }
 
 absl::StatusOr<std::unique_ptr<txn::Txn>> Database::Begin(uint64_t* schema_version) {

@@ -59,10 +59,24 @@ class Database {
   // version so no cached plan of the old one is used again.
   absl::Status CommitSchemaChange(txn::Txn* txn);
 
+  // Drops the TEMP objects (and their rows) of sessions of an earlier
+  // process: done once when the store opens.
+  absl::Status DropLeftoverTempObjects();
+
   // Splits the range holding `key` at `key` and tells the gateway's range
   // cache, so the next plans see both halves. kInvalidArgument when `key`
   // is a range boundary already.
   absl::Status SplitAt(const std::string& key);
+
+  // Whether this Database still exists, for sessions that may outlive it
+  // (a session drops its TEMP objects when it ends, if it still can).
+  // Holding `mu` keeps the Database from being destroyed meanwhile.
+  struct Liveness {
+    absl::Mutex mu;
+    bool alive ABSL_GUARDED_BY(mu) = true;
+  };
+  std::shared_ptr<Liveness> liveness() const { return liveness_; }
+  ~Database();
 
   // Called after a committed INSERT added `rows` rows to table `table_id`,
   // the last with primary key `last_key`; splits when split_rows says so.
@@ -72,6 +86,7 @@ class Database {
   Database() = default;
 
   DatabaseOptions options_;
+  const std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>();
   // Held shared while a transaction begins, exclusively while a schema
   // change commits: a snapshot and its schema version always agree.
   absl::Mutex schema_mu_;

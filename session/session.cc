@@ -1,12 +1,14 @@
 #include "session/session.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/match.h"
@@ -1086,15 +1088,17 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
     return absl::InvalidArgumentError(
         absl::StrCat("object name reserved for internal use: ", st.table));
   }
+  // A TEMP table may share its name with a main one (it hides it).
   absl::StatusOr<std::optional<catalog::SchemaObject>> existing =
-      catalog::LookupObject(d.txn, st.table);
+      st.temp ? catalog::LookupTempObject(d.txn, st.table) : catalog::LookupObject(d.txn, st.table);
   if (!existing.ok()) return existing.status();
-  if (existing->has_value()) {
+  if (existing->has_value() && (st.temp || !(*existing)->temp)) {
     if (st.if_not_exists) return ResultSet();
     return absl::AlreadyExistsError(absl::StrCat("table ", st.table, " already exists"));
   }
   if (st.as_select) return CreateTableAs(d, st);
   TableDescriptor t;
+  t.temp = st.temp;
   absl::StatusOr<uint32_t> id = catalog::AllocateTableId(d.txn);
   if (!id.ok()) return id.status();
   t.id = *id;
@@ -1239,6 +1243,7 @@ absl::StatusOr<ResultSet> CreateTableAs(Dml& d, const ast::CreateTableStatement&
   const std::vector<Type> affinity = planner::OutputAffinity(**plan);
   ast::CreateTableStatement create;
   create.table = st.table;
+  create.temp = st.temp;
   absl::flat_hash_set<std::string> taken;
   for (size_t i = 0; i < (*plan)->column_names.size(); ++i) {
     std::string name = (*plan)->column_names[i];
@@ -1531,6 +1536,7 @@ absl::StatusOr<ResultSet> CreateIndex(Dml& d, const ast::CreateIndexStatement& s
   if (absl::Status s = catalog::PutObject(d.txn, t->name, table_obj, false); !s.ok()) return s;
   catalog::SchemaObject name_obj;
   name_obj.index_of_table = t->name;
+  name_obj.temp = t->temp;
   if (absl::Status s = catalog::PutObject(d.txn, st.index, name_obj, false); !s.ok()) return s;
   return ResultSet();
 }
@@ -1724,7 +1730,7 @@ std::string PrettyTableKey(const TableDescriptor& t, absl::string_view key) {
 // SQLite has 0 there) and lists UNIQUE constraints' indexes with NULL sql.
 absl::StatusOr<std::vector<std::vector<Value>>> SchemaRows(txn::Txn* txn, bool sqlite_master) {
   absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
-      catalog::ListObjects(txn);
+      catalog::ListObjects(txn, /*include_temp=*/false);
   if (!all.ok()) return all.status();
   std::vector<std::vector<Value>> rows;
   // SHOW SCHEMA's statements end with ';' (.dump runs them); SQLite's
@@ -1964,10 +1970,50 @@ std::string SqlState(const absl::Status& status) {
   }
 }
 
-Session::Session(Database* db) : db_(db) {}
+Session::Session(Database* db) : db_(db), db_liveness_(db->liveness()) {
+  // Unique among the sessions of this process, and not reused by a later
+  // process (the store drops every leftover TEMP object when it opens).
+  static std::atomic<uint64_t> next{1};
+  temp_namespace_ = absl::StrCat(next.fetch_add(1), "-", absl::Uniform<uint64_t>(absl::BitGen()));
+}
 
 Session::~Session() {
   if (txn_ != nullptr) txn_->Rollback();
+  if (!made_temp_) return;
+  // If the Database is gone, its next Open drops what is left.
+  absl::MutexLock l(&db_liveness_->mu);
+  if (db_liveness_->alive) (void)DropTempObjects();
+}
+
+absl::Status Session::DropTempObjects() {
+  for (int attempt = 0; attempt < kMaxRetries; ++attempt) {
+    uint64_t schema_version = 0;
+    absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->Begin(&schema_version);
+    if (!t.ok()) return t.status();
+    txn::Txn* txn = t->get();
+    txn->set_temp_namespace(temp_namespace_);
+    absl::Status s = [&]() -> absl::Status {
+      absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+          catalog::ListObjects(txn);
+      if (!all.ok()) return all.status();
+      for (const auto& [name, o] : *all) {
+        if (!o.temp) continue;
+        if (o.table.has_value()) {
+          absl::Status d;
+          DeletePrefix(txn, catalog::TablePrefix(o.table->id), &d);
+          if (!d.ok()) return d;
+          if (o.table->autoincrement) {
+            if (absl::Status w = WriteSequence(txn, o.table->name, std::nullopt); !w.ok()) return w;
+          }
+        }
+        if (absl::Status d = catalog::DeleteObject(txn, name); !d.ok()) return d;
+      }
+      return db_->CommitSchemaChange(txn);
+    }();
+    if (!s.ok()) txn->Rollback();
+    if (s.ok() || s.code() != absl::StatusCode::kAborted) return s;
+  }
+  return absl::AbortedError("could not drop the session's TEMP objects");
 }
 
 absl::StatusOr<ResultSet> Session::Execute(absl::string_view sql,
@@ -2028,6 +2074,7 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
         absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->Begin(&txn_schema_version_);
         if (!t.ok()) return t.status();
         txn_ = *std::move(t);
+        txn_->set_temp_namespace(temp_namespace_);
         txn_changed_schema_ = false;
         savepoints_.clear();
         // As in SQLite, a SAVEPOINT outside a transaction begins one.
@@ -2106,6 +2153,7 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     uint64_t schema_version = 0;
     absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->Begin(&schema_version);
     if (!t.ok()) return t.status();
+    (*t)->set_temp_namespace(temp_namespace_);
     pending_split_.reset();
     // A lone SELECT never writes: its transaction keeps no read spans.
     if (st.kind == ast::StatementKind::kSelect) (*t)->SetReadOnly();
@@ -2164,6 +2212,15 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
                                          const std::vector<Value>& params,
                                          const PlanSlot* slot, bool cache_tables,
                                          std::shared_ptr<const TableDescriptor>* unique_at_commit) {
+  // A TEMP object made here is dropped when the session ends.
+  if ((st.kind == ast::StatementKind::kCreateTable &&
+       static_cast<const ast::CreateTableStatement&>(st).temp) ||
+      (st.kind == ast::StatementKind::kCreateView &&
+       static_cast<const ast::CreateViewStatement&>(st).temp) ||
+      (st.kind == ast::StatementKind::kCreateTrigger &&
+       static_cast<const ast::CreateTriggerStatement&>(st).temp)) {
+    made_temp_ = true;
+  }
   Dml d{txn, db_, &params, 0, ""};
   d.unique_at_commit = unique_at_commit;
   d.values = &values_;
@@ -2227,9 +2284,10 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       return AlterDropColumn(d, static_cast<const ast::AlterDropColumnStatement&>(st));
     case ast::StatementKind::kCreateView: {
       const auto& v = static_cast<const ast::CreateViewStatement&>(st);
-      absl::StatusOr<std::optional<catalog::SchemaObject>> existing = catalog::LookupObject(txn, v.view);
+      absl::StatusOr<std::optional<catalog::SchemaObject>> existing =
+          v.temp ? catalog::LookupTempObject(txn, v.view) : catalog::LookupObject(txn, v.view);
       if (!existing.ok()) return existing.status();
-      if (existing->has_value()) {
+      if (existing->has_value() && (v.temp || !(*existing)->temp)) {
         if (v.if_not_exists) return ResultSet();
         return absl::AlreadyExistsError(absl::StrCat("view ", v.view, " already exists"));
       }
@@ -2238,6 +2296,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       if (!plan.ok()) return plan.status();
       catalog::SchemaObject obj;
       obj.view = catalog::ViewDescriptor{v.view, v.columns, v.select_text};
+      obj.temp = v.temp;
       if (absl::Status s = catalog::PutObject(txn, v.view, obj, false); !s.ok()) return s;
       return ResultSet();
     }
@@ -2257,6 +2316,8 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
             absl::StrCat("cannot create INSTEAD OF trigger on table: ", t->name));
       }
       obj.trigger = catalog::TriggerDescriptor{tr.trigger, t->name, tr.full_text};
+      // A trigger on a TEMP table is TEMP too, as in SQLite.
+      obj.temp = tr.temp || t->temp;
       if (absl::Status s = catalog::PutObject(txn, tr.trigger, obj, false); !s.ok()) return s;
       return ResultSet();
     }

@@ -130,6 +130,12 @@ class Session {
   std::unique_ptr<txn::Txn> txn_;  // explicit transaction, if any
   uint64_t txn_schema_version_ = 0;  // the schema version txn_ sees
   bool txn_changed_schema_ = false;  // txn_ ran DDL (its plans are not cached)
+  // The namespace of this session's TEMP objects (catalog.h), and whether
+  // it made any (dropped when the session ends).
+  std::string temp_namespace_;
+  bool made_temp_ = false;
+  std::shared_ptr<Database::Liveness> db_liveness_;  // db_ may be gone at ~Session
+  absl::Status DropTempObjects();
   // SQL savepoints of txn_, outermost first: name and Txn::Savepoint depth.
   std::vector<std::pair<std::string, size_t>> savepoints_;
   // txn_ was begun by a SAVEPOINT: releasing the outermost commits it.

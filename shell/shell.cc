@@ -155,7 +155,7 @@ bool Shell::Dump(const std::string& table) {
       absl::StrAppend(&out, row[3].bytes(), "\n");
     }
   }
-  if (!found) {
+  if (!found && !table.empty()) {
     err_ << "ERROR: no such table: " << table << "\n";
     return false;
   }

@@ -201,6 +201,62 @@ TEST_F(SchemaCompatTest, PartialIndexes) {
   EXPECT_EQ(State("CREATE INDEX r ON u(email) WHERE nope = 1"), "42703");
 }
 
+// TEMP tables, views, indexes and triggers are the session's own, hide a
+// main object of the same name, and go when the session ends (or, after a
+// crash, when the store opens again).
+TEST_F(SchemaCompatTest, TempObjectsArePrivateToTheSession) {
+  Run("CREATE TABLE t(x)");
+  Run("INSERT INTO t VALUES ('main')");
+  Run("CREATE TEMP TABLE t(x)");
+  Run("INSERT INTO t VALUES ('temp')");
+  EXPECT_EQ(Rows("SELECT x FROM t"), V({"temp"}));
+  Run("CREATE TEMPORARY TABLE tt(a INTEGER PRIMARY KEY, b)");
+  Run("CREATE INDEX tti ON tt(b)");
+  Run("CREATE TEMP TRIGGER trg AFTER INSERT ON tt BEGIN INSERT INTO t VALUES ('fired'); END");
+  Run("INSERT INTO tt VALUES (1, 'one')");
+  Run("CREATE TEMP VIEW tv AS SELECT a FROM tt WHERE b = 'one'");
+  Run("CREATE TEMP TABLE copy AS SELECT * FROM tt");
+  EXPECT_EQ(Rows("SELECT * FROM tv"), V({"1"}));
+  EXPECT_EQ(Rows("SELECT x FROM t ORDER BY x"), V({"fired", "temp"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM copy"), V({"1"}));
+  EXPECT_EQ(State("CREATE TEMP TABLE tt(z)"), "42P07");
+  // Not part of the schema: sqlite_master and .dump show the main objects.
+  EXPECT_EQ(Rows("SELECT name FROM sqlite_master"), V({"t"}));
+  {
+    Session other(db_.get());
+    absl::StatusOr<ResultSet> r = other.Execute("SELECT x FROM t");
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(r->rows.size(), 1u);
+    EXPECT_EQ(r->rows[0][0].ToString(), "main");
+    EXPECT_FALSE(other.Execute("SELECT * FROM tt").ok());
+    ASSERT_TRUE(other.Execute("CREATE TEMP TABLE tt(own)").ok());  // its own
+    ASSERT_TRUE(other.Execute("INSERT INTO tt VALUES (9)").ok());
+  }
+  EXPECT_EQ(Rows("SELECT a, b FROM tt"), V({"1|one"}));
+  // Dropped with the session that made them.
+  session_ = std::make_unique<Session>(db_.get());
+  EXPECT_EQ(Rows("SELECT x FROM t"), V({"main"}));
+  EXPECT_EQ(State("SELECT * FROM tt"), "42P01");
+  EXPECT_EQ(State("SELECT * FROM tv"), "42P01");
+  Run("CREATE TABLE tt(a)");  // the name is free again
+  // What a crashed process left behind goes when the store opens.
+  Run("CREATE TEMP TABLE gone(x)");
+  Run("INSERT INTO gone VALUES (1)");
+  ASSERT_TRUE(db_->DropLeftoverTempObjects().ok());
+  EXPECT_EQ(State("SELECT * FROM gone"), "42P01");
+  // A session that outlives its Database (against the contract, as a
+  // careless caller may) leaves its TEMP objects to the next Open instead
+  // of touching the Database that is gone.
+  DatabaseOptions options;
+  options.engine.durable = false;
+  absl::StatusOr<std::unique_ptr<Database>> db2 = Database::Open(testing::NewTempDir("temp"), options);
+  ASSERT_TRUE(db2.ok());
+  auto s2 = std::make_unique<Session>(db2->get());
+  ASSERT_TRUE(s2->Execute("CREATE TEMP TABLE x(a)").ok());
+  db2->reset();
+  s2.reset();
+}
+
 TEST_F(SchemaCompatTest, WithoutRowid) {
   Run("CREATE TABLE w(id INTEGER PRIMARY KEY, v) WITHOUT ROWID");
   EXPECT_EQ(std::string(Err("INSERT INTO w(v) VALUES (1)").message()),

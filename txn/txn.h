@@ -115,6 +115,11 @@ class Txn {
   // Discards the writes. Idempotent.
   void Rollback();
 
+  // The namespace of the session's TEMP objects (catalog/ reads it): names
+  // this transaction resolves are looked for there first. Empty: none.
+  void set_temp_namespace(std::string ns) { temp_namespace_ = std::move(ns); }
+  const std::string& temp_namespace() const { return temp_namespace_; }
+
   // Savepoints: marks of the write buffer, innermost last, for SQL's
   // SAVEPOINT and for a statement that fails inside an explicit
   // transaction, which takes back what it wrote while the transaction
@@ -185,6 +190,7 @@ class Txn {
   std::vector<std::pair<std::string, std::string>> read_spans_;
   bool finished_ = false;
   bool read_only_ = false;
+  std::string temp_namespace_;
   std::optional<Timestamp> commit_ts_;
 };
 
