@@ -2074,7 +2074,6 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
         absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->Begin(&txn_schema_version_);
         if (!t.ok()) return t.status();
         txn_ = *std::move(t);
-        txn_->set_temp_namespace(temp_namespace_);
         txn_changed_schema_ = false;
         savepoints_.clear();
         // As in SQLite, a SAVEPOINT outside a transaction begins one.
@@ -2153,7 +2152,6 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     uint64_t schema_version = 0;
     absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->Begin(&schema_version);
     if (!t.ok()) return t.status();
-    (*t)->set_temp_namespace(temp_namespace_);
     pending_split_.reset();
     // A lone SELECT never writes: its transaction keeps no read spans.
     if (st.kind == ast::StatementKind::kSelect) (*t)->SetReadOnly();
@@ -2221,6 +2219,9 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
        static_cast<const ast::CreateTriggerStatement&>(st).temp)) {
     made_temp_ = true;
   }
+  // Names look in the session's TEMP namespace only once it has one: a
+  // session without TEMP objects pays no extra catalog read.
+  if (made_temp_) txn->set_temp_namespace(temp_namespace_);
   Dml d{txn, db_, &params, 0, ""};
   d.unique_at_commit = unique_at_commit;
   d.values = &values_;
