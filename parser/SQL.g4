@@ -66,7 +66,7 @@ show_stmt
   ;
 
 create_table_stmt
-  : K_CREATE ( K_TEMP | K_TEMPORARY )? K_TABLE ( K_IF K_NOT K_EXISTS )? name
+  : K_CREATE ( K_TEMP | K_TEMPORARY )? K_TABLE ( K_IF K_NOT K_EXISTS )? schema_prefix? name
     ( OPEN_PAR column_def ( COMMA column_def )* ( COMMA table_constraint )* CLOSE_PAR
       ( table_option ( COMMA table_option )* )?
     | K_AS select_stmt )
@@ -112,17 +112,17 @@ foreign_key_clause
 indexed_column : name ( K_COLLATE collation=name )? ( K_ASC | K_DESC )? ;
 
 create_index_stmt
-  : K_CREATE K_UNIQUE? K_INDEX ( K_IF K_NOT K_EXISTS )? name K_ON name
+  : K_CREATE K_UNIQUE? K_INDEX ( K_IF K_NOT K_EXISTS )? schema_prefix? name K_ON name
     OPEN_PAR indexed_column ( COMMA indexed_column )* CLOSE_PAR ( K_WHERE expr )?
   ;
 
 create_view_stmt
-  : K_CREATE ( K_TEMP | K_TEMPORARY )? K_VIEW ( K_IF K_NOT K_EXISTS )? name
+  : K_CREATE ( K_TEMP | K_TEMPORARY )? K_VIEW ( K_IF K_NOT K_EXISTS )? schema_prefix? name
     ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )? K_AS select_stmt
   ;
 
 create_trigger_stmt
-  : K_CREATE ( K_TEMP | K_TEMPORARY )? K_TRIGGER ( K_IF K_NOT K_EXISTS )? name
+  : K_CREATE ( K_TEMP | K_TEMPORARY )? K_TRIGGER ( K_IF K_NOT K_EXISTS )? schema_prefix? name
     ( K_BEFORE | K_AFTER | K_INSTEAD K_OF )?
     ( K_DELETE | K_INSERT | K_UPDATE ( K_OF name ( COMMA name )* )? )
     K_ON name ( K_FOR K_EACH K_ROW )? ( K_WHEN expr )?
@@ -132,14 +132,14 @@ create_trigger_stmt
 trigger_body_stmt : select_stmt | insert_stmt | update_stmt | delete_stmt ;
 
 drop_stmt
-  : K_DROP object=( K_TABLE | K_INDEX | K_VIEW | K_TRIGGER ) ( K_IF K_EXISTS )? name
+  : K_DROP object=( K_TABLE | K_INDEX | K_VIEW | K_TRIGGER ) ( K_IF K_EXISTS )? schema_prefix? name
   ;
 
 alter_table_stmt
-  : K_ALTER K_TABLE name K_ADD K_COLUMN? column_def                          # alter_add_column
-  | K_ALTER K_TABLE table=name K_RENAME K_TO to=name                          # alter_rename_table
-  | K_ALTER K_TABLE table=name K_RENAME K_COLUMN? column=name K_TO to=name    # alter_rename_column
-  | K_ALTER K_TABLE table=name K_DROP K_COLUMN? column=name                   # alter_drop_column
+  : K_ALTER K_TABLE schema_prefix? name K_ADD K_COLUMN? column_def                          # alter_add_column
+  | K_ALTER K_TABLE schema_prefix? table=name K_RENAME K_TO to=name                          # alter_rename_table
+  | K_ALTER K_TABLE schema_prefix? table=name K_RENAME K_COLUMN? column=name K_TO to=name    # alter_rename_column
+  | K_ALTER K_TABLE schema_prefix? table=name K_DROP K_COLUMN? column=name                   # alter_drop_column
   | K_ALTER K_TABLE name K_SPLIT K_AT K_VALUES value_row ( COMMA value_row )*  # alter_split
   ;
 
@@ -147,7 +147,7 @@ reindex_stmt : K_REINDEX name? ;
 
 insert_stmt
   : ( K_INSERT ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? | K_REPLACE )
-    K_INTO name ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )?
+    K_INTO schema_prefix? name ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )?
     ( K_VALUES value_row ( COMMA value_row )* | select_stmt | K_DEFAULT K_VALUES )
     upsert_clause? returning_clause?
   ;
@@ -162,12 +162,15 @@ upsert_clause
 assignment : name ASSIGN expr ;
 
 update_stmt
-  : K_UPDATE ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? name
+  : K_UPDATE ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? schema_prefix? name
     K_SET assignment ( COMMA assignment )* ( K_FROM join_clause )? ( K_WHERE expr )?
     returning_clause?
   ;
 
-delete_stmt : K_DELETE K_FROM name ( K_WHERE expr )? returning_clause? ;
+delete_stmt : K_DELETE K_FROM schema_prefix? name ( K_WHERE expr )? returning_clause? ;
+
+// main. or temp. before an object's name, as SQLite has them.
+schema_prefix : name DOT ;
 
 // The rows an INSERT, UPDATE or DELETE changed, as they were written (as
 // they were, for DELETE).
@@ -221,7 +224,7 @@ join_constraint
   ;
 
 table_or_subquery
-  : name ( K_AS? alias=name )? ( K_INDEXED K_BY index=name | K_NOT K_INDEXED )?  # table_name_ref
+  : schema_prefix? name ( K_AS? alias=name )? ( K_INDEXED K_BY index=name | K_NOT K_INDEXED )?  # table_name_ref
   | OPEN_PAR select_stmt CLOSE_PAR ( K_AS? alias=name )?      # table_subquery
   | OPEN_PAR join_clause CLOSE_PAR                            # table_nested_join
   ;

@@ -250,6 +250,9 @@ class Transformer {
   std::vector<ast::Assignment> Assignments(
       const std::vector<SQLParser::AssignmentContext*>& v);
   Type TypeOf(SQLParser::Type_nameContext* ctx);
+  // A `main.` or `temp.` before a name: true for temp. Another schema
+  // fails ("unknown database"): there is one database per store.
+  bool TempSchema(SQLParser::Schema_prefixContext* prefix);
 
   ast::StatementPtr Insert(SQLParser::Insert_stmtContext* ctx);
   ast::StatementPtr Update(SQLParser::Update_stmtContext* ctx);
@@ -459,6 +462,14 @@ Type Transformer::TypeOf(SQLParser::Type_nameContext* ctx) {
   if (has("blob")) return Type::kBlob;
   if (has("real") || has("floa") || has("doub")) return Type::kReal;
   return Type::kNull;
+}
+
+bool Transformer::TempSchema(SQLParser::Schema_prefixContext* prefix) {
+  if (prefix == nullptr) return false;
+  const std::string schema = absl::AsciiStrToLower(Name(prefix->name()));
+  if (schema == "temp" || schema == "temporary") return true;
+  if (schema != "main") Fail(prefix, absl::StrCat("unknown database ", Name(prefix->name())));
+  return false;
 }
 
 std::vector<ast::ExprPtr> Transformer::Row(SQLParser::Value_rowContext* ctx) {
@@ -993,6 +1004,7 @@ ast::TableRefPtr Transformer::TableOrSubquery(
     auto t = std::make_unique<ast::TableRef>();
     t->kind = ast::TableRef::Kind::kTable;
     t->pos = Pos(c);
+    TempSchema(c->schema_prefix());
     t->name = Name(c->name(0));
     t->alias = Name(c->alias);
     t->indexed_by = Name(c->index);
@@ -1154,6 +1166,7 @@ ast::StatementPtr Transformer::Insert(SQLParser::Insert_stmtContext* ctx) {
   auto s = std::make_unique<ast::InsertStatement>();
   s->or_action = ctx->K_INSERT() == nullptr ? ast::ConflictAction::kReplace
                                             : ConflictFrom(ctx->conflict);
+  TempSchema(ctx->schema_prefix());
   std::vector<SQLParser::NameContext*> names = ctx->name();
   s->table = Name(names[0]);
   for (size_t i = 1; i < names.size(); ++i) s->columns.push_back(Name(names[i]));
@@ -1174,6 +1187,7 @@ ast::StatementPtr Transformer::Insert(SQLParser::Insert_stmtContext* ctx) {
 ast::StatementPtr Transformer::Update(SQLParser::Update_stmtContext* ctx) {
   auto s = std::make_unique<ast::UpdateStatement>();
   s->or_action = ConflictFrom(ctx->conflict);
+  TempSchema(ctx->schema_prefix());
   s->table = Name(ctx->name());
   s->assignments = Assignments(ctx->assignment());
   if (ctx->join_clause() != nullptr) s->from = Join(ctx->join_clause());
@@ -1184,6 +1198,7 @@ ast::StatementPtr Transformer::Update(SQLParser::Update_stmtContext* ctx) {
 
 ast::StatementPtr Transformer::Delete(SQLParser::Delete_stmtContext* ctx) {
   auto s = std::make_unique<ast::DeleteStatement>();
+  TempSchema(ctx->schema_prefix());
   s->table = Name(ctx->name());
   s->where = Expr(ctx->expr());
   s->returning = Returning(ctx->returning_clause());
@@ -1195,6 +1210,7 @@ ast::StatementPtr Transformer::CreateTable(
   auto s = std::make_unique<ast::CreateTableStatement>();
   s->if_not_exists = ctx->K_EXISTS() != nullptr;
   s->temp = ctx->K_TEMP() != nullptr || ctx->K_TEMPORARY() != nullptr;
+  if (TempSchema(ctx->schema_prefix())) s->temp = true;
   s->table = Name(ctx->name());
   if (ctx->select_stmt() != nullptr) {
     s->as_select = Select(ctx->select_stmt());
@@ -1234,6 +1250,7 @@ ast::StatementPtr Transformer::CreateIndex(
   auto s = std::make_unique<ast::CreateIndexStatement>();
   s->unique = ctx->K_UNIQUE() != nullptr;
   s->if_not_exists = ctx->K_EXISTS() != nullptr;
+  TempSchema(ctx->schema_prefix());
   s->index = Name(ctx->name(0));
   s->table = Name(ctx->name(1));
   s->columns = IndexedColumns(ctx->indexed_column());
@@ -1246,6 +1263,7 @@ ast::StatementPtr Transformer::CreateView(
   auto s = std::make_unique<ast::CreateViewStatement>();
   s->if_not_exists = ctx->K_EXISTS() != nullptr;
   s->temp = ctx->K_TEMP() != nullptr || ctx->K_TEMPORARY() != nullptr;
+  if (TempSchema(ctx->schema_prefix())) s->temp = true;
   std::vector<SQLParser::NameContext*> names = ctx->name();
   s->view = Name(names[0]);
   for (size_t i = 1; i < names.size(); ++i) s->columns.push_back(Name(names[i]));
@@ -1259,6 +1277,7 @@ ast::StatementPtr Transformer::CreateTrigger(
   auto s = std::make_unique<ast::CreateTriggerStatement>();
   s->if_not_exists = ctx->K_EXISTS() != nullptr;
   s->temp = ctx->K_TEMP() != nullptr || ctx->K_TEMPORARY() != nullptr;
+  if (TempSchema(ctx->schema_prefix())) s->temp = true;
   std::vector<SQLParser::NameContext*> names = ctx->name();
   s->trigger = Name(names.front());
   s->table = Name(names.back());
@@ -1322,24 +1341,28 @@ ast::StatementPtr Transformer::Drop(SQLParser::Drop_stmtContext* ctx) {
       s->object = ast::ObjectKind::kTable;
   }
   s->if_exists = ctx->K_EXISTS() != nullptr;
+  TempSchema(ctx->schema_prefix());
   s->name = Name(ctx->name());
   return s;
 }
 
 ast::StatementPtr Transformer::Alter(SQLParser::Alter_table_stmtContext* ctx) {
   if (auto* c = dynamic_cast<SQLParser::Alter_add_columnContext*>(ctx)) {
+    TempSchema(c->schema_prefix());
     auto s = std::make_unique<ast::AlterAddColumnStatement>();
     s->table = Name(c->name());
     s->column = ColumnDef(c->column_def());
     return s;
   }
   if (auto* c = dynamic_cast<SQLParser::Alter_rename_tableContext*>(ctx)) {
+    TempSchema(c->schema_prefix());
     auto s = std::make_unique<ast::AlterRenameStatement>();
     s->table = Name(c->table);
     s->new_name = Name(c->to);
     return s;
   }
   if (auto* c = dynamic_cast<SQLParser::Alter_rename_columnContext*>(ctx)) {
+    TempSchema(c->schema_prefix());
     auto s = std::make_unique<ast::AlterRenameStatement>();
     s->table = Name(c->table);
     s->column = Name(c->column);
@@ -1347,6 +1370,7 @@ ast::StatementPtr Transformer::Alter(SQLParser::Alter_table_stmtContext* ctx) {
     return s;
   }
   if (auto* c = dynamic_cast<SQLParser::Alter_drop_columnContext*>(ctx)) {
+    TempSchema(c->schema_prefix());
     auto s = std::make_unique<ast::AlterDropColumnStatement>();
     s->table = Name(c->table);
     s->column = Name(c->column);

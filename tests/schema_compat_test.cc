@@ -257,6 +257,30 @@ TEST_F(SchemaCompatTest, TempObjectsArePrivateToTheSession) {
   s2.reset();
 }
 
+// main. and temp. before a name, as tools write them; temp. makes a TEMP
+// object; another schema is an error (one database per store).
+TEST_F(SchemaCompatTest, SchemaQualifiedNames) {
+  Run("CREATE TABLE main.t(x)");
+  Run("INSERT INTO main.t VALUES (1), (2)");
+  Run("UPDATE main.t SET x = 3 WHERE x = 2");
+  Run("DELETE FROM main.t WHERE x = 1");
+  Run("CREATE INDEX main.tx ON t(x)");
+  Run("ALTER TABLE main.t ADD COLUMN y");
+  EXPECT_EQ(Rows("SELECT x FROM main.t"), V({"3"}));
+  EXPECT_EQ(Rows("SELECT name FROM main.sqlite_master WHERE type = 'table'"), V({"t"}));
+  Run("CREATE TABLE temp.scratch(z)");
+  Run("INSERT INTO temp.scratch VALUES (5)");
+  EXPECT_EQ(Rows("SELECT z FROM temp.scratch"), V({"5"}));
+  EXPECT_EQ(Rows("SELECT name FROM sqlite_master WHERE type = 'table'"), V({"t"}));  // TEMP
+  Run("CREATE VIEW temp.v AS SELECT z FROM scratch");
+  Run("DROP VIEW temp.v");
+  Run("DROP TABLE IF EXISTS main.nothing");
+  EXPECT_EQ(std::string(Err("SELECT * FROM other.t").message()).find("unknown database other") !=
+                std::string::npos,
+            true);
+  EXPECT_EQ(State("CREATE TABLE aux.t2(a)"), "42601");
+}
+
 TEST_F(SchemaCompatTest, WithoutRowid) {
   Run("CREATE TABLE w(id INTEGER PRIMARY KEY, v) WITHOUT ROWID");
   EXPECT_EQ(std::string(Err("INSERT INTO w(v) VALUES (1)").message()),
