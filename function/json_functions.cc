@@ -735,10 +735,9 @@ absl::StatusOr<Value> JsonRemove(Args a) {
   for (size_t i = 1; i < a.size(); ++i) {
     std::optional<std::string> path = JsonText(a[i]);
     if (!path.has_value()) return Value::Null();
-    if (root_removed) continue;
     absl::StatusOr<Target> t = Lookup(&root, *path, false);
-    if (!t.ok()) return t.status();
-    if (t->node == nullptr) continue;
+    if (!t.ok()) return t.status();  // a malformed path, also after the root went
+    if (root_removed || t->node == nullptr) continue;
     if (t->parent == nullptr) {
       root_removed = true;
       continue;

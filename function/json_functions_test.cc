@@ -203,6 +203,7 @@ TEST(JsonFunctionsTest, RemoveAndPatch) {
   EXPECT_EQ(Call("json_remove", {T(" {\"a\" : 1} ")}), T("{\"a\":1}"));
   EXPECT_TRUE(Call("json_remove", {T("[1]"), T("$")}).is_null());
   EXPECT_TRUE(Call("json_remove", {T("[1]"), N}).is_null());
+  EXPECT_EQ(Error("json_remove", {T("{}"), T("$"), T("$.")}), "JSON path error near ''");
   EXPECT_EQ(Call("json_patch", {T("{\"a\":1,\"b\":{\"c\":2}}"),
                                 T("{\"b\":{\"c\":null,\"d\":3},\"e\":[1],\"f\":{\"g\":null}}")}),
             T("{\"a\":1,\"b\":{\"d\":3},\"e\":[1],\"f\":{}}"));

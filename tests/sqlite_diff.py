@@ -461,8 +461,14 @@ class JsonGenerator:
 
     def edit_path(self):
         # Not the root: SQLite 3.40 returns a replaced root's SQL value
-        # as it is ('x', not "x"), which is not JSON.
-        p = self.path()
+        # as it is ('x', not "x"), which is not JSON. Not malformed either:
+        # after an edit that appended to an array, SQLite 3.40 ignores a
+        # malformed later path instead of reporting it.
+        while True:
+            p = self.path()
+            if not any(bad in p for bad in ("[x", "[#+1]", "[ 0]", ".'", "..", ".[")) and \
+                    not p.endswith(".'"):
+                break
         return p if p != "'$'" else "'$[0]'"
 
     def call(self):
