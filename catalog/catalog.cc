@@ -115,6 +115,26 @@ absl::Status DeleteObject(txn::Txn* txn, absl::string_view name) {
   return absl::OkStatus();
 }
 
+namespace {
+std::string SettingKey(absl::string_view name) {
+  return absl::StrCat(keys::kSystemPrefix, "cat/setting/", name);
+}
+}  // namespace
+
+absl::StatusOr<int64_t> GetSetting(txn::Txn* txn, absl::string_view name) {
+  absl::StatusOr<std::optional<std::string>> raw = txn->Get(SettingKey(name));
+  if (!raw.ok()) return raw.status();
+  int64_t value = 0;
+  if (raw->has_value() && !absl::SimpleAtoi(**raw, &value)) {
+    return absl::DataLossError(absl::StrCat("corrupt setting ", name));
+  }
+  return value;
+}
+
+void SetSetting(txn::Txn* txn, absl::string_view name, int64_t value) {
+  txn->Put(SettingKey(name), absl::StrCat(value));
+}
+
 absl::StatusOr<std::vector<SchemaObject>> AllTempObjects(txn::Txn* txn) {
   std::vector<SchemaObject> out;
   const std::string prefix = TempPrefix();

@@ -53,6 +53,11 @@ absl::Status DeleteObject(txn::Txn* txn, absl::string_view name);
 // A fresh table id (ids start above the system range).
 absl::StatusOr<uint32_t> AllocateTableId(txn::Txn* txn);
 
+// A stored integer setting of the database (PRAGMA user_version,
+// application_id), 0 until set. Outside ObjectSpan(): not a schema change.
+absl::StatusOr<int64_t> GetSetting(txn::Txn* txn, absl::string_view name);
+void SetSetting(txn::Txn* txn, absl::string_view name, int64_t value);
+
 // The key span holding every object's descriptor: a transaction that
 // relies on descriptors it did not read records this span as read
 // (txn::Txn::NoteRead), so a concurrent schema change aborts it.

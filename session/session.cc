@@ -1805,6 +1805,82 @@ absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p) {
     return absl::UnimplementedError(
         "statement not supported: PRAGMA foreign_keys=ON (foreign keys are kept, not enforced)");
   }
+  if (p.name == "user_version" || p.name == "application_id") {
+    // Integers an application keeps in the database (its schema's
+    // version, for migrations), 32-bit as in SQLite; written in the
+    // statement's transaction.
+    if (p.has_value) {
+      int64_t v = 0;
+      if (!absl::SimpleAtoi(p.value, &v)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("PRAGMA ", p.name, " takes an integer, not ", p.value));
+      }
+      catalog::SetSetting(txn, p.name, static_cast<int32_t>(v));
+      return rs;
+    }
+    absl::StatusOr<int64_t> v = catalog::GetSetting(txn, p.name);
+    if (!v.ok()) return v.status();
+    rs.has_rows = true;
+    rs.columns = {p.name};
+    rs.rows.push_back({Value::Integer(*v)});
+    return rs;
+  }
+  if (p.name == "index_list" || p.name == "index_info") {
+    rs.has_rows = true;
+    if (p.name == "index_list") {
+      rs.columns = {"seq", "name", "unique", "origin", "partial"};
+      absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, p.value);
+      if (absl::IsNotFound(t.status()) || !p.has_value) return rs;
+      if (!t.ok()) return t.status();
+      // Newest first, as SQLite lists them.
+      int64_t seq = 0;
+      for (auto it = t->indexes.rbegin(); it != t->indexes.rend(); ++it) {
+        const catalog::IndexDescriptor& ix = *it;
+        rs.rows.push_back({Value::Integer(seq++), Value::Text(ix.name),
+                           Value::Integer(ix.unique ? 1 : 0),
+                           Value::Text(IsConstraintIndex(ix) ? "u" : "c"),
+                           Value::Integer(ix.where_sql.empty() ? 0 : 1)});
+      }
+      return rs;
+    }
+    rs.columns = {"seqno", "cid", "name"};
+    if (!p.has_value) return rs;
+    absl::StatusOr<std::optional<catalog::SchemaObject>> owner = catalog::LookupObject(txn, p.value);
+    if (!owner.ok()) return owner.status();
+    if (!owner->has_value() || !(*owner)->index_of_table.has_value()) {
+      // A UNIQUE constraint's index has no object of its own: look in
+      // every table.
+      absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+          catalog::ListObjects(txn);
+      if (!all.ok()) return all.status();
+      for (const auto& [name, o] : *all) {
+        if (!o.table.has_value()) continue;
+        for (const catalog::IndexDescriptor& ix : o.table->indexes) {
+          if (!absl::EqualsIgnoreCase(ix.name, p.value)) continue;
+          owner = std::optional<catalog::SchemaObject>(catalog::SchemaObject{});
+          (*owner)->index_of_table = o.table->name;
+        }
+      }
+      if (!owner->has_value()) return rs;
+    }
+    absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, *(*owner)->index_of_table);
+    if (!t.ok()) return t.status();
+    for (const catalog::IndexDescriptor& ix : t->indexes) {
+      if (!absl::EqualsIgnoreCase(ix.name, p.value)) continue;
+      for (size_t i = 0; i < ix.column_ids.size(); ++i) {
+        // cid counts the visible columns, as SELECT * shows them.
+        int cid = 0;
+        for (const catalog::ColumnDescriptor& c : t->columns) {
+          if (c.id == ix.column_ids[i]) break;
+          if (!c.hidden) ++cid;
+        }
+        const int pos = t->ColumnIndexById(ix.column_ids[i]);
+        rs.rows.push_back({Value::Integer(static_cast<int64_t>(i)), Value::Integer(cid),
+                           Value::Text(pos >= 0 ? t->columns[pos].name : "")});
+      }
+    }
+    return rs;
+  }
   if (p.name == "table_info") {
     rs.has_rows = true;
     rs.columns = {"cid", "name", "type", "notnull", "dflt_value", "pk"};
@@ -1901,6 +1977,8 @@ std::string SqlState(const absl::Status& status) {
       {"no transaction is open", "25P01"},            // no_active_sql_transaction
       {"no such savepoint", "3B001"},                 // invalid_savepoint_specification
       {"second argument to likelihood()", "22023"},   // invalid_parameter_value
+      {"PRAGMA user_version takes", "22023"},
+      {"PRAGMA application_id takes", "22023"},
       {"subqueries prohibited in partial index", "0A000"},
       {"parameters prohibited in partial index", "0A000"},
       {"non-deterministic functions prohibited", "42P17"},  // invalid_object_definition

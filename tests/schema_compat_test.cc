@@ -83,6 +83,25 @@ TEST_F(SchemaCompatTest, Pragmas) {
   EXPECT_EQ(Rows("PRAGMA foreign_keys"), V({"0"}));
   Run("PRAGMA foreign_keys = OFF");
   EXPECT_EQ(State("PRAGMA foreign_keys = ON"), "0A000");
+  // user_version: the application's own number (migrations), kept in the
+  // database and transactional.
+  EXPECT_EQ(Rows("PRAGMA user_version"), V({"0"}));
+  Run("PRAGMA user_version = 7");
+  Run("BEGIN");
+  Run("PRAGMA user_version = 9");
+  Run("ROLLBACK");
+  EXPECT_EQ(Rows("PRAGMA user_version"), V({"7"}));
+  EXPECT_EQ(State("PRAGMA user_version = 'x'"), "22023");
+  Run("PRAGMA application_id = 42");
+  EXPECT_EQ(Rows("PRAGMA application_id"), V({"42"}));
+  // index_list and index_info, as SQLite answers them.
+  Run("CREATE TABLE ix(a INTEGER PRIMARY KEY, b UNIQUE, c, d)");
+  Run("CREATE INDEX ixcd ON ix(c, d) WHERE c > 0");
+  EXPECT_EQ(Rows("PRAGMA index_list(ix)"),
+            V({"0|ixcd|0|c|1", "1|sqlite_autoindex_ix_1|1|u|0"}));
+  EXPECT_EQ(Rows("PRAGMA index_info(ixcd)"), V({"0|2|c", "1|3|d"}));
+  EXPECT_EQ(Rows("PRAGMA index_info(sqlite_autoindex_ix_1)"), V({"0|1|b"}));
+  EXPECT_EQ(Rows("PRAGMA index_info(nope)"), V());
   // Pragmas Tessera does not know are ignored, as SQLite ignores them.
   Run("PRAGMA journal_mode = WAL");
   Run("PRAGMA synchronous = FULL");
