@@ -300,6 +300,21 @@ TEST_F(SchemaCompatTest, SchemaQualifiedNames) {
   EXPECT_EQ(State("CREATE TABLE aux.t2(a)"), "42601");
 }
 
+// A REAL literal in a CHECK or a DEFAULT stays REAL when the constraint
+// is stored as text: before, `2.0` was kept as `2`, so CHECK (a / 2.0 > 1)
+// divided integers and refused a = 3, and DEFAULT 0.0 gave INTEGER 0.
+TEST_F(SchemaCompatTest, RealLiteralsSurviveStoredConstraints) {
+  Run("CREATE TABLE c(a INTEGER CHECK (a / 2.0 > 1), b DEFAULT 0.0, d DEFAULT (1.0 + 2), "
+      "e DEFAULT 0.1, f DEFAULT -2.0)");
+  Run("INSERT INTO c(a) VALUES (3)");
+  EXPECT_EQ(State("INSERT INTO c(a) VALUES (2)"), "23514");
+  EXPECT_EQ(Rows("SELECT a, typeof(b), d, typeof(d), e = 0.1, typeof(f) FROM c"),
+            V({"3|real|3|real|1|real"}));
+  EXPECT_EQ(Rows("SHOW CREATE TABLE c"),
+            V({"CREATE TABLE c (a INTEGER, b DEFAULT 0.0, d DEFAULT (1.0 + 2), e DEFAULT 0.1, "
+               "f DEFAULT -2.0, CHECK (((a / 2.0) > 1)));"}));
+}
+
 TEST_F(SchemaCompatTest, WithoutRowid) {
   Run("CREATE TABLE w(id INTEGER PRIMARY KEY, v) WITHOUT ROWID");
   EXPECT_EQ(std::string(Err("INSERT INTO w(v) VALUES (1)").message()),
