@@ -105,7 +105,7 @@ foreign_key_clause
   : K_REFERENCES name ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )?
     ( K_ON ( K_DELETE | K_UPDATE )
         ( K_SET K_NULL | K_SET K_DEFAULT | K_CASCADE | K_RESTRICT | K_NO K_ACTION )
-    | K_MATCH name )*
+    | K_MATCH ( name | K_FULL ) )*
     ( K_NOT? K_DEFERRABLE ( K_INITIALLY ( K_DEFERRED | K_IMMEDIATE ) )? )?
   ;
 

@@ -358,6 +358,15 @@ TEST_F(SchemaCompatTest, ForeignKeysAreKeptNotEnforced) {
             V({"CREATE TABLE child (id INTEGER NOT NULL, parent_id INTEGER, PRIMARY KEY (id), "
                "FOREIGN KEY (parent_id) REFERENCES parent(id) ON DELETE CASCADE, "
                "FOREIGN KEY (id) REFERENCES other(x) DEFERRABLE INITIALLY DEFERRED);"}));
+  // As SQLite reflects them to ORMs: newest first, one row per column.
+  EXPECT_EQ(Rows("PRAGMA foreign_key_list(child)"),
+            V({"0|0|other|id|x|NO ACTION|NO ACTION|NONE",
+               "1|0|parent|parent_id|id|NO ACTION|CASCADE|NONE"}));
+  Run("CREATE TABLE multi(y, z, w REFERENCES \"parent\", "
+      "FOREIGN KEY (y, z) REFERENCES p2(a, b) ON UPDATE SET NULL MATCH FULL)");
+  EXPECT_EQ(Rows("PRAGMA foreign_key_list(multi)"),
+            V({"0|0|p2|y|a|SET NULL|NO ACTION|NONE", "0|1|p2|z|b|SET NULL|NO ACTION|NONE",
+               "1|0|parent|w|NULL|NO ACTION|NO ACTION|NONE"}));
   EXPECT_EQ(State("ALTER TABLE child DROP COLUMN parent_id"), "2BP01");
   Run("ALTER TABLE child RENAME COLUMN parent_id TO mother");
   Run("ALTER TABLE child ADD COLUMN father INTEGER REFERENCES parent");
