@@ -1,5 +1,6 @@
 #include "common/value.h"
 
+#include <cstdlib>
 #include <cstring>
 
 #include <cmath>
@@ -60,6 +61,20 @@ Value Value::String(Type type, absl::string_view v) {
 Value Value::Text(absl::string_view v) { return String(Type::kText, v); }
 
 Value Value::Blob(absl::string_view v) { return String(Type::kBlob, v); }
+
+std::string RealLiteral(double d) {
+  if (std::isnan(d)) return "NULL";
+  if (std::isinf(d)) return d > 0 ? "9e999" : "-9e999";
+  std::string s = absl::StrFormat("%.15g", d);
+  if (std::strtod(s.c_str(), nullptr) != d || std::signbit(d) != (s[0] == '-')) {
+    s = absl::StrFormat("%.17g", d);
+  }
+  if (s.find('.') == std::string::npos) {
+    const size_t e = s.find_first_of("eE");
+    s.insert(e == std::string::npos ? s.size() : e, ".0");
+  }
+  return s;
+}
 
 Value Value::Json(absl::string_view v) {
   Value out = String(Type::kText, v);

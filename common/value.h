@@ -167,6 +167,12 @@ class Value {
 
 static_assert(sizeof(Value) == 24, "Value is meant to stay small");
 
+// A REAL as SQL that reads back as the same REAL: SQLite's 15 digits, 17
+// where 15 do not round-trip, always with a '.' (also before an exponent:
+// 1.0e+300), 9e999 for an infinity, NULL for NaN. For quote() and for SQL
+// the AST printer stores (CHECK, DEFAULT), where 2.0 must stay REAL.
+std::string RealLiteral(double d);
+
 }  // namespace tessera
 
 #endif  // TESSERA_COMMON_VALUE_H_

@@ -61,21 +61,6 @@ absl::StatusOr<Value> Unicode(Args a) {
   return Value::Integer(utf8::First(s).value);
 }
 
-// A REAL as an SQL literal that reads back as the same REAL: always with a
-// '.' or an exponent, and with all 17 digits when 15 do not round-trip.
-std::string RealLiteral(double d) {
-  if (std::isnan(d)) return "NULL";
-  if (std::isinf(d)) return d > 0 ? "9e999" : "-9e999";
-  std::string s = RenderText(Value::Real(d));
-  if (std::strtod(s.c_str(), nullptr) != d || std::signbit(d) != (s[0] == '-')) {
-    char buf[40];
-    std::snprintf(buf, sizeof(buf), "%.17g", d);
-    s = buf;
-  }
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  return s;
-}
-
 absl::StatusOr<Value> Quote(Args a) {
   const Value& v = a[0];
   switch (v.type()) {

@@ -1,31 +1,12 @@
 #include "parser/ast_printer.h"
 
-#include <cmath>
-#include <cstdlib>
-
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 
 namespace tessera::ast {
 
 namespace {
-
-// A REAL as SQL that reads back as the same REAL: with a '.' or an
-// exponent (2.0 stays REAL, so `a / 2.0` keeps its meaning when a CHECK or
-// a DEFAULT is stored as text) and with 17 digits where 15 do not
-// round-trip.
-std::string RealLiteral(double d) {
-  if (std::isnan(d)) return "NULL";
-  if (std::isinf(d)) return d > 0 ? "9e999" : "-9e999";
-  std::string s = absl::StrFormat("%.15g", d);
-  if (std::strtod(s.c_str(), nullptr) != d || std::signbit(d) != (s[0] == '-')) {
-    s = absl::StrFormat("%.17g", d);
-  }
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  return s;
-}
 
 std::string Literal(const Value& v) {
   switch (v.type()) {
@@ -34,7 +15,7 @@ std::string Literal(const Value& v) {
     case Type::kBoolean:
       return v.boolean() ? "TRUE" : "FALSE";
     case Type::kReal:
-      return RealLiteral(v.real());
+      return RealLiteral(v.real());  // 2.0 stays REAL in stored CHECKs and DEFAULTs
     default:
       return v.ToString();
   }

@@ -115,7 +115,7 @@ TEST(ParserExprTest, Literals) {
   // A REAL prints with the digits that read back as the same REAL.
   EXPECT_EQ(E("-(9223372036854775808)"), "(-9.2233720368547758e+18)");
   EXPECT_EQ(E("-9223372036854775809"), "(-9.2233720368547758e+18)");
-  EXPECT_EQ(E("2.0 + 0.1 + 1e300"), "((2.0 + 0.1) + 1e+300)");
+  EXPECT_EQ(E("2.0 + 0.1 + 1e300"), "((2.0 + 0.1) + 1.0e+300)");
   EXPECT_EQ(E("- -9223372036854775808"), "(--9223372036854775808)");
   EXPECT_EQ(lit("1.5"), Value::Real(1.5));
   EXPECT_EQ(lit(".5e1"), Value::Real(5.0));
