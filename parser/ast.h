@@ -256,10 +256,15 @@ struct IndexedColumn {
   std::string collation;  // COLLATE name (empty: none)
 };
 
-// FOREIGN KEY (columns) REFERENCES ...: `references` as written.
+// FOREIGN KEY (columns) REFERENCES ...: `references` as written, and what
+// it says.
 struct ForeignKeyDef {
   std::vector<std::string> columns;
   std::string references;
+  std::string ref_table;
+  std::vector<std::string> ref_columns;  // empty: the parent's primary key
+  std::string on_update = "NO ACTION";   // SET NULL, SET DEFAULT, CASCADE, ...
+  std::string on_delete = "NO ACTION";
 };
 
 struct ColumnDef {
@@ -274,9 +279,9 @@ struct ColumnDef {
   ExprPtr default_value;
   std::vector<ExprPtr> checks;
   std::string collation;  // COLLATE name (empty: none)
-  // REFERENCES ... as written (empty: none); kept, not enforced, as
+  // REFERENCES ... (columns = this column); kept, not enforced, as
   // SQLite's default (PRAGMA foreign_keys=OFF).
-  std::string references;
+  std::optional<ForeignKeyDef> foreign_key;
 };
 
 struct CreateTableStatement : Statement {

@@ -250,6 +250,8 @@ class Transformer {
   std::vector<ast::Assignment> Assignments(
       const std::vector<SQLParser::AssignmentContext*>& v);
   Type TypeOf(SQLParser::Type_nameContext* ctx);
+  ast::ForeignKeyDef ForeignKey(SQLParser::Foreign_key_clauseContext* ctx,
+                                std::vector<std::string> columns);
   // A `main.` or `temp.` before a name: true for temp. Another schema
   // fails ("unknown database"): there is one database per store.
   bool TempSchema(SQLParser::Schema_prefixContext* prefix);
@@ -462,6 +464,45 @@ Type Transformer::TypeOf(SQLParser::Type_nameContext* ctx) {
   if (has("blob")) return Type::kBlob;
   if (has("real") || has("floa") || has("doub")) return Type::kReal;
   return Type::kNull;
+}
+
+ast::ForeignKeyDef Transformer::ForeignKey(SQLParser::Foreign_key_clauseContext* ctx,
+                                           std::vector<std::string> columns) {
+  ast::ForeignKeyDef fk;
+  fk.columns = std::move(columns);
+  fk.references = Text(ctx);
+  fk.ref_table = Name(ctx->name(0));
+  // After REFERENCES table: the parent's columns in parentheses, then
+  // ON DELETE / ON UPDATE actions (MATCH and DEFERRABLE are not kept).
+  const std::vector<antlr4::tree::ParseTree*>& parts = ctx->children;
+  auto token = [&](size_t i) {
+    auto* t = dynamic_cast<antlr4::tree::TerminalNode*>(parts[i]);
+    return t == nullptr ? size_t{0} : t->getSymbol()->getType();
+  };
+  size_t i = 2;
+  if (i < parts.size() && token(i) == SQLParser::OPEN_PAR) {
+    for (++i; i < parts.size() && token(i) != SQLParser::CLOSE_PAR; ++i) {
+      if (auto* n = dynamic_cast<SQLParser::NameContext*>(parts[i])) fk.ref_columns.push_back(Name(n));
+    }
+    ++i;
+  }
+  while (i < parts.size()) {
+    if (token(i) != SQLParser::K_ON || i + 2 >= parts.size()) {
+      ++i;
+      continue;
+    }
+    std::string& action = token(i + 1) == SQLParser::K_DELETE ? fk.on_delete : fk.on_update;
+    action.clear();
+    for (i += 2; i < parts.size(); ++i) {
+      const size_t t = token(i);
+      if (t == 0 || t == SQLParser::K_ON || t == SQLParser::K_MATCH || t == SQLParser::K_NOT ||
+          t == SQLParser::K_DEFERRABLE) {
+        break;
+      }
+      absl::StrAppend(&action, action.empty() ? "" : " ", absl::AsciiStrToUpper(parts[i]->getText()));
+    }
+  }
+  return fk;
 }
 
 bool Transformer::TempSchema(SQLParser::Schema_prefixContext* prefix) {
@@ -1101,7 +1142,7 @@ ast::ColumnDef Transformer::ColumnDef(SQLParser::Column_defContext* ctx) {
     } else if (auto* co = dynamic_cast<SQLParser::Cc_collateContext*>(body)) {
       col.collation = Name(co->name());
     } else if (auto* fk = dynamic_cast<SQLParser::Cc_referencesContext*>(body)) {
-      col.references = Text(fk->foreign_key_clause());
+      col.foreign_key = ForeignKey(fk->foreign_key_clause(), {col.name});
     } else if (auto* d = dynamic_cast<SQLParser::Cc_defaultContext*>(body)) {
       if (d->signed_number() != nullptr) {
         col.default_value = Make(ast::ExprKind::kLiteral, d);
@@ -1228,8 +1269,7 @@ ast::StatementPtr Transformer::CreateTable(
     } else if (auto* ck = dynamic_cast<SQLParser::Tc_checkContext*>(body)) {
       s->checks.push_back(Expr(ck->expr()));
     } else if (auto* fk = dynamic_cast<SQLParser::Tc_foreign_keyContext*>(body)) {
-      s->foreign_keys.push_back(
-          ast::ForeignKeyDef{Names(fk->name()), Text(fk->foreign_key_clause())});
+      s->foreign_keys.push_back(ForeignKey(fk->foreign_key_clause(), Names(fk->name())));
     }
   }
   for (auto* option : ctx->table_option()) {
@@ -1991,6 +2031,16 @@ absl::StatusOr<ast::StatementPtr> ParseOne(absl::string_view sql) {
         "expected exactly one statement, found %d", all->size()));
   }
   return std::move(all->front());
+}
+
+absl::StatusOr<ast::ForeignKeyDef> ParseForeignKeyClause(absl::string_view clause) {
+  absl::StatusOr<ast::StatementPtr> st = ParseOne(absl::StrCat("CREATE TABLE t(c ", clause, ")"));
+  if (!st.ok()) return st.status();
+  const auto* create = dynamic_cast<const ast::CreateTableStatement*>(st->get());
+  if (create == nullptr || create->columns.size() != 1 || !create->columns[0].foreign_key) {
+    return absl::InvalidArgumentError(absl::StrCat("not a REFERENCES clause: ", clause));
+  }
+  return *create->columns[0].foreign_key;
 }
 
 absl::StatusOr<ast::ExprPtr> ParseExpression(absl::string_view sql) {

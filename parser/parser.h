@@ -51,6 +51,11 @@ absl::Status CheckCollation(absl::string_view name);
 // Parses exactly one statement (a trailing ';' is allowed).
 absl::StatusOr<ast::StatementPtr> ParseOne(absl::string_view sql);
 
+// What a REFERENCES clause as stored says (a column constraint's, from
+// "REFERENCES" on): the parent table and columns, the ON UPDATE/DELETE
+// actions. kInvalidArgument when `clause` is not one.
+absl::StatusOr<ast::ForeignKeyDef> ParseForeignKeyClause(absl::string_view clause);
+
 // Parses a standalone expression (used for DEFAULT and CHECK text stored in
 // the catalog, and by tests).
 absl::StatusOr<ast::ExprPtr> ParseExpression(absl::string_view sql);

@@ -261,10 +261,16 @@ TEST(ParserDdlTest, SqliteTableClauses) {
   ASSERT_TRUE(s.ok()) << s.status();
   const auto& ct = As<ast::CreateTableStatement>(*s);
   EXPECT_TRUE(ct.columns[0].autoincrement);
-  EXPECT_EQ(ct.columns[1].references, "REFERENCES parent(id) ON DELETE CASCADE");
+  ASSERT_TRUE(ct.columns[1].foreign_key.has_value());
+  EXPECT_EQ(ct.columns[1].foreign_key->references, "REFERENCES parent(id) ON DELETE CASCADE");
+  EXPECT_EQ(ct.columns[1].foreign_key->ref_table, "parent");
+  EXPECT_EQ(ct.columns[1].foreign_key->ref_columns, std::vector<std::string>{"id"});
+  EXPECT_EQ(ct.columns[1].foreign_key->on_delete, "CASCADE");
+  EXPECT_EQ(ct.columns[1].foreign_key->on_update, "NO ACTION");
   EXPECT_TRUE(ct.columns[1].not_null);
   ASSERT_EQ(ct.foreign_keys.size(), 1u);
   EXPECT_EQ(ct.foreign_keys[0].columns, (std::vector<std::string>{"q", "p"}));
+  EXPECT_EQ(ct.foreign_keys[0].ref_columns, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(ct.foreign_keys[0].references,
             "REFERENCES other(a, b) MATCH SIMPLE DEFERRABLE INITIALLY DEFERRED");
   EXPECT_TRUE(ct.without_rowid);

@@ -1136,7 +1136,7 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
       }
       t.autoincrement = true;
     }
-    if (!c.references.empty()) t.foreign_keys.push_back({{cd.id}, c.references});
+    if (c.foreign_key) t.foreign_keys.push_back({{cd.id}, c.foreign_key->references});
     if (st.strict) {
       // SQLite's STRICT types; Tessera's columns are strictly typed anyway.
       static constexpr const char* kStrictTypes[] = {"int", "integer", "real", "text", "blob", "any"};
@@ -1787,76 +1787,6 @@ std::string ColumnTypeName(const catalog::ColumnDescriptor& c) {
   return c.type == Type::kNull ? "" : std::string(TypeName(c.type));
 }
 
-// What a stored REFERENCES clause says: the parent table, its columns (may
-// be empty) and the ON UPDATE / ON DELETE actions (NO ACTION when absent).
-// The clause was parsed when its table was made, so it is well-formed.
-struct References {
-  std::string table;
-  std::vector<std::string> columns;
-  std::string on_update = "NO ACTION";
-  std::string on_delete = "NO ACTION";
-};
-
-References ParseReferences(absl::string_view clause) {
-  // Words, quoted names and punctuation, in order.
-  std::vector<std::string> words;
-  for (size_t i = 0; i < clause.size();) {
-    const char c = clause[i];
-    if (absl::ascii_isspace(static_cast<unsigned char>(c))) {
-      ++i;
-    } else if (c == '(' || c == ')' || c == ',') {
-      words.emplace_back(1, c);
-      ++i;
-    } else if (c == '"' || c == '`' || c == '[') {
-      const char close = c == '[' ? ']' : c;
-      std::string name;
-      for (++i; i < clause.size(); ++i) {
-        if (clause[i] == close) {
-          if (close != ']' && i + 1 < clause.size() && clause[i + 1] == close) {
-            name += close;  // a doubled quote
-            ++i;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        name += clause[i];
-      }
-      words.push_back(std::move(name));
-    } else {
-      size_t j = i;
-      while (j < clause.size() && !absl::ascii_isspace(static_cast<unsigned char>(clause[j])) &&
-             clause[j] != '(' && clause[j] != ')' && clause[j] != ',') {
-        ++j;
-      }
-      words.emplace_back(clause.substr(i, j - i));
-      i = j;
-    }
-  }
-  References r;
-  size_t i = 1;  // past REFERENCES
-  if (i < words.size()) r.table = words[i++];
-  if (i < words.size() && words[i] == "(") {
-    for (++i; i < words.size() && words[i] != ")"; ++i) {
-      if (words[i] != ",") r.columns.push_back(words[i]);
-    }
-    ++i;
-  }
-  auto upper = [](const std::string& w) { return absl::AsciiStrToUpper(w); };
-  while (i < words.size()) {
-    if (upper(words[i]) == "ON" && i + 2 < words.size()) {
-      const bool on_delete = upper(words[i + 1]) == "DELETE";
-      std::string action = upper(words[i + 2]);
-      i += 3;
-      if ((action == "SET" || action == "NO") && i < words.size()) action += " " + upper(words[i++]);
-      (on_delete ? r.on_delete : r.on_update) = action;
-    } else {
-      ++i;  // MATCH name, DEFERRABLE ...: not reported (SQLite says NONE)
-    }
-  }
-  return r;
-}
-
 // PRAGMA: the settings and schema queries of SQLite that mean something
 // here; any other pragma is ignored (no rows), as SQLite ignores the ones
 // it does not know, so scripts written for SQLite (its .dump starts with
@@ -1961,14 +1891,15 @@ absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p) {
     // Numbered newest first, as SQLite numbers them.
     int64_t id = 0;
     for (auto fk = t->foreign_keys.rbegin(); fk != t->foreign_keys.rend(); ++fk, ++id) {
-      const References ref = ParseReferences(fk->references);
+      absl::StatusOr<ast::ForeignKeyDef> ref = parser::ParseForeignKeyClause(fk->references);
+      if (!ref.ok()) return ref.status();
       for (size_t seq = 0; seq < fk->column_ids.size(); ++seq) {
         const int pos = t->ColumnIndexById(fk->column_ids[seq]);
         rs.rows.push_back({Value::Integer(id), Value::Integer(static_cast<int64_t>(seq)),
-                           Value::Text(ref.table),
+                           Value::Text(ref->ref_table),
                            Value::Text(pos >= 0 ? t->columns[pos].name : ""),
-                           seq < ref.columns.size() ? Value::Text(ref.columns[seq]) : Value(),
-                           Value::Text(ref.on_update), Value::Text(ref.on_delete),
+                           seq < ref->ref_columns.size() ? Value::Text(ref->ref_columns[seq]) : Value(),
+                           Value::Text(ref->on_update), Value::Text(ref->on_delete),
                            Value::Text("NONE")});
       }
     }
@@ -2747,7 +2678,9 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       }
       const TableDescriptor before = *t;
       t->columns.push_back(cd);
-      if (!add.column.references.empty()) t->foreign_keys.push_back({{cd.id}, add.column.references});
+      if (add.column.foreign_key) {
+        t->foreign_keys.push_back({{cd.id}, add.column.foreign_key->references});
+      }
       if (!fill.is_null()) {
         absl::Status s = RewriteRows(d, before, *t, [&](Row* row) { row->push_back(fill); });
         if (!s.ok()) return s;
