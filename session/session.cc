@@ -1845,38 +1845,28 @@ absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p) {
     }
     rs.columns = {"seqno", "cid", "name"};
     if (!p.has_value) return rs;
-    absl::StatusOr<std::optional<catalog::SchemaObject>> owner = catalog::LookupObject(txn, p.value);
-    if (!owner.ok()) return owner.status();
-    if (!owner->has_value() || !(*owner)->index_of_table.has_value()) {
-      // A UNIQUE constraint's index has no object of its own: look in
-      // every table.
-      absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
-          catalog::ListObjects(txn);
-      if (!all.ok()) return all.status();
-      for (const auto& [name, o] : *all) {
-        if (!o.table.has_value()) continue;
-        for (const catalog::IndexDescriptor& ix : o.table->indexes) {
-          if (!absl::EqualsIgnoreCase(ix.name, p.value)) continue;
-          owner = std::optional<catalog::SchemaObject>(catalog::SchemaObject{});
-          (*owner)->index_of_table = o.table->name;
+    // Any table's index of that name, a UNIQUE constraint's too (those
+    // have no catalog object of their own).
+    absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+        catalog::ListObjects(txn);
+    if (!all.ok()) return all.status();
+    for (const auto& [name, o] : *all) {
+      if (!o.table.has_value()) continue;
+      const TableDescriptor& t = *o.table;
+      for (const catalog::IndexDescriptor& ix : t.indexes) {
+        if (!absl::EqualsIgnoreCase(ix.name, p.value)) continue;
+        for (size_t i = 0; i < ix.column_ids.size(); ++i) {
+          // cid counts the visible columns, as SELECT * shows them.
+          int cid = 0;
+          for (const catalog::ColumnDescriptor& c : t.columns) {
+            if (c.id == ix.column_ids[i]) break;
+            if (!c.hidden) ++cid;
+          }
+          const int pos = t.ColumnIndexById(ix.column_ids[i]);
+          rs.rows.push_back({Value::Integer(static_cast<int64_t>(i)), Value::Integer(cid),
+                             Value::Text(pos >= 0 ? t.columns[pos].name : "")});
         }
-      }
-      if (!owner->has_value()) return rs;
-    }
-    absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, *(*owner)->index_of_table);
-    if (!t.ok()) return t.status();
-    for (const catalog::IndexDescriptor& ix : t->indexes) {
-      if (!absl::EqualsIgnoreCase(ix.name, p.value)) continue;
-      for (size_t i = 0; i < ix.column_ids.size(); ++i) {
-        // cid counts the visible columns, as SELECT * shows them.
-        int cid = 0;
-        for (const catalog::ColumnDescriptor& c : t->columns) {
-          if (c.id == ix.column_ids[i]) break;
-          if (!c.hidden) ++cid;
-        }
-        const int pos = t->ColumnIndexById(ix.column_ids[i]);
-        rs.rows.push_back({Value::Integer(static_cast<int64_t>(i)), Value::Integer(cid),
-                           Value::Text(pos >= 0 ? t->columns[pos].name : "")});
+        return rs;
       }
     }
     return rs;
