@@ -27,10 +27,12 @@ namespace {
 
 // Format 2 added the table's options, foreign keys and declared types after
 // the index ids; format 1 descriptors (older stores) end before them.
-// Format 3 added partial indexes' WHERE after those.
+// Format 3 added partial indexes' WHERE after those; format 4 the
+// collations of columns and index columns (all BINARY before).
 constexpr uint8_t kFormat1 = 1;
 constexpr uint8_t kFormat2 = 2;
-constexpr uint8_t kFormat = 3;
+constexpr uint8_t kFormat3 = 3;
+constexpr uint8_t kFormat = 4;
 enum Kind : uint8_t { kTable = 1, kView = 2, kTrigger = 3, kIndexName = 4 };
 
 void PutIndex(std::string* out, const IndexDescriptor& ix) {
@@ -143,6 +145,29 @@ std::string EncodeSchemaObject(const SchemaObject& object) {
         PutVarint64(&out, ix.id);
         PutLengthPrefixed(&out, ix.where_sql);
       }
+      size_t collated = 0;
+      for (const ColumnDescriptor& c : t.columns) {
+        collated += c.collation == Collation::kBinary ? 0 : 1;
+      }
+      PutVarint64(&out, collated);
+      for (const ColumnDescriptor& c : t.columns) {
+        if (c.collation == Collation::kBinary) continue;
+        PutVarint64(&out, c.id);
+        out.push_back(static_cast<char>(c.collation));
+      }
+      std::vector<const IndexDescriptor*> collated_indexes;
+      for (const IndexDescriptor* ix : {&t.primary}) {
+        if (!ix->collations.empty()) collated_indexes.push_back(ix);
+      }
+      for (const IndexDescriptor& ix : t.indexes) {
+        if (!ix.collations.empty()) collated_indexes.push_back(&ix);
+      }
+      PutVarint64(&out, collated_indexes.size());
+      for (const IndexDescriptor* ix : collated_indexes) {
+        PutVarint64(&out, ix->id);
+        PutVarint64(&out, ix->collations.size());
+        for (Collation c : ix->collations) out.push_back(static_cast<char>(c));
+      }
     }
   } else if (object.view.has_value()) {
     out.push_back(static_cast<char>(kView));
@@ -165,7 +190,7 @@ std::string EncodeSchemaObject(const SchemaObject& object) {
 absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
   Reader r(bytes);
   const uint8_t format = r.Byte();
-  if (format != kFormat && format != kFormat2 && format != kFormat1) {
+  if (format != kFormat && format != kFormat3 && format != kFormat2 && format != kFormat1) {
     return absl::DataLossError("unknown schema object format");
   }
   SchemaObject out;
@@ -231,6 +256,31 @@ absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
             r.Fail();
           } else {
             ix->where_sql = std::move(where);
+          }
+        }
+        const uint64_t ncc = format >= 4 ? r.Count(100000) : 0;
+        for (uint64_t i = 0; i < ncc && r.ok(); ++i) {
+          const int pos = t.ColumnIndexById(static_cast<uint32_t>(r.Varint()));
+          const uint8_t c = r.Byte();
+          if (pos < 0 || c > static_cast<uint8_t>(Collation::kRtrim)) {
+            r.Fail();
+          } else {
+            t.columns[pos].collation = static_cast<Collation>(c);
+          }
+        }
+        const uint64_t nic = format >= 4 ? r.Count(10000) : 0;
+        for (uint64_t i = 0; i < nic && r.ok(); ++i) {
+          const uint64_t id = r.Varint();
+          IndexDescriptor* ix = id == t.primary.id ? &t.primary : nullptr;
+          for (IndexDescriptor& x : t.indexes) {
+            if (x.id == id) ix = &x;
+          }
+          const uint64_t n = r.Count(1000);
+          if (ix == nullptr || n > ix->column_ids.size()) r.Fail();
+          for (uint64_t k = 0; k < n && r.ok(); ++k) {
+            const uint8_t c = r.Byte();
+            if (c > static_cast<uint8_t>(Collation::kRtrim)) r.Fail();
+            ix->collations.push_back(static_cast<Collation>(c));
           }
         }
       }

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/collation.h"
 #include "common/key_encoding.h"
 #include "common/value.h"
 
@@ -27,9 +28,16 @@ struct ColumnDescriptor {
   // The type as the CREATE TABLE wrote it ("VARCHAR(20)", "DATETIME"), for
   // SHOW CREATE and .dump; empty when it gave none (or made by CTAS).
   std::string declared_type;
+  // COLLATE of the column: how its TEXT values compare (common/collation.h).
+  Collation collation = Collation::kBinary;
 };
 
 struct IndexDescriptor {
+  // The collation of key column `i`.
+  Collation CollationAt(size_t i) const {
+    return i < collations.size() ? collations[i] : Collation::kBinary;
+  }
+
   uint32_t id = 0;  // the primary index is 1
   std::string name;
   bool unique = false;
@@ -38,6 +46,10 @@ struct IndexDescriptor {
   // A partial index: only rows this expression (SQL over the table's
   // columns) holds for have entries. Empty: every row.
   std::string where_sql;
+  // Per column, the collation its key is encoded under (folded text): the
+  // index column's COLLATE, else its table column's. Empty, or shorter than
+  // column_ids: BINARY for the rest.
+  std::vector<Collation> collations;
 };
 
 // FOREIGN KEY (columns) REFERENCES ...: kept and shown, not enforced, as

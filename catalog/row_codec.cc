@@ -31,7 +31,14 @@ void AppendColumns(const TableDescriptor& table, const IndexDescriptor& index,
                    const Row& row, std::string* out) {
   for (size_t i = 0; i < index.column_ids.size(); ++i) {
     int pos = table.ColumnIndexById(index.column_ids[i]);
-    EncodeKeyValue(pos >= 0 ? row[pos] : Value(), index.orders[i], out);
+    static const Value kNull;
+    const Value& v = pos >= 0 ? row[pos] : kNull;
+    const Collation c = index.CollationAt(i);
+    if (c == Collation::kBinary) {
+      EncodeKeyValue(v, index.orders[i], out);
+    } else {
+      EncodeKeyValue(Collate(c, v), index.orders[i], out);
+    }
   }
 }
 
@@ -220,7 +227,12 @@ std::string IndexValuesPrefix(const TableDescriptor& table,
                               const std::vector<Value>& values) {
   std::string key = IndexPrefix(table.id, index.id);
   for (size_t i = 0; i < values.size() && i < index.orders.size(); ++i) {
-    EncodeKeyValue(values[i], index.orders[i], &key);
+    const Collation c = index.CollationAt(i);
+    if (c == Collation::kBinary) {
+      EncodeKeyValue(values[i], index.orders[i], &key);
+    } else {
+      EncodeKeyValue(Collate(c, values[i]), index.orders[i], &key);
+    }
   }
   return key;
 }

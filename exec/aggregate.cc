@@ -33,7 +33,15 @@ absl::StatusOr<GroupTable::Group*> GroupTable::Find(Row& keys) {
     slot = {&it->second, inserted};
   } else {
     scratch_canonical_.clear();
-    for (const Value& v : keys) AppendCanonical(v, &scratch_canonical_);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      // Keys equal under their collation share a group (which shows the
+      // first one's values).
+      if (i < op_.key_collations.size() && op_.key_collations[i] != Collation::kBinary) {
+        AppendCanonical(Collate(op_.key_collations[i], keys[i]), &scratch_canonical_);
+      } else {
+        AppendCanonical(keys[i], &scratch_canonical_);
+      }
+    }
     auto [it, inserted] = index_.try_emplace(scratch_canonical_, groups_.size());
     slot = {&it->second, inserted};
   }
@@ -92,7 +100,8 @@ absl::Status GroupTable::AddToGroup(Group& g, const Row& row) {
     if (!call.any_value && !call.distinct && arg.kind == planner::BoundKind::kColumn &&
         arg.depth == 0 && arg.index >= 0 && static_cast<size_t>(arg.index) < row.size()) {
       // A plain column: fold the row's value in place, no copy.
-      function::AggregateUpdate(call.kind, row[arg.index], call.separator, &g.states[a]);
+      function::AggregateUpdate(call.kind, row[arg.index], call.separator, &g.states[a],
+                                call.collation);
       continue;
     }
     absl::StatusOr<Value> v = Evaluate(arg, row, ctx_);
@@ -104,10 +113,10 @@ absl::Status GroupTable::AddToGroup(Group& g, const Row& row) {
     if (call.distinct) {
       if (v->is_null()) continue;
       std::string dk;
-      AppendCanonical(*v, &dk);
+      AppendCanonical(Collate(call.collation, *v), &dk);
       if (!g.seen[a].insert(std::move(dk)).second) continue;
     }
-    function::AggregateUpdate(call.kind, *v, call.separator, &g.states[a]);
+    function::AggregateUpdate(call.kind, *v, call.separator, &g.states[a], call.collation);
   }
   return absl::OkStatus();
 }
@@ -126,7 +135,8 @@ absl::Status GroupTable::Merge(GroupTable&& other) {
         g.any[a] = std::move(from.any[a]);  // `other` holds later rows
         continue;
       }
-      function::AggregateMerge(call.kind, from.states[a], call.separator, &g.states[a]);
+      function::AggregateMerge(call.kind, from.states[a], call.separator, &g.states[a],
+                               call.collation);
     }
   }
   return absl::OkStatus();

@@ -98,9 +98,10 @@ absl::StatusOr<std::vector<Row>> RunOperator(const PhysicalOp& pop, ExecContext*
       return internal::ApplyLimit(std::move(inputs[0]), *lo);
     }
     case LogicalKind::kDistinct:
-      return internal::Distinct(std::move(inputs[0]));
+      return internal::Distinct(std::move(inputs[0]), op.key_collations);
     case LogicalKind::kSetOp:
-      return internal::SetOperation(op.set_op, std::move(inputs[0]), std::move(inputs[1]));
+      return internal::SetOperation(op.set_op, std::move(inputs[0]), std::move(inputs[1]),
+                                    op.key_collations);
     case LogicalKind::kWindow:
       return internal::Window(op, std::move(inputs[0]), ctx);
   }

@@ -26,6 +26,8 @@ namespace tessera::exec::internal {
 // that compare equal (1 and 1.0) get the same bytes.
 void AppendCanonical(const Value& v, std::string* out);
 std::string RowKey(const Row& row);
+// RowKey() with column i's TEXT under collations[i] (BINARY past the end).
+std::string RowKey(const Row& row, const std::vector<Collation>& collations);
 // The integer AppendCanonical encodes `v` as (INTEGER, BOOLEAN, a REAL
 // with an integral value), or nullopt: values with the same canonical
 // integer are equal for grouping and joins.
@@ -87,6 +89,7 @@ class JoinHashIndex {
 int CompareRows(const Row& a, const Row& b);
 // -1, 0 or 1 as `x` sorts before, with or after `y` under `key` (its
 // direction and NULL placement; its column is not read).
+// TEXT compares under key.collation.
 int CompareUnder(const Value& x, const Value& y, const planner::SortKey& key);
 // Whether `a` sorts before `b` under ORDER BY `keys`.
 bool SortsBefore(const std::vector<planner::SortKey>& keys, const Row& a, const Row& b);
@@ -227,8 +230,11 @@ void SortRows(const std::vector<planner::SortKey>& keys, std::vector<Row>* rows)
 // The first `keep` rows of `rows` in sort order (ties in input order);
 // keep < 0 sorts all.
 void TopN(const std::vector<planner::SortKey>& keys, int64_t keep, std::vector<Row>* rows);
-std::vector<Row> Distinct(std::vector<Row> rows);
-std::vector<Row> SetOperation(ast::SetOp op, std::vector<Row> a, std::vector<Row> b);
+// Rows count as duplicates when their values are equal with column i's
+// TEXT under collations[i] (BINARY past its end); the first one stays.
+std::vector<Row> Distinct(std::vector<Row> rows, const std::vector<Collation>& collations = {});
+std::vector<Row> SetOperation(ast::SetOp op, std::vector<Row> a, std::vector<Row> b,
+                              const std::vector<Collation>& collations = {});
 
 // Recursive CTEs (recursive_union.cc): the kRecursiveUnion node, the rows
 // of its last round for a kWorkingTable, and a LIMIT telling the CTE below

@@ -104,6 +104,18 @@ std::string RowKey(const Row& row) {
   return k;
 }
 
+std::string RowKey(const Row& row, const std::vector<Collation>& collations) {
+  std::string k;
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (i < collations.size() && collations[i] != Collation::kBinary) {
+      AppendCanonical(Collate(collations[i], row[i]), &k);
+    } else {
+      AppendCanonical(row[i], &k);
+    }
+  }
+  return k;
+}
+
 namespace {
 
 int CompareForSort(const Value& a, const Value& b) {
@@ -132,8 +144,12 @@ int CompareUnder(const Value& x, const Value& y, const planner::SortKey& key) {
     if (x.is_null() == y.is_null()) return 0;
     return x.is_null() == key.nulls_first ? -1 : 1;
   }
-  const int c = *function::Compare(x, y);
-  return key.descending ? -c : c;
+  const int c = key.collation != Collation::kBinary && x.type() == Type::kText &&
+                        y.type() == Type::kText
+                    ? FoldText(key.collation, x.bytes()).compare(FoldText(key.collation, y.bytes()))
+                    : *function::Compare(x, y);
+  const int sign = (c > 0) - (c < 0);
+  return key.descending ? -sign : sign;
 }
 
 bool SortsBefore(const std::vector<planner::SortKey>& keys, const Row& a, const Row& b) {

@@ -32,44 +32,67 @@ void TopN(const std::vector<planner::SortKey>& keys, int64_t keep, std::vector<R
   *rows = std::move(out);
 }
 
-std::vector<Row> Distinct(std::vector<Row> rows) {
+std::vector<Row> Distinct(std::vector<Row> rows, const std::vector<Collation>& collations) {
   absl::flat_hash_set<std::string> seen;
   std::vector<Row> out;
   for (Row& r : rows) {
-    if (seen.insert(RowKey(r)).second) out.push_back(std::move(r));
+    if (seen.insert(RowKey(r, collations)).second) out.push_back(std::move(r));
   }
   return out;
 }
 
 namespace {
 
-std::vector<Row> SortedDistinct(std::vector<Row> rows) {
-  rows = Distinct(std::move(rows));
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return CompareRows(a, b) < 0; });
+// The rows once each, sorted. Of rows that count as duplicates the last
+// stays, as in SQLite (`SELECT 1 UNION SELECT 1.0` is 1.0).
+std::vector<Row> SortedDistinct(std::vector<Row> in, const std::vector<Collation>& collations) {
+  absl::flat_hash_map<std::string, size_t> seen;
+  std::vector<Row> rows;
+  for (Row& r : in) {
+    auto [it, inserted] = seen.try_emplace(RowKey(r, collations), rows.size());
+    if (inserted) {
+      rows.push_back(std::move(r));
+    } else {
+      rows[it->second] = std::move(r);
+    }
+  }
+  if (collations.empty()) {
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& a, const Row& b) { return CompareRows(a, b) < 0; });
+    return rows;
+  }
+  // In each column's collation order, as SQLite's compound SELECTs give.
+  std::vector<planner::SortKey> keys;
+  for (size_t i = 0; !rows.empty() && i < rows[0].size(); ++i) {
+    planner::SortKey k{static_cast<int>(i), false, true};
+    if (i < collations.size()) k.collation = collations[i];
+    keys.push_back(k);
+  }
+  SortRows(keys, &rows);
   return rows;
 }
 
 }  // namespace
 
-std::vector<Row> SetOperation(ast::SetOp op, std::vector<Row> a, std::vector<Row> b) {
+std::vector<Row> SetOperation(ast::SetOp op, std::vector<Row> a, std::vector<Row> b,
+                              const std::vector<Collation>& collations) {
   switch (op) {
     case ast::SetOp::kUnionAll:
       for (Row& r : b) a.push_back(std::move(r));
       return a;
     case ast::SetOp::kUnion:
       for (Row& r : b) a.push_back(std::move(r));
-      return SortedDistinct(std::move(a));
+      return SortedDistinct(std::move(a), collations);
     case ast::SetOp::kIntersect:
     case ast::SetOp::kExcept: {
       absl::flat_hash_set<std::string> right;
-      for (const Row& r : b) right.insert(RowKey(r));
+      for (const Row& r : b) right.insert(RowKey(r, collations));
       std::vector<Row> out;
       for (Row& r : a) {
-        bool in_right = right.contains(RowKey(r));
+        bool in_right = right.contains(RowKey(r, collations));
         if (in_right == (op == ast::SetOp::kIntersect)) out.push_back(std::move(r));
       }
-      return SortedDistinct(std::move(out));
+      return SortedDistinct(std::move(out), collations);
     }
   }
   return a;

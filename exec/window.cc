@@ -139,9 +139,12 @@ class WindowRun {
   }
 
   int ComparePartition(size_t a, size_t b) const {
-    static const SortKey kAscending{0, false, true};
     for (size_t k = 0; k < call_.partition_by.size(); ++k) {
-      if (int c = CompareUnder(Key(a, k), Key(b, k), kAscending); c != 0) return c;
+      // Partition values equal under their collation are one partition.
+      SortKey ascending{0, false, true};
+      const planner::BoundExpr& p = *call_.partition_by[k];
+      if (p.collation_strength != planner::kNoCollation) ascending.collation = p.collation;
+      if (int c = CompareUnder(Key(a, k), Key(b, k), ascending); c != 0) return c;
     }
     return 0;
   }

@@ -200,6 +200,30 @@ constexpr ScalarFunction kScalarFunctions[] = {
 
 }  // namespace
 
+namespace {
+
+template <Collation kCollation>
+absl::StatusOr<Value> CollationKeyOf(absl::Span<const Value> args) {
+  return Collate(kCollation, args[0]);
+}
+
+constexpr ScalarFunction kNoCaseKey = {"collate_nocase", 1, 1, &CollationKeyOf<Collation::kNoCase>};
+constexpr ScalarFunction kRtrimKey = {"collate_rtrim", 1, 1, &CollationKeyOf<Collation::kRtrim>};
+
+}  // namespace
+
+const ScalarFunction* CollationKey(Collation c) {
+  switch (c) {
+    case Collation::kBinary:
+      return nullptr;
+    case Collation::kNoCase:
+      return &kNoCaseKey;
+    case Collation::kRtrim:
+      return &kRtrimKey;
+  }
+  return nullptr;
+}
+
 const ScalarFunction* FindScalarFunction(absl::string_view name) {
   static const auto* const kByName = [] {
     auto* m = new absl::flat_hash_map<absl::string_view, const ScalarFunction*>();
@@ -245,7 +269,7 @@ bool IsAggregateName(absl::string_view name) {
 }
 
 void AggregateUpdate(AggregateKind kind, const Value& input,
-                     const Value& separator, AggregateState* st) {
+                     const Value& separator, AggregateState* st, Collation collation) {
   if (kind == AggregateKind::kCountStar) {
     ++st->count;
     return;
@@ -288,7 +312,9 @@ void AggregateUpdate(AggregateKind kind, const Value& input,
         st->extreme = input;
         return;
       }
-      int c = *Compare(input, st->extreme);
+      int c = collation == Collation::kBinary
+                  ? *Compare(input, st->extreme)
+                  : *Compare(Collate(collation, input), Collate(collation, st->extreme));
       if ((kind == AggregateKind::kMin && c < 0) ||
           (kind == AggregateKind::kMax && c > 0)) {
         st->extreme = input;
@@ -310,7 +336,7 @@ void AggregateUpdate(AggregateKind kind, const Value& input,
 }
 
 void AggregateMerge(AggregateKind kind, const AggregateState& other,
-                    const Value& separator, AggregateState* st) {
+                    const Value& separator, AggregateState* st, Collation collation) {
   switch (kind) {
     case AggregateKind::kCount:
     case AggregateKind::kCountStar:
@@ -328,7 +354,7 @@ void AggregateMerge(AggregateKind kind, const AggregateState& other,
       return;
     case AggregateKind::kMin:
     case AggregateKind::kMax:
-      if (other.count > 0) AggregateUpdate(kind, other.extreme, separator, st);
+      if (other.count > 0) AggregateUpdate(kind, other.extreme, separator, st, collation);
       return;
     case AggregateKind::kGroupConcat:
       if (other.count == 0) return;

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "common/collation.h"
 #include "common/value.h"
 
 namespace tessera::function {
@@ -63,6 +64,12 @@ std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,
 // label, a BLOB value.
 const ScalarFunction* JsonObjectMember();
 
+// The function of one argument that gives its argument's key under
+// collation `c` (Collate() of common/collation.h); nullptr for BINARY. The
+// binder wraps the operands of a comparison under NOCASE or RTRIM in it.
+// Not callable by name from SQL.
+const ScalarFunction* CollationKey(Collation c);
+
 // True when `name` is an aggregate function with some number of arguments.
 bool IsAggregateName(absl::string_view name);
 
@@ -80,12 +87,15 @@ struct AggregateState {
 
 // Folds one input into `state`. NULL inputs are ignored except by
 // count(*). `separator` is group_concat's second argument (NULL: ",").
+// min() and max() compare TEXT under `collation`.
 void AggregateUpdate(AggregateKind kind, const Value& input,
-                     const Value& separator, AggregateState* state);
+                     const Value& separator, AggregateState* state,
+                     Collation collation = Collation::kBinary);
 
 // Folds another partial state of the same aggregate into `state`.
 void AggregateMerge(AggregateKind kind, const AggregateState& other,
-                    const Value& separator, AggregateState* state);
+                    const Value& separator, AggregateState* state,
+                    Collation collation = Collation::kBinary);
 
 // The final result. kInvalidArgument "integer overflow" when an INTEGER sum
 // overflowed (as SQLite reports it).

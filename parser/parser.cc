@@ -18,6 +18,7 @@
 #include "absl/strings/str_replace.h"
 #include "antlr4-runtime.h"
 #include "common/coding.h"
+#include "common/collation.h"
 #include "common/errors.h"
 #include "common/stack_budget.h"
 
@@ -1999,13 +2000,7 @@ absl::StatusOr<std::string> RenameIdentifier(absl::string_view sql, absl::string
 }
 
 absl::Status CheckCollation(absl::string_view name) {
-  if (absl::EqualsIgnoreCase(name, "binary")) return absl::OkStatus();
-  if (absl::EqualsIgnoreCase(name, "nocase") || absl::EqualsIgnoreCase(name, "rtrim")) {
-    return absl::UnimplementedError(absl::StrCat(
-        "unsupported collation ", absl::AsciiStrToUpper(name),
-        ": Tessera compares text by its bytes (BINARY); compare lower(x), upper(x) or "
-        "rtrim(x) instead"));
-  }
+  if (CollationNamed(name).has_value()) return absl::OkStatus();
   return absl::NotFoundError(absl::StrCat("no such collation sequence: ", name));
 }
 

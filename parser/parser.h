@@ -43,9 +43,8 @@ bool MentionsName(absl::string_view sql, absl::string_view name);
 absl::StatusOr<std::string> RenameIdentifier(absl::string_view sql, absl::string_view from,
                                              absl::string_view to);
 
-// OK for a collation Tessera applies: BINARY (text compares by its bytes).
-// SQLite's NOCASE and RTRIM are refused as not supported yet (an error,
-// where ignoring them would give wrong answers); other names are unknown.
+// OK for a collation Tessera has (BINARY, NOCASE, RTRIM: common/collation.h);
+// kNotFound "no such collation sequence" for any other name.
 absl::Status CheckCollation(absl::string_view name);
 
 // Parses exactly one statement (a trailing ';' is allowed).

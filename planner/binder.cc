@@ -70,9 +70,128 @@ std::vector<Type> OutputAffinity(const LogicalOp& plan) {
   return std::vector<Type>(plan.width(), Type::kNull);
 }
 
+std::vector<CarriedCollation> OutputCollation(const LogicalOp& plan) {
+  auto of = [](const BoundExpr& e) { return CarriedCollation{e.collation, e.collation_strength}; };
+  switch (plan.kind) {
+    case LogicalKind::kScan: {
+      std::vector<CarriedCollation> out;
+      for (const catalog::ColumnDescriptor& c : plan.table->columns) {
+        out.push_back({c.collation, kColumnCollation});
+      }
+      return out;
+    }
+    case LogicalKind::kProject: {
+      std::vector<CarriedCollation> out;
+      for (const BoundPtr& e : plan.exprs) out.push_back(of(*e));
+      return out;
+    }
+    case LogicalKind::kAggregate: {
+      std::vector<CarriedCollation> out;
+      for (const BoundPtr& e : plan.group_by) out.push_back(of(*e));
+      out.resize(plan.width());
+      return out;
+    }
+    case LogicalKind::kSetOp: {
+      // SQLite: the leftmost SELECT whose column has a collation.
+      std::vector<CarriedCollation> out = OutputCollation(*plan.children[0]);
+      std::vector<CarriedCollation> right = OutputCollation(*plan.children[1]);
+      for (size_t i = 0; i < out.size() && i < right.size(); ++i) {
+        if (out[i].strength == kNoCollation) out[i] = right[i];
+      }
+      return out;
+    }
+    case LogicalKind::kFilter:
+    case LogicalKind::kSort:
+    case LogicalKind::kLimit:
+    case LogicalKind::kDistinct:
+    case LogicalKind::kRecursiveUnion:
+      return OutputCollation(*plan.children[0]);
+    case LogicalKind::kWorkingTable:
+      return OutputCollation(*plan.recursive_union->children[0]);
+    case LogicalKind::kWindow: {
+      std::vector<CarriedCollation> out = OutputCollation(*plan.children[0]);
+      out.resize(plan.width());
+      return out;
+    }
+    case LogicalKind::kJoin:
+    case LogicalKind::kMultiJoin: {
+      std::vector<CarriedCollation> out;
+      for (const LogicalPtr& c : plan.children) {
+        std::vector<CarriedCollation> part = OutputCollation(*c);
+        out.insert(out.end(), part.begin(), part.end());
+      }
+      return out;
+    }
+    case LogicalKind::kSingleRow:
+    case LogicalKind::kValues:
+      break;
+  }
+  return std::vector<CarriedCollation>(plan.width());
+}
+
 namespace {
 
 std::string Lower(absl::string_view s) { return absl::AsciiStrToLower(s); }
+
+// The collation a comparison of `operands` uses (SQLite's rules): the
+// first explicit COLLATE, left to right; else the first column's; else
+// BINARY.
+Collation ComparisonCollation(std::initializer_list<const BoundExpr*> operands) {
+  for (uint8_t strength : {kExplicitCollation, kColumnCollation}) {
+    for (const BoundExpr* e : operands) {
+      if (e->collation_strength == strength) return e->collation;
+    }
+  }
+  return Collation::kBinary;
+}
+
+// The collation `e` sorts, groups and tells duplicates by.
+Collation KeyCollation(const BoundExpr& e) {
+  return e.collation_strength == kNoCollation ? Collation::kBinary : e.collation;
+}
+
+// Makes `*side` compare under `c`: a constant is folded now, anything
+// else reads through function::CollationKey(c). BINARY changes nothing.
+void ApplyCollation(Collation c, BoundPtr* side) {
+  if (c == Collation::kBinary) return;
+  BoundExpr& e = **side;
+  if (e.kind == BoundKind::kConstant) {
+    e.value = Collate(c, e.value);
+    return;
+  }
+  auto wrap = std::make_unique<BoundExpr>();
+  wrap->kind = BoundKind::kFunction;
+  wrap->function = function::CollationKey(c);
+  wrap->children.push_back(std::move(*side));
+  *side = std::move(wrap);
+}
+
+// Gives `b` (bound from `e`) the collation SQLite's rules say it carries,
+// where binding did not (a column reference or GROUP BY key sets its own):
+// `e`'s COLLATE; through CAST and unary + the operand's; else the first
+// explicit COLLATE among its operands.
+void CarryCollation(const ast::Expr& e, BoundExpr* b) {
+  if (!e.collation.empty()) {
+    if (std::optional<Collation> c = CollationNamed(e.collation)) {
+      b->collation = *c;
+      b->collation_strength = kExplicitCollation;
+    }
+    return;
+  }
+  if (b->collation_strength != kNoCollation || b->children.empty()) return;
+  if (b->kind == BoundKind::kCast || (b->kind == BoundKind::kUnary && b->op == ast::Op::kPlus)) {
+    b->collation = b->children[0]->collation;
+    b->collation_strength = b->children[0]->collation_strength;
+    return;
+  }
+  for (const BoundPtr& c : b->children) {
+    if (c->collation_strength == kExplicitCollation) {
+      b->collation = c->collation;
+      b->collation_strength = kExplicitCollation;
+      return;
+    }
+  }
+}
 
 BoundPtr Constant(Value v) {
   auto b = std::make_unique<BoundExpr>();
@@ -100,9 +219,14 @@ LogicalPtr Rename(LogicalPtr plan, const std::vector<std::string>& names) {
   auto p = Node(LogicalKind::kProject);
   p->column_names = names;
   const std::vector<Type> affinity = OutputAffinity(*plan);
+  const std::vector<CarriedCollation> collation = OutputCollation(*plan);
   for (size_t i = 0; i < names.size(); ++i) {
     p->exprs.push_back(ColumnRef(static_cast<int>(i)));
     if (i < affinity.size()) p->exprs.back()->affinity = affinity[i];
+    if (i < collation.size()) {
+      p->exprs.back()->collation = collation[i].collation;
+      p->exprs.back()->collation_strength = collation[i].strength;
+    }
   }
   p->children = {std::move(plan)};
   return p;
@@ -187,13 +311,25 @@ bool IsColumn(const BoundExpr& e, int column) {
   return e.kind == BoundKind::kColumn && e.depth == 0 && e.index == column;
 }
 
+// Whether `e` is a comparison operand that reads key `column`, encoded
+// under collation `c`: the column itself for BINARY, else the column's
+// key under `c` (the binder wraps both operands of a comparison under a
+// collation). A comparison under another collation than the key's cannot
+// use the key: the key's order is not its order.
+bool IsKeyColumn(const BoundExpr& e, int column, Collation c) {
+  if (c == Collation::kBinary) return IsColumn(e, column);
+  return e.kind == BoundKind::kFunction && e.function == function::CollationKey(c) &&
+         IsColumn(*e.children[0], column);
+}
+
 // `column IN (v, ...)` with values that read no column: the values, else
 // empty.
-std::vector<BoundPtr> InListOn(const std::vector<BoundPtr>& conjuncts, int column) {
+std::vector<BoundPtr> InListOn(const std::vector<BoundPtr>& conjuncts, int column,
+                               Collation collation) {
   std::vector<BoundPtr> out;
   for (const BoundPtr& c : conjuncts) {
     if (c->kind != BoundKind::kInList || c->negated || c->children.size() < 2 ||
-        !IsColumn(*c->children[0], column)) {
+        !IsKeyColumn(*c->children[0], column, collation)) {
       continue;
     }
     bool constant = true;
@@ -218,10 +354,11 @@ struct ColumnBounds {
   }
 };
 
-ColumnBounds BoundsOn(const std::vector<BoundPtr>& conjuncts, int column) {
+ColumnBounds BoundsOn(const std::vector<BoundPtr>& conjuncts, int column, Collation collation) {
   ColumnBounds b;
   for (const BoundPtr& c : conjuncts) {
-    if (c->kind == BoundKind::kBetween && !c->negated && IsColumn(*c->children[0], column) &&
+    if (c->kind == BoundKind::kBetween && !c->negated &&
+        IsKeyColumn(*c->children[0], column, collation) &&
         ReadsNoColumn(*c->children[1]) && ReadsNoColumn(*c->children[2])) {
       if (!b.lo) b.lo = c->children[1]->Clone();
       if (!b.hi) b.hi = c->children[2]->Clone();
@@ -234,7 +371,7 @@ ColumnBounds BoundsOn(const std::vector<BoundPtr>& conjuncts, int column) {
     }
     const BoundExpr* col = c->children[0].get();
     const BoundExpr* val = c->children[1].get();
-    if (!IsColumn(*col, column)) {
+    if (!IsKeyColumn(*col, column, collation)) {
       std::swap(col, val);
       // c < col  is  col > c
       op = op == ast::Op::kLt   ? ast::Op::kGt
@@ -242,7 +379,7 @@ ColumnBounds BoundsOn(const std::vector<BoundPtr>& conjuncts, int column) {
            : op == ast::Op::kGt ? ast::Op::kLt
                                 : ast::Op::kLe;
     }
-    if (!IsColumn(*col, column) || !ReadsNoColumn(*val)) continue;
+    if (!IsKeyColumn(*col, column, collation) || !ReadsNoColumn(*val)) continue;
     if ((op == ast::Op::kGt || op == ast::Op::kGe) && !b.lo) {
       b.lo = val->Clone();
       b.lo_inclusive = op == ast::Op::kGe;
@@ -255,11 +392,12 @@ ColumnBounds BoundsOn(const std::vector<BoundPtr>& conjuncts, int column) {
 }
 
 // `column = v` with a value that reads no column: a copy of v, else null.
-BoundPtr EqualityOn(const std::vector<BoundPtr>& conjuncts, int column) {
+BoundPtr EqualityOn(const std::vector<BoundPtr>& conjuncts, int column, Collation collation) {
   for (const BoundPtr& c : conjuncts) {
     if (c->kind != BoundKind::kBinary || c->op != ast::Op::kEq) continue;
     for (int side = 0; side < 2; ++side) {
-      if (IsColumn(*c->children[side], column) && ReadsNoColumn(*c->children[1 - side])) {
+      if (IsKeyColumn(*c->children[side], column, collation) &&
+          ReadsNoColumn(*c->children[1 - side])) {
         return c->children[1 - side]->Clone();
       }
     }
@@ -271,10 +409,11 @@ BoundPtr EqualityOn(const std::vector<BoundPtr>& conjuncts, int column) {
 // they go.
 std::vector<BoundPtr> EqualityPrefix(const std::vector<BoundPtr>& conjuncts,
                                      const catalog::TableDescriptor& t,
-                                     const std::vector<uint32_t>& column_ids) {
+                                     const catalog::IndexDescriptor& index) {
   std::vector<BoundPtr> values;
-  for (uint32_t id : column_ids) {
-    BoundPtr v = EqualityOn(conjuncts, t.ColumnIndexById(id));
+  for (size_t i = 0; i < index.column_ids.size(); ++i) {
+    BoundPtr v = EqualityOn(conjuncts, t.ColumnIndexById(index.column_ids[i]),
+                            index.CollationAt(i));
     if (!v) break;
     values.push_back(std::move(v));
   }
@@ -296,7 +435,7 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
     n->index_id = index_id;
     return n;
   };
-  if (std::vector<BoundPtr> keys = EqualityPrefix(conjuncts, t, t.primary.column_ids);
+  if (std::vector<BoundPtr> keys = EqualityPrefix(conjuncts, t, t.primary);
       keys.size() == t.primary.column_ids.size()) {
     auto point = with_access(0);
     point->key_exprs = std::move(keys);
@@ -306,7 +445,7 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
   // A partial index holds only some rows: never a read path.
   for (const catalog::IndexDescriptor& ix : t.indexes) {
     if (!ix.where_sql.empty()) continue;
-    std::vector<BoundPtr> values = EqualityPrefix(conjuncts, t, ix.column_ids);
+    std::vector<BoundPtr> values = EqualityPrefix(conjuncts, t, ix);
     if (!values.empty() && (!best || values.size() > best->index_values.size())) {
       best = with_access(ix.id);
       best->index_values = std::move(values);
@@ -314,28 +453,30 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
   }
   if (best) return best;
   const int first = t.ColumnIndexById(t.primary.column_ids[0]);
-  if (std::vector<BoundPtr> in = InListOn(conjuncts, first); !in.empty()) {
+  if (std::vector<BoundPtr> in = InListOn(conjuncts, first, Collation::kBinary); !in.empty()) {
     auto n = with_access(0);
     n->in_list = std::move(in);
     return n;
   }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
     if (!ix.where_sql.empty()) continue;
-    if (std::vector<BoundPtr> in = InListOn(conjuncts, t.ColumnIndexById(ix.column_ids[0]));
+    if (std::vector<BoundPtr> in = InListOn(conjuncts, t.ColumnIndexById(ix.column_ids[0]),
+                                                 ix.CollationAt(0));
         !in.empty()) {
       auto n = with_access(ix.id);
       n->in_list = std::move(in);
       return n;
     }
   }
-  if (ColumnBounds b = BoundsOn(conjuncts, first); b.lo || b.hi) {
+  if (ColumnBounds b = BoundsOn(conjuncts, first, Collation::kBinary); b.lo || b.hi) {
     auto n = with_access(0);
     b.MoveTo(n.get());
     return n;
   }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
     if (!ix.where_sql.empty()) continue;
-    if (ColumnBounds b = BoundsOn(conjuncts, t.ColumnIndexById(ix.column_ids[0])); b.lo || b.hi) {
+    if (ColumnBounds b = BoundsOn(conjuncts, t.ColumnIndexById(ix.column_ids[0]), ix.CollationAt(0));
+        b.lo || b.hi) {
       auto n = with_access(ix.id);
       b.MoveTo(n.get());
       return n;
@@ -561,6 +702,7 @@ void Binder::SetTriggerRow(const catalog::TableDescriptor& table) {
 Binder::ScopeColumn Binder::TableColumn(std::string alias, const catalog::TableDescriptor& t,
                                         const catalog::ColumnDescriptor& c) {
   ScopeColumn out{std::move(alias), c.name, c.hidden, c.type};
+  out.collation = c.collation;
   out.rowid = t.primary.column_ids.size() == 1 && t.primary.column_ids[0] == c.id &&
               (c.hidden || (c.type == Type::kInteger && !t.without_rowid));
   return out;
@@ -661,8 +803,10 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
             "ORDER BY term ", ast::ToSql(*t.expr),
             " does not match any column in the result set"));
       }
-      sort->sort_keys.push_back(
-          SortKey{col, t.descending, t.nulls_first.value_or(!t.descending)});
+      SortKey key{col, t.descending, t.nulls_first.value_or(!t.descending)};
+      key.collation = OutputCollation(*plan)[col].collation;
+      if (!t.expr->collation.empty()) key.collation = *CollationNamed(t.expr->collation);
+      sort->sort_keys.push_back(key);
     }
     sort->children = {plan};
     plan = sort;
@@ -672,9 +816,13 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
 
 void Binder::AddDerivedColumns(const LogicalOp& plan, const std::string& alias, Scope* scope) {
   const std::vector<Type> affinity = OutputAffinity(plan);
+  const std::vector<CarriedCollation> collation = OutputCollation(plan);
   for (size_t i = 0; i < plan.column_names.size(); ++i) {
     scope->columns.push_back(
         {alias, plan.column_names[i], false, i < affinity.size() ? affinity[i] : Type::kNull});
+    // A column of a subquery, view or CTE is a column: the collation of
+    // the expression it is (BINARY when none).
+    if (i < collation.size()) scope->columns.back().collation = collation[i].collation;
   }
 }
 
@@ -691,6 +839,7 @@ absl::StatusOr<LogicalPtr> Binder::Compound(const ast::SelectStmt& s, size_t beg
     op->set_op = s.ops[i - 1];
     op->column_names = plan->column_names;
     op->children = {plan, *right};
+    for (const CarriedCollation& c : OutputCollation(*op)) op->key_collations.push_back(c.collation);
     plan = op;
   }
   return plan;
@@ -949,6 +1098,8 @@ absl::StatusOr<LogicalPtr> Binder::BindJoin(const ast::TableRef& ref, Scope* sco
     eq->op = ast::Op::kEq;
     eq->children.push_back(ColumnRef(l));
     eq->children.push_back(ColumnRef(r));
+    ApplyCollation(scope->columns[l].collation, &eq->children[0]);
+    ApplyCollation(scope->columns[l].collation, &eq->children[1]);
     conds.push_back(std::move(eq));
     scope->columns[r].hidden = true;  // USING columns appear once in *
     if (keeps_right) {
@@ -999,6 +1150,9 @@ absl::StatusOr<LogicalPtr> Binder::BindJoin(const ast::TableRef& ref, Scope* sco
     const ScopeColumn& lc = scope->columns[l];
     c->affinity = lc.affinity == scope->columns[r].affinity ? lc.affinity : Type::kNull;
     added.push_back({"", lc.name, false, c->affinity});
+    added.back().collation = lc.collation;
+    c->collation = lc.collation;
+    c->collation_strength = kColumnCollation;
     project->exprs.push_back(std::move(c));
     project->column_names.push_back(lc.name);
   }
@@ -1259,6 +1413,8 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
       group_exprs.push_back(*std::move(b));
       agg.group_texts.push_back(ast::ToSql(*ge));
       agg.group_affinity.push_back(group_exprs.back()->affinity);
+      agg.group_collation.push_back(
+          {group_exprs.back()->collation, group_exprs.back()->collation_strength});
     }
     agg.calls = &calls;
     agg.group_count = static_cast<int>(group_exprs.size());
@@ -1286,6 +1442,8 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
       // A column of `*` keeps its affinity, as a named one does.
       b = ColumnRef(it.scope_column);
       (*b)->affinity = scope.columns[it.scope_column].affinity;
+      (*b)->collation = scope.columns[it.scope_column].collation;
+      (*b)->collation_strength = kColumnCollation;
     }
     if (!b.ok()) return b.status();
     outputs.push_back(*std::move(b));
@@ -1336,7 +1494,10 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
         outputs.push_back(*std::move(b));
         names.push_back(ast::ToSql(*t.expr));
       }
-      sort_keys.push_back(SortKey{col, t.descending, t.nulls_first.value_or(!t.descending)});
+      SortKey key{col, t.descending, t.nulls_first.value_or(!t.descending)};
+      key.collation = KeyCollation(*outputs[col]);
+      if (!t.expr->collation.empty()) key.collation = *CollationNamed(t.expr->collation);
+      sort_keys.push_back(key);
     }
   }
 
@@ -1348,6 +1509,7 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
     for (size_t i = 0; i < calls.size(); ++i) {
       a->column_names.push_back(absl::StrCat("agg", i));
     }
+    for (const BoundPtr& g : group_exprs) a->key_collations.push_back(KeyCollation(*g));
     a->group_by = std::move(group_exprs);
     a->aggregates = std::move(calls);
     a->children = {plan};
@@ -1385,6 +1547,7 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
     }
     auto d = Node(LogicalKind::kDistinct);
     d->column_names = plan->column_names;
+    for (const BoundPtr& e : project->exprs) d->key_collations.push_back(KeyCollation(*e));
     d->children = {plan};
     plan = d;
   }
@@ -1441,6 +1604,8 @@ BoundPtr Binder::ReferenceColumn(const ast::Expr& e, Scope* s, int depth, int fo
   auto b = ColumnRef(found);
   b->depth = depth;
   b->affinity = affinity;
+  b->collation = s->columns[found].collation;
+  b->collation_strength = kColumnCollation;
   if (depth > 0) {
     for (auto& [boundary, correlated] : subquery_boundaries_) {
       for (Scope* a = boundary; a != nullptr; a = a->parent) {
@@ -1549,10 +1714,15 @@ bool Foldable(const BoundExpr& e) {
 absl::StatusOr<BoundPtr> Binder::Expr(const ast::Expr& e, Scope* scope,
                                       const AggContext* agg) {
   absl::StatusOr<BoundPtr> b = BindExpr(e, scope, agg);
-  if (!b.ok() || !evaluate_ || !Foldable(**b)) return b;
+  if (!b.ok()) return b;
+  CarryCollation(e, b->get());
+  if (!evaluate_ || !Foldable(**b)) return b;
   absl::StatusOr<Value> v = evaluate_(**b);
   if (!v.ok()) return b;  // the error belongs to run time
-  return Constant(*std::move(v));
+  BoundPtr folded = Constant(*std::move(v));
+  folded->collation = (*b)->collation;
+  folded->collation_strength = (*b)->collation_strength;
+  return folded;
 }
 
 absl::StatusOr<BoundPtr> Binder::WindowCallRef(const ast::Expr& e, Scope* scope,
@@ -1650,8 +1820,10 @@ absl::StatusOr<BoundPtr> Binder::WindowCallRef(const ast::Expr& e, Scope* scope,
   for (const ast::OrderingTerm& t : *order) {
     absl::StatusOr<BoundPtr> b = bind(*t.expr);
     if (!b.ok()) return b.status();
+    SortKey key{0, t.descending, t.nulls_first.value_or(!t.descending)};
+    key.collation = KeyCollation(**b);
     call.order_by.push_back(*std::move(b));
-    call.order.push_back(SortKey{0, t.descending, t.nulls_first.value_or(!t.descending)});
+    call.order.push_back(key);
   }
   // The default frame: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
   // (the whole partition when there is no ORDER BY: every row is a peer).
@@ -1698,6 +1870,8 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
     if (int key = agg->GroupKey(e); key >= 0) {
       BoundPtr ref = ColumnRef(key);
       ref->affinity = agg->group_affinity[key];
+      ref->collation = agg->group_collation[key].collation;
+      ref->collation_strength = agg->group_collation[key].strength;
       return ref;
     }
     if (IsAggregateCall(e)) {
@@ -1711,6 +1885,7 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
         }
         absl::StatusOr<BoundPtr> arg = Expr(*e.children[0], scope, nullptr);
         if (!arg.ok()) return arg.status();
+        call.collation = KeyCollation(**arg);
         call.arg = *std::move(arg);
       }
       if (e.children.size() > 1) {
@@ -1827,11 +2002,20 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
       }
       if (b->kind == BoundKind::kBinary && IsComparison(b->op)) {
         CompareWithAffinity(&b->children[0], &b->children[1]);
+        const Collation c = ComparisonCollation({b->children[0].get(), b->children[1].get()});
+        for (BoundPtr& side : b->children) ApplyCollation(c, &side);
       } else if (b->kind == BoundKind::kBetween || b->kind == BoundKind::kInList) {
         // x BETWEEN lo AND hi, x IN (v, ...): each value against x.
         for (size_t i = 1; i < b->children.size(); ++i) {
           TakeAffinityOf(*b->children[0], &b->children[i]);
         }
+        // BETWEEN compares as x >= lo AND x <= hi; IN uses x's collation.
+        const Collation c =
+            b->kind == BoundKind::kBetween
+                ? ComparisonCollation({b->children[0].get(), b->children[1].get(),
+                                       b->children[2].get()})
+                : KeyCollation(*b->children[0]);
+        for (BoundPtr& side : b->children) ApplyCollation(c, &side);
       }
       return b;
     case K::kInSubquery:
@@ -1843,6 +2027,23 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
         return absl::InvalidArgumentError(absl::StrCat(
             "sub-select returns ", b->subquery->width(),
             " columns - expected 1"));
+      }
+      {
+        // As x = y with y the subquery's column.
+        BoundExpr y;
+        const CarriedCollation yc = OutputCollation(*b->subquery)[0];
+        y.collation = yc.collation;
+        y.collation_strength = yc.strength;
+        const Collation c = ComparisonCollation({b->children[0].get(), &y});
+        if (c != Collation::kBinary) {
+          ApplyCollation(c, &b->children[0]);
+          auto keyed = Node(LogicalKind::kProject);
+          keyed->column_names = b->subquery->column_names;
+          keyed->exprs.push_back(ColumnRef(0));
+          ApplyCollation(c, &keyed->exprs[0]);
+          keyed->children = {b->subquery};
+          b->subquery = keyed;
+        }
       }
       return b;
     case K::kExists:
@@ -1871,6 +2072,23 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
       if (e.else_expr) {
         b->has_else = true;
         if (absl::Status s = child(*e.else_expr); !s.ok()) return s;
+      }
+      if (b->has_operand) {
+        // CASE x WHEN w: as x = w (the operand's collation, else the first
+        // WHEN value's that has one).
+        const size_t whens = e.whens.size();
+        Collation c = KeyCollation(*b->children[0]);
+        if (b->children[0]->collation_strength == kNoCollation) {
+          for (size_t w = 0; w < whens; ++w) {
+            const BoundExpr& value = *b->children[1 + 2 * w];
+            if (value.collation_strength != kNoCollation) {
+              c = value.collation;
+              break;
+            }
+          }
+        }
+        ApplyCollation(c, &b->children[0]);
+        for (size_t w = 0; w < whens; ++w) ApplyCollation(c, &b->children[1 + 2 * w]);
       }
       return b;
     case K::kCast:

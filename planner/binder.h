@@ -29,6 +29,15 @@ namespace tessera::planner {
 // columns have none, kNull).
 std::vector<Type> OutputAffinity(const LogicalOp& plan);
 
+// The collation each output column of `plan` carries (a column of a
+// subquery, view or CTE has its expression's; a compound SELECT's column
+// the leftmost SELECT's that has one), as BoundExpr keeps it.
+struct CarriedCollation {
+  Collation collation = Collation::kBinary;
+  uint8_t strength = kNoCollation;
+};
+std::vector<CarriedCollation> OutputCollation(const LogicalOp& plan);
+
 // The name a result column (kExpr) gets: its alias, a column's own name,
 // else the expression's text.
 std::string ResultName(const ast::ResultColumn& rc);
@@ -99,6 +108,7 @@ class Binder {
     // The table's rowid (its hidden one, or an INTEGER primary key), which
     // the names rowid, oid and _rowid_ also read, as in SQLite.
     bool rowid = false;
+    Collation collation = Collation::kBinary;  // the column's COLLATE
   };
   // A column of table `t` as `alias`.`c` in a scope.
   static ScopeColumn TableColumn(std::string alias, const catalog::TableDescriptor& t,
@@ -121,6 +131,7 @@ class Binder {
   struct AggContext {
     std::vector<std::string> group_texts;  // ToSql of each GROUP BY expr
     std::vector<Type> group_affinity;      // BoundExpr::affinity of each
+    std::vector<CarriedCollation> group_collation;  // and its collation
     std::vector<AggregateCall>* calls = nullptr;
     int group_count = 0;
 

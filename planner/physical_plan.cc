@@ -124,6 +124,9 @@ std::optional<LookupTarget> LookupTargetFor(const LogicalOp& input) {
   t.paths.push_back(std::move(primary));
   for (const catalog::IndexDescriptor& ix : table.indexes) {
     if (!ix.where_sql.empty()) continue;  // partial: holds only some rows
+    // A join's equalities on plain columns compare under BINARY; an index
+    // under NOCASE or RTRIM would find more than they match.
+    if (!ix.collations.empty()) continue;
     KeyAccessPath path;
     path.index_id = ix.id;
     for (uint32_t id : ix.column_ids) path.columns.push_back(table.ColumnIndexById(id));

@@ -17,6 +17,8 @@ BoundPtr BoundExpr::Clone() const {
   c->has_else = has_else;
   c->cast_type = cast_type;
   c->affinity = affinity;
+  c->collation = collation;
+  c->collation_strength = collation_strength;
   c->function = function;
   for (const BoundPtr& ch : children) c->children.push_back(ch->Clone());
   c->subquery = subquery;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "catalog/descriptors.h"
+#include "common/collation.h"
 #include "common/value.h"
 #include "function/functions.h"
 #include "parser/ast.h"
@@ -23,6 +24,10 @@ using LogicalPtr = std::shared_ptr<const LogicalOp>;
 
 struct BoundExpr;
 using BoundPtr = std::unique_ptr<BoundExpr>;
+
+inline constexpr uint8_t kNoCollation = 0;
+inline constexpr uint8_t kColumnCollation = 1;
+inline constexpr uint8_t kExplicitCollation = 2;
 
 enum class BoundKind {
   kConstant,        // value
@@ -64,6 +69,14 @@ struct BoundExpr {
   // type of the column it reads, or the type it is CAST to; kNull (none)
   // for everything else. Decides which side of a comparison converts.
   Type affinity = Type::kNull;
+  // The collation this expression carries into a comparison, ORDER BY,
+  // GROUP BY or DISTINCT (SQLite's rules), and how strongly:
+  // kNoCollation (computed values), kColumnCollation (a column read: its
+  // COLLATE, BINARY by default; CAST and unary + pass it on), or
+  // kExplicitCollation (`COLLATE name`, which every operator over it passes
+  // on). The binder applies it: comparisons compare folded operands.
+  Collation collation = Collation::kBinary;
+  uint8_t collation_strength = 0;
   const function::ScalarFunction* function = nullptr;
   std::vector<BoundPtr> children;
   LogicalPtr subquery;
@@ -75,6 +88,9 @@ struct BoundExpr {
 struct AggregateCall {
   function::AggregateKind kind = function::AggregateKind::kCount;
   bool distinct = false;
+  // min()/max() and DISTINCT compare TEXT inputs under the argument's
+  // collation.
+  Collation collation = Collation::kBinary;
   bool any_value = false;  // a bare column in an aggregate query
   BoundPtr arg;            // null for count(*)
   Value separator;         // group_concat
@@ -85,6 +101,7 @@ struct SortKey {
   int column = 0;  // position in the input row
   bool descending = false;
   bool nulls_first = true;
+  Collation collation = Collation::kBinary;  // for TEXT values
 };
 
 // The window functions (SQLite's), and aggregates used over a window.
@@ -173,6 +190,11 @@ struct LogicalOp {
   ast::JoinType join_type = ast::JoinType::kInner;
   // kProject
   std::vector<BoundPtr> exprs;
+  // kAggregate: per group key; kDistinct and kSetOp: per column. Which
+  // values count as equal: TEXT compares under these collations (empty or
+  // shorter: BINARY). A group's or a distinct row's values are those of
+  // its first row.
+  std::vector<Collation> key_collations;
   // kAggregate
   std::vector<BoundPtr> group_by;
   std::vector<AggregateCall> aggregates;

@@ -1074,13 +1074,41 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
 
 absl::StatusOr<ResultSet> CreateTableAs(Dml& d, const ast::CreateTableStatement& st);
 
-// The COLLATE of each key or index column: only BINARY is taken.
+// The COLLATE of each key or index column names a collation Tessera has.
 absl::Status CheckCollations(const std::vector<ast::IndexedColumn>& columns) {
   for (const ast::IndexedColumn& c : columns) {
     if (c.collation.empty()) continue;
     if (absl::Status s = parser::CheckCollation(c.collation); !s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+// Whether column `c` can hold TEXT, the only type a collation changes.
+bool HoldsText(const catalog::ColumnDescriptor& c) {
+  return c.type == Type::kText || c.type == Type::kNull;
+}
+
+// The collation key column `c` of a new index uses: its COLLATE, else its
+// table column's (SQLite's rule).
+Collation KeyColumnCollation(const catalog::ColumnDescriptor& column, const ast::IndexedColumn& c) {
+  if (!c.collation.empty()) return CollationNamed(c.collation).value_or(Collation::kBinary);
+  return column.collation;
+}
+
+// Fills ix.collations for its `columns` (empty when every one is BINARY
+// or holds no TEXT).
+void SetIndexCollations(const TableDescriptor& t, const std::vector<ast::IndexedColumn>& columns,
+                        catalog::IndexDescriptor* ix) {
+  ix->collations.clear();
+  for (size_t i = 0; i < columns.size() && i < ix->column_ids.size(); ++i) {
+    const catalog::ColumnDescriptor& column = t.columns[t.ColumnIndexById(ix->column_ids[i])];
+    const Collation c = HoldsText(column) ? KeyColumnCollation(column, columns[i])
+                                          : Collation::kBinary;
+    if (c != Collation::kBinary) {
+      ix->collations.resize(columns.size(), Collation::kBinary);
+      ix->collations[i] = c;
+    }
+  }
 }
 
 absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& st) {
@@ -1119,6 +1147,7 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
     cd.name = c.name;
     cd.type = c.type;
     cd.declared_type = c.type_text;
+    if (!c.collation.empty()) cd.collation = *CollationNamed(c.collation);
     cd.nullable = !c.not_null && !c.primary_key;
     if (c.default_value) cd.default_sql = ast::ToSql(*c.default_value);
     for (const ast::ExprPtr& ck : c.checks) t.checks.push_back(ast::ToSql(*ck));
@@ -1184,6 +1213,33 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
     t.primary.orders.push_back(pk.descending ? SortOrder::kDescending : SortOrder::kAscending);
   }
   for (const ast::ExprPtr& ck : st.checks) t.checks.push_back(ast::ToSql(*ck));
+  {
+    // A primary key on TEXT compared under NOCASE or RTRIM: row keys hold
+    // BINARY values, so it becomes what SQLite makes of any primary key
+    // but an INTEGER one in a rowid table: a UNIQUE NOT NULL key (an index
+    // under the collation) beside a hidden rowid.
+    std::vector<ast::IndexedColumn> key = st.primary_key;
+    if (key.empty()) {
+      for (uint32_t id : t.primary.column_ids) {
+        key.push_back(ast::IndexedColumn{t.columns[t.ColumnIndexById(id)].name,
+                                         t.primary.orders[key.size()] == SortOrder::kDescending,
+                                         ""});
+      }
+    }
+    catalog::IndexDescriptor probe;
+    probe.column_ids = t.primary.column_ids;
+    SetIndexCollations(t, key, &probe);
+    if (!probe.collations.empty()) {
+      if (st.without_rowid) {
+        return absl::UnimplementedError(
+            "statement not supported: a WITHOUT ROWID table's PRIMARY KEY under NOCASE or "
+            "RTRIM (its key compares under BINARY; use a rowid table)");
+      }
+      uniques.insert(uniques.begin(), key);
+      t.primary.column_ids.clear();
+      t.primary.orders.clear();
+    }
+  }
   if (t.primary.column_ids.empty()) {
     catalog::ColumnDescriptor rowid;
     rowid.id = t.next_column_id++;
@@ -1207,6 +1263,7 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
       ix.column_ids.push_back(t.columns[pos].id);
       ix.orders.push_back(c.descending ? SortOrder::kDescending : SortOrder::kAscending);
     }
+    SetIndexCollations(t, uniques[u], &ix);
     t.indexes.push_back(std::move(ix));
   }
   // CHECK expressions must bind against the table now, not at first insert.
@@ -1520,6 +1577,7 @@ absl::StatusOr<ResultSet> CreateIndex(Dml& d, const ast::CreateIndexStatement& s
     ix.column_ids.push_back(t->columns[pos].id);
     ix.orders.push_back(c.descending ? SortOrder::kDescending : SortOrder::kAscending);
   }
+  SetIndexCollations(*t, st.columns, &ix);
   if (st.where) {
     // A partial index: its WHERE reads this row only, the same way on
     // every evaluation (SQLite's rules).
@@ -1638,6 +1696,10 @@ std::string IndexColumnsSql(const TableDescriptor& t, const catalog::IndexDescri
   for (size_t i = 0; i < ix.column_ids.size(); ++i) {
     int pos = t.ColumnIndexById(ix.column_ids[i]);
     std::string c = pos >= 0 ? parser::SqlIdentifier(t.columns[pos].name) : "?";
+    // COLLATE where the key's collation is not its column's.
+    if (pos >= 0 && ix.CollationAt(i) != t.columns[pos].collation) {
+      absl::StrAppend(&c, " COLLATE ", CollationName(ix.CollationAt(i)));
+    }
     if (ix.orders[i] == SortOrder::kDescending) c += " DESC";
     cols.push_back(std::move(c));
   }
@@ -1677,6 +1739,7 @@ std::string CreateTableSql(const TableDescriptor& t) {
       col += " NOT NULL";
     }
     if (!c.default_sql.empty()) absl::StrAppend(&col, " DEFAULT ", c.default_sql);
+    if (c.collation != Collation::kBinary) absl::StrAppend(&col, " COLLATE ", CollationName(c.collation));
     parts.push_back(std::move(col));
   }
   bool rowid = t.primary.column_ids.size() == 1 &&
@@ -2014,7 +2077,6 @@ std::string SqlState(const absl::Status& status) {
       {"frame ending offset", "22013"},
       {"argument of ntile", "22014"},                 // invalid_argument_for_ntile_function
       {"second argument to nth_value", "22016"},      // invalid_argument_for_nth_value_function
-      {"unsupported collation", "0A000"},            // feature_not_supported
       {"an ON clause that reads a table outside", "0A000"},
       {"a subquery in the ON clause", "0A000"},
       {"no such collation sequence", "42704"},       // undefined_object
@@ -2652,6 +2714,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       cd.name = add.column.name;
       cd.type = add.column.type;
       cd.declared_type = add.column.type_text;
+      if (!add.column.collation.empty()) cd.collation = *CollationNamed(add.column.collation);
       cd.nullable = !add.column.not_null;
       if (add.column.default_value) cd.default_sql = ast::ToSql(*add.column.default_value);
       // Existing rows take the default (a new row is filled in by INSERT).

@@ -1,0 +1,62 @@
+#include "common/collation.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+
+namespace tessera {
+
+std::optional<Collation> CollationNamed(absl::string_view name) {
+  if (absl::EqualsIgnoreCase(name, "binary")) return Collation::kBinary;
+  if (absl::EqualsIgnoreCase(name, "nocase")) return Collation::kNoCase;
+  if (absl::EqualsIgnoreCase(name, "rtrim")) return Collation::kRtrim;
+  return std::nullopt;
+}
+
+const char* CollationName(Collation c) {
+  switch (c) {
+    case Collation::kBinary:
+      return "BINARY";
+    case Collation::kNoCase:
+      return "NOCASE";
+    case Collation::kRtrim:
+      return "RTRIM";
+  }
+  return "BINARY";
+}
+
+bool FoldChanges(Collation c, absl::string_view text) {
+  switch (c) {
+    case Collation::kBinary:
+      return false;
+    case Collation::kNoCase:
+      for (char ch : text) {
+        if (ch >= 'A' && ch <= 'Z') return true;
+      }
+      return false;
+    case Collation::kRtrim:
+      return !text.empty() && text.back() == ' ';
+  }
+  return false;
+}
+
+std::string FoldText(Collation c, absl::string_view text) {
+  switch (c) {
+    case Collation::kBinary:
+      break;
+    case Collation::kNoCase:
+      // absl's ASCII lowering leaves bytes >= 0x80 (UTF-8) alone, as
+      // SQLite's NOCASE does.
+      return absl::AsciiStrToLower(text);
+    case Collation::kRtrim:
+      while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+      break;
+  }
+  return std::string(text);
+}
+
+Value Collate(Collation c, const Value& v) {
+  if (v.type() != Type::kText || !FoldChanges(c, v.bytes())) return v;
+  return Value::Text(FoldText(c, v.bytes()));
+}
+
+}  // namespace tessera
