@@ -2009,13 +2009,40 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
         for (size_t i = 1; i < b->children.size(); ++i) {
           TakeAffinityOf(*b->children[0], &b->children[i]);
         }
-        // BETWEEN compares as x >= lo AND x <= hi; IN uses x's collation.
-        const Collation c =
-            b->kind == BoundKind::kBetween
-                ? ComparisonCollation({b->children[0].get(), b->children[1].get(),
-                                       b->children[2].get()})
-                : KeyCollation(*b->children[0]);
-        for (BoundPtr& side : b->children) ApplyCollation(c, &side);
+        if (b->kind == BoundKind::kInList) {
+          // IN compares under x's collation.
+          const Collation c = KeyCollation(*b->children[0]);
+          for (BoundPtr& side : b->children) ApplyCollation(c, &side);
+          return b;
+        }
+        // BETWEEN is x >= lo AND x <= hi, each comparison under its own
+        // pair's collation.
+        const Collation lo = ComparisonCollation({b->children[0].get(), b->children[1].get()});
+        const Collation hi = ComparisonCollation({b->children[0].get(), b->children[2].get()});
+        if (lo == hi) {
+          for (BoundPtr& side : b->children) ApplyCollation(lo, &side);
+          return b;
+        }
+        auto compare = [](ast::Op op, BoundPtr x, BoundPtr v, Collation c) {
+          auto cmp = std::make_unique<BoundExpr>();
+          cmp->kind = BoundKind::kBinary;
+          cmp->op = op;
+          ApplyCollation(c, &x);
+          ApplyCollation(c, &v);
+          cmp->children.push_back(std::move(x));
+          cmp->children.push_back(std::move(v));
+          return cmp;
+        };
+        std::vector<BoundPtr> both;
+        both.push_back(compare(ast::Op::kGe, b->children[0]->Clone(), std::move(b->children[1]), lo));
+        both.push_back(compare(ast::Op::kLe, std::move(b->children[0]), std::move(b->children[2]), hi));
+        BoundPtr out = Conjoin(std::move(both));
+        if (!b->negated) return out;
+        auto negate = std::make_unique<BoundExpr>();
+        negate->kind = BoundKind::kUnary;
+        negate->op = ast::Op::kNot;
+        negate->children.push_back(std::move(out));
+        return negate;
       }
       return b;
     case K::kInSubquery:

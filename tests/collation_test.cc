@@ -92,6 +92,13 @@ TEST_F(CollationTest, AnswersAsSqliteDoes) {
        {"b", "a", "-", "b", "a", "-", "-"}},
       {"SELECT name FROM u WHERE id < 3 UNION SELECT 'BOB' ORDER BY 1",
        {"alice", "BOB"}},
+      // BETWEEN: each bound under its own pair's collation.
+      {"SELECT id FROM u WHERE tag BETWEEN 'X' COLLATE NOCASE AND name ORDER BY id",
+       {"2", "4"}},
+      {"SELECT id FROM u WHERE tag NOT BETWEEN 'X' COLLATE NOCASE AND name ORDER BY id",
+       {"1", "3", "5"}},
+      {"SELECT id FROM u WHERE name BETWEEN 'B' AND 'c' COLLATE BINARY ORDER BY id",
+       {"1", "3", "4"}},
       // Of duplicates a compound SELECT keeps the last, as SQLite does.
       {"SELECT typeof(x) FROM (SELECT 1 AS x UNION SELECT 1.0)", {"real"}},
       {"SELECT name FROM u WHERE id < 3 INTERSECT SELECT code FROM p ORDER BY 1",

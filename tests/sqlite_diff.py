@@ -13,7 +13,9 @@ call the built-in functions SQLite's shell has too (math, sign, iif, printf,
 quote, hex, char, unicode); the integer queries include recursive CTEs
 (counting, cycles, reachability over a table). --dates calls the date and time functions on
 random time values and modifier chains. --json calls the JSON functions
-and the -> and ->> operators on random documents and paths. --windows calls window functions
+and the -> and ->> operators on random documents and paths. --collate compares,
+groups and orders TEXT columns declared NOCASE, RTRIM and BINARY (some
+indexed) with and without COLLATE clauses. --windows calls window functions
 (ranking, offsets, frame values, aggregates) over random partitions, orders
 and frames, also over a GROUP BY's rows; where a result depends on the
 order of ties, the window's ORDER BY ends with the primary key.
@@ -522,6 +524,86 @@ class JsonGenerator:
         return "SELECT k, %s FROM j%s" % (", ".join(self.call() for _ in range(2)), where)
 
 
+class CollateGenerator:
+    """Collations: TEXT columns declared BINARY, NOCASE and RTRIM, some
+    indexed (under their own collation or another), compared, grouped,
+    deduplicated, joined and ordered with and without COLLATE clauses.
+    Where SQLite's choice among equal values is unspecified (a group's
+    value, min() of ties) only counts or folded values are compared."""
+
+    VALUES = ["'a'", "'A'", "'a '", "'A '", "' a'", "'b'", "'B'", "'ab'", "'Ab'", "'aB '", "''",
+              "' '", "'\u00e9'", "'\u00c9'", "NULL", "'10'", "'9'", "'Z'", "'_'"]
+    COLUMNS = ["n", "r", "b"]  # NOCASE, RTRIM, BINARY
+
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+
+    def collate(self):
+        return self.r.choice(["", "", "", " COLLATE NOCASE", " COLLATE RTRIM", " COLLATE BINARY"])
+
+    def operand(self, table="c", column_only=False):
+        r = self.r
+        if column_only or r.random() < 0.65:
+            return "%s.%s%s" % (table, r.choice(self.COLUMNS), self.collate())
+        return "%s%s" % (r.choice(self.VALUES), self.collate())
+
+    def predicate(self):
+        r = self.r
+        k = r.random()
+        if k < 0.55:
+            return "%s %s %s" % (self.operand(), r.choice(["=", "<>", "<", "<=", ">", ">=", "IS"]),
+                                 self.operand())
+        if k < 0.7:
+            return "%s IN (%s)" % (self.operand(), ", ".join(r.choice(self.VALUES)
+                                                              for _ in range(r.randint(1, 3))))
+        if k < 0.85:
+            return "%s BETWEEN %s AND %s" % (self.operand(), self.operand(), self.operand())
+        # The subquery's column without COLLATE: SQLite 3.40 then and there
+        # compares under x's collation when x is indexed (and can repeat
+        # rows), though its documented rule is x = y's.
+        return "%s IN (SELECT s.%s FROM c AS s WHERE s.k %% 2 = %d)" % (
+            self.operand(), r.choice(self.COLUMNS), r.randint(0, 1))
+
+    def setup(self):
+        r = self.r
+        lines = ["CREATE TABLE c(k INTEGER PRIMARY KEY, n TEXT COLLATE NOCASE, "
+                 "r TEXT COLLATE RTRIM, b TEXT);"]
+        for i in range(12):
+            lines.append("INSERT INTO c VALUES (%d, %s, %s, %s);" % (
+                i, r.choice(self.VALUES), r.choice(self.VALUES), r.choice(self.VALUES)))
+        for i, col in enumerate(self.COLUMNS):
+            if r.random() < 0.5:
+                lines.append("CREATE INDEX c_%d ON c(%s%s);" % (i, col, self.collate()))
+        return "\n".join(lines) + "\n"
+
+    def query(self):
+        r = self.r
+        col = r.choice(self.COLUMNS) + self.collate()
+        k = r.random()
+        if k < 0.4:
+            return "SELECT k FROM c WHERE %s" % self.predicate()
+        if k < 0.5:
+            return "SELECT count(*), count(DISTINCT %s) FROM c WHERE %s" % (col, self.predicate())
+        if k < 0.6:
+            return "SELECT lower(rtrim(%s)), count(*) FROM c GROUP BY %s" % (col, col)
+        if k < 0.67:
+            return "SELECT count(*) FROM (SELECT DISTINCT %s FROM c)" % col
+        if k < 0.75:
+            # Columns only: SQLite 3.40 propagates `x.b COLLATE RTRIM = 'A'`
+            # in a join as x.b = 'A', dropping the collation (wrong rows).
+            return "SELECT x.k, y.k FROM c AS x JOIN c AS y ON %s = %s" % (
+                self.operand("x", True), self.operand("y", True))
+        if k < 0.82:
+            return "SELECT count(*) FROM (SELECT %s FROM c %s SELECT %s FROM c)" % (
+                col, r.choice(["UNION", "INTERSECT", "EXCEPT"]), r.choice(self.COLUMNS))
+        if k < 0.9:
+            return "SELECT k FROM (SELECT k FROM c ORDER BY %s%s, k LIMIT %d)" % (
+                col, r.choice(["", " DESC"]), r.randint(1, 6))
+        if k < 0.95:
+            return "SELECT k, row_number() OVER (PARTITION BY %s ORDER BY k) FROM c" % col
+        return "SELECT lower(rtrim(min(%s))), lower(rtrim(max(%s))) FROM c" % (col, col)
+
+
 def normalize(row):
     # sqlite3 -csv prints NULL as an empty field (a one-column row of it as
     # an empty line); both print integral REALs differently.
@@ -546,7 +628,8 @@ def run(cmd, text):
 
 def check_seed(seed, queries, tessera, work, text):
     gen = {"text": TextGenerator, "dates": DateGenerator,
-           "windows": WindowGenerator, "json": JsonGenerator}.get(text, Generator)(seed)
+           "windows": WindowGenerator, "json": JsonGenerator,
+           "collate": CollateGenerator}.get(text, Generator)(seed)
     setup = gen.setup()
     store, db = os.path.join(work, "tessera-%d" % seed), os.path.join(work, "sqlite-%d.db" % seed)
     if run([tessera, "sql", "--store", store], setup)[0] or run(["sqlite3", db], setup)[0]:
@@ -578,6 +661,8 @@ def main():
                         help="date and time functions")
     parser.add_argument("--windows", dest="mode", action="store_const", const="windows",
                         help="window functions")
+    parser.add_argument("--collate", dest="mode", action="store_const", const="collate",
+                        help="NOCASE and RTRIM collations")
     parser.add_argument("--json", dest="mode", action="store_const", const="json",
                         help="JSON functions and the -> and ->> operators")
     args = parser.parse_args()
