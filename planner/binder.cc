@@ -1585,6 +1585,7 @@ int Binder::AggContext::GroupKey(const ast::Expr& e) const {
 
 BoundPtr Binder::ReferenceColumn(const ast::Expr& e, Scope* s, int depth, int found) {
   const Type affinity = s->columns[found].affinity;
+  const Collation collation = s->columns[found].collation;
   if (depth > 0 && s->aggregated != nullptr) {
     // From a subquery into an aggregating SELECT: read the group's value,
     // a group key of the same text, else the column from any row of the
@@ -1604,7 +1605,7 @@ BoundPtr Binder::ReferenceColumn(const ast::Expr& e, Scope* s, int depth, int fo
   auto b = ColumnRef(found);
   b->depth = depth;
   b->affinity = affinity;
-  b->collation = s->columns[found].collation;
+  b->collation = collation;  // `found` may now index the aggregate's row
   b->collation_strength = kColumnCollation;
   if (depth > 0) {
     for (auto& [boundary, correlated] : subquery_boundaries_) {
