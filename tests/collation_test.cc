@@ -92,6 +92,10 @@ TEST_F(CollationTest, AnswersAsSqliteDoes) {
        {"b", "a", "-", "b", "a", "-", "-"}},
       {"SELECT name FROM u WHERE id < 3 UNION SELECT 'BOB' ORDER BY 1",
        {"alice", "BOB"}},
+      // A group's column read from a subquery keeps its collation.
+      {"SELECT o.name, (SELECT count(*) FROM p WHERE o.name = p.code) FROM u AS o "
+       "WHERE o.id < 4 GROUP BY o.name ORDER BY 1",
+       {"alice|1", "Bob|1", "Carol|1"}},
       // BETWEEN: each bound under its own pair's collation.
       {"SELECT id FROM u WHERE tag BETWEEN 'X' COLLATE NOCASE AND name ORDER BY id",
        {"2", "4"}},
