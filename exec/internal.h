@@ -47,6 +47,12 @@ inline std::optional<int64_t> CanonicalInteger(const Value& v) {
   }
 }
 
+// An operand of a join equality that a hash join can key on: a plain
+// column (BINARY), or that column's key under a collation, which is how
+// the binder writes both operands of a comparison under NOCASE or RTRIM.
+// Sets *column (a depth-0 position) and *collation.
+bool JoinKeyOperand(const planner::BoundExpr& e, int* column, Collation* collation);
+
 // A hash index over the rows of a join's build side, by a key of one or
 // more values under canonical equality (1 = 1.0 = TRUE). A key with one
 // integral value hashes as an int64; other keys as canonical bytes. Rows

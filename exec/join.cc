@@ -14,24 +14,31 @@ using planner::BoundExpr;
 using planner::BoundKind;
 using planner::LogicalOp;
 
-// Finds conjuncts `left_col = right_col` in a join predicate: hash-join keys.
-void EquiKeys(const BoundExpr& e, int left_width, std::vector<std::pair<int, int>>* keys) {
+// A hash-join key: equal values of `left` and `right` (under `collation`).
+struct EquiKey {
+  int left, right;
+  Collation collation;
+};
+
+// Finds conjuncts `left_col = right_col` in a join predicate (both under
+// one collation): hash-join keys.
+void EquiKeys(const BoundExpr& e, int left_width, std::vector<EquiKey>* keys) {
   if (e.kind == BoundKind::kBinary && e.op == ast::Op::kAnd) {
     EquiKeys(*e.children[0], left_width, keys);
     EquiKeys(*e.children[1], left_width, keys);
     return;
   }
   if (e.kind != BoundKind::kBinary || e.op != ast::Op::kEq) return;
-  const BoundExpr& a = *e.children[0];
-  const BoundExpr& b = *e.children[1];
-  if (a.kind != BoundKind::kColumn || b.kind != BoundKind::kColumn || a.depth != 0 ||
-      b.depth != 0) {
+  int a, b;
+  Collation ca, cb;
+  if (!JoinKeyOperand(*e.children[0], &a, &ca) || !JoinKeyOperand(*e.children[1], &b, &cb) ||
+      ca != cb) {
     return;
   }
-  if (a.index < left_width && b.index >= left_width) {
-    keys->emplace_back(a.index, b.index - left_width);
-  } else if (b.index < left_width && a.index >= left_width) {
-    keys->emplace_back(b.index, a.index - left_width);
+  if (a < left_width && b >= left_width) {
+    keys->push_back({a, b - left_width, ca});
+  } else if (b < left_width && a >= left_width) {
+    keys->push_back({b, a - left_width, ca});
   }
 }
 
@@ -104,15 +111,21 @@ absl::StatusOr<std::vector<Row>> HashJoin(const LogicalOp& op, std::vector<Row> 
                                           std::vector<Row> right, ExecContext* ctx) {
   std::vector<Row> out;
   const int left_width = static_cast<int>(op.children[0]->width());
-  std::vector<std::pair<int, int>> keys;
+  std::vector<EquiKey> keys;
   if (op.predicate) EquiKeys(*op.predicate, left_width, &keys);
-  // Hash join on the equality keys (NULL keys never match); the whole
-  // predicate is still evaluated on each candidate pair.
+  // Hash join on the equality keys (NULL keys never match; a key under a
+  // collation hashes its folded value); the whole predicate is still
+  // evaluated on each candidate pair.
   JoinHashIndex table;
   std::vector<const Value*> parts(keys.size());
+  std::vector<Value> folded(keys.size());
   auto key_of = [&](const Row& r, bool right_side, JoinHashIndex::Key* k) {
     for (size_t j = 0; j < keys.size(); ++j) {
-      parts[j] = right_side ? &r[keys[j].second] : &r[keys[j].first];
+      parts[j] = right_side ? &r[keys[j].right] : &r[keys[j].left];
+      if (keys[j].collation != Collation::kBinary) {
+        folded[j] = Collate(keys[j].collation, *parts[j]);
+        parts[j] = &folded[j];
+      }
     }
     return JoinHashIndex::Make(parts, k);
   };
@@ -178,7 +191,7 @@ absl::StatusOr<std::vector<Row>> Join(const planner::PhysicalOp& pop, ExecContex
   if (target != nullptr && target->has_value() && op.predicate && !keeps_right &&
       left->size() <= ctx->options.max_lookup_join_rows) {
     const int left_width = static_cast<int>(op.children[0]->width());
-    std::vector<std::pair<int, int>> keys;  // (left column, right column)
+    std::vector<EquiKey> keys;
     EquiKeys(*op.predicate, left_width, &keys);
     // The access path whose leading columns the equalities fix the most.
     const planner::KeyAccessPath* best = nullptr;
@@ -187,8 +200,9 @@ absl::StatusOr<std::vector<Row>> Join(const planner::PhysicalOp& pop, ExecContex
       std::vector<int> cols;
       for (int col : path.columns) {
         int found = -1;
-        for (auto [l, r] : keys) {
-          if (r == col) found = l;
+        for (const EquiKey& key : keys) {
+          // Keys are BINARY (lookup targets have no collated index).
+          if (key.right == col && key.collation == Collation::kBinary) found = key.left;
         }
         if (found < 0) break;
         cols.push_back(found);

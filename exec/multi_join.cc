@@ -55,6 +55,7 @@ class MultiJoinRun {
   struct Equality {
     int joined_col;  // position in the full-width row
     int leaf_col;    // position in the full-width row
+    Collation collation;  // the values compare under (hash their folds)
   };
   // A lookup join into `leaf` along `path`: the leaf's key columns come
   // from `joined_cols` of the joined row.
@@ -103,13 +104,16 @@ std::vector<MultiJoinRun::Equality> MultiJoinRun::Equalities(size_t leaf, bool a
     if (c.applied) continue;
     const BoundExpr& e = *c.expr;
     if (e.kind != BoundKind::kBinary || e.op != ast::Op::kEq) continue;
-    const BoundExpr& a = *e.children[0];
-    const BoundExpr& b = *e.children[1];
-    if (a.kind != BoundKind::kColumn || b.kind != BoundKind::kColumn || a.depth || b.depth) continue;
-    size_t la = LeafOf(a.index), lb = LeafOf(b.index);
+    int a, b;
+    Collation ca, cb;
+    if (!JoinKeyOperand(*e.children[0], &a, &ca) || !JoinKeyOperand(*e.children[1], &b, &cb) ||
+        ca != cb) {
+      continue;
+    }
+    size_t la = LeafOf(a), lb = LeafOf(b);
     if (la == lb) continue;
-    if (lb == leaf && (any_side || joined_[la])) out.push_back({a.index, b.index});
-    if (la == leaf && (any_side || joined_[lb])) out.push_back({b.index, a.index});
+    if (lb == leaf && (any_side || joined_[la])) out.push_back({a, b, ca});
+    if (la == leaf && (any_side || joined_[lb])) out.push_back({b, a, ca});
   }
   return out;
 }
@@ -124,7 +128,10 @@ std::optional<MultiJoinRun::Lookup> MultiJoinRun::LookupFor(size_t leaf) const {
     for (int col : path.columns) {
       int found = -1;
       for (const Equality& eq : eqs) {
-        if (eq.leaf_col - offset_[leaf] == col) found = eq.joined_col;
+        // Lookup targets have no collated index: BINARY equalities only.
+        if (eq.leaf_col - offset_[leaf] == col && eq.collation == Collation::kBinary) {
+          found = eq.joined_col;
+        }
       }
       if (found < 0) break;
       l.joined_cols.push_back(found);
@@ -169,8 +176,14 @@ absl::Status MultiJoinRun::HashJoin(size_t leaf, const Equality& eq) {
     JoinHashIndex& index = indexes[part];
     index.Reserve(rows.size() / parts + 1);
     JoinHashIndex::Key key;
+    Value folded;
     for (size_t i = 0; i < rows.size(); ++i) {
-      if (JoinHashIndex::Make({&rows[i][local]}, &key) &&
+      const Value* v = &rows[i][local];
+      if (eq.collation != Collation::kBinary) {
+        folded = Collate(eq.collation, *v);
+        v = &folded;
+      }
+      if (JoinHashIndex::Make({v}, &key) &&
           JoinHashIndex::PartitionOf(key, parts) == part) {
         index.Insert(key, static_cast<uint32_t>(i));
       }
@@ -204,7 +217,13 @@ absl::Status MultiJoinRun::HashJoin(size_t leaf, const Equality& eq) {
         for (size_t q = p; q < std::min(end, p + kAhead); ++q) {
           uint32_t& f = first[q - p];
           f = JoinHashIndex::kEnd;
-          if (JoinHashIndex::Make({&current_[q][eq.joined_col]}, &probe)) {
+          const Value* v = &current_[q][eq.joined_col];
+          Value folded;
+          if (eq.collation != Collation::kBinary) {
+            folded = Collate(eq.collation, *v);
+            v = &folded;
+          }
+          if (JoinHashIndex::Make({v}, &probe)) {
             index_of[q - p] = &indexes[JoinHashIndex::PartitionOf(probe, parts)];
             f = index_of[q - p]->First(probe);
           }
@@ -321,7 +340,9 @@ absl::StatusOr<std::vector<Row>> MultiJoinRun::Run() {
     if (pop_.lookup_targets[k].has_value()) {
       for (const Equality& eq : Equalities(k, /*any_side=*/true)) {
         for (const planner::KeyAccessPath& path : pop_.lookup_targets[k]->paths) {
-          if (path.columns[0] == eq.leaf_col - offset_[k]) lookupable = true;
+          if (path.columns[0] == eq.leaf_col - offset_[k] && eq.collation == Collation::kBinary) {
+            lookupable = true;
+          }
         }
       }
     }

@@ -98,6 +98,21 @@ uint32_t JoinHashIndex::First(const Key& key) const {
   return it == bytes_.end() ? kEnd : it->second.head;
 }
 
+bool JoinKeyOperand(const planner::BoundExpr& e, int* column, Collation* collation) {
+  const planner::BoundExpr* x = &e;
+  *collation = Collation::kBinary;
+  if (x->kind == planner::BoundKind::kFunction && x->children.size() == 1) {
+    for (Collation c : {Collation::kNoCase, Collation::kRtrim}) {
+      if (x->function == function::CollationKey(c)) *collation = c;
+    }
+    if (*collation == Collation::kBinary) return false;
+    x = x->children[0].get();
+  }
+  if (x->kind != planner::BoundKind::kColumn || x->depth != 0) return false;
+  *column = x->index;
+  return true;
+}
+
 std::string RowKey(const Row& row) {
   std::string k;
   for (const Value& v : row) AppendCanonical(v, &k);

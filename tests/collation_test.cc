@@ -171,6 +171,29 @@ TEST_F(CollationTest, IndexesKeyUnderTheirCollation) {
   EXPECT_EQ(Rows("SELECT id, name FROM u WHERE name = 'bob'"), V({"1|BOB"}));
 }
 
+// Joins big enough to be hashed: a key under a collation hashes its fold.
+TEST_F(CollationTest, HashJoinsUnderACollation) {
+  Run("CREATE TABLE big(k INTEGER PRIMARY KEY, s TEXT COLLATE NOCASE, t TEXT COLLATE RTRIM)");
+  Run("CREATE TABLE small(s TEXT, t TEXT)");
+  // 3,000 rows: s in three spellings of 1,000 names, t with 0-2 trailing
+  // spaces; 1,000 rows in small, lower case without spaces.
+  Run("INSERT INTO big WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n "
+      "WHERE i < 2999) SELECT i, CASE i % 3 WHEN 0 THEN 'key' WHEN 1 THEN 'KEY' ELSE 'Key' END "
+      "|| (i / 3), 'v' || (i / 3) || substr('  ', 1, i % 3) FROM n");
+  Run("INSERT INTO small WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n "
+      "WHERE i < 999) SELECT 'key' || i, 'v' || i FROM n");
+  // big.s on the left: NOCASE; small.s on the left: BINARY.
+  EXPECT_EQ(Rows("SELECT count(*) FROM big JOIN small ON big.s = small.s"), V({"3000"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM small JOIN big ON small.s = big.s"), V({"1000"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM big, small WHERE big.t = small.t"), V({"3000"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM big, small WHERE small.t = big.t"), V({"1000"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM big LEFT JOIN small ON big.s = small.s AND "
+                 "big.t = small.t WHERE small.s IS NULL"),
+            V({"0"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM big JOIN small USING (s)"), V({"3000"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM small JOIN big USING (s)"), V({"1000"}));
+}
+
 TEST_F(CollationTest, UniqueAndPrimaryKeysCompareUnderTheirCollation) {
   Run("CREATE TABLE e(id INTEGER PRIMARY KEY, email TEXT UNIQUE COLLATE NOCASE)");
   Run("INSERT INTO e VALUES (1, 'Ann@Example.com')");
