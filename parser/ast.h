@@ -265,6 +265,9 @@ struct ForeignKeyDef {
   std::vector<std::string> ref_columns;  // empty: the parent's primary key
   std::string on_update = "NO ACTION";   // SET NULL, SET DEFAULT, CASCADE, ...
   std::string on_delete = "NO ACTION";
+  // DEFERRABLE INITIALLY DEFERRED: checked at COMMIT, not after each
+  // statement.
+  bool deferred = false;
 };
 
 struct ColumnDef {

@@ -474,7 +474,8 @@ ast::ForeignKeyDef Transformer::ForeignKey(SQLParser::Foreign_key_clauseContext*
   fk.references = Text(ctx);
   fk.ref_table = Name(ctx->name(0));
   // After REFERENCES table: the parent's columns in parentheses, then
-  // ON DELETE / ON UPDATE actions (MATCH and DEFERRABLE are not kept).
+  // ON DELETE / ON UPDATE actions, then whether it is deferred (MATCH is
+  // not kept: SQLite ignores it too).
   const std::vector<antlr4::tree::ParseTree*>& parts = ctx->children;
   auto token = [&](size_t i) {
     auto* t = dynamic_cast<antlr4::tree::TerminalNode*>(parts[i]);
@@ -502,6 +503,11 @@ ast::ForeignKeyDef Transformer::ForeignKey(SQLParser::Foreign_key_clauseContext*
       }
       absl::StrAppend(&action, action.empty() ? "" : " ", absl::AsciiStrToUpper(parts[i]->getText()));
     }
+  }
+  for (size_t d = 0; d < parts.size(); ++d) {
+    if (token(d) != SQLParser::K_DEFERRABLE) continue;
+    fk.deferred = (d == 0 || token(d - 1) != SQLParser::K_NOT) && d + 2 < parts.size() &&
+                  token(d + 1) == SQLParser::K_INITIALLY && token(d + 2) == SQLParser::K_DEFERRED;
   }
   return fk;
 }

@@ -273,6 +273,14 @@ TEST(ParserDdlTest, SqliteTableClauses) {
   EXPECT_EQ(ct.foreign_keys[0].ref_columns, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(ct.foreign_keys[0].references,
             "REFERENCES other(a, b) MATCH SIMPLE DEFERRABLE INITIALLY DEFERRED");
+  EXPECT_TRUE(ct.foreign_keys[0].deferred);
+  EXPECT_FALSE(ct.columns[1].foreign_key->deferred);
+  for (const char* immediate : {"REFERENCES p DEFERRABLE", "REFERENCES p DEFERRABLE INITIALLY IMMEDIATE",
+                                "REFERENCES p NOT DEFERRABLE INITIALLY DEFERRED"}) {
+    absl::StatusOr<ast::ForeignKeyDef> fk = ParseForeignKeyClause(immediate);
+    ASSERT_TRUE(fk.ok()) << immediate;
+    EXPECT_FALSE(fk->deferred) << immediate;
+  }
   EXPECT_TRUE(ct.without_rowid);
   EXPECT_TRUE(ct.strict);
   absl::StatusOr<ast::StatementPtr> bad = ParseOne("CREATE TABLE t(a) WITHOUT rowids");

@@ -297,6 +297,14 @@ absl::Status PrimaryKeyTaken(const TableDescriptor& t) {
   return Constraint("UNIQUE", IndexTarget(t, t.primary));
 }
 
+// With PRAGMA foreign_keys=ON: what a statement (with its triggers and
+// the actions it set off) leaves to check at its end, and at COMMIT.
+struct ForeignKeyState {
+  std::vector<ForeignKeyCheck> immediate;
+  std::vector<ForeignKeyCheck>* deferred = nullptr;  // the transaction's
+  int depth = 0;  // nested ON DELETE / ON UPDATE actions
+};
+
 // Statement-level context shared by the DML helpers.
 struct Dml {
   txn::Txn* txn;
@@ -321,6 +329,8 @@ struct Dml {
   uint64_t schema_version = 0;
   // Non-null: see Session::RunIn's `unique_at_commit`.
   std::shared_ptr<const TableDescriptor>* unique_at_commit = nullptr;
+  // Non-null while foreign keys are enforced (PRAGMA foreign_keys=ON).
+  ForeignKeyState* foreign_keys = nullptr;
 };
 
 absl::StatusOr<std::vector<std::vector<Value>>> SchemaRows(txn::Txn* txn, bool sqlite_master);
@@ -684,6 +694,313 @@ absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescr
   return absl::OkStatus();
 }
 
+// --- Foreign keys (PRAGMA foreign_keys=ON) ---
+
+// A FOREIGN KEY of `child`, resolved against its parent table.
+struct ForeignKey {
+  std::shared_ptr<const TableDescriptor> child, parent;
+  size_t index = 0;                 // in child->foreign_keys
+  std::vector<int> child_columns;   // positions in a child row
+  std::vector<int> parent_columns;  // positions in a parent row, in the same order
+  ast::ForeignKeyDef def;           // ON DELETE / ON UPDATE, deferred
+};
+
+absl::Status ForeignKeyFailed() {
+  return absl::FailedPreconditionError("FOREIGN KEY constraint failed");
+}
+
+absl::Status ForeignKeyMismatch(const TableDescriptor& child, absl::string_view parent) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("foreign key mismatch - \"", child.name, "\" referencing \"", parent, "\""));
+}
+
+// Foreign key `index` of `child`. Errors as SQLite's: the parent must
+// exist, and its key columns (the named ones, else its PRIMARY KEY) must be
+// its PRIMARY KEY or a UNIQUE key, else "foreign key mismatch".
+absl::StatusOr<ForeignKey> ResolveForeignKey(Dml& d, std::shared_ptr<const TableDescriptor> child,
+                                             size_t index) {
+  const catalog::ForeignKeyDescriptor& desc = child->foreign_keys[index];
+  absl::StatusOr<ast::ForeignKeyDef> def = parser::ParseForeignKeyClause(desc.references);
+  if (!def.ok()) return def.status();
+  ForeignKey fk;
+  fk.index = index;
+  fk.def = *std::move(def);
+  fk.child = child;
+  if (absl::EqualsIgnoreCase(fk.def.ref_table, child->name)) {
+    fk.parent = child;
+  } else {
+    absl::StatusOr<TableInfo> parent = LoadTable(d, fk.def.ref_table);
+    if (!parent.ok()) return parent.status();
+    fk.parent = parent->table;
+  }
+  const TableDescriptor& p = *fk.parent;
+  std::vector<uint32_t> key_ids;
+  if (fk.def.ref_columns.empty()) {
+    // The parent's PRIMARY KEY, which a hidden rowid is not.
+    for (uint32_t id : p.primary.column_ids) {
+      if (p.columns[p.ColumnIndexById(id)].hidden) return ForeignKeyMismatch(*child, p.name);
+      key_ids.push_back(id);
+    }
+  } else {
+    for (const std::string& name : fk.def.ref_columns) {
+      const int pos = p.ColumnIndex(name);
+      if (pos < 0) return ForeignKeyMismatch(*child, p.name);
+      key_ids.push_back(p.columns[pos].id);
+    }
+  }
+  if (key_ids.size() != desc.column_ids.size()) return ForeignKeyMismatch(*child, p.name);
+  auto same_set = [&](const std::vector<uint32_t>& ids) {
+    return ids.size() == key_ids.size() &&
+           std::is_permutation(ids.begin(), ids.end(), key_ids.begin());
+  };
+  bool unique = same_set(p.primary.column_ids);
+  for (const catalog::IndexDescriptor& ix : p.indexes) {
+    unique = unique || (ix.unique && ix.where_sql.empty() && same_set(ix.column_ids));
+  }
+  if (!unique) return ForeignKeyMismatch(*child, p.name);
+  for (size_t i = 0; i < key_ids.size(); ++i) {
+    fk.parent_columns.push_back(p.ColumnIndexById(key_ids[i]));
+    fk.child_columns.push_back(child->ColumnIndexById(desc.column_ids[i]));
+  }
+  return fk;
+}
+
+// Whether `columns` (positions in `t`) meet `changed` (null: every column).
+bool Touches(const std::vector<int>* changed, const std::vector<int>& columns) {
+  if (changed == nullptr) return true;
+  for (int c : columns) {
+    if (std::find(changed->begin(), changed->end(), c) != changed->end()) return true;
+  }
+  return false;
+}
+
+// The foreign keys of `child` a statement writing `changed` (null: whole
+// rows) must check. Resolved when the statement starts, so a missing
+// parent or a mismatch is an error even when no row is written (SQLite
+// finds them when it prepares the statement).
+absl::StatusOr<std::vector<ForeignKey>> ChildForeignKeys(
+    Dml& d, const std::shared_ptr<const TableDescriptor>& child, const std::vector<int>* changed) {
+  std::vector<ForeignKey> out;
+  if (d.foreign_keys == nullptr) return out;
+  for (size_t i = 0; i < child->foreign_keys.size(); ++i) {
+    std::vector<int> columns;
+    for (uint32_t id : child->foreign_keys[i].column_ids) columns.push_back(child->ColumnIndexById(id));
+    if (!Touches(changed, columns)) continue;
+    absl::StatusOr<ForeignKey> fk = ResolveForeignKey(d, child, i);
+    if (!fk.ok()) return fk.status();
+    out.push_back(*std::move(fk));
+  }
+  return out;
+}
+
+// The foreign keys of every table that reference `parent`, as far as a
+// statement deleting its rows (`changed` null) or updating `changed` must
+// act on them. Resolved when the statement starts, as ChildForeignKeys.
+absl::StatusOr<std::vector<ForeignKey>> ParentForeignKeys(Dml& d, const TableDescriptor& parent,
+                                                          const std::vector<int>* changed) {
+  std::vector<ForeignKey> out;
+  if (d.foreign_keys == nullptr) return out;
+  absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> objects =
+      catalog::ListObjects(d.txn);
+  if (!objects.ok()) return objects.status();
+  for (auto& [name, object] : *objects) {
+    if (!object.table.has_value() || object.table->foreign_keys.empty()) continue;
+    std::shared_ptr<const TableDescriptor> child;
+    for (size_t i = 0; i < object.table->foreign_keys.size(); ++i) {
+      absl::StatusOr<ast::ForeignKeyDef> def =
+          parser::ParseForeignKeyClause(object.table->foreign_keys[i].references);
+      if (!def.ok()) return def.status();
+      if (!absl::EqualsIgnoreCase(def->ref_table, parent.name)) continue;
+      if (changed != nullptr) {
+        // Only keys on columns the statement assigns (the primary key's
+        // when the clause names none).
+        std::vector<int> columns;
+        for (const std::string& name : def->ref_columns) columns.push_back(parent.ColumnIndex(name));
+        if (def->ref_columns.empty()) {
+          for (uint32_t id : parent.primary.column_ids) columns.push_back(parent.ColumnIndexById(id));
+        }
+        if (!Touches(changed, columns)) continue;
+      }
+      if (child == nullptr) child = std::make_shared<const TableDescriptor>(*object.table);
+      absl::StatusOr<ForeignKey> fk = ResolveForeignKey(d, child, i);
+      if (!fk.ok()) return fk.status();
+      out.push_back(*std::move(fk));
+    }
+  }
+  return out;
+}
+
+// The values of `columns` in `row`; false when one is NULL (a key with a
+// NULL matches nothing and is never checked, as in SQLite).
+bool KeyValues(const Row& row, const std::vector<int>& columns, std::vector<Value>* out) {
+  out->clear();
+  for (int c : columns) {
+    if (row[c].is_null()) return false;
+    out->push_back(row[c]);
+  }
+  return true;
+}
+
+// "c1 = ?1 AND c2 = ?2": the key columns of `t` at `columns`, against
+// parameters from `first`.
+std::string KeyMatchSql(const TableDescriptor& t, const std::vector<int>& columns, int first) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    parts.push_back(absl::StrCat(parser::SqlIdentifier(t.columns[columns[i]].name), " = ?",
+                                 first + static_cast<int>(i)));
+  }
+  return absl::StrJoin(parts, " AND ");
+}
+
+// A statement the foreign key machinery runs in `d`'s transaction: not in
+// a trigger body, with `params`.
+absl::StatusOr<ResultSet> RunNested(Dml& d, const std::string& sql,
+                                    const std::vector<Value>& params) {
+  absl::StatusOr<ast::StatementPtr> st = parser::ParseOne(sql);
+  if (!st.ok()) return st.status();
+  Dml nested = d;
+  nested.params = &params;
+  nested.trigger_row = nullptr;
+  nested.trigger_table = nullptr;
+  nested.unique_at_commit = nullptr;
+  nested.last_rowid = std::nullopt;
+  return RunDml(nested, **st);
+}
+
+// Whether some row of `t` holds `values` in `columns`.
+absl::StatusOr<bool> KeyPresent(Dml& d, const TableDescriptor& t, const std::vector<int>& columns,
+                                const std::vector<Value>& values) {
+  absl::StatusOr<ResultSet> r =
+      RunNested(d, absl::StrCat("SELECT 1 FROM ", parser::SqlIdentifier(t.name), " WHERE ",
+                                KeyMatchSql(t, columns, 1), " LIMIT 1"),
+                values);
+  if (!r.ok()) return r.status();
+  return !r->rows.empty();
+}
+
+void RecordForeignKeyCheck(Dml& d, const ForeignKey& fk, std::vector<Value> values) {
+  ForeignKeyCheck check{fk.child->name, fk.index, std::move(values)};
+  if (fk.def.deferred && d.foreign_keys->deferred != nullptr) {
+    d.foreign_keys->deferred->push_back(std::move(check));
+  } else {
+    d.foreign_keys->immediate.push_back(std::move(check));
+  }
+}
+
+// A row of a child table was written: its foreign keys `fks`
+// (ChildForeignKeys) must find their parents
+// (checked at the statement's end, or at COMMIT when deferred). `old_row`
+// (an UPDATE's row before) skips keys the update left as they were.
+void ChildRowWritten(Dml& d, const std::vector<ForeignKey>& fks, const Row& row,
+                     const Row* old_row) {
+  std::vector<Value> values, before;
+  for (const ForeignKey& fk : fks) {
+    if (!KeyValues(row, fk.child_columns, &values)) continue;
+    if (old_row != nullptr && KeyValues(*old_row, fk.child_columns, &before) &&
+        std::equal(values.begin(), values.end(), before.begin(), [](const Value& a, const Value& b) {
+          return !function::IsDistinctFrom(a, b);
+        })) {
+      continue;
+    }
+    RecordForeignKeyCheck(d, fk, values);
+  }
+}
+
+// A row of a parent table was deleted (`new_row` null) or updated: each
+// foreign key of `fks` (ParentForeignKeys) acts on the child rows that held its old key, by
+// its ON DELETE / ON UPDATE: CASCADE, SET NULL, SET DEFAULT, RESTRICT (an
+// error now), NO ACTION (an error at the statement's end, or at COMMIT
+// when deferred, if a child still holds a key no parent row has).
+absl::Status ParentRowChanged(Dml& d, const std::vector<ForeignKey>& fks, const Row& old_row,
+                              const Row* new_row) {
+  std::vector<Value> old_key, new_key;
+  for (const ForeignKey& fk : fks) {
+    if (!KeyValues(old_row, fk.parent_columns, &old_key)) continue;
+    const bool has_new = new_row != nullptr && KeyValues(*new_row, fk.parent_columns, &new_key);
+    if (new_row != nullptr && has_new &&
+        std::equal(old_key.begin(), old_key.end(), new_key.begin(),
+                   [](const Value& a, const Value& b) { return !function::IsDistinctFrom(a, b); })) {
+      continue;  // the key did not change
+    }
+    const std::string& action = new_row == nullptr ? fk.def.on_delete : fk.def.on_update;
+    const TableDescriptor& child = *fk.child;
+    const std::string where = KeyMatchSql(child, fk.child_columns, 1);
+    if (action == "RESTRICT") {
+      absl::StatusOr<bool> held = KeyPresent(d, child, fk.child_columns, old_key);
+      if (!held.ok()) return held.status();
+      if (*held) return ForeignKeyFailed();
+      continue;
+    }
+    std::string sql;
+    std::vector<Value> params = old_key;
+    if (action == "CASCADE" && new_row == nullptr) {
+      sql = absl::StrCat("DELETE FROM ", parser::SqlIdentifier(child.name), " WHERE ", where);
+    } else if (action == "CASCADE" || action == "SET NULL" || action == "SET DEFAULT") {
+      std::vector<std::string> sets;
+      for (size_t i = 0; i < fk.child_columns.size(); ++i) {
+        const catalog::ColumnDescriptor& c = child.columns[fk.child_columns[i]];
+        std::string value;
+        if (action == "CASCADE") {
+          // A NULL new key: the children's key becomes NULL too.
+          value = absl::StrCat("?", old_key.size() + i + 1);
+          params.push_back(has_new ? new_key[i] : (*new_row)[fk.parent_columns[i]]);
+        } else if (action == "SET NULL" || c.default_sql.empty()) {
+          value = "NULL";
+        } else {
+          value = absl::StrCat("(", c.default_sql, ")");
+        }
+        sets.push_back(absl::StrCat(parser::SqlIdentifier(c.name), " = ", value));
+      }
+      sql = absl::StrCat("UPDATE ", parser::SqlIdentifier(child.name), " SET ",
+                         absl::StrJoin(sets, ", "), " WHERE ", where);
+    }
+    if (!sql.empty()) {
+      if (++d.foreign_keys->depth > 100) {
+        return absl::InvalidArgumentError(
+            "too many levels of foreign key actions (ON DELETE / ON UPDATE nested over 100 deep)");
+      }
+      absl::StatusOr<ResultSet> r = RunNested(d, sql, params);
+      --d.foreign_keys->depth;
+      if (!r.ok()) return r.status();
+    }
+    // NO ACTION, and after SET DEFAULT (whose default may name no parent).
+    RecordForeignKeyCheck(d, fk, old_key);
+  }
+  return absl::OkStatus();
+}
+
+// Runs `checks` (each distinct key once) and empties them; the first
+// violated one fails with "FOREIGN KEY constraint failed" and leaves them
+// all (a failed COMMIT keeps its transaction, to be mended and committed
+// again). A check of a table that is gone has nothing to check.
+absl::Status CheckForeignKeys(Dml& d, std::vector<ForeignKeyCheck>* checks) {
+  absl::flat_hash_set<std::string> seen;
+  for (const ForeignKeyCheck& c : *checks) {
+    std::string key = absl::StrCat(absl::AsciiStrToLower(c.child), "/", c.index);
+    for (const Value& v : c.values) {
+      absl::StrAppend(&key, "/", static_cast<int>(v.type()), ":", function::RenderText(v));
+    }
+    if (!seen.insert(key).second) continue;
+    absl::StatusOr<std::optional<catalog::SchemaObject>> object = catalog::LookupObject(d.txn, c.child);
+    if (!object.ok()) return object.status();
+    if (!object->has_value() || !(*object)->table.has_value() ||
+        c.index >= (*object)->table->foreign_keys.size()) {
+      continue;
+    }
+    auto child = std::make_shared<const TableDescriptor>(*(*object)->table);
+    absl::StatusOr<ForeignKey> fk = ResolveForeignKey(d, child, c.index);
+    if (!fk.ok()) return fk.status();
+    absl::StatusOr<bool> held = KeyPresent(d, *child, fk->child_columns, c.values);
+    if (!held.ok()) return held.status();
+    if (!*held) continue;
+    absl::StatusOr<bool> parent = KeyPresent(d, *fk->parent, fk->parent_columns, c.values);
+    if (!parent.ok()) return parent.status();
+    if (!*parent) return ForeignKeyFailed();
+  }
+  checks->clear();
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   absl::StatusOr<TableInfo> info = LoadTable(d, st.table);
   if (!info.ok()) return info.status();
@@ -794,6 +1111,15 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   ResultSet rs;
   Returning returning;
   if (absl::Status s = returning.Bind(d, binder, *t, st.returning, &rs); !s.ok()) return s;
+  // Foreign keys (empty unless enforced): the table's own, and those that
+  // reference it where this INSERT may delete or update its rows.
+  absl::StatusOr<std::vector<ForeignKey>> child_fks = ChildForeignKeys(d, info->table, nullptr);
+  if (!child_fks.ok()) return child_fks.status();
+  absl::StatusOr<std::vector<ForeignKey>> parent_fks = std::vector<ForeignKey>();
+  if (st.or_action == ast::ConflictAction::kReplace || st.has_upsert) {
+    parent_fks = ParentForeignKeys(d, *t, nullptr);
+    if (!parent_fks.ok()) return parent_fks.status();
+  }
   std::string pk, value_scratch;  // reused row by row
   Row row;
   // Which columns the statement gives: the same for every row.
@@ -829,6 +1155,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         return s.code() == absl::StatusCode::kAlreadyExists ? PrimaryKeyTaken(*t) : s;
       }
       if (absl::Status s = PutIndexEntries(d.txn, *t, row); !s.ok()) return s;
+      ChildRowWritten(d, *child_fks, row, nullptr);
       *d.unique_at_commit = info->table;
       d.last_insert_key.assign(pk);
       note_rowid(row);
@@ -884,6 +1211,8 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         if (!c2.ok()) return c2.status();
         if (!c2->empty()) return Constraint("UNIQUE", again);
         if (absl::Status s = PutRowEntries(d.txn, *t, updated); !s.ok()) return s;
+        if (absl::Status s = ParentRowChanged(d, *parent_fks, old_row, &updated); !s.ok()) return s;
+        ChildRowWritten(d, *child_fks, updated, &old_row);
         ++rs.rows_affected;
         returning.Add(updated);
         continue;
@@ -898,6 +1227,8 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         Row old_row;
         if (absl::Status s = catalog::DecodeRow(*t, key, **old, &old_row); !s.ok()) return s;
         if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
+        // REPLACE deletes the row it replaces, with its foreign key actions.
+        if (absl::Status s = ParentRowChanged(d, *parent_fks, old_row, nullptr); !s.ok()) return s;
       }
     }
     if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
@@ -906,6 +1237,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       return f;
     }
     if (absl::Status s = PutRowEntries(d.txn, *t, row, pk, &value_scratch); !s.ok()) return s;
+    ChildRowWritten(d, *child_fks, row, nullptr);
     d.last_insert_key.assign(pk);
     note_rowid(row);
     ++rs.rows_affected;
@@ -953,6 +1285,17 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   ResultSet rs;
   Returning returning;
   if (absl::Status s = returning.Bind(d, binder, *t, returning_columns, &rs); !s.ok()) return s;
+  // Foreign keys (empty unless enforced): those that reference the rows
+  // it deletes or the key columns it assigns (all of them for UPDATE OR
+  // REPLACE, which may delete rows), and the table's own it assigns.
+  const bool replaces =
+      is_update && static_cast<const ast::UpdateStatement&>(st).or_action == ast::ConflictAction::kReplace;
+  absl::StatusOr<std::vector<ForeignKey>> parent_fks =
+      ParentForeignKeys(d, *t, is_update && !replaces ? &changed : nullptr);
+  if (!parent_fks.ok()) return parent_fks.status();
+  absl::StatusOr<std::vector<ForeignKey>> child_fks = std::vector<ForeignKey>();
+  if (is_update) child_fks = ChildForeignKeys(d, info->table, &changed);
+  if (!child_fks.ok()) return child_fks.status();
   // Decide every row first, so the statement sees the table as it was.
   std::vector<std::pair<Row, Row>> changes;
   const ast::TableRef* from =
@@ -1028,6 +1371,11 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       returning.Add(old_row);
     }
   }
+  if (!is_update) {
+    for (auto& [old_row, new_row] : changes) {
+      if (absl::Status s = ParentRowChanged(d, *parent_fks, old_row, nullptr); !s.ok()) return s;
+    }
+  }
   if (is_update) {
     const auto& up = static_cast<const ast::UpdateStatement&>(st);
     for (auto& [old_row, new_row] : changes) {
@@ -1048,6 +1396,7 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
             Row victim;
             if (absl::Status s = catalog::DecodeRow(*t, key, **old, &victim); !s.ok()) return s;
             if (absl::Status s = DeleteRowEntries(d.txn, *t, victim); !s.ok()) return s;
+            if (absl::Status s = ParentRowChanged(d, *parent_fks, victim, nullptr); !s.ok()) return s;
           }
         } else if (up.or_action == ast::ConflictAction::kIgnore) {
           if (absl::Status s = PutRowEntries(d.txn, *t, old_row); !s.ok()) return s;
@@ -1058,6 +1407,8 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
         }
       }
       if (absl::Status s = PutRowEntries(d.txn, *t, new_row); !s.ok()) return s;
+      if (absl::Status s = ParentRowChanged(d, *parent_fks, old_row, &new_row); !s.ok()) return s;
+      ChildRowWritten(d, *child_fks, new_row, &old_row);
       returning.Add(new_row);
     }
   }
@@ -1856,18 +2207,6 @@ std::string ColumnTypeName(const catalog::ColumnDescriptor& c) {
 // PRAGMA foreign_keys=OFF) run.
 absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p) {
   ResultSet rs;
-  if (p.name == "foreign_keys") {
-    if (!p.has_value) {
-      rs.has_rows = true;
-      rs.columns = {"foreign_keys"};
-      rs.rows.push_back({Value::Integer(0)});
-      return rs;
-    }
-    const std::string v = absl::AsciiStrToLower(p.value);
-    if (v == "0" || v == "off" || v == "false" || v == "no") return rs;
-    return absl::UnimplementedError(
-        "statement not supported: PRAGMA foreign_keys=ON (foreign keys are kept, not enforced)");
-  }
   if (p.name == "user_version" || p.name == "application_id") {
     // Integers an application keeps in the database (its schema's
     // version, for migrations), 32-bit as in SQLite; written in the
@@ -2051,6 +2390,10 @@ std::string SqlState(const absl::Status& status) {
       {"UNIQUE constraint", "23505"},
       {"NOT NULL constraint", "23502"},
       {"CHECK constraint", "23514"},
+      {"FOREIGN KEY constraint", "23503"},            // foreign_key_violation
+      {"PRAGMA foreign_keys takes", "22023"},
+      {"foreign key mismatch", "42830"},              // invalid_foreign_key
+      {"too many levels of foreign key", "54001"},    // statement_too_complex
       {"no transaction is open", "25P01"},            // no_active_sql_transaction
       {"no such savepoint", "3B001"},                 // invalid_savepoint_specification
       {"second argument to likelihood()", "22023"},   // invalid_parameter_value
@@ -2271,6 +2614,7 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
       txn_->Rollback();
       txn_.reset();
       savepoints_.clear();
+      deferred_foreign_keys_.clear();
       return ResultSet();
     }
     default:
@@ -2331,6 +2675,25 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
   return result;
 }
 
+absl::StatusOr<ResultSet> Session::ForeignKeysPragma(const ast::PragmaStatement& p) {
+  ResultSet rs;
+  if (!p.has_value) {
+    rs.has_rows = true;
+    rs.columns = {"foreign_keys"};
+    rs.rows.push_back({Value::Integer(foreign_keys_ ? 1 : 0)});
+    return rs;
+  }
+  const std::string v = absl::AsciiStrToLower(p.value);
+  const bool on = v == "1" || v == "on" || v == "true" || v == "yes";
+  if (!on && v != "0" && v != "off" && v != "false" && v != "no") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("PRAGMA foreign_keys takes ON or OFF, not ", p.value));
+  }
+  // As in SQLite, it does not change inside a transaction.
+  if (txn_ == nullptr) foreign_keys_ = on;
+  return rs;
+}
+
 absl::StatusOr<size_t> Session::FindSavepoint(const std::string& name) const {
   for (size_t i = savepoints_.size(); i > 0; --i) {
     if (absl::EqualsIgnoreCase(savepoints_[i - 1].first, name)) return i - 1;
@@ -2339,9 +2702,19 @@ absl::StatusOr<size_t> Session::FindSavepoint(const std::string& name) const {
 }
 
 absl::Status Session::CommitTransaction() {
+  if (!deferred_foreign_keys_.empty()) {
+    // Deferred foreign keys: a violation fails the COMMIT and keeps the
+    // transaction open, as in SQLite.
+    const std::vector<Value> no_params;
+    Dml d{txn_.get(), db_, &no_params, 0, ""};
+    ForeignKeyState state;
+    d.foreign_keys = &state;
+    if (absl::Status s = CheckForeignKeys(d, &deferred_foreign_keys_); !s.ok()) return s;
+  }
   absl::Status s = txn_changed_schema_ ? db_->CommitSchemaChange(txn_.get()) : txn_->Commit();
   txn_.reset();
   savepoints_.clear();
+  deferred_foreign_keys_.clear();
   return s;
 }
 
@@ -2378,6 +2751,22 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
   if (made_temp_) txn->set_temp_namespace(temp_namespace_);
   Dml d{txn, db_, &params, 0, ""};
   d.unique_at_commit = unique_at_commit;
+  if (st.kind == ast::StatementKind::kPragma &&
+      static_cast<const ast::PragmaStatement&>(st).name == "foreign_keys") {
+    return ForeignKeysPragma(static_cast<const ast::PragmaStatement&>(st));
+  }
+  // Foreign keys: checked at the statement's end; deferred ones at COMMIT
+  // (at once in an implicit transaction, which commits now).
+  ForeignKeyState foreign_keys;
+  if (foreign_keys_) {
+    foreign_keys.deferred = txn_ != nullptr ? &deferred_foreign_keys_ : nullptr;
+    d.foreign_keys = &foreign_keys;
+  }
+  auto check_foreign_keys = [&](absl::StatusOr<ResultSet> r) -> absl::StatusOr<ResultSet> {
+    if (!r.ok() || d.foreign_keys == nullptr) return r;
+    if (absl::Status s = CheckForeignKeys(d, &foreign_keys.immediate); !s.ok()) return s;
+    return r;
+  };
   d.values = &values_;
   statement_trigger_changes_ = 0;
   d.trigger_changes = &statement_trigger_changes_;
@@ -2416,7 +2805,8 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
     return rs;
   }
   if (st.kind == ast::StatementKind::kInsert) {
-    absl::StatusOr<ResultSet> r = Insert(d, static_cast<const ast::InsertStatement&>(st));
+    absl::StatusOr<ResultSet> r =
+        check_foreign_keys(Insert(d, static_cast<const ast::InsertStatement&>(st)));
     if (r.ok() && d.inserted_table != 0 && !d.last_insert_key.empty()) {
       pending_split_ = {d.inserted_table, r->rows_affected, d.last_insert_key};
     }
@@ -2426,7 +2816,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
     case ast::StatementKind::kSelect:
     case ast::StatementKind::kUpdate:
     case ast::StatementKind::kDelete:
-      return RunDml(d, st);
+      return check_foreign_keys(RunDml(d, st));
     case ast::StatementKind::kCreateTable:
       return CreateTable(d, static_cast<const ast::CreateTableStatement&>(st));
     case ast::StatementKind::kCreateIndex:

@@ -60,6 +60,17 @@ struct PreparedSql {
   std::shared_ptr<PlanCache> plans;
 };
 
+// One key of one FOREIGN KEY to verify (PRAGMA foreign_keys=ON): it is
+// violated when a row of `child` holds `values` in the key's columns and
+// no row of the parent holds them in its key. Judged on the data as it is
+// when checked, so a check of a write that was since rolled back finds
+// nothing wrong.
+struct ForeignKeyCheck {
+  std::string child;  // table name
+  size_t index = 0;   // in its foreign_keys
+  std::vector<Value> values;
+};
+
 class Session {
  public:
   // `db` is not owned and must outlive the session.
@@ -142,8 +153,15 @@ class Session {
   bool txn_begun_by_savepoint_ = false;
   // The position in savepoints_ of the innermost savepoint called `name`.
   absl::StatusOr<size_t> FindSavepoint(const std::string& name) const;
-  // COMMIT: ends txn_ (and its savepoints).
+  // COMMIT: ends txn_ (and its savepoints), after checking its deferred
+  // foreign keys (a violation leaves it open).
   absl::Status CommitTransaction();
+  // PRAGMA foreign_keys [= ON|OFF]: this session's setting (OFF by
+  // default, as in SQLite); inside a transaction it does not change.
+  absl::StatusOr<ResultSet> ForeignKeysPragma(const ast::PragmaStatement& p);
+  bool foreign_keys_ = false;
+  // The transaction's deferred foreign key checks.
+  std::vector<ForeignKeyCheck> deferred_foreign_keys_;
 };
 
 }  // namespace tessera::session
