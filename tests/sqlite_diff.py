@@ -15,7 +15,9 @@ quote, hex, char, unicode); the integer queries include recursive CTEs
 random time values and modifier chains. --json calls the JSON functions
 and the -> and ->> operators on random documents and paths. --collate compares,
 groups and orders TEXT columns declared NOCASE, RTRIM and BINARY (some
-indexed) with and without COLLATE clauses. --windows calls window functions
+indexed) with and without COLLATE clauses. --foreign-keys runs writes on
+tables linked by foreign keys with random ON DELETE / ON UPDATE actions,
+PRAGMA foreign_keys=ON, and compares every table after each. --windows calls window functions
 (ranking, offsets, frame values, aggregates) over random partitions, orders
 and frames, also over a GROUP BY's rows; where a result depends on the
 order of ties, the window's ORDER BY ends with the primary key.
@@ -32,6 +34,7 @@ import csv
 import io
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -607,6 +610,75 @@ class CollateGenerator:
         return "SELECT lower(rtrim(min(%s))), lower(rtrim(max(%s))) FROM c" % (col, col)
 
 
+class ForeignKeyGenerator:
+    """Foreign keys enforced (PRAGMA foreign_keys=ON before every statement):
+    a parent, a child with two keys (to the parent's INTEGER PRIMARY KEY and
+    to its UNIQUE column) under random ON DELETE / ON UPDATE actions, a
+    grandchild that cascades, and a table that references itself. Each
+    query is one write followed by a SELECT of every table, so a write that
+    one side refuses and the other takes shows as a difference."""
+
+    ACTIONS = ["NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"]
+
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+
+    def key(self):
+        return str(self.r.randint(0, 7))
+
+    def setup(self):
+        r = self.r
+        act = lambda: r.choice(self.ACTIONS)
+        lines = [
+            "CREATE TABLE p(id INTEGER PRIMARY KEY, u INTEGER UNIQUE);",
+            "CREATE TABLE c(id INTEGER PRIMARY KEY, pid INTEGER DEFAULT 0 REFERENCES p(id) "
+            "ON DELETE %s ON UPDATE %s, pu INTEGER REFERENCES p(u) ON DELETE %s ON UPDATE %s);"
+            % (act(), act(), act(), act()),
+            "CREATE TABLE g(id INTEGER PRIMARY KEY, cid INTEGER REFERENCES c(id) ON DELETE %s);"
+            % r.choice(["CASCADE", "SET NULL", "NO ACTION"]),
+            "CREATE TABLE s(id INTEGER PRIMARY KEY, up INTEGER REFERENCES s(id) ON DELETE %s);"
+            % r.choice(["CASCADE", "SET NULL", "NO ACTION"]),
+        ]
+        for i in range(5):
+            lines.append("INSERT INTO p VALUES (%d, %d);" % (i, 10 + i))
+        for i in range(6):
+            lines.append("INSERT INTO c VALUES (%d, %d, %s);" % (i, r.randint(0, 4),
+                                                              r.choice(["NULL", "10", "11", "12"])))
+        for i in range(4):
+            lines.append("INSERT INTO g VALUES (%d, %d);" % (i, r.randint(0, 5)))
+        lines.append("INSERT INTO s VALUES (1, NULL), (2, 1), (3, 2), (4, 1), (5, 4);")
+        return "\n".join(lines) + "\n"
+
+    def write(self):
+        r = self.r
+        k = self.key
+        return r.choice([
+            "INSERT INTO p VALUES (%s, %s)" % (k(), 10 + int(k())),
+            "INSERT OR REPLACE INTO p VALUES (%s, %s)" % (k(), 10 + int(k())),
+            "INSERT INTO c VALUES (%d, %s, %s)" % (r.randint(6, 30), k(), r.choice(["NULL", "10", "13", "17"])),
+            "INSERT INTO c(id, pu) VALUES (%d, NULL)" % r.randint(6, 30),
+            "INSERT INTO g VALUES (%d, %s)" % (r.randint(4, 30), k()),
+            "INSERT INTO s VALUES (%d, %s)" % (r.randint(6, 30), r.choice(["NULL", k()])),
+            "DELETE FROM p WHERE id = %s" % k(),
+            "DELETE FROM p WHERE id >= %s" % k(),
+            "DELETE FROM c WHERE id = %s" % k(),
+            "DELETE FROM s WHERE id = %s" % k(),
+            "UPDATE p SET id = id + 10 WHERE id = %s" % k(),
+            "UPDATE p SET u = u + 1 WHERE id = %s" % k(),
+            "UPDATE p SET u = NULL WHERE id = %s" % k(),
+            "UPDATE c SET pid = %s WHERE id = %s" % (k(), k()),
+            "UPDATE c SET pu = %s WHERE id = %s" % (r.choice(["NULL", "10", "14", "19"]), k()),
+            "UPDATE s SET up = %s WHERE id = %s" % (k(), k()),
+        ])
+
+    def query(self):
+        # One write, then every table (the write's own output, none in
+        # SQLite's shell, is not compared).
+        return ("PRAGMA foreign_keys=ON; %s; SELECT 'p', id, u FROM p UNION ALL "
+                "SELECT 'c', id, coalesce(pid, -1) * 100 + coalesce(pu, -1) FROM c UNION ALL "
+                "SELECT 'g', id, cid FROM g UNION ALL SELECT 's', id, up FROM s" % self.write())
+
+
 def normalize(row):
     # sqlite3 -csv prints NULL as an empty field (a one-column row of it as
     # an empty line); both print integral REALs differently.
@@ -632,7 +704,7 @@ def run(cmd, text):
 def check_seed(seed, queries, tessera, work, text):
     gen = {"text": TextGenerator, "dates": DateGenerator,
            "windows": WindowGenerator, "json": JsonGenerator,
-           "collate": CollateGenerator}.get(text, Generator)(seed)
+           "collate": CollateGenerator, "foreign_keys": ForeignKeyGenerator}.get(text, Generator)(seed)
     setup = gen.setup()
     store, db = os.path.join(work, "tessera-%d" % seed), os.path.join(work, "sqlite-%d.db" % seed)
     if run([tessera, "sql", "--store", store], setup)[0] or run(["sqlite3", db], setup)[0]:
@@ -642,6 +714,10 @@ def check_seed(seed, queries, tessera, work, text):
         q = gen.query() + ";"
         t_failed, t_out, t_err = run([tessera, "sql", "--store", store, "--format", "csv"], q)
         s_failed, s_out, s_err = run(["sqlite3", "-csv", db], q)
+        # The shell's count of changed rows (a write before the SELECT) is
+        # not a row; SQLite's shell prints none.
+        t_out = "".join(l for l in t_out.splitlines(True)
+                        if not re.fullmatch(r"\d+ rows? affected\n?", l))
         t_rows = sorted(normalize(r) for r in list(csv.reader(io.StringIO(t_out)))[1:])
         s_rows = sorted(normalize(r) for r in csv.reader(io.StringIO(s_out)))
         same = t_failed == s_failed and (t_failed or t_rows == s_rows)
@@ -666,6 +742,8 @@ def main():
                         help="window functions")
     parser.add_argument("--collate", dest="mode", action="store_const", const="collate",
                         help="NOCASE and RTRIM collations")
+    parser.add_argument("--foreign-keys", dest="mode", action="store_const", const="foreign_keys",
+                        help="foreign keys enforced: actions, checks, cascades")
     parser.add_argument("--json", dest="mode", action="store_const", const="json",
                         help="JSON functions and the -> and ->> operators")
     args = parser.parse_args()
