@@ -54,8 +54,9 @@ TEST(DescriptorsTest, RoundTripAndCorruption) {
   }
   // Format 1 (stores made before the table options) still reads: the
   // same bytes without the trailing section.
-  // flags; no keys, types, partial indexes, collated columns or keys
-  const size_t format1_size = enc.size() - 6;
+  // flags; no keys, types, partial indexes, collated columns or keys,
+  // generated columns
+  const size_t format1_size = enc.size() - 7;
   std::string old = enc.substr(0, format1_size);
   old[0] = 1;
   absl::StatusOr<SchemaObject> old_back = DecodeSchemaObject(old);
@@ -114,18 +115,43 @@ TEST(DescriptorsTest, Collations) {
   }
   // A collation number Tessera does not know is corruption.
   std::string bad = enc;
-  ASSERT_EQ(bad.back(), static_cast<char>(Collation::kRtrim));
-  bad.back() = 9;
+  ASSERT_EQ(bad.substr(bad.size() - 2), std::string({static_cast<char>(Collation::kRtrim), 0}));
+  bad[bad.size() - 2] = 9;
   EXPECT_FALSE(DecodeSchemaObject(bad).ok());
-  // Format 3 (stores before collations) ends before the two lists: every
-  // column and key is BINARY.
+  // Format 3 (stores before collations) ends before the two lists (and
+  // the generated columns): every column and key is BINARY.
   obj.table = SampleTable(104);
   std::string v3 = EncodeSchemaObject(obj);
-  ASSERT_EQ(v3.substr(v3.size() - 2), std::string(2, '\0'));
-  v3 = std::string(1, 3) + v3.substr(1, v3.size() - 3);
+  ASSERT_EQ(v3.substr(v3.size() - 3), std::string(3, '\0'));
+  v3 = std::string(1, 3) + v3.substr(1, v3.size() - 4);
   back = DecodeSchemaObject(v3);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->table->columns[1].collation, Collation::kBinary);
+}
+
+TEST(DescriptorsTest, GeneratedColumns) {
+  SchemaObject obj;
+  obj.table = SampleTable(105);
+  obj.table->columns[2].generated_sql = "(id * 2)";
+  obj.table->columns[2].generated_stored = true;
+  obj.table->columns[4].generated_sql = "upper(note)";
+  const std::string enc = EncodeSchemaObject(obj);
+  absl::StatusOr<SchemaObject> back = DecodeSchemaObject(enc);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->table->columns[2].generated_sql, "(id * 2)");
+  EXPECT_TRUE(back->table->columns[2].generated_stored);
+  EXPECT_EQ(back->table->columns[4].generated_sql, "upper(note)");
+  EXPECT_FALSE(back->table->columns[4].generated_stored);
+  EXPECT_EQ(back->table->columns[1].generated_sql, "");
+  for (size_t n = 0; n < enc.size(); ++n) {
+    EXPECT_FALSE(DecodeSchemaObject(enc.substr(0, n)).ok()) << n;
+  }
+  // Format 4 (stores before generated columns) ends before their list.
+  obj.table = SampleTable(106);
+  std::string v4 = EncodeSchemaObject(obj);
+  ASSERT_EQ(v4.back(), '\0');
+  v4 = std::string(1, 4) + v4.substr(1, v4.size() - 2);
+  ASSERT_TRUE(DecodeSchemaObject(v4).ok());
 }
 
 TEST(RowCodecTest, RowsRoundTripAndSortByPrimaryKey) {

@@ -28,11 +28,10 @@ namespace {
 // Format 2 added the table's options, foreign keys and declared types after
 // the index ids; format 1 descriptors (older stores) end before them.
 // Format 3 added partial indexes' WHERE after those; format 4 the
-// collations of columns and index columns (all BINARY before).
+// collations of columns and index columns (all BINARY before); format 5
+// generated columns.
 constexpr uint8_t kFormat1 = 1;
-constexpr uint8_t kFormat2 = 2;
-constexpr uint8_t kFormat3 = 3;
-constexpr uint8_t kFormat = 4;
+constexpr uint8_t kFormat = 5;
 enum Kind : uint8_t { kTable = 1, kView = 2, kTrigger = 3, kIndexName = 4 };
 
 void PutIndex(std::string* out, const IndexDescriptor& ix) {
@@ -168,6 +167,15 @@ std::string EncodeSchemaObject(const SchemaObject& object) {
         PutVarint64(&out, ix->collations.size());
         for (Collation c : ix->collations) out.push_back(static_cast<char>(c));
       }
+      size_t generated = 0;
+      for (const ColumnDescriptor& c : t.columns) generated += c.generated_sql.empty() ? 0 : 1;
+      PutVarint64(&out, generated);
+      for (const ColumnDescriptor& c : t.columns) {
+        if (c.generated_sql.empty()) continue;
+        PutVarint64(&out, c.id);
+        out.push_back(c.generated_stored ? 1 : 0);
+        PutLengthPrefixed(&out, c.generated_sql);
+      }
     }
   } else if (object.view.has_value()) {
     out.push_back(static_cast<char>(kView));
@@ -190,7 +198,7 @@ std::string EncodeSchemaObject(const SchemaObject& object) {
 absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
   Reader r(bytes);
   const uint8_t format = r.Byte();
-  if (format != kFormat && format != kFormat3 && format != kFormat2 && format != kFormat1) {
+  if (format < kFormat1 || format > kFormat) {
     return absl::DataLossError("unknown schema object format");
   }
   SchemaObject out;
@@ -281,6 +289,18 @@ absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
             const uint8_t c = r.Byte();
             if (c > static_cast<uint8_t>(Collation::kRtrim)) r.Fail();
             ix->collations.push_back(static_cast<Collation>(c));
+          }
+        }
+        const uint64_t ng = format >= 5 ? r.Count(100000) : 0;
+        for (uint64_t i = 0; i < ng && r.ok(); ++i) {
+          const int pos = t.ColumnIndexById(static_cast<uint32_t>(r.Varint()));
+          const uint8_t stored = r.Byte();
+          std::string sql = r.Str();
+          if (pos < 0 || stored > 1 || sql.empty()) {
+            r.Fail();
+          } else {
+            t.columns[pos].generated_stored = stored != 0;
+            t.columns[pos].generated_sql = std::move(sql);
           }
         }
       }

@@ -30,6 +30,12 @@ struct ColumnDescriptor {
   std::string declared_type;
   // COLLATE of the column: how its TEXT values compare (common/collation.h).
   Collation collation = Collation::kBinary;
+  // A generated column: its value is this expression (SQL over the row's
+  // other columns), computed whenever the row is written and stored
+  // (also when declared VIRTUAL, which `generated_stored` false records
+  // for SHOW CREATE). Empty: an ordinary column.
+  std::string generated_sql;
+  bool generated_stored = false;
 };
 
 struct IndexDescriptor {

@@ -77,7 +77,9 @@ table_option : K_WITHOUT name | name ;
 
 column_def : name type_name? column_constraint* ;
 
-type_name : name+ ( OPEN_PAR signed_number ( COMMA signed_number )? CLOSE_PAR )? ;
+// GENERATED and ALWAYS may name things but not be words of a type, so
+// that `b INT GENERATED ALWAYS AS (...)` has the type INT.
+type_name : type_word+ ( OPEN_PAR signed_number ( COMMA signed_number )? CLOSE_PAR )? ;
 
 column_constraint : ( K_CONSTRAINT name )? column_constraint_body ;
 
@@ -90,6 +92,7 @@ column_constraint_body
   | K_DEFAULT ( signed_number | literal_value | OPEN_PAR expr CLOSE_PAR | name )  # cc_default
   | K_COLLATE name                                                        # cc_collate
   | foreign_key_clause                                                    # cc_references
+  | ( K_GENERATED K_ALWAYS )? K_AS OPEN_PAR expr CLOSE_PAR ( K_STORED | K_VIRTUAL )?  # cc_generated
   ;
 
 table_constraint : ( K_CONSTRAINT name )? table_constraint_body ;
@@ -337,7 +340,9 @@ literal_value
 signed_number : ( PLUS | MINUS )? ( DIGITS | NUMERIC_LITERAL ) ;
 
 // Keywords that may also name things (SQLite is as lenient).
-name
+name : type_word | K_GENERATED | K_ALWAYS ;
+
+type_word
   : IDENTIFIER
   | QUOTED_IDENTIFIER
   | K_ACTION | K_AFTER | K_ANALYZE | K_ASC | K_AT | K_BEFORE | K_COLUMN
@@ -348,7 +353,7 @@ name
   | K_PRECEDING | K_RANGE | K_ROWS | K_TIES | K_UNBOUNDED | K_WINDOW | K_SCHEMA | K_FILTER
   | K_TEMPORARY | K_TRANSACTION | K_ABORT
   | K_CASCADE | K_DEFERRED | K_EXCLUSIVE | K_IMMEDIATE | K_INITIALLY | K_MATCH | K_RESTRICT
-  | K_WITHOUT | K_PRAGMA | K_SAVEPOINT | K_RELEASE
+  | K_WITHOUT | K_PRAGMA | K_SAVEPOINT | K_RELEASE | K_STORED | K_VIRTUAL
   ;
 
 // ------------------------------------------------------------------- tokens
@@ -405,6 +410,7 @@ K_ALL : A L L ;
 K_ALTER : A L T E R ;
 K_ANALYZE : A N A L Y Z E ;
 K_AND : A N D ;
+K_ALWAYS : A L W A Y S ;
 K_AS : A S ;
 K_ASC : A S C ;
 K_AT : A T ;
@@ -444,6 +450,7 @@ K_FOLLOWING : F O L L O W I N G ;
 K_FOR : F O R ;
 K_FROM : F R O M ;
 K_GLOB : G L O B ;
+K_GENERATED : G E N E R A T E D ;
 K_GROUP : G R O U P ;
 K_GROUPS : G R O U P S ;
 K_HAVING : H A V I N G ;
@@ -505,6 +512,7 @@ K_SET : S E T ;
 K_SHOW : S H O W ;
 K_SCHEMA : S C H E M A ;
 K_SPLIT : S P L I T ;
+K_STORED : S T O R E D ;
 K_TABLE : T A B L E ;
 K_TABLES : T A B L E S ;
 K_INDEXES : I N D E X E S ;
@@ -522,6 +530,7 @@ K_UPDATE : U P D A T E ;
 K_USING : U S I N G ;
 K_VALUES : V A L U E S ;
 K_VIEW : V I E W ;
+K_VIRTUAL : V I R T U A L ;
 K_WHEN : W H E N ;
 K_WHERE : W H E R E ;
 K_WITH : W I T H ;

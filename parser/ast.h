@@ -272,6 +272,9 @@ struct ForeignKeyDef {
 
 struct ColumnDef {
   std::string name;
+  // GENERATED ALWAYS AS (expr) [STORED | VIRTUAL] (null: not generated).
+  ExprPtr generated;
+  bool generated_stored = false;
   std::string type_text;  // as written, e.g. "VARCHAR(16)"; may be empty
   Type type = Type::kNull;  // resolved strict type (kNull: none given)
   bool primary_key = false;

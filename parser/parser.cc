@@ -236,6 +236,8 @@ class Transformer {
   }
 
   static std::string Name(SQLParser::NameContext* ctx);
+  // `text` of a name, unquoted when `word` is a quoted identifier.
+  static std::string Name(SQLParser::Type_wordContext* word, std::string text);
   std::vector<std::string> Names(const std::vector<SQLParser::NameContext*>& v);
 
   std::unique_ptr<ast::SelectStmt> Select(SQLParser::Select_stmtContext* ctx);
@@ -335,8 +337,11 @@ class Transformer {
 
 std::string Transformer::Name(SQLParser::NameContext* ctx) {
   if (ctx == nullptr) return "";
-  std::string t = ctx->getText();
-  if (ctx->QUOTED_IDENTIFIER() == nullptr || t.size() < 2) return t;
+  return Name(ctx->type_word() != nullptr ? ctx->type_word() : nullptr, ctx->getText());
+}
+
+std::string Transformer::Name(SQLParser::Type_wordContext* ctx, std::string t) {
+  if (ctx == nullptr || ctx->QUOTED_IDENTIFIER() == nullptr || t.size() < 2) return t;
   char open = t.front();
   char close = open == '[' ? ']' : open;
   std::string out;
@@ -451,14 +456,16 @@ Value Transformer::SignedNumber(SQLParser::Signed_numberContext* ctx) {
 }
 
 Type Transformer::TypeOf(SQLParser::Type_nameContext* ctx) {
-  std::string first = absl::AsciiStrToLower(Name(ctx->name(0)));
+  std::string first = absl::AsciiStrToLower(Name(ctx->type_word(0), ctx->type_word(0)->getText()));
   if (std::optional<Type> t = ast::TypeFromName(first); t.has_value()) return *t;
   // Any other name (DATETIME, UNSIGNED BIG INT, NATIVE CHARACTER(70)),
   // typed by SQLite's rules for its affinity (section 3.1 of its datatype
   // documentation); what would be NUMERIC affinity gets no type, so a
   // DATETIME column keeps the text or number it is given.
   std::string words;
-  for (auto* n : ctx->name()) absl::StrAppend(&words, absl::AsciiStrToLower(Name(n)), " ");
+  for (auto* n : ctx->type_word()) {
+    absl::StrAppend(&words, absl::AsciiStrToLower(Name(n, n->getText())), " ");
+  }
   auto has = [&](const char* part) { return absl::StrContains(words, part); };
   if (has("int")) return Type::kInteger;
   if (has("char") || has("clob") || has("text")) return Type::kText;
@@ -1150,6 +1157,9 @@ ast::ColumnDef Transformer::ColumnDef(SQLParser::Column_defContext* ctx) {
       col.collation = Name(co->name());
     } else if (auto* fk = dynamic_cast<SQLParser::Cc_referencesContext*>(body)) {
       col.foreign_key = ForeignKey(fk->foreign_key_clause(), {col.name});
+    } else if (auto* g = dynamic_cast<SQLParser::Cc_generatedContext*>(body)) {
+      col.generated = Expr(g->expr());
+      col.generated_stored = g->K_STORED() != nullptr;
     } else if (auto* d = dynamic_cast<SQLParser::Cc_defaultContext*>(body)) {
       if (d->signed_number() != nullptr) {
         col.default_value = Make(ast::ExprKind::kLiteral, d);

@@ -438,6 +438,26 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
       if (absl::Status s = WriteSequence(d.txn, t.name, (*row)[pos].integer()); !s.ok()) return s;
     }
   }
+  // Generated columns, from the row's other values. One may read another:
+  // as many rounds as there are generated columns reach every chain (the
+  // schema has no loops: CreateTable refuses them).
+  size_t generated = 0;
+  for (const catalog::ColumnDescriptor& c : t.columns) generated += c.generated_sql.empty() ? 0 : 1;
+  for (size_t round = 0; round < generated; ++round) {
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      const catalog::ColumnDescriptor& c = t.columns[i];
+      if (c.generated_sql.empty()) continue;
+      absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(c.generated_sql);
+      if (!e.ok()) return e.status();
+      absl::StatusOr<Value> v = EvalConst(d, bind(), **e, &t, row);
+      if (!v.ok()) return v.status();
+      if (!v->is_null() && c.type != Type::kNull && v->type() != c.type) {
+        v = Coerce(*v, c, t.name);
+        if (!v.ok()) return v.status();
+      }
+      (*row)[i] = *std::move(v);
+    }
+  }
   for (size_t i = 0; i < t.columns.size(); ++i) {
     if (!t.columns[i].nullable && (*row)[i].is_null()) {
       return Constraint("NOT NULL", absl::StrCat(t.name, ".", t.columns[i].name));
@@ -1007,15 +1027,23 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   const TableDescriptor* t = info->table.get();
   const std::vector<Trigger>* triggers = info->triggers.get();
   // Target columns.
+  // (A generated column is never given: SQLite's implicit list leaves it
+  // out, and naming it is an error.)
   absl::InlinedVector<int, 16> targets;
   if (st.columns.empty()) {
     for (size_t i = 0; i < t->columns.size(); ++i) {
-      if (!t->columns[i].hidden) targets.push_back(static_cast<int>(i));
+      if (!t->columns[i].hidden && t->columns[i].generated_sql.empty()) {
+        targets.push_back(static_cast<int>(i));
+      }
     }
   } else {
     for (const std::string& c : st.columns) {
       int pos = t->ColumnIndex(c);
       if (pos < 0) return absl::NotFoundError(absl::StrCat("table ", t->name, " has no column named ", c));
+      if (!t->columns[pos].generated_sql.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot INSERT into generated column \"", t->columns[pos].name, "\""));
+      }
       targets.push_back(pos);
     }
   }
@@ -1194,6 +1222,10 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         for (const ast::Assignment& a : st.do_update) {
           int pos = t->ColumnIndex(a.column);
           if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", a.column));
+          if (!t->columns[pos].generated_sql.empty()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("cannot UPDATE generated column \"", t->columns[pos].name, "\""));
+          }
           absl::StatusOr<planner::BoundPtr> b = binder.BindUpsertExpr(*a.value, *t);
           if (!b.ok()) return b.status();
           absl::StatusOr<Value> v = exec::Evaluate(**b, both, &ctx);
@@ -1277,8 +1309,18 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
     for (const ast::Assignment& a : static_cast<const ast::UpdateStatement&>(st).assignments) {
       int pos = t->ColumnIndex(a.column);
       if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", a.column));
+      if (!t->columns[pos].generated_sql.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot UPDATE generated column \"", t->columns[pos].name, "\""));
+      }
       changed.push_back(pos);
     }
+  }
+  // What an UPDATE may change: what it assigns, and the generated columns
+  // (which follow what they read).
+  std::vector<int> touched = changed;
+  for (size_t i = 0; i < t->columns.size(); ++i) {
+    if (is_update && !t->columns[i].generated_sql.empty()) touched.push_back(static_cast<int>(i));
   }
   exec::ExecContext ctx;
   InitContext(d, &ctx);
@@ -1291,10 +1333,10 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   const bool replaces =
       is_update && static_cast<const ast::UpdateStatement&>(st).or_action == ast::ConflictAction::kReplace;
   absl::StatusOr<std::vector<ForeignKey>> parent_fks =
-      ParentForeignKeys(d, *t, is_update && !replaces ? &changed : nullptr);
+      ParentForeignKeys(d, *t, is_update && !replaces ? &touched : nullptr);
   if (!parent_fks.ok()) return parent_fks.status();
   absl::StatusOr<std::vector<ForeignKey>> child_fks = std::vector<ForeignKey>();
-  if (is_update) child_fks = ChildForeignKeys(d, info->table, &changed);
+  if (is_update) child_fks = ChildForeignKeys(d, info->table, &touched);
   if (!child_fks.ok()) return child_fks.status();
   // Decide every row first, so the statement sees the table as it was.
   std::vector<std::pair<Row, Row>> changes;
@@ -1462,6 +1504,55 @@ void SetIndexCollations(const TableDescriptor& t, const std::vector<ast::Indexed
   }
 }
 
+const char* PartialIndexProblem(const planner::BoundExpr& e);
+
+// A table's generated columns: each binds against the table, reads no
+// subquery, parameter or non-deterministic function, and no chain of them
+// reads itself (SQLite's "generated column loop").
+absl::Status CheckGeneratedColumns(planner::Binder& binder, const TableDescriptor& t) {
+  std::vector<std::vector<int>> reads(t.columns.size());  // generated -> generated columns it reads
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    const catalog::ColumnDescriptor& c = t.columns[i];
+    if (c.generated_sql.empty()) continue;
+    absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(c.generated_sql);
+    if (!e.ok()) return e.status();
+    absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(**e, &t);
+    if (!b.ok()) return b.status();
+    if (const char* why = PartialIndexProblem(**b)) {
+      // The same rules as a partial index's WHERE, said for this place.
+      std::string message(why);
+      message = message.substr(0, message.find(" in partial index"));
+      return absl::InvalidArgumentError(absl::StrCat(message, " in generated columns"));
+    }
+    for (size_t j = 0; j < t.columns.size(); ++j) {
+      if (j != i && !t.columns[j].generated_sql.empty() &&
+          parser::MentionsName(c.generated_sql, t.columns[j].name)) {
+        reads[i].push_back(static_cast<int>(j));
+      }
+      if (j == i && parser::MentionsName(c.generated_sql, c.name)) reads[i].push_back(static_cast<int>(j));
+    }
+  }
+  // Depth-first: 1 = on the path, 2 = done.
+  std::vector<int> state(t.columns.size(), 0);
+  std::function<bool(int)> loops = [&](int i) {
+    if (state[i] == 1) return true;
+    if (state[i] == 2) return false;
+    state[i] = 1;
+    for (int j : reads[i]) {
+      if (loops(j)) return true;
+    }
+    state[i] = 2;
+    return false;
+  };
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (!t.columns[i].generated_sql.empty() && loops(static_cast<int>(i))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("generated column loop on \"", t.columns[i].name, "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& st) {
   if (absl::EqualsIgnoreCase(st.table, kSequenceTable)) {
     return absl::InvalidArgumentError(
@@ -1500,6 +1591,16 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
     cd.declared_type = c.type_text;
     if (!c.collation.empty()) cd.collation = *CollationNamed(c.collation);
     cd.nullable = !c.not_null && !c.primary_key;
+    if (c.generated) {
+      if (c.primary_key) {
+        return absl::InvalidArgumentError("generated columns cannot be part of the PRIMARY KEY");
+      }
+      if (c.default_value) {
+        return absl::InvalidArgumentError("cannot use DEFAULT on a generated column");
+      }
+      cd.generated_sql = ast::ToSql(*c.generated);
+      cd.generated_stored = c.generated_stored;
+    }
     if (c.default_value) cd.default_sql = ast::ToSql(*c.default_value);
     for (const ast::ExprPtr& ck : c.checks) t.checks.push_back(ast::ToSql(*ck));
     if (c.primary_key) {
@@ -1559,6 +1660,9 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
   for (const ast::IndexedColumn& pk : st.primary_key) {
     int pos = t.ColumnIndex(pk.name);
     if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", pk.name));
+    if (!t.columns[pos].generated_sql.empty()) {
+      return absl::InvalidArgumentError("generated columns cannot be part of the PRIMARY KEY");
+    }
     t.columns[pos].nullable = false;
     t.primary.column_ids.push_back(t.columns[pos].id);
     t.primary.orders.push_back(pk.descending ? SortOrder::kDescending : SortOrder::kAscending);
@@ -1619,6 +1723,12 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
   }
   // CHECK expressions must bind against the table now, not at first insert.
   planner::Binder binder = NewBinder(d);
+  if (std::all_of(t.columns.begin(), t.columns.end(), [](const catalog::ColumnDescriptor& c) {
+        return c.hidden || !c.generated_sql.empty();
+      })) {
+    return absl::InvalidArgumentError("must have at least one non-generated column");
+  }
+  if (absl::Status s = CheckGeneratedColumns(binder, t); !s.ok()) return s;
   for (const std::string& ck : t.checks) {
     absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(ck);
     if (!e.ok()) return e.status();
@@ -1806,6 +1916,13 @@ absl::StatusOr<ResultSet> AlterRename(Dml& d, const ast::AlterRenameStatement& s
     if (!renamed.ok()) return renamed.status();
     ix.where_sql = *std::move(renamed);
   }
+  for (catalog::ColumnDescriptor& c : t->columns) {
+    if (c.generated_sql.empty()) continue;
+    absl::StatusOr<std::string> renamed =
+        parser::RenameIdentifier(c.generated_sql, old_column, st.new_name);
+    if (!renamed.ok()) return renamed.status();
+    c.generated_sql = *std::move(renamed);
+  }
   catalog::SchemaObject obj;
   obj.table = *t;
   if (absl::Status s = catalog::PutObject(d.txn, t->name, obj, false); !s.ok()) return s;
@@ -1837,6 +1954,11 @@ absl::StatusOr<ResultSet> AlterDropColumn(Dml& d, const ast::AlterDropColumnStat
   }
   for (const std::string& check : t->checks) {
     if (parser::MentionsName(check, column.name)) return refuse("used in a CHECK constraint");
+  }
+  for (const catalog::ColumnDescriptor& c : t->columns) {
+    if (!c.generated_sql.empty() && c.id != column.id && parser::MentionsName(c.generated_sql, column.name)) {
+      return refuse(absl::StrCat("used by generated column ", c.name));
+    }
   }
   for (const catalog::ForeignKeyDescriptor& fk : t->foreign_keys) {
     if (std::count(fk.column_ids.begin(), fk.column_ids.end(), column.id) > 0) {
@@ -2091,6 +2213,10 @@ std::string CreateTableSql(const TableDescriptor& t) {
     }
     if (!c.default_sql.empty()) absl::StrAppend(&col, " DEFAULT ", c.default_sql);
     if (c.collation != Collation::kBinary) absl::StrAppend(&col, " COLLATE ", CollationName(c.collation));
+    if (!c.generated_sql.empty()) {
+      absl::StrAppend(&col, " GENERATED ALWAYS AS (", c.generated_sql, ")",
+                      c.generated_stored ? " STORED" : " VIRTUAL");
+    }
     parts.push_back(std::move(col));
   }
   bool rowid = t.primary.column_ids.size() == 1 &&
@@ -2306,7 +2432,8 @@ absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p) {
     if (!t.ok()) return t.status();
     int cid = 0;
     for (const catalog::ColumnDescriptor& c : t->columns) {
-      if (c.hidden) continue;
+      // Generated columns are left out, as SQLite's table_info does.
+      if (c.hidden || !c.generated_sql.empty()) continue;
       const auto in_key = std::find(t->primary.column_ids.begin(), t->primary.column_ids.end(), c.id);
       const int64_t pk = in_key == t->primary.column_ids.end()
                              ? 0
@@ -2391,6 +2518,14 @@ std::string SqlState(const absl::Status& status) {
       {"NOT NULL constraint", "23502"},
       {"CHECK constraint", "23514"},
       {"FOREIGN KEY constraint", "23503"},            // foreign_key_violation
+      {"cannot INSERT into generated column", "428C9"},  // generated_always
+      {"cannot UPDATE generated column", "428C9"},
+      {"generated column loop", "42P17"},             // invalid_object_definition
+      {"generated columns cannot be part", "42P16"},  // invalid_table_definition
+      {"must have at least one non-generated", "42P16"},
+      {"cannot use DEFAULT on a generated", "42P16"},
+      {"subqueries prohibited in generated", "0A000"},
+      {"parameters prohibited in generated", "0A000"},
       {"PRAGMA foreign_keys takes", "22023"},
       {"foreign key mismatch", "42830"},              // invalid_foreign_key
       {"too many levels of foreign key", "54001"},    // statement_too_complex
@@ -3087,6 +3222,11 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       }
       if (add.column.primary_key || add.column.unique) {
         return absl::InvalidArgumentError("cannot add a PRIMARY KEY or UNIQUE column");
+      }
+      if (add.column.generated) {
+        return absl::UnimplementedError(
+            "statement not supported: ALTER TABLE ADD COLUMN of a generated column (Tessera "
+            "stores generated values; declare it in CREATE TABLE)");
       }
       if (t->strict && add.column.type_text.empty()) {
         return absl::InvalidArgumentError(

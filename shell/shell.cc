@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -142,7 +143,7 @@ bool Shell::Dump(const std::string& table) {
       continue;
     }
     absl::StrAppend(&out, row[3].bytes(), "\n");
-    if (!AppendRows(parser::SqlIdentifier(row[1].bytes()), &out)) return false;
+    if (!AppendRows(std::string(row[1].bytes()), &out)) return false;
   }
   if (sequences && table.empty()) {
     out += "DELETE FROM sqlite_sequence;\n";
@@ -163,17 +164,20 @@ bool Shell::Dump(const std::string& table) {
   return true;
 }
 
-bool Shell::AppendRows(const std::string& name, std::string* out) {
-  absl::StatusOr<session::ResultSet> columns =
-      session_.Execute(absl::StrCat("SELECT * FROM ", name, " LIMIT 0"));
+bool Shell::AppendRows(const std::string& table, std::string* out) {
+  const std::string name = parser::SqlIdentifier(table);
+  // The columns an INSERT without a column list fills: table_info leaves
+  // out the hidden rowid and generated columns, as SQLite's .dump does.
+  absl::StatusOr<session::ResultSet> columns = session_.Execute(
+      absl::StrCat("PRAGMA table_info('", absl::StrReplaceAll(table, {{"'", "''"}}), "')"));
   if (!columns.ok()) {
     PrintError(columns.status(), "");
     return false;
   }
   // Each value as the SQL literal that reads back as it (quote()).
   std::vector<std::string> quoted;
-  for (const std::string& c : columns->columns) {
-    quoted.push_back(absl::StrCat("quote(", parser::SqlIdentifier(c), ")"));
+  for (const std::vector<Value>& c : columns->rows) {
+    quoted.push_back(absl::StrCat("quote(", parser::SqlIdentifier(c[1].bytes()), ")"));
   }
   absl::StatusOr<session::ResultSet> rows = session_.Execute(
       absl::StrCat("SELECT ", absl::StrJoin(quoted, ", "), " FROM ", name));

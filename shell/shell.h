@@ -59,9 +59,11 @@ class Shell {
   // .dump [TABLE]: the schema and rows (of one table and what is defined on
   // it) as SQL that rebuilds them, in one transaction.
   bool Dump(const std::string& table);
-  // Appends an INSERT for each row of table `name` (quoted for SQL) to
-  // `out`; prints the error and returns false when the query fails.
-  bool AppendRows(const std::string& name, std::string* out);
+  // Appends an INSERT for each row of table `table` (its name as stored,
+  // not quoted) to `out`, with the values of the columns an INSERT without
+  // a column list fills (not generated ones); prints the error and returns
+  // false when a query fails.
+  bool AppendRows(const std::string& table, std::string* out);
   // .import FILE TABLE: CSV records (TSV in .mode tsv) as rows of `table`,
   // created from the first record's names when it does not exist; the first
   // `skip` records are left out. All rows or none.

@@ -154,6 +154,33 @@ TEST_F(ShellTest, DumpRebuildsTheDatabase) {
   EXPECT_EQ(Run(".dump nope\n"), 1);
 }
 
+// Generated columns and collations survive a dump: the INSERTs carry the
+// columns an INSERT without a column list fills (as SQLite's .dump), and
+// the reload computes the generated values again.
+TEST_F(ShellTest, DumpKeepsGeneratedColumnsAndCollations) {
+  ASSERT_EQ(Run("CREATE TABLE g(id INTEGER PRIMARY KEY, a INT, b INT AS (a * 2) STORED, "
+                "name TEXT COLLATE NOCASE UNIQUE);\n"
+                "INSERT INTO g VALUES (1, 5, 'it''s');\n"),
+            0);
+  ASSERT_EQ(Run(".dump\n"), 0);
+  const std::string dump = out_.str();
+  EXPECT_EQ(dump,
+            "BEGIN;\n"
+            "CREATE TABLE g (id INTEGER NOT NULL, a INT, b INT GENERATED ALWAYS AS ((a * 2)) "
+            "STORED, name TEXT COLLATE NOCASE, PRIMARY KEY (id), UNIQUE (name));\n"
+            "INSERT INTO g VALUES(1,5,'it''s');\n"
+            "COMMIT;\n");
+  session::DatabaseOptions o;
+  o.engine.durable = false;
+  auto fresh = session::Database::Open(testing::NewTempDir("shell-dump-generated"), o);
+  ASSERT_TRUE(fresh.ok());
+  std::ostringstream out, err;
+  Shell load(fresh->get(), ShellOptions(), out, err);
+  ASSERT_EQ(load.RunScript(dump + ".mode csv\nSELECT b FROM g WHERE name = 'IT''S';\n"), 0)
+      << err.str();
+  EXPECT_EQ(out.str(), "1 row affected\nb\n10\n");  // the load's INSERT, then the query
+}
+
 // SQLite's table clauses and sqlite_sequence survive a dump: the sequence's
 // rows come after every table's, so the AUTOINCREMENT table that makes
 // sqlite_sequence exists when they load; SQLite's own .dump, which starts

@@ -74,6 +74,53 @@ TEST_F(SchemaCompatTest, SqliteSequenceIsATable) {
             "object name reserved for internal use: SQLITE_SEQUENCE");
 }
 
+// GENERATED ALWAYS AS (...) [STORED | VIRTUAL] (and the short `AS (...)`):
+// computed whenever the row is written, never given.
+TEST_F(SchemaCompatTest, GeneratedColumns) {
+  Run("CREATE TABLE g(id INTEGER PRIMARY KEY, a INT, b INT GENERATED ALWAYS AS (a * 2) STORED, "
+      "c TEXT AS (upper(name) || b), name TEXT)");
+  Run("INSERT INTO g(id, a, name) VALUES (1, 5, 'x')");
+  Run("INSERT INTO g VALUES (2, 7, 'y')");  // the implicit list leaves b and c out
+  EXPECT_EQ(State("INSERT INTO g VALUES (3, 1, 2, 'z')"), "42601");
+  EXPECT_EQ(State("INSERT INTO g(id, b) VALUES (4, 1)"), "428C9");
+  EXPECT_EQ(Rows("SELECT * FROM g ORDER BY id"), V({"1|5|10|X10|x", "2|7|14|Y14|y"}));
+  Run("UPDATE g SET a = 10 WHERE id = 1");
+  EXPECT_EQ(State("UPDATE g SET b = 1"), "428C9");
+  EXPECT_EQ(Rows("SELECT * FROM g ORDER BY id"), V({"1|10|20|X20|x", "2|7|14|Y14|y"}));
+  Run("CREATE INDEX gi ON g(b)");
+  EXPECT_EQ(Rows("SELECT id FROM g WHERE b = 14"), V({"2"}));
+  EXPECT_EQ(Rows("PRAGMA table_info(g)"),  // generated columns left out, as SQLite
+            V({"0|id|INTEGER|1|NULL|1", "1|a|INT|0|NULL|0", "2|name|TEXT|0|NULL|0"}));
+  // Refused definitions (SQLite refuses the same ones).
+  EXPECT_EQ(State("CREATE TABLE loop(k INT, a INT AS (b + 1), b INT AS (a + 1))"), "42P17");
+  EXPECT_EQ(State("CREATE TABLE only(a INT AS (1))"), "42P16");
+  EXPECT_EQ(State("CREATE TABLE bad(a INT PRIMARY KEY AS (1), b INT)"), "42P16");
+  EXPECT_EQ(State("CREATE TABLE bad(a INT, b INT AS (random()))"), "42P17");
+  EXPECT_EQ(State("CREATE TABLE bad(a INT, b INT AS ((SELECT 1)))"), "0A000");
+  EXPECT_EQ(State("CREATE TABLE bad(a INT, b INT DEFAULT 3 AS (a))"), "42P16");
+  EXPECT_EQ(State("ALTER TABLE g ADD COLUMN d INT AS (a + 1)"), "0A000");
+  // NOT NULL and CHECK see the generated value.
+  Run("CREATE TABLE nn(a INT, b INT NOT NULL AS (a + 1), CHECK (b < 10))");
+  EXPECT_EQ(State("INSERT INTO nn VALUES (NULL)"), "23502");
+  EXPECT_EQ(State("INSERT INTO nn VALUES (20)"), "23514");
+  Run("INSERT INTO nn VALUES (2)");
+  EXPECT_EQ(Rows("SELECT * FROM nn"), V({"2|3"}));
+  // RENAME COLUMN follows into the expression; DROP COLUMN of what one
+  // reads is refused.
+  Run("ALTER TABLE g RENAME COLUMN a TO aa");
+  Run("UPDATE g SET aa = 1 WHERE id = 2");
+  EXPECT_EQ(Rows("SELECT b FROM g WHERE id = 2"), V({"2"}));
+  EXPECT_EQ(State("ALTER TABLE g DROP COLUMN aa"), "2BP01");
+  // The declared type applies; GENERATED and ALWAYS may still name columns.
+  Run("CREATE TABLE t2(x UNSIGNED BIG INT, y VARCHAR(10) GENERATED ALWAYS AS (x || ''), "
+      "z AS (x + 1) VIRTUAL)");
+  Run("INSERT INTO t2 VALUES (4)");
+  EXPECT_EQ(Rows("SELECT x, y, typeof(y), z FROM t2"), V({"4|4|text|5"}));
+  Run("CREATE TABLE generated(generated INT, always TEXT)");
+  Run("INSERT INTO generated VALUES (1, 'x')");
+  EXPECT_EQ(Rows("SELECT generated, always FROM generated"), V({"1|x"}));
+}
+
 TEST_F(SchemaCompatTest, Pragmas) {
   Run("CREATE TABLE t(id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL DEFAULT 'x', d DATETIME)");
   EXPECT_EQ(Rows("PRAGMA table_info(t)"),
