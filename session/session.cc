@@ -28,6 +28,8 @@
 #include "parser/ast_printer.h"
 #include "parser/parser.h"
 #include "planner/binder.h"
+#include "session/dml.h"
+#include "session/foreign_keys.h"
 
 namespace tessera::session {
 
@@ -297,41 +299,6 @@ absl::Status PrimaryKeyTaken(const TableDescriptor& t) {
   return Constraint("UNIQUE", IndexTarget(t, t.primary));
 }
 
-// With PRAGMA foreign_keys=ON: what a statement (with its triggers and
-// the actions it set off) leaves to check at its end, and at COMMIT.
-struct ForeignKeyState {
-  std::vector<ForeignKeyCheck> immediate;
-  std::vector<ForeignKeyCheck>* deferred = nullptr;  // the transaction's
-  int depth = 0;  // nested ON DELETE / ON UPDATE actions
-};
-
-// Statement-level context shared by the DML helpers.
-struct Dml {
-  txn::Txn* txn;
-  Database* db;
-  const std::vector<Value>* params;
-  // Set by INSERT, for split_rows.
-  uint32_t inserted_table = 0;
-  std::string last_insert_key;
-  // What last_insert_rowid() and changes() read (not owned; may be null).
-  const exec::SessionValues* values = nullptr;
-  // Set by a statement's INSERT (not a trigger's): the rowid of the last
-  // row it inserted, for last_insert_rowid().
-  std::optional<int64_t> last_rowid = std::nullopt;
-  // Where the triggers' statements add the rows they change (may be null).
-  int64_t* trigger_changes = nullptr;
-  // Inside a trigger body: the NEW ++ OLD row and its table.
-  const Row* trigger_row = nullptr;
-  const TableDescriptor* trigger_table = nullptr;
-  // Where LoadTable() may keep and find tables (null: read them afresh),
-  // and the schema version the transaction's snapshot sees.
-  DmlTableCache* tables = nullptr;
-  uint64_t schema_version = 0;
-  // Non-null: see Session::RunIn's `unique_at_commit`.
-  std::shared_ptr<const TableDescriptor>* unique_at_commit = nullptr;
-  // Non-null while foreign keys are enforced (PRAGMA foreign_keys=ON).
-  ForeignKeyState* foreign_keys = nullptr;
-};
 
 absl::StatusOr<std::vector<std::vector<Value>>> SchemaRows(txn::Txn* txn, bool sqlite_master);
 
@@ -510,10 +477,6 @@ absl::StatusOr<std::vector<std::string>> Conflicts(Dml& d, const TableDescriptor
   return out;
 }
 
-struct Trigger {
-  ast::StatementPtr parsed;
-  const ast::CreateTriggerStatement* def = nullptr;
-};
 
 // The triggers defined on `t` (none inside a trigger body: triggers do not
 // fire recursively, as SQLite's default).
@@ -534,8 +497,6 @@ absl::StatusOr<std::vector<Trigger>> LoadTriggers(Dml& d, const TableDescriptor&
   }
   return out;
 }
-
-absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st);
 
 // An INSERT, UPDATE or DELETE's RETURNING clause: its expressions over each
 // row the statement wrote (or deleted), evaluated once the statement's
@@ -611,41 +572,9 @@ class Returning {
   std::unique_ptr<exec::ExecContext> ctx_;
 };
 
-// A DML statement's table and the triggers defined on it.
-struct TableInfo {
-  std::shared_ptr<const TableDescriptor> table;
-  std::shared_ptr<const std::vector<Trigger>> triggers;
-};
 
 }  // namespace
 
-// What LoadTable() read, by table name, for one schema version: any
-// committed DDL starts a new version, so nothing stale is used. Saves the
-// catalog reads (and trigger parsing) of every INSERT, UPDATE and DELETE.
-class DmlTableCache {
- public:
-  std::optional<TableInfo> Get(const std::string& name, uint64_t version) const {
-    if (version != version_) return std::nullopt;
-    auto it = tables_.find(name);
-    if (it == tables_.end()) return std::nullopt;
-    return it->second;
-  }
-  void Put(const std::string& name, uint64_t version, TableInfo info) {
-    if (version != version_) {
-      tables_.clear();
-      version_ = version;
-    }
-    if (tables_.size() >= kMaxTables) tables_.clear();
-    tables_[name] = std::move(info);
-  }
-
- private:
-  static constexpr size_t kMaxTables = 256;
-  uint64_t version_ = 0;
-  absl::flat_hash_map<std::string, TableInfo> tables_;
-};
-
-namespace {
 
 // The table `name` and its triggers, from the session's cache when it
 // holds them for this snapshot's schema version.
@@ -671,6 +600,8 @@ absl::StatusOr<TableInfo> LoadTable(Dml& d, const std::string& name) {
   if (cacheable) d.tables->Put(name, d.schema_version, info);
   return info;
 }
+
+namespace {
 
 // Runs the triggers of `event` and `timing` for one row. `changed` lists the
 // columns an UPDATE assigns.
@@ -714,312 +645,6 @@ absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescr
   return absl::OkStatus();
 }
 
-// --- Foreign keys (PRAGMA foreign_keys=ON) ---
-
-// A FOREIGN KEY of `child`, resolved against its parent table.
-struct ForeignKey {
-  std::shared_ptr<const TableDescriptor> child, parent;
-  size_t index = 0;                 // in child->foreign_keys
-  std::vector<int> child_columns;   // positions in a child row
-  std::vector<int> parent_columns;  // positions in a parent row, in the same order
-  ast::ForeignKeyDef def;           // ON DELETE / ON UPDATE, deferred
-};
-
-absl::Status ForeignKeyFailed() {
-  return absl::FailedPreconditionError("FOREIGN KEY constraint failed");
-}
-
-absl::Status ForeignKeyMismatch(const TableDescriptor& child, absl::string_view parent) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("foreign key mismatch - \"", child.name, "\" referencing \"", parent, "\""));
-}
-
-// Foreign key `index` of `child`. Errors as SQLite's: the parent must
-// exist, and its key columns (the named ones, else its PRIMARY KEY) must be
-// its PRIMARY KEY or a UNIQUE key, else "foreign key mismatch".
-absl::StatusOr<ForeignKey> ResolveForeignKey(Dml& d, std::shared_ptr<const TableDescriptor> child,
-                                             size_t index) {
-  const catalog::ForeignKeyDescriptor& desc = child->foreign_keys[index];
-  absl::StatusOr<ast::ForeignKeyDef> def = parser::ParseForeignKeyClause(desc.references);
-  if (!def.ok()) return def.status();
-  ForeignKey fk;
-  fk.index = index;
-  fk.def = *std::move(def);
-  fk.child = child;
-  if (absl::EqualsIgnoreCase(fk.def.ref_table, child->name)) {
-    fk.parent = child;
-  } else {
-    absl::StatusOr<TableInfo> parent = LoadTable(d, fk.def.ref_table);
-    if (!parent.ok()) return parent.status();
-    fk.parent = parent->table;
-  }
-  const TableDescriptor& p = *fk.parent;
-  std::vector<uint32_t> key_ids;
-  if (fk.def.ref_columns.empty()) {
-    // The parent's PRIMARY KEY, which a hidden rowid is not.
-    for (uint32_t id : p.primary.column_ids) {
-      if (p.columns[p.ColumnIndexById(id)].hidden) return ForeignKeyMismatch(*child, p.name);
-      key_ids.push_back(id);
-    }
-  } else {
-    for (const std::string& name : fk.def.ref_columns) {
-      const int pos = p.ColumnIndex(name);
-      if (pos < 0) return ForeignKeyMismatch(*child, p.name);
-      key_ids.push_back(p.columns[pos].id);
-    }
-  }
-  if (key_ids.size() != desc.column_ids.size()) return ForeignKeyMismatch(*child, p.name);
-  auto same_set = [&](const std::vector<uint32_t>& ids) {
-    return ids.size() == key_ids.size() &&
-           std::is_permutation(ids.begin(), ids.end(), key_ids.begin());
-  };
-  bool unique = same_set(p.primary.column_ids);
-  for (const catalog::IndexDescriptor& ix : p.indexes) {
-    unique = unique || (ix.unique && ix.where_sql.empty() && same_set(ix.column_ids));
-  }
-  if (!unique) return ForeignKeyMismatch(*child, p.name);
-  for (size_t i = 0; i < key_ids.size(); ++i) {
-    fk.parent_columns.push_back(p.ColumnIndexById(key_ids[i]));
-    fk.child_columns.push_back(child->ColumnIndexById(desc.column_ids[i]));
-  }
-  return fk;
-}
-
-// Whether `columns` (positions in `t`) meet `changed` (null: every column).
-bool Touches(const std::vector<int>* changed, const std::vector<int>& columns) {
-  if (changed == nullptr) return true;
-  for (int c : columns) {
-    if (std::find(changed->begin(), changed->end(), c) != changed->end()) return true;
-  }
-  return false;
-}
-
-// The foreign keys of `child` a statement writing `changed` (null: whole
-// rows) must check. Resolved when the statement starts, so a missing
-// parent or a mismatch is an error even when no row is written (SQLite
-// finds them when it prepares the statement).
-absl::StatusOr<std::vector<ForeignKey>> ChildForeignKeys(
-    Dml& d, const std::shared_ptr<const TableDescriptor>& child, const std::vector<int>* changed) {
-  std::vector<ForeignKey> out;
-  if (d.foreign_keys == nullptr) return out;
-  for (size_t i = 0; i < child->foreign_keys.size(); ++i) {
-    std::vector<int> columns;
-    for (uint32_t id : child->foreign_keys[i].column_ids) columns.push_back(child->ColumnIndexById(id));
-    if (!Touches(changed, columns)) continue;
-    absl::StatusOr<ForeignKey> fk = ResolveForeignKey(d, child, i);
-    if (!fk.ok()) return fk.status();
-    out.push_back(*std::move(fk));
-  }
-  return out;
-}
-
-// The foreign keys of every table that reference `parent`, as far as a
-// statement deleting its rows (`changed` null) or updating `changed` must
-// act on them. Resolved when the statement starts, as ChildForeignKeys.
-absl::StatusOr<std::vector<ForeignKey>> ParentForeignKeys(Dml& d, const TableDescriptor& parent,
-                                                          const std::vector<int>* changed) {
-  std::vector<ForeignKey> out;
-  if (d.foreign_keys == nullptr) return out;
-  absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> objects =
-      catalog::ListObjects(d.txn);
-  if (!objects.ok()) return objects.status();
-  for (auto& [name, object] : *objects) {
-    if (!object.table.has_value() || object.table->foreign_keys.empty()) continue;
-    std::shared_ptr<const TableDescriptor> child;
-    for (size_t i = 0; i < object.table->foreign_keys.size(); ++i) {
-      absl::StatusOr<ast::ForeignKeyDef> def =
-          parser::ParseForeignKeyClause(object.table->foreign_keys[i].references);
-      if (!def.ok()) return def.status();
-      if (!absl::EqualsIgnoreCase(def->ref_table, parent.name)) continue;
-      if (changed != nullptr) {
-        // Only keys on columns the statement assigns (the primary key's
-        // when the clause names none).
-        std::vector<int> columns;
-        for (const std::string& name : def->ref_columns) columns.push_back(parent.ColumnIndex(name));
-        if (def->ref_columns.empty()) {
-          for (uint32_t id : parent.primary.column_ids) columns.push_back(parent.ColumnIndexById(id));
-        }
-        if (!Touches(changed, columns)) continue;
-      }
-      if (child == nullptr) child = std::make_shared<const TableDescriptor>(*object.table);
-      absl::StatusOr<ForeignKey> fk = ResolveForeignKey(d, child, i);
-      if (!fk.ok()) return fk.status();
-      out.push_back(*std::move(fk));
-    }
-  }
-  return out;
-}
-
-// The values of `columns` in `row`; false when one is NULL (a key with a
-// NULL matches nothing and is never checked, as in SQLite).
-bool KeyValues(const Row& row, const std::vector<int>& columns, std::vector<Value>* out) {
-  out->clear();
-  for (int c : columns) {
-    if (row[c].is_null()) return false;
-    out->push_back(row[c]);
-  }
-  return true;
-}
-
-// "c1 = ?1 AND c2 = ?2": the key columns of `t` at `columns`, against
-// parameters from `first`.
-std::string KeyMatchSql(const TableDescriptor& t, const std::vector<int>& columns, int first) {
-  std::vector<std::string> parts;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    parts.push_back(absl::StrCat(parser::SqlIdentifier(t.columns[columns[i]].name), " = ?",
-                                 first + static_cast<int>(i)));
-  }
-  return absl::StrJoin(parts, " AND ");
-}
-
-// A statement the foreign key machinery runs in `d`'s transaction: not in
-// a trigger body, with `params`.
-absl::StatusOr<ResultSet> RunNested(Dml& d, const std::string& sql,
-                                    const std::vector<Value>& params) {
-  absl::StatusOr<ast::StatementPtr> st = parser::ParseOne(sql);
-  if (!st.ok()) return st.status();
-  Dml nested = d;
-  nested.params = &params;
-  nested.trigger_row = nullptr;
-  nested.trigger_table = nullptr;
-  nested.unique_at_commit = nullptr;
-  nested.last_rowid = std::nullopt;
-  return RunDml(nested, **st);
-}
-
-// Whether some row of `t` holds `values` in `columns`.
-absl::StatusOr<bool> KeyPresent(Dml& d, const TableDescriptor& t, const std::vector<int>& columns,
-                                const std::vector<Value>& values) {
-  absl::StatusOr<ResultSet> r =
-      RunNested(d, absl::StrCat("SELECT 1 FROM ", parser::SqlIdentifier(t.name), " WHERE ",
-                                KeyMatchSql(t, columns, 1), " LIMIT 1"),
-                values);
-  if (!r.ok()) return r.status();
-  return !r->rows.empty();
-}
-
-void RecordForeignKeyCheck(Dml& d, const ForeignKey& fk, std::vector<Value> values) {
-  ForeignKeyCheck check{fk.child->name, fk.index, std::move(values)};
-  if (fk.def.deferred && d.foreign_keys->deferred != nullptr) {
-    d.foreign_keys->deferred->push_back(std::move(check));
-  } else {
-    d.foreign_keys->immediate.push_back(std::move(check));
-  }
-}
-
-// A row of a child table was written: its foreign keys `fks`
-// (ChildForeignKeys) must find their parents
-// (checked at the statement's end, or at COMMIT when deferred). `old_row`
-// (an UPDATE's row before) skips keys the update left as they were.
-void ChildRowWritten(Dml& d, const std::vector<ForeignKey>& fks, const Row& row,
-                     const Row* old_row) {
-  std::vector<Value> values, before;
-  for (const ForeignKey& fk : fks) {
-    if (!KeyValues(row, fk.child_columns, &values)) continue;
-    if (old_row != nullptr && KeyValues(*old_row, fk.child_columns, &before) &&
-        std::equal(values.begin(), values.end(), before.begin(), [](const Value& a, const Value& b) {
-          return !function::IsDistinctFrom(a, b);
-        })) {
-      continue;
-    }
-    RecordForeignKeyCheck(d, fk, values);
-  }
-}
-
-// A row of a parent table was deleted (`new_row` null) or updated: each
-// foreign key of `fks` (ParentForeignKeys) acts on the child rows that held its old key, by
-// its ON DELETE / ON UPDATE: CASCADE, SET NULL, SET DEFAULT, RESTRICT (an
-// error now), NO ACTION (an error at the statement's end, or at COMMIT
-// when deferred, if a child still holds a key no parent row has).
-absl::Status ParentRowChanged(Dml& d, const std::vector<ForeignKey>& fks, const Row& old_row,
-                              const Row* new_row) {
-  std::vector<Value> old_key, new_key;
-  for (const ForeignKey& fk : fks) {
-    if (!KeyValues(old_row, fk.parent_columns, &old_key)) continue;
-    const bool has_new = new_row != nullptr && KeyValues(*new_row, fk.parent_columns, &new_key);
-    if (new_row != nullptr && has_new &&
-        std::equal(old_key.begin(), old_key.end(), new_key.begin(),
-                   [](const Value& a, const Value& b) { return !function::IsDistinctFrom(a, b); })) {
-      continue;  // the key did not change
-    }
-    const std::string& action = new_row == nullptr ? fk.def.on_delete : fk.def.on_update;
-    const TableDescriptor& child = *fk.child;
-    const std::string where = KeyMatchSql(child, fk.child_columns, 1);
-    if (action == "RESTRICT") {
-      absl::StatusOr<bool> held = KeyPresent(d, child, fk.child_columns, old_key);
-      if (!held.ok()) return held.status();
-      if (*held) return ForeignKeyFailed();
-      continue;
-    }
-    std::string sql;
-    std::vector<Value> params = old_key;
-    if (action == "CASCADE" && new_row == nullptr) {
-      sql = absl::StrCat("DELETE FROM ", parser::SqlIdentifier(child.name), " WHERE ", where);
-    } else if (action == "CASCADE" || action == "SET NULL" || action == "SET DEFAULT") {
-      std::vector<std::string> sets;
-      for (size_t i = 0; i < fk.child_columns.size(); ++i) {
-        const catalog::ColumnDescriptor& c = child.columns[fk.child_columns[i]];
-        std::string value;
-        if (action == "CASCADE") {
-          // A NULL new key: the children's key becomes NULL too.
-          value = absl::StrCat("?", old_key.size() + i + 1);
-          params.push_back(has_new ? new_key[i] : (*new_row)[fk.parent_columns[i]]);
-        } else if (action == "SET NULL" || c.default_sql.empty()) {
-          value = "NULL";
-        } else {
-          value = absl::StrCat("(", c.default_sql, ")");
-        }
-        sets.push_back(absl::StrCat(parser::SqlIdentifier(c.name), " = ", value));
-      }
-      sql = absl::StrCat("UPDATE ", parser::SqlIdentifier(child.name), " SET ",
-                         absl::StrJoin(sets, ", "), " WHERE ", where);
-    }
-    if (!sql.empty()) {
-      if (++d.foreign_keys->depth > 100) {
-        return absl::InvalidArgumentError(
-            "too many levels of foreign key actions (ON DELETE / ON UPDATE nested over 100 deep)");
-      }
-      absl::StatusOr<ResultSet> r = RunNested(d, sql, params);
-      --d.foreign_keys->depth;
-      if (!r.ok()) return r.status();
-    }
-    // NO ACTION, and after SET DEFAULT (whose default may name no parent).
-    RecordForeignKeyCheck(d, fk, old_key);
-  }
-  return absl::OkStatus();
-}
-
-// Runs `checks` (each distinct key once) and empties them; the first
-// violated one fails with "FOREIGN KEY constraint failed" and leaves them
-// all (a failed COMMIT keeps its transaction, to be mended and committed
-// again). A check of a table that is gone has nothing to check.
-absl::Status CheckForeignKeys(Dml& d, std::vector<ForeignKeyCheck>* checks) {
-  absl::flat_hash_set<std::string> seen;
-  for (const ForeignKeyCheck& c : *checks) {
-    std::string key = absl::StrCat(absl::AsciiStrToLower(c.child), "/", c.index);
-    for (const Value& v : c.values) {
-      absl::StrAppend(&key, "/", static_cast<int>(v.type()), ":", function::RenderText(v));
-    }
-    if (!seen.insert(key).second) continue;
-    absl::StatusOr<std::optional<catalog::SchemaObject>> object = catalog::LookupObject(d.txn, c.child);
-    if (!object.ok()) return object.status();
-    if (!object->has_value() || !(*object)->table.has_value() ||
-        c.index >= (*object)->table->foreign_keys.size()) {
-      continue;
-    }
-    auto child = std::make_shared<const TableDescriptor>(*(*object)->table);
-    absl::StatusOr<ForeignKey> fk = ResolveForeignKey(d, child, c.index);
-    if (!fk.ok()) return fk.status();
-    absl::StatusOr<bool> held = KeyPresent(d, *child, fk->child_columns, c.values);
-    if (!held.ok()) return held.status();
-    if (!*held) continue;
-    absl::StatusOr<bool> parent = KeyPresent(d, *fk->parent, fk->parent_columns, c.values);
-    if (!parent.ok()) return parent.status();
-    if (!*parent) return ForeignKeyFailed();
-  }
-  checks->clear();
-  return absl::OkStatus();
-}
 
 absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   absl::StatusOr<TableInfo> info = LoadTable(d, st.table);
@@ -2465,6 +2090,8 @@ bool ChangesSchema(ast::StatementKind kind) {
   }
 }
 
+}  // namespace
+
 absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st) {
   switch (st.kind) {
     case ast::StatementKind::kSelect:
@@ -2479,7 +2106,6 @@ absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st) {
   }
 }
 
-}  // namespace
 
 std::string SqlState(const absl::Status& status) {
   if (status.ok()) return "00000";
