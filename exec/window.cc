@@ -76,6 +76,13 @@ class WindowRun {
   const Value& Arg(size_t a, size_t row) const { return args_[a][row]; }
 
   absl::Status EvaluateInputs() {
+    // Partition values equal under their collation are one partition.
+    partition_keys_.clear();
+    for (const planner::BoundPtr& p : call_.partition_by) {
+      SortKey ascending{0, false, true};
+      if (p->collation_strength != planner::kNoCollation) ascending.collation = p->collation;
+      partition_keys_.push_back(ascending);
+    }
     const size_t n = rows_.size();
     key_width_ = call_.partition_by.size() + call_.order_by.size();
     keys_.resize(n * key_width_);
@@ -139,12 +146,8 @@ class WindowRun {
   }
 
   int ComparePartition(size_t a, size_t b) const {
-    for (size_t k = 0; k < call_.partition_by.size(); ++k) {
-      // Partition values equal under their collation are one partition.
-      SortKey ascending{0, false, true};
-      const planner::BoundExpr& p = *call_.partition_by[k];
-      if (p.collation_strength != planner::kNoCollation) ascending.collation = p.collation;
-      if (int c = CompareUnder(Key(a, k), Key(b, k), ascending); c != 0) return c;
+    for (size_t k = 0; k < partition_keys_.size(); ++k) {
+      if (int c = CompareUnder(Key(a, k), Key(b, k), partition_keys_[k]); c != 0) return c;
     }
     return 0;
   }
@@ -380,6 +383,7 @@ class WindowRun {
   const std::vector<Row>& rows_;
   ExecContext* const ctx_;
   size_t key_width_ = 0;
+  std::vector<SortKey> partition_keys_;    // how each partition value compares
   std::vector<Value> keys_;                // per row: partition ++ order values
   std::vector<std::vector<Value>> args_;   // per argument, per row
   std::vector<bool> skipped_;              // per row: an aggregate's FILTER skips it
