@@ -60,6 +60,8 @@ struct Dml {
   std::shared_ptr<const TableDescriptor>* unique_at_commit = nullptr;
   // Non-null while foreign keys are enforced (PRAGMA foreign_keys=ON).
   ForeignKeyState* foreign_keys = nullptr;
+  // DROP TABLE's implicit DELETE: the table's triggers do not fire.
+  bool no_triggers = false;
 };
 
 // A trigger, parsed from its stored CREATE TRIGGER.

@@ -297,4 +297,80 @@ absl::Status CheckForeignKeys(Dml& d, std::vector<ForeignKeyCheck>* checks) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<ResultSet> ForeignKeyCheckPragma(Dml& d, const std::string& table) {
+  ResultSet rs;
+  rs.has_rows = true;
+  rs.columns = {"table", "rowid", "parent", "fkid"};
+  std::vector<TableDescriptor> children;
+  if (!table.empty()) {
+    absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, table);
+    if (!t.ok()) return t.status();
+    children.push_back(*std::move(t));
+  } else {
+    absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> objects =
+        catalog::ListObjects(d.txn);
+    if (!objects.ok()) return objects.status();
+    for (auto& [name, object] : *objects) {
+      if (object.table.has_value() && !object.table->foreign_keys.empty()) {
+        children.push_back(*std::move(object.table));
+      }
+    }
+  }
+  const std::vector<Value> no_params;
+  for (const TableDescriptor& child : children) {
+    // The rowid SQLite reports: an INTEGER primary key or the hidden one.
+    std::string rowid = "NULL";
+    if (child.primary.column_ids.size() == 1 && !child.without_rowid) {
+      const catalog::ColumnDescriptor& k = child.columns[child.ColumnIndexById(child.primary.column_ids[0])];
+      if (k.type == Type::kInteger) rowid = absl::StrCat("c.", parser::SqlIdentifier(k.name));
+    }
+    auto shared = std::make_shared<const TableDescriptor>(child);
+    const size_t n = child.foreign_keys.size();
+    for (size_t i = 0; i < n; ++i) {
+      absl::StatusOr<ast::ForeignKeyDef> def =
+          parser::ParseForeignKeyClause(child.foreign_keys[i].references);
+      if (!def.ok()) return def.status();
+      std::vector<std::string> held;  // the child's key columns are NOT NULL
+      for (uint32_t id : child.foreign_keys[i].column_ids) {
+        held.push_back(absl::StrCat(
+            "c.", parser::SqlIdentifier(child.columns[child.ColumnIndexById(id)].name), " IS NOT NULL"));
+      }
+      std::string sql = absl::StrCat("SELECT ", rowid, " FROM ", parser::SqlIdentifier(child.name),
+                                     " AS c WHERE ", absl::StrJoin(held, " AND "));
+      absl::StatusOr<ForeignKey> fk = ResolveForeignKey(d, shared, i);
+      if (!fk.ok() && !absl::IsNotFound(fk.status())) return fk.status();
+      if (fk.ok()) {
+        // ... and no parent row holds the key.
+        std::vector<std::string> match;
+        for (size_t k = 0; k < fk->child_columns.size(); ++k) {
+          match.push_back(absl::StrCat(
+              "p.", parser::SqlIdentifier(fk->parent->columns[fk->parent_columns[k]].name), " = c.",
+              parser::SqlIdentifier(child.columns[fk->child_columns[k]].name)));
+        }
+        absl::StrAppend(&sql, " AND NOT EXISTS (SELECT 1 FROM ",
+                        parser::SqlIdentifier(fk->parent->name), " AS p WHERE ",
+                        absl::StrJoin(match, " AND "), ")");
+      }
+      absl::StatusOr<ResultSet> rows = RunNested(d, sql, no_params);
+      if (!rows.ok()) return rows.status();
+      for (std::vector<Value>& r : rows->rows) {
+        rs.rows.push_back({Value::Text(child.name), std::move(r[0]), Value::Text(def->ref_table),
+                           Value::Integer(static_cast<int64_t>(n - 1 - i))});
+      }
+    }
+  }
+  return rs;
+}
+
+absl::Status DeleteBeforeDrop(Dml& d, const TableDescriptor& t) {
+  if (d.foreign_keys == nullptr) return absl::OkStatus();
+  const std::vector<Value> no_params;
+  Dml quiet = d;
+  quiet.no_triggers = true;
+  absl::StatusOr<ResultSet> deleted =
+      RunNested(quiet, absl::StrCat("DELETE FROM ", parser::SqlIdentifier(t.name)), no_params);
+  if (!deleted.ok()) return deleted.status();
+  return CheckForeignKeys(d, &d.foreign_keys->immediate);
+}
+
 }  // namespace tessera::session

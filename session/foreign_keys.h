@@ -58,6 +58,18 @@ absl::Status ParentRowChanged(Dml& d, const std::vector<ForeignKey>& fks, const 
 // again). A check of a table that is gone has nothing to check.
 absl::Status CheckForeignKeys(Dml& d, std::vector<ForeignKeyCheck>* checks);
 
+// PRAGMA foreign_key_check [(table)]: a row (table, rowid, parent, fkid)
+// for each key of a child row (of `table`, or of every table) that no
+// parent row holds, whether or not foreign keys are enforced; fkid counts
+// as PRAGMA foreign_key_list does. A parent table that does not exist
+// holds no key.
+absl::StatusOr<ResultSet> ForeignKeyCheckPragma(Dml& d, const std::string& table);
+
+// DROP TABLE `t` with foreign keys enforced: first an implicit DELETE of
+// its rows, whose actions run and whose checks must pass now, as in SQLite
+// (no triggers fire).
+absl::Status DeleteBeforeDrop(Dml& d, const TableDescriptor& t);
+
 }  // namespace tessera::session
 
 #endif  // TESSERA_SESSION_FOREIGN_KEYS_H_

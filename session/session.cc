@@ -924,7 +924,11 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   absl::StatusOr<TableInfo> info = LoadTable(d, table_name);
   if (!info.ok()) return info.status();
   const TableDescriptor* t = info->table.get();
-  const std::vector<Trigger>* triggers = info->triggers.get();
+  // DROP TABLE's implicit DELETE fires no triggers of its table (what it
+  // sets off in other tables does).
+  static const std::vector<Trigger> kNoTriggers;
+  const std::vector<Trigger>* triggers = d.no_triggers ? &kNoTriggers : info->triggers.get();
+  d.no_triggers = false;
   const ast::TriggerEvent event =
       is_update ? ast::TriggerEvent::kUpdate : ast::TriggerEvent::kDelete;
   planner::Binder binder = NewBinder(d);
@@ -1727,11 +1731,12 @@ absl::StatusOr<ResultSet> Drop(Dml& d, const ast::DropStatement& st) {
   switch (st.object) {
     case ast::ObjectKind::kTable: {
       const TableDescriptor& t = *(*obj)->table;
-      DeletePrefix(d.txn, catalog::TablePrefix(t.id), &s);
-      if (!s.ok()) return s;
       if (absl::EqualsIgnoreCase(t.name, kSequenceTable)) {
         return absl::FailedPreconditionError("table sqlite_sequence may not be dropped");
       }
+      if (absl::Status f = DeleteBeforeDrop(d, t); !f.ok()) return f;
+      DeletePrefix(d.txn, catalog::TablePrefix(t.id), &s);
+      if (!s.ok()) return s;
       if (t.autoincrement) {
         if (absl::Status w = WriteSequence(d.txn, t.name, std::nullopt); !w.ok()) return w;
       }
@@ -2522,6 +2527,11 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
   if (foreign_keys_) {
     foreign_keys.deferred = txn_ != nullptr ? &deferred_foreign_keys_ : nullptr;
     d.foreign_keys = &foreign_keys;
+  }
+  if (st.kind == ast::StatementKind::kPragma &&
+      static_cast<const ast::PragmaStatement&>(st).name == "foreign_key_check") {
+    const auto& p = static_cast<const ast::PragmaStatement&>(st);
+    return ForeignKeyCheckPragma(d, p.has_value ? p.value : "");
   }
   auto check_foreign_keys = [&](absl::StatusOr<ResultSet> r) -> absl::StatusOr<ResultSet> {
     if (!r.ok() || d.foreign_keys == nullptr) return r;

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/sql_fixture.h"
 
 namespace tessera::session {
@@ -140,6 +142,57 @@ TEST_F(ForeignKeyTest, DeferredKeysAreCheckedAtCommit) {
   Run("PRAGMA foreign_keys = OFF");
   EXPECT_EQ(Rows("PRAGMA foreign_keys"), V({"1"}));
   Run("COMMIT");
+}
+
+// PRAGMA foreign_key_check lists the child keys no parent holds, whether
+// or not enforcement is on (Django runs it after its migrations).
+TEST_F(ForeignKeyTest, ForeignKeyCheckListsOrphans) {
+  Run("CREATE TABLE p(id INTEGER PRIMARY KEY, u TEXT UNIQUE)");
+  Run("CREATE TABLE c(id INTEGER PRIMARY KEY, a INTEGER REFERENCES p(id), b TEXT REFERENCES p(u))");
+  Run("CREATE TABLE w(k TEXT PRIMARY KEY, a INTEGER REFERENCES p) WITHOUT ROWID");
+  Run("CREATE TABLE m(k INTEGER PRIMARY KEY, x INTEGER REFERENCES nowhere(id))");
+  Run("INSERT INTO p VALUES (1, 'one')");
+  Run("INSERT INTO c VALUES (10, 1, 'one'), (11, 2, 'one'), (12, 3, 'zz'), (13, NULL, 'zz')");
+  Run("INSERT INTO w VALUES ('k', 9)");
+  Run("INSERT INTO m VALUES (1, 5), (2, NULL)");
+  auto sorted = [](V v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  // fkid counts as foreign_key_list does: the last declared is 0.
+  EXPECT_EQ(sorted(Rows("PRAGMA foreign_key_check")),
+            V({"c|11|p|1", "c|12|p|0", "c|12|p|1", "c|13|p|0", "m|1|nowhere|0", "w|NULL|p|0"}));
+  EXPECT_EQ(sorted(Rows("PRAGMA foreign_key_check(c)")),
+            V({"c|11|p|1", "c|12|p|0", "c|12|p|1", "c|13|p|0"}));
+  EXPECT_EQ(Rows("PRAGMA foreign_key_check(p)"), V());
+  EXPECT_EQ(State("PRAGMA foreign_key_check(nope)"), "42P01");
+  Run("DELETE FROM c WHERE id > 10");
+  Run("DELETE FROM w");
+  Run("DELETE FROM m WHERE x IS NOT NULL");
+  EXPECT_EQ(Rows("PRAGMA foreign_key_check"), V());
+}
+
+// With enforcement on, DROP TABLE first deletes the table's rows: their
+// actions run (no trigger of the table fires) and a child left without
+// its parent fails the DROP, as in SQLite.
+TEST_F(ForeignKeyTest, DropTableDeletesItsRowsFirst) {
+  Run("PRAGMA foreign_keys = ON");
+  Run("CREATE TABLE log(t TEXT)");
+  Run("CREATE TABLE p2(id INTEGER PRIMARY KEY)");
+  Run("CREATE TABLE c2(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p2(id) ON DELETE CASCADE)");
+  Run("CREATE TABLE c3(id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p2(id))");
+  Run("CREATE TRIGGER p2_del AFTER DELETE ON p2 BEGIN INSERT INTO log VALUES ('p2 ' || old.id); END");
+  Run("CREATE TRIGGER c2_del AFTER DELETE ON c2 BEGIN INSERT INTO log VALUES ('c2 ' || old.id); END");
+  Run("INSERT INTO p2 VALUES (1), (2)");
+  Run("INSERT INTO c2 VALUES (10, 1)");
+  Run("INSERT INTO c3 VALUES (20, 2)");
+  EXPECT_EQ(State("DROP TABLE p2"), "23503");
+  EXPECT_EQ(Rows("SELECT id FROM p2 ORDER BY id"), V({"1", "2"}));  // nothing happened
+  EXPECT_EQ(Rows("SELECT id FROM c2"), V({"10"}));
+  Run("DELETE FROM c3");
+  Run("DROP TABLE p2");
+  EXPECT_EQ(Rows("SELECT * FROM c2"), V());
+  EXPECT_EQ(Rows("SELECT t FROM log"), V({"c2 10"}));
 }
 
 // Mismatches are found where SQLite finds them, when it prepares a
