@@ -55,8 +55,8 @@ TEST(DescriptorsTest, RoundTripAndCorruption) {
   // Format 1 (stores made before the table options) still reads: the
   // same bytes without the trailing section.
   // flags; no keys, types, partial indexes, collated columns or keys,
-  // generated columns
-  const size_t format1_size = enc.size() - 7;
+  // generated columns, index expressions
+  const size_t format1_size = enc.size() - 8;
   std::string old = enc.substr(0, format1_size);
   old[0] = 1;
   absl::StatusOr<SchemaObject> old_back = DecodeSchemaObject(old);
@@ -115,15 +115,17 @@ TEST(DescriptorsTest, Collations) {
   }
   // A collation number Tessera does not know is corruption.
   std::string bad = enc;
-  ASSERT_EQ(bad.substr(bad.size() - 2), std::string({static_cast<char>(Collation::kRtrim), 0}));
-  bad[bad.size() - 2] = 9;
+  // (then no generated columns, no index expressions)
+  ASSERT_EQ(bad.substr(bad.size() - 3),
+            std::string({static_cast<char>(Collation::kRtrim), 0, 0}));
+  bad[bad.size() - 3] = 9;
   EXPECT_FALSE(DecodeSchemaObject(bad).ok());
   // Format 3 (stores before collations) ends before the two lists (and
   // the generated columns): every column and key is BINARY.
   obj.table = SampleTable(104);
   std::string v3 = EncodeSchemaObject(obj);
-  ASSERT_EQ(v3.substr(v3.size() - 3), std::string(3, '\0'));
-  v3 = std::string(1, 3) + v3.substr(1, v3.size() - 4);
+  ASSERT_EQ(v3.substr(v3.size() - 4), std::string(4, '\0'));
+  v3 = std::string(1, 3) + v3.substr(1, v3.size() - 5);
   back = DecodeSchemaObject(v3);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->table->columns[1].collation, Collation::kBinary);
@@ -146,12 +148,37 @@ TEST(DescriptorsTest, GeneratedColumns) {
   for (size_t n = 0; n < enc.size(); ++n) {
     EXPECT_FALSE(DecodeSchemaObject(enc.substr(0, n)).ok()) << n;
   }
-  // Format 4 (stores before generated columns) ends before their list.
+  // Format 4 (stores before generated columns) ends before their list and
+  // the index expressions.
   obj.table = SampleTable(106);
   std::string v4 = EncodeSchemaObject(obj);
-  ASSERT_EQ(v4.back(), '\0');
-  v4 = std::string(1, 4) + v4.substr(1, v4.size() - 2);
+  ASSERT_EQ(v4.substr(v4.size() - 2), std::string(2, '\0'));
+  v4 = std::string(1, 4) + v4.substr(1, v4.size() - 3);
   ASSERT_TRUE(DecodeSchemaObject(v4).ok());
+}
+
+TEST(DescriptorsTest, IndexExpressions) {
+  SchemaObject obj;
+  obj.table = SampleTable(107);
+  obj.table->indexes[0].column_ids = {0, 3};
+  obj.table->indexes[0].expressions = {"lower(note)", ""};
+  const std::string enc = EncodeSchemaObject(obj);
+  absl::StatusOr<SchemaObject> back = DecodeSchemaObject(enc);
+  ASSERT_TRUE(back.ok()) << back.status();
+  const IndexDescriptor& ix = back->table->indexes[0];
+  EXPECT_EQ(ix.expressions, (std::vector<std::string>{"lower(note)", ""}));
+  EXPECT_TRUE(ix.IsExpression(0));
+  EXPECT_FALSE(ix.IsExpression(1));
+  EXPECT_TRUE(ix.HasExpressions());
+  EXPECT_FALSE(back->table->indexes[1].HasExpressions());
+  for (size_t n = 0; n < enc.size(); ++n) {
+    EXPECT_FALSE(DecodeSchemaObject(enc.substr(0, n)).ok()) << n;
+  }
+  // The key of a row holds the expression's value as given.
+  Row row = {Value::Integer(1), Value::Text("Note"), Value::Real(3), Value(), Value()};
+  const std::string key = IndexEntryKeyOf(*back->table, ix, {Value::Text("note"), Value::Real(3)}, row);
+  EXPECT_EQ(key.substr(0, IndexValuesPrefix(*back->table, ix, {Value::Text("note")}).size()),
+            IndexValuesPrefix(*back->table, ix, {Value::Text("note")}));
 }
 
 TEST(RowCodecTest, RowsRoundTripAndSortByPrimaryKey) {

@@ -29,9 +29,9 @@ namespace {
 // the index ids; format 1 descriptors (older stores) end before them.
 // Format 3 added partial indexes' WHERE after those; format 4 the
 // collations of columns and index columns (all BINARY before); format 5
-// generated columns.
+// generated columns; format 6 index keys on expressions.
 constexpr uint8_t kFormat1 = 1;
-constexpr uint8_t kFormat = 5;
+constexpr uint8_t kFormat = 6;
 enum Kind : uint8_t { kTable = 1, kView = 2, kTrigger = 3, kIndexName = 4 };
 
 void PutIndex(std::string* out, const IndexDescriptor& ix) {
@@ -176,6 +176,15 @@ std::string EncodeSchemaObject(const SchemaObject& object) {
         out.push_back(c.generated_stored ? 1 : 0);
         PutLengthPrefixed(&out, c.generated_sql);
       }
+      size_t with_expressions = 0;
+      for (const IndexDescriptor& ix : t.indexes) with_expressions += ix.HasExpressions() ? 1 : 0;
+      PutVarint64(&out, with_expressions);
+      for (const IndexDescriptor& ix : t.indexes) {
+        if (!ix.HasExpressions()) continue;
+        PutVarint64(&out, ix.id);
+        PutVarint64(&out, ix.expressions.size());
+        for (const std::string& e : ix.expressions) PutLengthPrefixed(&out, e);
+      }
     }
   } else if (object.view.has_value()) {
     out.push_back(static_cast<char>(kView));
@@ -302,6 +311,17 @@ absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
             t.columns[pos].generated_stored = stored != 0;
             t.columns[pos].generated_sql = std::move(sql);
           }
+        }
+        const uint64_t nx = format >= 6 ? r.Count(10000) : 0;
+        for (uint64_t i = 0; i < nx && r.ok(); ++i) {
+          const uint64_t id = r.Varint();
+          IndexDescriptor* ix = nullptr;
+          for (IndexDescriptor& x : t.indexes) {
+            if (x.id == id) ix = &x;
+          }
+          const uint64_t n = r.Count(1000);
+          if (ix == nullptr || n > ix->column_ids.size()) r.Fail();
+          for (uint64_t k = 0; k < n && r.ok(); ++k) ix->expressions.push_back(r.Str());
         }
       }
       out.table = std::move(t);

@@ -56,6 +56,20 @@ struct IndexDescriptor {
   // index column's COLLATE, else its table column's. Empty, or shorter than
   // column_ids: BINARY for the rest.
   std::vector<Collation> collations;
+  // Per key column: an expression over the table's columns (SQL) whose
+  // value the key holds, where column_ids has 0; empty (or "" at i): the
+  // column. An index with expressions is kept and enforced (UNIQUE) but is
+  // never a read path.
+  std::vector<std::string> expressions;
+
+  // Whether key column `i` is an expression.
+  bool IsExpression(size_t i) const { return i < expressions.size() && !expressions[i].empty(); }
+  bool HasExpressions() const {
+    for (const std::string& e : expressions) {
+      if (!e.empty()) return true;
+    }
+    return false;
+  }
 };
 
 // FOREIGN KEY (columns) REFERENCES ...: kept and shown, not enforced, as

@@ -216,6 +216,15 @@ std::string IndexEntryKey(const TableDescriptor& table,
   return key;
 }
 
+std::string IndexEntryKeyOf(const TableDescriptor& table, const IndexDescriptor& index,
+                            const std::vector<Value>& key_values, const Row& row) {
+  std::string key = IndexValuesPrefix(table, index, key_values);
+  bool has_null = key_values.size() < index.column_ids.size();
+  for (const Value& v : key_values) has_null = has_null || v.is_null();
+  if (!index.unique || has_null) AppendColumns(table, table.primary, row, &key);
+  return key;
+}
+
 std::string IndexEntryValue(const TableDescriptor& table,
                             const IndexDescriptor& index, const Row& row) {
   if (!index.unique) return "";

@@ -65,9 +65,14 @@ class RowDecoder {
   absl::InlinedVector<int, 16> position_by_id_;  // column id -> position, -1: skip
 };
 
-// Key and value of `row` in secondary index `index`.
+// Key and value of `row` in secondary index `index` (one without
+// expressions: IndexEntryKeyOf takes their values).
 std::string IndexEntryKey(const TableDescriptor& table,
                           const IndexDescriptor& index, const Row& row);
+// The key of `row` in `index` whose key columns hold `key_values` (one per
+// key column, in the index's order: a column's value or an expression's).
+std::string IndexEntryKeyOf(const TableDescriptor& table, const IndexDescriptor& index,
+                            const std::vector<Value>& key_values, const Row& row);
 std::string IndexEntryValue(const TableDescriptor& table,
                             const IndexDescriptor& index, const Row& row);
 // The key prefix that all entries with these leading indexed values share

@@ -116,8 +116,11 @@ indexed_column : name ( K_COLLATE collation=name )? ( K_ASC | K_DESC )? ;
 
 create_index_stmt
   : K_CREATE K_UNIQUE? K_INDEX ( K_IF K_NOT K_EXISTS )? schema_prefix? name K_ON name
-    OPEN_PAR indexed_column ( COMMA indexed_column )* CLOSE_PAR ( K_WHERE expr )?
+    OPEN_PAR index_key ( COMMA index_key )* CLOSE_PAR ( K_WHERE expr )?
   ;
+
+// A column, or an expression over the table's columns (CREATE INDEX only).
+index_key : indexed_column | expr ( K_ASC | K_DESC )? ;
 
 create_view_stmt
   : K_CREATE ( K_TEMP | K_TEMPORARY )? K_VIEW ( K_IF K_NOT K_EXISTS )? schema_prefix? name

@@ -254,6 +254,9 @@ struct IndexedColumn {
   std::string name;
   bool descending = false;
   std::string collation;  // COLLATE name (empty: none)
+  // CREATE INDEX on an expression: its SQL (without the COLLATE); `name`
+  // is then empty.
+  std::string expression;
 };
 
 // FOREIGN KEY (columns) REFERENCES ...: `references` as written, and what

@@ -21,6 +21,7 @@
 #include "common/collation.h"
 #include "common/errors.h"
 #include "common/stack_budget.h"
+#include "parser/ast_printer.h"
 
 namespace tessera::parser {
 
@@ -1310,7 +1311,24 @@ ast::StatementPtr Transformer::CreateIndex(
   TempSchema(ctx->schema_prefix());
   s->index = Name(ctx->name(0));
   s->table = Name(ctx->name(1));
-  s->columns = IndexedColumns(ctx->indexed_column());
+  for (auto* key : ctx->index_key()) {
+    if (key->indexed_column() != nullptr) {
+      s->columns.push_back(IndexedColumns({key->indexed_column()})[0]);
+      continue;
+    }
+    ast::ExprPtr e = Expr(key->expr());
+    if (e == nullptr) return s;
+    ast::IndexedColumn c;
+    c.descending = key->K_DESC() != nullptr;
+    c.collation = e->collation;
+    e->collation.clear();
+    if (e->kind == ast::ExprKind::kColumnRef && e->table.empty()) {
+      c.name = e->name;  // a column after all (written with a COLLATE)
+    } else {
+      c.expression = ast::ToSql(*e);
+    }
+    s->columns.push_back(std::move(c));
+  }
   if (ctx->expr() != nullptr) s->where = Expr(ctx->expr());
   return s;
 }

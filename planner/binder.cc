@@ -442,9 +442,10 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
     return point;
   }
   std::shared_ptr<LogicalOp> best;
-  // A partial index holds only some rows: never a read path.
+  // A partial index holds only some rows, and one on expressions no
+  // column's values: neither is a read path.
   for (const catalog::IndexDescriptor& ix : t.indexes) {
-    if (!ix.where_sql.empty()) continue;
+    if (!ix.where_sql.empty() || ix.HasExpressions()) continue;
     std::vector<BoundPtr> values = EqualityPrefix(conjuncts, t, ix);
     if (!values.empty() && (!best || values.size() > best->index_values.size())) {
       best = with_access(ix.id);
@@ -459,7 +460,7 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
     return n;
   }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
-    if (!ix.where_sql.empty()) continue;
+    if (!ix.where_sql.empty() || ix.HasExpressions()) continue;
     if (std::vector<BoundPtr> in = InListOn(conjuncts, t.ColumnIndexById(ix.column_ids[0]),
                                                  ix.CollationAt(0));
         !in.empty()) {
@@ -474,7 +475,7 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
     return n;
   }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
-    if (!ix.where_sql.empty()) continue;
+    if (!ix.where_sql.empty() || ix.HasExpressions()) continue;
     if (ColumnBounds b = BoundsOn(conjuncts, t.ColumnIndexById(ix.column_ids[0]), ix.CollationAt(0));
         b.lo || b.hi) {
       auto n = with_access(ix.id);

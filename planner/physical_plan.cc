@@ -127,6 +127,7 @@ std::optional<LookupTarget> LookupTargetFor(const LogicalOp& input) {
     // A join's equalities on plain columns compare under BINARY; an index
     // under NOCASE or RTRIM would find more than they match.
     if (!ix.collations.empty()) continue;
+    if (ix.HasExpressions()) continue;  // its keys are no column's values
     KeyAccessPath path;
     path.index_id = ix.id;
     for (uint32_t id : ix.column_ids) path.columns.push_back(table.ColumnIndexById(id));

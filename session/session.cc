@@ -143,37 +143,74 @@ absl::StatusOr<std::vector<Row>> ScanTable(txn::Txn* txn, const TableDescriptor&
 }
 
 
-// Whether partial index `ix` holds `row` (an index without WHERE holds
-// every row). The WHERE is bound once per table layout and kept.
-absl::StatusOr<bool> IndexHolds(txn::Txn* txn, const TableDescriptor& t,
-                                const catalog::IndexDescriptor& ix, const Row& row) {
-  if (ix.where_sql.empty()) return true;
+// The value of `sql`, an expression over a row of `t` that an index
+// stores (a partial index's WHERE, a key expression), for `row`. Bound
+// once per table layout and kept.
+absl::StatusOr<Value> EvaluateStored(txn::Txn* txn, const TableDescriptor& t,
+                                     const std::string& sql, const Row& row) {
   static absl::Mutex mu;
   static auto* bound = new absl::flat_hash_map<std::string, std::shared_ptr<const planner::BoundExpr>>();
-  std::string key = absl::StrCat(t.id, "/", ix.id, "/", ix.where_sql);
+  std::string key = absl::StrCat(t.id, "/", sql);
   for (const catalog::ColumnDescriptor& c : t.columns) absl::StrAppend(&key, "/", c.name);
-  std::shared_ptr<const planner::BoundExpr> predicate;
+  std::shared_ptr<const planner::BoundExpr> expr;
   {
     absl::MutexLock lock(&mu);
     auto it = bound->find(key);
-    if (it != bound->end()) predicate = it->second;
+    if (it != bound->end()) expr = it->second;
   }
-  if (predicate == nullptr) {
-    absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(ix.where_sql);
+  if (expr == nullptr) {
+    absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(sql);
     if (!e.ok()) return e.status();
     planner::Binder binder(txn);
     absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(**e, &t);
     if (!b.ok()) return b.status();
-    predicate = std::shared_ptr<const planner::BoundExpr>(std::move(*b));
+    expr = std::shared_ptr<const planner::BoundExpr>(std::move(*b));
     absl::MutexLock lock(&mu);
     if (bound->size() > 10000) bound->clear();  // table layouts that are gone
-    bound->emplace(key, predicate);
+    bound->emplace(key, expr);
   }
   exec::ExecContext ctx;
-  absl::StatusOr<Value> v = exec::Evaluate(*predicate, row, &ctx);
+  return exec::Evaluate(*expr, row, &ctx);
+}
+
+// Whether partial index `ix` holds `row` (an index without WHERE holds
+// every row).
+absl::StatusOr<bool> IndexHolds(txn::Txn* txn, const TableDescriptor& t,
+                                const catalog::IndexDescriptor& ix, const Row& row) {
+  if (ix.where_sql.empty()) return true;
+  absl::StatusOr<Value> v = EvaluateStored(txn, t, ix.where_sql, row);
   if (!v.ok()) return v.status();
   std::optional<bool> truth = function::Truth(*v);
   return truth.has_value() && *truth;
+}
+
+// The values `row` gives the key columns of `ix`: a column's value, or an
+// expression's.
+absl::StatusOr<std::vector<Value>> IndexKeyValues(txn::Txn* txn, const TableDescriptor& t,
+                                                  const catalog::IndexDescriptor& ix,
+                                                  const Row& row) {
+  std::vector<Value> values;
+  for (size_t i = 0; i < ix.column_ids.size(); ++i) {
+    if (ix.IsExpression(i)) {
+      absl::StatusOr<Value> v = EvaluateStored(txn, t, ix.expressions[i], row);
+      if (!v.ok()) return v.status();
+      values.push_back(*std::move(v));
+    } else {
+      const int pos = t.ColumnIndexById(ix.column_ids[i]);
+      values.push_back(pos >= 0 ? row[pos] : Value());
+    }
+  }
+  return values;
+}
+
+// The key of `row` in `ix` (catalog::IndexEntryKey, with the values of
+// key expressions computed).
+absl::StatusOr<std::string> IndexKey(txn::Txn* txn, const TableDescriptor& t,
+                                     const catalog::IndexDescriptor& ix, const Row& row) {
+  if (!ix.HasExpressions()) return catalog::IndexEntryKey(t, ix, row);
+  absl::StatusOr<std::vector<Value>> values = IndexKeyValues(txn, t, ix, row);
+  if (!values.ok()) return values.status();
+  return catalog::IndexEntryKeyOf(t, ix, *values, row);
 }
 
 // Deletes the row and its index entries. A partial index's entry only
@@ -184,7 +221,10 @@ absl::Status DeleteRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row
   for (const catalog::IndexDescriptor& ix : t.indexes) {
     absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, row);
     if (!holds.ok()) return holds.status();
-    if (*holds) txn->Delete(catalog::IndexEntryKey(t, ix, row));
+    if (!*holds) continue;
+    absl::StatusOr<std::string> key = IndexKey(txn, t, ix, row);
+    if (!key.ok()) return key.status();
+    txn->Delete(*key);
   }
   return absl::OkStatus();
 }
@@ -195,7 +235,9 @@ absl::Status PutIndexEntries(txn::Txn* txn, const TableDescriptor& t, const Row&
     absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, row);
     if (!holds.ok()) return holds.status();
     if (!*holds) continue;
-    txn->Put(catalog::IndexEntryKey(t, ix, row), catalog::IndexEntryValue(t, ix, row));
+    absl::StatusOr<std::string> key = IndexKey(txn, t, ix, row);
+    if (!key.ok()) return key.status();
+    txn->Put(*key, catalog::IndexEntryValue(t, ix, row));
   }
   return absl::OkStatus();
 }
@@ -286,6 +328,8 @@ bool IsConstraintIndex(const catalog::IndexDescriptor& ix) {
 }
 
 std::string IndexTarget(const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
+  // SQLite names an index on expressions rather than its columns.
+  if (ix.HasExpressions()) return absl::StrCat("index '", ix.name, "'");
   std::vector<std::string> cols;
   for (uint32_t id : ix.column_ids) {
     int pos = t.ColumnIndexById(id);
@@ -462,11 +506,13 @@ absl::StatusOr<std::vector<std::string>> Conflicts(Dml& d, const TableDescriptor
     absl::StatusOr<bool> holds = IndexHolds(d.txn, t, ix, row);
     if (!holds.ok()) return holds.status();
     if (!*holds) continue;  // a partial index without this row
-    bool has_null = false;
-    for (uint32_t id : ix.column_ids) has_null = has_null || row[t.ColumnIndexById(id)].is_null();
-    if (has_null) continue;
+    absl::StatusOr<std::vector<Value>> values = IndexKeyValues(d.txn, t, ix, row);
+    if (!values.ok()) return values.status();
+    if (std::any_of(values->begin(), values->end(), [](const Value& v) { return v.is_null(); })) {
+      continue;  // NULLs never collide
+    }
     absl::StatusOr<std::optional<std::string>> owner =
-        d.txn->Get(catalog::IndexEntryKey(t, ix, row));
+        d.txn->Get(catalog::IndexEntryKeyOf(t, ix, *values, row));
     if (!owner.ok()) return owner.status();
     if (owner->has_value() && **owner != self_key &&
         std::find(out.begin(), out.end(), **owner) == out.end()) {
@@ -1123,9 +1169,14 @@ void SetIndexCollations(const TableDescriptor& t, const std::vector<ast::Indexed
                         catalog::IndexDescriptor* ix) {
   ix->collations.clear();
   for (size_t i = 0; i < columns.size() && i < ix->column_ids.size(); ++i) {
-    const catalog::ColumnDescriptor& column = t.columns[t.ColumnIndexById(ix->column_ids[i])];
-    const Collation c = HoldsText(column) ? KeyColumnCollation(column, columns[i])
-                                          : Collation::kBinary;
+    Collation c = Collation::kBinary;
+    if (!columns[i].expression.empty()) {
+      // An expression's value has no column collation: only its COLLATE.
+      c = CollationNamed(columns[i].collation).value_or(Collation::kBinary);
+    } else {
+      const catalog::ColumnDescriptor& column = t.columns[t.ColumnIndexById(ix->column_ids[i])];
+      if (HoldsText(column)) c = KeyColumnCollation(column, columns[i]);
+    }
     if (c != Collation::kBinary) {
       ix->collations.resize(columns.size(), Collation::kBinary);
       ix->collations[i] = c;
@@ -1539,6 +1590,12 @@ absl::StatusOr<ResultSet> AlterRename(Dml& d, const ast::AlterRenameStatement& s
     check = *std::move(renamed);
   }
   for (catalog::IndexDescriptor& ix : t->indexes) {
+    for (std::string& e : ix.expressions) {
+      if (e.empty()) continue;
+      absl::StatusOr<std::string> renamed = parser::RenameIdentifier(e, old_column, st.new_name);
+      if (!renamed.ok()) return renamed.status();
+      e = *std::move(renamed);
+    }
     if (ix.where_sql.empty()) continue;
     absl::StatusOr<std::string> renamed =
         parser::RenameIdentifier(ix.where_sql, old_column, st.new_name);
@@ -1576,7 +1633,11 @@ absl::StatusOr<ResultSet> AlterDropColumn(Dml& d, const ast::AlterDropColumnStat
     return refuse("PRIMARY KEY");
   }
   for (const catalog::IndexDescriptor& ix : t->indexes) {
-    if (std::count(ix.column_ids.begin(), ix.column_ids.end(), column.id) > 0 ||
+    const bool in_expression =
+        std::any_of(ix.expressions.begin(), ix.expressions.end(), [&](const std::string& e) {
+          return !e.empty() && parser::MentionsName(e, column.name);
+        });
+    if (std::count(ix.column_ids.begin(), ix.column_ids.end(), column.id) > 0 || in_expression ||
         (!ix.where_sql.empty() && parser::MentionsName(ix.where_sql, column.name))) {
       return refuse(IsConstraintIndex(ix) ? "UNIQUE" : absl::StrCat("indexed by ", ix.name));
     }
@@ -1649,7 +1710,9 @@ absl::Status BackfillIndex(Dml& d, const TableDescriptor& t, const catalog::Inde
     absl::StatusOr<bool> holds = IndexHolds(d.txn, t, ix, r);
     if (!holds.ok()) return holds.status();
     if (!*holds) continue;
-    std::string key = catalog::IndexEntryKey(t, ix, r);
+    absl::StatusOr<std::string> entry = IndexKey(d.txn, t, ix, r);
+    if (!entry.ok()) return entry.status();
+    const std::string& key = *entry;
     if (ix.unique && !seen.insert(key).second) {
       return Constraint("UNIQUE", IndexTarget(t, ix));
     }
@@ -1674,10 +1737,28 @@ absl::StatusOr<ResultSet> CreateIndex(Dml& d, const ast::CreateIndexStatement& s
   ix.unique = st.unique;
   if (absl::Status s = CheckCollations(st.columns); !s.ok()) return s;
   for (const ast::IndexedColumn& c : st.columns) {
+    ix.orders.push_back(c.descending ? SortOrder::kDescending : SortOrder::kAscending);
+    if (!c.expression.empty()) {
+      // A key on an expression: over this row only, the same on every
+      // evaluation (SQLite's rules, as for a partial index's WHERE).
+      absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(c.expression);
+      if (!e.ok()) return e.status();
+      planner::Binder binder(d.txn);
+      absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(**e, &*t);
+      if (!b.ok()) return b.status();
+      if (const char* why = PartialIndexProblem(**b)) {
+        std::string message(why);
+        message = message.substr(0, message.find(" in partial index"));
+        return absl::InvalidArgumentError(absl::StrCat(message, " in index expressions"));
+      }
+      ix.column_ids.push_back(0);
+      ix.expressions.resize(st.columns.size());
+      ix.expressions[ix.column_ids.size() - 1] = c.expression;
+      continue;
+    }
     int pos = t->ColumnIndex(c.name);
     if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", c.name));
     ix.column_ids.push_back(t->columns[pos].id);
-    ix.orders.push_back(c.descending ? SortOrder::kDescending : SortOrder::kAscending);
   }
   SetIndexCollations(*t, st.columns, &ix);
   if (st.where) {
@@ -1798,9 +1879,13 @@ std::string IndexColumnsSql(const TableDescriptor& t, const catalog::IndexDescri
   std::vector<std::string> cols;
   for (size_t i = 0; i < ix.column_ids.size(); ++i) {
     int pos = t.ColumnIndexById(ix.column_ids[i]);
-    std::string c = pos >= 0 ? parser::SqlIdentifier(t.columns[pos].name) : "?";
-    // COLLATE where the key's collation is not its column's.
-    if (pos >= 0 && ix.CollationAt(i) != t.columns[pos].collation) {
+    std::string c = ix.IsExpression(i) ? ix.expressions[i]
+                    : pos >= 0         ? parser::SqlIdentifier(t.columns[pos].name)
+                                       : "?";
+    // COLLATE where the key's collation is not its column's (an
+    // expression's is BINARY unless it says otherwise).
+    const Collation column_collation = pos >= 0 ? t.columns[pos].collation : Collation::kBinary;
+    if (ix.CollationAt(i) != column_collation) {
       absl::StrAppend(&c, " COLLATE ", CollationName(ix.CollationAt(i)));
     }
     if (ix.orders[i] == SortOrder::kDescending) c += " DESC";
@@ -2021,6 +2106,10 @@ absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p) {
             if (!c.hidden) ++cid;
           }
           const int pos = t.ColumnIndexById(ix.column_ids[i]);
+          if (ix.IsExpression(i)) {  // SQLite: cid -2, no name
+            rs.rows.push_back({Value::Integer(static_cast<int64_t>(i)), Value::Integer(-2), Value()});
+            continue;
+          }
           rs.rows.push_back({Value::Integer(static_cast<int64_t>(i)), Value::Integer(cid),
                              Value::Text(pos >= 0 ? t.columns[pos].name : "")});
         }
@@ -2156,6 +2245,8 @@ std::string SqlState(const absl::Status& status) {
       {"must have at least one non-generated", "42P16"},
       {"cannot use DEFAULT on a generated", "42P16"},
       {"subqueries prohibited in generated", "0A000"},
+      {"subqueries prohibited in index expressions", "0A000"},
+      {"parameters prohibited in index expressions", "0A000"},
       {"parameters prohibited in generated", "0A000"},
       {"PRAGMA foreign_keys takes", "22023"},
       {"foreign key mismatch", "42830"},              // invalid_foreign_key

@@ -121,6 +121,40 @@ TEST_F(SchemaCompatTest, GeneratedColumns) {
   EXPECT_EQ(Rows("SELECT generated, always FROM generated"), V({"1|x"}));
 }
 
+// CREATE INDEX on expressions (`lower(email)`): kept and enforced (UNIQUE),
+// shown as written; never a read path (queries stay right, and scan).
+TEST_F(SchemaCompatTest, IndexesOnExpressions) {
+  Run("CREATE TABLE u(id INTEGER PRIMARY KEY, email TEXT, a INT, b INT)");
+  Run("CREATE UNIQUE INDEX u_email ON u(lower(email))");
+  Run("CREATE INDEX u_ab ON u(a + b, id DESC)");
+  Run("INSERT INTO u VALUES (1, 'Ann@X.com', 1, 2), (2, 'bob@x.com', 3, 4)");
+  EXPECT_EQ(std::string(Err("INSERT INTO u VALUES (3, 'ann@x.COM', 5, 6)").message()),
+            "UNIQUE constraint failed: index 'u_email'");
+  Run("INSERT INTO u VALUES (3, NULL, 5, 6), (4, NULL, 7, 8)");  // NULLs never collide
+  EXPECT_EQ(State("UPDATE u SET email = 'BOB@X.COM' WHERE id = 1"), "23505");
+  Run("UPDATE u SET email = 'carol@x.com' WHERE id = 1");  // frees 'ann@x.com'
+  Run("INSERT INTO u VALUES (5, 'ANN@x.com', 0, 0)");
+  EXPECT_EQ(Rows("SELECT id, email FROM u WHERE lower(email) = 'ann@x.com'"), V({"5|ANN@x.com"}));
+  EXPECT_EQ(Rows("SELECT id FROM u WHERE a + b = 3"), V({"1"}));
+  EXPECT_EQ(Rows("PRAGMA index_info(u_email)"), V({"0|-2|NULL"}));
+  EXPECT_EQ(State("CREATE INDEX bad ON u(random())"), "42P17");
+  EXPECT_EQ(State("CREATE INDEX bad ON u((SELECT 1))"), "0A000");
+  EXPECT_EQ(State("CREATE INDEX bad ON u(nope + 1)"), "42703");
+  // RENAME COLUMN follows into the expression; DROP COLUMN is refused.
+  Run("ALTER TABLE u RENAME COLUMN email TO mail");
+  EXPECT_EQ(State("INSERT INTO u VALUES (6, 'CAROL@x.com', 0, 0)"), "23505");
+  EXPECT_EQ(State("ALTER TABLE u DROP COLUMN mail"), "2BP01");
+  Run("CREATE UNIQUE INDEX u_ci ON u(lower(mail) COLLATE NOCASE)");
+  EXPECT_EQ(Rows("SELECT sql FROM sqlite_schema WHERE name IN ('u_email', 'u_ab', 'u_ci') "
+                 "ORDER BY name"),
+            V({"CREATE INDEX u_ab ON u ((a + b), id DESC)",
+               "CREATE UNIQUE INDEX u_ci ON u (lower(mail) COLLATE NOCASE)",
+               "CREATE UNIQUE INDEX u_email ON u (lower(mail))"}));
+  // Deleting a row frees its key.
+  Run("DELETE FROM u WHERE id = 5");
+  Run("INSERT INTO u VALUES (7, 'ann@X.com', 0, 0)");
+}
+
 TEST_F(SchemaCompatTest, Pragmas) {
   Run("CREATE TABLE t(id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL DEFAULT 'x', d DATETIME)");
   EXPECT_EQ(Rows("PRAGMA table_info(t)"),
