@@ -153,6 +153,14 @@ TEST_F(SchemaCompatTest, IndexesOnExpressions) {
   // Deleting a row frees its key.
   Run("DELETE FROM u WHERE id = 5");
   Run("INSERT INTO u VALUES (7, 'ann@X.com', 0, 0)");
+  // Values SQL holds equal collide, whatever their type (3 and 3.0).
+  Run("CREATE TABLE n(a INT, b REAL)");
+  Run("CREATE UNIQUE INDEX n_a ON n(a + 0)");
+  Run("CREATE UNIQUE INDEX n_b ON n(b / 2)");
+  Run("INSERT INTO n VALUES (3, 6.0)");
+  EXPECT_EQ(State("INSERT INTO n VALUES (4, 6)"), "23505");  // 6 / 2 is 3.0 both ways
+  EXPECT_EQ(State("INSERT INTO n VALUES (3, 1.5)"), "23505");
+  Run("INSERT INTO n VALUES (4, 6.5)");
 }
 
 TEST_F(SchemaCompatTest, Pragmas) {
