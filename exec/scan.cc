@@ -181,6 +181,18 @@ absl::Status ReadByKey(const catalog::TableDescriptor& t, uint32_t index_id,
 
 namespace {
 
+// The type a key column holds: its column's; for an expression key (id 0,
+// no declared type) any type, where an integral REAL in `*v` becomes the
+// INTEGER the index keys it as (session's IndexKeyValues).
+Type KeyType(const catalog::TableDescriptor& t, uint32_t column_id, Value* v) {
+  if (column_id != 0) return t.columns[t.ColumnIndexById(column_id)].type;
+  if (v->type() == Type::kReal && std::trunc(v->real()) == v->real() &&
+      std::fabs(v->real()) < 9.2e18) {
+    *v = Value::Integer(static_cast<int64_t>(v->real()));
+  }
+  return Type::kNull;
+}
+
 // Converts the values of `exprs` for the columns `column_ids`; false in
 // `*usable` when a value's type needs a full comparison (then the caller
 // scans); an empty result when no row can match.
@@ -193,9 +205,8 @@ absl::StatusOr<std::optional<std::vector<Value>>> KeyValues(
   for (size_t k = 0; k < exprs.size(); ++k) {
     absl::StatusOr<Value> v = Evaluate(*exprs[k], empty, ctx);
     if (!v.ok()) return v.status();
-    int pos = t.ColumnIndexById(column_ids[k]);
     bool exact = true;
-    std::optional<Value> kv = KeyValueFor(*v, t.columns[pos].type, &exact);
+    std::optional<Value> kv = KeyValueFor(*v, KeyType(t, column_ids[k], &*v), &exact);
     if (!exact) {
       *usable = false;
       return std::optional<std::vector<Value>>();
@@ -218,7 +229,6 @@ absl::Status ReadInList(const planner::LogicalOp& op, ExecContext* ctx, bool* us
   }
   const uint32_t column_id = ix != nullptr ? ix->column_ids[0] : t.primary.column_ids[0];
   const SortOrder order = ix != nullptr ? ix->orders[0] : t.primary.orders[0];
-  const Type type = t.columns[t.ColumnIndexById(column_id)].type;
   std::vector<std::pair<std::string, Value>> values;  // encoded, value
   Row empty;
   *usable = true;
@@ -226,7 +236,7 @@ absl::Status ReadInList(const planner::LogicalOp& op, ExecContext* ctx, bool* us
     absl::StatusOr<Value> v = Evaluate(*e, empty, ctx);
     if (!v.ok()) return v.status();
     bool exact = true;
-    std::optional<Value> kv = KeyValueFor(*v, type, &exact);
+    std::optional<Value> kv = KeyValueFor(*v, KeyType(t, column_id, &*v), &exact);
     if (!exact) {
       *usable = false;
       return absl::OkStatus();
@@ -275,6 +285,7 @@ absl::StatusOr<std::vector<Row>> ExecScan(const planner::LogicalOp& op, ExecCont
     // Bounds on an index's first column: the entries in their span.
     const catalog::IndexDescriptor* ix = FindIndex(t, op.index_id);
     if (ix == nullptr) return absl::InternalError("index of the plan no longer exists");
+    if (ix->IsExpression(0)) return absl::InternalError("a range over an index on expressions");
     const Type type = t.columns[t.ColumnIndexById(ix->column_ids[0])].type;
     absl::StatusOr<std::optional<Span>> span = BoundedSpan(
         op, catalog::IndexPrefix(t.id, ix->id), type, ix->orders[0], ctx);

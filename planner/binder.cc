@@ -311,25 +311,67 @@ bool IsColumn(const BoundExpr& e, int column) {
   return e.kind == BoundKind::kColumn && e.depth == 0 && e.index == column;
 }
 
-// Whether `e` is a comparison operand that reads key `column`, encoded
-// under collation `c`: the column itself for BINARY, else the column's
-// key under `c` (the binder wraps both operands of a comparison under a
-// collation). A comparison under another collation than the key's cannot
-// use the key: the key's order is not its order.
-bool IsKeyColumn(const BoundExpr& e, int column, Collation c) {
-  if (c == Collation::kBinary) return IsColumn(e, column);
-  return e.kind == BoundKind::kFunction && e.function == function::CollationKey(c) &&
-         IsColumn(*e.children[0], column);
+// Whether `a` and `b` compute the same value from the same row: the same
+// tree of operators, functions, constants and column positions.
+bool SameBound(const BoundExpr& a, const BoundExpr& b) {
+  if (a.kind != b.kind || a.op != b.op || a.negated != b.negated || a.index != b.index ||
+      a.depth != b.depth || a.has_operand != b.has_operand || a.has_else != b.has_else ||
+      a.cast_type != b.cast_type || a.function != b.function || a.subquery || b.subquery ||
+      a.children.size() != b.children.size()) {
+    return false;
+  }
+  if (a.kind == BoundKind::kConstant &&
+      (a.value.type() != b.value.type() || a.value != b.value)) {
+    return false;
+  }
+  for (size_t i = 0; i < a.children.size(); ++i) {
+    if (!SameBound(*a.children[i], *b.children[i])) return false;
+  }
+  return true;
+}
+
+// A key column of an index: a table column (its position in the scan's
+// row), or an expression over the row (an index on expressions).
+struct KeyPart {
+  int column = -1;
+  const BoundExpr* expr = nullptr;
+};
+
+// Whether `e` is a comparison operand that reads `key`, encoded under
+// collation `c`: the key itself for BINARY, else its key under `c` (the
+// binder wraps both operands of a comparison under a collation). A
+// comparison under another collation than the key's cannot use the key:
+// the key's order is not its order.
+bool IsKey(const BoundExpr& e, const KeyPart& key, Collation c) {
+  const BoundExpr* x = &e;
+  if (c != Collation::kBinary) {
+    if (e.kind != BoundKind::kFunction || e.function != function::CollationKey(c)) return false;
+    x = e.children[0].get();
+  }
+  return key.expr != nullptr ? SameBound(*x, *key.expr) : IsColumn(*x, key.column);
+}
+
+bool IsKeyColumn(const BoundExpr& e, int column, Collation c) { return IsKey(e, {column}, c); }
+
+// Key column `i` of `index` on table `t`.
+KeyPart KeyPartOf(const catalog::TableDescriptor& t, const catalog::IndexDescriptor& index,
+                  size_t i, const KeyExpressions* expressions) {
+  if (!index.IsExpression(i)) return {t.ColumnIndexById(index.column_ids[i])};
+  if (expressions == nullptr) return {};
+  auto it = expressions->find(index.id);
+  if (it == expressions->end() || i >= it->second.size()) return {};
+  return {-1, it->second[i].get()};
 }
 
 // `column IN (v, ...)` with values that read no column: the values, else
 // empty.
-std::vector<BoundPtr> InListOn(const std::vector<BoundPtr>& conjuncts, int column,
+std::vector<BoundPtr> InListOn(const std::vector<BoundPtr>& conjuncts, const KeyPart& key,
                                Collation collation) {
   std::vector<BoundPtr> out;
+  if (key.column < 0 && key.expr == nullptr) return out;
   for (const BoundPtr& c : conjuncts) {
     if (c->kind != BoundKind::kInList || c->negated || c->children.size() < 2 ||
-        !IsKeyColumn(*c->children[0], column, collation)) {
+        !IsKey(*c->children[0], key, collation)) {
       continue;
     }
     bool constant = true;
@@ -392,11 +434,13 @@ ColumnBounds BoundsOn(const std::vector<BoundPtr>& conjuncts, int column, Collat
 }
 
 // `column = v` with a value that reads no column: a copy of v, else null.
-BoundPtr EqualityOn(const std::vector<BoundPtr>& conjuncts, int column, Collation collation) {
+BoundPtr EqualityOn(const std::vector<BoundPtr>& conjuncts, const KeyPart& key,
+                    Collation collation) {
+  if (key.column < 0 && key.expr == nullptr) return nullptr;
   for (const BoundPtr& c : conjuncts) {
     if (c->kind != BoundKind::kBinary || c->op != ast::Op::kEq) continue;
     for (int side = 0; side < 2; ++side) {
-      if (IsKeyColumn(*c->children[side], column, collation) &&
+      if (IsKey(*c->children[side], key, collation) &&
           ReadsNoColumn(*c->children[1 - side])) {
         return c->children[1 - side]->Clone();
       }
@@ -409,11 +453,11 @@ BoundPtr EqualityOn(const std::vector<BoundPtr>& conjuncts, int column, Collatio
 // they go.
 std::vector<BoundPtr> EqualityPrefix(const std::vector<BoundPtr>& conjuncts,
                                      const catalog::TableDescriptor& t,
-                                     const catalog::IndexDescriptor& index) {
+                                     const catalog::IndexDescriptor& index,
+                                     const KeyExpressions* expressions = nullptr) {
   std::vector<BoundPtr> values;
   for (size_t i = 0; i < index.column_ids.size(); ++i) {
-    BoundPtr v = EqualityOn(conjuncts, t.ColumnIndexById(index.column_ids[i]),
-                            index.CollationAt(i));
+    BoundPtr v = EqualityOn(conjuncts, KeyPartOf(t, index, i, expressions), index.CollationAt(i));
     if (!v) break;
     values.push_back(std::move(v));
   }
@@ -426,7 +470,8 @@ std::vector<BoundPtr> EqualityPrefix(const std::vector<BoundPtr>& conjuncts,
 // primary key column, then on an index's first column, bounds on the first
 // primary key column, then on an index's first column. Null: a full scan.
 std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
-                                      const std::vector<BoundPtr>& conjuncts) {
+                                      const std::vector<BoundPtr>& conjuncts,
+                                      const KeyExpressions* expressions) {
   const catalog::TableDescriptor& t = *scan.table;
   auto with_access = [&](uint32_t index_id) {
     auto n = Node(LogicalKind::kScan);
@@ -442,11 +487,11 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
     return point;
   }
   std::shared_ptr<LogicalOp> best;
-  // A partial index holds only some rows, and one on expressions no
-  // column's values: neither is a read path.
+  // A partial index holds only some rows: never a read path. One on
+  // expressions is read by equalities of the same expressions.
   for (const catalog::IndexDescriptor& ix : t.indexes) {
-    if (!ix.where_sql.empty() || ix.HasExpressions()) continue;
-    std::vector<BoundPtr> values = EqualityPrefix(conjuncts, t, ix);
+    if (!ix.where_sql.empty()) continue;
+    std::vector<BoundPtr> values = EqualityPrefix(conjuncts, t, ix, expressions);
     if (!values.empty() && (!best || values.size() > best->index_values.size())) {
       best = with_access(ix.id);
       best->index_values = std::move(values);
@@ -454,14 +499,14 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
   }
   if (best) return best;
   const int first = t.ColumnIndexById(t.primary.column_ids[0]);
-  if (std::vector<BoundPtr> in = InListOn(conjuncts, first, Collation::kBinary); !in.empty()) {
+  if (std::vector<BoundPtr> in = InListOn(conjuncts, {first}, Collation::kBinary); !in.empty()) {
     auto n = with_access(0);
     n->in_list = std::move(in);
     return n;
   }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
-    if (!ix.where_sql.empty() || ix.HasExpressions()) continue;
-    if (std::vector<BoundPtr> in = InListOn(conjuncts, t.ColumnIndexById(ix.column_ids[0]),
+    if (!ix.where_sql.empty()) continue;
+    if (std::vector<BoundPtr> in = InListOn(conjuncts, KeyPartOf(t, ix, 0, expressions),
                                                  ix.CollationAt(0));
         !in.empty()) {
       auto n = with_access(ix.id);
@@ -489,11 +534,18 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
 // Filter `plan` by `conjuncts`; when `plan` scans a whole table, the scan
 // reads only what the conjuncts allow (AccessPath). The filter stays, so
 // the result is unchanged.
-LogicalPtr FilterScan(LogicalPtr plan, std::vector<BoundPtr> conjuncts) {
+// `key_expressions` gives the bound key expressions of a table's indexes
+// on expressions (null: none of them is read).
+LogicalPtr FilterScan(
+    LogicalPtr plan, std::vector<BoundPtr> conjuncts,
+    const std::function<const KeyExpressions*(const catalog::TableDescriptor&)>& key_expressions) {
   if (conjuncts.empty()) return plan;
   if (plan->kind == LogicalKind::kScan && plan->key_exprs.empty() && plan->index_id == 0 &&
       plan->in_list.empty() && !plan->range_lo && !plan->range_hi) {
-    if (std::shared_ptr<LogicalOp> access = AccessPath(*plan, conjuncts)) plan = access;
+    const KeyExpressions* expressions = key_expressions ? key_expressions(*plan->table) : nullptr;
+    if (std::shared_ptr<LogicalOp> access = AccessPath(*plan, conjuncts, expressions)) {
+      plan = access;
+    }
   }
   auto f = Node(LogicalKind::kFilter);
   f->column_names = plan->column_names;
@@ -709,6 +761,31 @@ Binder::ScopeColumn Binder::TableColumn(std::string alias, const catalog::TableD
   return out;
 }
 
+const KeyExpressions* Binder::KeyExpressionsOf(const catalog::TableDescriptor& t) {
+  auto it = key_expressions_.find(t.id);
+  if (it != key_expressions_.end()) return it->second.get();
+  std::unique_ptr<KeyExpressions> out;
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    if (!ix.HasExpressions()) continue;
+    std::vector<BoundPtr> keys(ix.column_ids.size());
+    bool bound = true;
+    for (size_t i = 0; i < ix.column_ids.size() && bound; ++i) {
+      if (!ix.IsExpression(i)) continue;
+      absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(ix.expressions[i]);
+      absl::StatusOr<BoundPtr> b =
+          e.ok() ? BindTableExpr(**e, &t) : absl::StatusOr<BoundPtr>(e.status());
+      bound = b.ok();
+      if (bound) keys[i] = *std::move(b);
+    }
+    if (!bound) continue;
+    if (out == nullptr) out = std::make_unique<KeyExpressions>();
+    (*out)[ix.id] = std::move(keys);
+  }
+  const KeyExpressions* result = out.get();
+  key_expressions_[t.id] = std::move(out);
+  return result;
+}
+
 absl::StatusOr<BoundPtr> Binder::BindTableExpr(
     const ast::Expr& expr, const catalog::TableDescriptor* table) {
   Scope scope;
@@ -728,7 +805,8 @@ LogicalPtr Binder::BindTableScan(const catalog::TableDescriptor& table,
   for (const catalog::ColumnDescriptor& c : table.columns) scan->column_names.push_back(c.name);
   std::vector<BoundPtr> conjuncts;
   SplitConjuncts(predicate.Clone(), &conjuncts);
-  return FilterScan(std::move(scan), std::move(conjuncts));
+  return FilterScan(std::move(scan), std::move(conjuncts),
+                    [this](const catalog::TableDescriptor& t) { return KeyExpressionsOf(t); });
 }
 
 absl::StatusOr<BoundPtr> Binder::BindUpsertExpr(
@@ -1236,7 +1314,9 @@ absl::StatusOr<LogicalPtr> Binder::FromWhere(const std::vector<const ast::TableR
       }
     }
     auto filtered = [&](LogicalPtr p, std::vector<BoundPtr> preds) -> LogicalPtr {
-      return FilterScan(std::move(p), std::move(preds));
+      return FilterScan(std::move(p), std::move(preds), [this](const catalog::TableDescriptor& t) {
+        return KeyExpressionsOf(t);
+      });
     };
     auto multi = Node(LogicalKind::kMultiJoin);
     for (size_t k = 0; k < n; ++k) {
@@ -1260,7 +1340,9 @@ absl::StatusOr<LogicalPtr> Binder::FromWhere(const std::vector<const ast::TableR
       if (!w.ok()) return w.status();
       std::vector<BoundPtr> conjuncts;
       SplitConjuncts(*std::move(w), &conjuncts);
-      plan = FilterScan(plan, std::move(conjuncts));
+      plan = FilterScan(plan, std::move(conjuncts), [this](const catalog::TableDescriptor& t) {
+        return KeyExpressionsOf(t);
+      });
     }
   }
 

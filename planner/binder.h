@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/base/attributes.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "catalog/descriptors.h"
 #include "parser/ast.h"
@@ -37,6 +38,10 @@ struct CarriedCollation {
   uint8_t strength = kNoCollation;
 };
 std::vector<CarriedCollation> OutputCollation(const LogicalOp& plan);
+
+// For one table's indexes on expressions: index id -> per key column its
+// expression bound over the table's row (null: a column).
+using KeyExpressions = absl::flat_hash_map<uint32_t, std::vector<BoundPtr>>;
 
 // The name a result column (kExpr) gets: its alias, a column's own name,
 // else the expression's text.
@@ -182,6 +187,11 @@ class Binder {
   // A reference to column `found` of scope `s`, `depth` scopes out.
   BoundPtr ReferenceColumn(const ast::Expr& e, Scope* s, int depth, int found);
   absl::StatusOr<LogicalPtr> AddLimit(LogicalPtr plan, const ast::SelectStmt& s);
+  // The bound key expressions of `t`'s indexes on expressions, bound once
+  // per statement (null when it has none). An expression that no longer
+  // binds leaves its index out.
+  const KeyExpressions* KeyExpressionsOf(const catalog::TableDescriptor& t);
+  absl::flat_hash_map<uint32_t, std::unique_ptr<KeyExpressions>> key_expressions_;  // by table id
 
   // Scopes in which a subquery is being bound; the flag turns true when a
   // column inside it resolves to that scope or one enclosing it.
