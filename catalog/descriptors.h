@@ -58,8 +58,8 @@ struct IndexDescriptor {
   std::vector<Collation> collations;
   // Per key column: an expression over the table's columns (SQL) whose
   // value the key holds, where column_ids has 0; empty (or "" at i): the
-  // column. An index with expressions is kept and enforced (UNIQUE) but is
-  // never a read path.
+  // column. Such an index is read only by equalities of its expressions
+  // (planner/binder.cc), never by ranges.
   std::vector<std::string> expressions;
 
   // Whether key column `i` is an expression.
