@@ -534,15 +534,13 @@ std::shared_ptr<LogicalOp> AccessPath(const LogicalOp& scan,
 // Filter `plan` by `conjuncts`; when `plan` scans a whole table, the scan
 // reads only what the conjuncts allow (AccessPath). The filter stays, so
 // the result is unchanged.
-// `key_expressions` gives the bound key expressions of a table's indexes
-// on expressions (null: none of them is read).
-LogicalPtr FilterScan(
-    LogicalPtr plan, std::vector<BoundPtr> conjuncts,
-    const std::function<const KeyExpressions*(const catalog::TableDescriptor&)>& key_expressions) {
+// `expressions`: the bound key expressions of the scanned table's indexes
+// on expressions (Binder::KeyExpressionsOf; null: none is read).
+LogicalPtr FilterScan(LogicalPtr plan, std::vector<BoundPtr> conjuncts,
+                      const KeyExpressions* expressions) {
   if (conjuncts.empty()) return plan;
   if (plan->kind == LogicalKind::kScan && plan->key_exprs.empty() && plan->index_id == 0 &&
       plan->in_list.empty() && !plan->range_lo && !plan->range_hi) {
-    const KeyExpressions* expressions = key_expressions ? key_expressions(*plan->table) : nullptr;
     if (std::shared_ptr<LogicalOp> access = AccessPath(*plan, conjuncts, expressions)) {
       plan = access;
     }
@@ -761,6 +759,11 @@ Binder::ScopeColumn Binder::TableColumn(std::string alias, const catalog::TableD
   return out;
 }
 
+const KeyExpressions* Binder::ScanKeyExpressions(const LogicalOp& plan) {
+  if (plan.kind != LogicalKind::kScan || plan.table == nullptr) return nullptr;
+  return KeyExpressionsOf(*plan.table);
+}
+
 const KeyExpressions* Binder::KeyExpressionsOf(const catalog::TableDescriptor& t) {
   auto it = key_expressions_.find(t.id);
   if (it != key_expressions_.end()) return it->second.get();
@@ -805,8 +808,8 @@ LogicalPtr Binder::BindTableScan(const catalog::TableDescriptor& table,
   for (const catalog::ColumnDescriptor& c : table.columns) scan->column_names.push_back(c.name);
   std::vector<BoundPtr> conjuncts;
   SplitConjuncts(predicate.Clone(), &conjuncts);
-  return FilterScan(std::move(scan), std::move(conjuncts),
-                    [this](const catalog::TableDescriptor& t) { return KeyExpressionsOf(t); });
+  const KeyExpressions* expressions = KeyExpressionsOf(*scan->table);
+  return FilterScan(std::move(scan), std::move(conjuncts), expressions);
 }
 
 absl::StatusOr<BoundPtr> Binder::BindUpsertExpr(
@@ -1314,9 +1317,8 @@ absl::StatusOr<LogicalPtr> Binder::FromWhere(const std::vector<const ast::TableR
       }
     }
     auto filtered = [&](LogicalPtr p, std::vector<BoundPtr> preds) -> LogicalPtr {
-      return FilterScan(std::move(p), std::move(preds), [this](const catalog::TableDescriptor& t) {
-        return KeyExpressionsOf(t);
-      });
+      const KeyExpressions* expressions = ScanKeyExpressions(*p);  // before p moves
+      return FilterScan(std::move(p), std::move(preds), expressions);
     };
     auto multi = Node(LogicalKind::kMultiJoin);
     for (size_t k = 0; k < n; ++k) {
@@ -1340,9 +1342,8 @@ absl::StatusOr<LogicalPtr> Binder::FromWhere(const std::vector<const ast::TableR
       if (!w.ok()) return w.status();
       std::vector<BoundPtr> conjuncts;
       SplitConjuncts(*std::move(w), &conjuncts);
-      plan = FilterScan(plan, std::move(conjuncts), [this](const catalog::TableDescriptor& t) {
-        return KeyExpressionsOf(t);
-      });
+      const KeyExpressions* expressions = ScanKeyExpressions(*plan);
+      plan = FilterScan(plan, std::move(conjuncts), expressions);
     }
   }
 

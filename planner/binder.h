@@ -191,6 +191,9 @@ class Binder {
   // per statement (null when it has none). An expression that no longer
   // binds leaves its index out.
   const KeyExpressions* KeyExpressionsOf(const catalog::TableDescriptor& t);
+  // KeyExpressionsOf the table `plan` scans (null for any other node).
+  // Not inlined: FromWhere's frame repeats with every nested subquery.
+  ABSL_ATTRIBUTE_NOINLINE const KeyExpressions* ScanKeyExpressions(const LogicalOp& plan);
   absl::flat_hash_map<uint32_t, std::unique_ptr<KeyExpressions>> key_expressions_;  // by table id
 
   // Scopes in which a subquery is being bound; the flag turns true when a
