@@ -1,5 +1,7 @@
 #include "common/collation.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 
@@ -52,6 +54,21 @@ std::string FoldText(Collation c, absl::string_view text) {
       break;
   }
   return std::string(text);
+}
+
+int CompareText(Collation c, absl::string_view a, absl::string_view b) {
+  if (c == Collation::kRtrim) {
+    while (!a.empty() && a.back() == ' ') a.remove_suffix(1);
+    while (!b.empty() && b.back() == ' ') b.remove_suffix(1);
+  }
+  if (c != Collation::kNoCase) return a.compare(b);
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char x = absl::ascii_tolower(static_cast<unsigned char>(a[i]));
+    const unsigned char y = absl::ascii_tolower(static_cast<unsigned char>(b[i]));
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }
 
 Value Collate(Collation c, const Value& v) {

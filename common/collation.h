@@ -40,6 +40,10 @@ std::string FoldText(Collation c, absl::string_view text);
 // `v` folded under `c` when it is TEXT; any other value as it is.
 Value Collate(Collation c, const Value& v);
 
+// <0, 0 or >0 as `a` sorts before, with or after `b` under `c`: the
+// bytewise comparison of their folds, without making them.
+int CompareText(Collation c, absl::string_view a, absl::string_view b);
+
 }  // namespace tessera
 
 #endif  // TESSERA_COMMON_COLLATION_H_

@@ -47,5 +47,21 @@ TEST(CollationTest, FoldedOrderIsTheCollationsOrder) {
   EXPECT_LT(FoldText(Collation::kRtrim, "ab  "), FoldText(Collation::kRtrim, "ab!"));
 }
 
+// CompareText agrees with comparing the folds, in sign.
+TEST(CollationTest, CompareTextIsTheFoldsOrder) {
+  const char* texts[] = {"", " ", "a", "A", "a ", "A  ", "ab", "aB", "b", "B", "_", "[", "Z",
+                         "\xC3\x84", "\xC3\xA4", "a\tb"};
+  for (Collation c : {Collation::kBinary, Collation::kNoCase, Collation::kRtrim}) {
+    for (const char* a : texts) {
+      for (const char* b : texts) {
+        const int folded = FoldText(c, a).compare(FoldText(c, b));
+        const int direct = CompareText(c, a, b);
+        EXPECT_EQ((folded > 0) - (folded < 0), (direct > 0) - (direct < 0))
+            << CollationName(c) << " '" << a << "' '" << b << "'";
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tessera

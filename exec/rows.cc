@@ -161,7 +161,7 @@ int CompareUnder(const Value& x, const Value& y, const planner::SortKey& key) {
   }
   const int c = key.collation != Collation::kBinary && x.type() == Type::kText &&
                         y.type() == Type::kText
-                    ? FoldText(key.collation, x.bytes()).compare(FoldText(key.collation, y.bytes()))
+                    ? CompareText(key.collation, x.bytes(), y.bytes())
                     : *function::Compare(x, y);
   const int sign = (c > 0) - (c < 0);
   return key.descending ? -sign : sign;

@@ -312,9 +312,10 @@ void AggregateUpdate(AggregateKind kind, const Value& input,
         st->extreme = input;
         return;
       }
-      int c = collation == Collation::kBinary
-                  ? *Compare(input, st->extreme)
-                  : *Compare(Collate(collation, input), Collate(collation, st->extreme));
+      int c = collation != Collation::kBinary && input.type() == Type::kText &&
+                       st->extreme.type() == Type::kText
+                  ? CompareText(collation, input.bytes(), st->extreme.bytes())
+                  : *Compare(input, st->extreme);
       if ((kind == AggregateKind::kMin && c < 0) ||
           (kind == AggregateKind::kMax && c > 0)) {
         st->extreme = input;

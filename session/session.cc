@@ -513,13 +513,23 @@ absl::StatusOr<std::vector<std::string>> Conflicts(Dml& d, const TableDescriptor
     absl::StatusOr<bool> holds = IndexHolds(d.txn, t, ix, row);
     if (!holds.ok()) return holds.status();
     if (!*holds) continue;  // a partial index without this row
-    absl::StatusOr<std::vector<Value>> values = IndexKeyValues(d.txn, t, ix, row);
-    if (!values.ok()) return values.status();
-    if (std::any_of(values->begin(), values->end(), [](const Value& v) { return v.is_null(); })) {
-      continue;  // NULLs never collide
+    // NULLs never collide.
+    std::string entry;
+    if (ix.HasExpressions()) {
+      absl::StatusOr<std::vector<Value>> values = IndexKeyValues(d.txn, t, ix, row);
+      if (!values.ok()) return values.status();
+      if (std::any_of(values->begin(), values->end(), [](const Value& v) { return v.is_null(); })) {
+        continue;
+      }
+      entry = catalog::IndexEntryKeyOf(t, ix, *values, row);
+    } else {
+      if (std::any_of(ix.column_ids.begin(), ix.column_ids.end(),
+                      [&](uint32_t id) { return row[t.ColumnIndexById(id)].is_null(); })) {
+        continue;
+      }
+      entry = catalog::IndexEntryKey(t, ix, row);
     }
-    absl::StatusOr<std::optional<std::string>> owner =
-        d.txn->Get(catalog::IndexEntryKeyOf(t, ix, *values, row));
+    absl::StatusOr<std::optional<std::string>> owner = d.txn->Get(entry);
     if (!owner.ok()) return owner.status();
     if (owner->has_value() && **owner != self_key &&
         std::find(out.begin(), out.end(), **owner) == out.end()) {
