@@ -123,7 +123,8 @@ std::string EncodeSchemaObject(const SchemaObject& object) {
       size_t declared = 0;
       for (const ColumnDescriptor& c : t.columns) declared += c.declared_type.empty() ? 0 : 1;
       out.push_back(static_cast<char>((t.without_rowid ? 1 : 0) | (t.strict ? 2 : 0) |
-                                      (t.autoincrement ? 4 : 0)));
+                                      (t.autoincrement ? 4 : 0) |
+                                      (t.key_is_first_index ? 8 : 0)));
       PutVarint64(&out, t.foreign_keys.size());
       for (const ForeignKeyDescriptor& fk : t.foreign_keys) {
         PutVarint64(&out, fk.column_ids.size());
@@ -239,10 +240,12 @@ absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
       t.next_index_id = static_cast<uint32_t>(r.Varint());
       if (format >= 2) {
         const uint8_t flags = r.Byte();
-        if (flags > 7) r.Fail();
+        if (flags > 15) r.Fail();
         t.without_rowid = (flags & 1) != 0;
         t.strict = (flags & 2) != 0;
         t.autoincrement = (flags & 4) != 0;
+        t.key_is_first_index = (flags & 8) != 0;
+        if (t.key_is_first_index && (t.indexes.empty() || !t.indexes[0].unique)) r.Fail();
         uint64_t nf = r.Count(10000);
         for (uint64_t i = 0; i < nf && r.ok(); ++i) {
           ForeignKeyDescriptor fk;

@@ -98,6 +98,11 @@ struct TableDescriptor {
   // out twice, also after the largest was deleted (the largest handed out
   // is kept in the table sqlite_sequence, as in SQLite).
   bool autoincrement = false;
+  // The declared PRIMARY KEY is indexes[0], a UNIQUE key under a collation
+  // beside the hidden rowid (session/: a TEXT key under NOCASE or RTRIM,
+  // which row keys, always BINARY, cannot hold). Shown and referenced as
+  // the PRIMARY KEY.
+  bool key_is_first_index = false;
   uint32_t next_column_id = 1;
   uint32_t next_index_id = 2;
 

@@ -45,7 +45,9 @@ absl::StatusOr<ForeignKey> ResolveForeignKey(Dml& d, std::shared_ptr<const Table
   }
   const TableDescriptor& p = *fk.parent;
   std::vector<uint32_t> key_ids;
-  if (fk.def.ref_columns.empty()) {
+  if (fk.def.ref_columns.empty() && p.key_is_first_index) {
+    key_ids = p.indexes[0].column_ids;  // a PRIMARY KEY kept as a UNIQUE key
+  } else if (fk.def.ref_columns.empty()) {
     // The parent's PRIMARY KEY, which a hidden rowid is not.
     for (uint32_t id : p.primary.column_ids) {
       if (p.columns[p.ColumnIndexById(id)].hidden) return ForeignKeyMismatch(*child, p.name);
@@ -122,7 +124,10 @@ absl::StatusOr<std::vector<ForeignKey>> ParentForeignKeys(Dml& d, const TableDes
         std::vector<int> columns;
         for (const std::string& name : def->ref_columns) columns.push_back(parent.ColumnIndex(name));
         if (def->ref_columns.empty()) {
-          for (uint32_t id : parent.primary.column_ids) columns.push_back(parent.ColumnIndexById(id));
+          const std::vector<uint32_t>& key = parent.key_is_first_index
+                                                 ? parent.indexes[0].column_ids
+                                                 : parent.primary.column_ids;
+          for (uint32_t id : key) columns.push_back(parent.ColumnIndexById(id));
         }
         if (!Touches(changed, columns)) continue;
       }

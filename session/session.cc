@@ -1387,9 +1387,10 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
             "statement not supported: a WITHOUT ROWID table's PRIMARY KEY under NOCASE or "
             "RTRIM (its key compares under BINARY; use a rowid table)");
       }
-      uniques.insert(uniques.begin(), key);
+      uniques.insert(uniques.begin(), key);  // becomes indexes[0]
       t.primary.column_ids.clear();
       t.primary.orders.clear();
+      t.key_is_first_index = true;
     }
   }
   if (t.primary.column_ids.empty()) {
@@ -1956,8 +1957,11 @@ std::string CreateTableSql(const TableDescriptor& t) {
   if (!rowid && !t.autoincrement) {
     parts.push_back(absl::StrCat("PRIMARY KEY (", IndexColumnsSql(t, t.primary), ")"));
   }
-  for (const catalog::IndexDescriptor& ix : t.indexes) {
-    if (IsConstraintIndex(ix)) parts.push_back(absl::StrCat("UNIQUE (", IndexColumnsSql(t, ix), ")"));
+  for (size_t i = 0; i < t.indexes.size(); ++i) {
+    const catalog::IndexDescriptor& ix = t.indexes[i];
+    if (!IsConstraintIndex(ix)) continue;
+    const char* kind = i == 0 && t.key_is_first_index ? "PRIMARY KEY" : "UNIQUE";
+    parts.push_back(absl::StrCat(kind, " (", IndexColumnsSql(t, ix), ")"));
   }
   for (const std::string& check : t.checks) parts.push_back(absl::StrCat("CHECK (", check, ")"));
   for (const catalog::ForeignKeyDescriptor& fk : t.foreign_keys) {
@@ -2170,10 +2174,10 @@ absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p) {
     for (const catalog::ColumnDescriptor& c : t->columns) {
       // Generated columns are left out, as SQLite's table_info does.
       if (c.hidden || !c.generated_sql.empty()) continue;
-      const auto in_key = std::find(t->primary.column_ids.begin(), t->primary.column_ids.end(), c.id);
-      const int64_t pk = in_key == t->primary.column_ids.end()
-                             ? 0
-                             : in_key - t->primary.column_ids.begin() + 1;
+      const std::vector<uint32_t>& key =
+          t->key_is_first_index ? t->indexes[0].column_ids : t->primary.column_ids;
+      const auto in_key = std::find(key.begin(), key.end(), c.id);
+      const int64_t pk = in_key == key.end() ? 0 : in_key - key.begin() + 1;
       rs.rows.push_back({Value::Integer(cid++), Value::Text(c.name), Value::Text(ColumnTypeName(c)),
                          Value::Integer(c.nullable ? 0 : 1),
                          c.default_sql.empty() ? Value() : Value::Text(c.default_sql),

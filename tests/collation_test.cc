@@ -213,6 +213,19 @@ TEST_F(CollationTest, UniqueAndPrimaryKeysCompareUnderTheirCollation) {
   EXPECT_EQ(State("INSERT INTO k2 VALUES ('x', 'y  ')"), "23505");
   Run("INSERT INTO k2 VALUES ('X', 'y  ')");
   EXPECT_EQ(Rows("SELECT count(*) FROM k2"), V({"2"}));
+  // It is still the PRIMARY KEY: shown so, numbered by table_info, and
+  // what a REFERENCES without columns names. (Tessera's own answers here:
+  // its schema text is rendered from the descriptor, and its key columns
+  // are NOT NULL, where SQLite's table_info says 0 for a TEXT key.)
+  EXPECT_EQ(Rows("SELECT sql FROM sqlite_schema WHERE name = 'k'"),
+            V({"CREATE TABLE k (name TEXT NOT NULL COLLATE NOCASE, v INTEGER, PRIMARY KEY (name))"}));
+  EXPECT_EQ(Rows("PRAGMA table_info(k)"),
+            V({"0|name|TEXT|1|NULL|1", "1|v|INTEGER|0|NULL|0"}));
+  Run("PRAGMA foreign_keys = ON");
+  Run("CREATE TABLE kr(id INTEGER PRIMARY KEY, name TEXT REFERENCES k)");
+  Run("INSERT INTO kr VALUES (1, 'KEY')");  // the parent key compares under NOCASE
+  EXPECT_EQ(State("INSERT INTO kr VALUES (2, 'other')"), "23503");
+  Run("PRAGMA foreign_keys = OFF");
   // A WITHOUT ROWID key has no rowid to stand beside: refused, not ignored.
   EXPECT_EQ(State("CREATE TABLE w(a TEXT PRIMARY KEY COLLATE NOCASE) WITHOUT ROWID"), "0A000");
   // A collation on a column that holds no TEXT changes nothing.
