@@ -157,6 +157,19 @@ TEST(DescriptorsTest, GeneratedColumns) {
   ASSERT_TRUE(DecodeSchemaObject(v4).ok());
 }
 
+TEST(DescriptorsTest, KeyKeptAsFirstIndex) {
+  SchemaObject obj;
+  obj.table = SampleTable(108);
+  obj.table->key_is_first_index = true;
+  obj.table->indexes[0].unique = true;
+  absl::StatusOr<SchemaObject> back = DecodeSchemaObject(EncodeSchemaObject(obj));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->table->key_is_first_index);
+  // The flag without a UNIQUE first index is corruption.
+  obj.table->indexes[0].unique = false;
+  EXPECT_FALSE(DecodeSchemaObject(EncodeSchemaObject(obj)).ok());
+}
+
 TEST(DescriptorsTest, IndexExpressions) {
   SchemaObject obj;
   obj.table = SampleTable(107);
