@@ -1,6 +1,8 @@
 // Session-internal: the context the DML statements of one SQL statement
 // share (its triggers' statements and its foreign key actions run in it
-// too), and the tables they read. Not part of the package's interface.
+// too), the tables they read, and the row, constraint and sequence helpers
+// DML (dml.cc) and DDL (session.cc) share. Not part of the package's
+// interface.
 
 #ifndef TESSERA_SESSION_DML_H_
 #define TESSERA_SESSION_DML_H_
@@ -13,10 +15,13 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "catalog/descriptors.h"
 #include "catalog/row_codec.h"
 #include "exec/executor.h"
 #include "parser/ast.h"
+#include "planner/binder.h"
 #include "session/database.h"
 #include "session/session.h"
 #include "txn/txn.h"
@@ -109,6 +114,85 @@ absl::StatusOr<TableInfo> LoadTable(Dml& d, const std::string& name);
 // Runs a SELECT, INSERT, UPDATE or DELETE in `d` (a trigger body's
 // statements, a foreign key's action).
 absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st);
+
+// The table AUTOINCREMENT keeps its largest keys in, as SQLite names it.
+inline constexpr absl::string_view kSequenceTable = "sqlite_sequence";
+
+// The rows of sqlite_schema / sqlite_master (session.cc).
+absl::StatusOr<std::vector<std::vector<Value>>> SchemaRows(txn::Txn* txn, bool sqlite_master);
+
+// --- Rows, constraints and sequences (dml.cc), shared with DDL ---
+
+// "<what> constraint failed: <target>" (FailedPrecondition; SqlState maps
+// it by `what`).
+absl::Status Constraint(absl::string_view what, absl::string_view target);
+
+// Converts `v` to column `col`'s strict type the way an assignment does:
+// numbers between INTEGER and REAL when exact, numbers to TEXT, numeric text
+// to numbers; anything else is a type error.
+absl::StatusOr<Value> Coerce(const Value& v, const catalog::ColumnDescriptor& col,
+                             const std::string& table);
+
+// Reads every row of `table` (primary index order).
+absl::StatusOr<std::vector<Row>> ScanTable(txn::Txn* txn, const TableDescriptor& t);
+
+// Whether partial index `ix` holds `row` (an index without WHERE holds
+// every row).
+absl::StatusOr<bool> IndexHolds(txn::Txn* txn, const TableDescriptor& t,
+                                const catalog::IndexDescriptor& ix, const Row& row);
+
+// The key of `row` in `ix` (catalog::IndexEntryKey, with the values of
+// key expressions computed).
+absl::StatusOr<std::string> IndexKey(txn::Txn* txn, const TableDescriptor& t,
+                                     const catalog::IndexDescriptor& ix, const Row& row);
+
+// Writes the row, whose primary key is `pk`, and its index entries.
+// `scratch` is a buffer to reuse across rows.
+absl::Status PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row,
+                           absl::string_view pk, std::string* scratch);
+// The same, the key computed.
+absl::Status PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row);
+
+// Makes sqlite_sequence (the first AUTOINCREMENT table does) unless it
+// exists.
+absl::Status EnsureSequenceTable(txn::Txn* txn);
+
+// The largest key AUTOINCREMENT table `table` handed out (0: none yet).
+absl::StatusOr<int64_t> ReadSequence(txn::Txn* txn, absl::string_view table);
+
+// Sets `table`'s row of sqlite_sequence to `value`; nullopt removes it.
+absl::Status WriteSequence(txn::Txn* txn, absl::string_view table, std::optional<int64_t> value);
+
+// Whether `ix` is a UNIQUE constraint's index (CREATE TABLE makes it, under
+// SQLite's name for it), not one CREATE INDEX made.
+bool IsConstraintIndex(const catalog::IndexDescriptor& ix);
+
+// What a UNIQUE error names for `ix`: "t.a, t.b", or SQLite's "index 'i'"
+// for an index on expressions.
+std::string IndexTarget(const TableDescriptor& t, const catalog::IndexDescriptor& ix);
+
+// The error of a row whose primary key another row holds.
+absl::Status PrimaryKeyTaken(const TableDescriptor& t);
+
+// A binder for statements of `d` (a trigger body's NEW and OLD, the
+// schema table, constant folding).
+planner::Binder NewBinder(const Dml& d);
+
+// Points `ctx` at `d`'s transaction, parameters and session values.
+void InitContext(const Dml& d, exec::ExecContext* ctx);
+
+// `e` evaluated over `row` of `table` (both may be null: no columns).
+absl::StatusOr<Value> EvalConst(Dml& d, planner::Binder& binder, const ast::Expr& e,
+                                const TableDescriptor* table, const Row* row);
+
+// Fills defaults, coerces types, checks NOT NULL and CHECK constraints and
+// assigns a rowid / INTEGER PRIMARY KEY where needed. `inserting`: a new
+// row (an AUTOINCREMENT table records its key), not an updated one.
+absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
+                        absl::Span<const bool> given, bool inserting = true);
+
+// Runs an INSERT (with its triggers, conflict handling and RETURNING).
+absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st);
 
 }  // namespace tessera::session
 

@@ -1,0 +1,1123 @@
+// INSERT, UPDATE and DELETE (with their triggers, constraints, RETURNING
+// and foreign key actions), and the row and index writes DDL shares.
+
+#include "session/dml.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/strings/str_join.h"
+#include "absl/types/span.h"
+#include "catalog/catalog.h"
+#include "catalog/row_codec.h"
+#include "exec/executor.h"
+#include "function/value_ops.h"
+#include "parser/parser.h"
+#include "planner/binder.h"
+#include "session/foreign_keys.h"
+
+namespace tessera::session {
+
+namespace {
+
+// The value of `sql`, an expression over a row of `t` that an index
+// stores (a partial index's WHERE, a key expression), for `row`. Bound
+// once per table layout and kept.
+absl::StatusOr<Value> EvaluateStored(txn::Txn* txn, const TableDescriptor& t,
+                                     const std::string& sql, const Row& row) {
+  static absl::Mutex mu;
+  static auto* bound = new absl::flat_hash_map<std::string, std::shared_ptr<const planner::BoundExpr>>();
+  std::string key = absl::StrCat(t.id, "/", sql);
+  for (const catalog::ColumnDescriptor& c : t.columns) absl::StrAppend(&key, "/", c.name);
+  std::shared_ptr<const planner::BoundExpr> expr;
+  {
+    absl::MutexLock lock(&mu);
+    auto it = bound->find(key);
+    if (it != bound->end()) expr = it->second;
+  }
+  if (expr == nullptr) {
+    absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(sql);
+    if (!e.ok()) return e.status();
+    planner::Binder binder(txn);
+    absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(**e, &t);
+    if (!b.ok()) return b.status();
+    expr = std::shared_ptr<const planner::BoundExpr>(std::move(*b));
+    absl::MutexLock lock(&mu);
+    if (bound->size() > 10000) bound->clear();  // table layouts that are gone
+    bound->emplace(key, expr);
+  }
+  exec::ExecContext ctx;
+  return exec::Evaluate(*expr, row, &ctx);
+}
+
+// The values `row` gives the key columns of `ix`: a column's value, or an
+// expression's.
+absl::StatusOr<std::vector<Value>> IndexKeyValues(txn::Txn* txn, const TableDescriptor& t,
+                                                  const catalog::IndexDescriptor& ix,
+                                                  const Row& row) {
+  std::vector<Value> values;
+  for (size_t i = 0; i < ix.column_ids.size(); ++i) {
+    if (ix.IsExpression(i)) {
+      absl::StatusOr<Value> v = EvaluateStored(txn, t, ix.expressions[i], row);
+      if (!v.ok()) return v.status();
+      // An expression has no column type: a REAL with an integral value is
+      // keyed as that INTEGER, so 3 and 3.0, which SQL holds equal, collide
+      // in a UNIQUE index (the key encoding tags the two types apart).
+      if (v->type() == Type::kReal && std::trunc(v->real()) == v->real() &&
+          std::fabs(v->real()) < 9.2e18) {
+        v = Value::Integer(static_cast<int64_t>(v->real()));
+      }
+      values.push_back(*std::move(v));
+    } else {
+      const int pos = t.ColumnIndexById(ix.column_ids[i]);
+      values.push_back(pos >= 0 ? row[pos] : Value());
+    }
+  }
+  return values;
+}
+
+// Deletes the row and its index entries. A partial index's entry only
+// where the index holds the row: a UNIQUE one's entry for the same values
+// may be another row's.
+absl::Status DeleteRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
+  txn->Delete(catalog::PrimaryKey(t, row));
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, row);
+    if (!holds.ok()) return holds.status();
+    if (!*holds) continue;
+    absl::StatusOr<std::string> key = IndexKey(txn, t, ix, row);
+    if (!key.ok()) return key.status();
+    txn->Delete(*key);
+  }
+  return absl::OkStatus();
+}
+
+// Writes the row's index entries.
+absl::Status PutIndexEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, row);
+    if (!holds.ok()) return holds.status();
+    if (!*holds) continue;
+    absl::StatusOr<std::string> key = IndexKey(txn, t, ix, row);
+    if (!key.ok()) return key.status();
+    txn->Put(*key, catalog::IndexEntryValue(t, ix, row));
+  }
+  return absl::OkStatus();
+}
+
+
+// SQLite's sqlite_sequence: one row (name, seq) per AUTOINCREMENT table, the
+// largest key it handed out. A table like any other, so it can be read,
+// reset and dumped; made with the first AUTOINCREMENT table and never
+// dropped.
+
+// The row of sqlite_sequence for `table`, if there is one.
+absl::StatusOr<std::optional<Row>> SequenceRow(txn::Txn* txn, const TableDescriptor& seq,
+                                               absl::string_view table) {
+  const std::string key = catalog::PrimaryKey(seq, Row{Value::Text(table), Value()});
+  absl::StatusOr<std::optional<std::string>> raw = txn->Get(key);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::optional<Row>();
+  Row row;
+  if (absl::Status s = catalog::DecodeRow(seq, key, **raw, &row); !s.ok()) return s;
+  return std::optional<Row>(std::move(row));
+}
+
+// Finds rows that `row`, whose primary key is `pk`, would collide with in
+// the primary key or a unique index; returns their primary keys (excluding
+// `self_key`).
+absl::StatusOr<std::vector<std::string>> Conflicts(Dml& d, const TableDescriptor& t,
+                                                   const Row& row, absl::string_view pk,
+                                                   absl::string_view self_key,
+                                                   std::string* what) {
+  std::vector<std::string> out;
+  if (pk != self_key) {
+    absl::StatusOr<std::optional<std::string>> existing = d.txn->Get(pk);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      out.emplace_back(pk);
+      *what = IndexTarget(t, t.primary);
+    }
+  }
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    if (!ix.unique) continue;
+    absl::StatusOr<bool> holds = IndexHolds(d.txn, t, ix, row);
+    if (!holds.ok()) return holds.status();
+    if (!*holds) continue;  // a partial index without this row
+    // NULLs never collide.
+    std::string entry;
+    if (ix.HasExpressions()) {
+      absl::StatusOr<std::vector<Value>> values = IndexKeyValues(d.txn, t, ix, row);
+      if (!values.ok()) return values.status();
+      if (std::any_of(values->begin(), values->end(), [](const Value& v) { return v.is_null(); })) {
+        continue;
+      }
+      entry = catalog::IndexEntryKeyOf(t, ix, *values, row);
+    } else {
+      if (std::any_of(ix.column_ids.begin(), ix.column_ids.end(),
+                      [&](uint32_t id) { return row[t.ColumnIndexById(id)].is_null(); })) {
+        continue;
+      }
+      entry = catalog::IndexEntryKey(t, ix, row);
+    }
+    absl::StatusOr<std::optional<std::string>> owner = d.txn->Get(entry);
+    if (!owner.ok()) return owner.status();
+    if (owner->has_value() && **owner != self_key &&
+        std::find(out.begin(), out.end(), **owner) == out.end()) {
+      out.push_back(**owner);
+      *what = IndexTarget(t, ix);
+    }
+  }
+  return out;
+}
+
+// The triggers defined on `t` (none inside a trigger body: triggers do not
+// fire recursively, as SQLite's default).
+absl::StatusOr<std::vector<Trigger>> LoadTriggers(Dml& d, const TableDescriptor& t) {
+  std::vector<Trigger> out;
+  if (d.trigger_table != nullptr) return out;
+  absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+      catalog::ListObjects(d.txn);
+  if (!all.ok()) return all.status();
+  for (auto& [name, o] : *all) {
+    if (!o.trigger.has_value() || !absl::EqualsIgnoreCase(o.trigger->table, t.name)) continue;
+    absl::StatusOr<ast::StatementPtr> parsed = parser::ParseOne(o.trigger->create_sql);
+    if (!parsed.ok()) return parsed.status();
+    Trigger tr;
+    tr.def = static_cast<const ast::CreateTriggerStatement*>(parsed->get());
+    tr.parsed = *std::move(parsed);
+    out.push_back(std::move(tr));
+  }
+  return out;
+}
+
+// An INSERT, UPDATE or DELETE's RETURNING clause: its expressions over each
+// row the statement wrote (or deleted), evaluated once the statement's
+// writes are done, so a subquery in it sees the table as the statement
+// leaves it rather than half changed.
+class Returning {
+ public:
+  // Binds `columns` (none: no clause, and Add() does nothing) over `t`'s
+  // rows; sets up `rs` (not owned) to receive the rows.
+  absl::Status Bind(Dml& d, planner::Binder& binder, const TableDescriptor& t,
+                    const std::vector<ast::ResultColumn>& columns, ResultSet* rs) {
+    if (columns.empty()) return absl::OkStatus();
+    for (const ast::ResultColumn& rc : columns) {
+      if (rc.kind == ast::ResultColumn::Kind::kExpr) {
+        if (planner::ContainsAggregate(*rc.expr)) {
+          return absl::InvalidArgumentError("aggregate functions are not allowed in RETURNING");
+        }
+        absl::StatusOr<planner::BoundPtr> e = binder.BindTableExpr(*rc.expr, &t);
+        if (!e.ok()) return e.status();
+        exprs_.push_back(*std::move(e));
+        rs->columns.push_back(planner::ResultName(rc));
+        continue;
+      }
+      if (rc.kind == ast::ResultColumn::Kind::kTableStar &&
+          !absl::EqualsIgnoreCase(rc.table, t.name)) {
+        return absl::NotFoundError(absl::StrCat("no such table: ", rc.table));
+      }
+      for (size_t i = 0; i < t.columns.size(); ++i) {
+        if (t.columns[i].hidden) continue;
+        auto column = std::make_unique<planner::BoundExpr>();
+        column->kind = planner::BoundKind::kColumn;
+        column->index = static_cast<int>(i);
+        exprs_.push_back(std::move(column));
+        rs->columns.push_back(t.columns[i].name);
+      }
+    }
+    rs->has_rows = true;
+    rs_ = rs;
+    ctx_ = std::make_unique<exec::ExecContext>();
+    InitContext(d, ctx_.get());
+    return absl::OkStatus();
+  }
+
+  // Keeps `row` (the table's columns, as written) for Finish().
+  void Add(const Row& row) {
+    if (rs_ != nullptr) written_.push_back(row);
+  }
+
+  // Evaluates the clause over the rows added, into the result.
+  absl::Status Finish() {
+    if (rs_ == nullptr) return absl::OkStatus();
+    rs_->rows.reserve(written_.size());
+    for (const Row& row : written_) {
+      Row out;
+      out.reserve(exprs_.size());
+      for (const planner::BoundPtr& e : exprs_) {
+        absl::StatusOr<Value> v = exec::Evaluate(*e, row, ctx_.get());
+        if (!v.ok()) return v.status();
+        out.push_back(*std::move(v));
+      }
+      rs_->rows.push_back(std::move(out));
+    }
+    written_.clear();
+    return absl::OkStatus();
+  }
+
+ private:
+  std::vector<planner::BoundPtr> exprs_;
+  ResultSet* rs_ = nullptr;
+  std::vector<Row> written_;
+  // Made by Bind() only for a statement with RETURNING: the INSERTs that
+  // have none do not pay for it.
+  std::unique_ptr<exec::ExecContext> ctx_;
+};
+
+// Runs the triggers of `event` and `timing` for one row. `changed` lists the
+// columns an UPDATE assigns.
+absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescriptor& t,
+                  ast::TriggerEvent event, ast::TriggerTiming timing, const Row* new_row,
+                  const Row* old_row, const std::vector<int>& changed) {
+  for (const Trigger& tr : triggers) {
+    const ast::CreateTriggerStatement& def = *tr.def;
+    if (def.event != event || def.timing != timing) continue;
+    if (event == ast::TriggerEvent::kUpdate && !def.update_columns.empty()) {
+      bool hit = false;
+      for (const std::string& c : def.update_columns) {
+        int pos = t.ColumnIndex(c);
+        hit = hit || std::find(changed.begin(), changed.end(), pos) != changed.end();
+      }
+      if (!hit) continue;
+    }
+    const size_t w = t.columns.size();
+    Row both(2 * w);
+    if (new_row != nullptr) std::copy(new_row->begin(), new_row->end(), both.begin());
+    if (old_row != nullptr) std::copy(old_row->begin(), old_row->end(), both.begin() + w);
+    Dml inner = d;
+    inner.trigger_row = &both;
+    inner.trigger_table = &t;
+    if (def.when) {
+      planner::Binder binder = NewBinder(inner);
+      absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*def.when, nullptr);
+      if (!b.ok()) return b.status();
+      exec::ExecContext ctx;
+      InitContext(inner, &ctx);
+      absl::StatusOr<Value> v = exec::Evaluate(**b, Row(), &ctx);
+      if (!v.ok()) return v.status();
+      if (!function::Truth(*v).value_or(false)) continue;
+    }
+    for (const ast::StatementPtr& body : def.body) {
+      absl::StatusOr<ResultSet> r = RunDml(inner, *body);
+      if (!r.ok()) return r.status();
+      if (d.trigger_changes != nullptr) *d.trigger_changes += r->rows_affected;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
+  const bool is_update = st.kind == ast::StatementKind::kUpdate;
+  const std::string& table_name = is_update
+      ? static_cast<const ast::UpdateStatement&>(st).table
+      : static_cast<const ast::DeleteStatement&>(st).table;
+  const ast::Expr* where = is_update
+      ? static_cast<const ast::UpdateStatement&>(st).where.get()
+      : static_cast<const ast::DeleteStatement&>(st).where.get();
+  const std::vector<ast::ResultColumn>& returning_columns =
+      is_update ? static_cast<const ast::UpdateStatement&>(st).returning
+                : static_cast<const ast::DeleteStatement&>(st).returning;
+  absl::StatusOr<TableInfo> info = LoadTable(d, table_name);
+  if (!info.ok()) return info.status();
+  const TableDescriptor* t = info->table.get();
+  // DROP TABLE's implicit DELETE fires no triggers of its table (what it
+  // sets off in other tables does).
+  static const std::vector<Trigger> kNoTriggers;
+  const std::vector<Trigger>* triggers = d.no_triggers ? &kNoTriggers : info->triggers.get();
+  d.no_triggers = false;
+  const ast::TriggerEvent event =
+      is_update ? ast::TriggerEvent::kUpdate : ast::TriggerEvent::kDelete;
+  planner::Binder binder = NewBinder(d);
+  // The columns an UPDATE assigns.
+  std::vector<int> changed;
+  if (is_update) {
+    for (const ast::Assignment& a : static_cast<const ast::UpdateStatement&>(st).assignments) {
+      int pos = t->ColumnIndex(a.column);
+      if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", a.column));
+      if (!t->columns[pos].generated_sql.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot UPDATE generated column \"", t->columns[pos].name, "\""));
+      }
+      changed.push_back(pos);
+    }
+  }
+  // What an UPDATE may change: what it assigns, and the generated columns
+  // (which follow what they read).
+  std::vector<int> touched = changed;
+  for (size_t i = 0; i < t->columns.size(); ++i) {
+    if (is_update && !t->columns[i].generated_sql.empty()) touched.push_back(static_cast<int>(i));
+  }
+  exec::ExecContext ctx;
+  InitContext(d, &ctx);
+  ResultSet rs;
+  Returning returning;
+  if (absl::Status s = returning.Bind(d, binder, *t, returning_columns, &rs); !s.ok()) return s;
+  // Foreign keys (empty unless enforced): those that reference the rows
+  // it deletes or the key columns it assigns (all of them for UPDATE OR
+  // REPLACE, which may delete rows), and the table's own it assigns.
+  const bool replaces =
+      is_update && static_cast<const ast::UpdateStatement&>(st).or_action == ast::ConflictAction::kReplace;
+  absl::StatusOr<std::vector<ForeignKey>> parent_fks =
+      ParentForeignKeys(d, *t, is_update && !replaces ? &touched : nullptr);
+  if (!parent_fks.ok()) return parent_fks.status();
+  absl::StatusOr<std::vector<ForeignKey>> child_fks = std::vector<ForeignKey>();
+  if (is_update) child_fks = ChildForeignKeys(d, info->table, &touched);
+  if (!child_fks.ok()) return child_fks.status();
+  // Decide every row first, so the statement sees the table as it was.
+  std::vector<std::pair<Row, Row>> changes;
+  const ast::TableRef* from =
+      is_update ? static_cast<const ast::UpdateStatement&>(st).from.get() : nullptr;
+  if (from != nullptr) {
+    // UPDATE ... FROM: the target joined with FROM; each target row takes
+    // its first match (SQLite leaves which one unspecified).
+    std::vector<const ast::Expr*> values;
+    for (const ast::Assignment& a : static_cast<const ast::UpdateStatement&>(st).assignments) {
+      values.push_back(a.value.get());
+    }
+    absl::StatusOr<planner::LogicalPtr> plan = binder.BindUpdateFrom(*t, *from, where, values);
+    if (!plan.ok()) return plan.status();
+    absl::StatusOr<std::vector<Row>> matches = exec::Execute(**plan, &ctx);
+    if (!matches.ok()) return matches.status();
+    const size_t width = t->columns.size();
+    absl::flat_hash_set<std::string> seen;
+    for (Row& m : *matches) {
+      Row old_row(std::make_move_iterator(m.begin()), std::make_move_iterator(m.begin() + width));
+      if (!seen.insert(catalog::PrimaryKey(*t, old_row)).second) continue;
+      Row updated = old_row;
+      for (size_t i = 0; i < changed.size(); ++i) updated[changed[i]] = std::move(m[width + i]);
+      changes.emplace_back(std::move(old_row), std::move(updated));
+    }
+  } else {
+    planner::BoundPtr pred;
+    if (where != nullptr) {
+      absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*where, &*t);
+      if (!b.ok()) return b.status();
+      pred = *std::move(b);
+    }
+    std::vector<planner::BoundPtr> sets;
+    if (is_update) {
+      for (const ast::Assignment& a : static_cast<const ast::UpdateStatement&>(st).assignments) {
+        absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*a.value, &*t);
+        if (!b.ok()) return b.status();
+        sets.push_back(*std::move(b));
+      }
+    }
+    // Only the rows the WHERE clause can match are read (and so can
+    // conflict with concurrent writers).
+    planner::LogicalPtr candidates;
+    if (pred) candidates = binder.BindTableScan(*t, *pred);
+    absl::StatusOr<std::vector<Row>> rows =
+        candidates ? exec::Execute(*candidates, &ctx) : ScanTable(d.txn, *t);
+    if (!rows.ok()) return rows.status();
+    for (Row& row : *rows) {
+      if (pred) {
+        absl::StatusOr<Value> c = exec::Evaluate(*pred, row, &ctx);
+        if (!c.ok()) return c.status();
+        if (!function::Truth(*c).value_or(false)) continue;
+      }
+      Row updated = row;
+      for (size_t i = 0; i < sets.size(); ++i) {
+        absl::StatusOr<Value> v = exec::Evaluate(*sets[i], row, &ctx);
+        if (!v.ok()) return v.status();
+        updated[changed[i]] = *std::move(v);
+      }
+      changes.emplace_back(std::move(row), std::move(updated));
+    }
+  }
+  for (auto& [old_row, new_row] : changes) {
+    if (absl::Status f = Fire(d, *triggers, *t, event, ast::TriggerTiming::kBefore,
+                              is_update ? &new_row : nullptr, &old_row, changed);
+        !f.ok()) {
+      return f;
+    }
+  }
+  for (auto& [old_row, new_row] : changes) {
+    if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
+    ++rs.rows_affected;
+    if (!is_update) {
+      returning.Add(old_row);
+    }
+  }
+  if (!is_update) {
+    for (auto& [old_row, new_row] : changes) {
+      if (absl::Status s = ParentRowChanged(d, *parent_fks, old_row, nullptr); !s.ok()) return s;
+    }
+  }
+  if (is_update) {
+    const auto& up = static_cast<const ast::UpdateStatement&>(st);
+    for (auto& [old_row, new_row] : changes) {
+      absl::InlinedVector<bool, 16> given(t->columns.size(), true);
+      if (absl::Status s = PrepareRow(d, *t, &new_row, given, /*inserting=*/false); !s.ok()) {
+        return s;
+      }
+      std::string what;
+      absl::StatusOr<std::vector<std::string>> conflicts =
+          Conflicts(d, *t, new_row, catalog::PrimaryKey(*t, new_row), "", &what);
+      if (!conflicts.ok()) return conflicts.status();
+      if (!conflicts->empty()) {
+        if (up.or_action == ast::ConflictAction::kReplace) {
+          for (const std::string& key : *conflicts) {
+            absl::StatusOr<std::optional<std::string>> old = d.txn->Get(key);
+            if (!old.ok()) return old.status();
+            if (!old->has_value()) continue;
+            Row victim;
+            if (absl::Status s = catalog::DecodeRow(*t, key, **old, &victim); !s.ok()) return s;
+            if (absl::Status s = DeleteRowEntries(d.txn, *t, victim); !s.ok()) return s;
+            if (absl::Status s = ParentRowChanged(d, *parent_fks, victim, nullptr); !s.ok()) return s;
+          }
+        } else if (up.or_action == ast::ConflictAction::kIgnore) {
+          if (absl::Status s = PutRowEntries(d.txn, *t, old_row); !s.ok()) return s;
+          --rs.rows_affected;
+          continue;
+        } else {
+          return Constraint("UNIQUE", what);
+        }
+      }
+      if (absl::Status s = PutRowEntries(d.txn, *t, new_row); !s.ok()) return s;
+      if (absl::Status s = ParentRowChanged(d, *parent_fks, old_row, &new_row); !s.ok()) return s;
+      ChildRowWritten(d, *child_fks, new_row, &old_row);
+      returning.Add(new_row);
+    }
+  }
+  for (auto& [old_row, new_row] : changes) {
+    if (absl::Status f = Fire(d, *triggers, *t, event, ast::TriggerTiming::kAfter,
+                              is_update ? &new_row : nullptr, &old_row, changed);
+        !f.ok()) {
+      return f;
+    }
+  }
+  if (absl::Status s = returning.Finish(); !s.ok()) return s;
+  return rs;
+}
+
+absl::StatusOr<ResultSet> Select(Dml& d, const ast::SelectStmt& select) {
+  planner::Binder binder = NewBinder(d);
+  absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(select);
+  if (!plan.ok()) return plan.status();
+  exec::ExecContext ctx;
+  InitContext(d, &ctx);
+  absl::StatusOr<std::vector<Row>> rows = exec::Execute(**plan, &ctx);
+  if (!rows.ok()) return rows.status();
+  ResultSet rs;
+  rs.has_rows = true;
+  rs.columns = (*plan)->column_names;
+  rs.rows = *std::move(rows);
+  return rs;
+}
+
+}  // namespace
+
+absl::Status Constraint(absl::string_view what, absl::string_view target) {
+  return absl::FailedPreconditionError(absl::StrCat(what, " constraint failed: ", target));
+}
+
+absl::StatusOr<Value> Coerce(const Value& v, const catalog::ColumnDescriptor& col,
+                             const std::string& table) {
+  if (v.is_null() || col.type == Type::kNull || v.type() == col.type) return v;
+  auto mismatch = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot store ", TypeName(v.type()), " value ", v.ToString(), " in ",
+        TypeName(col.type), " column ", table, ".", col.name));
+  };
+  switch (col.type) {
+    case Type::kInteger: {
+      Value n = v.type() == Type::kText ? function::ToNumeric(v) : v;
+      if (v.type() == Type::kBoolean) return Value::Integer(v.boolean() ? 1 : 0);
+      if (n.type() == Type::kInteger) {
+        if (v.type() == Type::kText && function::RenderText(n) != absl::StripAsciiWhitespace(v.bytes())) {
+          return mismatch();
+        }
+        return n;
+      }
+      if (n.type() == Type::kReal && std::trunc(n.real()) == n.real() &&
+          std::fabs(n.real()) < 9.2e18) {
+        return Value::Integer(static_cast<int64_t>(n.real()));
+      }
+      return mismatch();
+    }
+    case Type::kReal: {
+      if (v.type() == Type::kInteger) return Value::Real(static_cast<double>(v.integer()));
+      if (v.type() == Type::kText) {
+        Value n = function::ToNumeric(v);
+        return Value::Real(n.type() == Type::kInteger ? static_cast<double>(n.integer()) : n.real());
+      }
+      return mismatch();
+    }
+    case Type::kText:
+      if (v.type() == Type::kBlob) return mismatch();
+      return Value::Text(function::RenderText(v));
+    case Type::kBlob:
+      if (v.type() == Type::kText) return Value::Blob(v.bytes());
+      return mismatch();
+    case Type::kBoolean: {
+      if (v.type() == Type::kInteger && (v.integer() == 0 || v.integer() == 1)) {
+        return Value::Boolean(v.integer() == 1);
+      }
+      return mismatch();
+    }
+    case Type::kNull:
+      return v;
+  }
+  return v;
+}
+
+absl::StatusOr<std::vector<Row>> ScanTable(txn::Txn* txn, const TableDescriptor& t) {
+  std::vector<Row> rows;
+  std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
+  absl::Status decode;
+  const catalog::RowDecoder decoder(t);
+  absl::Status s = txn->Scan(prefix, PrefixEnd(prefix), false,
+                             [&](absl::string_view k, absl::string_view v) {
+                               Row r;
+                               decode = decoder.Decode(k, v, &r);
+                               if (!decode.ok()) return false;
+                               rows.push_back(std::move(r));
+                               return true;
+                             });
+  if (!s.ok()) return s;
+  if (!decode.ok()) return decode;
+  return rows;
+}
+
+absl::StatusOr<bool> IndexHolds(txn::Txn* txn, const TableDescriptor& t,
+                                const catalog::IndexDescriptor& ix, const Row& row) {
+  if (ix.where_sql.empty()) return true;
+  absl::StatusOr<Value> v = EvaluateStored(txn, t, ix.where_sql, row);
+  if (!v.ok()) return v.status();
+  std::optional<bool> truth = function::Truth(*v);
+  return truth.has_value() && *truth;
+}
+
+absl::StatusOr<std::string> IndexKey(txn::Txn* txn, const TableDescriptor& t,
+                                     const catalog::IndexDescriptor& ix, const Row& row) {
+  if (!ix.HasExpressions()) return catalog::IndexEntryKey(t, ix, row);
+  absl::StatusOr<std::vector<Value>> values = IndexKeyValues(txn, t, ix, row);
+  if (!values.ok()) return values.status();
+  return catalog::IndexEntryKeyOf(t, ix, *values, row);
+}
+
+absl::Status PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row,
+                           absl::string_view pk, std::string* scratch) {
+  scratch->clear();
+  catalog::AppendRowValue(t, row, scratch);
+  txn->Put(pk, *scratch);
+  return PutIndexEntries(txn, t, row);
+}
+
+absl::Status PutRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
+  std::string scratch;
+  return PutRowEntries(txn, t, row, catalog::PrimaryKey(t, row), &scratch);
+}
+
+absl::Status EnsureSequenceTable(txn::Txn* txn) {
+  absl::StatusOr<std::optional<catalog::SchemaObject>> existing =
+      catalog::LookupObject(txn, kSequenceTable);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) {
+    if ((*existing)->table.has_value()) return absl::OkStatus();
+    return absl::AlreadyExistsError("sqlite_sequence exists and is not a table");
+  }
+  TableDescriptor t;
+  absl::StatusOr<uint32_t> id = catalog::AllocateTableId(txn);
+  if (!id.ok()) return id.status();
+  t.id = *id;
+  t.name = std::string(kSequenceTable);
+  t.columns = {{1, "name", Type::kText, false, false, "", ""},
+               {2, "seq", Type::kInteger, true, false, "", ""}};
+  t.primary = catalog::IndexDescriptor{1, "primary", true, {1}, {SortOrder::kAscending}, ""};
+  t.next_column_id = 3;
+  catalog::SchemaObject obj;
+  obj.table = std::move(t);
+  return catalog::PutObject(txn, kSequenceTable, obj, true);
+}
+
+absl::StatusOr<int64_t> ReadSequence(txn::Txn* txn, absl::string_view table) {
+  absl::StatusOr<TableDescriptor> seq = catalog::GetTable(txn, kSequenceTable);
+  if (!seq.ok()) return seq.status();
+  absl::StatusOr<std::optional<Row>> row = SequenceRow(txn, *seq, table);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return 0;
+  const Value n = function::ToNumeric((**row)[1]);
+  return n.type() == Type::kInteger ? n.integer() : 0;
+}
+
+absl::Status WriteSequence(txn::Txn* txn, absl::string_view table, std::optional<int64_t> value) {
+  absl::StatusOr<TableDescriptor> seq = catalog::GetTable(txn, kSequenceTable);
+  if (!seq.ok()) return seq.status();
+  absl::StatusOr<std::optional<Row>> row = SequenceRow(txn, *seq, table);
+  if (!row.ok()) return row.status();
+  if (row->has_value()) {
+    if (absl::Status s = DeleteRowEntries(txn, *seq, **row); !s.ok()) return s;
+  }
+  if (!value.has_value()) return absl::OkStatus();
+  return PutRowEntries(txn, *seq, Row{Value::Text(table), Value::Integer(*value)});
+}
+
+bool IsConstraintIndex(const catalog::IndexDescriptor& ix) {
+  return ix.unique && absl::StartsWith(ix.name, "sqlite_autoindex_");
+}
+
+std::string IndexTarget(const TableDescriptor& t, const catalog::IndexDescriptor& ix) {
+  // SQLite names an index on expressions rather than its columns.
+  if (ix.HasExpressions()) return absl::StrCat("index '", ix.name, "'");
+  std::vector<std::string> cols;
+  for (uint32_t id : ix.column_ids) {
+    int pos = t.ColumnIndexById(id);
+    cols.push_back(absl::StrCat(t.name, ".", pos >= 0 ? t.columns[pos].name : "?"));
+  }
+  return absl::StrJoin(cols, ", ");
+}
+
+absl::Status PrimaryKeyTaken(const TableDescriptor& t) {
+  return Constraint("UNIQUE", IndexTarget(t, t.primary));
+}
+
+planner::Binder NewBinder(const Dml& d) {
+  planner::Binder b(d.txn);
+  if (d.trigger_table != nullptr) b.SetTriggerRow(*d.trigger_table);
+  txn::Txn* const txn = d.txn;
+  b.set_schema_rows([txn] { return SchemaRows(txn, /*sqlite_master=*/true); });
+  // Constant subexpressions are evaluated once, at bind time.
+  b.set_constant_evaluator([](const planner::BoundExpr& e) -> absl::StatusOr<Value> {
+    exec::ExecContext ctx;
+    return exec::Evaluate(e, Row(), &ctx);
+  });
+  return b;
+}
+
+void InitContext(const Dml& d, exec::ExecContext* ctx) {
+  ctx->txn = d.txn;
+  ctx->params = d.params;
+  ctx->session = d.values;
+  if (d.trigger_row != nullptr) ctx->outer.push_back(d.trigger_row);
+}
+
+absl::StatusOr<Value> EvalConst(Dml& d, planner::Binder& binder, const ast::Expr& e,
+                                const TableDescriptor* table, const Row* row) {
+  absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(e, table);
+  if (!b.ok()) return b.status();
+  exec::ExecContext ctx;
+  InitContext(d, &ctx);
+  Row empty;
+  return exec::Evaluate(**b, row != nullptr ? *row : empty, &ctx);
+}
+
+absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
+                        absl::Span<const bool> given, bool inserting) {
+  // Made only for the defaults and checks that need one (most rows: none).
+  std::optional<planner::Binder> binder;
+  auto bind = [&]() -> planner::Binder& {
+    if (!binder.has_value()) binder.emplace(NewBinder(d));
+    return *binder;
+  };
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    const catalog::ColumnDescriptor& c = t.columns[i];
+    if (!given[i] && !c.hidden && !c.default_sql.empty()) {
+      absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(c.default_sql);
+      if (!e.ok()) return e.status();
+      absl::StatusOr<Value> v = EvalConst(d, bind(), **e, nullptr, nullptr);
+      if (!v.ok()) return v.status();
+      (*row)[i] = *std::move(v);
+    }
+    const Value& given_value = (*row)[i];
+    // Already of the column's type (Coerce would copy it unchanged).
+    if (given_value.is_null() || c.type == Type::kNull || given_value.type() == c.type) continue;
+    absl::StatusOr<Value> v = Coerce(given_value, c, t.name);
+    if (!v.ok()) return v.status();
+    (*row)[i] = *std::move(v);
+  }
+  // The hidden rowid comes from the node's hybrid clock (unique and
+  // increasing on this node, like CockroachDB's unique_rowid): no read, no
+  // conflict between concurrent inserters. An INTEGER PRIMARY KEY left NULL
+  // gets the largest existing key + 1, as in SQLite (AUTOINCREMENT: also
+  // above every key handed out before; WITHOUT ROWID: none).
+  if (t.primary.column_ids.size() == 1) {
+    int pos = t.ColumnIndexById(t.primary.column_ids[0]);
+    const catalog::ColumnDescriptor& c = t.columns[pos];
+    std::optional<int64_t> sequence;
+    if (t.autoincrement && inserting) {
+      absl::StatusOr<int64_t> seq = ReadSequence(d.txn, t.name);
+      if (!seq.ok()) return seq.status();
+      sequence = *seq;
+    }
+    if ((*row)[pos].is_null() && c.hidden) {
+      Timestamp ts = d.db->clock()->Now();
+      (*row)[pos] = Value::Integer((ts.wall_ms << 20) | (ts.logical & 0xFFFFF));
+    } else if ((*row)[pos].is_null() && c.type == Type::kInteger && !t.without_rowid) {
+      // Largest existing key + 1, as SQLite assigns rowids.
+      std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);
+      int64_t max_id = 0;
+      absl::Status decode;
+      absl::Status s = d.txn->Scan(prefix, PrefixEnd(prefix), true,
+                                   [&](absl::string_view k, absl::string_view v) {
+                                     Row r;
+                                     decode = catalog::DecodeRow(t, k, v, &r);
+                                     if (decode.ok() && r[pos].type() == Type::kInteger) {
+                                       max_id = r[pos].integer();
+                                     }
+                                     return false;  // the last key only
+                                   },
+                                   /*limit=*/1);
+      if (!s.ok()) return s;
+      if (!decode.ok()) return decode;
+      if (sequence.has_value()) max_id = std::max(max_id, *sequence);
+      if (max_id == std::numeric_limits<int64_t>::max()) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "cannot assign a key to the new row of ", t.name, ": its largest key is ", max_id));
+      }
+      (*row)[pos] = Value::Integer(max_id + 1);
+    }
+    if (sequence.has_value() && (*row)[pos].type() == Type::kInteger &&
+        (*row)[pos].integer() > *sequence) {
+      if (absl::Status s = WriteSequence(d.txn, t.name, (*row)[pos].integer()); !s.ok()) return s;
+    }
+  }
+  // Generated columns, from the row's other values. One may read another:
+  // as many rounds as there are generated columns reach every chain (the
+  // schema has no loops: CreateTable refuses them).
+  size_t generated = 0;
+  for (const catalog::ColumnDescriptor& c : t.columns) generated += c.generated_sql.empty() ? 0 : 1;
+  for (size_t round = 0; round < generated; ++round) {
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      const catalog::ColumnDescriptor& c = t.columns[i];
+      if (c.generated_sql.empty()) continue;
+      absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(c.generated_sql);
+      if (!e.ok()) return e.status();
+      absl::StatusOr<Value> v = EvalConst(d, bind(), **e, &t, row);
+      if (!v.ok()) return v.status();
+      if (!v->is_null() && c.type != Type::kNull && v->type() != c.type) {
+        v = Coerce(*v, c, t.name);
+        if (!v.ok()) return v.status();
+      }
+      (*row)[i] = *std::move(v);
+    }
+  }
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (!t.columns[i].nullable && (*row)[i].is_null()) {
+      return Constraint("NOT NULL", absl::StrCat(t.name, ".", t.columns[i].name));
+    }
+  }
+  for (const std::string& check : t.checks) {
+    absl::StatusOr<ast::ExprPtr> e = parser::ParseExpression(check);
+    if (!e.ok()) return e.status();
+    absl::StatusOr<Value> v = EvalConst(d, bind(), **e, &t, row);
+    if (!v.ok()) return v.status();
+    std::optional<bool> ok = function::Truth(*v);
+    if (ok.has_value() && !*ok) return Constraint("CHECK", check);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
+  absl::StatusOr<TableInfo> info = LoadTable(d, st.table);
+  if (!info.ok()) return info.status();
+  const TableDescriptor* t = info->table.get();
+  const std::vector<Trigger>* triggers = info->triggers.get();
+  // Target columns.
+  // (A generated column is never given: SQLite's implicit list leaves it
+  // out, and naming it is an error.)
+  absl::InlinedVector<int, 16> targets;
+  if (st.columns.empty()) {
+    for (size_t i = 0; i < t->columns.size(); ++i) {
+      if (!t->columns[i].hidden && t->columns[i].generated_sql.empty()) {
+        targets.push_back(static_cast<int>(i));
+      }
+    }
+  } else {
+    for (const std::string& c : st.columns) {
+      int pos = t->ColumnIndex(c);
+      if (pos < 0) return absl::NotFoundError(absl::StrCat("table ", t->name, " has no column named ", c));
+      if (!t->columns[pos].generated_sql.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot INSERT into generated column \"", t->columns[pos].name, "\""));
+      }
+      targets.push_back(pos);
+    }
+  }
+  // The input rows: a SELECT's rows, or the VALUES rows laid out one after
+  // another in `values` (one allocation, not one per row).
+  std::vector<Row> selected;
+  std::vector<Value> values;
+  absl::InlinedVector<absl::Span<Value>, 1> inputs;
+  planner::Binder binder = NewBinder(d);
+  if (st.select) {
+    absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(*st.select);
+    if (!plan.ok()) return plan.status();
+    exec::ExecContext ctx;
+    InitContext(d, &ctx);
+    absl::StatusOr<std::vector<Row>> rows = exec::Execute(**plan, &ctx);
+    if (!rows.ok()) return rows.status();
+    selected = *std::move(rows);
+    inputs.reserve(selected.size());
+    for (Row& r : selected) inputs.emplace_back(r);
+  } else if (!st.default_values) {
+    size_t total = 0;
+    for (const auto& exprs : st.values) total += exprs.size();
+    values.reserve(total);
+    for (const auto& exprs : st.values) {
+      for (const ast::ExprPtr& e : exprs) {
+        if (e->kind == ast::ExprKind::kLiteral) {  // most VALUES: no binding needed
+          values.push_back(e->literal);
+          continue;
+        }
+        absl::StatusOr<Value> v = EvalConst(d, binder, *e, nullptr, nullptr);
+        if (!v.ok()) return v.status();
+        values.push_back(*std::move(v));
+      }
+    }
+    size_t at = 0;
+    inputs.reserve(st.values.size());
+    for (const auto& exprs : st.values) {
+      inputs.emplace_back(values.data() + at, exprs.size());
+      at += exprs.size();
+    }
+  } else {
+    inputs.emplace_back();
+  }
+  // Read the primary keys the rows will take in one batch up front (the
+  // transaction keeps what it read), instead of one round trip per row.
+  // Only when every key is given: an INTEGER PRIMARY KEY left NULL is
+  // assigned from the rows inserted before it.
+  // The keys, one per input row, are used again below.
+  std::vector<std::string> keys;
+  if (inputs.size() > 1 && t->primary.column_ids.size() == 1 && targets.size() == inputs[0].size()) {
+    const int pk = t->ColumnIndexById(t->primary.column_ids[0]);
+    int source = -1;
+    for (size_t i = 0; i < targets.size(); ++i) {
+      if (targets[i] == pk) source = static_cast<int>(i);
+    }
+    keys.reserve(inputs.size());
+    const std::string prefix = catalog::IndexPrefix(t->id, t->primary.id);
+    for (absl::Span<Value> in : inputs) {
+      if (source < 0 || in.size() != targets.size()) break;
+      absl::StatusOr<Value> v = Coerce(in[source], t->columns[pk], t->name);
+      if (!v.ok() || v->is_null()) break;
+      std::string& key = keys.emplace_back();
+      key.reserve(prefix.size() + 16);
+      catalog::AppendPrimaryKeyOfValue(*t, prefix, *v, &key);
+    }
+    if (keys.size() == inputs.size()) {
+      if (absl::Status s = d.txn->Prefetch(keys); !s.ok()) return s;
+    } else {
+      keys.clear();
+    }
+  }
+  // A single row in a transaction of its own, with nothing to run on a
+  // conflict and no other unique key: the commit checks the primary key
+  // where it writes it (txn::Txn::Insert), which saves reading it first.
+  const bool check_at_commit =
+      d.unique_at_commit != nullptr && d.trigger_table == nullptr && inputs.size() == 1 &&
+      !st.has_upsert && st.or_action == ast::ConflictAction::kNone && triggers->empty() &&
+      std::none_of(t->indexes.begin(), t->indexes.end(),
+                   [](const catalog::IndexDescriptor& ix) { return ix.unique; });
+  // The column last_insert_rowid() reports: the hidden rowid or a lone
+  // INTEGER primary key (-1: the table has neither, as SQLite's WITHOUT
+  // ROWID tables, and an insert leaves the value as it was).
+  int rowid_column = -1;
+  if (t->primary.column_ids.size() == 1 && d.trigger_table == nullptr && !t->without_rowid) {
+    const int pos = t->ColumnIndexById(t->primary.column_ids[0]);
+    if (t->columns[pos].type == Type::kInteger) rowid_column = pos;
+  }
+  auto note_rowid = [&](const Row& r) {
+    if (rowid_column >= 0 && r[rowid_column].type() == Type::kInteger) {
+      d.last_rowid = r[rowid_column].integer();
+    }
+  };
+  ResultSet rs;
+  Returning returning;
+  if (absl::Status s = returning.Bind(d, binder, *t, st.returning, &rs); !s.ok()) return s;
+  // Foreign keys (empty unless enforced): the table's own, and those that
+  // reference it where this INSERT may delete or update its rows.
+  absl::StatusOr<std::vector<ForeignKey>> child_fks = ChildForeignKeys(d, info->table, nullptr);
+  if (!child_fks.ok()) return child_fks.status();
+  absl::StatusOr<std::vector<ForeignKey>> parent_fks = std::vector<ForeignKey>();
+  if (st.or_action == ast::ConflictAction::kReplace || st.has_upsert) {
+    parent_fks = ParentForeignKeys(d, *t, nullptr);
+    if (!parent_fks.ok()) return parent_fks.status();
+  }
+  std::string pk, value_scratch;  // reused row by row
+  Row row;
+  // Which columns the statement gives: the same for every row.
+  absl::InlinedVector<bool, 16> given(t->columns.size(), false);
+  if (!st.default_values) {
+    for (int target : targets) given[target] = true;
+  }
+  for (size_t n = 0; n < inputs.size(); ++n) {
+    absl::Span<Value> in = inputs[n];
+    if (!st.default_values && in.size() != targets.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "table ", t->name, " has ", targets.size(), " columns but ", in.size(),
+          " values were supplied"));
+    }
+    row.assign(t->columns.size(), Value());
+    for (size_t i = 0; i < in.size(); ++i) row[targets[i]] = std::move(in[i]);
+    if (absl::Status s = PrepareRow(d, *t, &row, given); !s.ok()) {
+      if (st.or_action == ast::ConflictAction::kIgnore) continue;
+      return s;
+    }
+    if (!keys.empty()) {
+      // PrepareRow coerced the given key as the prefetch did, so the row's
+      // key is the one already encoded.
+      pk.swap(keys[n]);
+    } else {
+      pk.clear();
+      catalog::AppendPrimaryKey(*t, row, &pk);
+    }
+    if (check_at_commit) {
+      value_scratch.clear();
+      catalog::AppendRowValue(*t, row, &value_scratch);
+      if (absl::Status s = d.txn->Insert(pk, value_scratch); !s.ok()) {
+        return s.code() == absl::StatusCode::kAlreadyExists ? PrimaryKeyTaken(*t) : s;
+      }
+      if (absl::Status s = PutIndexEntries(d.txn, *t, row); !s.ok()) return s;
+      ChildRowWritten(d, *child_fks, row, nullptr);
+      *d.unique_at_commit = info->table;
+      d.last_insert_key.assign(pk);
+      note_rowid(row);
+      ++rs.rows_affected;
+      returning.Add(row);
+      continue;
+    }
+    std::string what;
+    absl::StatusOr<std::vector<std::string>> conflicts = Conflicts(d, *t, row, pk, "", &what);
+    if (!conflicts.ok()) return conflicts.status();
+    if (!conflicts->empty()) {
+      if (st.or_action == ast::ConflictAction::kIgnore ||
+          (st.has_upsert && st.do_nothing)) {
+        continue;
+      }
+      if (st.has_upsert) {
+        // ON CONFLICT DO UPDATE: update the existing row instead.
+        const std::string& key = conflicts->front();
+        absl::StatusOr<std::optional<std::string>> raw = d.txn->Get(key);
+        if (!raw.ok()) return raw.status();
+        if (!raw->has_value()) return absl::InternalError("conflicting row vanished");
+        Row old_row;
+        if (absl::Status s = catalog::DecodeRow(*t, key, **raw, &old_row); !s.ok()) return s;
+        Row both = old_row;
+        both.insert(both.end(), row.begin(), row.end());
+        exec::ExecContext ctx;
+        InitContext(d, &ctx);
+        if (st.do_update_where) {
+          absl::StatusOr<planner::BoundPtr> w = binder.BindUpsertExpr(*st.do_update_where, *t);
+          if (!w.ok()) return w.status();
+          absl::StatusOr<Value> keep = exec::Evaluate(**w, both, &ctx);
+          if (!keep.ok()) return keep.status();
+          if (!function::Truth(*keep).value_or(false)) continue;
+        }
+        Row updated = old_row;
+        for (const ast::Assignment& a : st.do_update) {
+          int pos = t->ColumnIndex(a.column);
+          if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", a.column));
+          if (!t->columns[pos].generated_sql.empty()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("cannot UPDATE generated column \"", t->columns[pos].name, "\""));
+          }
+          absl::StatusOr<planner::BoundPtr> b = binder.BindUpsertExpr(*a.value, *t);
+          if (!b.ok()) return b.status();
+          absl::StatusOr<Value> v = exec::Evaluate(**b, both, &ctx);
+          if (!v.ok()) return v.status();
+          updated[pos] = *std::move(v);
+        }
+        if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
+        absl::InlinedVector<bool, 16> all(t->columns.size(), true);
+        if (absl::Status s = PrepareRow(d, *t, &updated, all, /*inserting=*/false); !s.ok()) {
+          return s;
+        }
+        std::string again;
+        absl::StatusOr<std::vector<std::string>> c2 =
+            Conflicts(d, *t, updated, catalog::PrimaryKey(*t, updated), "", &again);
+        if (!c2.ok()) return c2.status();
+        if (!c2->empty()) return Constraint("UNIQUE", again);
+        if (absl::Status s = PutRowEntries(d.txn, *t, updated); !s.ok()) return s;
+        if (absl::Status s = ParentRowChanged(d, *parent_fks, old_row, &updated); !s.ok()) return s;
+        ChildRowWritten(d, *child_fks, updated, &old_row);
+        ++rs.rows_affected;
+        returning.Add(updated);
+        continue;
+      }
+      if (st.or_action != ast::ConflictAction::kReplace) {
+        return Constraint("UNIQUE", what);
+      }
+      for (const std::string& key : *conflicts) {
+        absl::StatusOr<std::optional<std::string>> old = d.txn->Get(key);
+        if (!old.ok()) return old.status();
+        if (!old->has_value()) continue;
+        Row old_row;
+        if (absl::Status s = catalog::DecodeRow(*t, key, **old, &old_row); !s.ok()) return s;
+        if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
+        // REPLACE deletes the row it replaces, with its foreign key actions.
+        if (absl::Status s = ParentRowChanged(d, *parent_fks, old_row, nullptr); !s.ok()) return s;
+      }
+    }
+    if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
+                              ast::TriggerTiming::kBefore, &row, nullptr, {});
+        !f.ok()) {
+      return f;
+    }
+    if (absl::Status s = PutRowEntries(d.txn, *t, row, pk, &value_scratch); !s.ok()) return s;
+    ChildRowWritten(d, *child_fks, row, nullptr);
+    d.last_insert_key.assign(pk);
+    note_rowid(row);
+    ++rs.rows_affected;
+    returning.Add(row);
+    if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
+                              ast::TriggerTiming::kAfter, &row, nullptr, {});
+        !f.ok()) {
+      return f;
+    }
+  }
+  d.inserted_table = t->id;
+  if (absl::Status s = returning.Finish(); !s.ok()) return s;
+  return rs;
+}
+
+// The table `name` and its triggers, from the session's cache when it
+// holds them for this snapshot's schema version.
+absl::StatusOr<TableInfo> LoadTable(Dml& d, const std::string& name) {
+  // Inside a trigger body no triggers fire: that answer is not cached.
+  const bool cacheable = d.tables != nullptr && d.trigger_table == nullptr;
+  if (cacheable) {
+    if (std::optional<TableInfo> hit = d.tables->Get(name, d.schema_version)) {
+      // It stands for the catalog reads it saves: a schema change committed
+      // after this snapshot must abort a writing transaction, as re-reading
+      // the catalog would (LoadTriggers reads this whole span).
+      const auto& [start, end] = catalog::ObjectSpan();
+      d.txn->NoteRead(start, end);
+      return *std::move(hit);
+    }
+  }
+  absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, name);
+  if (!t.ok()) return t.status();
+  absl::StatusOr<std::vector<Trigger>> triggers = LoadTriggers(d, *t);
+  if (!triggers.ok()) return triggers.status();
+  TableInfo info{std::make_shared<const TableDescriptor>(*std::move(t)),
+                 std::make_shared<const std::vector<Trigger>>(*std::move(triggers))};
+  if (cacheable) d.tables->Put(name, d.schema_version, info);
+  return info;
+}
+
+absl::StatusOr<ResultSet> RunDml(Dml& d, const ast::Statement& st) {
+  switch (st.kind) {
+    case ast::StatementKind::kSelect:
+      return Select(d, *static_cast<const ast::SelectStatement&>(st).select);
+    case ast::StatementKind::kInsert:
+      return Insert(d, static_cast<const ast::InsertStatement&>(st));
+    case ast::StatementKind::kUpdate:
+    case ast::StatementKind::kDelete:
+      return UpdateOrDelete(d, st);
+    default:
+      return absl::InvalidArgumentError("trigger bodies hold SELECT, INSERT, UPDATE or DELETE");
+  }
+}
+
+}  // namespace tessera::session
