@@ -315,6 +315,23 @@ absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescr
   return absl::OkStatus();
 }
 
+// REPLACE: deletes the rows whose primary keys are `keys` (those a new
+// row collides with), with their index entries and their foreign key
+// actions (`parent_fks`, ParentForeignKeys).
+absl::Status DeleteReplaced(Dml& d, const TableDescriptor& t, const std::vector<std::string>& keys,
+                            const std::vector<ForeignKey>& parent_fks) {
+  for (const std::string& key : keys) {
+    absl::StatusOr<std::optional<std::string>> old = d.txn->Get(key);
+    if (!old.ok()) return old.status();
+    if (!old->has_value()) continue;
+    Row row;
+    if (absl::Status s = catalog::DecodeRow(t, key, **old, &row); !s.ok()) return s;
+    if (absl::Status s = DeleteRowEntries(d.txn, t, row); !s.ok()) return s;
+    if (absl::Status s = ParentRowChanged(d, parent_fks, row, nullptr); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   const bool is_update = st.kind == ast::StatementKind::kUpdate;
   const std::string& table_name = is_update
@@ -465,15 +482,7 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       if (!conflicts.ok()) return conflicts.status();
       if (!conflicts->empty()) {
         if (up.or_action == ast::ConflictAction::kReplace) {
-          for (const std::string& key : *conflicts) {
-            absl::StatusOr<std::optional<std::string>> old = d.txn->Get(key);
-            if (!old.ok()) return old.status();
-            if (!old->has_value()) continue;
-            Row victim;
-            if (absl::Status s = catalog::DecodeRow(*t, key, **old, &victim); !s.ok()) return s;
-            if (absl::Status s = DeleteRowEntries(d.txn, *t, victim); !s.ok()) return s;
-            if (absl::Status s = ParentRowChanged(d, *parent_fks, victim, nullptr); !s.ok()) return s;
-          }
+          if (absl::Status s = DeleteReplaced(d, *t, *conflicts, *parent_fks); !s.ok()) return s;
         } else if (up.or_action == ast::ConflictAction::kIgnore) {
           if (absl::Status s = PutRowEntries(d.txn, *t, old_row); !s.ok()) return s;
           --rs.rows_affected;
@@ -1048,16 +1057,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       if (st.or_action != ast::ConflictAction::kReplace) {
         return Constraint("UNIQUE", what);
       }
-      for (const std::string& key : *conflicts) {
-        absl::StatusOr<std::optional<std::string>> old = d.txn->Get(key);
-        if (!old.ok()) return old.status();
-        if (!old->has_value()) continue;
-        Row old_row;
-        if (absl::Status s = catalog::DecodeRow(*t, key, **old, &old_row); !s.ok()) return s;
-        if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
-        // REPLACE deletes the row it replaces, with its foreign key actions.
-        if (absl::Status s = ParentRowChanged(d, *parent_fks, old_row, nullptr); !s.ok()) return s;
-      }
+      if (absl::Status s = DeleteReplaced(d, *t, *conflicts, *parent_fks); !s.ok()) return s;
     }
     if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
                               ast::TriggerTiming::kBefore, &row, nullptr, {});
