@@ -1247,6 +1247,75 @@ absl::StatusOr<LogicalPtr> Binder::BindJoin(const ast::TableRef& ref, Scope* sco
   return LogicalPtr(project);
 }
 
+absl::StatusOr<LogicalPtr> Binder::InnerJoins(const std::vector<const ast::TableRef*>& leaves,
+                                              const std::vector<const ast::Expr*>& on_conditions,
+                                              const ast::Expr* where, Scope* scope,
+                                              Scope* parent) {
+  // Inner joins: bind every table, then push each WHERE/ON conjunct down
+  // to the lowest point where all columns it reads are available.
+  std::vector<LogicalPtr> leaf_plans;
+  std::vector<int> offsets;
+  for (const ast::TableRef* leaf : leaves) {
+    offsets.push_back(static_cast<int>(scope->columns.size()));
+    absl::StatusOr<LogicalPtr> p = From(*leaf, scope, parent);
+    if (!p.ok()) return p.status();
+    leaf_plans.push_back(*p);
+  }
+  offsets.push_back(static_cast<int>(scope->columns.size()));
+  std::vector<BoundPtr> conjuncts;
+  std::vector<const ast::Expr*> sources = on_conditions;
+  if (where != nullptr) sources.push_back(where);
+  for (const ast::Expr* src : sources) {
+    absl::StatusOr<BoundPtr> b = Expr(*src, scope, nullptr);
+    if (!b.ok()) return b.status();
+    SplitConjuncts(*std::move(b), &conjuncts);
+  }
+  const size_t n = leaves.size();
+  std::vector<std::vector<BoundPtr>> leaf_filters(n), join_filters(n);
+  std::vector<BoundPtr> top_filters;
+  auto leaf_of = [&](int col) {
+    size_t k = 0;
+    while (k + 1 < offsets.size() && col >= offsets[k + 1]) ++k;
+    return k;
+  };
+  for (BoundPtr& c : conjuncts) {
+    std::vector<int> cols;
+    bool has_subquery = false;
+    ReferencedColumns(*c, &cols, &has_subquery);
+    if (has_subquery) {
+      top_filters.push_back(std::move(c));
+      continue;
+    }
+    size_t lo = n, hi = 0;
+    for (int col : cols) {
+      size_t k = leaf_of(col);
+      lo = std::min(lo, k);
+      hi = std::max(hi, k);
+    }
+    if (cols.empty()) {
+      join_filters[0].push_back(std::move(c));
+    } else if (lo == hi) {
+      ShiftColumns(c.get(), -offsets[lo]);
+      leaf_filters[lo].push_back(std::move(c));
+    } else {
+      join_filters[hi].push_back(std::move(c));
+    }
+  }
+  auto filtered = [&](LogicalPtr p, std::vector<BoundPtr> preds) -> LogicalPtr {
+    const KeyExpressions* expressions = ScanKeyExpressions(*p);  // before p moves
+    return FilterScan(std::move(p), std::move(preds), expressions);
+  };
+  auto multi = Node(LogicalKind::kMultiJoin);
+  for (size_t k = 0; k < n; ++k) {
+    LogicalPtr leaf = filtered(leaf_plans[k], std::move(leaf_filters[k]));
+    for (const std::string& c : leaf->column_names) multi->column_names.push_back(c);
+    multi->children.push_back(std::move(leaf));
+    for (BoundPtr& c : join_filters[k]) multi->exprs.push_back(std::move(c));
+  }
+  LogicalPtr plan = multi;
+  return filtered(plan, std::move(top_filters));
+}
+
 absl::StatusOr<LogicalPtr> Binder::FromWhere(const std::vector<const ast::TableRef*>& froms,
                                              const ast::Expr* where, Scope* scope,
                                              Scope* parent) {
@@ -1264,89 +1333,23 @@ absl::StatusOr<LogicalPtr> Binder::FromWhere(const std::vector<const ast::TableR
       leaves.push_back(f);
     }
   }
+  if (leaves.size() > 1) return InnerJoins(leaves, on_conditions, where, scope, parent);
   LogicalPtr plan;
-  if (leaves.size() > 1) {
-    // Inner joins: bind every table, then push each WHERE/ON conjunct down
-    // to the lowest point where all columns it reads are available.
-    std::vector<LogicalPtr> leaf_plans;
-    std::vector<int> offsets;
-    for (const ast::TableRef* leaf : leaves) {
-      offsets.push_back(static_cast<int>(scope->columns.size()));
-      absl::StatusOr<LogicalPtr> p = From(*leaf, scope, parent);
-      if (!p.ok()) return p.status();
-      leaf_plans.push_back(*p);
-    }
-    offsets.push_back(static_cast<int>(scope->columns.size()));
-    std::vector<BoundPtr> conjuncts;
-    std::vector<const ast::Expr*> sources = on_conditions;
-    if (where != nullptr) sources.push_back(where);
-    for (const ast::Expr* src : sources) {
-      absl::StatusOr<BoundPtr> b = Expr(*src, scope, nullptr);
-      if (!b.ok()) return b.status();
-      SplitConjuncts(*std::move(b), &conjuncts);
-    }
-    const size_t n = leaves.size();
-    std::vector<std::vector<BoundPtr>> leaf_filters(n), join_filters(n);
-    std::vector<BoundPtr> top_filters;
-    auto leaf_of = [&](int col) {
-      size_t k = 0;
-      while (k + 1 < offsets.size() && col >= offsets[k + 1]) ++k;
-      return k;
-    };
-    for (BoundPtr& c : conjuncts) {
-      std::vector<int> cols;
-      bool has_subquery = false;
-      ReferencedColumns(*c, &cols, &has_subquery);
-      if (has_subquery) {
-        top_filters.push_back(std::move(c));
-        continue;
-      }
-      size_t lo = n, hi = 0;
-      for (int col : cols) {
-        size_t k = leaf_of(col);
-        lo = std::min(lo, k);
-        hi = std::max(hi, k);
-      }
-      if (cols.empty()) {
-        join_filters[0].push_back(std::move(c));
-      } else if (lo == hi) {
-        ShiftColumns(c.get(), -offsets[lo]);
-        leaf_filters[lo].push_back(std::move(c));
-      } else {
-        join_filters[hi].push_back(std::move(c));
-      }
-    }
-    auto filtered = [&](LogicalPtr p, std::vector<BoundPtr> preds) -> LogicalPtr {
-      const KeyExpressions* expressions = ScanKeyExpressions(*p);  // before p moves
-      return FilterScan(std::move(p), std::move(preds), expressions);
-    };
-    auto multi = Node(LogicalKind::kMultiJoin);
-    for (size_t k = 0; k < n; ++k) {
-      LogicalPtr leaf = filtered(leaf_plans[k], std::move(leaf_filters[k]));
-      for (const std::string& c : leaf->column_names) multi->column_names.push_back(c);
-      multi->children.push_back(std::move(leaf));
-      for (BoundPtr& c : join_filters[k]) multi->exprs.push_back(std::move(c));
-    }
-    plan = multi;
-    plan = filtered(plan, std::move(top_filters));
+  if (!leaves.empty()) {
+    absl::StatusOr<LogicalPtr> from = From(*leaves[0], scope, parent);
+    if (!from.ok()) return from.status();
+    plan = *from;
   } else {
-    if (!leaves.empty()) {
-      absl::StatusOr<LogicalPtr> from = From(*leaves[0], scope, parent);
-      if (!from.ok()) return from.status();
-      plan = *from;
-    } else {
-      plan = Node(LogicalKind::kSingleRow);
-    }
-    if (where != nullptr) {
-      absl::StatusOr<BoundPtr> w = Expr(*where, scope, nullptr);
-      if (!w.ok()) return w.status();
-      std::vector<BoundPtr> conjuncts;
-      SplitConjuncts(*std::move(w), &conjuncts);
-      const KeyExpressions* expressions = ScanKeyExpressions(*plan);
-      plan = FilterScan(plan, std::move(conjuncts), expressions);
-    }
+    plan = Node(LogicalKind::kSingleRow);
   }
-
+  if (where != nullptr) {
+    absl::StatusOr<BoundPtr> w = Expr(*where, scope, nullptr);
+    if (!w.ok()) return w.status();
+    std::vector<BoundPtr> conjuncts;
+    SplitConjuncts(*std::move(w), &conjuncts);
+    const KeyExpressions* expressions = ScanKeyExpressions(*plan);
+    plan = FilterScan(plan, std::move(conjuncts), expressions);
+  }
   return plan;
 }
 

@@ -173,6 +173,14 @@ class Binder {
   // every nested subquery repeats.
   ABSL_ATTRIBUTE_NOINLINE absl::StatusOr<LogicalPtr> BindJoin(const ast::TableRef& ref,
                                                               Scope* scope, Scope* parent);
+  // Two or more inner-joined `leaves` and their ON `on_conditions`, with
+  // `where`: one kMultiJoin, each conjunct pushed down as far as its
+  // columns allow. Not inlined into FromWhere(), whose frame every nested
+  // subquery repeats.
+  ABSL_ATTRIBUTE_NOINLINE absl::StatusOr<LogicalPtr> InnerJoins(
+      const std::vector<const ast::TableRef*>& leaves,
+      const std::vector<const ast::Expr*>& on_conditions, const ast::Expr* where, Scope* scope,
+      Scope* parent);
   // `froms` joined as by commas (each may be a join tree of its own), then
   // filtered by `where` (may be null): inner joins become one kMultiJoin
   // with each conjunct pushed down as far as its columns allow.
