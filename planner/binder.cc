@@ -19,84 +19,42 @@ std::string ResultName(const ast::ResultColumn& rc) {
   return ast::ToSql(*rc.expr);
 }
 
-// The affinity of each output column of `plan` (SQLite: a column read
-// through a subquery, view or CTE keeps its affinity; computed columns
-// have none).
-std::vector<Type> OutputAffinity(const LogicalOp& plan) {
-  switch (plan.kind) {
-    case LogicalKind::kScan: {
-      std::vector<Type> out;
-      for (const catalog::ColumnDescriptor& c : plan.table->columns) out.push_back(c.type);
-      return out;
-    }
-    case LogicalKind::kProject: {
-      std::vector<Type> out;
-      for (const BoundPtr& e : plan.exprs) out.push_back(e->affinity);
-      return out;
-    }
-    case LogicalKind::kAggregate: {
-      std::vector<Type> out;
-      for (const BoundPtr& e : plan.group_by) out.push_back(e->affinity);
-      out.resize(plan.width(), Type::kNull);
-      return out;
-    }
-    case LogicalKind::kFilter:
-    case LogicalKind::kSort:
-    case LogicalKind::kLimit:
-    case LogicalKind::kDistinct:
-    case LogicalKind::kSetOp:
-    case LogicalKind::kRecursiveUnion:
-      return OutputAffinity(*plan.children[0]);
-    case LogicalKind::kWorkingTable:
-      return OutputAffinity(*plan.recursive_union->children[0]);
-    case LogicalKind::kWindow: {
-      std::vector<Type> out = OutputAffinity(*plan.children[0]);
-      out.resize(plan.width(), Type::kNull);
-      return out;
-    }
-    case LogicalKind::kJoin:
-    case LogicalKind::kMultiJoin: {
-      std::vector<Type> out;
-      for (const LogicalPtr& c : plan.children) {
-        std::vector<Type> part = OutputAffinity(*c);
-        out.insert(out.end(), part.begin(), part.end());
-      }
-      return out;
-    }
-    case LogicalKind::kSingleRow:
-    case LogicalKind::kValues:
-      break;
-  }
-  return std::vector<Type>(plan.width(), Type::kNull);
-}
+namespace {
 
-std::vector<CarriedCollation> OutputCollation(const LogicalOp& plan) {
-  auto of = [](const BoundExpr& e) { return CarriedCollation{e.collation, e.collation_strength}; };
+// What an output column of a plan carries into the queries that read it.
+struct ColumnTraits {
+  Type affinity = Type::kNull;
+  CarriedCollation collation;
+};
+
+// The traits of each output column of `plan` (SQLite: a column read
+// through a subquery, view or CTE keeps its affinity and collation;
+// computed columns keep what their expression carries).
+std::vector<ColumnTraits> OutputTraits(const LogicalOp& plan) {
+  auto of = [](const BoundExpr& e) {
+    return ColumnTraits{e.affinity, {e.collation, e.collation_strength}};
+  };
+  std::vector<ColumnTraits> out;
   switch (plan.kind) {
-    case LogicalKind::kScan: {
-      std::vector<CarriedCollation> out;
+    case LogicalKind::kScan:
       for (const catalog::ColumnDescriptor& c : plan.table->columns) {
-        out.push_back({c.collation, kColumnCollation});
+        out.push_back({c.type, {c.collation, kColumnCollation}});
       }
       return out;
-    }
-    case LogicalKind::kProject: {
-      std::vector<CarriedCollation> out;
+    case LogicalKind::kProject:
       for (const BoundPtr& e : plan.exprs) out.push_back(of(*e));
       return out;
-    }
-    case LogicalKind::kAggregate: {
-      std::vector<CarriedCollation> out;
+    case LogicalKind::kAggregate:
       for (const BoundPtr& e : plan.group_by) out.push_back(of(*e));
       out.resize(plan.width());
       return out;
-    }
     case LogicalKind::kSetOp: {
-      // SQLite: the leftmost SELECT whose column has a collation.
-      std::vector<CarriedCollation> out = OutputCollation(*plan.children[0]);
-      std::vector<CarriedCollation> right = OutputCollation(*plan.children[1]);
+      // The left SELECT's affinity; the collation of the leftmost SELECT
+      // whose column has one.
+      out = OutputTraits(*plan.children[0]);
+      std::vector<ColumnTraits> right = OutputTraits(*plan.children[1]);
       for (size_t i = 0; i < out.size() && i < right.size(); ++i) {
-        if (out[i].strength == kNoCollation) out[i] = right[i];
+        if (out[i].collation.strength == kNoCollation) out[i].collation = right[i].collation;
       }
       return out;
     }
@@ -105,28 +63,39 @@ std::vector<CarriedCollation> OutputCollation(const LogicalOp& plan) {
     case LogicalKind::kLimit:
     case LogicalKind::kDistinct:
     case LogicalKind::kRecursiveUnion:
-      return OutputCollation(*plan.children[0]);
+      return OutputTraits(*plan.children[0]);
     case LogicalKind::kWorkingTable:
-      return OutputCollation(*plan.recursive_union->children[0]);
-    case LogicalKind::kWindow: {
-      std::vector<CarriedCollation> out = OutputCollation(*plan.children[0]);
+      return OutputTraits(*plan.recursive_union->children[0]);
+    case LogicalKind::kWindow:
+      out = OutputTraits(*plan.children[0]);
       out.resize(plan.width());
       return out;
-    }
     case LogicalKind::kJoin:
-    case LogicalKind::kMultiJoin: {
-      std::vector<CarriedCollation> out;
+    case LogicalKind::kMultiJoin:
       for (const LogicalPtr& c : plan.children) {
-        std::vector<CarriedCollation> part = OutputCollation(*c);
+        std::vector<ColumnTraits> part = OutputTraits(*c);
         out.insert(out.end(), part.begin(), part.end());
       }
       return out;
-    }
     case LogicalKind::kSingleRow:
     case LogicalKind::kValues:
       break;
   }
-  return std::vector<CarriedCollation>(plan.width());
+  return std::vector<ColumnTraits>(plan.width());
+}
+
+}  // namespace
+
+std::vector<Type> OutputAffinity(const LogicalOp& plan) {
+  std::vector<Type> out;
+  for (const ColumnTraits& c : OutputTraits(plan)) out.push_back(c.affinity);
+  return out;
+}
+
+std::vector<CarriedCollation> OutputCollation(const LogicalOp& plan) {
+  std::vector<CarriedCollation> out;
+  for (const ColumnTraits& c : OutputTraits(plan)) out.push_back(c.collation);
+  return out;
 }
 
 namespace {
