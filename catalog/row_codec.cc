@@ -1,5 +1,6 @@
 #include "catalog/row_codec.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "absl/strings/str_format.h"
@@ -214,6 +215,13 @@ std::string IndexEntryKey(const TableDescriptor& table,
   }
   if (!index.unique || has_null) AppendColumns(table, table.primary, row, &key);
   return key;
+}
+
+Value ExpressionKeyValue(Value v) {
+  if (v.type() == Type::kReal && std::trunc(v.real()) == v.real() && std::fabs(v.real()) < 9.2e18) {
+    return Value::Integer(static_cast<int64_t>(v.real()));
+  }
+  return v;
 }
 
 std::string IndexEntryKeyOf(const TableDescriptor& table, const IndexDescriptor& index,

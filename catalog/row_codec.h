@@ -69,6 +69,11 @@ class RowDecoder {
 // expressions: IndexEntryKeyOf takes their values).
 std::string IndexEntryKey(const TableDescriptor& table,
                           const IndexDescriptor& index, const Row& row);
+// A key expression's value as an index holds it (and a lookup must give
+// it): an integral REAL as its INTEGER, so that 3 and 3.0, which SQL holds
+// equal, are one key (the key encoding tags the two types apart).
+Value ExpressionKeyValue(Value v);
+
 // The key of `row` in `index` whose key columns hold `key_values` (one per
 // key column, in the index's order: a column's value or an expression's).
 std::string IndexEntryKeyOf(const TableDescriptor& table, const IndexDescriptor& index,

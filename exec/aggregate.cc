@@ -33,14 +33,10 @@ absl::StatusOr<GroupTable::Group*> GroupTable::Find(Row& keys) {
     slot = {&it->second, inserted};
   } else {
     scratch_canonical_.clear();
+    // Keys equal under their collation share a group (which shows the
+    // first one's values).
     for (size_t i = 0; i < keys.size(); ++i) {
-      // Keys equal under their collation share a group (which shows the
-      // first one's values).
-      if (i < op_.key_collations.size() && op_.key_collations[i] != Collation::kBinary) {
-        AppendCanonical(Collate(op_.key_collations[i], keys[i]), &scratch_canonical_);
-      } else {
-        AppendCanonical(keys[i], &scratch_canonical_);
-      }
+      AppendCanonical(keys[i], CollationAt(op_.key_collations, i), &scratch_canonical_);
     }
     auto [it, inserted] = index_.try_emplace(scratch_canonical_, groups_.size());
     slot = {&it->second, inserted};
@@ -113,7 +109,7 @@ absl::Status GroupTable::AddToGroup(Group& g, const Row& row) {
     if (call.distinct) {
       if (v->is_null()) continue;
       std::string dk;
-      AppendCanonical(Collate(call.collation, *v), &dk);
+      AppendCanonical(*v, call.collation, &dk);
       if (!g.seen[a].insert(std::move(dk)).second) continue;
     }
     function::AggregateUpdate(call.kind, *v, call.separator, &g.states[a], call.collation);

@@ -25,9 +25,16 @@ namespace tessera::exec::internal {
 // A canonical byte string for grouping, DISTINCT and hash joins: values
 // that compare equal (1 and 1.0) get the same bytes.
 void AppendCanonical(const Value& v, std::string* out);
-std::string RowKey(const Row& row);
-// RowKey() with column i's TEXT under collations[i] (BINARY past the end).
-std::string RowKey(const Row& row, const std::vector<Collation>& collations);
+// AppendCanonical() of `v` with its TEXT folded under `c`: values equal
+// under the collation get the same bytes.
+void AppendCanonical(const Value& v, Collation c, std::string* out);
+// The canonical bytes of `row`, column i's TEXT under collations[i]
+// (BINARY past its end).
+std::string RowKey(const Row& row, const std::vector<Collation>& collations = {});
+// collations[i], BINARY past the end.
+inline Collation CollationAt(const std::vector<Collation>& collations, size_t i) {
+  return i < collations.size() ? collations[i] : Collation::kBinary;
+}
 // The integer AppendCanonical encodes `v` as (INTEGER, BOOLEAN, a REAL
 // with an integral value), or nullopt: values with the same canonical
 // integer are equal for grouping and joins.

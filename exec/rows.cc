@@ -113,21 +113,14 @@ bool JoinKeyOperand(const planner::BoundExpr& e, int* column, Collation* collati
   return true;
 }
 
-std::string RowKey(const Row& row) {
-  std::string k;
-  for (const Value& v : row) AppendCanonical(v, &k);
-  return k;
+void AppendCanonical(const Value& v, Collation c, std::string* out) {
+  if (c == Collation::kBinary || v.type() != Type::kText) return AppendCanonical(v, out);
+  AppendCanonical(Collate(c, v), out);
 }
 
 std::string RowKey(const Row& row, const std::vector<Collation>& collations) {
   std::string k;
-  for (size_t i = 0; i < row.size(); ++i) {
-    if (i < collations.size() && collations[i] != Collation::kBinary) {
-      AppendCanonical(Collate(collations[i], row[i]), &k);
-    } else {
-      AppendCanonical(row[i], &k);
-    }
-  }
+  for (size_t i = 0; i < row.size(); ++i) AppendCanonical(row[i], CollationAt(collations, i), &k);
   return k;
 }
 

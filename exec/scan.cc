@@ -182,14 +182,11 @@ absl::Status ReadByKey(const catalog::TableDescriptor& t, uint32_t index_id,
 namespace {
 
 // The type a key column holds: its column's; for an expression key (id 0,
-// no declared type) any type, where an integral REAL in `*v` becomes the
-// INTEGER the index keys it as (session's IndexKeyValues).
+// no declared type) any type, with `*v` made the value such a key holds
+// (catalog::ExpressionKeyValue).
 Type KeyType(const catalog::TableDescriptor& t, uint32_t column_id, Value* v) {
   if (column_id != 0) return t.columns[t.ColumnIndexById(column_id)].type;
-  if (v->type() == Type::kReal && std::trunc(v->real()) == v->real() &&
-      std::fabs(v->real()) < 9.2e18) {
-    *v = Value::Integer(static_cast<int64_t>(v->real()));
-  }
+  *v = catalog::ExpressionKeyValue(std::move(*v));
   return Type::kNull;
 }
 

@@ -68,14 +68,7 @@ absl::StatusOr<std::vector<Value>> IndexKeyValues(txn::Txn* txn, const TableDesc
     if (ix.IsExpression(i)) {
       absl::StatusOr<Value> v = EvaluateStored(txn, t, ix.expressions[i], row);
       if (!v.ok()) return v.status();
-      // An expression has no column type: a REAL with an integral value is
-      // keyed as that INTEGER, so 3 and 3.0, which SQL holds equal, collide
-      // in a UNIQUE index (the key encoding tags the two types apart).
-      if (v->type() == Type::kReal && std::trunc(v->real()) == v->real() &&
-          std::fabs(v->real()) < 9.2e18) {
-        v = Value::Integer(static_cast<int64_t>(v->real()));
-      }
-      values.push_back(*std::move(v));
+      values.push_back(catalog::ExpressionKeyValue(*std::move(v)));
     } else {
       const int pos = t.ColumnIndexById(ix.column_ids[i]);
       values.push_back(pos >= 0 ? row[pos] : Value());
