@@ -679,6 +679,17 @@ class ForeignKeyGenerator:
                 "SELECT 'g', id, cid FROM g UNION ALL SELECT 's', id, up FROM s" % self.write())
 
 
+# The modes besides the default (integer) one: flag -> generator and help.
+MODES = {
+    "text": (TextGenerator, "TEXT columns and string functions"),
+    "dates": (DateGenerator, "date and time functions"),
+    "windows": (WindowGenerator, "window functions"),
+    "collate": (CollateGenerator, "NOCASE and RTRIM collations"),
+    "foreign_keys": (ForeignKeyGenerator, "foreign keys enforced: actions, checks, cascades"),
+    "json": (JsonGenerator, "JSON functions and the -> and ->> operators"),
+}
+
+
 def normalize(row):
     # sqlite3 -csv prints NULL as an empty field (a one-column row of it as
     # an empty line); both print integral REALs differently.
@@ -702,9 +713,7 @@ def run(cmd, text):
 
 
 def check_seed(seed, queries, tessera, work, text):
-    gen = {"text": TextGenerator, "dates": DateGenerator,
-           "windows": WindowGenerator, "json": JsonGenerator,
-           "collate": CollateGenerator, "foreign_keys": ForeignKeyGenerator}.get(text, Generator)(seed)
+    gen = MODES[text][0](seed) if text else Generator(seed)
     setup = gen.setup()
     store, db = os.path.join(work, "tessera-%d" % seed), os.path.join(work, "sqlite-%d.db" % seed)
     if run([tessera, "sql", "--store", store], setup)[0] or run(["sqlite3", db], setup)[0]:
@@ -734,18 +743,9 @@ def main():
     parser.add_argument("--seeds", default="1-10", help="a range like 1-10")
     parser.add_argument("--queries", type=int, default=200, help="queries per seed")
     parser.add_argument("--tessera", default="bazel-bin/tessera")
-    parser.add_argument("--text", dest="mode", action="store_const", const="text",
-                        help="TEXT columns and string functions")
-    parser.add_argument("--dates", dest="mode", action="store_const", const="dates",
-                        help="date and time functions")
-    parser.add_argument("--windows", dest="mode", action="store_const", const="windows",
-                        help="window functions")
-    parser.add_argument("--collate", dest="mode", action="store_const", const="collate",
-                        help="NOCASE and RTRIM collations")
-    parser.add_argument("--foreign-keys", dest="mode", action="store_const", const="foreign_keys",
-                        help="foreign keys enforced: actions, checks, cascades")
-    parser.add_argument("--json", dest="mode", action="store_const", const="json",
-                        help="JSON functions and the -> and ->> operators")
+    for mode, (_, help_text) in MODES.items():
+        parser.add_argument("--" + mode.replace("_", "-"), dest="mode", action="store_const",
+                            const=mode, help=help_text)
     args = parser.parse_args()
     os.environ["TZ"] = "UTC"
     if shutil.which("sqlite3") is None:
