@@ -104,6 +104,8 @@ absl::StatusOr<std::vector<Row>> RunOperator(const PhysicalOp& pop, ExecContext*
                                     op.key_collations);
     case LogicalKind::kWindow:
       return internal::Window(op, std::move(inputs[0]), ctx);
+    case LogicalKind::kTableFunction:
+      return internal::TableFunction(op, inputs.empty() ? nullptr : &inputs[0], ctx);
   }
   return absl::InternalError("unknown plan node");
 }

@@ -259,6 +259,11 @@ absl::StatusOr<std::vector<Row>> WorkingTable(const planner::LogicalOp& op, Exec
 // with one more column per window call, in the last call's order.
 absl::StatusOr<std::vector<Row>> Window(const planner::LogicalOp& op, std::vector<Row> rows,
                                         ExecContext* ctx);
+// A table-valued function (table_function.cc): its rows, run once; or,
+// with `input` (the node's child's rows), each input row ++ the rows the
+// function gives for it (see planner::LogicalKind::kTableFunction).
+absl::StatusOr<std::vector<Row>> TableFunction(const planner::LogicalOp& op,
+                                               const std::vector<Row>* input, ExecContext* ctx);
 // PassLimitDown returns the CTE it told (nullptr: none); the caller takes
 // the budget back when the LIMIT's input has run, because the same CTE may
 // be read elsewhere in the statement without one.

@@ -25,6 +25,9 @@ absl::Span<const ScalarFunction> MathFunctions();
 // json, json_extract, json_set, ... (json_functions.cc).
 absl::Span<const ScalarFunction> JsonFunctions();
 
+// json_each and json_tree (json_functions.cc).
+absl::Span<const TableFunction> JsonTableFunctions();
+
 // Appends `v` as JSON: TEXT a JSON function made as it is, other TEXT as a
 // string, NULL as null. Error: a BLOB.
 absl::Status AppendJson(const Value& v, std::string* out);

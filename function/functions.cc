@@ -262,6 +262,13 @@ std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,
   return std::nullopt;
 }
 
+const TableFunction* FindTableFunction(absl::string_view name) {
+  for (const TableFunction& f : internal::JsonTableFunctions()) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
 bool IsAggregateName(absl::string_view name) {
   // Every aggregate takes one argument, or count(*), but json_group_object.
   return FindAggregate(name, 1, false).has_value() || FindAggregate(name, 0, true).has_value() ||

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -69,6 +70,25 @@ const ScalarFunction* JsonObjectMember();
 // binder wraps the operands of a comparison under NOCASE or RTRIM in it.
 // Not callable by name from SQL.
 const ScalarFunction* CollationKey(Collation c);
+
+// A table-valued function, called in FROM with arguments (SQLite's
+// json_each and json_tree): the rows it gives for one set of them.
+struct TableFunction {
+  const char* name;
+  int min_args;
+  int max_args;
+  // Its output columns; the last `hidden` of them are left out of `*` but
+  // can be named.
+  absl::Span<const char* const> columns;
+  int hidden;
+  // The rows for `args`, each columns.size() wide. kInvalidArgument for
+  // errors SQL reports when the statement runs (malformed JSON, a bad
+  // path).
+  absl::StatusOr<std::vector<std::vector<Value>>> (*rows)(absl::Span<const Value> args);
+};
+
+// The table-valued function called `name` (lowercase), or nullptr.
+const TableFunction* FindTableFunction(absl::string_view name);
 
 // True when `name` is an aggregate function with some number of arguments.
 bool IsAggregateName(absl::string_view name);

@@ -1,7 +1,8 @@
 // JSON functions with SQLite 3.40's results: json, json_valid, json_type,
 // json_extract, json_array, json_object, json_array_length, json_quote,
 // json_insert, json_replace, json_set, json_remove, json_patch, and the
-// `->` and `->>` operators (JsonArrow in value_ops.h).
+// `->` and `->>` operators (JsonArrow in value_ops.h); and the table-valued
+// json_each and json_tree.
 //
 // JSON is TEXT (RFC 8259, no JSON5). A parsed document keeps each scalar's
 // text as written: a number's digits, a string's contents with its escapes.
@@ -52,6 +53,10 @@ struct JsonNode {
   std::vector<JsonNode> items;    // kArray: elements; kObject: member values
   std::vector<std::string> keys;  // kObject: raw member names, beside items
 };
+
+// json_type()'s name of each JsonType.
+constexpr const char* kTypeNames[] = {"null", "true",  "false", "integer",
+                                      "real", "text", "array", "object"};
 
 absl::Status Malformed() { return absl::InvalidArgumentError("malformed JSON"); }
 
@@ -608,9 +613,7 @@ absl::StatusOr<Value> JsonTypeOf(Args a) {
   absl::StatusOr<JsonNode*> n = Find(a, &doc, &absent);
   if (!n.ok()) return n.status();
   if (absent) return Value::Null();
-  static constexpr const char* kNames[] = {"null", "true",  "false", "integer",
-                                           "real", "text", "array", "object"};
-  return Value::Text(kNames[static_cast<int>((*n)->type)]);
+  return Value::Text(kTypeNames[static_cast<int>((*n)->type)]);
 }
 
 absl::StatusOr<Value> JsonArrayLength(Args a) {
@@ -827,6 +830,165 @@ absl::StatusOr<Value> ObjectMember(Args a) {
   return Value::Text(out);
 }
 
+// --- json_each and json_tree ---
+
+// Their columns: key, value, type, atom, id, parent, fullkey, path, and the
+// hidden json (the first argument) and root (the path it starts at).
+constexpr const char* kEachColumns[] = {"key", "value",   "type", "atom", "id",
+                                        "parent", "fullkey", "path", "json", "root"};
+
+bool IsContainer(const JsonNode& n) {
+  return n.type == JsonType::kArray || n.type == JsonType::kObject;
+}
+
+// A member label as a path step: `.label` when it is a letter followed by
+// letters and digits, else `."label"` with the label as written (SQLite's
+// rule).
+void AppendLabelStep(absl::string_view raw, std::string* out) {
+  bool plain = !raw.empty() && absl::ascii_isalpha(static_cast<unsigned char>(raw[0]));
+  for (size_t i = 1; plain && i < raw.size(); ++i) {
+    plain = absl::ascii_isalnum(static_cast<unsigned char>(raw[i]));
+  }
+  if (plain) {
+    absl::StrAppend(out, ".", raw);
+  } else {
+    absl::StrAppend(out, ".\"", raw, "\"");
+  }
+}
+
+// Where a node sits: its container (null for the document's root), that
+// container's id and path, and the node's place in it.
+struct Place {
+  const JsonNode* container = nullptr;
+  int64_t container_id = 0;
+  const std::string* container_path = nullptr;
+  size_t index = 0;
+};
+
+// One walk of a document in document order, numbering its nodes as SQLite
+// does (each node, and each object member's label, takes the next id) and
+// emitting the rows of json_each (the children of `target`, or `target`
+// itself when it is no container) or json_tree (`target` and every node
+// below it).
+class EachWalk {
+ public:
+  EachWalk(bool recursive, const JsonNode* target, Value json, std::string root)
+      : recursive_(recursive), target_(target), json_(std::move(json)), root_(std::move(root)) {}
+
+  absl::Status Walk(const JsonNode& n, const std::string& path, const Place& place,
+                    bool inside) {
+    const int64_t id = next_id_++;
+    const bool is_target = &n == target_;
+    if (recursive_ && (is_target || inside)) {
+      // The first row has no parent; a container root under an object
+      // member is keyed by its label, as in SQLite.
+      Value key = Value::Null();
+      if (place.container != nullptr && (!is_target || IsContainer(n))) key = KeyOf(place);
+      std::string up = place.container_path != nullptr ? *place.container_path : "$";
+      absl::Status s =
+          Emit(n, id, std::move(key),
+               is_target ? Value::Null() : Value::Integer(place.container_id), path, up);
+      if (!s.ok()) return s;
+    } else if (!recursive_ && is_target && !IsContainer(n)) {
+      if (absl::Status s = Emit(n, id, Value::Null(), Value::Null(), root_, root_); !s.ok()) {
+        return s;
+      }
+    } else if (!recursive_ && place.container == target_ && place.container != nullptr) {
+      std::string fullkey = root_;
+      AppendStep(place, &fullkey);
+      absl::Status s = Emit(n, id, KeyOf(place), Value::Null(), fullkey, root_);
+      if (!s.ok()) return s;
+    }
+    if (!IsContainer(n)) return absl::OkStatus();
+    for (size_t i = 0; i < n.items.size(); ++i) {
+      if (n.type == JsonType::kObject) ++next_id_;  // the member's label
+      const JsonNode& child = n.items[i];
+      Place at{&n, id, &path, i};
+      // Paths from the document's root are json_tree's only.
+      std::string child_path;
+      if (recursive_) {
+        child_path = path;
+        AppendStep(at, &child_path);
+      }
+      if (absl::Status s = Walk(child, child_path, at, inside || is_target); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  std::vector<std::vector<Value>> TakeRows() { return std::move(rows_); }
+
+ private:
+  static Value KeyOf(const Place& place) {
+    if (place.container->type == JsonType::kObject) {
+      return Value::Text(Unescape(place.container->keys[place.index]));
+    }
+    return Value::Integer(static_cast<int64_t>(place.index));
+  }
+
+  static void AppendStep(const Place& place, std::string* path) {
+    if (place.container->type == JsonType::kObject) {
+      AppendLabelStep(place.container->keys[place.index], path);
+    } else {
+      absl::StrAppend(path, "[", place.index, "]");
+    }
+  }
+
+  absl::Status Emit(const JsonNode& n, int64_t id, Value key, Value parent, std::string fullkey,
+                    std::string path) {
+    absl::StatusOr<Value> value = SqlValueOf(n, /*mark_json=*/true);
+    if (!value.ok()) return value.status();
+    std::vector<Value> row;
+    row.reserve(std::size(kEachColumns));
+    row.push_back(std::move(key));
+    row.push_back(*value);
+    row.push_back(Value::Text(kTypeNames[static_cast<int>(n.type)]));
+    row.push_back(IsContainer(n) ? Value::Null() : *std::move(value));
+    row.push_back(Value::Integer(id));
+    row.push_back(std::move(parent));
+    row.push_back(Value::Text(fullkey));
+    row.push_back(Value::Text(path));
+    row.push_back(json_);
+    row.push_back(Value::Text(root_));
+    rows_.push_back(std::move(row));
+    return absl::OkStatus();
+  }
+
+  const bool recursive_;
+  const JsonNode* const target_;
+  const Value json_;
+  const std::string root_;
+  int64_t next_id_ = 0;
+  std::vector<std::vector<Value>> rows_;
+};
+
+absl::StatusOr<std::vector<std::vector<Value>>> EachRows(Args a, bool recursive) {
+  absl::StatusOr<std::optional<JsonNode>> doc = ParseArg(a[0]);
+  if (!doc.ok()) return doc.status();
+  if (!doc->has_value()) return std::vector<std::vector<Value>>();
+  std::string root = "$";
+  const JsonNode* target = &**doc;
+  if (a.size() > 1) {
+    std::optional<std::string> path = JsonText(a[1]);
+    if (!path.has_value()) return std::vector<std::vector<Value>>();
+    absl::StatusOr<Target> t = Lookup(&**doc, *path, false);
+    if (!t.ok()) return t.status();
+    if (t->node == nullptr) return std::vector<std::vector<Value>>();
+    target = t->node;
+    root = *std::move(path);
+  }
+  EachWalk walk(recursive, target, a[0], std::move(root));
+  if (absl::Status s = walk.Walk(**doc, "$", Place(), false); !s.ok()) return s;
+  return walk.TakeRows();
+}
+
+absl::StatusOr<std::vector<std::vector<Value>>> JsonEach(Args a) { return EachRows(a, false); }
+absl::StatusOr<std::vector<std::vector<Value>>> JsonTree(Args a) { return EachRows(a, true); }
+
+constexpr TableFunction kJsonTableFunctions[] = {
+    {"json_each", 1, 2, kEachColumns, 2, JsonEach},
+    {"json_tree", 1, 2, kEachColumns, 2, JsonTree},
+};
+
 constexpr ScalarFunction kObjectMember = {"json_group_object", 2, 2, ObjectMember};
 
 constexpr ScalarFunction kJsonFunctions[] = {
@@ -849,6 +1011,7 @@ constexpr ScalarFunction kJsonFunctions[] = {
 
 namespace internal {
 absl::Span<const ScalarFunction> JsonFunctions() { return kJsonFunctions; }
+absl::Span<const TableFunction> JsonTableFunctions() { return kJsonTableFunctions; }
 absl::Status AppendJson(const Value& v, std::string* out) { return AppendValue(v, out); }
 }  // namespace internal
 

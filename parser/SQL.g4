@@ -230,7 +230,8 @@ join_constraint
   ;
 
 table_or_subquery
-  : schema_prefix? name ( K_AS? alias=name )? ( K_INDEXED K_BY index=name | K_NOT K_INDEXED )?  # table_name_ref
+  : name OPEN_PAR ( expr ( COMMA expr )* )? CLOSE_PAR ( K_AS? alias=name )?  # table_function
+  | schema_prefix? name ( K_AS? alias=name )? ( K_INDEXED K_BY index=name | K_NOT K_INDEXED )?  # table_name_ref
   | OPEN_PAR select_stmt CLOSE_PAR ( K_AS? alias=name )?      # table_subquery
   | OPEN_PAR join_clause CLOSE_PAR                            # table_nested_join
   ;

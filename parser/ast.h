@@ -98,11 +98,13 @@ struct TableRef;
 using TableRefPtr = std::unique_ptr<TableRef>;
 
 struct TableRef {
-  enum class Kind { kTable, kSubquery, kJoin };
+  // kFunction: a table-valued function, name(args), as json_each(x).
+  enum class Kind { kTable, kSubquery, kJoin, kFunction };
   Kind kind = Kind::kTable;
   SourcePos pos;
-  std::string name;   // kTable
-  std::string alias;  // kTable / kSubquery
+  std::string name;   // kTable, kFunction
+  std::string alias;  // kTable / kSubquery / kFunction
+  std::vector<ExprPtr> args;  // kFunction
   std::string indexed_by;    // kTable: INDEXED BY name (a hint we may ignore)
   bool not_indexed = false;  // kTable: NOT INDEXED
   std::unique_ptr<SelectStmt> subquery;

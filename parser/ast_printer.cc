@@ -94,6 +94,9 @@ std::string TableRefSql(const TableRef& t) {
     case TableRef::Kind::kSubquery:
       return absl::StrCat("(", ToSql(*t.subquery), ")",
                           t.alias.empty() ? "" : absl::StrCat(" AS ", t.alias));
+    case TableRef::Kind::kFunction:
+      return absl::StrCat(t.name, "(", List(t.args), ")",
+                          t.alias.empty() ? "" : absl::StrCat(" AS ", t.alias));
     case TableRef::Kind::kJoin: {
       const char* op = t.join_type == JoinType::kComma   ? ", "
                        : t.join_type == JoinType::kLeft  ? " LEFT JOIN "

@@ -1067,6 +1067,15 @@ ast::TableRefPtr Transformer::TableOrSubquery(
     t->not_indexed = c->K_INDEXED() != nullptr && c->K_NOT() != nullptr;
     return t;
   }
+  if (auto* c = dynamic_cast<SQLParser::Table_functionContext*>(ctx)) {
+    auto t = std::make_unique<ast::TableRef>();
+    t->kind = ast::TableRef::Kind::kFunction;
+    t->pos = Pos(c);
+    t->name = Name(c->name(0));
+    t->alias = Name(c->alias);
+    for (SQLParser::ExprContext* e : c->expr()) t->args.push_back(Expr(e));
+    return t;
+  }
   if (auto* c = dynamic_cast<SQLParser::Table_subqueryContext*>(ctx)) {
     auto t = std::make_unique<ast::TableRef>();
     t->kind = ast::TableRef::Kind::kSubquery;

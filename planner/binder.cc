@@ -70,6 +70,11 @@ std::vector<ColumnTraits> OutputTraits(const LogicalOp& plan) {
       out = OutputTraits(*plan.children[0]);
       out.resize(plan.width());
       return out;
+    case LogicalKind::kTableFunction:
+      // The function's own columns have no declared type or collation.
+      if (!plan.children.empty()) out = OutputTraits(*plan.children[0]);
+      out.resize(plan.width());
+      return out;
     case LogicalKind::kJoin:
     case LogicalKind::kMultiJoin:
       for (const LogicalPtr& c : plan.children) {
@@ -274,6 +279,33 @@ bool ReadsNoColumn(const BoundExpr& e) {
   bool sub = false;
   ReferencedColumns(e, &refs, &sub);
   return refs.empty() && !sub;
+}
+
+// Whether the arguments of table-valued function `fn` read the row of the
+// FROM items before it (a column, or a correlated subquery): then it runs
+// once per row of those.
+bool ReadsLeftRow(const LogicalOp& fn) {
+  if (fn.kind != LogicalKind::kTableFunction) return false;
+  for (const BoundPtr& arg : fn.exprs) {
+    std::vector<int> cols;
+    bool has_subquery = false;
+    ReferencedColumns(*arg, &cols, &has_subquery);
+    if (!cols.empty() || (has_subquery && HasCorrelatedSubquery(*arg))) return true;
+  }
+  return false;
+}
+
+// `fn` (a kTableFunction without children) run once per row of `input`:
+// its output is input's row ++ the function's.
+std::shared_ptr<LogicalOp> LateralCall(const LogicalOp& fn, LogicalPtr input) {
+  auto call = std::make_shared<LogicalOp>();
+  call->kind = LogicalKind::kTableFunction;
+  call->table_function = fn.table_function;
+  for (const BoundPtr& arg : fn.exprs) call->exprs.push_back(arg->Clone());
+  call->column_names = input->column_names;
+  for (const std::string& c : fn.column_names) call->column_names.push_back(c);
+  call->children = {std::move(input)};
+  return call;
 }
 
 bool IsColumn(const BoundExpr& e, int column) {
@@ -601,6 +633,8 @@ bool ReadsTable(const ast::TableRef& ref, absl::string_view name) {
       return ref.subquery != nullptr && ReadsTable(*ref.subquery, name);
     case ast::TableRef::Kind::kJoin:
       return ReadsTable(*ref.left, name) || ReadsTable(*ref.right, name);
+    case ast::TableRef::Kind::kFunction:
+      return false;
   }
   return false;
 }
@@ -1086,6 +1120,8 @@ absl::StatusOr<LogicalPtr> Binder::From(const ast::TableRef& ref, Scope* scope,
       // subquery, and the join's locals would widen every one of those
       // frames (the deep-statement limits assume a lean From()).
       return BindJoin(ref, scope, parent);
+    case ast::TableRef::Kind::kFunction:
+      return BindTableFunction(ref, scope);
   }
   return absl::InternalError("unknown table reference");
 }
@@ -1186,6 +1222,37 @@ absl::StatusOr<LogicalPtr> Binder::BindJoin(const ast::TableRef& ref, Scope* sco
     }
     ShiftColumns(join->predicate.get(), -join_start);
   }
+  if (ReadsLeftRow(**right)) {
+    // A table-valued function that reads the left row runs once per left
+    // row, its arguments read over that row.
+    if (keeps_right) {
+      return absl::UnimplementedError(
+          "a RIGHT or FULL JOIN of a table-valued function that reads the other side is not "
+          "supported");
+    }
+    std::shared_ptr<LogicalOp> call = LateralCall(**right, *left);
+    for (BoundPtr& arg : call->exprs) {
+      std::vector<int> cols;
+      bool has_subquery = false;
+      ReferencedColumns(*arg, &cols, &has_subquery);
+      for (int c : cols) {
+        if (c < join_start) {
+          return absl::UnimplementedError(
+              "a table-valued function that reads a table outside its JOIN is not supported "
+              "yet");
+        }
+      }
+      if (join_start > 0 && has_subquery && HasCorrelatedSubquery(*arg)) {
+        return absl::UnimplementedError(
+            "a subquery in the arguments of a table-valued function in a nested JOIN, "
+            "reading the joined row, is not supported yet");
+      }
+      ShiftColumns(arg.get(), -join_start);
+    }
+    call->join_type = join->join_type;
+    call->predicate = std::move(join->predicate);
+    join = std::move(call);
+  }
   if (coalesced.empty()) return LogicalPtr(join);
   // The coalesced columns come first (where `*` shows them, as SQLite
   // does), then the join's own row; both copies stay readable by their
@@ -1216,6 +1283,37 @@ absl::StatusOr<LogicalPtr> Binder::BindJoin(const ast::TableRef& ref, Scope* sco
   return LogicalPtr(project);
 }
 
+absl::StatusOr<LogicalPtr> Binder::BindTableFunction(const ast::TableRef& ref, Scope* scope) {
+  const std::string name = Lower(ref.name);
+  const function::TableFunction* f = function::FindTableFunction(name);
+  if (f == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no such table-valued function: ", ref.name));
+  }
+  const int n = static_cast<int>(ref.args.size());
+  if (n < f->min_args || n > f->max_args) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("wrong number of arguments to function ", name, "()"));
+  }
+  auto call = Node(LogicalKind::kTableFunction);
+  call->table_function = f;
+  for (const ast::ExprPtr& arg : ref.args) {
+    absl::StatusOr<BoundPtr> b = Expr(*arg, scope, nullptr);
+    if (!b.ok()) return b.status();
+    call->exprs.push_back(*std::move(b));
+  }
+  const std::string alias = ref.alias.empty() ? name : Lower(ref.alias);
+  const size_t visible = f->columns.size() - f->hidden;
+  for (size_t i = 0; i < f->columns.size(); ++i) {
+    call->column_names.push_back(f->columns[i]);
+    ScopeColumn c;
+    c.table = alias;
+    c.name = f->columns[i];
+    c.hidden = i >= visible;
+    scope->columns.push_back(std::move(c));
+  }
+  return LogicalPtr(call);
+}
+
 absl::StatusOr<LogicalPtr> Binder::InnerJoins(const std::vector<const ast::TableRef*>& leaves,
                                               const std::vector<const ast::Expr*>& on_conditions,
                                               const ast::Expr* where, Scope* scope,
@@ -1231,6 +1329,10 @@ absl::StatusOr<LogicalPtr> Binder::InnerJoins(const std::vector<const ast::Table
     leaf_plans.push_back(*p);
   }
   offsets.push_back(static_cast<int>(scope->columns.size()));
+  // A table-valued function that reads the tables before it runs once per
+  // row of their join: the inputs split there.
+  std::vector<bool> lateral(leaves.size(), false);
+  for (size_t k = 1; k < leaves.size(); ++k) lateral[k] = ReadsLeftRow(*leaf_plans[k]);
   std::vector<BoundPtr> conjuncts;
   std::vector<const ast::Expr*> sources = on_conditions;
   if (where != nullptr) sources.push_back(where);
@@ -1263,7 +1365,7 @@ absl::StatusOr<LogicalPtr> Binder::InnerJoins(const std::vector<const ast::Table
     }
     if (cols.empty()) {
       join_filters[0].push_back(std::move(c));
-    } else if (lo == hi) {
+    } else if (lo == hi && !lateral[lo]) {
       ShiftColumns(c.get(), -offsets[lo]);
       leaf_filters[lo].push_back(std::move(c));
     } else {
@@ -1274,14 +1376,38 @@ absl::StatusOr<LogicalPtr> Binder::InnerJoins(const std::vector<const ast::Table
     const KeyExpressions* expressions = ScanKeyExpressions(*p);  // before p moves
     return FilterScan(std::move(p), std::move(preds), expressions);
   };
-  auto multi = Node(LogicalKind::kMultiJoin);
+  // Each run of inputs up to a lateral function is one join (a kMultiJoin
+  // of two or more); the function runs over its rows, and what follows
+  // joins the result. Every input's row starts at column 0 of the
+  // combined row, so conjuncts keep their positions.
+  LogicalPtr plan;
+  std::vector<LogicalPtr> inputs;
+  std::vector<BoundPtr> conditions;
+  auto join_inputs = [&]() {
+    if (inputs.size() == 1) {
+      plan = filtered(std::move(inputs[0]), std::move(conditions));
+    } else {
+      auto multi = Node(LogicalKind::kMultiJoin);
+      for (LogicalPtr& input : inputs) {
+        for (const std::string& c : input->column_names) multi->column_names.push_back(c);
+        multi->children.push_back(std::move(input));
+      }
+      multi->exprs = std::move(conditions);
+      plan = multi;
+    }
+    inputs.clear();
+    conditions.clear();
+  };
   for (size_t k = 0; k < n; ++k) {
-    LogicalPtr leaf = filtered(leaf_plans[k], std::move(leaf_filters[k]));
-    for (const std::string& c : leaf->column_names) multi->column_names.push_back(c);
-    multi->children.push_back(std::move(leaf));
-    for (BoundPtr& c : join_filters[k]) multi->exprs.push_back(std::move(c));
+    if (lateral[k]) {
+      join_inputs();
+      inputs.push_back(LateralCall(*leaf_plans[k], std::move(plan)));
+    } else {
+      inputs.push_back(filtered(leaf_plans[k], std::move(leaf_filters[k])));
+    }
+    for (BoundPtr& c : join_filters[k]) conditions.push_back(std::move(c));
   }
-  LogicalPtr plan = multi;
+  join_inputs();
   return filtered(plan, std::move(top_filters));
 }
 

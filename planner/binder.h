@@ -173,6 +173,12 @@ class Binder {
   // every nested subquery repeats.
   ABSL_ATTRIBUTE_NOINLINE absl::StatusOr<LogicalPtr> BindJoin(const ast::TableRef& ref,
                                                               Scope* scope, Scope* parent);
+  // From() of a table-valued function: a kTableFunction node without
+  // children, its arguments bound over `scope` as it is (the columns of
+  // the FROM items before it, which they may read; the caller then runs
+  // it once per row of those). Not inlined into From(), as BindJoin.
+  ABSL_ATTRIBUTE_NOINLINE absl::StatusOr<LogicalPtr> BindTableFunction(const ast::TableRef& ref,
+                                                                       Scope* scope);
   // Two or more inner-joined `leaves` and their ON `on_conditions`, with
   // `where`: one kMultiJoin, each conjunct pushed down as far as its
   // columns allow. Not inlined into FromWhere(), whose frame every nested

@@ -215,6 +215,18 @@ std::vector<Columns> ChildColumns(const LogicalOp& op, const Columns& required) 
       }
       return out;
     }
+    case LogicalKind::kTableFunction: {
+      // The child's row comes first in the output; the arguments read it.
+      if (n == 0) return all;
+      Columns c = Start(required, op.width());
+      c.resize(op.width(), true);
+      for (const BoundPtr& e : op.exprs) {
+        if (!MarkUsed(e.get(), &c)) return all;
+      }
+      if (!MarkUsed(op.predicate.get(), &c)) return all;
+      c.resize(width(0));
+      return {c};
+    }
     default:
       return all;
   }

@@ -94,6 +94,11 @@ std::string Describe(const LogicalOp& op) {
     case LogicalKind::kWorkingTable:
       absl::StrAppend(&line, "rows of the last round of ", op.cte_name);
       break;
+    case LogicalKind::kTableFunction:
+      absl::StrAppend(&line, op.children.empty() ? "" : op.join_type == ast::JoinType::kLeft ? "for each row, left join " : "for each row, ",
+                      op.table_function->name, "(", op.exprs.size(),
+                      op.exprs.size() == 1 ? " argument)" : " arguments)");
+      break;
     case LogicalKind::kWindow:
       absl::StrAppend(&line, "window (", op.windows.size(),
                       op.windows.size() == 1 ? " function)" : " functions)");

@@ -158,6 +158,14 @@ enum class LogicalKind {
   // Window functions: output is the child's row ++ one column per window
   // call; rows come out in the last call's partition and order.
   kWindow,
+  // A table-valued function (json_each): `table_function` over the
+  // arguments `exprs`. Without children it runs once and its rows are the
+  // output. With one child it runs once per child row, its arguments read
+  // over that row (SQLite's `FROM t, json_each(t.j)`), and the output is
+  // the child's row ++ each of the function's rows that `predicate` (may
+  // be null) holds for; join_type kLeft keeps a child row none matched,
+  // with NULLs.
+  kTableFunction,
 };
 
 struct LogicalOp {
@@ -185,10 +193,10 @@ struct LogicalOp {
   std::vector<BoundPtr> in_list;
   // kValues
   std::vector<std::vector<BoundPtr>> rows;
-  // kFilter / kJoin
+  // kFilter / kJoin / kTableFunction
   BoundPtr predicate;
   ast::JoinType join_type = ast::JoinType::kInner;
-  // kProject
+  // kProject; kTableFunction: the arguments
   std::vector<BoundPtr> exprs;
   // kAggregate: per group key; kDistinct and kSetOp: per column. Which
   // values count as equal: TEXT compares under these collations (empty or
@@ -200,6 +208,8 @@ struct LogicalOp {
   std::vector<AggregateCall> aggregates;
   // kWindow
   std::vector<WindowCall> windows;
+  // kTableFunction (not owned: function descriptors live for the process)
+  const function::TableFunction* table_function = nullptr;
   // kSort
   std::vector<SortKey> sort_keys;
   // kLimit

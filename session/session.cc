@@ -1118,6 +1118,7 @@ std::string SqlState(const absl::Status& status) {
     const char* state;
   };
   static constexpr Prefix kByPrefix[] = {
+      {"no such table-valued function", "42883"},     // undefined_function
       {"no such table", "42P01"},                     // undefined_table
       {"no such view", "42P01"},
       {"no such column", "42703"},                    // undefined_column
@@ -1225,6 +1226,8 @@ std::string SqlState(const absl::Status& status) {
       return "42P07";
     case absl::StatusCode::kResourceExhausted:
       return "53200";
+    case absl::StatusCode::kUnimplemented:
+      return "0A000";  // feature_not_supported
     default:
       return "XX000";
   }
