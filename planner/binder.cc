@@ -1373,8 +1373,7 @@ absl::StatusOr<LogicalPtr> Binder::InnerJoins(const std::vector<const ast::Table
     }
   }
   auto filtered = [&](LogicalPtr p, std::vector<BoundPtr> preds) -> LogicalPtr {
-    const KeyExpressions* expressions = ScanKeyExpressions(*p);  // before p moves
-    return FilterScan(std::move(p), std::move(preds), expressions);
+    return Filter(std::move(p), std::move(preds));
   };
   // Each run of inputs up to a lateral function is one join (a kMultiJoin
   // of two or more); the function runs over its rows, and what follows
@@ -1442,10 +1441,49 @@ absl::StatusOr<LogicalPtr> Binder::FromWhere(const std::vector<const ast::TableR
     if (!w.ok()) return w.status();
     std::vector<BoundPtr> conjuncts;
     SplitConjuncts(*std::move(w), &conjuncts);
-    const KeyExpressions* expressions = ScanKeyExpressions(*plan);
-    plan = FilterScan(plan, std::move(conjuncts), expressions);
+    plan = Filter(std::move(plan), std::move(conjuncts));
   }
   return plan;
+}
+
+LogicalPtr Binder::Filter(LogicalPtr plan, std::vector<BoundPtr> conjuncts) {
+  // Below a LEFT or inner join (and a table-valued function run per row of
+  // its input), a conjunct that reads only the left input's columns and
+  // no subquery filters that input instead: the same rows come out, the
+  // input may be read by key, and the right side (a json_each reading a
+  // document the conjunct would reject) never sees the rows it drops.
+  const bool left_input = !conjuncts.empty() && !plan->children.empty() &&
+                          ((plan->kind == LogicalKind::kJoin &&
+                            (plan->join_type == ast::JoinType::kLeft ||
+                             plan->join_type == ast::JoinType::kInner)) ||
+                           plan->kind == LogicalKind::kTableFunction);
+  if (left_input) {
+    const int width = static_cast<int>(plan->children[0]->width());
+    std::vector<BoundPtr> below, above;
+    for (BoundPtr& c : conjuncts) {
+      std::vector<int> cols;
+      bool has_subquery = false;
+      ReferencedColumns(*c, &cols, &has_subquery);
+      bool left_only = !has_subquery && !cols.empty();
+      for (int col : cols) left_only = left_only && col < width;
+      (left_only ? below : above).push_back(std::move(c));
+    }
+    if (!below.empty()) {
+      auto copy = std::make_shared<LogicalOp>();
+      copy->kind = plan->kind;
+      copy->table_function = plan->table_function;
+      for (const BoundPtr& e : plan->exprs) copy->exprs.push_back(e->Clone());
+      copy->column_names = plan->column_names;
+      copy->join_type = plan->join_type;
+      if (plan->predicate) copy->predicate = plan->predicate->Clone();
+      copy->children = plan->children;
+      copy->children[0] = Filter(plan->children[0], std::move(below));
+      plan = std::move(copy);
+    }
+    conjuncts = std::move(above);
+  }
+  const KeyExpressions* expressions = ScanKeyExpressions(*plan);
+  return FilterScan(std::move(plan), std::move(conjuncts), expressions);
 }
 
 absl::StatusOr<LogicalPtr> Binder::BindUpdateFrom(const catalog::TableDescriptor& table,

@@ -192,6 +192,11 @@ class Binder {
   // with each conjunct pushed down as far as its columns allow.
   absl::StatusOr<LogicalPtr> FromWhere(const std::vector<const ast::TableRef*>& froms,
                                        const ast::Expr* where, Scope* scope, Scope* parent);
+  // `plan` filtered by `conjuncts` (may be empty), each placed as low as
+  // it can go: into the left input of a LEFT or inner join or of a
+  // table-valued function run per input row when it reads only that
+  // input, and over a table scan as the key reads it allows.
+  LogicalPtr Filter(LogicalPtr plan, std::vector<BoundPtr> conjuncts);
   // Binds `e`, folding it when it is constant.
   absl::StatusOr<BoundPtr> Expr(const ast::Expr& e, Scope* scope,
                                 const AggContext* agg);

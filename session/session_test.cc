@@ -776,6 +776,29 @@ TEST_F(SessionTest, RightAndFullOuterJoins) {
             (std::vector<exec::Row>{{Value::Integer(2), Value::Text("p2"), Value::Text("q2")}}));
 }
 
+// A WHERE conjunct that reads only the left side of a LEFT JOIN filters
+// the left input: the same rows come out, and the left table is read by
+// key. One that reads the right side (b.id IS NULL) stays above the join.
+TEST_F(SessionTest, LeftJoinFiltersItsLeftInputFirst) {
+  Ok("CREATE TABLE a(id INTEGER PRIMARY KEY, x INTEGER)");
+  Ok("INSERT INTO a VALUES (1, 10), (2, 20), (3, 30)");
+  const Value null;
+  EXPECT_EQ(Ok("SELECT l.id, r.id FROM a l LEFT JOIN a r ON r.id = l.id + 1 "
+               "WHERE l.id >= 2 AND r.id IS NULL")
+                .rows,
+            (std::vector<exec::Row>{{Value::Integer(3), null}}));
+  EXPECT_EQ(Ok("SELECT l.id, r.id FROM a l LEFT JOIN a r ON r.id = l.id + 1 "
+               "WHERE l.x = 20 OR r.x = 30 ORDER BY 1")
+                .rows,
+            (std::vector<exec::Row>{{Value::Integer(2), Value::Integer(3)}}));
+  std::string plan;
+  for (const auto& row :
+       Ok("EXPLAIN SELECT * FROM a l LEFT JOIN a r ON r.id = l.id + 1 WHERE l.id = 2").rows) {
+    plan += row[0].ToString() + "\n";
+  }
+  EXPECT_NE(plan.find("point lookup a"), std::string::npos) << plan;
+}
+
 // A join nested in parentheses, or after the target of UPDATE ... FROM,
 // starts after other tables' columns; its ON condition must still read its
 // own row. (It read the wrong columns: t2.x and t3.p came out NULL.)

@@ -13,7 +13,8 @@ call the built-in functions SQLite's shell has too (math, sign, iif, printf,
 quote, hex, char, unicode); the integer queries include recursive CTEs
 (counting, cycles, reachability over a table). --dates calls the date and time functions on
 random time values and modifier chains. --json calls the JSON functions
-and the -> and ->> operators on random documents and paths. --collate compares,
+and the -> and ->> operators on random documents and paths, and reads
+json_each and json_tree over each document (joined, left-joined, grouped). --collate compares,
 groups and orders TEXT columns declared NOCASE, RTRIM and BINARY (some
 indexed) with and without COLLATE clauses. --foreign-keys runs writes on
 tables linked by foreign keys with random ON DELETE / ON UPDATE actions,
@@ -517,8 +518,37 @@ class JsonGenerator:
         return ("CREATE TABLE j(k INTEGER PRIMARY KEY, doc TEXT);\n"
                 "INSERT INTO j VALUES %s;\n" % ", ".join(rows))
 
+    def each_query(self):
+        """json_each / json_tree over each document, alone, joined,
+        left-joined, grouped and in a subquery."""
+        r = self.r
+        fn = r.choice(["json_each", "json_tree"])
+        if fn == "json_tree":
+            # Labels only: below a root inside an array SQLite 3.40 writes
+            # fullkey with the wrong index ($.b[0] for $.b[1]).
+            path = r.choice(["", "", ", '$'", ", '$.a'", ", '$.b'", ", '$.\"a b\"'", ", '$.c.a'"])
+        else:
+            path = r.choice(["", "", ", " + self.path()])
+        call = "%s(j.doc%s)" % (fn, path)
+        where = r.choice([" WHERE json_valid(doc)", " WHERE json_valid(doc)", " WHERE k < 4", ""])
+        k = r.random()
+        if k < 0.5:
+            return ("SELECT k, e.key, e.value, e.type, e.atom, e.id, e.parent, e.fullkey, e.path "
+                    "FROM j, %s e%s" % (call, where))
+        if k < 0.7:
+            on = r.choice(["", " ON e.atom IS NOT NULL", " ON e.type = 'integer'"])
+            return ("SELECT k, count(e.key), count(e.value), max(e.fullkey), sum(e.id) "
+                    "FROM j LEFT JOIN %s e%s%s GROUP BY k" % (call, on, where))
+        if k < 0.85:
+            return ("SELECT e.type, count(*), sum(e.parent) FROM j, %s e%s GROUP BY e.type"
+                    % (call, where))
+        return ("SELECT k, (SELECT count(*) FROM %s WHERE atom IS NOT NULL) FROM j%s"
+                % (call, where))
+
     def query(self):
         r = self.r
+        if r.random() < 0.3:
+            return self.each_query()
         if r.random() < 0.15:
             return ("SELECT k %% 3, json_group_array(%s), json_group_object(k, %s) FROM j "
                     "WHERE json_valid(doc) GROUP BY k %% 3" % (self.value(), self.value()))
@@ -686,7 +716,7 @@ MODES = {
     "windows": (WindowGenerator, "window functions"),
     "collate": (CollateGenerator, "NOCASE and RTRIM collations"),
     "foreign_keys": (ForeignKeyGenerator, "foreign keys enforced: actions, checks, cascades"),
-    "json": (JsonGenerator, "JSON functions and the -> and ->> operators"),
+    "json": (JsonGenerator, "JSON functions, the -> and ->> operators, json_each and json_tree"),
 }
 
 

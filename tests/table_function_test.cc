@@ -153,10 +153,16 @@ TEST_F(TableFunctionTest, ErrorsHaveSqlStates) {
             "no such table-valued function: nosuch");
   EXPECT_EQ(State("SELECT * FROM nosuch(1)"), "42883");
   EXPECT_EQ(State("SELECT * FROM json_each(nosuch)"), "42703");
-  // The error is raised by the row that holds the bad document.
+  // The error is raised by the row that holds the bad document; a WHERE
+  // that keeps it out is applied before the function reads it, LEFT JOIN
+  // too (SQLite's idiom `WHERE json_valid(j)`).
   Run("INSERT INTO t VALUES (9, '[1')");
   EXPECT_EQ(State("SELECT e.value FROM t, json_each(t.j) e"), "22032");
+  EXPECT_EQ(State("SELECT e.value FROM t LEFT JOIN json_each(t.j) e"), "22032");
   EXPECT_EQ(Rows("SELECT count(*) FROM t, json_each(t.j) e WHERE t.id < 9"), V({"3"}));
+  EXPECT_EQ(Rows("SELECT t.id, count(e.key) FROM t LEFT JOIN json_each(t.j) e "
+                 "WHERE json_valid(t.j) GROUP BY t.id"),
+            V({"1|2", "2|1", "4|0"}));
   EXPECT_EQ(State("SELECT * FROM json_each('[1]') e RIGHT JOIN t ON 1 RIGHT JOIN "
                   "json_each(t.j) f ON 1"),
             "0A000");
