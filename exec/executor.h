@@ -22,6 +22,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common/value.h"
 #include "planner/physical_plan.h"
@@ -90,6 +91,13 @@ struct ExecContext {
   absl::flat_hash_map<const planner::LogicalOp*, absl::Span<const Row>> working_tables;
   // Recursive CTEs -> how many rows the LIMIT above them will read.
   absl::flat_hash_map<const planner::LogicalOp*, int64_t> row_budgets;
+  // The rows of SQLite's schema pragma `name` (table_info, index_list,
+  // ...) with argument `arg`, read in `txn`: what a pragma_* table-valued
+  // function gives, before its hidden columns. Set by the session, which
+  // renders schema text; null: those functions fail.
+  using PragmaRows = absl::StatusOr<std::vector<Row>> (*)(txn::Txn* txn, absl::string_view name,
+                                                          const Value& arg);
+  PragmaRows pragma_rows = nullptr;
   // When set, every operator adds what it did (not owned). Node-based so
   // an operator may hold its entry while subqueries add theirs.
   absl::node_hash_map<const planner::PhysicalOp*, OperatorStats>* stats = nullptr;

@@ -1,6 +1,7 @@
 // Table-valued functions in FROM (json_each, json_tree): run once, or once
 // per row of the FROM items before them when their arguments read those.
 
+#include "absl/strings/str_cat.h"
 #include "exec/internal.h"
 
 namespace tessera::exec::internal {
@@ -17,7 +18,26 @@ absl::StatusOr<std::vector<Row>> Call(const planner::LogicalOp& op, const Row& r
     if (!v.ok()) return v.status();
     args.push_back(*std::move(v));
   }
-  absl::StatusOr<std::vector<Row>> rows = op.table_function->rows(args);
+  const function::TableFunction& f = *op.table_function;
+  absl::StatusOr<std::vector<Row>> rows;
+  if (f.rows != nullptr) {
+    rows = f.rows(args);
+  } else {
+    // A schema pragma: its rows, then the hidden arg and schema.
+    if (ctx->pragma_rows == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat(f.name, "() cannot run here"));
+    }
+    const Value arg = args.empty() ? Value::Null() : args[0];
+    rows = ctx->pragma_rows(ctx->txn,
+                            absl::string_view(f.name).substr(function::kPragmaFunctionPrefix.size()),
+                            arg);
+    if (rows.ok()) {
+      for (Row& r : *rows) {
+        r.push_back(arg);
+        r.push_back(Value::Null());
+      }
+    }
+  }
   if (rows.ok() && rows->size() > ctx->options.max_rows) return TooManyRows(ctx);
   return rows;
 }

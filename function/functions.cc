@@ -262,9 +262,40 @@ std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,
   return std::nullopt;
 }
 
+namespace {
+
+// SQLite's schema pragmas as table-valued functions: each PRAGMA's columns,
+// then the hidden arg and schema.
+constexpr const char* kTableInfoColumns[] = {"cid", "name", "type", "notnull",
+                                             "dflt_value", "pk", "arg", "schema"};
+constexpr const char* kTableXinfoColumns[] = {"cid", "name", "type", "notnull", "dflt_value",
+                                              "pk", "hidden", "arg", "schema"};
+constexpr const char* kIndexListColumns[] = {"seq", "name", "unique", "origin",
+                                             "partial", "arg", "schema"};
+constexpr const char* kIndexInfoColumns[] = {"seqno", "cid", "name", "arg", "schema"};
+constexpr const char* kIndexXinfoColumns[] = {"seqno", "cid", "name", "desc",
+                                              "coll", "key", "arg", "schema"};
+constexpr const char* kForeignKeyListColumns[] = {"id", "seq", "table", "from", "to",
+                                                  "on_update", "on_delete", "match",
+                                                  "arg", "schema"};
+
+constexpr TableFunction kPragmaFunctions[] = {
+    {"pragma_table_info", 0, 2, kTableInfoColumns, 2, nullptr},
+    {"pragma_table_xinfo", 0, 2, kTableXinfoColumns, 2, nullptr},
+    {"pragma_index_list", 0, 2, kIndexListColumns, 2, nullptr},
+    {"pragma_index_info", 0, 2, kIndexInfoColumns, 2, nullptr},
+    {"pragma_index_xinfo", 0, 2, kIndexXinfoColumns, 2, nullptr},
+    {"pragma_foreign_key_list", 0, 2, kForeignKeyListColumns, 2, nullptr},
+};
+
+}  // namespace
+
 const TableFunction* FindTableFunction(absl::string_view name) {
-  for (const TableFunction& f : internal::JsonTableFunctions()) {
-    if (name == f.name) return &f;
+  for (absl::Span<const TableFunction> family :
+       {internal::JsonTableFunctions(), absl::Span<const TableFunction>(kPragmaFunctions)}) {
+    for (const TableFunction& f : family) {
+      if (name == f.name) return &f;
+    }
   }
   return nullptr;
 }

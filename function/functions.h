@@ -83,9 +83,15 @@ struct TableFunction {
   int hidden;
   // The rows for `args`, each columns.size() wide. kInvalidArgument for
   // errors SQL reports when the statement runs (malformed JSON, a bad
-  // path).
+  // path). Null for the pragma_* functions (pragma_table_info(t), ...),
+  // whose rows are the schema's: the executor reads them as the PRAGMA of
+  // the name after "pragma_" gives them, then appends the hidden `arg`
+  // (the first argument) and `schema` (NULL).
   absl::StatusOr<std::vector<std::vector<Value>>> (*rows)(absl::Span<const Value> args);
 };
+
+// The prefix of the table-valued functions that read a schema pragma.
+inline constexpr absl::string_view kPragmaFunctionPrefix = "pragma_";
 
 // The table-valued function called `name` (lowercase), or nullptr.
 const TableFunction* FindTableFunction(absl::string_view name);

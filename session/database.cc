@@ -29,6 +29,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   if (options.tune_malloc) TuneMalloc();
   std::unique_ptr<Database> db(new Database());
   db->options_ = options;
+  db->dir_ = dir;
   absl::StatusOr<std::unique_ptr<storage::Engine>> engine =
       storage::Engine::Open(dir, options.engine);
   if (!engine.ok()) return engine.status();

@@ -49,6 +49,8 @@ class Database {
   kv::DistSender* sender() { return sender_.get(); }
   HybridClock* clock() { return &clock_; }
   const DatabaseOptions& options() const { return options_; }
+  // The store's directory, as Open() was given it.
+  const std::string& dir() const { return dir_; }
 
   // Begins a transaction and returns in `*schema_version` the schema
   // version its snapshot sees: plans bound under that version are valid
@@ -86,6 +88,7 @@ class Database {
   Database() = default;
 
   DatabaseOptions options_;
+  std::string dir_;
   const std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>();
   // Held shared while a transaction begins, exclusively while a schema
   // change commits: a snapshot and its schema version always agree.

@@ -700,6 +700,7 @@ void InitContext(const Dml& d, exec::ExecContext* ctx) {
   ctx->txn = d.txn;
   ctx->params = d.params;
   ctx->session = d.values;
+  ctx->pragma_rows = &PragmaFunctionRows;
   if (d.trigger_row != nullptr) ctx->outer.push_back(d.trigger_row);
 }
 

@@ -121,6 +121,17 @@ inline constexpr absl::string_view kSequenceTable = "sqlite_sequence";
 // The rows of sqlite_schema / sqlite_master (session.cc).
 absl::StatusOr<std::vector<std::vector<Value>>> SchemaRows(txn::Txn* txn, bool sqlite_master);
 
+// The result of SQLite's schema pragma `name` (table_info, table_xinfo,
+// index_list, index_info, index_xinfo, foreign_key_list) for the object
+// named `arg` (nullptr: no argument, no rows), read in `txn`; nullopt for
+// any other name (session.cc).
+absl::StatusOr<std::optional<ResultSet>> SchemaPragma(txn::Txn* txn, absl::string_view name,
+                                                      const std::string* arg);
+// exec::ExecContext::pragma_rows: SchemaPragma's rows for the pragma_*
+// table-valued functions (a NULL argument gives none).
+absl::StatusOr<std::vector<Row>> PragmaFunctionRows(txn::Txn* txn, absl::string_view name,
+                                                    const Value& arg);
+
 // --- Rows, constraints and sequences (dml.cc), shared with DDL ---
 
 // "<what> constraint failed: <target>" (FailedPrecondition; SqlState maps

@@ -955,9 +955,16 @@ absl::StatusOr<std::vector<std::vector<Value>>> SchemaRows(txn::Txn* txn, bool s
 
 namespace {
 
-// The SQL type name a column shows: as declared, else its strict type.
+// The SQL type name PRAGMA table_info shows: as declared (the names a
+// STRICT table takes in upper case, as SQLite 3.37+ shows them), else its
+// strict type.
 std::string ColumnTypeName(const catalog::ColumnDescriptor& c) {
-  if (!c.declared_type.empty()) return c.declared_type;
+  if (!c.declared_type.empty()) {
+    for (const char* strict : {"INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"}) {
+      if (absl::EqualsIgnoreCase(c.declared_type, strict)) return strict;
+    }
+    return c.declared_type;
+  }
   return c.type == Type::kNull ? "" : std::string(TypeName(c.type));
 }
 
@@ -965,7 +972,8 @@ std::string ColumnTypeName(const catalog::ColumnDescriptor& c) {
 // here; any other pragma is ignored (no rows), as SQLite ignores the ones
 // it does not know, so scripts written for SQLite (its .dump starts with
 // PRAGMA foreign_keys=OFF) run.
-absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p) {
+absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p,
+                                 const std::string& store_dir) {
   ResultSet rs;
   if (p.name == "user_version" || p.name == "application_id") {
     // Integers an application keeps in the database (its schema's
@@ -987,61 +995,121 @@ absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p) {
     rs.rows.push_back({Value::Integer(*v)});
     return rs;
   }
-  if (p.name == "index_list" || p.name == "index_info") {
+  if (p.name == "database_list") {
+    // One database, the store; TEMP objects live in it too (per session).
     rs.has_rows = true;
-    if (p.name == "index_list") {
-      rs.columns = {"seq", "name", "unique", "origin", "partial"};
-      absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, p.value);
-      if (absl::IsNotFound(t.status()) || !p.has_value) return rs;
-      if (!t.ok()) return t.status();
-      // Newest first, as SQLite lists them.
-      int64_t seq = 0;
-      for (auto it = t->indexes.rbegin(); it != t->indexes.rend(); ++it) {
-        const catalog::IndexDescriptor& ix = *it;
-        rs.rows.push_back({Value::Integer(seq++), Value::Text(ix.name),
-                           Value::Integer(ix.unique ? 1 : 0),
-                           Value::Text(IsConstraintIndex(ix) ? "u" : "c"),
-                           Value::Integer(ix.where_sql.empty() ? 0 : 1)});
+    rs.columns = {"seq", "name", "file"};
+    rs.rows.push_back({Value::Integer(0), Value::Text("main"), Value::Text(store_dir)});
+    return rs;
+  }
+  absl::StatusOr<std::optional<ResultSet>> schema =
+      SchemaPragma(txn, p.name, p.has_value ? &p.value : nullptr);
+  if (!schema.ok()) return schema.status();
+  if (schema->has_value()) return **std::move(schema);
+  return rs;
+}
+
+// index_info and index_xinfo of the index called `name` (any table's, a
+// UNIQUE constraint's too: those have no catalog object of their own).
+absl::Status IndexColumns(txn::Txn* txn, const std::string& name, bool extended, ResultSet* rs) {
+  absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+      catalog::ListObjects(txn);
+  if (!all.ok()) return all.status();
+  for (const auto& [object_name, o] : *all) {
+    if (!o.table.has_value()) continue;
+    const TableDescriptor& t = *o.table;
+    // cid counts the visible columns, as SELECT * shows them; -1 is the
+    // rowid.
+    auto cid_of = [&](uint32_t id) -> int64_t {
+      int64_t cid = 0;
+      for (const catalog::ColumnDescriptor& c : t.columns) {
+        if (c.id == id) return c.hidden ? -1 : cid;
+        if (!c.hidden) ++cid;
       }
-      return rs;
-    }
-    rs.columns = {"seqno", "cid", "name"};
-    if (!p.has_value) return rs;
-    // Any table's index of that name, a UNIQUE constraint's too (those
-    // have no catalog object of their own).
-    absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
-        catalog::ListObjects(txn);
-    if (!all.ok()) return all.status();
-    for (const auto& [name, o] : *all) {
-      if (!o.table.has_value()) continue;
-      const TableDescriptor& t = *o.table;
-      for (const catalog::IndexDescriptor& ix : t.indexes) {
-        if (!absl::EqualsIgnoreCase(ix.name, p.value)) continue;
-        for (size_t i = 0; i < ix.column_ids.size(); ++i) {
-          // cid counts the visible columns, as SELECT * shows them.
-          int cid = 0;
-          for (const catalog::ColumnDescriptor& c : t.columns) {
-            if (c.id == ix.column_ids[i]) break;
-            if (!c.hidden) ++cid;
-          }
-          const int pos = t.ColumnIndexById(ix.column_ids[i]);
-          if (ix.IsExpression(i)) {  // SQLite: cid -2, no name
-            rs.rows.push_back({Value::Integer(static_cast<int64_t>(i)), Value::Integer(-2), Value()});
-            continue;
-          }
-          rs.rows.push_back({Value::Integer(static_cast<int64_t>(i)), Value::Integer(cid),
-                             Value::Text(pos >= 0 ? t.columns[pos].name : "")});
+      return -1;
+    };
+    auto add = [&](int64_t seqno, uint32_t id, bool expression, bool descending,
+                   Collation collation, bool key) {
+      const int pos = t.ColumnIndexById(id);
+      Value column_name = expression || pos < 0 || t.columns[pos].hidden
+                              ? Value()
+                              : Value::Text(t.columns[pos].name);
+      Row row = {Value::Integer(seqno), Value::Integer(expression ? -2 : cid_of(id)),
+                 std::move(column_name)};
+      if (extended) {
+        row.push_back(Value::Integer(descending ? 1 : 0));
+        row.push_back(Value::Text(CollationName(collation)));
+        row.push_back(Value::Integer(key ? 1 : 0));
+      }
+      rs->rows.push_back(std::move(row));
+    };
+    for (const catalog::IndexDescriptor& ix : t.indexes) {
+      if (!absl::EqualsIgnoreCase(ix.name, name)) continue;
+      for (size_t i = 0; i < ix.column_ids.size(); ++i) {
+        const bool descending = i < ix.orders.size() && ix.orders[i] == SortOrder::kDescending;
+        add(static_cast<int64_t>(i), ix.column_ids[i], ix.IsExpression(i), descending,
+            ix.CollationAt(i), true);
+      }
+      if (!extended) return absl::OkStatus();
+      // Then what else an entry holds to find its row, as SQLite lists it:
+      // the rowid, or a WITHOUT ROWID table's key columns not in the index.
+      int64_t seqno = static_cast<int64_t>(ix.column_ids.size());
+      if (!t.without_rowid) {
+        rs->rows.push_back({Value::Integer(seqno), Value::Integer(-1), Value(), Value::Integer(0),
+                            Value::Text("BINARY"), Value::Integer(0)});
+        return absl::OkStatus();
+      }
+      for (uint32_t id : t.primary.column_ids) {
+        if (std::find(ix.column_ids.begin(), ix.column_ids.end(), id) != ix.column_ids.end()) {
+          continue;
         }
-        return rs;
+        const int pos = t.ColumnIndexById(id);
+        add(seqno++, id, false, false,
+            pos >= 0 ? t.columns[pos].collation : Collation::kBinary, false);
       }
+      return absl::OkStatus();
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<ResultSet>> SchemaPragma(txn::Txn* txn, absl::string_view name,
+                                                      const std::string* arg) {
+  ResultSet rs;
+  rs.has_rows = true;
+  if (name == "index_list") {
+    rs.columns = {"seq", "name", "unique", "origin", "partial"};
+    if (arg == nullptr) return rs;
+    absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, *arg);
+    if (absl::IsNotFound(t.status())) return rs;
+    if (!t.ok()) return t.status();
+    // Newest first, as SQLite lists them.
+    int64_t seq = 0;
+    for (auto it = t->indexes.rbegin(); it != t->indexes.rend(); ++it) {
+      const catalog::IndexDescriptor& ix = *it;
+      rs.rows.push_back({Value::Integer(seq++), Value::Text(ix.name),
+                         Value::Integer(ix.unique ? 1 : 0),
+                         Value::Text(IsConstraintIndex(ix) ? "u" : "c"),
+                         Value::Integer(ix.where_sql.empty() ? 0 : 1)});
     }
     return rs;
   }
-  if (p.name == "foreign_key_list") {
-    rs.has_rows = true;
+  if (name == "index_info" || name == "index_xinfo") {
+    const bool extended = name == "index_xinfo";
+    rs.columns = {"seqno", "cid", "name"};
+    if (extended) {
+      for (const char* c : {"desc", "coll", "key"}) rs.columns.push_back(c);
+    }
+    if (arg == nullptr) return rs;
+    if (absl::Status s = IndexColumns(txn, *arg, extended, &rs); !s.ok()) return s;
+    return rs;
+  }
+  if (name == "foreign_key_list") {
     rs.columns = {"id", "seq", "table", "from", "to", "on_update", "on_delete", "match"};
-    if (!p.has_value) return rs;
-    absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, p.value);
+    if (arg == nullptr) return rs;
+    absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, *arg);
     if (absl::IsNotFound(t.status())) return rs;
     if (!t.ok()) return t.status();
     // Numbered newest first, as SQLite numbers them.
@@ -1061,30 +1129,47 @@ absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p) {
     }
     return rs;
   }
-  if (p.name == "table_info") {
-    rs.has_rows = true;
+  if (name == "table_info" || name == "table_xinfo") {
+    // table_xinfo also lists generated columns, with `hidden` 2 (VIRTUAL)
+    // or 3 (STORED), as SQLite does; table_info leaves them out.
+    const bool extended = name == "table_xinfo";
     rs.columns = {"cid", "name", "type", "notnull", "dflt_value", "pk"};
-    if (!p.has_value) return rs;
-    absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, p.value);
+    if (extended) rs.columns.push_back("hidden");
+    if (arg == nullptr) return rs;
+    absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, *arg);
     if (absl::IsNotFound(t.status())) return rs;  // as SQLite: no rows
     if (!t.ok()) return t.status();
     int cid = 0;
     for (const catalog::ColumnDescriptor& c : t->columns) {
-      // Generated columns are left out, as SQLite's table_info does.
-      if (c.hidden || !c.generated_sql.empty()) continue;
+      const bool generated = !c.generated_sql.empty();
+      if (c.hidden || (generated && !extended)) continue;
       const std::vector<uint32_t>& key =
           t->key_is_first_index ? t->indexes[0].column_ids : t->primary.column_ids;
       const auto in_key = std::find(key.begin(), key.end(), c.id);
       const int64_t pk = in_key == key.end() ? 0 : in_key - key.begin() + 1;
-      rs.rows.push_back({Value::Integer(cid++), Value::Text(c.name), Value::Text(ColumnTypeName(c)),
-                         Value::Integer(c.nullable ? 0 : 1),
-                         c.default_sql.empty() ? Value() : Value::Text(c.default_sql),
-                         Value::Integer(pk)});
+      Row row = {Value::Integer(cid++), Value::Text(c.name), Value::Text(ColumnTypeName(c)),
+                 Value::Integer(c.nullable ? 0 : 1),
+                 c.default_sql.empty() ? Value() : Value::Text(c.default_sql),
+                 Value::Integer(pk)};
+      if (extended) row.push_back(Value::Integer(!generated ? 0 : c.generated_stored ? 3 : 2));
+      rs.rows.push_back(std::move(row));
     }
     return rs;
   }
-  return rs;
+  return std::optional<ResultSet>();
 }
+
+absl::StatusOr<std::vector<Row>> PragmaFunctionRows(txn::Txn* txn, absl::string_view name,
+                                                    const Value& arg) {
+  if (arg.is_null()) return std::vector<Row>();
+  const std::string text = function::RenderText(arg);
+  absl::StatusOr<std::optional<ResultSet>> rs = SchemaPragma(txn, name, &text);
+  if (!rs.ok()) return rs.status();
+  if (!rs->has_value()) return absl::InternalError(absl::StrCat("no schema pragma ", name));
+  return std::move((*rs)->rows);
+}
+
+namespace {
 
 bool ChangesSchema(ast::StatementKind kind) {
   switch (kind) {
@@ -1673,7 +1758,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       return rs;
     }
     case ast::StatementKind::kPragma:
-      return Pragma(txn, static_cast<const ast::PragmaStatement&>(st));
+      return Pragma(txn, static_cast<const ast::PragmaStatement&>(st), db_->dir());
     case ast::StatementKind::kAnalyze: {
       // Nothing to gather (the planner sizes tables from their ranges);
       // a name must still be a table or an index.

@@ -220,6 +220,57 @@ TEST_F(SchemaCompatTest, Pragmas) {
   EXPECT_EQ(Rows("PRAGMA no_such_pragma"), V());
 }
 
+// table_xinfo, index_xinfo and database_list, and the schema pragmas as
+// table-valued functions (pragma_table_info('t'), which tools join to
+// sqlite_schema to list every table's columns), as SQLite answers them.
+TEST_F(SchemaCompatTest, ExtendedPragmasAndPragmaFunctions) {
+  Run("CREATE TABLE t(a integer PRIMARY KEY, b text NOT NULL DEFAULT 'x', c AS (a + 1), "
+      "d AS (a * 2) STORED, e)");
+  Run("CREATE INDEX i ON t(b DESC, e COLLATE NOCASE)");
+  Run("CREATE UNIQUE INDEX u ON t(lower(b))");
+  Run("CREATE TABLE w(x TEXT, y INT, z, PRIMARY KEY(y, x)) WITHOUT ROWID");
+  Run("CREATE INDEX wi ON w(z)");
+  // Generated columns: hidden 2 (VIRTUAL) or 3 (STORED).
+  EXPECT_EQ(Rows("PRAGMA table_xinfo(t)"),
+            V({"0|a|INTEGER|1|NULL|1|0", "1|b|TEXT|1|'x'|0|0", "2|c||0|NULL|0|2",
+               "3|d||0|NULL|0|3", "4|e||0|NULL|0|0"}));
+  // Key columns, then what finds the row: the rowid, or a WITHOUT ROWID
+  // table's key columns.
+  EXPECT_EQ(Rows("PRAGMA index_xinfo(i)"),
+            V({"0|1|b|1|BINARY|1", "1|4|e|0|NOCASE|1", "2|-1|NULL|0|BINARY|0"}));
+  EXPECT_EQ(Rows("PRAGMA index_xinfo(u)"), V({"0|-2|NULL|0|BINARY|1", "1|-1|NULL|0|BINARY|0"}));
+  EXPECT_EQ(Rows("PRAGMA index_xinfo(wi)"),
+            V({"0|2|z|0|BINARY|1", "1|1|y|0|BINARY|0", "2|0|x|0|BINARY|0"}));
+  EXPECT_EQ(Rows("PRAGMA index_xinfo(nope)"), V());
+  const V databases = Rows("PRAGMA database_list");
+  ASSERT_EQ(databases.size(), 1u);
+  EXPECT_EQ(databases[0].substr(0, 7), "0|main|");
+  // The functions: the pragma's columns, then the hidden arg and schema.
+  EXPECT_EQ(Rows("SELECT * FROM pragma_table_info('t')"),
+            V({"0|a|INTEGER|1|NULL|1", "1|b|TEXT|1|'x'|0", "2|e||0|NULL|0"}));
+  EXPECT_EQ(Rows("SELECT arg, schema FROM pragma_table_info('t') LIMIT 1"), V({"t|NULL"}));
+  EXPECT_EQ(Rows("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
+                 "WHERE m.type = 'table' ORDER BY 1, p.cid"),
+            V({"t|a", "t|b", "t|e", "w|x", "w|y", "w|z"}));
+  EXPECT_EQ(Rows("SELECT name, \"unique\" FROM pragma_index_list('t') ORDER BY 1"),
+            V({"i|0", "u|1"}));
+  EXPECT_EQ(Rows("SELECT name FROM pragma_index_info('i')"), V({"b", "e"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM pragma_index_xinfo('wi')"), V({"3"}));
+  EXPECT_EQ(Rows("SELECT hidden FROM pragma_table_xinfo('t') WHERE name = 'd'"), V({"3"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM pragma_foreign_key_list('t')"), V({"0"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM pragma_table_info('nosuch')"), V({"0"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM pragma_table_info()"), V({"0"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM pragma_table_info(NULL)"), V({"0"}));
+  EXPECT_EQ(Rows("SELECT name FROM pragma_table_info(?) WHERE pk > 0", {Value::Text("w")}),
+            V({"x", "y"}));
+  // In a transaction the functions see its own schema changes.
+  Run("BEGIN");
+  Run("ALTER TABLE w ADD COLUMN q");
+  EXPECT_EQ(Rows("SELECT count(*) FROM pragma_table_info('w')"), V({"4"}));
+  Run("ROLLBACK");
+  EXPECT_EQ(Rows("SELECT count(*) FROM pragma_table_info('w')"), V({"3"}));
+}
+
 // SAVEPOINT, RELEASE and ROLLBACK TO, with SQLite's answers: a savepoint
 // outside a transaction begins one, and releasing the outermost commits
 // it; ROLLBACK TO keeps the savepoint and the transaction.
