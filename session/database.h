@@ -49,6 +49,11 @@ class Database {
   kv::DistSender* sender() { return sender_.get(); }
   HybridClock* clock() { return &clock_; }
   const DatabaseOptions& options() const { return options_; }
+  // Checks the structure of the store's data file (storage::Engine::
+  // VerifyFile): kDataLoss naming the damage.
+  absl::Status VerifyStoreFile() { return engine_->VerifyFile(); }
+  // Whether commits are durable (EngineOptions::durable).
+  bool durable() const { return options_.engine.durable; }
   // The store's directory, as Open() was given it.
   const std::string& dir() const { return dir_; }
 

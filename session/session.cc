@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cmath>
 
+#include <unistd.h>
+
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
@@ -972,9 +974,101 @@ std::string ColumnTypeName(const catalog::ColumnDescriptor& c) {
 // here; any other pragma is ignored (no rows), as SQLite ignores the ones
 // it does not know, so scripts written for SQLite (its .dump starts with
 // PRAGMA foreign_keys=OFF) run.
-absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p,
-                                 const std::string& store_dir) {
+// PRAGMA integrity_check / quick_check: the data file's structure, then
+// (integrity_check) every table's rows against its indexes, as SQLite's
+// checks them: each row has its entries, and each index has no others.
+// One row per problem (at most 100), or one "ok".
+absl::StatusOr<ResultSet> IntegrityCheck(txn::Txn* txn, Database* db, bool quick) {
   ResultSet rs;
+  rs.has_rows = true;
+  rs.columns = {quick ? "quick_check" : "integrity_check"};
+  std::vector<std::string> problems;
+  constexpr size_t kMaxProblems = 100;
+  if (absl::Status s = db->VerifyStoreFile(); !s.ok()) {
+    if (!absl::IsDataLoss(s)) return s;
+    problems.push_back(std::string(s.message()));
+  }
+  if (!quick && problems.empty()) {
+    absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+        catalog::ListObjects(txn);
+    if (!all.ok()) return all.status();
+    for (const auto& [name, o] : *all) {
+      if (!o.table.has_value() || problems.size() >= kMaxProblems) continue;
+      const TableDescriptor& t = *o.table;
+      absl::StatusOr<std::vector<Row>> rows = ScanTable(txn, t);
+      if (!rows.ok()) {
+        if (!absl::IsDataLoss(rows.status()) && !absl::IsInvalidArgument(rows.status())) {
+          return rows.status();
+        }
+        problems.push_back(absl::StrCat("table ", t.name, ": ", rows.status().message()));
+        continue;
+      }
+      for (const catalog::IndexDescriptor& ix : t.indexes) {
+        int64_t expected = 0;
+        for (size_t r = 0; r < rows->size() && problems.size() < kMaxProblems; ++r) {
+          absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, (*rows)[r]);
+          if (!holds.ok()) return holds.status();
+          if (!*holds) continue;
+          ++expected;
+          absl::StatusOr<std::string> key = IndexKey(txn, t, ix, (*rows)[r]);
+          if (!key.ok()) return key.status();
+          absl::StatusOr<std::optional<std::string>> entry = txn->Get(*key);
+          if (!entry.ok()) return entry.status();
+          if (!entry->has_value()) {
+            problems.push_back(
+                absl::StrCat("row ", r + 1, " of table ", t.name, " missing from index ", ix.name));
+          }
+        }
+        int64_t entries = 0;
+        const std::string prefix = catalog::IndexPrefix(t.id, ix.id);
+        absl::Status s = txn->Scan(prefix, PrefixEnd(prefix), false,
+                                   [&](absl::string_view, absl::string_view) {
+                                     ++entries;
+                                     return true;
+                                   });
+        if (!s.ok()) return s;
+        if (entries != expected && problems.size() < kMaxProblems) {
+          problems.push_back(absl::StrCat("wrong # of entries in index ", ix.name, ": ", entries,
+                                          " for ", expected, " rows"));
+        }
+      }
+    }
+  }
+  if (problems.empty()) problems.push_back("ok");
+  if (problems.size() > kMaxProblems) problems.resize(kMaxProblems);
+  for (std::string& p : problems) rs.rows.push_back({Value::Text(std::move(p))});
+  return rs;
+}
+
+absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p, Database* db) {
+  ResultSet rs;
+  // Settings of SQLite's that describe how a store keeps its data: the
+  // answer is what Tessera does, and setting one changes nothing (as
+  // SQLite answers journal_mode with the mode in effect, which is not
+  // always the one asked for).
+  auto one = [&](Value v) {
+    rs.has_rows = true;
+    rs.columns = {p.name};
+    rs.rows.push_back({std::move(v)});
+    return rs;
+  };
+  if (p.name == "journal_mode") {
+    // LMDB's copy-on-write pages: readers never block the writer nor it
+    // them, as in SQLite's WAL mode, and there is no journal file.
+    return one(Value::Text("wal"));
+  }
+  if (p.name == "synchronous") {
+    if (p.has_value) return rs;
+    return one(Value::Integer(db->durable() ? 2 : 0));  // FULL: each commit is flushed
+  }
+  if (p.name == "encoding") return one(Value::Text("UTF-8"));
+  if (p.name == "page_size") {
+    if (p.has_value) return rs;
+    return one(Value::Integer(static_cast<int64_t>(sysconf(_SC_PAGESIZE))));  // LMDB's page
+  }
+  if (p.name == "integrity_check" || p.name == "quick_check") {
+    return IntegrityCheck(txn, db, p.name == "quick_check");
+  }
   if (p.name == "user_version" || p.name == "application_id") {
     // Integers an application keeps in the database (its schema's
     // version, for migrations), 32-bit as in SQLite; written in the
@@ -999,7 +1093,7 @@ absl::StatusOr<ResultSet> Pragma(txn::Txn* txn, const ast::PragmaStatement& p,
     // One database, the store; TEMP objects live in it too (per session).
     rs.has_rows = true;
     rs.columns = {"seq", "name", "file"};
-    rs.rows.push_back({Value::Integer(0), Value::Text("main"), Value::Text(store_dir)});
+    rs.rows.push_back({Value::Integer(0), Value::Text("main"), Value::Text(db->dir())});
     return rs;
   }
   absl::StatusOr<std::optional<ResultSet>> schema =
@@ -1758,7 +1852,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       return rs;
     }
     case ast::StatementKind::kPragma:
-      return Pragma(txn, static_cast<const ast::PragmaStatement&>(st), db_->dir());
+      return Pragma(txn, static_cast<const ast::PragmaStatement&>(st), db_);
     case ast::StatementKind::kAnalyze: {
       // Nothing to gather (the planner sizes tables from their ranges);
       // a name must still be a table or an index.

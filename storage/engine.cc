@@ -558,6 +558,22 @@ absl::StatusOr<std::unique_ptr<Snapshot>> Engine::NewSnapshot() {
   return std::unique_ptr<Snapshot>(new Snapshot(this, txn, cursor));
 }
 
+absl::Status Engine::VerifyFile() {
+  EnterTxn();
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
+  if (rc != MDB_SUCCESS) {
+    ExitTxn();
+    return LmdbError(rc, "begin verify");
+  }
+  MDB_stat stat;
+  mdb_env_stat(env_, &stat);
+  absl::Status s = VerifyStoreFile(dir_ + "/data.mdb", stat.ms_psize, mdb_txn_id(txn));
+  mdb_txn_abort(txn);
+  ExitTxn();
+  return s;
+}
+
 void Engine::ReturnReadTxn(MDB_txn* txn, MDB_cursor* cursor) {
   mdb_txn_reset(txn);
   bool pooled = false;

@@ -208,6 +208,11 @@ class Engine {
   // commit. Safe at any time (it runs inside a write transaction).
   absl::Status WatchWrites(absl::string_view start, absl::string_view end);
 
+  // Checks the data file's structure as of now (storage/verify.h, over
+  // the newest snapshot, pinned while it runs): kDataLoss naming the
+  // damage. Reads the whole file.
+  absl::Status VerifyFile();
+
   // Pins `ts` against GC for the life of the returned object.
   std::unique_ptr<ReadPin> PinReads(Timestamp ts);
 

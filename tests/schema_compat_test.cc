@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include "catalog/catalog.h"
+#include "catalog/row_codec.h"
+#include "common/key_encoding.h"
 #include "tests/sql_fixture.h"
 
 namespace tessera::session {
@@ -269,6 +272,46 @@ TEST_F(SchemaCompatTest, ExtendedPragmasAndPragmaFunctions) {
   EXPECT_EQ(Rows("SELECT count(*) FROM pragma_table_info('w')"), V({"4"}));
   Run("ROLLBACK");
   EXPECT_EQ(Rows("SELECT count(*) FROM pragma_table_info('w')"), V({"3"}));
+}
+
+// PRAGMA integrity_check reads the data file's structure and every
+// table's rows against its indexes; quick_check only the structure. The
+// settings a store cannot change answer what Tessera does.
+TEST_F(SchemaCompatTest, IntegrityCheckAndStorageSettings) {
+  Run("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT, c)");
+  Run("CREATE INDEX i1 ON t(b)");
+  Run("CREATE UNIQUE INDEX i2 ON t(lower(b))");
+  Run("CREATE INDEX i3 ON t(c) WHERE c > 5");
+  Run("INSERT INTO t VALUES (1, 'x', 3), (2, 'Y', 7), (3, NULL, 9)");
+  EXPECT_EQ(Rows("PRAGMA integrity_check"), V({"ok"}));
+  EXPECT_EQ(Rows("PRAGMA quick_check"), V({"ok"}));
+  // Damage i1 behind SQL's back: drop its first entry (row 3's: NULL
+  // sorts first) and add one for no row to i3.
+  uint64_t schema_version = 0;
+  absl::StatusOr<std::unique_ptr<txn::Txn>> txn = db_->Begin(&schema_version);
+  ASSERT_TRUE(txn.ok()) << txn.status();
+  absl::StatusOr<catalog::TableDescriptor> t = catalog::GetTable(txn->get(), "t");
+  ASSERT_TRUE(t.ok()) << t.status();
+  const std::string i1 = catalog::IndexPrefix(t->id, t->indexes[0].id);
+  std::string first;
+  ASSERT_TRUE((*txn)->Scan(i1, PrefixEnd(i1), false, [&](absl::string_view k, absl::string_view) {
+                      first = std::string(k);
+                      return false;
+                    }).ok());
+  ASSERT_FALSE(first.empty());
+  (*txn)->Delete(first);
+  (*txn)->Put(catalog::IndexPrefix(t->id, t->indexes[2].id) + "stray", "");
+  ASSERT_TRUE((*txn)->Commit().ok());
+  EXPECT_EQ(Rows("PRAGMA integrity_check"),
+            V({"row 3 of table t missing from index i1", "wrong # of entries in index i1: 2 for 3 rows",
+               "wrong # of entries in index i3: 3 for 2 rows"}));
+  EXPECT_EQ(Rows("PRAGMA quick_check"), V({"ok"}));
+  // journal_mode answers the mode in effect, whatever is asked.
+  EXPECT_EQ(Rows("PRAGMA journal_mode = DELETE"), V({"wal"}));
+  EXPECT_EQ(Rows("PRAGMA journal_mode"), V({"wal"}));
+  EXPECT_EQ(Rows("PRAGMA synchronous"), V({"0"}));  // this fixture's store does not flush
+  EXPECT_EQ(Rows("PRAGMA encoding"), V({"UTF-8"}));
+  EXPECT_EQ(Rows("PRAGMA page_size").size(), 1u);
 }
 
 // SAVEPOINT, RELEASE and ROLLBACK TO, with SQLite's answers: a savepoint
