@@ -32,11 +32,16 @@ statement
   | show_stmt
   | pragma_stmt
   | analyze_stmt
+  | vacuum_stmt
   ;
 
 // ANALYZE [[schema.]name]: accepted; the planner reads table sizes from
 // the ranges, so there are no statistics to gather.
 analyze_stmt : K_ANALYZE ( name ( DOT name )? )? ;
+
+// VACUUM [schema] [INTO 'directory']: collects old row versions now, or
+// writes a compacted copy of the store.
+vacuum_stmt : K_VACUUM name? ( K_INTO STRING_LITERAL )? ;
 
 // PRAGMA [schema.]name [= value | (value)]: SQLite's settings and schema
 // queries; the ones Tessera does not know are ignored, as SQLite does.
@@ -355,7 +360,7 @@ type_word
   | K_PLAN | K_QUERY | K_RECURSIVE | K_REINDEX | K_RENAME | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP | K_TO
   | K_CURRENT | K_EXCLUDE | K_FOLLOWING | K_GROUPS | K_NO | K_OTHERS | K_OVER | K_PARTITION
   | K_PRECEDING | K_RANGE | K_ROWS | K_TIES | K_UNBOUNDED | K_WINDOW | K_SCHEMA | K_FILTER
-  | K_TEMPORARY | K_TRANSACTION | K_ABORT
+  | K_TEMPORARY | K_TRANSACTION | K_ABORT | K_VACUUM
   | K_CASCADE | K_DEFERRED | K_EXCLUSIVE | K_IMMEDIATE | K_INITIALLY | K_MATCH | K_RESTRICT
   | K_WITHOUT | K_PRAGMA | K_SAVEPOINT | K_RELEASE | K_STORED | K_VIRTUAL
   ;
@@ -533,6 +538,7 @@ K_UNIQUE : U N I Q U E ;
 K_UPDATE : U P D A T E ;
 K_USING : U S I N G ;
 K_VALUES : V A L U E S ;
+K_VACUUM : V A C U U M ;
 K_VIEW : V I E W ;
 K_VIRTUAL : V I R T U A L ;
 K_WHEN : W H E N ;

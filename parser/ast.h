@@ -195,7 +195,7 @@ enum class StatementKind {
   kCreateTable, kCreateIndex, kCreateView, kCreateTrigger, kDrop,
   kAlterAddColumn, kAlterRename, kAlterDropColumn, kAlterSplit, kReindex,
   kBegin, kCommit, kRollback, kExplain, kShowTables, kShowRanges, kShowIndexes,
-  kShowCreate, kShowSchema, kPragma, kSavepoint, kRelease, kAnalyze,
+  kShowCreate, kShowSchema, kPragma, kSavepoint, kRelease, kAnalyze, kVacuum,
 };
 
 struct Statement {
@@ -388,6 +388,12 @@ struct AlterSplitStatement : Statement {
 struct ReindexStatement : Statement {
   ReindexStatement() : Statement(StatementKind::kReindex) {}
   std::string name;  // may be empty: everything
+};
+
+// VACUUM [schema] [INTO 'target'].
+struct VacuumStatement : Statement {
+  VacuumStatement() : Statement(StatementKind::kVacuum) {}
+  std::string into;  // empty: in place
 };
 
 // BEGIN, COMMIT, ROLLBACK [TO name], SAVEPOINT name, RELEASE name.

@@ -305,6 +305,11 @@ std::string ToSql(const Statement& st) {
       const std::string& t = static_cast<const ShowStatement&>(st).table;
       return t.empty() ? "ANALYZE" : "ANALYZE " + t;
     }
+    case StatementKind::kVacuum: {
+      const std::string& into = static_cast<const VacuumStatement&>(st).into;
+      return into.empty() ? "VACUUM"
+                          : "VACUUM INTO '" + absl::StrReplaceAll(into, {{"'", "''"}}) + "'";
+    }
     case StatementKind::kSavepoint:
       return "SAVEPOINT " + static_cast<const TransactionStatement&>(st).savepoint;
     case StatementKind::kRelease:

@@ -1496,6 +1496,20 @@ ast::StatementPtr Transformer::Statement(SQLParser::StatementContext* ctx) {
     out = Drop(c);
   } else if (auto* c = ctx->alter_table_stmt()) {
     out = Alter(c);
+  } else if (auto* c = ctx->vacuum_stmt()) {
+    auto s = std::make_unique<ast::VacuumStatement>();
+    if (c->name() != nullptr) {
+      const std::string schema = absl::AsciiStrToLower(Name(c->name()));
+      if (schema != "main" && schema != "temp") {
+        Fail(c->name(), absl::StrCat("unknown database ", Name(c->name())));
+      }
+    }
+    if (c->STRING_LITERAL() != nullptr) {
+      const std::string quoted = c->STRING_LITERAL()->getText();
+      s->into = absl::StrReplaceAll(quoted.substr(1, quoted.size() - 2), {{"''", "'"}});
+      if (s->into.empty()) Fail(c, "VACUUM INTO needs a directory name");
+    }
+    out = std::move(s);
   } else if (auto* c = ctx->reindex_stmt()) {
     auto s = std::make_unique<ast::ReindexStatement>();
     s->name = Name(c->name());

@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include <mutex>
+#include <optional>
 
 #include "catalog/catalog.h"
 #include "catalog/row_codec.h"
@@ -48,10 +49,74 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   db->coordinator_ =
       std::make_unique<txn::TxnCoordinator>(db->sender_.get(), &db->transport_, 1);
   if (absl::Status s = db->DropLeftoverTempObjects(); !s.ok()) return s;
+  if (options.gc_ttl != absl::InfiniteDuration()) {
+    db->gc_thread_ = std::thread([d = db.get()] { d->GcLoop(); });
+  }
   return db;
 }
 
+absl::StatusOr<storage::GcStats> Database::CollectGarbage(absl::Duration ttl) {
+  // The clock's now is past every timestamp it handed out (the last
+  // commit's too): with no TTL, everything written so far is old enough.
+  Timestamp threshold = clock_.Now();
+  threshold.wall_ms -= absl::ToInt64Milliseconds(ttl);
+  if (threshold.wall_ms <= 0) return storage::GcStats();
+  return engine_->GarbageCollect(threshold);
+}
+
+void Database::GcLoop() {
+  // Garbage appears only when a version is written over (UPDATE, DELETE,
+  // REPLACE), and can go once that write is older than the TTL. Each look
+  // notes whether commits happened since the last one (at that look's
+  // time, an upper bound of theirs); a pass runs once the first noted
+  // write is older than the TTL, and a store nobody writes to is never
+  // walked. Writes newer than a pass's threshold bring one more pass, when
+  // the newest of them is older than the TTL.
+  // Writes before this loop began (this process's since Open, or an
+  // earlier process's) count as made at its start: one pass a TTL after
+  // the store opens takes their garbage.
+  uint64_t seen_commits = engine_->stats().batches_committed;
+  std::optional<absl::Time> first_write = absl::Now(), last_write = first_write;
+  absl::MutexLock l(&gc_mu_);
+  while (!gc_stop_) {
+    gc_mu_.AwaitWithTimeout(absl::Condition(&gc_stop_), options_.gc_interval);
+    if (gc_stop_) break;
+    const absl::Time now = absl::Now();
+    const uint64_t commits = engine_->stats().batches_committed;
+    if (commits != seen_commits) {
+      if (!first_write.has_value()) first_write = now;
+      last_write = now;
+      seen_commits = commits;
+    }
+    if (!first_write.has_value() || now - *first_write < options_.gc_ttl) continue;
+    const absl::Time threshold = now - options_.gc_ttl;
+    gc_mu_.Unlock();
+    absl::StatusOr<storage::GcStats> stats = CollectGarbage(options_.gc_ttl);
+    gc_mu_.Lock();
+    if (!stats.ok()) continue;  // tried again at the next look
+    gc_passes_.fetch_add(1);
+    gc_versions_removed_.fetch_add(stats->versions_removed);
+    // The pass records its threshold with a commit of its own, which is
+    // no reason for another.
+    seen_commits = engine_->stats().batches_committed;
+    if (*last_write > threshold) {
+      first_write = last_write;
+    } else {
+      first_write.reset();
+    }
+  }
+}
+
 Database::~Database() {
+  {
+    absl::MutexLock l(&gc_mu_);
+    gc_stop_ = true;
+  }
+  if (gc_thread_.joinable()) gc_thread_.join();
+  {
+    absl::MutexLock l(&pin_guard_->mu);
+    pin_guard_->engine_alive = false;
+  }
   absl::MutexLock l(&liveness_->mu);
   liveness_->alive = false;
 }
@@ -87,7 +152,21 @@ absl::Status Database::DropLeftoverTempObjects() {
 absl::StatusOr<std::unique_ptr<txn::Txn>> Database::Begin(uint64_t* schema_version) {
   absl::ReaderMutexLock l(&schema_mu_);
   *schema_version = schema_version_;
-  return coordinator_->Begin();
+  absl::StatusOr<std::unique_ptr<txn::Txn>> txn = coordinator_->Begin();
+  if (!txn.ok()) return txn;
+  // Pinned until the Txn goes: GC keeps every version its snapshot reads.
+  // A Txn may outlive the Database (a Session's); then there is nothing
+  // left to unpin.
+  (*txn)->set_on_destroy([pin = engine_->PinReads((*txn)->read_ts()),
+                          guard = pin_guard_]() mutable {
+    absl::MutexLock l(&guard->mu);
+    if (guard->engine_alive) {
+      pin.reset();
+    } else {
+      (void)pin.release();
+    }
+  });
+  return txn;
 }
 
 absl::Status Database::CommitSchemaChange(txn::Txn* txn) {

@@ -6,12 +6,15 @@
 #ifndef TESSERA_SESSION_DATABASE_H_
 #define TESSERA_SESSION_DATABASE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/hlc.h"
 #include "kv/dist_sender.h"
 #include "kv/local_transport.h"
@@ -28,6 +31,16 @@ struct DatabaseOptions {
   // whose scan fragments run in parallel. Tests set it small to spread
   // small data sets over many ranges; 0 never splits.
   int64_t split_rows = 50'000;
+  // MVCC garbage collection (DESIGN.md §3): a background pass removes the
+  // row versions that no reader can see any more — those older than
+  // `gc_ttl` and hidden under a newer version, and deleted rows'
+  // tombstones — except what an open transaction's snapshot still reads
+  // (every transaction pins its read timestamp). It looks every
+  // `gc_interval`, and walks the store only once writes older than
+  // `gc_ttl` have happened since its last pass. absl::InfiniteDuration()
+  // turns it off; VACUUM collects at once.
+  absl::Duration gc_ttl = absl::Minutes(10);
+  absl::Duration gc_interval = absl::Seconds(30);
   // Asks glibc's malloc (once per process) to keep up to 1 GiB of freed
   // memory instead of handing it back to the kernel at once: a query's
   // rows are allocated and freed wholesale, and with the defaults every
@@ -49,6 +62,21 @@ class Database {
   kv::DistSender* sender() { return sender_.get(); }
   HybridClock* clock() { return &clock_; }
   const DatabaseOptions& options() const { return options_; }
+  // One GC pass now: removes the versions older than `ttl` before now
+  // that no reader can see (those an open transaction reads are kept).
+  // The background pass calls it with options().gc_ttl; VACUUM with 0.
+  absl::StatusOr<storage::GcStats> CollectGarbage(absl::Duration ttl);
+
+  // How many background GC passes have run, and how many versions they
+  // removed in all (monitoring and tests).
+  uint64_t gc_passes() const { return gc_passes_.load(); }
+  uint64_t gc_versions_removed() const { return gc_versions_removed_.load(); }
+
+  // Writes a compacted copy of the store into directory `dir` (VACUUM
+  // INTO): a store Open() takes, as of now. kAlreadyExists when `dir`
+  // holds files.
+  absl::Status CopyTo(const std::string& dir) { return engine_->CopyTo(dir); }
+
   // Checks the structure of the store's data file (storage::Engine::
   // VerifyFile): kDataLoss naming the damage.
   absl::Status VerifyStoreFile() { return engine_->VerifyFile(); }
@@ -59,7 +87,8 @@ class Database {
 
   // Begins a transaction and returns in `*schema_version` the schema
   // version its snapshot sees: plans bound under that version are valid
-  // for it. Atomic with CommitSchemaChange().
+  // for it. Atomic with CommitSchemaChange(). The versions its snapshot
+  // reads are kept from GC until the Txn is destroyed.
   absl::StatusOr<std::unique_ptr<txn::Txn>> Begin(uint64_t* schema_version);
 
   // Commits `txn`, which changed the schema, and moves to a new schema
@@ -92,6 +121,9 @@ class Database {
  private:
   Database() = default;
 
+  // The background GC thread's loop (runs until ~Database).
+  void GcLoop();
+
   DatabaseOptions options_;
   std::string dir_;
   const std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>();
@@ -101,6 +133,21 @@ class Database {
   uint64_t schema_version_ ABSL_GUARDED_BY(schema_mu_) = 1;
   absl::Mutex split_mu_;
   absl::flat_hash_map<uint32_t, int64_t> rows_since_split_ ABSL_GUARDED_BY(split_mu_);
+
+  // Whether the engine still exists, for the read pins of transactions
+  // that outlive the Database (their release must not touch it then).
+  struct PinGuard {
+    absl::Mutex mu;
+    bool engine_alive ABSL_GUARDED_BY(mu) = true;
+  };
+  const std::shared_ptr<PinGuard> pin_guard_ = std::make_shared<PinGuard>();
+
+  // The GC thread and what it knows of the writes since its last pass.
+  absl::Mutex gc_mu_;
+  bool gc_stop_ ABSL_GUARDED_BY(gc_mu_) = false;
+  std::thread gc_thread_;
+  std::atomic<uint64_t> gc_passes_{0};
+  std::atomic<uint64_t> gc_versions_removed_{0};
 
   HybridClock clock_{SystemClock::Default(), absl::Milliseconds(500)};
   std::unique_ptr<storage::Engine> engine_;

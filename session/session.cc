@@ -1290,6 +1290,9 @@ std::string SqlState(const absl::Status& status) {
   if (status.ok()) return "00000";
   absl::string_view m = status.message();
   if (HasErrorKind(status, ErrorKind::kTooComplex)) return "54001";
+  // A snapshot older than GC's threshold (open transactions are pinned,
+  // so only one that began as a VACUUM ran): retry the transaction.
+  if (HasErrorKind(status, ErrorKind::kReadBelowGc)) return "40001";
   if (parser::GetSyntaxError(status).has_value()) return "42601";
   // The messages people meet, by the standard's classes.
   struct Prefix {
@@ -1347,6 +1350,8 @@ std::string SqlState(const absl::Status& status) {
       {"non-deterministic functions prohibited", "42P17"},  // invalid_object_definition
       {"no such table or index", "42P01"},
       {"a transaction is already open", "25001"},     // active_sql_transaction
+      {"cannot VACUUM from within a transaction", "25001"},
+      {"output file already exists", "58P02"},        // duplicate_file
       {"statement not supported", "0A000"},           // feature_not_supported
       {"no value bound for parameter", "07002"},      // ODBC: COUNT field incorrect
       {"ESCAPE expression must be", "22025"},         // invalid_escape_sequence
@@ -1526,6 +1531,23 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
       if (st.kind == ast::StatementKind::kSavepoint) {
         savepoints_.emplace_back(ts.savepoint, txn_->Savepoint());
       }
+      return ResultSet();
+    }
+    case ast::StatementKind::kVacuum: {
+      // Outside a transaction, as in SQLite: it works on the store, not in
+      // a snapshot of it.
+      if (txn_ != nullptr) {
+        return absl::FailedPreconditionError("cannot VACUUM from within a transaction");
+      }
+      const std::string& into = static_cast<const ast::VacuumStatement&>(st).into;
+      if (!into.empty()) {
+        if (absl::Status s = db_->CopyTo(into); !s.ok()) return s;
+        return ResultSet();
+      }
+      // Every version no reader can see goes now; open transactions keep
+      // what their snapshots read.
+      absl::StatusOr<storage::GcStats> gc = db_->CollectGarbage(absl::ZeroDuration());
+      if (!gc.ok()) return gc.status();
       return ResultSet();
     }
     case ast::StatementKind::kCommit: {

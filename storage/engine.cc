@@ -1,6 +1,8 @@
 #include "storage/engine.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -572,6 +574,36 @@ absl::Status Engine::VerifyFile() {
   mdb_txn_abort(txn);
   ExitTxn();
   return s;
+}
+
+absl::Status Engine::CopyTo(const std::string& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
+    return absl::AlreadyExistsError(absl::StrFormat("output file already exists: %s", dir));
+  }
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::PermissionDeniedError(
+        absl::StrFormat("cannot create directory %s: %s", dir, ec.message()));
+  }
+  EnterTxn();
+  int rc = mdb_env_copy2(env_, dir.c_str(), MDB_CP_COMPACT);
+  ExitTxn();
+  if (rc != MDB_SUCCESS) {
+    std::filesystem::remove(dir + "/data.mdb", ec);
+    return LmdbError(rc, absl::StrCat("copy to ", dir));
+  }
+  // Flushed before it counts as written: the file, then its directory entry.
+  for (const std::string& path : {dir + "/data.mdb", dir}) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0 || ::fsync(fd) != 0) {
+      const int err = errno;
+      if (fd >= 0) ::close(fd);
+      return absl::InternalError(absl::StrFormat("flushing %s: %s", path, std::strerror(err)));
+    }
+    ::close(fd);
+  }
+  return absl::OkStatus();
 }
 
 void Engine::ReturnReadTxn(MDB_txn* txn, MDB_cursor* cursor) {

@@ -213,6 +213,11 @@ class Engine {
   // damage. Reads the whole file.
   absl::Status VerifyFile();
 
+  // Writes a compacted copy of the store as of now into directory `dir`
+  // (a new or empty directory; LMDB's compacting copy, then flushed): a
+  // store that Open() takes. kAlreadyExists when `dir` holds files.
+  absl::Status CopyTo(const std::string& dir);
+
   // Pins `ts` against GC for the life of the returned object.
   std::unique_ptr<ReadPin> PinReads(Timestamp ts);
 

@@ -27,6 +27,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "common/arena.h"
 #include "common/hlc.h"
@@ -38,6 +39,14 @@ namespace tessera::txn {
 class Txn {
  public:
   Txn(kv::DistSender* sender, kv::Transport* transport, Timestamp read_ts);
+  ~Txn() {
+    if (on_destroy_) std::move(on_destroy_)();
+  }
+
+  // Runs `f` once, when this Txn is destroyed (committed, rolled back or
+  // neither). Whoever began it releases what the transaction held: the
+  // Database unpins, for GC, the versions its snapshot reads.
+  void set_on_destroy(absl::AnyInvocable<void() &&> f) { on_destroy_ = std::move(f); }
   Txn(const Txn&) = delete;
   Txn& operator=(const Txn&) = delete;
 
@@ -151,6 +160,7 @@ class Txn {
   kv::DistSender* const sender_;
   kv::Transport* const transport_;
   const Timestamp read_ts_;
+  absl::AnyInvocable<void() &&> on_destroy_;
   // A buffered write; the bytes live in arena_.
   struct BufferedWrite {
     absl::string_view value;

@@ -1,0 +1,137 @@
+// MVCC garbage collection at the Database: VACUUM, the background pass,
+// the read pins that keep what open transactions read, and VACUUM INTO.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/time/clock.h"
+#include "session/database.h"
+#include "session/session.h"
+#include "storage/test_util.h"
+
+namespace tessera::session {
+namespace {
+
+class GcTest : public ::testing::Test {
+ protected:
+  void Open(DatabaseOptions options = DatabaseOptions()) {
+    options.engine.durable = false;
+    auto db = Database::Open(dir_, options);
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    session_ = std::make_unique<Session>(db_.get());
+  }
+  ResultSet Ok(Session& s, const std::string& sql) {
+    absl::StatusOr<ResultSet> r = s.Execute(sql);
+    EXPECT_TRUE(r.ok()) << sql << ": " << r.status();
+    return r.ok() ? *r : ResultSet();
+  }
+  // Two rows written over twice, then one deleted: 6 versions no reader
+  // after the last write needs (row 1's first two; row 2's three and its
+  // tombstone).
+  void MakeGarbage() {
+    Ok(*session_, "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)");
+    Ok(*session_, "INSERT INTO t VALUES (1, 'x'), (2, 'y')");
+    Ok(*session_, "UPDATE t SET b = b || '!'");
+    Ok(*session_, "UPDATE t SET b = b || '?'");
+    Ok(*session_, "DELETE FROM t WHERE a = 2");
+  }
+
+  std::string dir_ = testing::NewTempDir("gc");
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Session> session_;
+};
+
+TEST_F(GcTest, VacuumRemovesWhatNoReaderSees) {
+  Open();
+  MakeGarbage();
+  absl::StatusOr<storage::GcStats> first = db_->CollectGarbage(absl::ZeroDuration());
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_GE(first->versions_removed, 6u);
+  absl::StatusOr<storage::GcStats> again = db_->CollectGarbage(absl::ZeroDuration());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->versions_removed, 0u);
+  EXPECT_EQ(Ok(*session_, "SELECT a, b FROM t").rows,
+            (std::vector<exec::Row>{{Value::Integer(1), Value::Text("x!?")}}));
+  // VACUUM is that pass, outside a transaction only.
+  Ok(*session_, "UPDATE t SET b = 'z'");
+  Ok(*session_, "VACUUM");
+  Ok(*session_, "BEGIN");
+  absl::StatusOr<ResultSet> inside = session_->Execute("VACUUM");
+  ASSERT_FALSE(inside.ok());
+  EXPECT_EQ(SqlState(inside.status()), "25001");
+  Ok(*session_, "ROLLBACK");
+  EXPECT_EQ(Ok(*session_, "PRAGMA integrity_check").rows[0][0], Value::Text("ok"));
+}
+
+TEST_F(GcTest, AnOpenTransactionKeepsWhatItsSnapshotReads) {
+  Open();
+  MakeGarbage();
+  Session reader(db_.get());
+  Ok(reader, "BEGIN");
+  ASSERT_EQ(Ok(reader, "SELECT b FROM t").rows,
+            (std::vector<exec::Row>{{Value::Text("x!?")}}));
+  Ok(*session_, "UPDATE t SET b = 'new'");
+  Ok(*session_, "INSERT INTO t VALUES (3, 'w')");
+  Ok(*session_, "VACUUM");
+  // The snapshot still reads its rows (without the pin, the versions it
+  // reads were gone: "read below GC threshold").
+  EXPECT_EQ(Ok(reader, "SELECT a, b FROM t ORDER BY a").rows,
+            (std::vector<exec::Row>{{Value::Integer(1), Value::Text("x!?")}}));
+  Ok(reader, "COMMIT");
+  // Once it ends, the next pass takes them.
+  absl::StatusOr<storage::GcStats> after = db_->CollectGarbage(absl::ZeroDuration());
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_GE(after->versions_removed, 1u);
+  EXPECT_EQ(Ok(reader, "SELECT a, b FROM t ORDER BY a").rows,
+            (std::vector<exec::Row>{{Value::Integer(1), Value::Text("new")},
+                                    {Value::Integer(3), Value::Text("w")}}));
+}
+
+TEST_F(GcTest, TheBackgroundPassCollectsOnceWritesAreOlderThanTheTtl) {
+  DatabaseOptions options;
+  options.gc_ttl = absl::Milliseconds(300);
+  options.gc_interval = absl::Milliseconds(50);
+  Open(options);
+  MakeGarbage();
+  // Waits for the passes (a generous bound for a loaded machine); what is
+  // checked is that they ran and what they removed, not how fast.
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (db_->gc_versions_removed() < 6 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_GE(db_->gc_versions_removed(), 6u);
+  EXPECT_GE(db_->gc_passes(), 1u);
+  EXPECT_EQ(Ok(*session_, "SELECT a, b FROM t").rows,
+            (std::vector<exec::Row>{{Value::Integer(1), Value::Text("x!?")}}));
+  // Without writes there is nothing to look for: no more passes.
+  const uint64_t passes = db_->gc_passes();
+  Ok(*session_, "SELECT count(*) FROM t");
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(db_->gc_passes(), passes);
+}
+
+TEST_F(GcTest, VacuumIntoWritesAStoreThatOpens) {
+  Open();
+  MakeGarbage();
+  const std::string copy = testing::NewTempDir("gc-copy") + "/backup";
+  Ok(*session_, "VACUUM INTO '" + copy + "'");
+  absl::StatusOr<ResultSet> twice = session_->Execute("VACUUM INTO '" + copy + "'");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_TRUE(absl::IsAlreadyExists(twice.status())) << twice.status();
+  // Writes after the copy stay out of it.
+  Ok(*session_, "INSERT INTO t VALUES (5, 'later')");
+  DatabaseOptions options;
+  options.engine.durable = false;
+  absl::StatusOr<std::unique_ptr<Database>> restored = Database::Open(copy, options);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  Session s((*restored).get());
+  EXPECT_EQ(Ok(s, "SELECT a, b FROM t").rows,
+            (std::vector<exec::Row>{{Value::Integer(1), Value::Text("x!?")}}));
+  EXPECT_EQ(Ok(s, "PRAGMA integrity_check").rows[0][0], Value::Text("ok"));
+}
+
+}  // namespace
+}  // namespace tessera::session
