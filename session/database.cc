@@ -35,6 +35,10 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
       storage::Engine::Open(dir, options.engine);
   if (!engine.ok()) return engine.status();
   db->engine_ = *std::move(engine);
+  {
+    absl::MutexLock l(&db->pin_guard_->mu);
+    db->pin_guard_->engine = db->engine_.get();
+  }
   // Every DML commit validates the catalog span (the descriptors it used
   // are still current): answered from the newest write the engine saw in
   // it instead of a scan of every descriptor.
@@ -115,7 +119,7 @@ Database::~Database() {
   if (gc_thread_.joinable()) gc_thread_.join();
   {
     absl::MutexLock l(&pin_guard_->mu);
-    pin_guard_->engine_alive = false;
+    pin_guard_->engine = nullptr;
   }
   absl::MutexLock l(&liveness_->mu);
   liveness_->alive = false;
@@ -155,18 +159,15 @@ absl::StatusOr<std::unique_ptr<txn::Txn>> Database::Begin(uint64_t* schema_versi
   absl::StatusOr<std::unique_ptr<txn::Txn>> txn = coordinator_->Begin();
   if (!txn.ok()) return txn;
   // Pinned until the Txn goes: GC keeps every version its snapshot reads.
-  // A Txn may outlive the Database (a Session's); then there is nothing
-  // left to unpin.
-  (*txn)->set_on_destroy([pin = engine_->PinReads((*txn)->read_ts()),
-                          guard = pin_guard_]() mutable {
-    absl::MutexLock l(&guard->mu);
-    if (guard->engine_alive) {
-      pin.reset();
-    } else {
-      (void)pin.release();
-    }
-  });
+  engine_->Pin((*txn)->read_ts());
+  (*txn)->set_on_destroy(&ReleasePin, pin_guard_);
   return txn;
+}
+
+void Database::ReleasePin(void* guard, Timestamp read_ts) {
+  auto* g = static_cast<PinGuard*>(guard);
+  absl::ReaderMutexLock l(&g->mu);
+  if (g->engine != nullptr) g->engine->Unpin(read_ts);
 }
 
 absl::Status Database::CommitSchemaChange(txn::Txn* txn) {

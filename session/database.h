@@ -134,12 +134,15 @@ class Database {
   absl::Mutex split_mu_;
   absl::flat_hash_map<uint32_t, int64_t> rows_since_split_ ABSL_GUARDED_BY(split_mu_);
 
-  // Whether the engine still exists, for the read pins of transactions
-  // that outlive the Database (their release must not touch it then).
+  // The engine the read pins of transactions go back to; null once it is
+  // gone (a Txn may outlive the Database: then there is nothing to
+  // unpin). Shared with every Txn begun here.
   struct PinGuard {
     absl::Mutex mu;
-    bool engine_alive ABSL_GUARDED_BY(mu) = true;
+    storage::Engine* engine ABSL_GUARDED_BY(mu) = nullptr;
   };
+  // Txn::OnDestroy: unpins `read_ts` (context: the PinGuard).
+  static void ReleasePin(void* guard, Timestamp read_ts);
   const std::shared_ptr<PinGuard> pin_guard_ = std::make_shared<PinGuard>();
 
   // The GC thread and what it knows of the writes since its last pass.

@@ -1005,9 +1005,13 @@ absl::Status Engine::LeadOrWait(PendingWrite* w) {
 // GC
 
 std::unique_ptr<ReadPin> Engine::PinReads(Timestamp ts) {
+  Pin(ts);
+  return std::unique_ptr<ReadPin>(new ReadPin(this, ts));
+}
+
+void Engine::Pin(Timestamp ts) {
   absl::MutexLock l(&gc_mu_);
   pins_.insert(ts);
-  return std::unique_ptr<ReadPin>(new ReadPin(this, ts));
 }
 
 void Engine::Unpin(Timestamp ts) {

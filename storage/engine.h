@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/btree_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -220,6 +221,10 @@ class Engine {
 
   // Pins `ts` against GC for the life of the returned object.
   std::unique_ptr<ReadPin> PinReads(Timestamp ts);
+  // The same without an object: each Pin(ts) needs exactly one Unpin(ts).
+  // For a caller that keeps the timestamp anyway (a transaction).
+  void Pin(Timestamp ts);
+  void Unpin(Timestamp ts);
 
   Timestamp gc_threshold() const;
   EngineStats stats() const;
@@ -262,7 +267,6 @@ class Engine {
   void NoteVersionWritten(absl::string_view key, Timestamp ts)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(watch_mu_);
 
-  void Unpin(Timestamp ts);
   void ReturnReadTxn(MDB_txn* txn, MDB_cursor* cursor);
 
   const std::string dir_;
@@ -317,7 +321,8 @@ class Engine {
   // GC state.
   mutable absl::Mutex gc_mu_;
   Timestamp gc_threshold_ ABSL_GUARDED_BY(gc_mu_);
-  std::multiset<Timestamp> pins_ ABSL_GUARDED_BY(gc_mu_);
+  // A B-tree: a transaction's pin and unpin mostly allocate nothing.
+  absl::btree_multiset<Timestamp> pins_ ABSL_GUARDED_BY(gc_mu_);
 };
 
 // Adds the write of `record` to `batch`, as an unversioned value under

@@ -27,7 +27,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
-#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "common/arena.h"
 #include "common/hlc.h"
@@ -40,13 +39,20 @@ class Txn {
  public:
   Txn(kv::DistSender* sender, kv::Transport* transport, Timestamp read_ts);
   ~Txn() {
-    if (on_destroy_) std::move(on_destroy_)();
+    if (on_destroy_ != nullptr) on_destroy_(on_destroy_context_.get(), read_ts_);
   }
 
-  // Runs `f` once, when this Txn is destroyed (committed, rolled back or
-  // neither). Whoever began it releases what the transaction held: the
-  // Database unpins, for GC, the versions its snapshot reads.
-  void set_on_destroy(absl::AnyInvocable<void() &&> f) { on_destroy_ = std::move(f); }
+  // Calls `fn(context, read_ts())` once, when this Txn is destroyed
+  // (committed, rolled back or neither): whoever began it releases what
+  // the transaction held (the Database unpins, for GC, the versions its
+  // snapshot reads). `context` is kept alive until then. A function and
+  // a pointer, not a closure: this runs for every transaction, and costs
+  // no allocation.
+  using OnDestroy = void (*)(void* context, Timestamp read_ts);
+  void set_on_destroy(OnDestroy fn, std::shared_ptr<void> context) {
+    on_destroy_ = fn;
+    on_destroy_context_ = std::move(context);
+  }
   Txn(const Txn&) = delete;
   Txn& operator=(const Txn&) = delete;
 
@@ -160,7 +166,8 @@ class Txn {
   kv::DistSender* const sender_;
   kv::Transport* const transport_;
   const Timestamp read_ts_;
-  absl::AnyInvocable<void() &&> on_destroy_;
+  OnDestroy on_destroy_ = nullptr;
+  std::shared_ptr<void> on_destroy_context_;
   // A buffered write; the bytes live in arena_.
   struct BufferedWrite {
     absl::string_view value;
