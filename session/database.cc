@@ -153,11 +153,12 @@ absl::Status Database::DropLeftoverTempObjects() {
   return CommitSchemaChange(txn->get());
 }
 
-absl::StatusOr<std::unique_ptr<txn::Txn>> Database::Begin(uint64_t* schema_version) {
+absl::StatusOr<std::unique_ptr<txn::Txn>> Database::Begin(uint64_t* schema_version,
+                                                          bool pin_snapshot) {
   absl::ReaderMutexLock l(&schema_mu_);
   *schema_version = schema_version_;
   absl::StatusOr<std::unique_ptr<txn::Txn>> txn = coordinator_->Begin();
-  if (!txn.ok()) return txn;
+  if (!txn.ok() || !pin_snapshot) return txn;
   // Pinned until the Txn goes: GC keeps every version its snapshot reads.
   engine_->Pin((*txn)->read_ts());
   (*txn)->set_on_destroy(&ReleasePin, pin_guard_);

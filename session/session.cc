@@ -1611,11 +1611,15 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     if (r.ok()) NoteChanges(st, *r);
     return r;
   }
-  // An implicit transaction, retried on serialization failures.
+  // An implicit transaction, retried on serialization failures. Its
+  // snapshot is not pinned against GC: should a pass (a VACUUM) overtake
+  // it, it runs again on a new one, as after a conflict. Nothing of it has
+  // reached the client before it commits.
   absl::StatusOr<ResultSet> result;
   for (int attempt = 0; attempt < kMaxRetries; ++attempt) {
     uint64_t schema_version = 0;
-    absl::StatusOr<std::unique_ptr<txn::Txn>> t = db_->Begin(&schema_version);
+    absl::StatusOr<std::unique_ptr<txn::Txn>> t =
+        db_->Begin(&schema_version, /*pin_snapshot=*/false);
     if (!t.ok()) return t.status();
     pending_split_.reset();
     // A lone SELECT never writes: its transaction keeps no read spans.
@@ -1636,7 +1640,10 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     } else {
       (*t)->Rollback();
     }
-    if (result.ok() || result.status().code() != absl::StatusCode::kAborted) break;
+    if (result.ok() || (result.status().code() != absl::StatusCode::kAborted &&
+                        !HasErrorKind(result.status(), ErrorKind::kReadBelowGc))) {
+      break;
+    }
   }
   if (result.ok()) NoteChanges(st, *result);
   return result;
