@@ -157,7 +157,7 @@ alter_table_stmt
 reindex_stmt : K_REINDEX name? ;
 
 insert_stmt
-  : ( K_INSERT ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? | K_REPLACE )
+  : with_clause? ( K_INSERT ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? | K_REPLACE )
     K_INTO schema_prefix? name ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )?
     ( K_VALUES value_row ( COMMA value_row )* | select_stmt | K_DEFAULT K_VALUES )
     upsert_clause? returning_clause?
@@ -173,12 +173,12 @@ upsert_clause
 assignment : name ASSIGN expr ;
 
 update_stmt
-  : K_UPDATE ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? schema_prefix? name
+  : with_clause? K_UPDATE ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? schema_prefix? name
     K_SET assignment ( COMMA assignment )* ( K_FROM join_clause )? ( K_WHERE expr )?
     returning_clause?
   ;
 
-delete_stmt : K_DELETE K_FROM schema_prefix? name ( K_WHERE expr )? returning_clause? ;
+delete_stmt : with_clause? K_DELETE K_FROM schema_prefix? name ( K_WHERE expr )? returning_clause? ;
 
 // main. or temp. before an object's name, as SQLite has them.
 schema_prefix : name DOT ;

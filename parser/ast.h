@@ -220,6 +220,10 @@ struct Assignment {
 
 struct InsertStatement : Statement {
   InsertStatement() : Statement(StatementKind::kInsert) {}
+  // WITH [RECURSIVE] before the statement: CTEs its SELECT, WHERE, SET and
+  // subqueries may read.
+  std::vector<CommonTableExpr> with;
+  bool with_recursive = false;
   ConflictAction or_action = ConflictAction::kNone;  // INSERT OR ..., REPLACE
   std::string table;
   std::vector<std::string> columns;                  // empty: all, in order
@@ -237,6 +241,10 @@ struct InsertStatement : Statement {
 
 struct UpdateStatement : Statement {
   UpdateStatement() : Statement(StatementKind::kUpdate) {}
+  // WITH [RECURSIVE] before the statement: CTEs its SELECT, WHERE, SET and
+  // subqueries may read.
+  std::vector<CommonTableExpr> with;
+  bool with_recursive = false;
   ConflictAction or_action = ConflictAction::kNone;
   std::string table;
   std::vector<Assignment> assignments;
@@ -247,6 +255,8 @@ struct UpdateStatement : Statement {
 
 struct DeleteStatement : Statement {
   DeleteStatement() : Statement(StatementKind::kDelete) {}
+  std::vector<CommonTableExpr> with;  // as UpdateStatement's
+  bool with_recursive = false;
   std::string table;
   ExprPtr where;
   std::vector<ResultColumn> returning;

@@ -245,6 +245,9 @@ class Transformer {
   void Core(SQLParser::Select_coreContext* ctx, ast::SelectCore* core);
   ast::TableRefPtr Join(SQLParser::Join_clauseContext* ctx);
   ast::TableRefPtr TableOrSubquery(SQLParser::Table_or_subqueryContext* ctx);
+  // The CTEs of `w` (may be null) into *out, and whether it said RECURSIVE.
+  void With(SQLParser::With_clauseContext* w, std::vector<ast::CommonTableExpr>* out,
+            bool* recursive);
   std::vector<ast::ExprPtr> Row(SQLParser::Value_rowContext* ctx);
   Value Literal(SQLParser::Literal_valueContext* ctx);
   Value SignedNumber(SQLParser::Signed_numberContext* ctx);
@@ -921,19 +924,7 @@ std::unique_ptr<ast::SelectStmt> Transformer::Select(
   if (!CountOk(ctx, terms, kMaxCompoundTerms, "terms in a compound SELECT") || !DepthOk(ctx)) {
     return s;  // empty; the statement has failed
   }
-  if (auto* w = ctx->with_clause()) {
-    s->with_recursive = w->K_RECURSIVE() != nullptr;
-    for (auto* cte : w->common_table_expression()) {
-      ast::CommonTableExpr out;
-      std::vector<SQLParser::NameContext*> names = cte->name();
-      out.name = Name(names[0]);
-      for (size_t i = 1; i < names.size(); ++i) {
-        out.columns.push_back(Name(names[i]));
-      }
-      out.query = Select(cte->select_stmt());
-      s->with.push_back(std::move(out));
-    }
-  }
+  With(ctx->with_clause(), &s->with, &s->with_recursive);
   for (auto* core : ctx->select_core()) {
     s->cores.emplace_back();
     Core(core, &s->cores.back());
@@ -1230,8 +1221,23 @@ ast::ConflictAction ConflictFrom(antlr4::Token* t) {
   }
 }
 
+void Transformer::With(SQLParser::With_clauseContext* w, std::vector<ast::CommonTableExpr>* out,
+                       bool* recursive) {
+  if (w == nullptr) return;
+  *recursive = w->K_RECURSIVE() != nullptr;
+  for (auto* cte : w->common_table_expression()) {
+    ast::CommonTableExpr e;
+    std::vector<SQLParser::NameContext*> names = cte->name();
+    e.name = Name(names[0]);
+    for (size_t i = 1; i < names.size(); ++i) e.columns.push_back(Name(names[i]));
+    e.query = Select(cte->select_stmt());
+    out->push_back(std::move(e));
+  }
+}
+
 ast::StatementPtr Transformer::Insert(SQLParser::Insert_stmtContext* ctx) {
   auto s = std::make_unique<ast::InsertStatement>();
+  With(ctx->with_clause(), &s->with, &s->with_recursive);
   s->or_action = ctx->K_INSERT() == nullptr ? ast::ConflictAction::kReplace
                                             : ConflictFrom(ctx->conflict);
   TempSchema(ctx->schema_prefix());
@@ -1254,6 +1260,7 @@ ast::StatementPtr Transformer::Insert(SQLParser::Insert_stmtContext* ctx) {
 
 ast::StatementPtr Transformer::Update(SQLParser::Update_stmtContext* ctx) {
   auto s = std::make_unique<ast::UpdateStatement>();
+  With(ctx->with_clause(), &s->with, &s->with_recursive);
   s->or_action = ConflictFrom(ctx->conflict);
   TempSchema(ctx->schema_prefix());
   s->table = Name(ctx->name());
@@ -1266,6 +1273,7 @@ ast::StatementPtr Transformer::Update(SQLParser::Update_stmtContext* ctx) {
 
 ast::StatementPtr Transformer::Delete(SQLParser::Delete_stmtContext* ctx) {
   auto s = std::make_unique<ast::DeleteStatement>();
+  With(ctx->with_clause(), &s->with, &s->with_recursive);
   TempSchema(ctx->schema_prefix());
   s->table = Name(ctx->name());
   s->where = Expr(ctx->expr());
@@ -1387,6 +1395,13 @@ ast::StatementPtr Transformer::CreateTrigger(
         : b->delete_stmt() != nullptr ? b->delete_stmt()->returning_clause()
                                       : nullptr;
     if (returning != nullptr) Fail(returning, "cannot use RETURNING in a trigger");
+    SQLParser::With_clauseContext* with =
+        b->insert_stmt() != nullptr   ? b->insert_stmt()->with_clause()
+        : b->update_stmt() != nullptr ? b->update_stmt()->with_clause()
+        : b->delete_stmt() != nullptr ? b->delete_stmt()->with_clause()
+                                      : nullptr;
+    // As in SQLite.
+    if (with != nullptr) Fail(with, "the WITH clause is not allowed in a trigger");
     if (b->select_stmt() != nullptr) {
       auto sel = std::make_unique<ast::SelectStatement>();
       sel->pos = Pos(b);

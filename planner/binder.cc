@@ -835,7 +835,20 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
     std::vector<std::map<std::string, Cte>>* v;
     ~Pop() { v->pop_back(); }
   } pop{&ctes_};
-  for (const ast::CommonTableExpr& cte : s.with) {
+  if (absl::Status w = BindCtes(s.with); !w.ok()) return w;
+  if (s.cores.size() == 1) return Core(s.cores[0], &s, parent);
+  return CompoundSelect(s, parent);
+}
+
+absl::Status Binder::AddStatementCtes(const std::vector<ast::CommonTableExpr>& with) {
+  // The binder lives for one statement: the CTEs stay visible until it
+  // goes, beneath every scope bound afterwards.
+  ctes_.emplace_back();
+  return BindCtes(with);
+}
+
+absl::Status Binder::BindCtes(const std::vector<ast::CommonTableExpr>& with) {
+  for (const ast::CommonTableExpr& cte : with) {
     const int outer_read = cte_depth_read_;
     cte_depth_read_ = 0;
     absl::StatusOr<LogicalPtr> plan =
@@ -860,8 +873,10 @@ absl::StatusOr<LogicalPtr> Binder::Select(const ast::SelectStmt& s,
     }
     ctes_.back()[Lower(cte.name)] = Cte{p, depth};
   }
-  if (s.cores.size() == 1) return Core(s.cores[0], &s, parent);
+  return absl::OkStatus();
+}
 
+absl::StatusOr<LogicalPtr> Binder::CompoundSelect(const ast::SelectStmt& s, Scope* parent) {
   // Compound select: combine cores left to right, then ORDER BY / LIMIT on
   // the result columns.
   absl::StatusOr<LogicalPtr> compound = Compound(s, 0, s.cores.size(), parent);

@@ -96,6 +96,12 @@ class Binder {
   absl::StatusOr<BoundPtr> BindUpsertExpr(const ast::Expr& expr,
                                           const catalog::TableDescriptor& table);
 
+  // Binds the CTEs of a WITH before an INSERT, UPDATE or DELETE: every
+  // query and expression bound afterwards with this Binder (the INSERT's
+  // SELECT, WHERE, SET, FROM, RETURNING and their subqueries) may read
+  // them.
+  absl::Status AddStatementCtes(const std::vector<ast::CommonTableExpr>& with);
+
   // Makes NEW.col and OLD.col name the columns of `table` in every
   // expression bound afterwards (trigger bodies). They are read from the
   // executor's outermost enclosing row: NEW's columns then OLD's.
@@ -156,6 +162,12 @@ class Binder {
                                          const AggContext* agg);
 
   absl::StatusOr<LogicalPtr> Select(const ast::SelectStmt& s, Scope* parent);
+  // Binds `with` into the innermost CTE map (ctes_.back()).
+  ABSL_ATTRIBUTE_NOINLINE absl::Status BindCtes(const std::vector<ast::CommonTableExpr>& with);
+  // Select() of a compound SELECT (two or more cores), after its CTEs.
+  // Not inlined into Select(), whose frame every nested subquery repeats.
+  ABSL_ATTRIBUTE_NOINLINE absl::StatusOr<LogicalPtr> CompoundSelect(const ast::SelectStmt& s,
+                                                                    Scope* parent);
   // s.cores[begin, end) combined by s.ops, left to right.
   absl::StatusOr<LogicalPtr> Compound(const ast::SelectStmt& s, size_t begin, size_t end,
                                       Scope* parent);

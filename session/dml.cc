@@ -347,6 +347,12 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   const ast::TriggerEvent event =
       is_update ? ast::TriggerEvent::kUpdate : ast::TriggerEvent::kDelete;
   planner::Binder binder = NewBinder(d);
+  {
+    const std::vector<ast::CommonTableExpr>& with =
+        is_update ? static_cast<const ast::UpdateStatement&>(st).with
+                  : static_cast<const ast::DeleteStatement&>(st).with;
+    if (absl::Status w = binder.AddStatementCtes(with); !w.ok()) return w;
+  }
   // The columns an UPDATE assigns.
   std::vector<int> changed;
   if (is_update) {
@@ -852,6 +858,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   std::vector<Value> values;
   absl::InlinedVector<absl::Span<Value>, 1> inputs;
   planner::Binder binder = NewBinder(d);
+  if (absl::Status w = binder.AddStatementCtes(st.with); !w.ok()) return w;
   if (st.select) {
     absl::StatusOr<planner::LogicalPtr> plan = binder.BindSelect(*st.select);
     if (!plan.ok()) return plan.status();

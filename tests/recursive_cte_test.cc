@@ -1,5 +1,5 @@
-// Recursive common table expressions (WITH [RECURSIVE]), end to end through
-// a session. Expected rows are SQLite 3.40's answers to the same queries.
+// Recursive common table expressions (WITH [RECURSIVE]), and WITH before
+// INSERT, UPDATE and DELETE, end to end through a session. Expected rows are SQLite 3.40's answers to the same queries.
 
 #include <gtest/gtest.h>
 
@@ -94,6 +94,33 @@ TEST_F(RecursiveCteTest, SeveralRecursiveSelectsAndOtherCtes) {
   EXPECT_EQ(Rows("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3 "
                  "ORDER BY 1) SELECT * FROM c"),
             (V{"1", "2", "3"}));
+}
+
+// WITH before INSERT, UPDATE and DELETE: the statement's SELECT, WHERE,
+// SET, VALUES and RETURNING and their subqueries read the CTEs; a trigger
+// body may not have one (SQLite's answers).
+TEST_F(RecursiveCteTest, WithBeforeInsertUpdateAndDelete) {
+  Run("CREATE TABLE t(a INTEGER PRIMARY KEY, b INTEGER)");
+  Run("WITH s(v) AS (SELECT id * 10 FROM tree WHERE id <= 3) INSERT INTO t(b) SELECT v FROM s");
+  Run("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) "
+      "INSERT INTO t(b) SELECT i FROM n");
+  EXPECT_EQ(Rows("SELECT * FROM t ORDER BY a"), (V{"1|10", "2|20", "3|30", "4|1", "5|2", "6|3"}));
+  EXPECT_EQ(Rows("WITH big AS (SELECT a FROM t WHERE b >= 20) "
+                 "UPDATE t SET b = -b WHERE a IN (SELECT a FROM big) RETURNING a, b"),
+            (V{"2|-20", "3|-30"}));
+  EXPECT_EQ(Rows("WITH small AS (SELECT a FROM t WHERE b < 5) "
+                 "DELETE FROM t WHERE a IN (SELECT a FROM small) RETURNING a"),
+            (V{"2", "3", "4", "5", "6"}));
+  Run("WITH s AS (SELECT 1) INSERT INTO t(b) VALUES ((SELECT count(*) FROM s))");
+  // The SELECT's own WITH sees the statement's.
+  Run("WITH s(v) AS (SELECT 7) INSERT INTO t(b) WITH s2 AS (SELECT v + 1 AS w FROM s) "
+      "SELECT w FROM s2");
+  EXPECT_EQ(Rows("SELECT * FROM t ORDER BY a"), (V{"1|10", "2|1", "3|8"}));
+  // The CTEs are the statement's: the next one does not see them.
+  EXPECT_EQ(State("SELECT * FROM s"), "42P01");
+  EXPECT_EQ(State("CREATE TRIGGER tr AFTER INSERT ON t BEGIN "
+                  "WITH q AS (SELECT 1) DELETE FROM t WHERE 0; END"),
+            "42601");
 }
 
 TEST_F(RecursiveCteTest, MisshapenRecursionIsAnError) {
