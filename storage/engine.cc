@@ -759,6 +759,17 @@ absl::Status Engine::ApplyOp(MDB_txn* txn, MDB_cursor* c, const WriteBatch::Op& 
     return status;
   }
   if (op.type == T::kCheckNoWritesAfter) {
+    // Below the GC threshold the versions written after `op.ts` may be
+    // gone (a tombstone collected with what it hid): the span would look
+    // untouched. The transaction restarts instead. Deletions run in later
+    // LMDB write transactions than the threshold's raise, so a check that
+    // passes here saw every version it needs.
+    if (const Timestamp threshold = gc_threshold(); op.ts < threshold) {
+      return absl::AbortedError(absl::StrFormat(
+          "restart transaction: its read timestamp %s is below the GC threshold %s, so its "
+          "reads cannot be validated (SQLSTATE 40001)",
+          op.ts.ToString(), threshold.ToString()));
+    }
     for (const WatchedSpan& w : watched_) {
       if (w.start == key && w.end == op.value && w.newest <= op.ts) return absl::OkStatus();
     }
