@@ -995,30 +995,61 @@ absl::StatusOr<ResultSet> IntegrityCheck(txn::Txn* txn, Database* db, bool quick
     for (const auto& [name, o] : *all) {
       if (!o.table.has_value() || problems.size() >= kMaxProblems) continue;
       const TableDescriptor& t = *o.table;
-      absl::StatusOr<std::vector<Row>> rows = ScanTable(txn, t);
-      if (!rows.ok()) {
-        if (!absl::IsDataLoss(rows.status()) && !absl::IsInvalidArgument(rows.status())) {
-          return rows.status();
+      // The rows in chunks (a table may not fit in memory), each checked
+      // against every index as it comes.
+      constexpr size_t kChunk = 1024;
+      std::vector<int64_t> expected(t.indexes.size(), 0);
+      const std::string table_prefix = catalog::IndexPrefix(t.id, t.primary.id);
+      const std::string table_end = PrefixEnd(table_prefix);
+      const catalog::RowDecoder decoder(t);
+      std::string from = table_prefix;
+      int64_t row_number = 0;
+      while (problems.size() < kMaxProblems) {
+        std::vector<Row> chunk;
+        std::string last;
+        absl::Status decode;
+        absl::Status s = txn->Scan(
+            from, table_end, false,
+            [&](absl::string_view k, absl::string_view v) {
+              Row r;
+              decode = decoder.Decode(k, v, &r);
+              if (!decode.ok()) return false;
+              chunk.push_back(std::move(r));
+              last.assign(k.data(), k.size());
+              return true;
+            },
+            kChunk);
+        if (!s.ok()) return s;
+        if (!decode.ok()) {
+          problems.push_back(absl::StrCat("row ", row_number + chunk.size() + 1, " of table ",
+                                          t.name, ": ", decode.message()));
+          break;
         }
-        problems.push_back(absl::StrCat("table ", t.name, ": ", rows.status().message()));
-        continue;
-      }
-      for (const catalog::IndexDescriptor& ix : t.indexes) {
-        int64_t expected = 0;
-        for (size_t r = 0; r < rows->size() && problems.size() < kMaxProblems; ++r) {
-          absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, (*rows)[r]);
-          if (!holds.ok()) return holds.status();
-          if (!*holds) continue;
-          ++expected;
-          absl::StatusOr<std::string> key = IndexKey(txn, t, ix, (*rows)[r]);
-          if (!key.ok()) return key.status();
-          absl::StatusOr<std::optional<std::string>> entry = txn->Get(*key);
-          if (!entry.ok()) return entry.status();
-          if (!entry->has_value()) {
-            problems.push_back(
-                absl::StrCat("row ", r + 1, " of table ", t.name, " missing from index ", ix.name));
+        for (const Row& row : chunk) {
+          ++row_number;
+          for (size_t i = 0; i < t.indexes.size() && problems.size() < kMaxProblems; ++i) {
+            const catalog::IndexDescriptor& ix = t.indexes[i];
+            absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, row);
+            if (!holds.ok()) return holds.status();
+            if (!*holds) continue;
+            ++expected[i];
+            absl::StatusOr<std::string> key = IndexKey(txn, t, ix, row);
+            if (!key.ok()) return key.status();
+            absl::StatusOr<std::optional<std::string>> entry = txn->Get(*key);
+            if (!entry.ok()) return entry.status();
+            if (!entry->has_value()) {
+              problems.push_back(absl::StrCat("row ", row_number, " of table ", t.name,
+                                              " missing from index ", ix.name));
+            }
           }
         }
+        if (chunk.size() < kChunk) break;
+        from = last;
+        from.push_back('\0');  // the next key after the last one read
+      }
+      for (size_t i = 0; i < t.indexes.size(); ++i) {
+        const catalog::IndexDescriptor& ix = t.indexes[i];
+        const int64_t expected_entries = expected[i];
         int64_t entries = 0;
         const std::string prefix = catalog::IndexPrefix(t.id, ix.id);
         absl::Status s = txn->Scan(prefix, PrefixEnd(prefix), false,
@@ -1027,9 +1058,9 @@ absl::StatusOr<ResultSet> IntegrityCheck(txn::Txn* txn, Database* db, bool quick
                                      return true;
                                    });
         if (!s.ok()) return s;
-        if (entries != expected && problems.size() < kMaxProblems) {
+        if (entries != expected_entries && problems.size() < kMaxProblems) {
           problems.push_back(absl::StrCat("wrong # of entries in index ", ix.name, ": ", entries,
-                                          " for ", expected, " rows"));
+                                          " for ", expected_entries, " rows"));
         }
       }
     }
