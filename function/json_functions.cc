@@ -880,10 +880,13 @@ class EachWalk {
     const int64_t id = next_id_++;
     const bool is_target = &n == target_;
     if (recursive_ && (is_target || inside)) {
-      // The first row has no parent; a container root under an object
-      // member is keyed by its label, as in SQLite.
+      // The first row has no parent; a container root that is an object
+      // member is keyed by its label, any other root by NULL, as in SQLite.
       Value key = Value::Null();
-      if (place.container != nullptr && (!is_target || IsContainer(n))) key = KeyOf(place);
+      if (place.container != nullptr &&
+          (!is_target || (IsContainer(n) && place.container->type == JsonType::kObject))) {
+        key = KeyOf(place);
+      }
       std::string up = place.container_path != nullptr ? *place.container_path : "$";
       absl::Status s =
           Emit(n, id, std::move(key),

@@ -75,6 +75,11 @@ TEST_F(TableFunctionTest, JsonTreeWalksEveryNode) {
                "0|7|integer|7|5|4|$.a.b[0]|$.a.b", "1|8|integer|8|6|4|$.a.b[1]|$.a.b"}));
   EXPECT_EQ(Rows("SELECT * FROM json_tree('{\"a\":1}', '$.a')"),
             V({"NULL|1|integer|1|2|NULL|$.a|$"}));
+  // A root inside an array has no key. (SQLite 3.40 writes this first
+  // row's fullkey as $.b[0]; Tessera writes its path.)
+  EXPECT_EQ(Rows("SELECT key, id, fullkey, path FROM json_tree('{\"b\":[2,{\"z\":\"q\"}]}', "
+                 "'$.b[1]')"),
+            V({"NULL|4|$.b[1]|$.b", "z|6|$.b[1].z|$.b[1]"}));
   EXPECT_EQ(Rows("SELECT fullkey, path FROM json_tree('[[1,[2]]]') WHERE atom IS NOT NULL"),
             V({"$[0][0]|$[0]", "$[0][1][0]|$[0][1]"}));
   // As deep as a document may be (SQLite's 2000), no deeper.
