@@ -36,6 +36,7 @@ using catalog::TableDescriptor;
 struct ForeignKeyState {
   std::vector<ForeignKeyCheck> immediate;
   std::vector<ForeignKeyCheck>* deferred = nullptr;  // the transaction's
+  bool defer_all = false;  // PRAGMA defer_foreign_keys: every check to `deferred`
   int depth = 0;  // nested ON DELETE / ON UPDATE actions
 };
 

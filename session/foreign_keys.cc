@@ -192,7 +192,7 @@ absl::StatusOr<bool> KeyPresent(Dml& d, const TableDescriptor& t, const std::vec
 
 void RecordForeignKeyCheck(Dml& d, const ForeignKey& fk, std::vector<Value> values) {
   ForeignKeyCheck check{fk.child->name, fk.index, std::move(values)};
-  if (fk.def.deferred && d.foreign_keys->deferred != nullptr) {
+  if ((fk.def.deferred || d.foreign_keys->defer_all) && d.foreign_keys->deferred != nullptr) {
     d.foreign_keys->deferred->push_back(std::move(check));
   } else {
     d.foreign_keys->immediate.push_back(std::move(check));

@@ -1369,6 +1369,7 @@ std::string SqlState(const absl::Status& status) {
       {"parameters prohibited in index expressions", "0A000"},
       {"parameters prohibited in generated", "0A000"},
       {"PRAGMA foreign_keys takes", "22023"},
+      {"PRAGMA defer_foreign_keys takes", "22023"},
       {"foreign key mismatch", "42830"},              // invalid_foreign_key
       {"too many levels of foreign key", "54001"},    // statement_too_complex
       {"no transaction is open", "25P01"},            // no_active_sql_transaction
@@ -1613,6 +1614,7 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
       txn_.reset();
       savepoints_.clear();
       deferred_foreign_keys_.clear();
+      defer_foreign_keys_ = false;
       return ResultSet();
     }
     default:
@@ -1677,25 +1679,30 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
     }
   }
   if (result.ok()) NoteChanges(st, *result);
+  // The statement's own transaction has ended (a PRAGMA opens none).
+  if (st.kind != ast::StatementKind::kPragma) defer_foreign_keys_ = false;
   return result;
 }
 
 absl::StatusOr<ResultSet> Session::ForeignKeysPragma(const ast::PragmaStatement& p) {
   ResultSet rs;
+  const bool defer = p.name == "defer_foreign_keys";
+  bool& setting = defer ? defer_foreign_keys_ : foreign_keys_;
   if (!p.has_value) {
     rs.has_rows = true;
-    rs.columns = {"foreign_keys"};
-    rs.rows.push_back({Value::Integer(foreign_keys_ ? 1 : 0)});
+    rs.columns = {p.name};
+    rs.rows.push_back({Value::Integer(setting ? 1 : 0)});
     return rs;
   }
   const std::string v = absl::AsciiStrToLower(p.value);
   const bool on = v == "1" || v == "on" || v == "true" || v == "yes";
   if (!on && v != "0" && v != "off" && v != "false" && v != "no") {
     return absl::InvalidArgumentError(
-        absl::StrCat("PRAGMA foreign_keys takes ON or OFF, not ", p.value));
+        absl::StrCat("PRAGMA ", p.name, " takes ON or OFF, not ", p.value));
   }
-  // As in SQLite, it does not change inside a transaction.
-  if (txn_ == nullptr) foreign_keys_ = on;
+  // As in SQLite, foreign_keys does not change inside a transaction;
+  // defer_foreign_keys does, for the rest of it.
+  if (defer || txn_ == nullptr) setting = on;
   return rs;
 }
 
@@ -1720,6 +1727,7 @@ absl::Status Session::CommitTransaction() {
   txn_.reset();
   savepoints_.clear();
   deferred_foreign_keys_.clear();
+  defer_foreign_keys_ = false;
   return s;
 }
 
@@ -1757,7 +1765,8 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
   Dml d{txn, db_, &params, 0, ""};
   d.unique_at_commit = unique_at_commit;
   if (st.kind == ast::StatementKind::kPragma &&
-      static_cast<const ast::PragmaStatement&>(st).name == "foreign_keys") {
+      (static_cast<const ast::PragmaStatement&>(st).name == "foreign_keys" ||
+       static_cast<const ast::PragmaStatement&>(st).name == "defer_foreign_keys")) {
     return ForeignKeysPragma(static_cast<const ast::PragmaStatement&>(st));
   }
   // Foreign keys: checked at the statement's end; deferred ones at COMMIT
@@ -1765,6 +1774,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
   ForeignKeyState foreign_keys;
   if (foreign_keys_) {
     foreign_keys.deferred = txn_ != nullptr ? &deferred_foreign_keys_ : nullptr;
+    foreign_keys.defer_all = defer_foreign_keys_;
     d.foreign_keys = &foreign_keys;
   }
   if (st.kind == ast::StatementKind::kPragma &&

@@ -158,8 +158,12 @@ class Session {
   absl::Status CommitTransaction();
   // PRAGMA foreign_keys [= ON|OFF]: this session's setting (OFF by
   // default, as in SQLite); inside a transaction it does not change.
+  // PRAGMA defer_foreign_keys [= ON|OFF]: every key checked at COMMIT, as
+  // DEFERRABLE INITIALLY DEFERRED ones are, until the transaction ends
+  // (each end turns it off, as in SQLite).
   absl::StatusOr<ResultSet> ForeignKeysPragma(const ast::PragmaStatement& p);
   bool foreign_keys_ = false;
+  bool defer_foreign_keys_ = false;
   // The transaction's deferred foreign key checks.
   std::vector<ForeignKeyCheck> deferred_foreign_keys_;
 };

@@ -144,6 +144,38 @@ TEST_F(ForeignKeyTest, DeferredKeysAreCheckedAtCommit) {
   Run("COMMIT");
 }
 
+// PRAGMA defer_foreign_keys: every key of the transaction is checked at
+// COMMIT, as a deferred one is; each end of a transaction (COMMIT,
+// ROLLBACK, an autocommit statement's) turns it off, as in SQLite.
+TEST_F(ForeignKeyTest, DeferForeignKeysDefersEveryKeyUntilTheTransactionEnds) {
+  Run("PRAGMA foreign_keys = ON");
+  EXPECT_EQ(Rows("PRAGMA defer_foreign_keys"), V({"0"}));
+  Run("PRAGMA defer_foreign_keys = ON");
+  EXPECT_EQ(Rows("PRAGMA defer_foreign_keys"), V({"1"}));
+  Run("INSERT INTO artist VALUES (5, 'five')");  // its commit ends the deferral
+  EXPECT_EQ(Rows("PRAGMA defer_foreign_keys"), V({"0"}));
+  // Child first, parent after: fine when deferred.
+  Run("BEGIN");
+  Run("PRAGMA defer_foreign_keys = 1");
+  Run("INSERT INTO note VALUES (1, 9)");
+  Run("INSERT INTO artist VALUES (9, 'nine')");
+  Run("COMMIT");
+  EXPECT_EQ(Rows("SELECT * FROM note"), V({"1|9"}));
+  EXPECT_EQ(Rows("PRAGMA defer_foreign_keys"), V({"0"}));
+  // A violation still fails the COMMIT; ROLLBACK turns the setting off.
+  Run("BEGIN");
+  Run("PRAGMA defer_foreign_keys = ON");
+  Run("INSERT INTO note VALUES (2, 77)");
+  EXPECT_EQ(State("COMMIT"), "23503");
+  Run("ROLLBACK");
+  EXPECT_EQ(Rows("PRAGMA defer_foreign_keys"), V({"0"}));
+  Run("BEGIN");
+  EXPECT_EQ(State("INSERT INTO note VALUES (3, 78)"), "23503");  // checked at once again
+  Run("COMMIT");
+  EXPECT_EQ(Rows("SELECT count(*) FROM note"), V({"1"}));
+  EXPECT_EQ(State("PRAGMA defer_foreign_keys = maybe"), "22023");
+}
+
 // PRAGMA foreign_key_check lists the child keys no parent holds, whether
 // or not enforcement is on (Django runs it after its migrations).
 TEST_F(ForeignKeyTest, ForeignKeyCheckListsOrphans) {
