@@ -21,7 +21,7 @@ absl::StatusOr<std::vector<Row>> Call(const planner::LogicalOp& op, const Row& r
   const function::TableFunction& f = *op.table_function;
   absl::StatusOr<std::vector<Row>> rows;
   if (f.rows != nullptr) {
-    rows = f.rows(args);
+    rows = f.rows(args, ctx->options.max_rows);
   } else {
     // A schema pragma: its rows, then the hidden arg and schema.
     if (ctx->pragma_rows == nullptr) {
@@ -38,7 +38,10 @@ absl::StatusOr<std::vector<Row>> Call(const planner::LogicalOp& op, const Row& r
       }
     }
   }
-  if (rows.ok() && rows->size() > ctx->options.max_rows) return TooManyRows(ctx);
+  if (absl::IsResourceExhausted(rows.status()) ||
+      (rows.ok() && rows->size() > ctx->options.max_rows)) {
+    return TooManyRows(ctx);
+  }
   return rows;
 }
 

@@ -83,11 +83,14 @@ struct TableFunction {
   int hidden;
   // The rows for `args`, each columns.size() wide. kInvalidArgument for
   // errors SQL reports when the statement runs (malformed JSON, a bad
-  // path). Null for the pragma_* functions (pragma_table_info(t), ...),
+  // path); kResourceExhausted when there would be more than `max_rows`
+  // (a function that can tell before making them says so then). Null for
+  // the pragma_* functions (pragma_table_info(t), ...),
   // whose rows are the schema's: the executor reads them as the PRAGMA of
   // the name after "pragma_" gives them, then appends the hidden `arg`
   // (the first argument) and `schema` (NULL).
-  absl::StatusOr<std::vector<std::vector<Value>>> (*rows)(absl::Span<const Value> args);
+  absl::StatusOr<std::vector<std::vector<Value>>> (*rows)(absl::Span<const Value> args,
+                                                          size_t max_rows);
 };
 
 // The prefix of the table-valued functions that read a schema pragma.

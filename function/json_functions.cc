@@ -984,8 +984,14 @@ absl::StatusOr<std::vector<std::vector<Value>>> EachRows(Args a, bool recursive)
   return walk.TakeRows();
 }
 
-absl::StatusOr<std::vector<std::vector<Value>>> JsonEach(Args a) { return EachRows(a, false); }
-absl::StatusOr<std::vector<std::vector<Value>>> JsonTree(Args a) { return EachRows(a, true); }
+// A document's rows are as many as its nodes: the executor checks the
+// count against its budget once they are made.
+absl::StatusOr<std::vector<std::vector<Value>>> JsonEach(Args a, size_t) {
+  return EachRows(a, false);
+}
+absl::StatusOr<std::vector<std::vector<Value>>> JsonTree(Args a, size_t) {
+  return EachRows(a, true);
+}
 
 constexpr TableFunction kJsonTableFunctions[] = {
     {"json_each", 1, 2, kEachColumns, 2, JsonEach},

@@ -131,6 +131,34 @@ TEST_F(TableFunctionTest, ArgumentsReadTheTablesBeforeIt) {
             V({"1|10", "2|20"}));
 }
 
+// generate_series, as SQLite's shell has it (ext/misc/series.c).
+TEST_F(TableFunctionTest, GenerateSeries) {
+  EXPECT_EQ(Rows("SELECT * FROM generate_series(1, 5)"), V({"1", "2", "3", "4", "5"}));
+  EXPECT_EQ(Rows("SELECT value, start, stop, step FROM generate_series(1, 3, 1) LIMIT 1"),
+            V({"1|1|3|1"}));
+  // A negative step gives the same values, descending; 0 counts as 1.
+  EXPECT_EQ(Rows("SELECT * FROM generate_series(1, 7, -2)"), V({"7", "5", "3", "1"}));
+  EXPECT_EQ(Rows("SELECT * FROM generate_series(1, 10, 0) LIMIT 3"), V({"1", "2", "3"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM generate_series(5, 1)"), V({"0"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM generate_series(10, 1, -3)"), V({"0"}));
+  // Arguments read as integers; a NULL one gives no rows.
+  EXPECT_EQ(Rows("SELECT * FROM generate_series(1.9, 3.2)"), V({"1", "2", "3"}));
+  EXPECT_EQ(Rows("SELECT * FROM generate_series('2', '4')"), V({"2", "3", "4"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM generate_series(1, NULL)"), V({"0"}));
+  // Per row of the tables before it.
+  EXPECT_EQ(Rows("SELECT t.id, s.value FROM t, generate_series(1, t.id) s WHERE t.id <= 2"),
+            V({"1|1", "2|1", "2|2"}));
+  // More rows than a statement may hold is an error, said before they are
+  // made (SQLite counts to 4294967295 here).
+  EXPECT_EQ(State("SELECT count(*) FROM generate_series(1)"), "53200");
+  EXPECT_EQ(State("SELECT count(*) FROM generate_series(-9223372036854775808, "
+                  "9223372036854775807)"),
+            "53200");
+  EXPECT_EQ(Rows("SELECT max(value) FROM generate_series(9223372036854775806, "
+                 "9223372036854775807)"),
+            V({"9223372036854775807"}));
+}
+
 TEST_F(TableFunctionTest, ViewsDmlAndExplain) {
   Run("CREATE VIEW items AS SELECT t.id, e.value AS v FROM t, json_each(t.j) e");
   EXPECT_EQ(Rows("SELECT * FROM items ORDER BY 1, 2"), V({"1|1", "1|2", "2|3"}));
