@@ -430,7 +430,7 @@ absl::Status NoDependents(Dml& d, const std::string& table, const std::string& c
 // Rewrites every row of `t` from the layout of `before` (same table id and
 // primary key) to `t`'s, with `change` applied to each decoded row.
 absl::Status RewriteRows(Dml& d, const TableDescriptor& before, const TableDescriptor& t,
-                         absl::FunctionRef<void(Row*)> change) {
+                         absl::FunctionRef<absl::Status(Row*)> change) {
   std::string lo = catalog::IndexPrefix(t.id, t.primary.id);
   std::vector<std::pair<std::string, std::string>> old_rows;
   absl::Status s = d.txn->Scan(lo, PrefixEnd(lo), false,
@@ -443,10 +443,58 @@ absl::Status RewriteRows(Dml& d, const TableDescriptor& before, const TableDescr
   for (const auto& [k, v] : old_rows) {
     Row row;
     if (absl::Status dr = decoder.Decode(k, v, &row); !dr.ok()) return dr;
-    change(&row);
+    if (absl::Status c = change(&row); !c.ok()) return c;
     d.txn->Put(k, catalog::EncodeRowValue(t, row));
   }
   return absl::OkStatus();
+}
+
+// ALTER TABLE t ADD COLUMN c ... AS (expr) [VIRTUAL]: as in SQLite, only
+// a VIRTUAL one. Tessera stores generated values, so every existing row
+// gets its value now (and NOT NULL is checked on each).
+absl::StatusOr<ResultSet> AddGeneratedColumn(Dml& d, TableDescriptor t,
+                                             const ast::ColumnDef& column) {
+  if (column.generated_stored) return absl::InvalidArgumentError("cannot add a STORED column");
+  if (column.default_value) {
+    return absl::InvalidArgumentError("cannot use DEFAULT on a generated column");
+  }
+  if (t.columns.size() >= parser::kMaxTableColumns) {
+    return parser::StatementTooComplex(
+        absl::StrCat("more than ", parser::kMaxTableColumns, " columns in a table"));
+  }
+  catalog::ColumnDescriptor cd;
+  cd.id = t.next_column_id++;
+  cd.name = column.name;
+  cd.type = column.type;
+  cd.declared_type = column.type_text;
+  if (!column.collation.empty()) cd.collation = *CollationNamed(column.collation);
+  cd.nullable = !column.not_null;
+  cd.generated_sql = ast::ToSql(*column.generated);
+  const TableDescriptor before = t;
+  t.columns.push_back(cd);
+  planner::Binder binder = NewBinder(d);
+  if (absl::Status s = CheckGeneratedColumns(binder, t); !s.ok()) return s;
+  absl::StatusOr<ast::ExprPtr> expr = parser::ParseExpression(cd.generated_sql);
+  if (!expr.ok()) return expr.status();
+  absl::Status s = RewriteRows(d, before, t, [&](Row* row) -> absl::Status {
+    row->push_back(Value());
+    absl::StatusOr<Value> v = EvalConst(d, binder, **expr, &t, row);
+    if (!v.ok()) return v.status();
+    if (!v->is_null() && cd.type != Type::kNull && v->type() != cd.type) {
+      v = Coerce(*v, cd, t.name);
+      if (!v.ok()) return v.status();
+    }
+    if (v->is_null() && !cd.nullable) {
+      return Constraint("NOT NULL", absl::StrCat(t.name, ".", cd.name));
+    }
+    row->back() = *std::move(v);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  catalog::SchemaObject obj;
+  obj.table = t;
+  if (absl::Status p = catalog::PutObject(d.txn, t.name, obj, false); !p.ok()) return p;
+  return ResultSet();
 }
 
 // ALTER TABLE t RENAME TO n, and RENAME COLUMN c TO n. Rows, keys and
@@ -594,7 +642,11 @@ absl::StatusOr<ResultSet> AlterDropColumn(Dml& d, const ast::AlterDropColumnStat
   const TableDescriptor before = *t;
   t->columns.erase(t->columns.begin() + pos);
   // The rows lose the value (and its bytes), as SQLite rewrites the table.
-  if (absl::Status s = RewriteRows(d, before, *t, [&](Row* row) { row->erase(row->begin() + pos); });
+  if (absl::Status s = RewriteRows(d, before, *t,
+                                   [&](Row* row) {
+                                     row->erase(row->begin() + pos);
+                                     return absl::OkStatus();
+                                   });
       !s.ok()) {
     return s;
   }
@@ -2108,11 +2160,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       if (add.column.primary_key || add.column.unique) {
         return absl::InvalidArgumentError("cannot add a PRIMARY KEY or UNIQUE column");
       }
-      if (add.column.generated) {
-        return absl::UnimplementedError(
-            "statement not supported: ALTER TABLE ADD COLUMN of a generated column (Tessera "
-            "stores generated values; declare it in CREATE TABLE)");
-      }
+      if (add.column.generated) return AddGeneratedColumn(d, *t, add.column);
       if (t->strict && add.column.type_text.empty()) {
         return absl::InvalidArgumentError(
             absl::StrCat("missing datatype for ", t->name, ".", add.column.name));
@@ -2150,7 +2198,10 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
         t->foreign_keys.push_back({{cd.id}, add.column.foreign_key->references});
       }
       if (!fill.is_null()) {
-        absl::Status s = RewriteRows(d, before, *t, [&](Row* row) { row->push_back(fill); });
+        absl::Status s = RewriteRows(d, before, *t, [&](Row* row) {
+          row->push_back(fill);
+          return absl::OkStatus();
+        });
         if (!s.ok()) return s;
       }
       catalog::SchemaObject obj;

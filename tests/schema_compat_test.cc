@@ -101,7 +101,18 @@ TEST_F(SchemaCompatTest, GeneratedColumns) {
   EXPECT_EQ(State("CREATE TABLE bad(a INT, b INT AS (random()))"), "42P17");
   EXPECT_EQ(State("CREATE TABLE bad(a INT, b INT AS ((SELECT 1)))"), "0A000");
   EXPECT_EQ(State("CREATE TABLE bad(a INT, b INT DEFAULT 3 AS (a))"), "42P16");
-  EXPECT_EQ(State("ALTER TABLE g ADD COLUMN d INT AS (a + 1)"), "0A000");
+  // ADD COLUMN takes a VIRTUAL one, as SQLite does, computed into every
+  // existing row now; a STORED one is refused, as there.
+  Run("ALTER TABLE g ADD COLUMN d INT AS (a + b)");
+  EXPECT_EQ(Rows("SELECT id, d FROM g ORDER BY id"), V({"1|30", "2|21"}));
+  Run("UPDATE g SET a = 1 WHERE id = 2");
+  EXPECT_EQ(Rows("SELECT id, d FROM g ORDER BY id"), V({"1|30", "2|3"}));
+  EXPECT_EQ(State("ALTER TABLE g ADD COLUMN e INT AS (a) STORED"), "0A000");
+  EXPECT_EQ(State("ALTER TABLE g ADD COLUMN e INT AS (e + 1)"), "42P17");
+  EXPECT_EQ(State("ALTER TABLE g ADD COLUMN e INT AS (random())"), "42P17");
+  Run("INSERT INTO g(id, a, name) VALUES (3, NULL, 'n')");
+  EXPECT_EQ(State("ALTER TABLE g ADD COLUMN e INT NOT NULL AS (a)"), "23502");  // row 3
+  EXPECT_EQ(Rows("SELECT count(*) FROM pragma_table_xinfo('g')"), V({"6"}));  // no e
   // NOT NULL and CHECK see the generated value.
   Run("CREATE TABLE nn(a INT, b INT NOT NULL AS (a + 1), CHECK (b < 10))");
   EXPECT_EQ(State("INSERT INTO nn VALUES (NULL)"), "23502");
