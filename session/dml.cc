@@ -555,8 +555,13 @@ absl::StatusOr<Value> Coerce(const Value& v, const catalog::ColumnDescriptor& co
     case Type::kReal: {
       if (v.type() == Type::kInteger) return Value::Real(static_cast<double>(v.integer()));
       if (v.type() == Type::kText) {
-        Value n = function::ToNumeric(v);
-        return Value::Real(n.type() == Type::kInteger ? static_cast<double>(n.integer()) : n.real());
+        // Only text that is a number as a whole ("12", " 1.5e3 "); "abc"
+        // or "12abc" is refused, as for an INTEGER column (it was stored
+        // as its numeric prefix, 0.0 for "abc").
+        std::optional<Value> n = function::ToNumberIfNumeric(v);
+        if (!n.has_value()) return mismatch();
+        return Value::Real(n->type() == Type::kInteger ? static_cast<double>(n->integer())
+                                                       : n->real());
       }
       return mismatch();
     }

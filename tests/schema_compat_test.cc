@@ -558,6 +558,13 @@ TEST_F(SchemaCompatTest, StrictChecksTypeNames) {
   Run("INSERT INTO s VALUES (1, 2, 'x', x'00', 'anything')");
   EXPECT_EQ(Rows("SELECT typeof(i), typeof(r), typeof(a) FROM s"), V({"integer|real|text"}));
   EXPECT_EQ(State("INSERT INTO s(i) VALUES ('abc')"), "42804");
+  // A REAL column takes text that is a number as a whole, and refuses
+  // other text as an INTEGER column does (it stored "abc" as 0.0).
+  Run("INSERT INTO s(r) VALUES (' 1.5e3 '), ('7')");
+  EXPECT_EQ(Rows("SELECT r, typeof(r) FROM s WHERE i IS NULL ORDER BY r"),
+            V({"7|real", "1500|real"}));
+  EXPECT_EQ(State("INSERT INTO s(r) VALUES ('abc')"), "42804");
+  EXPECT_EQ(State("INSERT INTO s(r) VALUES ('12abc')"), "42804");
   EXPECT_EQ(std::string(Err("CREATE TABLE s2(x VARCHAR(3)) STRICT").message()),
             "unknown datatype for s2.x: \"VARCHAR(3)\"");
   EXPECT_EQ(std::string(Err("CREATE TABLE s3(x) STRICT").message()), "missing datatype for s3.x");
