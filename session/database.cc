@@ -85,8 +85,12 @@ void Database::GcLoop() {
   while (!gc_stop_) {
     gc_mu_.AwaitWithTimeout(absl::Condition(&gc_stop_), options_.gc_interval);
     if (gc_stop_) break;
-    const absl::Time now = absl::Now();
+    // The count first, then the time: every commit counted was made
+    // before `now`. (The other way round, a commit between the two was
+    // noted at a time before it was made, and a pass at that time missed
+    // it for good.)
     const uint64_t commits = engine_->stats().batches_committed;
+    const absl::Time now = absl::Now();
     if (commits != seen_commits) {
       if (!first_write.has_value()) first_write = now;
       last_write = now;
@@ -100,9 +104,12 @@ void Database::GcLoop() {
     if (!stats.ok()) continue;  // tried again at the next look
     gc_passes_.fetch_add(1);
     gc_versions_removed_.fetch_add(stats->versions_removed);
-    // The pass records its threshold with a commit of its own, which is
-    // no reason for another.
-    seen_commits = engine_->stats().batches_committed;
+    // The pass records its threshold with one commit of its own, which is
+    // no reason for another; any other commit since the look is a write
+    // made before now.
+    const uint64_t after = engine_->stats().batches_committed;
+    if (after - commits > 1) last_write = absl::Now();
+    seen_commits = after;
     if (*last_write > threshold) {
       first_write = last_write;
     } else {
