@@ -62,8 +62,15 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
 absl::StatusOr<storage::GcStats> Database::CollectGarbage(absl::Duration ttl) {
   // The clock's now is past every timestamp it handed out (the last
   // commit's too): with no TTL, everything written so far is old enough.
+  // With one, the threshold is the end of the millisecond `ttl` ago, so
+  // that every commit made in it is old enough (the loop below notes
+  // writes by wall time, not by their logical counter within a
+  // millisecond; with the counter at 0, commits in that millisecond were
+  // left for good).
   Timestamp threshold = clock_.Now();
-  threshold.wall_ms -= absl::ToInt64Milliseconds(ttl);
+  if (ttl > absl::ZeroDuration()) {
+    threshold = Timestamp{threshold.wall_ms - absl::ToInt64Milliseconds(ttl), UINT32_MAX};
+  }
   if (threshold.wall_ms <= 0) return storage::GcStats();
   return engine_->GarbageCollect(threshold);
 }
