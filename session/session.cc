@@ -113,6 +113,20 @@ void SetIndexCollations(const TableDescriptor& t, const std::vector<ast::Indexed
 
 const char* PartialIndexProblem(const planner::BoundExpr& e);
 
+// A new column of `t` as `c` declares it: the next column id, its name,
+// type, collation and NOT NULL (a key's implied NOT NULL, default and
+// generated expression are the caller's).
+catalog::ColumnDescriptor NewColumn(TableDescriptor* t, const ast::ColumnDef& c) {
+  catalog::ColumnDescriptor cd;
+  cd.id = t->next_column_id++;
+  cd.name = c.name;
+  cd.type = c.type;
+  cd.declared_type = c.type_text;
+  if (!c.collation.empty()) cd.collation = *CollationNamed(c.collation);
+  cd.nullable = !c.not_null;
+  return cd;
+}
+
 // A table's generated columns: each binds against the table, reads no
 // subquery, parameter or non-deterministic function, and no chain of them
 // reads itself (SQLite's "generated column loop").
@@ -191,13 +205,8 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
     if (t.ColumnIndex(c.name) >= 0) {
       return absl::InvalidArgumentError(absl::StrCat("duplicate column name: ", c.name));
     }
-    catalog::ColumnDescriptor cd;
-    cd.id = t.next_column_id++;
-    cd.name = c.name;
-    cd.type = c.type;
-    cd.declared_type = c.type_text;
-    if (!c.collation.empty()) cd.collation = *CollationNamed(c.collation);
-    cd.nullable = !c.not_null && !c.primary_key;
+    catalog::ColumnDescriptor cd = NewColumn(&t, c);
+    cd.nullable = cd.nullable && !c.primary_key;
     if (c.generated) {
       if (c.primary_key) {
         return absl::InvalidArgumentError("generated columns cannot be part of the PRIMARY KEY");
@@ -462,13 +471,7 @@ absl::StatusOr<ResultSet> AddGeneratedColumn(Dml& d, TableDescriptor t,
     return parser::StatementTooComplex(
         absl::StrCat("more than ", parser::kMaxTableColumns, " columns in a table"));
   }
-  catalog::ColumnDescriptor cd;
-  cd.id = t.next_column_id++;
-  cd.name = column.name;
-  cd.type = column.type;
-  cd.declared_type = column.type_text;
-  if (!column.collation.empty()) cd.collation = *CollationNamed(column.collation);
-  cd.nullable = !column.not_null;
+  catalog::ColumnDescriptor cd = NewColumn(&t, column);
   cd.generated_sql = ast::ToSql(*column.generated);
   const TableDescriptor before = t;
   t.columns.push_back(cd);
@@ -2172,13 +2175,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
       if (add.column.not_null && !add.column.default_value) {
         return absl::InvalidArgumentError("cannot add a NOT NULL column with default value NULL");
       }
-      catalog::ColumnDescriptor cd;
-      cd.id = t->next_column_id++;
-      cd.name = add.column.name;
-      cd.type = add.column.type;
-      cd.declared_type = add.column.type_text;
-      if (!add.column.collation.empty()) cd.collation = *CollationNamed(add.column.collation);
-      cd.nullable = !add.column.not_null;
+      catalog::ColumnDescriptor cd = NewColumn(&*t, add.column);
       if (add.column.default_value) cd.default_sql = ast::ToSql(*add.column.default_value);
       // Existing rows take the default (a new row is filled in by INSERT).
       Value fill;
