@@ -20,6 +20,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/utf8.h"
+#include "function/value_ops.h"
 #include "parser/parser.h"
 
 namespace tessera::shell {
@@ -43,10 +44,9 @@ constexpr char kHelp[] =
 
 std::string Render(const Value& v, const std::string& null_text) {
   if (v.is_null()) return null_text;
-  if (v.type() == Type::kReal) {
-    std::string s = v.ToString();
-    return s;
-  }
+  // A REAL as SQLite's shell writes it: always with a '.' or an exponent
+  // (7.0, not 7; 1.0e+300), so a REAL never reads as an INTEGER.
+  if (v.type() == Type::kReal) return function::RenderText(v);
   return v.ToString();
 }
 

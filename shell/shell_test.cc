@@ -247,7 +247,7 @@ TEST_F(ShellTest, ImportLoadsCsvAllOrNothing) {
   const std::string numbers = write("n.csv", "k,v\n1,1.5\n2,7\n");
   ASSERT_EQ(Run(".import --skip 1 " + numbers + " n\n.mode csv\nSELECT k, v, typeof(v) FROM n;\n"), 0)
       << err_.str();
-  EXPECT_EQ(out_.str(), "k,v,typeof(v)\n1,1.5,real\n2,7,real\n");
+  EXPECT_EQ(out_.str(), "k,v,typeof(v)\n1,1.5,real\n2,7.0,real\n");  // REAL as sqlite3 shows it
   // A duplicate key in the last record: none of the file's rows stay.
   const std::string dup = write("dup.csv", "3,1\n4,2\n1,3\n");
   EXPECT_EQ(Run(".import " + dup + " n\n"), 1);
@@ -276,5 +276,14 @@ TEST_F(ShellTest, ErrorsStopScriptsWithCaret) {
 }
 
 }  // namespace
+// REALs show as sqlite3 shows them: with a '.' or an exponent, so 7.0
+// does not read as the INTEGER 7.
+TEST_F(ShellTest, RealsShowAsSqliteShowsThem) {
+  ASSERT_EQ(Run("SELECT 7.0, 0.1, 1e300, -0.0, 2.5e-7, 7;\n"), 0);
+  EXPECT_NE(out_.str().find("7.0"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("1.0e+300"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("2.5e-07"), std::string::npos) << out_.str();
+}
+
 }  // namespace tessera::shell
 
