@@ -160,7 +160,7 @@ insert_stmt
   : with_clause? ( K_INSERT ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? | K_REPLACE )
     K_INTO schema_prefix? name ( OPEN_PAR name ( COMMA name )* CLOSE_PAR )?
     ( K_VALUES value_row ( COMMA value_row )* | select_stmt | K_DEFAULT K_VALUES )
-    upsert_clause? returning_clause?
+    upsert_clause* returning_clause?
   ;
 
 value_row : OPEN_PAR expr ( COMMA expr )* CLOSE_PAR ;

@@ -230,12 +230,15 @@ struct InsertStatement : Statement {
   std::vector<std::vector<ExprPtr>> values;          // VALUES rows
   std::unique_ptr<SelectStmt> select;                // INSERT ... SELECT
   bool default_values = false;
-  // ON CONFLICT [(target)] DO NOTHING | DO UPDATE SET ... [WHERE ...]
-  bool has_upsert = false;
-  std::vector<std::string> conflict_target;
-  bool do_nothing = false;
-  std::vector<Assignment> do_update;
-  ExprPtr do_update_where;
+  // ON CONFLICT [(target)] DO NOTHING | DO UPDATE SET ... [WHERE ...],
+  // in order (SQLite takes several; only the last may omit its target).
+  struct Upsert {
+    std::vector<std::string> conflict_target;  // empty: any conflict
+    bool do_nothing = false;
+    std::vector<Assignment> do_update;
+    ExprPtr do_update_where;
+  };
+  std::vector<Upsert> upserts;
   std::vector<ResultColumn> returning;  // empty: no RETURNING clause
 };
 

@@ -1247,12 +1247,18 @@ ast::StatementPtr Transformer::Insert(SQLParser::Insert_stmtContext* ctx) {
   for (auto* row : ctx->value_row()) s->values.push_back(Row(row));
   if (ctx->select_stmt() != nullptr) s->select = Select(ctx->select_stmt());
   s->default_values = ctx->K_DEFAULT() != nullptr;
-  if (auto* u = ctx->upsert_clause()) {
-    s->has_upsert = true;
-    s->conflict_target = Names(u->name());
-    s->do_nothing = u->K_NOTHING() != nullptr;
-    s->do_update = Assignments(u->assignment());
-    s->do_update_where = Expr(u->expr());
+  std::vector<SQLParser::Upsert_clauseContext*> upserts = ctx->upsert_clause();
+  for (size_t i = 0; i < upserts.size(); ++i) {
+    SQLParser::Upsert_clauseContext* u = upserts[i];
+    ast::InsertStatement::Upsert out;
+    out.conflict_target = Names(u->name());
+    if (out.conflict_target.empty() && i + 1 < upserts.size()) {
+      Fail(u, "only the last ON CONFLICT clause may omit its conflict target");
+    }
+    out.do_nothing = u->K_NOTHING() != nullptr;
+    out.do_update = Assignments(u->assignment());
+    out.do_update_where = Expr(u->expr());
+    s->upserts.push_back(std::move(out));
   }
   s->returning = Returning(ctx->returning_clause());
   return s;

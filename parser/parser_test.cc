@@ -358,13 +358,23 @@ TEST(ParserDmlTest, InsertForms) {
       "WHERE b < 10");
   ASSERT_TRUE(up.ok()) << up.status();
   const auto& u = As<ast::InsertStatement>(*up);
-  EXPECT_TRUE(u.has_upsert);
-  EXPECT_EQ(u.conflict_target, std::vector<std::string>{"a"});
-  EXPECT_EQ(u.do_update.size(), 1u);
-  EXPECT_TRUE(u.do_update_where);
+  ASSERT_EQ(u.upserts.size(), 1u);
+  EXPECT_EQ(u.upserts[0].conflict_target, std::vector<std::string>{"a"});
+  EXPECT_EQ(u.upserts[0].do_update.size(), 1u);
+  EXPECT_TRUE(u.upserts[0].do_update_where);
   EXPECT_TRUE(As<ast::InsertStatement>(
                   *ParseOne("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING"))
+                  .upserts[0]
                   .do_nothing);
+  // Several clauses, as SQLite 3.35+ takes them; only the last may omit
+  // its target.
+  absl::StatusOr<ast::StatementPtr> two = ParseOne(
+      "INSERT INTO t VALUES (1, 2) ON CONFLICT (a) DO NOTHING ON CONFLICT DO UPDATE SET b = 1");
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(As<ast::InsertStatement>(*two).upserts.size(), 2u);
+  EXPECT_FALSE(ParseOne("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING "
+                        "ON CONFLICT (a) DO NOTHING")
+                   .ok());
 }
 
 TEST(ParserDmlTest, UpdateDelete) {

@@ -127,10 +127,10 @@ absl::StatusOr<std::optional<Row>> SequenceRow(txn::Txn* txn, const TableDescrip
 // Finds rows that `row`, whose primary key is `pk`, would collide with in
 // the primary key or a unique index; returns their primary keys (excluding
 // `self_key`).
-absl::StatusOr<std::vector<std::string>> Conflicts(Dml& d, const TableDescriptor& t,
-                                                   const Row& row, absl::string_view pk,
-                                                   absl::string_view self_key,
-                                                   std::string* what) {
+absl::StatusOr<std::vector<std::string>> Conflicts(
+    Dml& d, const TableDescriptor& t, const Row& row, absl::string_view pk,
+    absl::string_view self_key, std::string* what,
+    std::vector<const catalog::IndexDescriptor*>* constraints = nullptr) {
   std::vector<std::string> out;
   if (pk != self_key) {
     absl::StatusOr<std::optional<std::string>> existing = d.txn->Get(pk);
@@ -138,6 +138,7 @@ absl::StatusOr<std::vector<std::string>> Conflicts(Dml& d, const TableDescriptor
     if (existing->has_value()) {
       out.emplace_back(pk);
       *what = IndexTarget(t, t.primary);
+      if (constraints != nullptr) constraints->push_back(&t.primary);
     }
   }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
@@ -167,9 +168,28 @@ absl::StatusOr<std::vector<std::string>> Conflicts(Dml& d, const TableDescriptor
         std::find(out.begin(), out.end(), **owner) == out.end()) {
       out.push_back(**owner);
       *what = IndexTarget(t, ix);
+      if (constraints != nullptr) constraints->push_back(&ix);
     }
   }
   return out;
+}
+
+// Whether ON CONFLICT `target` (column names) names `constraint` (the
+// primary key or a UNIQUE index of `t`): the same columns, in any order.
+// A partial index or one on expressions is named by no column list.
+bool TargetNames(const TableDescriptor& t, const std::vector<std::string>& target,
+                 const catalog::IndexDescriptor& constraint) {
+  if (!constraint.where_sql.empty() || constraint.HasExpressions()) return false;
+  if (target.size() != constraint.column_ids.size()) return false;
+  for (const std::string& name : target) {
+    const int pos = t.ColumnIndex(name);
+    if (pos < 0) return false;
+    if (std::find(constraint.column_ids.begin(), constraint.column_ids.end(),
+                  t.columns[pos].id) == constraint.column_ids.end()) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // The triggers defined on `t` (none inside a trigger body: triggers do not
@@ -931,7 +951,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   // where it writes it (txn::Txn::Insert), which saves reading it first.
   const bool check_at_commit =
       d.unique_at_commit != nullptr && d.trigger_table == nullptr && inputs.size() == 1 &&
-      !st.has_upsert && st.or_action == ast::ConflictAction::kNone && triggers->empty() &&
+      st.upserts.empty() && st.or_action == ast::ConflictAction::kNone && triggers->empty() &&
       std::none_of(t->indexes.begin(), t->indexes.end(),
                    [](const catalog::IndexDescriptor& ix) { return ix.unique; });
   // The column last_insert_rowid() reports: the hidden rowid or a lone
@@ -948,6 +968,19 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     }
   };
   ResultSet rs;
+  // Each ON CONFLICT target must name the primary key or a UNIQUE index,
+  // as SQLite checks when it prepares the statement.
+  for (const ast::InsertStatement::Upsert& u : st.upserts) {
+    if (u.conflict_target.empty()) continue;
+    bool named = TargetNames(*t, u.conflict_target, t->primary);
+    for (const catalog::IndexDescriptor& ix : t->indexes) {
+      named = named || (ix.unique && TargetNames(*t, u.conflict_target, ix));
+    }
+    if (!named) {
+      return absl::InvalidArgumentError(
+          "ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint");
+    }
+  }
   Returning returning;
   if (absl::Status s = returning.Bind(d, binder, *t, st.returning, &rs); !s.ok()) return s;
   // Foreign keys (empty unless enforced): the table's own, and those that
@@ -955,7 +988,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   absl::StatusOr<std::vector<ForeignKey>> child_fks = ChildForeignKeys(d, info->table, nullptr);
   if (!child_fks.ok()) return child_fks.status();
   absl::StatusOr<std::vector<ForeignKey>> parent_fks = std::vector<ForeignKey>();
-  if (st.or_action == ast::ConflictAction::kReplace || st.has_upsert) {
+  if (st.or_action == ast::ConflictAction::kReplace || !st.upserts.empty()) {
     parent_fks = ParentForeignKeys(d, *t, nullptr);
     if (!parent_fks.ok()) return parent_fks.status();
   }
@@ -1003,16 +1036,34 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       continue;
     }
     std::string what;
-    absl::StatusOr<std::vector<std::string>> conflicts = Conflicts(d, *t, row, pk, "", &what);
+    std::vector<const catalog::IndexDescriptor*> conflict_constraints;
+    absl::StatusOr<std::vector<std::string>> conflicts =
+        Conflicts(d, *t, row, pk, "", &what, &conflict_constraints);
     if (!conflicts.ok()) return conflicts.status();
     if (!conflicts->empty()) {
-      if (st.or_action == ast::ConflictAction::kIgnore ||
-          (st.has_upsert && st.do_nothing)) {
-        continue;
+      if (st.or_action == ast::ConflictAction::kIgnore) continue;
+      // The first ON CONFLICT clause whose target names a constraint the
+      // row collides on (one without a target names any), and that
+      // collision's row, as SQLite picks them; none: the UNIQUE error.
+      const ast::InsertStatement::Upsert* upsert = nullptr;
+      size_t collision = 0;
+      for (const ast::InsertStatement::Upsert& u : st.upserts) {
+        for (size_t c = 0; c < conflicts->size() && upsert == nullptr; ++c) {
+          if (u.conflict_target.empty() ||
+              TargetNames(*t, u.conflict_target, *conflict_constraints[c])) {
+            upsert = &u;
+            collision = c;
+          }
+        }
+        if (upsert != nullptr) break;
       }
-      if (st.has_upsert) {
+      if (upsert == nullptr && !st.upserts.empty()) {
+        return Constraint("UNIQUE", IndexTarget(*t, *conflict_constraints.front()));
+      }
+      if (upsert != nullptr && upsert->do_nothing) continue;
+      if (upsert != nullptr) {
         // ON CONFLICT DO UPDATE: update the existing row instead.
-        const std::string& key = conflicts->front();
+        const std::string& key = (*conflicts)[collision];
         absl::StatusOr<std::optional<std::string>> raw = d.txn->Get(key);
         if (!raw.ok()) return raw.status();
         if (!raw->has_value()) return absl::InternalError("conflicting row vanished");
@@ -1022,15 +1073,15 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         both.insert(both.end(), row.begin(), row.end());
         exec::ExecContext ctx;
         InitContext(d, &ctx);
-        if (st.do_update_where) {
-          absl::StatusOr<planner::BoundPtr> w = binder.BindUpsertExpr(*st.do_update_where, *t);
+        if (upsert->do_update_where) {
+          absl::StatusOr<planner::BoundPtr> w = binder.BindUpsertExpr(*upsert->do_update_where, *t);
           if (!w.ok()) return w.status();
           absl::StatusOr<Value> keep = exec::Evaluate(**w, both, &ctx);
           if (!keep.ok()) return keep.status();
           if (!function::Truth(*keep).value_or(false)) continue;
         }
         Row updated = old_row;
-        for (const ast::Assignment& a : st.do_update) {
+        for (const ast::Assignment& a : upsert->do_update) {
           int pos = t->ColumnIndex(a.column);
           if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", a.column));
           if (!t->columns[pos].generated_sql.empty()) {

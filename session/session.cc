@@ -1410,6 +1410,7 @@ std::string SqlState(const absl::Status& status) {
       {"recursive reference in a subquery", "42P19"},
       {"recursive aggregate queries", "42P19"},
       {"UNIQUE constraint", "23505"},
+      {"ON CONFLICT clause does not match", "42P10"},  // invalid_column_reference
       {"NOT NULL constraint", "23502"},
       {"CHECK constraint", "23514"},
       {"FOREIGN KEY constraint", "23503"},            // foreign_key_violation

@@ -289,6 +289,45 @@ TEST_F(SessionTest, UpsertDoUpdateAndDoNothing) {
   EXPECT_EQ(Ok("SELECT count(*) FROM hits").rows[0][0], Value::Integer(1));
 }
 
+// The conflict target decides (SQLite 3.35+'s rules and answers): a clause
+// applies only to a collision on the constraint it names, the first such
+// clause wins, and a collision no clause names is the UNIQUE error. (The
+// target was ignored: any collision took the one clause.)
+TEST_F(SessionTest, UpsertTargetsPickTheirConstraint) {
+  Ok("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT UNIQUE, c INTEGER)");
+  Ok("INSERT INTO t VALUES (1, 'x', 1), (2, 'y', 2)");
+  auto rows = [&] {
+    std::vector<std::string> out;
+    for (const auto& r : Ok("SELECT a, b, c FROM t ORDER BY a").rows) {
+      out.push_back(r[0].ToString() + "|" + r[1].ToString() + "|" + r[2].ToString());
+    }
+    return out;
+  };
+  // A collision on a only; the clause names b.
+  absl::Status s = Err("INSERT INTO t VALUES (1, 'new', 5) ON CONFLICT (b) DO UPDATE SET c = 9");
+  EXPECT_EQ(SqlState(s), "23505");
+  EXPECT_NE(s.message().find("t.a"), std::string::npos) << s;
+  // Collisions on a (row 1) and b (row 2): the first clause that names one.
+  Ok("INSERT INTO t VALUES (1, 'y', 5) ON CONFLICT (b) DO UPDATE SET c = 9 "
+     "ON CONFLICT (a) DO UPDATE SET c = 8");
+  EXPECT_EQ(rows(), (std::vector<std::string>{"1|x|1", "2|y|9"}));
+  Ok("INSERT INTO t VALUES (1, 'y', 5) ON CONFLICT (a) DO UPDATE SET c = 8 "
+     "ON CONFLICT (b) DO UPDATE SET c = 9");
+  EXPECT_EQ(rows(), (std::vector<std::string>{"1|x|8", "2|y|9"}));
+  // The last clause may name none: it takes any collision the others do not.
+  Ok("INSERT INTO t VALUES (2, 'zz', 0) ON CONFLICT (b) DO NOTHING "
+     "ON CONFLICT DO UPDATE SET c = -1");
+  EXPECT_EQ(rows(), (std::vector<std::string>{"1|x|8", "2|y|-1"}));
+  // Columns in any order name a composite key; a target naming no key is
+  // an error, as SQLite's at prepare time.
+  Ok("CREATE TABLE u(a INTEGER, b TEXT, c INTEGER, UNIQUE (b, a))");
+  Ok("INSERT INTO u VALUES (1, 'x', 1)");
+  Ok("INSERT INTO u VALUES (1, 'x', 5) ON CONFLICT (a, b) DO UPDATE SET c = 7");
+  EXPECT_EQ(Ok("SELECT c FROM u").rows[0][0], Value::Integer(7));
+  EXPECT_EQ(SqlState(Err("INSERT INTO t VALUES (9, 'q', 1) ON CONFLICT (c) DO NOTHING")),
+            "42P10");
+}
+
 TEST_F(SessionTest, TriggersFireWithNewAndOld) {
   Ok("CREATE TABLE acct(id INTEGER PRIMARY KEY, bal INTEGER)");
   Ok("CREATE TABLE log(what TEXT, id INTEGER, before_bal INTEGER, after_bal INTEGER)");
