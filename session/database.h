@@ -34,8 +34,9 @@ struct DatabaseOptions {
   // MVCC garbage collection (DESIGN.md §3): a background pass removes the
   // row versions that no reader can see any more — those older than
   // `gc_ttl` and hidden under a newer version, and deleted rows'
-  // tombstones — except what an open transaction's snapshot still reads
-  // (every transaction pins its read timestamp). It looks every
+  // tombstones — except what an open explicit transaction's snapshot
+  // still reads (those pin their read timestamp; a statement's implicit
+  // transaction runs again if a pass overtakes it). It looks every
   // `gc_interval`, and walks the store only once writes older than
   // `gc_ttl` have happened since its last pass. absl::InfiniteDuration()
   // turns it off; VACUUM collects at once.

@@ -1376,8 +1376,9 @@ std::string SqlState(const absl::Status& status) {
   if (status.ok()) return "00000";
   absl::string_view m = status.message();
   if (HasErrorKind(status, ErrorKind::kTooComplex)) return "54001";
-  // A snapshot older than GC's threshold (open transactions are pinned,
-  // so only one that began as a VACUUM ran): retry the transaction.
+  // A snapshot older than GC's threshold: retry the transaction. (An
+  // explicit transaction is pinned; an implicit one is run again by the
+  // session, so this reaches a client only when those retries run out.)
   if (HasErrorKind(status, ErrorKind::kReadBelowGc)) return "40001";
   if (parser::GetSyntaxError(status).has_value()) return "42601";
   // The messages people meet, by the standard's classes.

@@ -386,15 +386,7 @@ absl::Status Engine::Init() {
   int stale = 0;
   mdb_reader_check(env_, &stale);
   if (options_.verify_on_open) {
-    // Under a read transaction: its snapshot stays put while it is read.
-    MDB_txn* txn = nullptr;
-    rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
-    if (rc != MDB_SUCCESS) return LmdbError(rc, "begin verify");
-    MDB_stat stat;
-    mdb_env_stat(env_, &stat);
-    absl::Status v = VerifyStoreFile(dir_ + "/data.mdb", stat.ms_psize, mdb_txn_id(txn));
-    mdb_txn_abort(txn);
-    if (!v.ok()) return v;
+    if (absl::Status v = VerifyFile(); !v.ok()) return v;
   }
   MDB_envinfo info;
   mdb_env_info(env_, &info);
@@ -561,6 +553,7 @@ absl::StatusOr<std::unique_ptr<Snapshot>> Engine::NewSnapshot() {
 }
 
 absl::Status Engine::VerifyFile() {
+  // Under a read transaction: its snapshot stays put while it is read.
   EnterTxn();
   MDB_txn* txn = nullptr;
   int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
