@@ -1387,9 +1387,6 @@ absl::StatusOr<LogicalPtr> Binder::InnerJoins(const std::vector<const ast::Table
       join_filters[hi].push_back(std::move(c));
     }
   }
-  auto filtered = [&](LogicalPtr p, std::vector<BoundPtr> preds) -> LogicalPtr {
-    return Filter(std::move(p), std::move(preds));
-  };
   // Each run of inputs up to a lateral function is one join (a kMultiJoin
   // of two or more); the function runs over its rows, and what follows
   // joins the result. Every input's row starts at column 0 of the
@@ -1399,7 +1396,7 @@ absl::StatusOr<LogicalPtr> Binder::InnerJoins(const std::vector<const ast::Table
   std::vector<BoundPtr> conditions;
   auto join_inputs = [&]() {
     if (inputs.size() == 1) {
-      plan = filtered(std::move(inputs[0]), std::move(conditions));
+      plan = Filter(std::move(inputs[0]), std::move(conditions));
     } else {
       auto multi = Node(LogicalKind::kMultiJoin);
       for (LogicalPtr& input : inputs) {
@@ -1417,12 +1414,12 @@ absl::StatusOr<LogicalPtr> Binder::InnerJoins(const std::vector<const ast::Table
       join_inputs();
       inputs.push_back(LateralCall(*leaf_plans[k], std::move(plan)));
     } else {
-      inputs.push_back(filtered(leaf_plans[k], std::move(leaf_filters[k])));
+      inputs.push_back(Filter(leaf_plans[k], std::move(leaf_filters[k])));
     }
     for (BoundPtr& c : join_filters[k]) conditions.push_back(std::move(c));
   }
   join_inputs();
-  return filtered(plan, std::move(top_filters));
+  return Filter(plan, std::move(top_filters));
 }
 
 absl::StatusOr<LogicalPtr> Binder::FromWhere(const std::vector<const ast::TableRef*>& froms,

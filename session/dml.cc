@@ -174,6 +174,17 @@ absl::StatusOr<std::vector<std::string>> Conflicts(
   return out;
 }
 
+// An UPDATE's (or an upsert's) new row made ready to write: PrepareRow
+// with every column given (defaults, generated columns, NOT NULL, CHECK),
+// then the rows its keys collide with (Conflicts(); `what` names the
+// constraint).
+absl::StatusOr<std::vector<std::string>> PrepareUpdatedRow(Dml& d, const TableDescriptor& t,
+                                                           Row* row, std::string* what) {
+  absl::InlinedVector<bool, 16> all(t.columns.size(), true);
+  if (absl::Status s = PrepareRow(d, t, row, all, /*inserting=*/false); !s.ok()) return s;
+  return Conflicts(d, t, *row, catalog::PrimaryKey(t, *row), "", what);
+}
+
 // Whether ON CONFLICT `target` (column names) names `constraint` (the
 // primary key or a UNIQUE index of `t`): the same columns, in any order.
 // A partial index or one on expressions is named by no column list.
@@ -491,13 +502,9 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   if (is_update) {
     const auto& up = static_cast<const ast::UpdateStatement&>(st);
     for (auto& [old_row, new_row] : changes) {
-      absl::InlinedVector<bool, 16> given(t->columns.size(), true);
-      if (absl::Status s = PrepareRow(d, *t, &new_row, given, /*inserting=*/false); !s.ok()) {
-        return s;
-      }
       std::string what;
       absl::StatusOr<std::vector<std::string>> conflicts =
-          Conflicts(d, *t, new_row, catalog::PrimaryKey(*t, new_row), "", &what);
+          PrepareUpdatedRow(d, *t, &new_row, &what);
       if (!conflicts.ok()) return conflicts.status();
       if (!conflicts->empty()) {
         if (up.or_action == ast::ConflictAction::kReplace) {
@@ -1095,13 +1102,8 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
           updated[pos] = *std::move(v);
         }
         if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
-        absl::InlinedVector<bool, 16> all(t->columns.size(), true);
-        if (absl::Status s = PrepareRow(d, *t, &updated, all, /*inserting=*/false); !s.ok()) {
-          return s;
-        }
         std::string again;
-        absl::StatusOr<std::vector<std::string>> c2 =
-            Conflicts(d, *t, updated, catalog::PrimaryKey(*t, updated), "", &again);
+        absl::StatusOr<std::vector<std::string>> c2 = PrepareUpdatedRow(d, *t, &updated, &again);
         if (!c2.ok()) return c2.status();
         if (!c2->empty()) return Constraint("UNIQUE", again);
         if (absl::Status s = PutRowEntries(d.txn, *t, updated); !s.ok()) return s;
