@@ -82,28 +82,18 @@ absl::StatusOr<std::vector<Value>> IndexKeyValues(txn::Txn* txn, const TableDesc
 // may be another row's.
 absl::Status DeleteRowEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
   txn->Delete(catalog::PrimaryKey(t, row));
-  for (const catalog::IndexDescriptor& ix : t.indexes) {
-    absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, row);
-    if (!holds.ok()) return holds.status();
-    if (!*holds) continue;
-    absl::StatusOr<std::string> key = IndexKey(txn, t, ix, row);
-    if (!key.ok()) return key.status();
-    txn->Delete(*key);
-  }
-  return absl::OkStatus();
+  return ForEachIndexEntry(txn, t, row, [&](const catalog::IndexDescriptor&, const std::string& key) {
+    txn->Delete(key);
+    return absl::OkStatus();
+  });
 }
 
 // Writes the row's index entries.
 absl::Status PutIndexEntries(txn::Txn* txn, const TableDescriptor& t, const Row& row) {
-  for (const catalog::IndexDescriptor& ix : t.indexes) {
-    absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, row);
-    if (!holds.ok()) return holds.status();
-    if (!*holds) continue;
-    absl::StatusOr<std::string> key = IndexKey(txn, t, ix, row);
-    if (!key.ok()) return key.status();
-    txn->Put(*key, catalog::IndexEntryValue(t, ix, row));
-  }
-  return absl::OkStatus();
+  return ForEachIndexEntry(txn, t, row, [&](const catalog::IndexDescriptor& ix, const std::string& key) {
+    txn->Put(key, catalog::IndexEntryValue(t, ix, row));
+    return absl::OkStatus();
+  });
 }
 
 
@@ -550,6 +540,20 @@ absl::StatusOr<ResultSet> Select(Dml& d, const ast::SelectStmt& select) {
 }
 
 }  // namespace
+
+absl::Status ForEachIndexEntry(
+    txn::Txn* txn, const TableDescriptor& t, const Row& row,
+    absl::FunctionRef<absl::Status(const catalog::IndexDescriptor&, const std::string&)> fn) {
+  for (const catalog::IndexDescriptor& ix : t.indexes) {
+    absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, row);
+    if (!holds.ok()) return holds.status();
+    if (!*holds) continue;
+    absl::StatusOr<std::string> key = IndexKey(txn, t, ix, row);
+    if (!key.ok()) return key.status();
+    if (absl::Status s = fn(ix, *key); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
 
 absl::Status Constraint(absl::string_view what, absl::string_view target) {
   return absl::FailedPreconditionError(absl::StrCat(what, " constraint failed: ", target));

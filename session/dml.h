@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -152,6 +153,13 @@ absl::StatusOr<std::vector<Row>> ScanTable(txn::Txn* txn, const TableDescriptor&
 // every row).
 absl::StatusOr<bool> IndexHolds(txn::Txn* txn, const TableDescriptor& t,
                                 const catalog::IndexDescriptor& ix, const Row& row);
+
+// Calls `fn(ix, key)` for each index of `t` that holds `row` (a partial
+// index may not), with the row's entry key in it; stops at fn's first
+// error.
+absl::Status ForEachIndexEntry(
+    txn::Txn* txn, const TableDescriptor& t, const Row& row,
+    absl::FunctionRef<absl::Status(const catalog::IndexDescriptor&, const std::string&)> fn);
 
 // The key of `row` in `ix` (catalog::IndexEntryKey, with the values of
 // key expressions computed).

@@ -1082,21 +1082,19 @@ absl::StatusOr<ResultSet> IntegrityCheck(txn::Txn* txn, Database* db, bool quick
         }
         for (const Row& row : chunk) {
           ++row_number;
-          for (size_t i = 0; i < t.indexes.size() && problems.size() < kMaxProblems; ++i) {
-            const catalog::IndexDescriptor& ix = t.indexes[i];
-            absl::StatusOr<bool> holds = IndexHolds(txn, t, ix, row);
-            if (!holds.ok()) return holds.status();
-            if (!*holds) continue;
-            ++expected[i];
-            absl::StatusOr<std::string> key = IndexKey(txn, t, ix, row);
-            if (!key.ok()) return key.status();
-            absl::StatusOr<std::optional<std::string>> entry = txn->Get(*key);
-            if (!entry.ok()) return entry.status();
-            if (!entry->has_value()) {
-              problems.push_back(absl::StrCat("row ", row_number, " of table ", t.name,
-                                              " missing from index ", ix.name));
-            }
-          }
+          absl::Status each = ForEachIndexEntry(
+              txn, t, row,
+              [&](const catalog::IndexDescriptor& ix, const std::string& key) -> absl::Status {
+                ++expected[&ix - t.indexes.data()];
+                absl::StatusOr<std::optional<std::string>> entry = txn->Get(key);
+                if (!entry.ok()) return entry.status();
+                if (!entry->has_value() && problems.size() < kMaxProblems) {
+                  problems.push_back(absl::StrCat("row ", row_number, " of table ", t.name,
+                                                  " missing from index ", ix.name));
+                }
+                return absl::OkStatus();
+              });
+          if (!each.ok()) return each;
         }
         if (chunk.size() < kChunk) break;
         from = last;
