@@ -224,6 +224,18 @@ Value ExpressionKeyValue(Value v) {
   return v;
 }
 
+std::optional<Value> UntypedKeyTwin(const Value& v) {
+  if (v.type() == Type::kInteger) {
+    const double d = static_cast<double>(v.integer());
+    if (std::fabs(d) >= 9.2e18 || static_cast<int64_t>(d) != v.integer()) return std::nullopt;
+    return Value::Real(d);
+  }
+  if (v.type() == Type::kReal && std::trunc(v.real()) == v.real() && std::fabs(v.real()) < 9.2e18) {
+    return Value::Integer(static_cast<int64_t>(v.real()));
+  }
+  return std::nullopt;
+}
+
 std::string IndexEntryKeyOf(const TableDescriptor& table, const IndexDescriptor& index,
                             const std::vector<Value>& key_values, const Row& row) {
   std::string key = IndexValuesPrefix(table, index, key_values);

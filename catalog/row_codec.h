@@ -11,6 +11,7 @@
 #ifndef TESSERA_CATALOG_ROW_CODEC_H_
 #define TESSERA_CATALOG_ROW_CODEC_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,11 @@ std::string IndexEntryKey(const TableDescriptor& table,
 // it): an integral REAL as its INTEGER, so that 3 and 3.0, which SQL holds
 // equal, are one key (the key encoding tags the two types apart).
 Value ExpressionKeyValue(Value v);
+// A column without a type keeps a number as given, so its keys hold 5 and
+// 5.0 apart although SQL holds them equal: the other value equal to number
+// `v` such a key may hold (5.0 for 5, 5 for 5.0); nullopt when there is
+// none (a REAL with a fraction, an INTEGER no REAL holds exactly).
+std::optional<Value> UntypedKeyTwin(const Value& v);
 
 // The key of `row` in `index` whose key columns hold `key_values` (one per
 // key column, in the index's order: a column's value or an expression's).

@@ -28,6 +28,20 @@ std::optional<Value> KeyValueFor(const Value& v, Type column_type, bool* exact) 
 
 namespace {
 
+bool IsNumber(const Value& v) { return v.type() == Type::kInteger || v.type() == Type::kReal; }
+
+// An untyped column's keys hold every INTEGER before every REAL, so one
+// span cannot hold just the numbers within a bound. A lower bound starts
+// at the INTEGER ceiling (and takes in every REAL), an upper bound ends at
+// the REAL (and takes in every INTEGER); the filter above decides. Nullopt:
+// leave that side open.
+std::optional<Value> UntypedBound(const Value& v, bool is_lower) {
+  if (!is_lower) return v.type() == Type::kReal ? v : Value::Real(static_cast<double>(v.integer()));
+  if (v.type() == Type::kInteger) return v;
+  if (std::fabs(v.real()) >= 9.2e18) return std::nullopt;
+  return Value::Integer(static_cast<int64_t>(std::ceil(v.real())));
+}
+
 // The span of entries under `prefix` whose first column (of `column_type`,
 // sorted `order`) lies within the bounds of `op` (range_lo / range_hi);
 // nullopt when they admit no entry.
@@ -49,7 +63,13 @@ absl::StatusOr<std::optional<Span>> BoundedSpan(const planner::LogicalOp& op,
     // A bound whose type the column cannot hold exactly leaves that side
     // open (the filter above decides).
     bool exact = true;
-    std::optional<Value> kv = KeyValueFor(*v, column_type, &exact);
+    std::optional<Value> kv;
+    if (column_type == Type::kNull && IsNumber(*v)) {
+      kv = UntypedBound(*v, is_lower);
+      inclusive = true;
+    } else {
+      kv = KeyValueFor(*v, column_type, &exact);
+    }
     if (!exact || !kv.has_value()) return absl::OkStatus();
     std::string enc = prefix;
     EncodeKeyValue(*kv, order, &enc);
@@ -123,6 +143,21 @@ absl::Status FetchRows(const catalog::TableDescriptor& t, std::vector<std::strin
   return absl::OkStatus();
 }
 
+// Rows read by several probes, put in primary key order as one read
+// returns them.
+void SortByPrimaryKey(const catalog::TableDescriptor& t, std::vector<Row>* rows) {
+  std::vector<std::pair<std::string, Row>> keyed;
+  keyed.reserve(rows->size());
+  for (Row& r : *rows) {
+    std::string key = catalog::PrimaryKey(t, r);
+    keyed.emplace_back(std::move(key), std::move(r));
+  }
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  rows->clear();
+  for (auto& [key, r] : keyed) rows->push_back(std::move(r));
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<Span>> ScanSpan(const planner::LogicalOp& op, ExecContext* ctx) {
@@ -190,28 +225,48 @@ Type KeyType(const catalog::TableDescriptor& t, uint32_t column_id, Value* v) {
   return Type::kNull;
 }
 
-// Converts the values of `exprs` for the columns `column_ids`; false in
-// `*usable` when a value's type needs a full comparison (then the caller
-// scans); an empty result when no row can match.
-absl::StatusOr<std::optional<std::vector<Value>>> KeyValues(
+// The key values equal to `v` in key column `column_id`: one, or two for a
+// number in an untyped table column (5 and 5.0); none when no stored value
+// can equal it; nullopt when only a full comparison can judge.
+std::optional<std::vector<Value>> EqualKeys(const catalog::TableDescriptor& t,
+                                            uint32_t column_id, Value v) {
+  bool exact = true;
+  const Type type = KeyType(t, column_id, &v);
+  std::optional<Value> kv = KeyValueFor(v, type, &exact);
+  if (!exact) return std::nullopt;
+  std::vector<Value> keys;
+  if (!kv.has_value()) return keys;
+  if (column_id != 0 && type == Type::kNull) {
+    if (std::optional<Value> twin = catalog::UntypedKeyTwin(*kv)) keys.push_back(*std::move(twin));
+  }
+  keys.push_back(*std::move(kv));
+  return keys;
+}
+
+// The key prefixes `exprs` give the columns `column_ids`: usually one, more
+// where a number in an untyped column has two keys; empty when no row can
+// match; nullopt when a value's type needs a full comparison (then the
+// caller scans).
+absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> KeyValues(
     const catalog::TableDescriptor& t, const std::vector<uint32_t>& column_ids,
-    const std::vector<planner::BoundPtr>& exprs, ExecContext* ctx, bool* usable) {
-  std::vector<Value> values;
+    const std::vector<planner::BoundPtr>& exprs, ExecContext* ctx) {
+  std::vector<std::vector<Value>> probes(1);
   Row empty;
-  *usable = true;
   for (size_t k = 0; k < exprs.size(); ++k) {
     absl::StatusOr<Value> v = Evaluate(*exprs[k], empty, ctx);
     if (!v.ok()) return v.status();
-    bool exact = true;
-    std::optional<Value> kv = KeyValueFor(*v, KeyType(t, column_ids[k], &*v), &exact);
-    if (!exact) {
-      *usable = false;
-      return std::optional<std::vector<Value>>();
+    std::optional<std::vector<Value>> keys = EqualKeys(t, column_ids[k], *std::move(v));
+    if (!keys.has_value()) return std::optional<std::vector<std::vector<Value>>>();
+    std::vector<std::vector<Value>> next;
+    for (const std::vector<Value>& probe : probes) {
+      for (const Value& key : *keys) {
+        next.push_back(probe);
+        next.back().push_back(key);
+      }
     }
-    if (!kv.has_value()) return std::optional<std::vector<Value>>();  // nothing can match
-    values.push_back(*std::move(kv));
+    probes = std::move(next);
   }
-  return std::optional<std::vector<Value>>(std::move(values));
+  return std::optional<std::vector<std::vector<Value>>>(std::move(probes));
 }
 
 // An IN list on the first column of the primary key or of an index: one
@@ -232,16 +287,16 @@ absl::Status ReadInList(const planner::LogicalOp& op, ExecContext* ctx, bool* us
   for (const planner::BoundPtr& e : op.in_list) {
     absl::StatusOr<Value> v = Evaluate(*e, empty, ctx);
     if (!v.ok()) return v.status();
-    bool exact = true;
-    std::optional<Value> kv = KeyValueFor(*v, KeyType(t, column_id, &*v), &exact);
-    if (!exact) {
+    std::optional<std::vector<Value>> keys = EqualKeys(t, column_id, *std::move(v));
+    if (!keys.has_value()) {
       *usable = false;
       return absl::OkStatus();
     }
-    if (!kv.has_value()) continue;  // NULL, or a value no row can hold
-    std::string enc;
-    EncodeKeyValue(*kv, order, &enc);
-    values.emplace_back(std::move(enc), *std::move(kv));
+    for (Value& key : *keys) {  // none for NULL, or a value no row can hold
+      std::string enc;
+      EncodeKeyValue(key, order, &enc);
+      values.emplace_back(std::move(enc), std::move(key));
+    }
   }
   // Key order, each value once.
   std::sort(values.begin(), values.end(),
@@ -307,13 +362,15 @@ absl::StatusOr<std::vector<Row>> ExecScan(const planner::LogicalOp& op, ExecCont
     if (op.index_id != 0 && index_id == 0) {
       return absl::InternalError("index of the plan no longer exists");
     }
-    bool usable = true;
-    absl::StatusOr<std::optional<std::vector<Value>>> values = KeyValues(
-        t, *column_ids, index_id != 0 ? op.index_values : op.key_exprs, ctx, &usable);
-    if (!values.ok()) return values.status();
-    if (usable) {
-      if (!values->has_value()) return out;
-      if (absl::Status s = ReadByKey(t, index_id, **values, ctx, &out); !s.ok()) return s;
+    absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> probes =
+        KeyValues(t, *column_ids, index_id != 0 ? op.index_values : op.key_exprs, ctx);
+    if (!probes.ok()) return probes.status();
+    if (probes->has_value()) {
+      for (const std::vector<Value>& values : **probes) {
+        if (absl::Status s = ReadByKey(t, index_id, values, ctx, &out); !s.ok()) return s;
+        if (out.size() > ctx->options.max_rows) return TooManyRows(ctx);
+      }
+      if ((*probes)->size() > 1) SortByPrimaryKey(t, &out);
       return out;
     }
     // Fall through: the full scan and the filter above decide.

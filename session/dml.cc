@@ -122,13 +122,19 @@ absl::StatusOr<std::vector<std::string>> Conflicts(
     absl::string_view self_key, std::string* what,
     std::vector<const catalog::IndexDescriptor*>* constraints = nullptr) {
   std::vector<std::string> out;
-  if (pk != self_key) {
-    absl::StatusOr<std::optional<std::string>> existing = d.txn->Get(pk);
+  std::vector<std::string> pk_keys{std::string(pk)};
+  for (const Row& twin : KeyTwinRows(t, t.primary.column_ids, row)) {
+    pk_keys.push_back(catalog::PrimaryKey(t, twin));
+  }
+  for (const std::string& key : pk_keys) {
+    if (key == self_key) continue;
+    absl::StatusOr<std::optional<std::string>> existing = d.txn->Get(key);
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) {
-      out.emplace_back(pk);
+      out.push_back(key);
       *what = IndexTarget(t, t.primary);
       if (constraints != nullptr) constraints->push_back(&t.primary);
+      break;
     }
   }
   for (const catalog::IndexDescriptor& ix : t.indexes) {
@@ -152,13 +158,22 @@ absl::StatusOr<std::vector<std::string>> Conflicts(
       }
       entry = catalog::IndexEntryKey(t, ix, row);
     }
-    absl::StatusOr<std::optional<std::string>> owner = d.txn->Get(entry);
-    if (!owner.ok()) return owner.status();
-    if (owner->has_value() && **owner != self_key &&
-        std::find(out.begin(), out.end(), **owner) == out.end()) {
-      out.push_back(**owner);
-      *what = IndexTarget(t, ix);
-      if (constraints != nullptr) constraints->push_back(&ix);
+    std::vector<std::string> entries{std::move(entry)};
+    if (!ix.HasExpressions()) {
+      for (const Row& twin : KeyTwinRows(t, ix.column_ids, row)) {
+        entries.push_back(catalog::IndexEntryKey(t, ix, twin));
+      }
+    }
+    for (const std::string& key : entries) {
+      absl::StatusOr<std::optional<std::string>> owner = d.txn->Get(key);
+      if (!owner.ok()) return owner.status();
+      if (owner->has_value() && **owner != self_key &&
+          std::find(out.begin(), out.end(), **owner) == out.end()) {
+        out.push_back(**owner);
+        *what = IndexTarget(t, ix);
+        if (constraints != nullptr) constraints->push_back(&ix);
+        break;
+      }
     }
   }
   return out;
@@ -641,6 +656,24 @@ absl::StatusOr<bool> IndexHolds(txn::Txn* txn, const TableDescriptor& t,
   return truth.has_value() && *truth;
 }
 
+std::vector<Row> KeyTwinRows(const TableDescriptor& t, const std::vector<uint32_t>& column_ids,
+                             const Row& row) {
+  std::vector<Row> rows{row};
+  for (uint32_t id : column_ids) {
+    const int pos = id == 0 ? -1 : t.ColumnIndexById(id);
+    if (pos < 0 || t.columns[pos].type != Type::kNull) continue;
+    std::optional<Value> twin = catalog::UntypedKeyTwin(row[pos]);
+    if (!twin.has_value()) continue;
+    const size_t n = rows.size();
+    for (size_t i = 0; i < n; ++i) {
+      rows.push_back(rows[i]);
+      rows.back()[pos] = *twin;
+    }
+  }
+  rows.erase(rows.begin());
+  return rows;
+}
+
 absl::StatusOr<std::string> IndexKey(txn::Txn* txn, const TableDescriptor& t,
                                      const catalog::IndexDescriptor& ix, const Row& row) {
   if (!ix.HasExpressions()) return catalog::IndexEntryKey(t, ix, row);
@@ -960,11 +993,15 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   // A single row in a transaction of its own, with nothing to run on a
   // conflict and no other unique key: the commit checks the primary key
   // where it writes it (txn::Txn::Insert), which saves reading it first.
+  // Not for an untyped key column, where a number's twin key
+  // (KeyTwinRows) is the same key too.
   const bool check_at_commit =
       d.unique_at_commit != nullptr && d.trigger_table == nullptr && inputs.size() == 1 &&
       st.upserts.empty() && st.or_action == ast::ConflictAction::kNone && triggers->empty() &&
       std::none_of(t->indexes.begin(), t->indexes.end(),
-                   [](const catalog::IndexDescriptor& ix) { return ix.unique; });
+                   [](const catalog::IndexDescriptor& ix) { return ix.unique; }) &&
+      std::none_of(t->primary.column_ids.begin(), t->primary.column_ids.end(),
+                   [&](uint32_t id) { return t->columns[t->ColumnIndexById(id)].type == Type::kNull; });
   // The column last_insert_rowid() reports: the hidden rowid or a lone
   // INTEGER primary key (-1: the table has neither, as SQLite's WITHOUT
   // ROWID tables, and an insert leaves the value as it was).

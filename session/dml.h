@@ -161,6 +161,13 @@ absl::Status ForEachIndexEntry(
     txn::Txn* txn, const TableDescriptor& t, const Row& row,
     absl::FunctionRef<absl::Status(const catalog::IndexDescriptor&, const std::string&)> fn);
 
+// `row` with the numbers in its untyped `column_ids` replaced by their key
+// twins (catalog::UntypedKeyTwin), in every combination but `row` itself:
+// the rows whose keys a UNIQUE check also looks up, since 5 and 5.0 are
+// equal but keyed apart.
+std::vector<Row> KeyTwinRows(const TableDescriptor& t, const std::vector<uint32_t>& column_ids,
+                             const Row& row);
+
 // The key of `row` in `ix` (catalog::IndexEntryKey, with the values of
 // key expressions computed).
 absl::StatusOr<std::string> IndexKey(txn::Txn* txn, const TableDescriptor& t,

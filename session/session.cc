@@ -699,6 +699,13 @@ absl::Status BackfillIndex(Dml& d, const TableDescriptor& t, const catalog::Inde
     if (ix.unique && !seen.insert(key).second) {
       return Constraint("UNIQUE", IndexTarget(t, ix));
     }
+    if (ix.unique && !ix.HasExpressions()) {
+      for (const Row& twin : KeyTwinRows(t, ix.column_ids, r)) {
+        if (seen.contains(catalog::IndexEntryKey(t, ix, twin))) {
+          return Constraint("UNIQUE", IndexTarget(t, ix));
+        }
+      }
+    }
     d.txn->Put(key, catalog::IndexEntryValue(t, ix, r));
   }
   return absl::OkStatus();

@@ -634,5 +634,41 @@ TEST_F(SchemaCompatTest, TypeNamesDefaultsAndBegin) {
   EXPECT_EQ(Rows("SELECT count(*) FROM t"), V({"2"}));
 }
 
+// A column without a type keeps a number as given (5 and 5.0 are stored
+// apart, and keyed apart), yet SQL holds them equal: keys, unique indexes
+// and reads by key treat them as one value, as SQLite 3.40 does.
+TEST_F(SchemaCompatTest, UntypedKeysHoldEqualNumbersOnce) {
+  Run("CREATE TABLE w(k PRIMARY KEY, v) WITHOUT ROWID");
+  Run("INSERT INTO w VALUES (3, 'a'), (2.5, 'b'), ('4', 'c')");
+  EXPECT_EQ(State("INSERT INTO w VALUES (3.0, 'x')"), "23505");
+  EXPECT_EQ(Rows("SELECT v FROM w WHERE k = 3.0"), V({"a"}));
+  EXPECT_EQ(Rows("SELECT v FROM w WHERE k IN (2.5, 4) ORDER BY v"), V({"b"}));
+  // A row keeps its own key's twin: no collision with itself.
+  Run("UPDATE w SET k = 3.0 WHERE v = 'a'");
+  EXPECT_EQ(Rows("SELECT k, typeof(k) FROM w WHERE k = 3"), V({"3|real"}));
+  EXPECT_EQ(State("UPDATE w SET k = 3 WHERE v = 'b'"), "23505");
+
+  Run("CREATE TABLE y(a PRIMARY KEY, b)");  // a rowid table, its key a UNIQUE index
+  Run("INSERT INTO y VALUES (2, 1)");
+  EXPECT_EQ(State("INSERT INTO y VALUES (2.0, 1)"), "23505");
+  Run("INSERT INTO y VALUES (2.0, 5) ON CONFLICT DO NOTHING");
+  Run("INSERT INTO y VALUES (2.0, 7) ON CONFLICT (a) DO UPDATE SET b = excluded.b");
+  EXPECT_EQ(Rows("SELECT a, b FROM y"), V({"2|7"}));
+
+  Run("CREATE TABLE x(a UNIQUE, n INTEGER)");
+  Run("INSERT INTO x VALUES (7.0, 1), (7.5, 2)");
+  EXPECT_EQ(State("INSERT INTO x VALUES (7, 3)"), "23505");
+  Run("INSERT OR REPLACE INTO x VALUES (7, 3)");
+  EXPECT_EQ(Rows("SELECT a, n FROM x ORDER BY n"), V({"7.5|2", "7|3"}));
+  // A UNIQUE index made over rows that hold 1 and 1.0 is refused.
+  Run("CREATE TABLE z(a, b)");
+  Run("INSERT INTO z VALUES (1, 'p'), (1.0, 'q'), (2.5, 'r')");
+  EXPECT_EQ(State("CREATE UNIQUE INDEX zu ON z(a)"), "23505");
+  Run("CREATE INDEX zi ON z(a)");
+  EXPECT_EQ(Rows("SELECT b FROM z WHERE a = 1 ORDER BY b"), V({"p", "q"}));
+  EXPECT_EQ(Rows("SELECT b FROM z WHERE a > 0.5 ORDER BY b"), V({"p", "q", "r"}));
+  EXPECT_EQ(Rows("SELECT b FROM z WHERE a < 2 ORDER BY b"), V({"p", "q"}));
+}
+
 }  // namespace
 }  // namespace tessera::session
