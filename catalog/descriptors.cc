@@ -223,7 +223,7 @@ absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
         c.id = static_cast<uint32_t>(r.Varint());
         c.name = r.Str();
         uint8_t type = r.Byte();
-        if (type > static_cast<uint8_t>(Type::kBoolean)) r.Fail();
+        if (type > static_cast<uint8_t>(Type::kNumeric)) r.Fail();
         c.type = static_cast<Type>(type);
         uint8_t flags = r.Byte();
         c.nullable = (flags & 1) != 0;

@@ -107,6 +107,7 @@ void AppendRowValue(const TableDescriptor& table, const Row& row, std::string* o
         out.push_back(static_cast<char>(kBool));
         out.push_back(v.boolean() ? 1 : 0);
         break;
+      case Type::kNumeric:  // no value has it
       case Type::kNull:
         break;
     }

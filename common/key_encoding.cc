@@ -77,6 +77,7 @@ absl::Status Corrupt(const char* what) {
 void EncodeKeyValue(const Value& value, SortOrder order, std::string* dst) {
   const uint8_t mask = Mask(order);
   switch (value.type()) {
+    case Type::kNumeric:  // no value has it
     case Type::kNull:
       Put(dst, kTagNull, mask);
       return;

@@ -37,6 +37,7 @@ class Gen {
         return Value::Blob(Bytes());
       case Type::kBoolean:
         return Value::Boolean(Chance(2));
+      case Type::kNumeric:  // no value has it
       case Type::kNull:
         return Value::Null();
     }

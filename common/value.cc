@@ -25,6 +25,8 @@ absl::string_view TypeName(Type type) {
       return "BLOB";
     case Type::kBoolean:
       return "BOOLEAN";
+    case Type::kNumeric:
+      return "NUMERIC";
   }
   return "UNKNOWN";
 }
@@ -107,6 +109,7 @@ namespace {
 // Rank of each type class in the total order; INTEGER and REAL share a rank.
 int TypeRank(Type t) {
   switch (t) {
+    case Type::kNumeric:  // no value has it
     case Type::kNull:
       return 0;
     case Type::kBoolean:
@@ -150,6 +153,7 @@ int Value::Compare(const Value& a, const Value& b) {
   int ra = TypeRank(a.type_), rb = TypeRank(b.type_);
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (a.type_) {
+    case Type::kNumeric:  // no value has it
     case Type::kNull:
       return 0;
     case Type::kBoolean:
@@ -176,6 +180,7 @@ std::optional<int> Value::SqlCompare(const Value& a, const Value& b) {
 
 std::string Value::ToString() const {
   switch (type_) {
+    case Type::kNumeric:  // no value has it
     case Type::kNull:
       return "NULL";
     case Type::kInteger:

@@ -27,9 +27,13 @@ enum class Type : uint8_t {
   kText = 3,
   kBlob = 4,
   kBoolean = 5,
+  // SQLite's NUMERIC affinity, of a column or a CAST: what it holds or
+  // gives is a number where it can be (INTEGER when that is exact), else
+  // the value as it was. No value has this type.
+  kNumeric = 6,
 };
 
-// "NULL", "INTEGER", "REAL", "TEXT", "BLOB" or "BOOLEAN".
+// "NULL", "INTEGER", "REAL", "TEXT", "BLOB", "BOOLEAN" or "NUMERIC".
 absl::string_view TypeName(Type type);
 
 class Value {

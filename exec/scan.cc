@@ -7,6 +7,7 @@
 #include "catalog/row_codec.h"
 #include "common/key_encoding.h"
 #include "exec/internal.h"
+#include "function/value_ops.h"
 
 namespace tessera::exec::internal {
 
@@ -14,6 +15,8 @@ std::optional<Value> KeyValueFor(const Value& v, Type column_type, bool* exact) 
   *exact = true;
   if (v.is_null()) return std::nullopt;
   if (column_type == Type::kNull || v.type() == column_type) return v;
+  // A NUMERIC column stores a value as ToNumericAffinity makes it (5.0 as 5).
+  if (column_type == Type::kNumeric) return function::ToNumericAffinity(v);
   if (column_type == Type::kInteger && v.type() == Type::kReal) {
     double d = v.real();
     if (std::trunc(d) == d && std::fabs(d) < 9.2e18) return Value::Integer(static_cast<int64_t>(d));
@@ -64,7 +67,7 @@ absl::StatusOr<std::optional<Span>> BoundedSpan(const planner::LogicalOp& op,
     // open (the filter above decides).
     bool exact = true;
     std::optional<Value> kv;
-    if (column_type == Type::kNull && IsNumber(*v)) {
+    if ((column_type == Type::kNull || column_type == Type::kNumeric) && IsNumber(*v)) {
       kv = UntypedBound(*v, is_lower);
       inclusive = true;
     } else {

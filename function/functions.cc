@@ -131,6 +131,7 @@ absl::StatusOr<Value> Round(Args a) {
 
 absl::StatusOr<Value> TypeOf(Args a) {
   switch (a[0].type()) {
+    case Type::kNumeric:  // no value has it
     case Type::kNull:
       return Value::Text("null");
     case Type::kInteger:

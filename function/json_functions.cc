@@ -372,6 +372,7 @@ std::string RealText(double d) {
 absl::StatusOr<JsonNode> NodeOf(const Value& v) {
   JsonNode n;
   switch (v.type()) {
+    case Type::kNumeric:  // no value has it
     case Type::kNull: return n;
     case Type::kBoolean: n.type = v.boolean() ? JsonType::kTrue : JsonType::kFalse; return n;
     case Type::kInteger:

@@ -64,6 +64,7 @@ absl::StatusOr<Value> Unicode(Args a) {
 absl::StatusOr<Value> Quote(Args a) {
   const Value& v = a[0];
   switch (v.type()) {
+    case Type::kNumeric:  // no value has it
     case Type::kNull:
       return Value::Text("NULL");
     case Type::kInteger:

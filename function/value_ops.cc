@@ -106,6 +106,7 @@ int ClassRank(const Value& v) {
 
 Value ToNumeric(const Value& v) {
   switch (v.type()) {
+    case Type::kNumeric:  // no value has it
     case Type::kNull:
     case Type::kInteger:
     case Type::kReal:
@@ -146,9 +147,31 @@ std::optional<double> ToDoubleIfNumeric(const Value& v) {
   return D(*n);
 }
 
+namespace {
+
+// A REAL that is an INTEGER exactly, as the INTEGER; any other value as it is.
+Value ExactInteger(const Value& v) {
+  if (v.type() == Type::kReal && std::trunc(v.real()) == v.real() &&
+      v.real() >= -9223372036854775808.0 && v.real() < 9223372036854775808.0) {
+    return Value::Integer(static_cast<int64_t>(v.real()));
+  }
+  return v;
+}
+
+}  // namespace
+
+Value ToNumericAffinity(const Value& v) {
+  if (v.type() == Type::kBoolean) return Value::Integer(v.boolean() ? 1 : 0);
+  if (v.type() == Type::kText) {
+    std::optional<Value> n = ToNumberIfNumeric(v);
+    return n.has_value() ? ExactInteger(*n) : v;
+  }
+  return ExactInteger(v);
+}
+
 Value ApplyAffinity(const Value& v, Type affinity) {
   const bool numeric = affinity == Type::kInteger || affinity == Type::kReal ||
-                       affinity == Type::kBoolean;
+                       affinity == Type::kBoolean || affinity == Type::kNumeric;
   if (numeric && v.type() == Type::kText) {
     if (std::optional<Value> n = ToNumberIfNumeric(v)) return *n;
   } else if (affinity == Type::kText &&
@@ -221,6 +244,7 @@ Value Negate(const Value& v) {
 
 std::string RenderText(const Value& v) {
   switch (v.type()) {
+    case Type::kNumeric:  // no value has it
     case Type::kNull:
       return "";
     case Type::kInteger:
@@ -480,6 +504,11 @@ Value Cast(const Value& v, Type type) {
       std::optional<bool> t = Truth(v);
       return Value::Boolean(t.value_or(false));
     }
+    case Type::kNumeric:
+      // SQLite: a number stays as it is (5.0 too); text and BLOBs give
+      // their numeric prefix, an INTEGER when that is exact ('5.0' is 5).
+      if (v.type() == Type::kInteger || v.type() == Type::kReal) return v;
+      return ExactInteger(ToNumeric(v));
   }
   return Value::Null();
 }

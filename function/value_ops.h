@@ -34,9 +34,16 @@ std::optional<Value> ToNumberIfNumeric(const Value& v);
 std::optional<double> ToDoubleIfNumeric(const Value& v);
 
 // `v` with SQLite's comparison affinity `affinity` applied: TEXT that is a
-// number becomes the number for INTEGER, REAL and BOOLEAN (numeric
-// affinity); a number becomes its text for TEXT; anything else is `v`.
+// number becomes the number for INTEGER, REAL, BOOLEAN and NUMERIC
+// (numeric affinity); a number becomes its text for TEXT; anything else is
+// `v`.
 Value ApplyAffinity(const Value& v, Type affinity);
+
+// `v` as a NUMERIC column stores it (SQLite's NUMERIC affinity): TEXT that
+// is a number as a whole becomes that number, BOOLEAN 0/1, and a REAL that
+// is an INTEGER exactly becomes the INTEGER ("3.0e5" and 3.0e5 are stored
+// as 300000); other TEXT and BLOBs stay as they are.
+Value ToNumericAffinity(const Value& v);
 
 // SQL truthiness for WHERE/ON/HAVING/CASE WHEN and AND/OR/NOT: nullopt for
 // NULL, otherwise whether the numeric value is non-zero.

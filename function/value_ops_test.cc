@@ -70,6 +70,27 @@ TEST(ValueOpsTest, TextConvertsByNumericPrefix) {
   EXPECT_EQ(ToNumeric(Value::Boolean(true)), I(1));
 }
 
+TEST(ValueOpsTest, NumericAffinityStoresExactIntegers) {
+  EXPECT_EQ(ToNumericAffinity(R(5.0)), I(5));
+  EXPECT_EQ(ToNumericAffinity(R(-0.0)), I(0));
+  EXPECT_EQ(ToNumericAffinity(R(5.5)), R(5.5));
+  EXPECT_EQ(ToNumericAffinity(T("3.0e+5")), I(300000));
+  EXPECT_EQ(ToNumericAffinity(T(" 7 ")), I(7));
+  EXPECT_EQ(ToNumericAffinity(T("12abc")), T("12abc"));
+  EXPECT_EQ(ToNumericAffinity(Value::Blob("12")), Value::Blob("12"));
+  EXPECT_EQ(ToNumericAffinity(Value::Boolean(true)), I(1));
+  EXPECT_EQ(ToNumericAffinity(N), N);
+  // 2^63 is past the largest INTEGER.
+  EXPECT_EQ(ToNumericAffinity(R(9223372036854775808.0)).type(), Type::kReal);
+  EXPECT_EQ(ToNumericAffinity(R(-9223372036854775808.0)), I(INT64_MIN));
+  // CAST AS NUMERIC leaves numbers as they are and reads text by prefix.
+  EXPECT_EQ(Cast(R(5.0), Type::kNumeric), R(5.0));
+  EXPECT_EQ(Cast(T("5.0"), Type::kNumeric), I(5));
+  EXPECT_EQ(Cast(T("2.5x"), Type::kNumeric), R(2.5));
+  EXPECT_EQ(Cast(T("abc"), Type::kNumeric), I(0));
+  EXPECT_EQ(ApplyAffinity(T("5"), Type::kNumeric), I(5));
+}
+
 TEST(ValueOpsTest, ComparisonAcrossClasses) {
   EXPECT_FALSE(Compare(N, I(1)).has_value());
   EXPECT_EQ(Compare(I(1), R(1.0)), 0);

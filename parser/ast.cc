@@ -44,10 +44,10 @@ std::optional<Type> TypeFromName(const std::string& type_name) {
                         "mediumint", "int2", "int4", "int8"}) {
     if (t == n) return Type::kInteger;
   }
-  for (const char* n : {"real", "double", "float", "numeric", "decimal",
-                        "float4", "float8"}) {
+  for (const char* n : {"real", "double", "float", "float4", "float8"}) {
     if (t == n) return Type::kReal;
   }
+  if (t == "numeric" || t == "decimal") return Type::kNumeric;
   for (const char* n : {"text", "varchar", "char", "character", "clob",
                         "string", "nvarchar", "nchar", "varying"}) {
     if (t == n) return Type::kText;

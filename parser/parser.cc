@@ -464,8 +464,8 @@ Type Transformer::TypeOf(SQLParser::Type_nameContext* ctx) {
   if (std::optional<Type> t = ast::TypeFromName(first); t.has_value()) return *t;
   // Any other name (DATETIME, UNSIGNED BIG INT, NATIVE CHARACTER(70)),
   // typed by SQLite's rules for its affinity (section 3.1 of its datatype
-  // documentation); what would be NUMERIC affinity gets no type, so a
-  // DATETIME column keeps the text or number it is given.
+  // documentation): a DATETIME column has NUMERIC affinity, so it keeps
+  // '2024-01-01' as text and stores '2024' as 2024.
   std::string words;
   for (auto* n : ctx->type_word()) {
     absl::StrAppend(&words, absl::AsciiStrToLower(Name(n, n->getText())), " ");
@@ -475,7 +475,7 @@ Type Transformer::TypeOf(SQLParser::Type_nameContext* ctx) {
   if (has("char") || has("clob") || has("text")) return Type::kText;
   if (has("blob")) return Type::kBlob;
   if (has("real") || has("floa") || has("doub")) return Type::kReal;
-  return Type::kNull;
+  return Type::kNumeric;
 }
 
 ast::ForeignKeyDef Transformer::ForeignKey(SQLParser::Foreign_key_clauseContext* ctx,

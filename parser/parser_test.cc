@@ -238,14 +238,14 @@ TEST(ParserDdlTest, CompositePrimaryKeyAndUnknownType) {
   ASSERT_EQ(ct.primary_key.size(), 2u);
   EXPECT_EQ(ct.primary_key[1].name, "b");
   EXPECT_TRUE(ct.primary_key[1].descending);
-  // Other type names are typed by SQLite's affinity rules; what would be
-  // NUMERIC there has no type.
+  // Other type names are typed by SQLite's affinity rules, NUMERIC where
+  // no other rule applies. ANY is STRICT tables' untyped column.
   absl::StatusOr<ast::StatementPtr> other = ParseOne(
       "CREATE TABLE t(a WIDGET, b DATETIME, c UNSIGNED BIG INT, d NATIVE CHARACTER(70), "
       "e DOUBLE PRECISION, f ANY, g MEDIUMBLOB)");
   ASSERT_TRUE(other.ok()) << other.status();
   const auto& ot = As<ast::CreateTableStatement>(*other);
-  const Type want[] = {Type::kNull, Type::kNull, Type::kInteger, Type::kText,
+  const Type want[] = {Type::kNumeric, Type::kNumeric, Type::kInteger, Type::kText,
                        Type::kReal, Type::kNull, Type::kBlob};
   ASSERT_EQ(ot.columns.size(), 7u);
   for (size_t i = 0; i < 7; ++i) EXPECT_EQ(ot.columns[i].type, want[i]) << i;

@@ -641,7 +641,7 @@ bool ReadsTable(const ast::TableRef& ref, absl::string_view name) {
 
 
 bool NumericAffinity(Type t) {
-  return t == Type::kInteger || t == Type::kReal || t == Type::kBoolean;
+  return t == Type::kInteger || t == Type::kReal || t == Type::kBoolean || t == Type::kNumeric;
 }
 
 // Gives `*side` the affinity `to` (numeric or TEXT) for a comparison:

@@ -623,6 +623,8 @@ absl::StatusOr<Value> Coerce(const Value& v, const catalog::ColumnDescriptor& co
       }
       return mismatch();
     }
+    case Type::kNumeric:
+      return function::ToNumericAffinity(v);
     case Type::kNull:
       return v;
   }

@@ -80,7 +80,7 @@ absl::Status CheckCollations(const std::vector<ast::IndexedColumn>& columns) {
 
 // Whether column `c` can hold TEXT, the only type a collation changes.
 bool HoldsText(const catalog::ColumnDescriptor& c) {
-  return c.type == Type::kText || c.type == Type::kNull;
+  return c.type == Type::kText || c.type == Type::kNull || c.type == Type::kNumeric;
 }
 
 // The collation key column `c` of a new index uses: its COLLATE, else its
@@ -893,6 +893,7 @@ std::string CreateTableSql(const TableDescriptor& t) {
         case Type::kText: col += " TEXT"; break;
         case Type::kBlob: col += " BLOB"; break;
         case Type::kBoolean: col += " BOOLEAN"; break;
+        case Type::kNumeric: col += " NUMERIC"; break;
         case Type::kNull: break;
       }
     }

@@ -45,8 +45,8 @@ class Generator {
   }
 
   std::string Column() {
-    static const char* kColumns[] = {"pk", "col0", "col1", "col3", "col4", "col6"};
-    return kColumns[Int(0, 5)];
+    static const char* kColumns[] = {"pk", "col0", "col1", "col3", "col4", "col6", "col7"};
+    return kColumns[Int(0, 6)];
   }
 
   std::string Comparison() {
@@ -87,7 +87,7 @@ class Generator {
   std::mt19937 rng_;
 };
 
-// A value for the untyped col6: an INTEGER, a REAL with or without a
+// A value for the untyped col6 and the NUMERIC col7: an INTEGER, a REAL with or without a
 // fraction, or TEXT (a number's or a word).
 std::string UntypedValue(Generator* g) {
   switch (g->Int(0, 4)) {
@@ -104,7 +104,7 @@ std::string UntypedValue(Generator* g) {
 
 constexpr const char* kColumns =
     "(pk INTEGER PRIMARY KEY, col0 INTEGER, col1 FLOAT, col2 TEXT, col3 INTEGER, col4 FLOAT, "
-    "col5 TEXT, col6)";
+    "col5 TEXT, col6, col7 DECIMAL(6,1))";
 
 class AccessPathTest : public ::testing::TestWithParam<int> {
  protected:
@@ -133,6 +133,11 @@ class AccessPathTest : public ::testing::TestWithParam<int> {
     Exec("CREATE INDEX i1e ON tab1 (col6)");
     Exec("CREATE INDEX i2d ON tab2 (col6 DESC, col0)");
     Exec("CREATE INDEX i3d ON tab3 (col6, col3)");
+    // col7 has NUMERIC affinity: numbers stored as INTEGER where exact,
+    // REAL otherwise; text that is no number as text.
+    Exec("CREATE INDEX i1f ON tab1 (col7)");
+    Exec("CREATE INDEX i2e ON tab2 (col7 DESC)");
+    Exec("CREATE INDEX i3e ON tab3 (col3, col7)");
     Generator g(7);
     for (int pk = 0; pk < 200; ++pk) {
       auto maybe_null = [&](std::string v) { return g.Chance(6) ? std::string("NULL") : v; };
@@ -144,7 +149,8 @@ class AccessPathTest : public ::testing::TestWithParam<int> {
           // col4 with integral values now and then (1.0 = 1 in keys).
           maybe_null(g.Chance(30) ? absl::StrCat(g.Int(0, 999))
                                   : absl::StrFormat("%d.%d", g.Int(0, 999), g.Int(1, 9))),
-          ", 'x", g.Int(0, 20), "', ", maybe_null(UntypedValue(&g)), ")");
+          ", 'x", g.Int(0, 20), "', ", maybe_null(UntypedValue(&g)), ", ",
+          maybe_null(UntypedValue(&g)), ")");
       Exec(absl::StrCat("INSERT INTO tab0 VALUES ", row));
     }
     // tab3's unique (col0, col4, col3) needs distinct triples: they are,
@@ -198,8 +204,10 @@ TEST_P(AccessPathTest, RandomPredicatesAgreeOnEveryIndexShape) {
     if (i % 4 == 0) {
       Compare(absl::StrCat("SELECT pk FROM %T WHERE ", p, " ORDER BY col1 DESC, pk LIMIT ",
                            g.Int(0, 5), " OFFSET ", g.Int(0, 3)));
-      Compare(absl::StrCat("SELECT pk, col6 FROM %T WHERE ", p, " ORDER BY col6",
-                           g.Chance(50) ? " DESC" : "", ", pk LIMIT ", g.Int(1, 8)));
+      for (const char* c : {"col6", "col7"}) {
+        Compare(absl::StrCat("SELECT pk, ", c, " FROM %T WHERE ", p, " ORDER BY ", c,
+                             g.Chance(50) ? " DESC" : "", ", pk LIMIT ", g.Int(1, 8)));
+      }
     }
   }
 }

@@ -616,7 +616,7 @@ TEST_F(SchemaCompatTest, TypeNamesDefaultsAndBegin) {
       "day DATE DEFAULT current_date, kind DEFAULT plain, n UNSIGNED BIG INT, "
       "name VARCHAR(20), price DECIMAL(10,2), f DOUBLE PRECISION)");
   Run("INSERT INTO t(id, n, name, price, f) VALUES (1, '7', 'x', '2.5', 3)");
-  // DATETIME has no type (SQLite's NUMERIC affinity): the text stays text.
+  // DATETIME has SQLite's NUMERIC affinity: text that is no number stays text.
   EXPECT_EQ(Rows("SELECT typeof(born), length(born), day = date('now'), kind, typeof(n), "
                  "typeof(price), typeof(f) FROM t"),
             V({"text|19|1|plain|integer|real|real"}));
@@ -632,6 +632,45 @@ TEST_F(SchemaCompatTest, TypeNamesDefaultsAndBegin) {
     Run("ROLLBACK");
   }
   EXPECT_EQ(Rows("SELECT count(*) FROM t"), V({"2"}));
+}
+
+// NUMERIC, DECIMAL and any type name SQLite gives NUMERIC affinity: a
+// number is stored as an INTEGER where that is exact, text that is a number
+// as the number, other text and BLOBs as they are. Expected rows are SQLite
+// 3.40's.
+TEST_F(SchemaCompatTest, NumericAffinity) {
+  Run("CREATE TABLE t(id INTEGER PRIMARY KEY, a DECIMAL(10,2), b NUMERIC, c DATETIME, "
+      "d MONEY)");
+  Run("INSERT INTO t VALUES (1, 5, 5.0, '2020', '3.0e+5'), (2, 5.5, '7', '2024-01-01', x'3132'), "
+      "(3, '12.0', ' 3 ', 2.0, '0x10'), (4, -0.0, 1e300, '1e5', '99999999999999999999'), "
+      "(5, 1e19, '9223372036854775807', '12abc', NULL)");
+  EXPECT_EQ(Rows("SELECT quote(a), typeof(a), quote(b), typeof(b), quote(c), typeof(c), "
+                 "quote(d), typeof(d) FROM t ORDER BY id"),
+            V({"5|integer|5|integer|2020|integer|300000|integer",
+               "5.5|real|7|integer|'2024-01-01'|text|X'3132'|blob",
+               "12|integer|3|integer|2|integer|'0x10'|text",
+               "0|integer|1.0e+300|real|100000|integer|1.0e+20|real",
+               "1.0e+19|real|9223372036854775807|integer|'12abc'|text|NULL|null"}));
+  // 2^63 is no INTEGER.
+  Run("INSERT INTO t(id, a, b) VALUES (6, 9223372036854775807.0, '1e400')");
+  EXPECT_EQ(Rows("SELECT typeof(a), typeof(b), b > 1e308 FROM t WHERE id = 6"), V({"real|real|1"}));
+  // Text compared with a NUMERIC column takes its affinity, by key too.
+  Run("CREATE INDEX ta ON t(a)");
+  EXPECT_EQ(Rows("SELECT id FROM t WHERE a = '5'"), V({"1"}));
+  EXPECT_EQ(Rows("SELECT id FROM t WHERE a = 5.0"), V({"1"}));
+  EXPECT_EQ(Rows("SELECT id FROM t WHERE a IN ('12', 5.5) ORDER BY id"), V({"2", "3"}));
+  EXPECT_EQ(Rows("SELECT id FROM t WHERE a > 5.2 ORDER BY id"), V({"2", "3", "5", "6"}));
+  EXPECT_EQ(Rows("SELECT id FROM t WHERE a <= 5.5 ORDER BY id"), V({"1", "2", "4"}));
+  // CAST AS NUMERIC: numbers as they are, text by its numeric prefix.
+  EXPECT_EQ(Rows("SELECT quote(CAST('5.0' AS NUMERIC)), quote(CAST(5.0 AS NUMERIC)), "
+                 "quote(CAST('12abc' AS NUMERIC)), quote(CAST('abc' AS NUMERIC)), "
+                 "quote(CAST('1.5e2' AS DECIMAL)), quote(CAST(x'3132' AS NUMERIC)), "
+                 "quote(CAST('2.5x' AS DATETIME))"),
+            V({"5|5.0|12|0|150|12|2.5"}));
+  // A table made from a query keeps the affinity.
+  Run("CREATE TABLE copy AS SELECT a FROM t");
+  Run("INSERT INTO copy VALUES ('8.0')");
+  EXPECT_EQ(Rows("SELECT typeof(a) FROM copy WHERE a = 8"), V({"integer"}));
 }
 
 // A column without a type keeps a number as given (5 and 5.0 are stored

@@ -12,7 +12,9 @@ text columns with numbers, where SQLite's affinity rules apply). Both
 call the built-in functions SQLite's shell has too (math, sign, iif, printf,
 quote, hex, char, unicode); the integer queries include recursive CTEs
 (counting, cycles, reachability over a table). --dates calls the date and time functions on
-random time values and modifier chains. --json calls the JSON functions
+random time values and modifier chains. --numeric compares columns without
+a type and with NUMERIC affinity (what they store, comparisons, IN,
+BETWEEN, with and without indexes) and CAST AS NUMERIC. --json calls the JSON functions
 and the -> and ->> operators on random documents and paths, and reads
 json_each and json_tree over each document (joined, left-joined, grouped). --collate compares,
 groups and orders TEXT columns declared NOCASE, RTRIM and BINARY (some
@@ -710,6 +712,59 @@ class ForeignKeyGenerator:
                 "SELECT 'g', id, cid FROM g UNION ALL SELECT 's', id, up FROM s" % self.write())
 
 
+NUMERIC_VALUES = ["5", "5.0", "-0.0", "5.5", "'5'", "'5.0'", "' 7 '", "'3.0e2'", "'abc'",
+                  "'12abc'", "x'3132'", "NULL", "1e19", "9223372036854775807", "'0x10'", "2",
+                  "2.0", "'2'", "300", "99.99", "-3", "'-3.5'"]
+
+
+class NumericGenerator:
+    """Columns without a type and with NUMERIC affinity (NUMERIC, DECIMAL,
+    DATETIME) holding numbers, numeric text and other text: what each
+    stores, and comparisons, IN lists and BETWEEN on them, with and without
+    indexes (table nx has them, n has none). CASTs to NUMERIC."""
+
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+
+    def setup(self):
+        r = self.r
+        cols = "(k INTEGER PRIMARY KEY, u, m NUMERIC, d DECIMAL(8,2), w DATETIME)"
+        rows = ["INSERT INTO n VALUES (%d, %s);" % (i, ", ".join(r.choice(NUMERIC_VALUES)
+                                                                for _ in range(4)))
+                for i in range(24)]
+        return "\n".join(["CREATE TABLE n%s;" % cols, "CREATE TABLE nx%s;" % cols] + rows + [
+            "INSERT INTO nx SELECT * FROM n;", "CREATE INDEX nxu ON nx(u);",
+            "CREATE INDEX nxm ON nx(m DESC);", "CREATE INDEX nxd ON nx(d, u);",
+            "CREATE INDEX nxw ON nx(w);"]) + "\n"
+
+    def predicate(self):
+        r = self.r
+        c, v = r.choice(["u", "m", "d", "w"]), lambda: r.choice(NUMERIC_VALUES)
+        k = r.random()
+        if k < 0.45:
+            op = r.choice(["=", "<", "<=", ">", ">=", "<>", "IS"])
+            return "%s %s %s" % (c, op, v()) if r.random() < 0.8 else "%s %s %s" % (v(), op, c)
+        if k < 0.65:
+            return "%s %sIN (%s)" % (c, r.choice(["", "", "NOT "]),
+                                     ", ".join(v() for _ in range(r.randint(1, 4))))
+        if k < 0.8:
+            return "%s BETWEEN %s AND %s" % (c, v(), v())
+        if k < 0.9:
+            return "%s = %s" % (c, r.choice(["u", "m", "d", "w"]))
+        return "(%s) OR (%s)" % (self.predicate(), self.predicate())
+
+    def query(self):
+        r = self.r
+        if r.random() < 0.15:
+            v = r.choice(NUMERIC_VALUES)
+            return "SELECT CAST(%s AS %s), typeof(CAST(%s AS NUMERIC))" % (
+                v, r.choice(["NUMERIC", "DECIMAL(5,1)", "DATETIME"]), v)
+        c = r.choice(["u", "m", "d", "w"])
+        # BLOBs as hex: the two shells write them differently.
+        return "SELECT k, typeof(%s), iif(typeof(%s) = 'blob', hex(%s), %s) FROM %s WHERE %s" % (
+            c, c, c, c, r.choice(["n", "nx"]), self.predicate())
+
+
 # The modes besides the default (integer) one: flag -> generator and help.
 MODES = {
     "text": (TextGenerator, "TEXT columns and string functions"),
@@ -718,6 +773,7 @@ MODES = {
     "collate": (CollateGenerator, "NOCASE and RTRIM collations"),
     "foreign_keys": (ForeignKeyGenerator, "foreign keys enforced: actions, checks, cascades"),
     "json": (JsonGenerator, "JSON functions, the -> and ->> operators, json_each and json_tree"),
+    "numeric": (NumericGenerator, "untyped and NUMERIC-affinity columns, indexed and not"),
 }
 
 
