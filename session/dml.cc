@@ -361,6 +361,150 @@ absl::Status DeleteReplaced(Dml& d, const TableDescriptor& t, const std::vector<
   return absl::OkStatus();
 }
 
+absl::StatusOr<ResultSet> Select(Dml& d, const ast::SelectStmt& select);
+
+// The rows of view `v` (columns as `info.table`'s), read in the statement's
+// transaction.
+absl::StatusOr<std::vector<Row>> ViewRows(Dml& d, const TableDescriptor& v) {
+  absl::StatusOr<ast::StatementPtr> parsed =
+      parser::ParseOne(absl::StrCat("SELECT * FROM ", parser::SqlIdentifier(v.name)));
+  if (!parsed.ok()) return parsed.status();
+  absl::StatusOr<ResultSet> rs =
+      Select(d, *static_cast<const ast::SelectStatement&>(**parsed).select);
+  if (!rs.ok()) return rs.status();
+  return std::move(rs->rows);
+}
+
+// INSERT, UPDATE or DELETE on a view, as SQLite runs them: the rows the
+// statement names — its VALUES or SELECT rows, or the view's rows its
+// WHERE holds for, with the SET values — are found first, then the view's
+// INSTEAD OF triggers of the event run once per row, with NEW and OLD
+// over the view's columns. Without such a trigger the view cannot be
+// modified. Writes are the triggers', so the statement counts no changed
+// rows (changes() is 0, as in SQLite).
+absl::StatusOr<ResultSet> ViewDml(Dml& d, const ast::Statement& st, const TableInfo& info) {
+  const TableDescriptor& v = *info.table;
+  const size_t width = v.columns.size();
+  const auto* ins = st.kind == ast::StatementKind::kInsert
+                        ? static_cast<const ast::InsertStatement*>(&st) : nullptr;
+  const auto* up = st.kind == ast::StatementKind::kUpdate
+                       ? static_cast<const ast::UpdateStatement*>(&st) : nullptr;
+  const auto* del = st.kind == ast::StatementKind::kDelete
+                        ? static_cast<const ast::DeleteStatement*>(&st) : nullptr;
+  const ast::TriggerEvent event = ins   ? ast::TriggerEvent::kInsert
+                                  : up  ? ast::TriggerEvent::kUpdate
+                                        : ast::TriggerEvent::kDelete;
+  std::vector<int> changed;
+  if (up != nullptr) {
+    for (const ast::Assignment& a : up->assignments) {
+      const int pos = v.ColumnIndex(a.column);
+      if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", a.column));
+      changed.push_back(pos);
+    }
+  }
+  bool fires = false;
+  for (const Trigger& tr : *info.triggers) {
+    if (tr.def->timing != ast::TriggerTiming::kInsteadOf || tr.def->event != event) continue;
+    bool hit = tr.def->update_columns.empty();
+    for (const std::string& c : tr.def->update_columns) {
+      hit = hit || std::find(changed.begin(), changed.end(), v.ColumnIndex(c)) != changed.end();
+    }
+    fires = fires || hit;
+  }
+  if (!fires) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot modify ", v.name, " because it is a view"));
+  }
+  if (ins != nullptr && !ins->upserts.empty()) {
+    return absl::FailedPreconditionError("cannot UPSERT a view");
+  }
+  if (up != nullptr && up->from != nullptr) {
+    return absl::UnimplementedError("UPDATE ... FROM on a view");
+  }
+  planner::Binder binder = NewBinder(d);
+  const std::vector<ast::CommonTableExpr>& with = ins ? ins->with : up ? up->with : del->with;
+  if (absl::Status w = binder.AddStatementCtes(with); !w.ok()) return w;
+  ResultSet rs;
+  Returning returning;
+  const std::vector<ast::ResultColumn>& returning_columns =
+      ins ? ins->returning : up ? up->returning : del->returning;
+  if (absl::Status s = returning.Bind(d, binder, v, returning_columns, &rs); !s.ok()) return s;
+  // (new row, old row) per firing, all found before any trigger runs.
+  std::vector<std::pair<Row, Row>> rows;
+  if (ins != nullptr) {
+    std::vector<int> targets;
+    for (const std::string& c : ins->columns) {
+      const int pos = v.ColumnIndex(c);
+      if (pos < 0) return absl::NotFoundError(absl::StrCat("table ", v.name, " has no column named ", c));
+      targets.push_back(pos);
+    }
+    if (ins->columns.empty()) {
+      for (size_t i = 0; i < width; ++i) targets.push_back(static_cast<int>(i));
+    }
+    std::vector<Row> inputs;
+    if (ins->select) {
+      absl::StatusOr<ResultSet> selected = Select(d, *ins->select);
+      if (!selected.ok()) return selected.status();
+      inputs = std::move(selected->rows);
+    } else if (ins->default_values) {
+      inputs.emplace_back();
+      targets.clear();
+    } else {
+      for (const auto& exprs : ins->values) {
+        Row in;
+        for (const ast::ExprPtr& e : exprs) {
+          absl::StatusOr<Value> value = EvalConst(d, binder, *e, nullptr, nullptr);
+          if (!value.ok()) return value.status();
+          in.push_back(*std::move(value));
+        }
+        inputs.push_back(std::move(in));
+      }
+    }
+    for (Row& in : inputs) {
+      if (in.size() != targets.size()) {
+        return absl::InvalidArgumentError(absl::StrCat("table ", v.name, " has ", targets.size(),
+                                                       " columns but ", in.size(),
+                                                       " values were supplied"));
+      }
+      Row row(width);
+      for (size_t i = 0; i < in.size(); ++i) row[targets[i]] = std::move(in[i]);
+      rows.emplace_back(std::move(row), Row());
+    }
+  } else {
+    absl::StatusOr<std::vector<Row>> all = ViewRows(d, v);
+    if (!all.ok()) return all.status();
+    const ast::Expr* where = up ? up->where.get() : del->where.get();
+    for (Row& old_row : *all) {
+      if (where != nullptr) {
+        absl::StatusOr<Value> holds = EvalConst(d, binder, *where, &v, &old_row);
+        if (!holds.ok()) return holds.status();
+        if (!function::Truth(*holds).value_or(false)) continue;
+      }
+      Row new_row;
+      if (up != nullptr) {
+        new_row = old_row;
+        for (size_t i = 0; i < up->assignments.size(); ++i) {
+          absl::StatusOr<Value> value =
+              EvalConst(d, binder, *up->assignments[i].value, &v, &old_row);
+          if (!value.ok()) return value.status();
+          new_row[changed[i]] = *std::move(value);
+        }
+      }
+      rows.emplace_back(std::move(new_row), std::move(old_row));
+    }
+  }
+  for (const auto& [new_row, old_row] : rows) {
+    if (absl::Status f = Fire(d, *info.triggers, v, event, ast::TriggerTiming::kInsteadOf,
+                              del ? nullptr : &new_row, ins ? nullptr : &old_row, changed);
+        !f.ok()) {
+      return f;
+    }
+    returning.Add(del ? old_row : new_row);
+  }
+  if (absl::Status s = returning.Finish(); !s.ok()) return s;
+  return rs;
+}
+
 absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   const bool is_update = st.kind == ast::StatementKind::kUpdate;
   const std::string& table_name = is_update
@@ -374,6 +518,7 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
                 : static_cast<const ast::DeleteStatement&>(st).returning;
   absl::StatusOr<TableInfo> info = LoadTable(d, table_name);
   if (!info.ok()) return info.status();
+  if (info->is_view) return ViewDml(d, st, *info);
   const TableDescriptor* t = info->table.get();
   // DROP TABLE's implicit DELETE fires no triggers of its table (what it
   // sets off in other tables does).
@@ -900,6 +1045,7 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
 absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
   absl::StatusOr<TableInfo> info = LoadTable(d, st.table);
   if (!info.ok()) return info.status();
+  if (info->is_view) return ViewDml(d, st, *info);
   const TableDescriptor* t = info->table.get();
   const std::vector<Trigger>* triggers = info->triggers.get();
   // Target columns.
@@ -1185,6 +1331,35 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
 
 // The table `name` and its triggers, from the session's cache when it
 // holds them for this snapshot's schema version.
+namespace {
+
+// View `name` as a table of its columns (untyped, without keys), for DML
+// on it (ViewDml); nullopt when there is no such view.
+absl::StatusOr<std::optional<TableDescriptor>> ViewAsTable(Dml& d, const std::string& name) {
+  absl::StatusOr<std::optional<catalog::SchemaObject>> obj = catalog::LookupObject(d.txn, name);
+  if (!obj.ok()) return obj.status();
+  if (!obj->has_value() || !(*obj)->view.has_value()) return std::optional<TableDescriptor>();
+  const std::string view_name = (*obj)->view->name;
+  absl::StatusOr<ast::StatementPtr> parsed =
+      parser::ParseOne(absl::StrCat("SELECT * FROM ", parser::SqlIdentifier(view_name)));
+  if (!parsed.ok()) return parsed.status();
+  planner::Binder binder = NewBinder(d);
+  absl::StatusOr<planner::LogicalPtr> plan =
+      binder.BindSelect(*static_cast<const ast::SelectStatement&>(**parsed).select);
+  if (!plan.ok()) return plan.status();
+  TableDescriptor v;
+  v.name = view_name;
+  for (const std::string& c : (*plan)->column_names) {
+    catalog::ColumnDescriptor col;
+    col.id = static_cast<uint32_t>(v.columns.size() + 1);
+    col.name = c;
+    v.columns.push_back(std::move(col));
+  }
+  return std::optional<TableDescriptor>(std::move(v));
+}
+
+}  // namespace
+
 absl::StatusOr<TableInfo> LoadTable(Dml& d, const std::string& name) {
   // Inside a trigger body no triggers fire: that answer is not cached.
   const bool cacheable = d.tables != nullptr && d.trigger_table == nullptr;
@@ -1199,11 +1374,20 @@ absl::StatusOr<TableInfo> LoadTable(Dml& d, const std::string& name) {
     }
   }
   absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, name);
+  bool is_view = false;
+  if (absl::IsNotFound(t.status())) {
+    absl::StatusOr<std::optional<TableDescriptor>> view = ViewAsTable(d, name);
+    if (!view.ok()) return view.status();
+    if (view->has_value()) {
+      t = **std::move(view);
+      is_view = true;
+    }
+  }
   if (!t.ok()) return t.status();
   absl::StatusOr<std::vector<Trigger>> triggers = LoadTriggers(d, *t);
   if (!triggers.ok()) return triggers.status();
   TableInfo info{std::make_shared<const TableDescriptor>(*std::move(t)),
-                 std::make_shared<const std::vector<Trigger>>(*std::move(triggers))};
+                 std::make_shared<const std::vector<Trigger>>(*std::move(triggers)), is_view};
   if (cacheable) d.tables->Put(name, d.schema_version, info);
   return info;
 }

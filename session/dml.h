@@ -77,10 +77,13 @@ struct Trigger {
   const ast::CreateTriggerStatement* def = nullptr;
 };
 
-// A DML statement's table and the triggers defined on it.
+// A DML statement's table and the triggers defined on it. For a view,
+// `table` stands for its rows (its columns, untyped; no keys), and only
+// INSTEAD OF triggers write.
 struct TableInfo {
   std::shared_ptr<const TableDescriptor> table;
   std::shared_ptr<const std::vector<Trigger>> triggers;
+  bool is_view = false;
 };
 
 // What LoadTable() read, by table name, for one schema version: any

@@ -782,6 +782,19 @@ void DeletePrefix(txn::Txn* txn, const std::string& prefix, absl::Status* status
   for (const std::string& k : keys) txn->Delete(k);
 }
 
+// Drops the triggers of table or view `name`, which go with it.
+absl::Status DropTriggersOn(Dml& d, const std::string& name) {
+  absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
+      catalog::ListObjects(d.txn);
+  if (!all.ok()) return all.status();
+  for (auto& [object, o] : *all) {
+    if (o.trigger.has_value() && absl::EqualsIgnoreCase(o.trigger->table, name)) {
+      if (absl::Status s = catalog::DeleteObject(d.txn, object); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ResultSet> Drop(Dml& d, const ast::DropStatement& st) {
   absl::StatusOr<std::optional<catalog::SchemaObject>> obj = catalog::LookupObject(d.txn, st.name);
   if (!obj.ok()) return obj.status();
@@ -816,16 +829,12 @@ absl::StatusOr<ResultSet> Drop(Dml& d, const ast::DropStatement& st) {
           (void)catalog::DeleteObject(d.txn, ix.name);
         }
       }
-      absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
-          catalog::ListObjects(d.txn);
-      if (!all.ok()) return all.status();
-      for (auto& [name, o] : *all) {
-        if (o.trigger.has_value() && absl::EqualsIgnoreCase(o.trigger->table, t.name)) {
-          (void)catalog::DeleteObject(d.txn, name);
-        }
-      }
+      if (absl::Status dt = DropTriggersOn(d, t.name); !dt.ok()) return dt;
       break;
     }
+    case ast::ObjectKind::kView:
+      if (absl::Status dt = DropTriggersOn(d, (*obj)->view->name); !dt.ok()) return dt;
+      break;
     case ast::ObjectKind::kIndex: {
       absl::StatusOr<TableDescriptor> t = catalog::GetTable(d.txn, *(*obj)->index_of_table);
       if (!t.ok()) return t.status();
@@ -1454,6 +1463,11 @@ std::string SqlState(const absl::Status& status) {
       {"misuse of window function", "42P20"},        // windowing_error
       {"FILTER clause may only be used", "42P20"},
       {"FILTER may not be used", "42809"},            // wrong_object_type
+      {"cannot modify ", "42809"},                    // ... because it is a view
+      {"cannot UPSERT a view", "42809"},
+      {"cannot create BEFORE trigger on view", "42809"},
+      {"cannot create AFTER trigger on view", "42809"},
+      {"cannot create INSTEAD OF trigger on table", "42809"},
       {"DISTINCT is not supported for window", "42P20"},
       {"no such window", "42P20"},
       {"unsupported frame specification", "42P20"},
@@ -1494,6 +1508,8 @@ std::string SqlState(const absl::Status& status) {
   if (absl::StrContains(m, "() needs an odd number of arguments")) return "42883";  // json_set
   // "table t has 3 columns but 2 values were supplied"
   if (absl::StartsWith(m, "table ") && absl::StrContains(m, " values were supplied")) return "42601";
+  // "table t has no column named x" (an INSERT's column list)
+  if (absl::StartsWith(m, "table ") && absl::StrContains(m, " has no column named ")) return "42703";
   // "table c has 1 values for 2 columns" (a CTE's column list)
   if (absl::StartsWith(m, "table ") && absl::StrContains(m, " values for ")) return "42601";
   // A key (an index entry, a primary key, a name) longer than LMDB takes.
@@ -1936,9 +1952,26 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
         if (tr.if_not_exists) return ResultSet();
         return absl::AlreadyExistsError(absl::StrCat("trigger ", tr.trigger, " already exists"));
       }
-      absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, tr.table);
-      if (!t.ok()) return t.status();
       catalog::SchemaObject obj;
+      absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, tr.table);
+      if (absl::IsNotFound(t.status())) {
+        // A view takes INSTEAD OF triggers only: they are what INSERT,
+        // UPDATE and DELETE on it run (ViewDml).
+        absl::StatusOr<std::optional<catalog::SchemaObject>> view = catalog::LookupObject(txn, tr.table);
+        if (!view.ok()) return view.status();
+        if (view->has_value() && (*view)->view.has_value()) {
+          if (tr.timing != ast::TriggerTiming::kInsteadOf) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("cannot create ", tr.timing == ast::TriggerTiming::kBefore ? "BEFORE" : "AFTER",
+                             " trigger on view: ", (*view)->view->name));
+          }
+          obj.trigger = catalog::TriggerDescriptor{tr.trigger, (*view)->view->name, tr.full_text};
+          obj.temp = tr.temp || (*view)->temp;
+          if (absl::Status s = catalog::PutObject(txn, tr.trigger, obj, false); !s.ok()) return s;
+          return ResultSet();
+        }
+      }
+      if (!t.ok()) return t.status();
       if (tr.timing == ast::TriggerTiming::kInsteadOf) {
         return absl::InvalidArgumentError(
             absl::StrCat("cannot create INSTEAD OF trigger on table: ", t->name));

@@ -634,6 +634,55 @@ TEST_F(SchemaCompatTest, TypeNamesDefaultsAndBegin) {
   EXPECT_EQ(Rows("SELECT count(*) FROM t"), V({"2"}));
 }
 
+// INSERT, UPDATE and DELETE on a view run its INSTEAD OF triggers, once per
+// row the statement names, with NEW and OLD over the view's columns.
+// Expected rows are SQLite 3.40's.
+TEST_F(SchemaCompatTest, InsteadOfTriggersMakeAViewWritable) {
+  Run("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)");
+  Run("CREATE VIEW v AS SELECT a, b, a * 2 AS c FROM t");
+  EXPECT_EQ(State("INSERT INTO v VALUES (1, 'x', 0)"), "42809");  // no trigger
+  EXPECT_EQ(std::string(Err("DELETE FROM v").message()), "cannot modify v because it is a view");
+  EXPECT_EQ(State("CREATE TRIGGER bi BEFORE INSERT ON v BEGIN SELECT 1; END"), "42809");
+  EXPECT_EQ(State("CREATE TRIGGER ti INSTEAD OF INSERT ON t BEGIN SELECT 1; END"), "42809");
+  Run("CREATE TRIGGER vi INSTEAD OF INSERT ON v BEGIN "
+      "INSERT INTO t VALUES (NEW.a, upper(NEW.b) || coalesce(NEW.c, 'n')); END");
+  // Columns left out are NULL; the statement itself changes no row.
+  EXPECT_EQ(Rows("INSERT INTO v(a, b) VALUES (1, 'x'), (2, 'y')"), V());
+  EXPECT_EQ(Rows("SELECT changes()"), V({"0"}));
+  EXPECT_EQ(Rows("SELECT * FROM v"), V({"1|Xn|2", "2|Yn|4"}));
+  // Only an UPDATE that assigns a column of UPDATE OF fires it.
+  Run("CREATE TRIGGER vu INSTEAD OF UPDATE OF b ON v BEGIN "
+      "UPDATE t SET b = NEW.b || OLD.b WHERE a = OLD.a; END");
+  Run("UPDATE v SET b = 'q' WHERE a = 2");
+  EXPECT_EQ(Rows("SELECT * FROM v"), V({"1|Xn|2", "2|qYn|4"}));
+  EXPECT_EQ(State("UPDATE v SET a = 9 WHERE a = 2"), "42809");
+  // WHERE reads the view's own columns (c is computed); the rows are found
+  // before any trigger runs.
+  Run("CREATE TRIGGER vd INSTEAD OF DELETE ON v WHEN OLD.a > 0 BEGIN "
+      "DELETE FROM t WHERE a = OLD.a; INSERT INTO t VALUES (OLD.a + 100, 'gone'); END");
+  Run("DELETE FROM v WHERE c > 2");
+  EXPECT_EQ(Rows("SELECT * FROM t"), V({"1|Xn", "102|gone"}));
+  // RETURNING gives the view's rows; an upsert is refused.
+  EXPECT_EQ(Rows("INSERT INTO v VALUES (5, 'z', 1) RETURNING a, c"), V({"5|1"}));
+  EXPECT_EQ(State("INSERT INTO v VALUES (6, 'w', 1) ON CONFLICT DO NOTHING"), "42809");
+  Run("INSERT INTO v SELECT a + 10, b, c FROM v WHERE a < 100");
+  EXPECT_EQ(Rows("SELECT * FROM t ORDER BY a"),
+            V({"1|Xn", "5|Z1", "11|XN2", "15|Z110", "102|gone"}));
+  // A failing trigger takes back the whole statement; so does ROLLBACK.
+  Run("BEGIN");
+  EXPECT_EQ(State("INSERT INTO v VALUES (5, 'dup', 0)"), "23505");
+  Run("INSERT INTO v VALUES (7, 'r', 0)");
+  Run("ROLLBACK");
+  EXPECT_EQ(Rows("SELECT count(*) FROM t"), V({"5"}));
+  EXPECT_EQ(State("INSERT INTO v(nope) VALUES (1)"), "42703");
+  EXPECT_EQ(State("INSERT INTO v VALUES (1)"), "42601");
+  // The triggers go with their view.
+  Run("DROP VIEW v");
+  EXPECT_EQ(Rows("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), V({"0"}));
+  Run("CREATE VIEW v AS SELECT a, b FROM t");
+  EXPECT_EQ(State("INSERT INTO v VALUES (8, 'x')"), "42809");
+}
+
 // NUMERIC, DECIMAL and any type name SQLite gives NUMERIC affinity: a
 // number is stored as an INTEGER where that is exact, text that is a number
 // as the number, other text and BLOBs as they are. Expected rows are SQLite
