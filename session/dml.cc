@@ -208,11 +208,9 @@ bool TargetNames(const TableDescriptor& t, const std::vector<std::string>& targe
   return true;
 }
 
-// The triggers defined on `t` (none inside a trigger body: triggers do not
-// fire recursively, as SQLite's default).
+// The triggers defined on `t`.
 absl::StatusOr<std::vector<Trigger>> LoadTriggers(Dml& d, const TableDescriptor& t) {
   std::vector<Trigger> out;
-  if (d.trigger_table != nullptr) return out;
   absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
       catalog::ListObjects(d.txn);
   if (!all.ok()) return all.status();
@@ -310,6 +308,11 @@ absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescr
   for (const Trigger& tr : triggers) {
     const ast::CreateTriggerStatement& def = *tr.def;
     if (def.event != event || def.timing != timing) continue;
+    bool running = false;
+    for (const TriggerFrame* f = d.running_triggers; f != nullptr && !running; f = f->outer) {
+      running = absl::EqualsIgnoreCase(*f->name, def.trigger);
+    }
+    if (running) continue;
     if (event == ast::TriggerEvent::kUpdate && !def.update_columns.empty()) {
       bool hit = false;
       for (const std::string& c : def.update_columns) {
@@ -325,6 +328,12 @@ absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescr
     Dml inner = d;
     inner.trigger_row = &both;
     inner.trigger_table = &t;
+    const int depth = d.running_triggers == nullptr ? 1 : d.running_triggers->depth + 1;
+    if (depth > kMaxTriggerDepth) {
+      return absl::ResourceExhaustedError("too many levels of trigger recursion");
+    }
+    const TriggerFrame frame{&def.trigger, d.running_triggers, depth};
+    inner.running_triggers = &frame;
     if (def.when) {
       planner::Binder binder = NewBinder(inner);
       absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*def.when, nullptr);
@@ -1361,8 +1370,7 @@ absl::StatusOr<std::optional<TableDescriptor>> ViewAsTable(Dml& d, const std::st
 }  // namespace
 
 absl::StatusOr<TableInfo> LoadTable(Dml& d, const std::string& name) {
-  // Inside a trigger body no triggers fire: that answer is not cached.
-  const bool cacheable = d.tables != nullptr && d.trigger_table == nullptr;
+  const bool cacheable = d.tables != nullptr;
   if (cacheable) {
     if (std::optional<TableInfo> hit = d.tables->Get(name, d.schema_version)) {
       // It stands for the catalog reads it saves: a schema change committed

@@ -42,6 +42,17 @@ struct ForeignKeyState {
 };
 
 // Statement-level context shared by the DML helpers.
+// A running trigger (Dml::running_triggers).
+struct TriggerFrame {
+  const std::string* name;
+  const TriggerFrame* outer;
+  int depth;  // 1 for a trigger the statement fired
+};
+
+// How deep triggers may fire triggers: each level is a nested statement
+// on the thread's stack.
+inline constexpr int kMaxTriggerDepth = 32;
+
 struct Dml {
   txn::Txn* txn;
   Database* db;
@@ -59,6 +70,10 @@ struct Dml {
   // Inside a trigger body: the NEW ++ OLD row and its table.
   const Row* trigger_row = nullptr;
   const TableDescriptor* trigger_table = nullptr;
+  // The triggers running, innermost first (null outside any): a trigger
+  // on it does not fire again, as in SQLite without recursive_triggers;
+  // any other trigger does.
+  const TriggerFrame* running_triggers = nullptr;
   // Where LoadTable() may keep and find tables (null: read them afresh),
   // and the schema version the transaction's snapshot sees.
   DmlTableCache* tables = nullptr;

@@ -1444,6 +1444,7 @@ std::string SqlState(const absl::Status& status) {
       {"PRAGMA defer_foreign_keys takes", "22023"},
       {"foreign key mismatch", "42830"},              // invalid_foreign_key
       {"too many levels of foreign key", "54001"},    // statement_too_complex
+      {"too many levels of trigger recursion", "54001"},
       {"no transaction is open", "25P01"},            // no_active_sql_transaction
       {"no such savepoint", "3B001"},                 // invalid_savepoint_specification
       {"second argument to likelihood()", "22023"},   // invalid_parameter_value

@@ -634,6 +634,38 @@ TEST_F(SchemaCompatTest, TypeNamesDefaultsAndBegin) {
   EXPECT_EQ(Rows("SELECT count(*) FROM t"), V({"2"}));
 }
 
+// A trigger's statements fire the triggers of the tables they write, but
+// not a trigger already running (SQLite without recursive_triggers).
+TEST_F(SchemaCompatTest, TriggersFireTriggersButNotThemselves) {
+  Run("CREATE TABLE a(x)");
+  Run("CREATE TABLE b(y)");
+  Run("CREATE TABLE log(m)");
+  Run("CREATE TRIGGER ta AFTER INSERT ON a BEGIN INSERT INTO b VALUES (NEW.x * 10); "
+      "INSERT INTO a SELECT 99 WHERE NEW.x < 5; END");
+  Run("CREATE TRIGGER tb AFTER INSERT ON b BEGIN INSERT INTO log VALUES ('b got ' || NEW.y); END");
+  Run("INSERT INTO a VALUES (1)");
+  EXPECT_EQ(Rows("SELECT x FROM a ORDER BY x"), V({"1", "99"}));
+  EXPECT_EQ(Rows("SELECT y FROM b"), V({"10"}));
+  EXPECT_EQ(Rows("SELECT m FROM log"), V({"b got 10"}));
+  // A view's INSTEAD OF trigger fires from another trigger's body too.
+  Run("CREATE VIEW vb AS SELECT y FROM b");
+  Run("CREATE TRIGGER vbi INSTEAD OF INSERT ON vb BEGIN INSERT INTO b VALUES (NEW.y + 1); END");
+  Run("CREATE TRIGGER lg AFTER INSERT ON log WHEN NEW.m = 'go' BEGIN INSERT INTO vb VALUES (40); END");
+  Run("INSERT INTO log VALUES ('go')");
+  EXPECT_EQ(Rows("SELECT y FROM b ORDER BY y"), V({"10", "41"}));
+  EXPECT_EQ(Rows("SELECT m FROM log ORDER BY m"), V({"b got 10", "b got 41", "go"}));
+  // A chain of triggers deeper than the limit is refused, whole.
+  for (int i = 0; i <= 40; ++i) Run(absl::StrCat("CREATE TABLE c", i, "(v)"));
+  for (int i = 0; i < 40; ++i) {
+    Run(absl::StrCat("CREATE TRIGGER c", i, "t AFTER INSERT ON c", i, " BEGIN INSERT INTO c", i + 1,
+                     " VALUES (NEW.v + 1); END"));
+  }
+  EXPECT_EQ(State("INSERT INTO c0 VALUES (0)"), "54001");
+  EXPECT_EQ(Rows("SELECT count(*) FROM c0"), V({"0"}));
+  EXPECT_EQ(Rows("INSERT INTO c8 VALUES (8) RETURNING v"), V({"8"}));
+  EXPECT_EQ(Rows("SELECT v FROM c40"), V({"40"}));
+}
+
 // INSERT, UPDATE and DELETE on a view run its INSTEAD OF triggers, once per
 // row the statement names, with NEW and OLD over the view's columns.
 // Expected rows are SQLite 3.40's.
