@@ -735,7 +735,10 @@ class NumericGenerator:
         return "\n".join(["CREATE TABLE n%s;" % cols, "CREATE TABLE nx%s;" % cols] + rows + [
             "INSERT INTO nx SELECT * FROM n;", "CREATE INDEX nxu ON nx(u);",
             "CREATE INDEX nxm ON nx(m DESC);", "CREATE INDEX nxd ON nx(d, u);",
-            "CREATE INDEX nxw ON nx(w);"]) + "\n"
+            "CREATE INDEX nxw ON nx(w);",
+            # Unique keys without a type and with NUMERIC affinity: 5 and
+            # 5.0 are one key.
+            "CREATE TABLE q(u UNIQUE, m NUMERIC PRIMARY KEY) WITHOUT ROWID;"]) + "\n"
 
     def predicate(self):
         r = self.r
@@ -753,8 +756,31 @@ class NumericGenerator:
             return "%s = %s" % (c, r.choice(["u", "m", "d", "w"]))
         return "(%s) OR (%s)" % (self.predicate(), self.predicate())
 
+    def write(self):
+        r = self.r
+        v = lambda: r.choice([x for x in NUMERIC_VALUES if x != "NULL"])
+        k = r.random()
+        if k < 0.4:
+            return "INSERT OR IGNORE INTO q VALUES (%s, %s)" % (v(), v())
+        if k < 0.55:
+            return "INSERT OR REPLACE INTO q VALUES (%s, %s)" % (v(), v())
+        if k < 0.7:
+            return "UPDATE OR IGNORE q SET u = %s WHERE %s IN (%s, %s)" % (
+                v(), r.choice(["u", "m"]), v(), v())
+        # The same write to the table with indexes and the one without.
+        p, c, value = self.predicate(), r.choice(["u", "m", "d", "w"]), r.choice(NUMERIC_VALUES)
+        return "UPDATE n SET %s = %s WHERE %s; UPDATE nx SET %s = %s WHERE %s" % (
+            c, value, p, c, value, p)
+
     def query(self):
         r = self.r
+        if r.random() < 0.1:
+            # A write, then every table.
+            return ("%s; SELECT 'q', typeof(u), iif(typeof(u) = 'blob', hex(u), u), typeof(m), "
+                    "iif(typeof(m) = 'blob', hex(m), m) FROM q UNION ALL "
+                    "SELECT 'n', k, typeof(m), iif(typeof(m) = 'blob', hex(m), m), typeof(u) "
+                    "FROM n UNION ALL SELECT 'nx', k, typeof(m), "
+                    "iif(typeof(m) = 'blob', hex(m), m), typeof(u) FROM nx" % self.write())
         if r.random() < 0.15:
             v = r.choice(NUMERIC_VALUES)
             return "SELECT CAST(%s AS %s), typeof(CAST(%s AS NUMERIC))" % (
