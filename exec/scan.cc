@@ -228,48 +228,41 @@ Type KeyType(const catalog::TableDescriptor& t, uint32_t column_id, Value* v) {
   return Type::kNull;
 }
 
-// The key values equal to `v` in key column `column_id`: one, or two for a
-// number in an untyped table column (5 and 5.0); none when no stored value
-// can equal it; nullopt when only a full comparison can judge.
-std::optional<std::vector<Value>> EqualKeys(const catalog::TableDescriptor& t,
-                                            uint32_t column_id, Value v) {
-  bool exact = true;
+// The key value equal to `v` in key column `column_id` (nullopt when no
+// stored value can equal it), and in `*twin` the other one a number has in
+// an untyped table column (5 and 5.0). `*exact` false when only a full
+// comparison can judge.
+std::optional<Value> EqualKey(const catalog::TableDescriptor& t, uint32_t column_id, Value v,
+                              bool* exact, std::optional<Value>* twin) {
   const Type type = KeyType(t, column_id, &v);
-  std::optional<Value> kv = KeyValueFor(v, type, &exact);
-  if (!exact) return std::nullopt;
-  std::vector<Value> keys;
-  if (!kv.has_value()) return keys;
-  if (column_id != 0 && type == Type::kNull) {
-    if (std::optional<Value> twin = catalog::UntypedKeyTwin(*kv)) keys.push_back(*std::move(twin));
-  }
-  keys.push_back(*std::move(kv));
-  return keys;
+  std::optional<Value> kv = KeyValueFor(v, type, exact);
+  if (kv.has_value() && column_id != 0 && type == Type::kNull) *twin = catalog::UntypedKeyTwin(*kv);
+  return kv;
 }
 
-// The key prefixes `exprs` give the columns `column_ids`: usually one, more
-// where a number in an untyped column has two keys; empty when no row can
-// match; nullopt when a value's type needs a full comparison (then the
-// caller scans).
-absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> KeyValues(
+// The key values `exprs` give the columns `column_ids`, with in `*twins`
+// the other key of each that has two (position, value): the reads are
+// then every combination. `*none` when no row can match; nullopt when a
+// value's type needs a full comparison (then the caller scans).
+absl::StatusOr<std::optional<std::vector<Value>>> KeyValues(
     const catalog::TableDescriptor& t, const std::vector<uint32_t>& column_ids,
-    const std::vector<planner::BoundPtr>& exprs, ExecContext* ctx) {
-  std::vector<std::vector<Value>> probes(1);
+    const std::vector<planner::BoundPtr>& exprs, ExecContext* ctx,
+    std::vector<std::pair<size_t, Value>>* twins, bool* none) {
+  std::vector<Value> values;
   Row empty;
+  *none = false;
   for (size_t k = 0; k < exprs.size(); ++k) {
     absl::StatusOr<Value> v = Evaluate(*exprs[k], empty, ctx);
     if (!v.ok()) return v.status();
-    std::optional<std::vector<Value>> keys = EqualKeys(t, column_ids[k], *std::move(v));
-    if (!keys.has_value()) return std::optional<std::vector<std::vector<Value>>>();
-    std::vector<std::vector<Value>> next;
-    for (const std::vector<Value>& probe : probes) {
-      for (const Value& key : *keys) {
-        next.push_back(probe);
-        next.back().push_back(key);
-      }
-    }
-    probes = std::move(next);
+    bool exact = true;
+    std::optional<Value> twin;
+    std::optional<Value> kv = EqualKey(t, column_ids[k], *std::move(v), &exact, &twin);
+    if (!exact) return std::optional<std::vector<Value>>();
+    if (!kv.has_value()) *none = true;
+    if (twin.has_value()) twins->emplace_back(k, *std::move(twin));
+    values.push_back(kv.has_value() ? *std::move(kv) : Value());
   }
-  return std::optional<std::vector<std::vector<Value>>>(std::move(probes));
+  return std::optional<std::vector<Value>>(std::move(values));
 }
 
 // An IN list on the first column of the primary key or of an index: one
@@ -290,15 +283,18 @@ absl::Status ReadInList(const planner::LogicalOp& op, ExecContext* ctx, bool* us
   for (const planner::BoundPtr& e : op.in_list) {
     absl::StatusOr<Value> v = Evaluate(*e, empty, ctx);
     if (!v.ok()) return v.status();
-    std::optional<std::vector<Value>> keys = EqualKeys(t, column_id, *std::move(v));
-    if (!keys.has_value()) {
+    bool exact = true;
+    std::optional<Value> twin;
+    std::optional<Value> kv = EqualKey(t, column_id, *std::move(v), &exact, &twin);
+    if (!exact) {
       *usable = false;
       return absl::OkStatus();
     }
-    for (Value& key : *keys) {  // none for NULL, or a value no row can hold
+    for (std::optional<Value>* key : {&kv, &twin}) {  // none: NULL, or no row can hold it
+      if (!key->has_value()) continue;
       std::string enc;
-      EncodeKeyValue(key, order, &enc);
-      values.emplace_back(std::move(enc), std::move(key));
+      EncodeKeyValue(**key, order, &enc);
+      values.emplace_back(std::move(enc), **std::move(key));
     }
   }
   // Key order, each value once.
@@ -365,15 +361,29 @@ absl::StatusOr<std::vector<Row>> ExecScan(const planner::LogicalOp& op, ExecCont
     if (op.index_id != 0 && index_id == 0) {
       return absl::InternalError("index of the plan no longer exists");
     }
-    absl::StatusOr<std::optional<std::vector<std::vector<Value>>>> probes =
-        KeyValues(t, *column_ids, index_id != 0 ? op.index_values : op.key_exprs, ctx);
-    if (!probes.ok()) return probes.status();
-    if (probes->has_value()) {
-      for (const std::vector<Value>& values : **probes) {
-        if (absl::Status s = ReadByKey(t, index_id, values, ctx, &out); !s.ok()) return s;
+    std::vector<std::pair<size_t, Value>> twins;
+    bool none = false;
+    absl::StatusOr<std::optional<std::vector<Value>>> values = KeyValues(
+        t, *column_ids, index_id != 0 ? op.index_values : op.key_exprs, ctx, &twins, &none);
+    if (!values.ok()) return values.status();
+    if (values->has_value()) {
+      if (none) return out;
+      std::vector<Value>& probe = **values;
+      if (twins.empty()) {
+        if (absl::Status s = ReadByKey(t, index_id, probe, ctx, &out); !s.ok()) return s;
+        return out;
+      }
+      // One read per combination of the keys' twins (bit i: twin i).
+      std::vector<Value> firsts;
+      for (const auto& [pos, twin] : twins) firsts.push_back(probe[pos]);
+      for (size_t combination = 0; combination < (size_t{1} << twins.size()); ++combination) {
+        for (size_t i = 0; i < twins.size(); ++i) {
+          probe[twins[i].first] = (combination >> i & 1) ? twins[i].second : firsts[i];
+        }
+        if (absl::Status s = ReadByKey(t, index_id, probe, ctx, &out); !s.ok()) return s;
         if (out.size() > ctx->options.max_rows) return TooManyRows(ctx);
       }
-      if ((*probes)->size() > 1) SortByPrimaryKey(t, &out);
+      SortByPrimaryKey(t, &out);
       return out;
     }
     // Fall through: the full scan and the filter above decide.

@@ -122,16 +122,17 @@ absl::StatusOr<std::vector<std::string>> Conflicts(
     absl::string_view self_key, std::string* what,
     std::vector<const catalog::IndexDescriptor*>* constraints = nullptr) {
   std::vector<std::string> out;
-  std::vector<std::string> pk_keys{std::string(pk)};
-  for (const Row& twin : KeyTwinRows(t, t.primary.column_ids, row)) {
-    pk_keys.push_back(catalog::PrimaryKey(t, twin));
-  }
-  for (const std::string& key : pk_keys) {
+  // The key, then those of its twins (none unless a key column is untyped).
+  const std::vector<Row> pk_twins = KeyTwinRows(t, t.primary.column_ids, row);
+  std::string twin_key;
+  for (size_t i = 0; i <= pk_twins.size(); ++i) {
+    absl::string_view key = pk;
+    if (i > 0) key = twin_key = catalog::PrimaryKey(t, pk_twins[i - 1]);
     if (key == self_key) continue;
     absl::StatusOr<std::optional<std::string>> existing = d.txn->Get(key);
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) {
-      out.push_back(key);
+      out.emplace_back(key);
       *what = IndexTarget(t, t.primary);
       if (constraints != nullptr) constraints->push_back(&t.primary);
       break;
@@ -158,14 +159,11 @@ absl::StatusOr<std::vector<std::string>> Conflicts(
       }
       entry = catalog::IndexEntryKey(t, ix, row);
     }
-    std::vector<std::string> entries{std::move(entry)};
-    if (!ix.HasExpressions()) {
-      for (const Row& twin : KeyTwinRows(t, ix.column_ids, row)) {
-        entries.push_back(catalog::IndexEntryKey(t, ix, twin));
-      }
-    }
-    for (const std::string& key : entries) {
-      absl::StatusOr<std::optional<std::string>> owner = d.txn->Get(key);
+    const std::vector<Row> twins =
+        ix.HasExpressions() ? std::vector<Row>() : KeyTwinRows(t, ix.column_ids, row);
+    for (size_t i = 0; i <= twins.size(); ++i) {
+      if (i > 0) entry = catalog::IndexEntryKey(t, ix, twins[i - 1]);
+      absl::StatusOr<std::optional<std::string>> owner = d.txn->Get(entry);
       if (!owner.ok()) return owner.status();
       if (owner->has_value() && **owner != self_key &&
           std::find(out.begin(), out.end(), **owner) == out.end()) {
@@ -814,19 +812,20 @@ absl::StatusOr<bool> IndexHolds(txn::Txn* txn, const TableDescriptor& t,
 
 std::vector<Row> KeyTwinRows(const TableDescriptor& t, const std::vector<uint32_t>& column_ids,
                              const Row& row) {
-  std::vector<Row> rows{row};
+  std::vector<Row> rows;  // `row` first once a twin is found; none before
   for (uint32_t id : column_ids) {
     const int pos = id == 0 ? -1 : t.ColumnIndexById(id);
     if (pos < 0 || t.columns[pos].type != Type::kNull) continue;
     std::optional<Value> twin = catalog::UntypedKeyTwin(row[pos]);
     if (!twin.has_value()) continue;
+    if (rows.empty()) rows.push_back(row);
     const size_t n = rows.size();
     for (size_t i = 0; i < n; ++i) {
       rows.push_back(rows[i]);
       rows.back()[pos] = *twin;
     }
   }
-  rows.erase(rows.begin());
+  if (!rows.empty()) rows.erase(rows.begin());
   return rows;
 }
 
