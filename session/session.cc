@@ -121,6 +121,9 @@ catalog::ColumnDescriptor NewColumn(TableDescriptor* t, const ast::ColumnDef& c)
   cd.id = t->next_column_id++;
   cd.name = c.name;
   cd.type = c.type;
+  // ANY is STRICT tables' untyped column; elsewhere it is a name like any
+  // other, of NUMERIC affinity (SQLite's rule 5).
+  if (!t->strict && absl::EqualsIgnoreCase(c.type_text, "any")) cd.type = Type::kNumeric;
   cd.declared_type = c.type_text;
   if (!c.collation.empty()) cd.collation = *CollationNamed(c.collation);
   cd.nullable = !c.not_null;
@@ -190,6 +193,7 @@ absl::StatusOr<ResultSet> CreateTable(Dml& d, const ast::CreateTableStatement& s
   if (st.as_select) return CreateTableAs(d, st);
   TableDescriptor t;
   t.temp = st.temp;
+  t.strict = st.strict;
   absl::StatusOr<uint32_t> id = catalog::AllocateTableId(d.txn);
   if (!id.ok()) return id.status();
   t.id = *id;

@@ -748,6 +748,14 @@ TEST_F(SchemaCompatTest, NumericAffinity) {
                  "quote(CAST('1.5e2' AS DECIMAL)), quote(CAST(x'3132' AS NUMERIC)), "
                  "quote(CAST('2.5x' AS DATETIME))"),
             V({"5|5.0|12|0|150|12|2.5"}));
+  // ANY outside a STRICT table is a type name like any other (in a STRICT
+  // table it takes any value as it is).
+  Run("CREATE TABLE anyt(a ANY, b)");
+  Run("CREATE TABLE anys(a ANY) STRICT");
+  Run("INSERT INTO anyt VALUES ('5', '5')");
+  Run("INSERT INTO anys VALUES ('5')");
+  EXPECT_EQ(Rows("SELECT typeof(a), typeof(b) FROM anyt"), V({"integer|text"}));
+  EXPECT_EQ(Rows("SELECT typeof(a) FROM anys"), V({"text"}));
   // A table made from a query keeps the affinity.
   Run("CREATE TABLE copy AS SELECT a FROM t");
   Run("INSERT INTO copy VALUES ('8.0')");
