@@ -169,6 +169,12 @@ TEST(JsonFunctionsTest, InsertReplaceSet) {
   EXPECT_EQ(Call("json_set", {T("[1]"), T("$[1]"), I(2)}), T("[1,2]"));
   EXPECT_EQ(Call("json_set", {T("[1]"), T("$[5]"), I(2)}), T("[1]"));
   EXPECT_EQ(Call("json_set", {T("[1]"), T("$[#]"), I(2), T("$[#]"), I(3)}), T("[1,2,3]"));
+  // A later path reads the array as the earlier ones left it (SQLite 3.40
+  // puts x into the appended object here).
+  EXPECT_EQ(Call("json_insert", {T("[1,2,3]"), T("$[3].b"), I(5), T("$[2].x"), T("x")}),
+            T("[1,2,3,{\"b\":5}]"));
+  EXPECT_EQ(Call("json_insert", {T("[1,2,{}]"), T("$[3].b"), I(5), T("$[2].x"), T("x")}),
+            T("[1,2,{\"x\":\"x\"},{\"b\":5}]"));
   EXPECT_EQ(Call("json_replace", {T("[1]"), T("$[#]"), I(2)}), T("[1]"));
   EXPECT_EQ(Call("json_set", {T("[1,2]"), T("$[#-1]"), I(9)}), T("[1,9]"));
   // The root itself.
