@@ -66,6 +66,20 @@ TEST(DescriptorsTest, RoundTripAndCorruption) {
   SchemaObject view;
   view.view = ViewDescriptor{"v", {"x"}, "SELECT 1"};
   EXPECT_EQ(DecodeSchemaObject(EncodeSchemaObject(view))->view->select_sql, "SELECT 1");
+  // A trigger keeps when it was made; one stored before that was recorded
+  // (no trailing varint) reads as made at 0.
+  SchemaObject trigger;
+  trigger.trigger = TriggerDescriptor{"tr", "t", "CREATE TRIGGER tr ...", 1234567};
+  const std::string trigger_enc = EncodeSchemaObject(trigger);
+  absl::StatusOr<SchemaObject> trigger_back = DecodeSchemaObject(trigger_enc);
+  ASSERT_TRUE(trigger_back.ok()) << trigger_back.status();
+  EXPECT_EQ(trigger_back->trigger->created, 1234567u);
+  EXPECT_EQ(trigger_back->trigger->table, "t");
+  absl::StatusOr<SchemaObject> old_trigger =
+      DecodeSchemaObject(trigger_enc.substr(0, trigger_enc.size() - 3));  // 1234567: 3 bytes
+  ASSERT_TRUE(old_trigger.ok()) << old_trigger.status();
+  EXPECT_EQ(old_trigger->trigger->created, 0u);
+  EXPECT_EQ(old_trigger->trigger->create_sql, "CREATE TRIGGER tr ...");
 }
 
 TEST(DescriptorsTest, TableOptionsForeignKeysAndDeclaredTypes) {

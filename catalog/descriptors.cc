@@ -198,6 +198,7 @@ std::string EncodeSchemaObject(const SchemaObject& object) {
     PutLengthPrefixed(&out, object.trigger->name);
     PutLengthPrefixed(&out, object.trigger->table);
     PutLengthPrefixed(&out, object.trigger->create_sql);
+    PutVarint64(&out, object.trigger->created);
   } else {
     out.push_back(static_cast<char>(kIndexName));
     PutLengthPrefixed(&out, object.index_of_table.value_or(""));
@@ -344,6 +345,7 @@ absl::StatusOr<SchemaObject> DecodeSchemaObject(absl::string_view bytes) {
       t.name = r.Str();
       t.table = r.Str();
       t.create_sql = r.Str();
+      if (!r.done()) t.created = r.Varint();  // absent in older stores
       out.trigger = std::move(t);
       break;
     }

@@ -122,6 +122,9 @@ struct TriggerDescriptor {
   std::string name;
   std::string table;
   std::string create_sql;  // the full CREATE TRIGGER statement
+  // When it was made (hybrid-clock order; 0: before this was recorded):
+  // triggers of one event fire newest first, as in SQLite.
+  uint64_t created = 0;
 };
 
 // One schema object: exactly one of the members is set.

@@ -219,8 +219,12 @@ absl::StatusOr<std::vector<Trigger>> LoadTriggers(Dml& d, const TableDescriptor&
     Trigger tr;
     tr.def = static_cast<const ast::CreateTriggerStatement*>(parsed->get());
     tr.parsed = *std::move(parsed);
+    tr.created = o.trigger->created;
     out.push_back(std::move(tr));
   }
+  // Newest first, as SQLite fires the triggers of one event.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Trigger& a, const Trigger& b) { return a.created > b.created; });
   return out;
 }
 

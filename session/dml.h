@@ -90,6 +90,7 @@ struct Dml {
 struct Trigger {
   ast::StatementPtr parsed;
   const ast::CreateTriggerStatement* def = nullptr;
+  uint64_t created = 0;  // catalog::TriggerDescriptor::created
 };
 
 // A DML statement's table and the triggers defined on it. For a view,

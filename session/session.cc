@@ -786,6 +786,12 @@ void DeletePrefix(txn::Txn* txn, const std::string& prefix, absl::Status* status
   for (const std::string& k : keys) txn->Delete(k);
 }
 
+// A new trigger's TriggerDescriptor::created: the node's clock, increasing.
+uint64_t TriggerCreated(Dml& d) {
+  const Timestamp ts = d.db->clock()->Now();
+  return (static_cast<uint64_t>(ts.wall_ms) << 20) | (ts.logical & 0xFFFFF);
+}
+
 // Drops the triggers of table or view `name`, which go with it.
 absl::Status DropTriggersOn(Dml& d, const std::string& name) {
   absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
@@ -1970,7 +1976,8 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
                 absl::StrCat("cannot create ", tr.timing == ast::TriggerTiming::kBefore ? "BEFORE" : "AFTER",
                              " trigger on view: ", (*view)->view->name));
           }
-          obj.trigger = catalog::TriggerDescriptor{tr.trigger, (*view)->view->name, tr.full_text};
+          obj.trigger = catalog::TriggerDescriptor{tr.trigger, (*view)->view->name, tr.full_text,
+                                                   TriggerCreated(d)};
           obj.temp = tr.temp || (*view)->temp;
           if (absl::Status s = catalog::PutObject(txn, tr.trigger, obj, false); !s.ok()) return s;
           return ResultSet();
@@ -1981,7 +1988,7 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
         return absl::InvalidArgumentError(
             absl::StrCat("cannot create INSTEAD OF trigger on table: ", t->name));
       }
-      obj.trigger = catalog::TriggerDescriptor{tr.trigger, t->name, tr.full_text};
+      obj.trigger = catalog::TriggerDescriptor{tr.trigger, t->name, tr.full_text, TriggerCreated(d)};
       // A trigger on a TEMP table is TEMP too, as in SQLite.
       obj.temp = tr.temp || t->temp;
       if (absl::Status s = catalog::PutObject(txn, tr.trigger, obj, false); !s.ok()) return s;

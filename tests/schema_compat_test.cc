@@ -647,6 +647,15 @@ TEST_F(SchemaCompatTest, TriggersFireTriggersButNotThemselves) {
   EXPECT_EQ(Rows("SELECT x FROM a ORDER BY x"), V({"1", "99"}));
   EXPECT_EQ(Rows("SELECT y FROM b"), V({"10"}));
   EXPECT_EQ(Rows("SELECT m FROM log"), V({"b got 10"}));
+  // Triggers of one event fire newest first.
+  Run("CREATE TABLE seq(n INTEGER PRIMARY KEY, m TEXT)");
+  Run("CREATE TABLE e(x)");
+  for (const char* name : {"t1", "t2", "t0"}) {
+    Run(absl::StrCat("CREATE TRIGGER ", name, " AFTER INSERT ON e BEGIN INSERT INTO seq(m) VALUES ('",
+                     name, "'); END"));
+  }
+  Run("INSERT INTO e VALUES (1)");
+  EXPECT_EQ(Rows("SELECT m FROM seq ORDER BY n"), V({"t0", "t2", "t1"}));
   // A view's INSTEAD OF trigger fires from another trigger's body too.
   Run("CREATE VIEW vb AS SELECT y FROM b");
   Run("CREATE TRIGGER vbi INSTEAD OF INSERT ON vb BEGIN INSERT INTO b VALUES (NEW.y + 1); END");
