@@ -1243,6 +1243,14 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
       returning.Add(row);
       continue;
     }
+    // BEFORE INSERT triggers run for every row, before its keys are
+    // checked: also for a row an ON CONFLICT clause or OR IGNORE then
+    // turns away or into an update, as in SQLite.
+    if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
+                              ast::TriggerTiming::kBefore, &row, nullptr, {});
+        !f.ok()) {
+      return f;
+    }
     std::string what;
     std::vector<const catalog::IndexDescriptor*> conflict_constraints;
     absl::StatusOr<std::vector<std::string>> conflicts =
@@ -1289,8 +1297,10 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
           if (!function::Truth(*keep).value_or(false)) continue;
         }
         Row updated = old_row;
+        std::vector<int> changed;
         for (const ast::Assignment& a : upsert->do_update) {
           int pos = t->ColumnIndex(a.column);
+          changed.push_back(pos);
           if (pos < 0) return absl::NotFoundError(absl::StrCat("no such column: ", a.column));
           if (!t->columns[pos].generated_sql.empty()) {
             return absl::InvalidArgumentError(
@@ -1302,6 +1312,12 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
           if (!v.ok()) return v.status();
           updated[pos] = *std::move(v);
         }
+        // The update fires UPDATE triggers, as an UPDATE would.
+        if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kUpdate,
+                                  ast::TriggerTiming::kBefore, &updated, &old_row, changed);
+            !f.ok()) {
+          return f;
+        }
         if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
         std::string again;
         absl::StatusOr<std::vector<std::string>> c2 = PrepareUpdatedRow(d, *t, &updated, &again);
@@ -1312,17 +1328,17 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         ChildRowWritten(d, *child_fks, updated, &old_row);
         ++rs.rows_affected;
         returning.Add(updated);
+        if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kUpdate,
+                                  ast::TriggerTiming::kAfter, &updated, &old_row, changed);
+            !f.ok()) {
+          return f;
+        }
         continue;
       }
       if (st.or_action != ast::ConflictAction::kReplace) {
         return Constraint("UNIQUE", what);
       }
       if (absl::Status s = DeleteReplaced(d, *t, *conflicts, *parent_fks); !s.ok()) return s;
-    }
-    if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
-                              ast::TriggerTiming::kBefore, &row, nullptr, {});
-        !f.ok()) {
-      return f;
     }
     if (absl::Status s = PutRowEntries(d.txn, *t, row, pk, &value_scratch); !s.ok()) return s;
     ChildRowWritten(d, *child_fks, row, nullptr);

@@ -675,6 +675,32 @@ TEST_F(SchemaCompatTest, TriggersFireTriggersButNotThemselves) {
   EXPECT_EQ(Rows("SELECT v FROM c40"), V({"40"}));
 }
 
+// BEFORE INSERT fires for every row an INSERT gives, before its keys are
+// checked; an upsert's DO UPDATE fires the UPDATE triggers; REPLACE fires
+// no DELETE trigger (SQLite without recursive_triggers).
+TEST_F(SchemaCompatTest, TriggersOfConflictClauses) {
+  Run("CREATE TABLE a(id INTEGER PRIMARY KEY, v INTEGER)");
+  Run("CREATE TABLE log(seq INTEGER PRIMARY KEY, what TEXT)");
+  Run("CREATE TRIGGER bi BEFORE INSERT ON a BEGIN "
+      "INSERT INTO log(what) VALUES ('bi ' || NEW.id || ' ' || NEW.v); END");
+  Run("CREATE TRIGGER ai AFTER INSERT ON a BEGIN "
+      "INSERT INTO log(what) VALUES ('ai ' || NEW.id || ' ' || NEW.v); END");
+  Run("CREATE TRIGGER bu BEFORE UPDATE ON a BEGIN "
+      "INSERT INTO log(what) VALUES ('bu ' || OLD.v || '>' || NEW.v); END");
+  Run("CREATE TRIGGER au AFTER UPDATE OF v ON a BEGIN "
+      "INSERT INTO log(what) VALUES ('au ' || OLD.v || '>' || NEW.v); END");
+  Run("CREATE TRIGGER bd BEFORE DELETE ON a BEGIN INSERT INTO log(what) VALUES ('bd ' || OLD.id); END");
+  Run("INSERT INTO a VALUES (1, 1)");
+  Run("INSERT INTO a VALUES (1, 3) ON CONFLICT(id) DO UPDATE SET v = excluded.v + 10");
+  Run("INSERT INTO a VALUES (1, 4) ON CONFLICT DO NOTHING");
+  Run("INSERT OR REPLACE INTO a VALUES (1, 5)");
+  Run("INSERT OR IGNORE INTO a VALUES (1, 6)");
+  EXPECT_EQ(Rows("SELECT what FROM log ORDER BY seq"),
+            V({"bi 1 1", "ai 1 1", "bi 1 3", "bu 1>13", "au 1>13", "bi 1 4", "bi 1 5", "ai 1 5",
+               "bi 1 6"}));
+  EXPECT_EQ(Rows("SELECT v FROM a"), V({"5"}));
+}
+
 // INSERT, UPDATE and DELETE on a view run its INSTEAD OF triggers, once per
 // row the statement names, with NEW and OLD over the view's columns.
 // Expected rows are SQLite 3.40's.
