@@ -14,7 +14,10 @@ quote, hex, char, unicode); the integer queries include recursive CTEs
 (counting, cycles, reachability over a table). --dates calls the date and time functions on
 random time values and modifier chains. --numeric compares columns without
 a type and with NUMERIC affinity (what they store, comparisons, IN,
-BETWEEN, with and without indexes) and CAST AS NUMERIC. --json calls the JSON functions
+BETWEEN, with and without indexes) and CAST AS NUMERIC. --triggers runs
+writes whose triggers write other tables (and fire their triggers),
+through a view's INSTEAD OF triggers too, with upserts and OR REPLACE,
+and compares every table after each. --json calls the JSON functions
 and the -> and ->> operators on random documents and paths, and reads
 json_each and json_tree over each document (joined, left-joined, grouped). --collate compares,
 groups and orders TEXT columns declared NOCASE, RTRIM and BINARY (some
@@ -798,6 +801,80 @@ class NumericGenerator:
             c, c, c, c, r.choice(["n", "nx"]), self.predicate())
 
 
+class TriggerGenerator:
+    """Writes that fire triggers: BEFORE and AFTER triggers (WHEN, UPDATE OF)
+    whose bodies write other tables and so fire their triggers, INSTEAD OF
+    triggers on a view, upserts, OR REPLACE / OR IGNORE, and every table
+    compared after each write. One trigger at most per table, event and
+    timing; rows that triggers number are compared without the number
+    (which row a multi-row statement visits first is unspecified)."""
+
+    TRIGGERS = [
+        "CREATE TRIGGER a_bi BEFORE INSERT ON a BEGIN INSERT INTO log(what) VALUES ('bi ' || NEW.id); END",
+        "CREATE TRIGGER a_ai AFTER INSERT ON a WHEN NEW.v > 3 BEGIN "
+        "INSERT INTO b(a_id, note) VALUES (NEW.id, 'big ' || NEW.v); END",
+        "CREATE TRIGGER a_bu BEFORE UPDATE OF v ON a BEGIN "
+        "INSERT INTO log(what) VALUES ('bu ' || OLD.v || '>' || NEW.v); END",
+        "CREATE TRIGGER a_au AFTER UPDATE ON a WHEN NEW.v <> OLD.v BEGIN "
+        "UPDATE b SET note = note || '*' WHERE a_id = NEW.id; END",
+        "CREATE TRIGGER a_bd BEFORE DELETE ON a BEGIN DELETE FROM b WHERE a_id = OLD.id; END",
+        "CREATE TRIGGER a_ad AFTER DELETE ON a BEGIN INSERT INTO log(what) VALUES ('ad ' || OLD.id); END",
+        "CREATE TRIGGER b_ai AFTER INSERT ON b BEGIN "
+        "UPDATE a SET w = coalesce(w, '') || 'b' WHERE id = NEW.a_id; END",
+        "CREATE TRIGGER b_ad AFTER DELETE ON b BEGIN "
+        "INSERT INTO log(what) VALUES ('b- ' || OLD.a_id || ' ' || OLD.note); END",
+        "CREATE TRIGGER log_ai AFTER INSERT ON log WHEN NEW.what LIKE 'ad %' BEGIN "
+        "INSERT INTO b(a_id, note) VALUES (-1, NEW.what); END",
+        "CREATE TRIGGER av_ii INSTEAD OF INSERT ON av BEGIN "
+        "INSERT INTO a(id, v) VALUES (NEW.id, coalesce(NEW.v, 0) + 100); END",
+        "CREATE TRIGGER av_iu INSTEAD OF UPDATE OF v ON av BEGIN "
+        "UPDATE a SET v = NEW.v WHERE id = OLD.id; END",
+        "CREATE TRIGGER av_id INSTEAD OF DELETE ON av WHEN OLD.nb = 0 BEGIN "
+        "DELETE FROM a WHERE id = OLD.id; END",
+    ]
+
+    def __init__(self, seed):
+        self.r = random.Random(seed)
+
+    def setup(self):
+        r = self.r
+        chosen = [t for t in self.TRIGGERS if r.random() < 0.7]
+        rows = ["INSERT INTO a(id, v) VALUES (%d, %d);" % (i, r.randint(0, 6)) for i in range(1, 7)]
+        return "\n".join(
+            ["CREATE TABLE a(id INTEGER PRIMARY KEY, v INTEGER, w TEXT);",
+             "CREATE TABLE b(id INTEGER PRIMARY KEY, a_id INTEGER, note TEXT);",
+             "CREATE TABLE log(seq INTEGER PRIMARY KEY, what TEXT);",
+             "CREATE VIEW av AS SELECT a.id, a.v, count(b.id) AS nb FROM a "
+             "LEFT JOIN b ON b.a_id = a.id GROUP BY a.id;"] +
+            [t + ";" for t in chosen] + rows) + "\n"
+
+    def write(self):
+        r = self.r
+        k, v = lambda: r.randint(0, 9), lambda: r.randint(-2, 8)
+        return r.choice([
+            lambda: "INSERT INTO a(id, v) VALUES (%d, %d)" % (k(), v()),
+            lambda: "INSERT INTO a(id, v) VALUES (%d, %d) ON CONFLICT(id) DO UPDATE SET v = "
+                    "excluded.v + v" % (k(), v()),
+            lambda: "INSERT INTO a(id, v) VALUES (%d, %d) ON CONFLICT DO NOTHING" % (k(), v()),
+            lambda: "INSERT OR REPLACE INTO a(id, v) VALUES (%d, %d)" % (k(), v()),
+            lambda: "INSERT OR IGNORE INTO a(id, v) VALUES (%d, %d)" % (k(), v()),
+            lambda: "UPDATE a SET v = v + %d WHERE id %% 3 = %d" % (v(), r.randint(0, 2)),
+            lambda: "UPDATE a SET w = 'u' WHERE v > %d" % v(),
+            lambda: "DELETE FROM a WHERE v > %d" % v(),
+            lambda: "DELETE FROM a WHERE id = %d" % k(),
+            lambda: "INSERT INTO b(a_id, note) VALUES (%d, 'n%d')" % (k(), v()),
+            lambda: "DELETE FROM b WHERE a_id = %d" % k(),
+            lambda: "INSERT INTO av(id, v) VALUES (%d, %d)" % (k(), v()),
+            lambda: "UPDATE av SET v = %d WHERE nb %s 0" % (v(), r.choice(["=", ">"])),
+            lambda: "DELETE FROM av WHERE v < %d" % v(),
+        ])()
+
+    def query(self):
+        # A failed write takes back all it did, its triggers' writes too.
+        return ("%s; SELECT 'a', id, v, w FROM a UNION ALL SELECT 'b', a_id, note, NULL FROM b "
+                "UNION ALL SELECT 'log', what, NULL, NULL FROM log" % self.write())
+
+
 # The modes besides the default (integer) one: flag -> generator and help.
 MODES = {
     "text": (TextGenerator, "TEXT columns and string functions"),
@@ -807,6 +884,7 @@ MODES = {
     "foreign_keys": (ForeignKeyGenerator, "foreign keys enforced: actions, checks, cascades"),
     "json": (JsonGenerator, "JSON functions, the -> and ->> operators, json_each and json_tree"),
     "numeric": (NumericGenerator, "untyped and NUMERIC-affinity columns, indexed and not"),
+    "triggers": (TriggerGenerator, "triggers firing triggers, INSTEAD OF on a view, upserts"),
 }
 
 
