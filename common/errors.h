@@ -24,6 +24,7 @@ enum class ErrorKind : uint8_t {
   kReadBelowGc = 4,     // detail: encoded GC threshold
   kSyntaxError = 5,     // detail: line, column, offending token (parser/)
   kTooComplex = 6,      // a statement nested too deeply to run (parser/); no detail
+  kRaise = 7,           // RAISE() in a trigger program; detail: "ignore", "rollback", "abort", "fail"
 };
 
 struct ErrorDetail {

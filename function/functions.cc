@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/container/flat_hash_map.h"
+#include "common/errors.h"
 #include "common/utf8.h"
 #include "function/builtins.h"
 #include "function/value_ops.h"
@@ -208,10 +209,21 @@ absl::StatusOr<Value> CollationKeyOf(absl::Span<const Value> args) {
   return Collate(kCollation, args[0]);
 }
 
+absl::StatusOr<Value> RaiseError(absl::Span<const Value> args) {
+  const std::string action(args[0].bytes());
+  return MakeTypedError(absl::StatusCode::kFailedPrecondition,
+                        action == "ignore" ? "RAISE(IGNORE)" : args[1].bytes(), ErrorKind::kRaise,
+                        action);
+}
+
+constexpr ScalarFunction kRaise = {"raise", 2, 2, &RaiseError, /*deterministic=*/false};
+
 constexpr ScalarFunction kNoCaseKey = {"collate_nocase", 1, 1, &CollationKeyOf<Collation::kNoCase>};
 constexpr ScalarFunction kRtrimKey = {"collate_rtrim", 1, 1, &CollationKeyOf<Collation::kRtrim>};
 
 }  // namespace
+
+const ScalarFunction* Raise() { return &kRaise; }
 
 const ScalarFunction* CollationKey(Collation c) {
   switch (c) {

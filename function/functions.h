@@ -65,6 +65,12 @@ std::optional<AggregateKind> FindAggregate(absl::string_view name, int num_args,
 // label, a BLOB value.
 const ScalarFunction* JsonObjectMember();
 
+// RAISE(action, message) in a trigger program: fails with an error that
+// carries ErrorKind::kRaise and `action` ("ignore", "rollback", "abort",
+// "fail") as its detail, and `message` as its message. Never folded to a
+// constant: it fails only when evaluated.
+const ScalarFunction* Raise();
+
 // The function of one argument that gives its argument's key under
 // collation `c` (Collate() of common/collation.h); nullptr for BINARY. The
 // binder wraps the operands of a comparison under NOCASE or RTRIM in it.

@@ -317,6 +317,10 @@ unary_expr
 primary
   : literal_value                                                       # e_literal
   | parameter                                                           # e_parameter
+    // RAISE(...) in a trigger program; before e_function, which `raise`
+    // (a keyword usable as a name) would match too.
+  | K_RAISE OPEN_PAR ( K_IGNORE | action=( K_ROLLBACK | K_ABORT | K_FAIL ) COMMA
+    message=STRING_LITERAL ) CLOSE_PAR                                  # e_raise
   | func=name OPEN_PAR ( ( K_DISTINCT | K_ALL )? expr ( COMMA expr )* | STAR )? CLOSE_PAR
     filter_clause? over_clause?                                         # e_function
     // like(P, X [, E]) and glob(P, X): SQLite's function forms of X LIKE P.
@@ -357,7 +361,7 @@ type_word
   | K_ACTION | K_AFTER | K_ANALYZE | K_ASC | K_AT | K_BEFORE | K_COLUMN
   | K_CONFLICT | K_DESC | K_DO | K_EACH | K_FAIL | K_FIRST | K_IF | K_IGNORE
   | K_INDEXED | K_INDEXES | K_INSTEAD | K_KEY | K_LAST | K_NOTHING | K_NULLS | K_OF | K_RANGES
-  | K_PLAN | K_QUERY | K_RECURSIVE | K_REINDEX | K_RENAME | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP | K_TO
+  | K_PLAN | K_QUERY | K_RAISE | K_RECURSIVE | K_REINDEX | K_RENAME | K_REPLACE | K_ROW | K_SHOW | K_SPLIT | K_TABLES | K_TEMP | K_TO
   | K_CURRENT | K_EXCLUDE | K_FOLLOWING | K_GROUPS | K_NO | K_OTHERS | K_OVER | K_PARTITION
   | K_PRECEDING | K_RANGE | K_ROWS | K_TIES | K_UNBOUNDED | K_WINDOW | K_SCHEMA | K_FILTER
   | K_TEMPORARY | K_TRANSACTION | K_ABORT | K_VACUUM
@@ -502,6 +506,7 @@ K_PRIMARY : P R I M A R Y ;
 K_RANGES : R A N G E S ;
 K_PLAN : P L A N ;
 K_QUERY : Q U E R Y ;
+K_RAISE : R A I S E ;
 K_RECURSIVE : R E C U R S I V E ;
 K_REINDEX : R E I N D E X ;
 K_REPLACE : R E P L A C E ;

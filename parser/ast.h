@@ -43,6 +43,7 @@ enum class ExprKind {
   kCast,        // children[0], cast_type
   kFunction,    // name, children, distinct, star
   kLike,        // children[0] LIKE children[1] [ESCAPE children[2]], negated
+  kRaise,       // RAISE(name [, literal]): name "ignore", "rollback", "abort" or "fail"
 };
 
 enum class Op {

@@ -1,5 +1,6 @@
 #include "parser/ast_printer.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -175,6 +176,10 @@ std::string ExprSql(const Expr& e) {
       if (e.else_expr) absl::StrAppend(&s, " ELSE ", ToSql(*e.else_expr));
       return s + " END";
     }
+    case ExprKind::kRaise:
+      if (e.name == "ignore") return "RAISE(IGNORE)";
+      return absl::StrCat("RAISE(", absl::AsciiStrToUpper(e.name), ", '",
+                          absl::StrReplaceAll(e.literal.bytes(), {{"'", "''"}}), "')");
     case ExprKind::kCast:
       return absl::StrCat("CAST(", ToSql(*e.children[0]), " AS ",
                           TypeName(e.cast_type), ")");

@@ -874,6 +874,17 @@ ast::ExprPtr Transformer::Primary(SQLParser::PrimaryContext* ctx) {
     e->else_expr = Expr(c->else_expr);
     return e;
   }
+  if (auto* c = dynamic_cast<SQLParser::E_raiseContext*>(ctx)) {
+    ast::ExprPtr e = Make(K::kRaise, c);
+    if (c->action == nullptr) {
+      e->name = "ignore";
+    } else {
+      e->name = absl::AsciiStrToLower(c->action->getText());
+      const std::string quoted = c->message->getText();
+      e->literal = Value::Text(absl::StrReplaceAll(quoted.substr(1, quoted.size() - 2), {{"''", "'"}}));
+    }
+    return e;
+  }
   if (auto* c = dynamic_cast<SQLParser::E_castContext*>(ctx)) {
     ast::ExprPtr e = Make(K::kCast, c);
     e->children.push_back(Expr(c->expr()));

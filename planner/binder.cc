@@ -2351,6 +2351,22 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
         for (size_t w = 0; w < whens; ++w) ApplyCollation(c, &b->children[1 + 2 * w]);
       }
       return b;
+    case K::kRaise: {
+      // Only a trigger program raises: its statements are bound with the
+      // trigger's NEW/OLD scope.
+      if (trigger_scope_ == nullptr) {
+        return absl::InvalidArgumentError("RAISE() may only be used within a trigger-program");
+      }
+      b->kind = BoundKind::kFunction;
+      b->function = function::Raise();
+      for (Value v : {Value::Text(e.name), e.literal}) {
+        auto arg = std::make_unique<BoundExpr>();
+        arg->kind = BoundKind::kConstant;
+        arg->value = std::move(v);
+        b->children.push_back(std::move(arg));
+      }
+      return b;
+    }
     case K::kCast:
       b->kind = BoundKind::kCast;
       b->cast_type = e.cast_type;

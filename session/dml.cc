@@ -18,6 +18,7 @@
 #include "absl/types/span.h"
 #include "catalog/catalog.h"
 #include "catalog/row_codec.h"
+#include "common/errors.h"
 #include "exec/executor.h"
 #include "function/value_ops.h"
 #include "parser/parser.h"
@@ -302,6 +303,13 @@ class Returning {
   std::unique_ptr<exec::ExecContext> ctx_;
 };
 
+// Whether `s` is RAISE(IGNORE) from a trigger program: the row whose
+// triggers raised it is left as it is, and the statement goes on.
+bool RaisedIgnore(const absl::Status& s) {
+  std::optional<ErrorDetail> detail = GetErrorDetail(s);
+  return detail.has_value() && detail->kind == ErrorKind::kRaise && detail->bytes == "ignore";
+}
+
 // Runs the triggers of `event` and `timing` for one row. `changed` lists the
 // columns an UPDATE assigns.
 absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescriptor& t,
@@ -508,6 +516,7 @@ absl::StatusOr<ResultSet> ViewDml(Dml& d, const ast::Statement& st, const TableI
     if (absl::Status f = Fire(d, *info.triggers, v, event, ast::TriggerTiming::kInsteadOf,
                               del ? nullptr : &new_row, ins ? nullptr : &old_row, changed);
         !f.ok()) {
+      if (RaisedIgnore(f)) continue;
       return f;
     }
     returning.Add(del ? old_row : new_row);
@@ -641,13 +650,20 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       changes.emplace_back(std::move(row), std::move(updated));
     }
   }
-  for (auto& [old_row, new_row] : changes) {
+  // RAISE(IGNORE) in a BEFORE trigger leaves its row out.
+  size_t kept = 0;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    auto& [old_row, new_row] = changes[i];
     if (absl::Status f = Fire(d, *triggers, *t, event, ast::TriggerTiming::kBefore,
                               is_update ? &new_row : nullptr, &old_row, changed);
         !f.ok()) {
+      if (RaisedIgnore(f)) continue;
       return f;
     }
+    if (kept != i) changes[kept] = std::move(changes[i]);
+    ++kept;
   }
+  changes.resize(kept);
   for (auto& [old_row, new_row] : changes) {
     if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
     ++rs.rows_affected;
@@ -687,7 +703,7 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   for (auto& [old_row, new_row] : changes) {
     if (absl::Status f = Fire(d, *triggers, *t, event, ast::TriggerTiming::kAfter,
                               is_update ? &new_row : nullptr, &old_row, changed);
-        !f.ok()) {
+        !f.ok() && !RaisedIgnore(f)) {
       return f;
     }
   }
@@ -1249,6 +1265,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
                               ast::TriggerTiming::kBefore, &row, nullptr, {});
         !f.ok()) {
+      if (RaisedIgnore(f)) continue;
       return f;
     }
     std::string what;
@@ -1316,6 +1333,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kUpdate,
                                   ast::TriggerTiming::kBefore, &updated, &old_row, changed);
             !f.ok()) {
+          if (RaisedIgnore(f)) continue;
           return f;
         }
         if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
@@ -1330,7 +1348,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
         returning.Add(updated);
         if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kUpdate,
                                   ast::TriggerTiming::kAfter, &updated, &old_row, changed);
-            !f.ok()) {
+            !f.ok() && !RaisedIgnore(f)) {
           return f;
         }
         continue;
@@ -1348,7 +1366,7 @@ absl::StatusOr<ResultSet> Insert(Dml& d, const ast::InsertStatement& st) {
     returning.Add(row);
     if (absl::Status f = Fire(d, *triggers, *t, ast::TriggerEvent::kInsert,
                               ast::TriggerTiming::kAfter, &row, nullptr, {});
-        !f.ok()) {
+        !f.ok() && !RaisedIgnore(f)) {
       return f;
     }
   }

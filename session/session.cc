@@ -1401,6 +1401,9 @@ std::string SqlState(const absl::Status& status) {
   if (status.ok()) return "00000";
   absl::string_view m = status.message();
   if (HasErrorKind(status, ErrorKind::kTooComplex)) return "54001";
+  // RAISE(ABORT | FAIL | ROLLBACK, message) in a trigger: as PostgreSQL's
+  // RAISE EXCEPTION (raise_exception).
+  if (HasErrorKind(status, ErrorKind::kRaise)) return "P0001";
   // A snapshot older than GC's threshold: retry the transaction. (An
   // explicit transaction is pinned; an implicit one is run again by the
   // session, so this reaches a client only when those retries run out.)
@@ -1475,6 +1478,7 @@ std::string SqlState(const absl::Status& status) {
       {"FILTER clause may only be used", "42P20"},
       {"FILTER may not be used", "42809"},            // wrong_object_type
       {"cannot modify ", "42809"},                    // ... because it is a view
+      {"RAISE() may only be used", "42601"},          // a parse error in SQLite
       {"cannot UPSERT a view", "42809"},
       {"cannot create BEFORE trigger on view", "42809"},
       {"cannot create AFTER trigger on view", "42809"},
@@ -1724,6 +1728,15 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
                                         /*cache_tables=*/!txn_changed_schema_);
     if (!r.ok()) txn_->RollbackTo(mark);
     txn_->Release(mark);
+    if (std::optional<ErrorDetail> raised = GetErrorDetail(r.status());
+        raised.has_value() && raised->kind == ErrorKind::kRaise && raised->bytes == "rollback") {
+      // RAISE(ROLLBACK, ...): the whole transaction goes.
+      txn_->Rollback();
+      txn_.reset();
+      savepoints_.clear();
+      deferred_foreign_keys_.clear();
+      defer_foreign_keys_ = false;
+    }
     // Inside a transaction the split hint is taken at once (a boundary at a
     // key that is later rolled back is harmless): a long bulk load still
     // spreads over ranges.

@@ -701,6 +701,50 @@ TEST_F(SchemaCompatTest, TriggersOfConflictClauses) {
   EXPECT_EQ(Rows("SELECT v FROM a"), V({"5"}));
 }
 
+// RAISE() in a trigger program: IGNORE leaves the row that fired it as it
+// is and the statement goes on; ABORT fails the statement (P0001) and
+// takes back its writes; ROLLBACK also ends the transaction.
+TEST_F(SchemaCompatTest, RaiseInTriggers) {
+  Run("CREATE TABLE a(id INTEGER PRIMARY KEY, v INTEGER)");
+  Run("CREATE TABLE b(x INTEGER)");
+  Run("CREATE TABLE log(seq INTEGER PRIMARY KEY, m TEXT)");
+  Run("CREATE TRIGGER b_bi BEFORE INSERT ON b WHEN NEW.x % 2 = 1 BEGIN "
+      "INSERT INTO log(m) VALUES ('skip ' || NEW.x); SELECT RAISE(IGNORE); END");
+  Run("CREATE TRIGGER a_ai AFTER INSERT ON a BEGIN "
+      "INSERT INTO b SELECT value FROM json_each('[1,2,3,4]'); "
+      "INSERT INTO log(m) VALUES ('after ' || NEW.id); END");
+  Run("CREATE TRIGGER a_bd BEFORE DELETE ON a WHEN OLD.v = 9 BEGIN "
+      "SELECT RAISE(ROLLBACK, 'no deleting nines'); END");
+  Run("CREATE TRIGGER a_bi BEFORE INSERT ON a WHEN NEW.v < 0 BEGIN "
+      "SELECT RAISE(ABORT, 'negative v'); END");
+  Run("CREATE TRIGGER a_bu BEFORE UPDATE ON a BEGIN "
+      "SELECT CASE WHEN NEW.v > 50 THEN RAISE(IGNORE) END; END");
+  // The odd rows of the trigger's INSERT are ignored; the rest of its
+  // program, and the outer statement, go on.
+  Run("INSERT INTO a VALUES (1, 1)");
+  EXPECT_EQ(Rows("SELECT x FROM b ORDER BY x"), V({"2", "4"}));
+  EXPECT_EQ(Rows("SELECT m FROM log ORDER BY seq"), V({"skip 1", "skip 3", "after 1"}));
+  // ABORT: the message is the error's; the statement's rows are taken back.
+  absl::Status abort = Err("INSERT INTO a VALUES (5, 5), (6, -1)");
+  EXPECT_EQ(std::string(abort.message()), "negative v");
+  EXPECT_EQ(SqlState(abort), "P0001");
+  EXPECT_EQ(Rows("SELECT count(*) FROM a WHERE id IN (5, 6)"), V({"0"}));
+  // ROLLBACK: the transaction is gone, with what it wrote before.
+  Run("INSERT INTO a VALUES (2, 9), (3, 20)");
+  Run("BEGIN");
+  Run("INSERT INTO a VALUES (4, 4)");
+  EXPECT_EQ(State("DELETE FROM a WHERE id = 2"), "P0001");
+  EXPECT_EQ(State("COMMIT"), "25P01");
+  EXPECT_EQ(Rows("SELECT id FROM a ORDER BY id"), V({"1", "2", "3"}));
+  // IGNORE in a BEFORE UPDATE trigger leaves that row unchanged.
+  Run("UPDATE a SET v = v * 3");
+  EXPECT_EQ(Rows("SELECT id, v FROM a ORDER BY id"), V({"1|3", "2|27", "3|20"}));
+  EXPECT_EQ(State("SELECT RAISE(ABORT, 'x')"), "42601");
+  Run("CREATE TABLE r(raise)");  // still a name
+  Run("INSERT INTO r VALUES (1)");
+  EXPECT_EQ(Rows("SELECT raise FROM r"), V({"1"}));
+}
+
 // INSERT, UPDATE and DELETE on a view run its INSTEAD OF triggers, once per
 // row the statement names, with NEW and OLD over the view's columns.
 // Expected rows are SQLite 3.40's.
