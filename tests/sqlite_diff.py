@@ -802,7 +802,8 @@ class NumericGenerator:
 
 
 class TriggerGenerator:
-    """Writes that fire triggers: BEFORE and AFTER triggers (WHEN, UPDATE OF)
+    """Writes that fire triggers: BEFORE and AFTER triggers (WHEN, UPDATE OF,
+    RAISE(IGNORE) and RAISE(ABORT))
     whose bodies write other tables and so fire their triggers, INSTEAD OF
     triggers on a view, upserts, OR REPLACE / OR IGNORE, and every table
     compared after each write. One trigger at most per table, event and
@@ -831,6 +832,10 @@ class TriggerGenerator:
         "UPDATE a SET v = NEW.v WHERE id = OLD.id; END",
         "CREATE TRIGGER av_id INSTEAD OF DELETE ON av WHEN OLD.nb = 0 BEGIN "
         "DELETE FROM a WHERE id = OLD.id; END",
+        "CREATE TRIGGER b_bi BEFORE INSERT ON b WHEN NEW.note LIKE '%7' BEGIN "
+        "INSERT INTO log(what) VALUES ('no ' || NEW.note); SELECT RAISE(IGNORE); END",
+        "CREATE TRIGGER b_bu BEFORE UPDATE ON b WHEN length(NEW.note) > 6 BEGIN "
+        "SELECT RAISE(ABORT, 'note too long'); END",
     ]
 
     def __init__(self, seed):
