@@ -525,6 +525,87 @@ absl::StatusOr<ResultSet> ViewDml(Dml& d, const ast::Statement& st, const TableI
   return rs;
 }
 
+// The rows of an UPDATE or DELETE (`changes`: old, new) on a table with
+// BEFORE or AFTER triggers of the event, written as SQLite writes them:
+// row by row, each with its BEFORE triggers, its write, then its AFTER
+// triggers. A trigger may have changed or deleted a row still to come, so
+// each is read again first: a deleted one is skipped, and an UPDATE's
+// values (`sets` over the row, or those in `changes` for UPDATE ... FROM)
+// apply to the row as it is now — its index entries are the ones stored.
+absl::Status WriteRowByRow(Dml& d, const TableDescriptor& t, const std::vector<Trigger>& triggers,
+                           bool is_update, const std::vector<int>& changed,
+                           const std::vector<planner::BoundPtr>& sets,
+                           const std::vector<ForeignKey>& parent_fks,
+                           const std::vector<ForeignKey>& child_fks, ast::ConflictAction or_action,
+                           exec::ExecContext* ctx, std::vector<std::pair<Row, Row>>* changes,
+                           Returning* returning, ResultSet* rs) {
+  const ast::TriggerEvent event = is_update ? ast::TriggerEvent::kUpdate : ast::TriggerEvent::kDelete;
+  for (auto& [snapshot, assigned] : *changes) {
+    const std::string key = catalog::PrimaryKey(t, snapshot);
+    absl::StatusOr<std::optional<std::string>> raw = d.txn->Get(key);
+    if (!raw.ok()) return raw.status();
+    if (!raw->has_value()) continue;  // deleted by a trigger of an earlier row
+    Row old_row;
+    if (absl::Status s = catalog::DecodeRow(t, key, **raw, &old_row); !s.ok()) return s;
+    Row new_row;
+    if (is_update) {
+      new_row = old_row;
+      for (size_t i = 0; i < changed.size(); ++i) {
+        if (sets.empty()) {
+          new_row[changed[i]] = assigned[changed[i]];
+          continue;
+        }
+        absl::StatusOr<Value> v = exec::Evaluate(*sets[i], old_row, ctx);
+        if (!v.ok()) return v.status();
+        new_row[changed[i]] = *std::move(v);
+      }
+    }
+    if (absl::Status f = Fire(d, triggers, t, event, ast::TriggerTiming::kBefore,
+                              is_update ? &new_row : nullptr, &old_row, changed);
+        !f.ok()) {
+      if (RaisedIgnore(f)) continue;
+      return f;
+    }
+    // The BEFORE triggers may have changed it too: what is stored goes.
+    raw = d.txn->Get(key);
+    if (!raw.ok()) return raw.status();
+    if (!raw->has_value()) continue;
+    Row stored;
+    if (absl::Status s = catalog::DecodeRow(t, key, **raw, &stored); !s.ok()) return s;
+    if (absl::Status s = DeleteRowEntries(d.txn, t, stored); !s.ok()) return s;
+    ++rs->rows_affected;
+    if (!is_update) {
+      returning->Add(old_row);
+      if (absl::Status s = ParentRowChanged(d, parent_fks, old_row, nullptr); !s.ok()) return s;
+    } else {
+      std::string what;
+      absl::StatusOr<std::vector<std::string>> conflicts = PrepareUpdatedRow(d, t, &new_row, &what);
+      if (!conflicts.ok()) return conflicts.status();
+      if (!conflicts->empty()) {
+        if (or_action == ast::ConflictAction::kReplace) {
+          if (absl::Status s = DeleteReplaced(d, t, *conflicts, parent_fks); !s.ok()) return s;
+        } else if (or_action == ast::ConflictAction::kIgnore) {
+          if (absl::Status s = PutRowEntries(d.txn, t, stored); !s.ok()) return s;
+          --rs->rows_affected;
+          continue;
+        } else {
+          return Constraint("UNIQUE", what);
+        }
+      }
+      if (absl::Status s = PutRowEntries(d.txn, t, new_row); !s.ok()) return s;
+      if (absl::Status s = ParentRowChanged(d, parent_fks, old_row, &new_row); !s.ok()) return s;
+      ChildRowWritten(d, child_fks, new_row, &old_row);
+      returning->Add(new_row);
+    }
+    if (absl::Status f = Fire(d, triggers, t, event, ast::TriggerTiming::kAfter,
+                              is_update ? &new_row : nullptr, &old_row, changed);
+        !f.ok() && !RaisedIgnore(f)) {
+      return f;
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   const bool is_update = st.kind == ast::StatementKind::kUpdate;
   const std::string& table_name = is_update
@@ -591,6 +672,9 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   if (!child_fks.ok()) return child_fks.status();
   // Decide every row first, so the statement sees the table as it was.
   std::vector<std::pair<Row, Row>> changes;
+  // An UPDATE's SET expressions over the target row (none for UPDATE ...
+  // FROM, whose values come from the join).
+  std::vector<planner::BoundPtr> sets;
   const ast::TableRef* from =
       is_update ? static_cast<const ast::UpdateStatement&>(st).from.get() : nullptr;
   if (from != nullptr) {
@@ -620,7 +704,6 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       if (!b.ok()) return b.status();
       pred = *std::move(b);
     }
-    std::vector<planner::BoundPtr> sets;
     if (is_update) {
       for (const ast::Assignment& a : static_cast<const ast::UpdateStatement&>(st).assignments) {
         absl::StatusOr<planner::BoundPtr> b = binder.BindTableExpr(*a.value, &*t);
@@ -649,6 +732,20 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       }
       changes.emplace_back(std::move(row), std::move(updated));
     }
+  }
+  if (std::any_of(triggers->begin(), triggers->end(), [&](const Trigger& tr) {
+        return tr.def->event == event && tr.def->timing != ast::TriggerTiming::kInsteadOf;
+      })) {
+    if (absl::Status s = WriteRowByRow(d, *t, *triggers, is_update, changed, sets, *parent_fks,
+                                       *child_fks, replaces ? ast::ConflictAction::kReplace
+                                       : is_update ? static_cast<const ast::UpdateStatement&>(st).or_action
+                                                   : ast::ConflictAction::kNone,
+                                       &ctx, &changes, &returning, &rs);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = returning.Finish(); !s.ok()) return s;
+    return rs;
   }
   // RAISE(IGNORE) in a BEFORE trigger leaves its row out.
   size_t kept = 0;

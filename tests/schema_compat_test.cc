@@ -701,6 +701,45 @@ TEST_F(SchemaCompatTest, TriggersOfConflictClauses) {
   EXPECT_EQ(Rows("SELECT v FROM a"), V({"5"}));
 }
 
+// An UPDATE or DELETE on a table with triggers goes row by row: each
+// row's BEFORE triggers, its write, its AFTER triggers. A row a trigger
+// changed or deleted before its turn is read again (its index entries
+// stay right) or skipped.
+TEST_F(SchemaCompatTest, TriggersRunRowByRow) {
+  Run("CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER)");
+  Run("CREATE TABLE log(n INTEGER PRIMARY KEY, m TEXT)");
+  Run("INSERT INTO t VALUES (1, 1), (2, 2), (3, 3)");
+  Run("CREATE TRIGGER tb BEFORE UPDATE ON t BEGIN "
+      "INSERT INTO log(m) VALUES ('before ' || OLD.id || ' sum=' || (SELECT sum(v) FROM t)); END");
+  Run("CREATE TRIGGER ta AFTER UPDATE ON t BEGIN "
+      "INSERT INTO log(m) VALUES ('after ' || NEW.id || ' sum=' || (SELECT sum(v) FROM t)); END");
+  Run("UPDATE t SET v = v * 10");
+  EXPECT_EQ(Rows("SELECT m FROM log ORDER BY n"),
+            V({"before 1 sum=6", "after 1 sum=15", "before 2 sum=15", "after 2 sum=33",
+               "before 3 sum=33", "after 3 sum=60"}));
+  // A BEFORE trigger that changes an indexed column of a later row: that
+  // row's update starts from what is stored, and the index stays whole (it
+  // kept a stale entry before).
+  Run("CREATE TABLE u(id INTEGER PRIMARY KEY, v INTEGER, w TEXT)");
+  Run("CREATE INDEX uv ON u(v)");
+  Run("INSERT INTO u VALUES (1, 10, 'a'), (2, 20, 'b')");
+  Run("CREATE TRIGGER ub BEFORE UPDATE ON u WHEN OLD.id = 1 BEGIN UPDATE u SET v = 99 WHERE id = 2; END");
+  Run("UPDATE u SET w = 'x'");
+  EXPECT_EQ(Rows("SELECT id, v, w FROM u ORDER BY id"), V({"1|10|x", "2|99|x"}));
+  EXPECT_EQ(Rows("SELECT id FROM u WHERE v = 99"), V({"2"}));
+  EXPECT_EQ(Rows("SELECT id FROM u WHERE v = 20"), V());
+  EXPECT_EQ(Rows("PRAGMA integrity_check"), V({"ok"}));
+  // A row an earlier row's AFTER trigger deleted is not deleted again.
+  Run("CREATE TABLE tree(id INTEGER PRIMARY KEY, p INTEGER)");
+  Run("CREATE TABLE gone(n INTEGER PRIMARY KEY, m TEXT)");
+  Run("INSERT INTO tree VALUES (1, NULL), (2, 1), (3, 2)");
+  Run("CREATE TRIGGER td AFTER DELETE ON tree BEGIN INSERT INTO gone(m) VALUES ('del ' || OLD.id); "
+      "DELETE FROM tree WHERE p = OLD.id; END");
+  Run("DELETE FROM tree WHERE id IN (1, 3)");
+  EXPECT_EQ(Rows("SELECT m FROM gone ORDER BY n"), V({"del 1", "del 3"}));
+  EXPECT_EQ(Rows("SELECT count(*) FROM tree"), V({"0"}));
+}
+
 // RAISE() in a trigger program: IGNORE leaves the row that fired it as it
 // is and the statement goes on; ABORT fails the statement (P0001) and
 // takes back its writes; ROLLBACK also ends the transaction.

@@ -806,9 +806,9 @@ class TriggerGenerator:
     RAISE(IGNORE) and RAISE(ABORT))
     whose bodies write other tables and so fire their triggers, INSTEAD OF
     triggers on a view, upserts, OR REPLACE / OR IGNORE, and every table
-    compared after each write. One trigger at most per table, event and
-    timing; rows that triggers number are compared without the number
-    (which row a multi-row statement visits first is unspecified)."""
+    compared after each write, with the numbers triggers gave its rows (so
+    the order triggers ran in counts). One trigger at most per table, event
+    and timing."""
 
     TRIGGERS = [
         "CREATE TRIGGER a_bi BEFORE INSERT ON a BEGIN INSERT INTO log(what) VALUES ('bi ' || NEW.id); END",
@@ -876,8 +876,8 @@ class TriggerGenerator:
 
     def query(self):
         # A failed write takes back all it did, its triggers' writes too.
-        return ("%s; SELECT 'a', id, v, w FROM a UNION ALL SELECT 'b', a_id, note, NULL FROM b "
-                "UNION ALL SELECT 'log', what, NULL, NULL FROM log" % self.write())
+        return ("%s; SELECT 'a', id, v, w FROM a UNION ALL SELECT 'b', id, a_id, note FROM b "
+                "UNION ALL SELECT 'log', seq, what, NULL FROM log" % self.write())
 
 
 # The modes besides the default (integer) one: flag -> generator and help.
