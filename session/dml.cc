@@ -526,12 +526,13 @@ absl::StatusOr<ResultSet> ViewDml(Dml& d, const ast::Statement& st, const TableI
 }
 
 // The rows of an UPDATE or DELETE (`changes`: old, new) on a table with
-// BEFORE or AFTER triggers of the event, written as SQLite writes them:
-// row by row, each with its BEFORE triggers, its write, then its AFTER
-// triggers. A trigger may have changed or deleted a row still to come, so
-// each is read again first: a deleted one is skipped, and an UPDATE's
-// values (`sets` over the row, or those in `changes` for UPDATE ... FROM)
-// apply to the row as it is now — its index entries are the ones stored.
+// BEFORE or AFTER triggers of the event, or with foreign keys into itself,
+// written as SQLite writes them: row by row, each with its BEFORE
+// triggers, its write, then its AFTER triggers. A trigger or a cascade may
+// have changed or deleted a row still to come, so each is read again
+// first: a deleted one is skipped, and an UPDATE's values (`sets` over the
+// row, or those in `changes` for UPDATE ... FROM) apply to the row as it
+// is now, whose index entries are the ones stored.
 absl::Status WriteRowByRow(Dml& d, const TableDescriptor& t, const std::vector<Trigger>& triggers,
                            bool is_update, const std::vector<int>& changed,
                            const std::vector<planner::BoundPtr>& sets,
@@ -733,9 +734,14 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       changes.emplace_back(std::move(row), std::move(updated));
     }
   }
-  if (std::any_of(triggers->begin(), triggers->end(), [&](const Trigger& tr) {
-        return tr.def->event == event && tr.def->timing != ast::TriggerTiming::kInsteadOf;
-      })) {
+  // Row by row where what a row's write sets off can reach rows still to
+  // come: its triggers, or its cascades into the table itself.
+  if (std::any_of(triggers->begin(), triggers->end(),
+                  [&](const Trigger& tr) {
+                    return tr.def->event == event && tr.def->timing != ast::TriggerTiming::kInsteadOf;
+                  }) ||
+      std::any_of(parent_fks->begin(), parent_fks->end(),
+                  [&](const ForeignKey& fk) { return fk.child->id == t->id; })) {
     if (absl::Status s = WriteRowByRow(d, *t, *triggers, is_update, changed, sets, *parent_fks,
                                        *child_fks, replaces ? ast::ConflictAction::kReplace
                                        : is_update ? static_cast<const ast::UpdateStatement&>(st).or_action

@@ -738,6 +738,20 @@ TEST_F(SchemaCompatTest, TriggersRunRowByRow) {
   Run("DELETE FROM tree WHERE id IN (1, 3)");
   EXPECT_EQ(Rows("SELECT m FROM gone ORDER BY n"), V({"del 1", "del 3"}));
   EXPECT_EQ(Rows("SELECT count(*) FROM tree"), V({"0"}));
+  // So does a table whose foreign key cascades into itself: each row's
+  // update starts from what the cascades of the rows before left (it
+  // failed with 23503).
+  Run("PRAGMA foreign_keys = ON");
+  Run("CREATE TABLE emp(id INTEGER PRIMARY KEY, "
+      "boss INTEGER REFERENCES emp(id) ON UPDATE CASCADE ON DELETE CASCADE, name TEXT)");
+  Run("CREATE INDEX emp_boss ON emp(boss)");
+  Run("INSERT INTO emp VALUES (1, NULL, 'a'), (2, 1, 'b'), (3, 2, 'c'), (4, 1, 'd')");
+  Run("UPDATE emp SET id = id + 100");
+  EXPECT_EQ(Rows("SELECT id, boss, name FROM emp ORDER BY id"),
+            V({"101|NULL|a", "102|101|b", "103|102|c", "104|101|d"}));
+  Run("DELETE FROM emp WHERE id = 101");
+  EXPECT_EQ(Rows("SELECT count(*) FROM emp"), V({"0"}));
+  EXPECT_EQ(Rows("PRAGMA integrity_check"), V({"ok"}));
 }
 
 // RAISE() in a trigger program: IGNORE leaves the row that fired it as it
