@@ -170,7 +170,10 @@ upsert_clause
     K_DO ( K_NOTHING | K_UPDATE K_SET assignment ( COMMA assignment )* ( K_WHERE expr )? )
   ;
 
-assignment : name ASSIGN expr ;
+assignment
+  : name ASSIGN expr
+  | OPEN_PAR name ( COMMA name )* CLOSE_PAR ASSIGN expr  // SET (a, b) = (x, y)
+  ;
 
 update_stmt
   : with_clause? K_UPDATE ( K_OR conflict=( K_REPLACE | K_IGNORE | K_ABORT | K_FAIL | K_ROLLBACK ) )? schema_prefix? name
@@ -326,7 +329,9 @@ primary
     // like(P, X [, E]) and glob(P, X): SQLite's function forms of X LIKE P.
   | op=( K_LIKE | K_GLOB ) OPEN_PAR expr COMMA expr ( COMMA expr )? CLOSE_PAR  # e_like_call
   | ( table=name DOT )? column=name                                     # e_column
-  | OPEN_PAR expr CLOSE_PAR                                             # e_paren
+    // (x), or the row value (x, y, ...): one alternative, so that nested
+    // parentheses need no look-ahead to the closing one.
+  | OPEN_PAR expr ( COMMA expr )* CLOSE_PAR                             # e_paren
   | OPEN_PAR select_stmt CLOSE_PAR                                      # e_subquery
   | K_EXISTS OPEN_PAR select_stmt CLOSE_PAR                             # e_exists
   | K_CASE operand=expr? case_when+ ( K_ELSE else_expr=expr )? K_END    # e_case

@@ -44,6 +44,7 @@ enum class ExprKind {
   kFunction,    // name, children, distinct, star
   kLike,        // children[0] LIKE children[1] [ESCAPE children[2]], negated
   kRaise,       // RAISE(name [, literal]): name "ignore", "rollback", "abort" or "fail"
+  kRow,         // (children[0], children[1], ...): a row value, compared element-wise
 };
 
 enum class Op {

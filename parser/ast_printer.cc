@@ -176,6 +176,8 @@ std::string ExprSql(const Expr& e) {
       if (e.else_expr) absl::StrAppend(&s, " ELSE ", ToSql(*e.else_expr));
       return s + " END";
     }
+    case ExprKind::kRow:
+      return absl::StrCat("(", List(e.children), ")");
     case ExprKind::kRaise:
       if (e.name == "ignore") return "RAISE(IGNORE)";
       return absl::StrCat("RAISE(", absl::AsciiStrToUpper(e.name), ", '",

@@ -254,6 +254,8 @@ class Transformer {
   ast::ColumnDef ColumnDef(SQLParser::Column_defContext* ctx);
   std::vector<ast::IndexedColumn> IndexedColumns(
       const std::vector<SQLParser::Indexed_columnContext*>& v);
+  // The SELECT of `ctx` when it is a parenthesized SELECT, else null.
+  SQLParser::Select_stmtContext* SubqueryOf(SQLParser::ExprContext* ctx);
   std::vector<ast::Assignment> Assignments(
       const std::vector<SQLParser::AssignmentContext*>& v);
   Type TypeOf(SQLParser::Type_nameContext* ctx);
@@ -853,7 +855,10 @@ ast::ExprPtr Transformer::Primary(SQLParser::PrimaryContext* ctx) {
     return e;
   }
   if (auto* c = dynamic_cast<SQLParser::E_parenContext*>(ctx)) {
-    return Expr(c->expr());
+    if (c->expr().size() == 1) return Expr(c->expr(0));
+    ast::ExprPtr e = Make(K::kRow, c);  // a row value
+    for (auto* x : c->expr()) e->children.push_back(Expr(x));
+    return e;
   }
   if (auto* c = dynamic_cast<SQLParser::E_subqueryContext*>(ctx)) {
     ast::ExprPtr e = Make(K::kSubquery, c);
@@ -1209,10 +1214,82 @@ std::vector<ast::IndexedColumn> Transformer::IndexedColumns(
   return out;
 }
 
+SQLParser::Select_stmtContext* Transformer::SubqueryOf(SQLParser::ExprContext* ctx) {
+  // Down the grammar's one-child levels (or_expr ... primary) to a
+  // parenthesized SELECT.
+  antlr4::tree::ParseTree* node = ctx;
+  while (node != nullptr) {
+    if (auto* s = dynamic_cast<SQLParser::E_subqueryContext*>(node)) return s->select_stmt();
+    if (node->children.size() != 1) return nullptr;
+    node = node->children[0];
+  }
+  return nullptr;
+}
+
 std::vector<ast::Assignment> Transformer::Assignments(
     const std::vector<SQLParser::AssignmentContext*>& v) {
   std::vector<ast::Assignment> out;
-  for (auto* a : v) out.push_back(ast::Assignment{Name(a->name()), Expr(a->expr())});
+  for (auto* a : v) {
+    if (a->OPEN_PAR() == nullptr) {
+      out.push_back(ast::Assignment{Name(a->name(0)), Expr(a->expr())});
+      continue;
+    }
+    // SET (a, b) = (x, y): one assignment per column. SET (a, b) =
+    // (SELECT x, y ...): one scalar subquery per column, each the SELECT
+    // with only its column (no row: NULLs, as SQLite).
+    ast::ExprPtr row = Expr(a->expr());
+    if (row->kind == ast::ExprKind::kSubquery && a->name().size() > 1) {
+      SQLParser::Select_stmtContext* select = SubqueryOf(a->expr());
+      // Each column's copy must pick the same row: no compound SELECT, no
+      // DISTINCT, no ORDER BY a result column's number.
+      const ast::SelectStmt& whole = *row->subquery;
+      const bool same_row =
+          whole.cores.size() == 1 && !whole.cores[0].distinct &&
+          std::none_of(whole.order_by.begin(), whole.order_by.end(), [](const ast::OrderingTerm& o) {
+            return o.expr->kind == ast::ExprKind::kLiteral;
+          });
+      if (!same_row) {
+        Fail(a, "SET (columns) = (SELECT ...) takes one SELECT without DISTINCT or ORDER BY "
+                "a column number");
+        continue;
+      }
+      for (size_t i = 0; select != nullptr && i < a->name().size(); ++i) {
+        ast::ExprPtr one = Make(ast::ExprKind::kSubquery, a->expr());
+        one->subquery = Select(select);
+        for (ast::SelectCore& core : one->subquery->cores) {
+          const bool star = std::any_of(core.columns.begin(), core.columns.end(),
+                                        [](const ast::ResultColumn& c) {
+                                          return c.kind != ast::ResultColumn::Kind::kExpr;
+                                        });
+          if (star || core.is_values || core.columns.size() != a->name().size()) {
+            Fail(a, absl::StrFormat("%d columns assigned %d values", a->name().size(),
+                                    core.is_values ? core.values.empty() ? 0 : core.values[0].size()
+                                                   : core.columns.size()));
+            break;
+          }
+          ast::ResultColumn kept = std::move(core.columns[i]);
+          core.columns.clear();
+          core.columns.push_back(std::move(kept));
+        }
+        out.push_back(ast::Assignment{Name(a->name(i)), std::move(one)});
+      }
+      continue;
+    }
+    if (row->kind != ast::ExprKind::kRow) {
+      if (a->name().size() != 1) {
+        Fail(a, absl::StrFormat("%d columns assigned 1 values", a->name().size()));
+      }
+      if (a->name().size() == 1) out.push_back(ast::Assignment{Name(a->name(0)), std::move(row)});
+      continue;
+    }
+    if (row->children.size() != a->name().size()) {
+      Fail(a, absl::StrFormat("%d columns assigned %d values", a->name().size(), row->children.size()));
+      continue;
+    }
+    for (size_t i = 0; i < a->name().size(); ++i) {
+      out.push_back(ast::Assignment{Name(a->name(i)), std::move(row->children[i])});
+    }
+  }
   return out;
 }
 

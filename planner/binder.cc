@@ -1289,8 +1289,15 @@ absl::StatusOr<LogicalPtr> Binder::BindJoin(const ast::TableRef& ref, Scope* sco
     project->exprs.push_back(std::move(c));
     project->column_names.push_back(lc.name);
   }
+  const std::vector<Type> affinity = OutputAffinity(*join);
+  const std::vector<CarriedCollation> collation = OutputCollation(*join);
   for (size_t i = 0; i < join->column_names.size(); ++i) {
     project->exprs.push_back(ColumnRef(static_cast<int>(i)));
+    if (i < affinity.size()) project->exprs.back()->affinity = affinity[i];
+    if (i < collation.size()) {
+      project->exprs.back()->collation = collation[i].collation;
+      project->exprs.back()->collation_strength = collation[i].strength;
+    }
     project->column_names.push_back(join->column_names[i]);
   }
   scope->columns.insert(scope->columns.begin() + join_start, added.begin(), added.end());
@@ -1796,13 +1803,9 @@ absl::StatusOr<LogicalPtr> Binder::Core(const ast::SelectCore& core,
     plan = *limited;
   }
   if (names.size() > visible) {
-    auto trim = Node(LogicalKind::kProject);
-    for (size_t i = 0; i < visible; ++i) {
-      trim->column_names.push_back(names[i]);
-      trim->exprs.push_back(ColumnRef(static_cast<int>(i)));
-    }
-    trim->children = {plan};
-    plan = trim;
+    // Without the ORDER BY keys; each column keeps its affinity and
+    // collation for a query that reads this one.
+    plan = Rename(plan, std::vector<std::string>(names.begin(), names.begin() + visible));
   }
   return plan;
 }
@@ -2090,6 +2093,80 @@ absl::StatusOr<BoundPtr> Binder::WindowCallRef(const ast::Expr& e, Scope* scope,
   return ColumnRef(-static_cast<int>(window_->calls.size()));
 }
 
+// (a1, ..., an) op (b1, ..., bn), as the SQL standard and SQLite define a
+// comparison of row values: = and IS pair by pair, <> and IS NOT their
+// negation, and <, <=, >, >= in order, the first pair that differs
+// deciding (a1 < b1 OR (a1 = b1 AND (... an <= bn))). Each pair compares
+// with its own affinity and collation; NULLs give NULL where the
+// definition does.
+absl::StatusOr<BoundPtr> Binder::RowComparison(const ast::Expr& e, Scope* scope,
+                                               const AggContext* agg) {
+  const ast::Expr& l = *e.children[0];
+  const ast::Expr& r = *e.children[1];
+  if (l.kind != ast::ExprKind::kRow || r.kind != ast::ExprKind::kRow ||
+      l.children.size() != r.children.size()) {
+    return absl::InvalidArgumentError("row value misused");
+  }
+  std::vector<BoundPtr> left, right;
+  for (size_t i = 0; i < l.children.size(); ++i) {
+    absl::StatusOr<BoundPtr> x = Expr(*l.children[i], scope, agg);
+    if (!x.ok()) return x.status();
+    absl::StatusOr<BoundPtr> y = Expr(*r.children[i], scope, agg);
+    if (!y.ok()) return y.status();
+    left.push_back(*std::move(x));
+    right.push_back(*std::move(y));
+  }
+  auto pair = [](ast::Op op, BoundPtr x, BoundPtr y) {
+    auto cmp = std::make_unique<BoundExpr>();
+    cmp->kind = BoundKind::kBinary;
+    cmp->op = op;
+    cmp->children.push_back(std::move(x));
+    cmp->children.push_back(std::move(y));
+    CompareWithAffinity(&cmp->children[0], &cmp->children[1]);
+    const Collation c = ComparisonCollation({cmp->children[0].get(), cmp->children[1].get()});
+    for (BoundPtr& side : cmp->children) ApplyCollation(c, &side);
+    return cmp;
+  };
+  auto negate = [](BoundPtr x) {
+    auto n = std::make_unique<BoundExpr>();
+    n->kind = BoundKind::kUnary;
+    n->op = ast::Op::kNot;
+    n->children.push_back(std::move(x));
+    return n;
+  };
+  const size_t n = left.size();
+  switch (e.op) {
+    case ast::Op::kEq:
+    case ast::Op::kNe:
+    case ast::Op::kIs:
+    case ast::Op::kIsNot: {
+      const ast::Op each = e.op == ast::Op::kEq || e.op == ast::Op::kNe ? ast::Op::kEq : ast::Op::kIs;
+      std::vector<BoundPtr> pairs;
+      for (size_t i = 0; i < n; ++i) pairs.push_back(pair(each, std::move(left[i]), std::move(right[i])));
+      BoundPtr all = Conjoin(std::move(pairs));
+      return e.op == ast::Op::kEq || e.op == ast::Op::kIs ? std::move(all) : negate(std::move(all));
+    }
+    default: {
+      const ast::Op strict = e.op == ast::Op::kLe ? ast::Op::kLt
+                             : e.op == ast::Op::kGe ? ast::Op::kGt
+                                                    : e.op;
+      BoundPtr acc = pair(e.op, std::move(left[n - 1]), std::move(right[n - 1]));
+      for (size_t i = n - 1; i-- > 0;) {
+        std::vector<BoundPtr> tie;
+        tie.push_back(pair(ast::Op::kEq, left[i]->Clone(), right[i]->Clone()));
+        tie.push_back(std::move(acc));
+        auto either = std::make_unique<BoundExpr>();
+        either->kind = BoundKind::kBinary;
+        either->op = ast::Op::kOr;
+        either->children.push_back(pair(strict, std::move(left[i]), std::move(right[i])));
+        either->children.push_back(Conjoin(std::move(tie)));
+        acc = std::move(either);
+      }
+      return acc;
+    }
+  }
+}
+
 absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
                                           const AggContext* agg) {
   using K = ast::ExprKind;
@@ -2217,11 +2294,17 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
       b->function = function::FindScalarFunction(now);
       return b;
     }
+    case K::kRow:
+      return absl::InvalidArgumentError("row value misused");
     case K::kUnary:
     case K::kBinary:
     case K::kIsNull:
     case K::kBetween:
     case K::kInList:
+      if (e.kind == K::kBinary && IsComparison(e.op) &&
+          (e.children[0]->kind == K::kRow || e.children[1]->kind == K::kRow)) {
+        return RowComparison(e, scope, agg);
+      }
       // Operators whose operands are all plain expressions.
       b->kind = e.kind == K::kUnary     ? BoundKind::kUnary
                 : e.kind == K::kBinary  ? BoundKind::kBinary

@@ -210,6 +210,7 @@ class Binder {
   // input, and over a table scan as the key reads it allows.
   LogicalPtr Filter(LogicalPtr plan, std::vector<BoundPtr> conjuncts);
   // Binds `e`, folding it when it is constant.
+  absl::StatusOr<BoundPtr> RowComparison(const ast::Expr& e, Scope* scope, const AggContext* agg);
   absl::StatusOr<BoundPtr> Expr(const ast::Expr& e, Scope* scope,
                                 const AggContext* agg);
   absl::StatusOr<BoundPtr> BindExpr(const ast::Expr& e, Scope* scope,

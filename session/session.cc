@@ -1479,6 +1479,7 @@ std::string SqlState(const absl::Status& status) {
       {"FILTER may not be used", "42809"},            // wrong_object_type
       {"cannot modify ", "42809"},                    // ... because it is a view
       {"RAISE() may only be used", "42601"},          // a parse error in SQLite
+      {"row value misused", "42601"},                 // as PostgreSQL's unequal row sizes
       {"cannot UPSERT a view", "42809"},
       {"cannot create BEFORE trigger on view", "42809"},
       {"cannot create AFTER trigger on view", "42809"},

@@ -701,6 +701,43 @@ TEST_F(SchemaCompatTest, TriggersOfConflictClauses) {
   EXPECT_EQ(Rows("SELECT v FROM a"), V({"5"}));
 }
 
+// Row values, as SQLite 3.15+: (a, b) compared element by element, in
+// order for < <= > >=; SET (a, b) = (x, y) and = (SELECT x, y ...).
+// Expected rows are SQLite 3.40's.
+TEST_F(SchemaCompatTest, RowValues) {
+  Run("CREATE TABLE t(a INTEGER PRIMARY KEY, b, c TEXT COLLATE NOCASE)");
+  Run("INSERT INTO t VALUES (1, 2, 'x'), (2, 3, 'Y'), (3, NULL, 'z'), (4, 3, NULL), (5, 3, 'y')");
+  Run("UPDATE t SET (b, c) = (7, 'q') WHERE a = 1");
+  auto ids = [&](const std::string& where) {
+    return Rows("SELECT group_concat(a) FROM (SELECT a FROM t WHERE " + where + " ORDER BY a)");
+  };
+  EXPECT_EQ(ids("(b, c) = (3, 'y')"), V({"2,5"}));  // c's NOCASE applies
+  EXPECT_EQ(ids("(b, c) <> (3, 'y')"), V({"1,3"}));
+  EXPECT_EQ(ids("(b, c) IS (3, NULL)"), V({"4"}));
+  EXPECT_EQ(ids("(b, c) IS NOT (3, NULL)"), V({"1,2,3,5"}));
+  EXPECT_EQ(ids("(b, a) > (3, 2)"), V({"1,4,5"}));
+  EXPECT_EQ(ids("(b, a) >= (3, 4)"), V({"1,4,5"}));
+  EXPECT_EQ(ids("(b, a) < (3, 4)"), V({"2"}));
+  EXPECT_EQ(ids("(b, a) <= (3, 4)"), V({"2,4"}));
+  EXPECT_EQ(ids("(1, 2, 3) < (1, 2, a)"), V({"4,5"}));
+  EXPECT_EQ(ids("('3', a) = (b, 5)"), V({"NULL"}));
+  EXPECT_EQ(Rows("SELECT group_concat(quote((b, a) > (2, 0)) || quote((b, c) = (3, 'Y')), ' ') "
+                 "FROM (SELECT * FROM t ORDER BY a)"),
+            V({"10 11 NULL0 1NULL 11"}));
+  EXPECT_EQ(State("SELECT (1, 2)"), "42601");
+  EXPECT_EQ(State("SELECT a FROM t WHERE (a, b) = (1, 2, 3)"), "42601");
+  EXPECT_EQ(State("SELECT a FROM t WHERE (a, b) = 1"), "42601");
+  EXPECT_EQ(State("UPDATE t SET (b, c) = (1, 2, 3)"), "42601");
+  // SET (a, b) = (SELECT ...): no row gives NULLs.
+  Run("CREATE TABLE u(k INTEGER PRIMARY KEY, x, y)");
+  Run("INSERT INTO u VALUES (1, 10, 'p'), (2, 20, 'q')");
+  Run("UPDATE t SET (b, c) = (SELECT x, y FROM u WHERE u.k = t.a)");
+  EXPECT_EQ(Rows("SELECT group_concat(quote(b) || quote(c), ' ') FROM (SELECT * FROM t ORDER BY a)"),
+            V({"10'p' 20'q' NULLNULL NULLNULL NULLNULL"}));
+  EXPECT_EQ(State("UPDATE t SET (b, c) = (SELECT x FROM u)"), "42601");
+  EXPECT_EQ(State("UPDATE t SET (b, c) = (SELECT DISTINCT x, y FROM u)"), "42601");
+}
+
 // An UPDATE or DELETE on a table with triggers goes row by row: each
 // row's BEFORE triggers, its write, its AFTER triggers. A row a trigger
 // changed or deleted before its turn is read again (its index entries

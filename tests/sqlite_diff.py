@@ -77,11 +77,15 @@ class Generator:
             return "abs(%s)" % e()
         if k < 0.8:
             return "(%s IN (%s))" % (e(), ", ".join(r.choice(LITERALS) for _ in range(3)))
-        if k < 0.86:
+        if k < 0.83:
             return "(%s BETWEEN %s AND %s)" % (e(), e(), e())
         if k < 0.86:
             return self.function(tables, e)
-        if k < 0.89:
+        if k < 0.88:
+            # Row values, compared element by element (in order for < and >).
+            return "((%s, %s) %s (%s, %s))" % (e(), e(), r.choice(["=", "<>", "<", "<=", ">", ">=", "IS",
+                                                                   "IS NOT"]), e(), e())
+        if k < 0.90:
             # A column against text: the text takes the column's INTEGER
             # affinity when it is a number (SQLite's comparison rule).
             return "(%s %s %s)" % (self.column(tables), r.choice(["=", "<", ">=", "<>", "IS"]),
