@@ -2150,6 +2150,11 @@ absl::StatusOr<BoundPtr> Binder::RowComparison(const ast::Expr& e, Scope* scope,
       const ast::Op strict = e.op == ast::Op::kLe ? ast::Op::kLt
                              : e.op == ast::Op::kGe ? ast::Op::kGt
                                                     : e.op;
+      // The first pair bounds the rest weakly (a1 >= b1 for >, >=; a1 <=
+      // b1 for <, <=): implied by the comparison, NULL where it is, and a
+      // conjunct the planner can read a key range from (keyset paging).
+      const bool greater = e.op == ast::Op::kGt || e.op == ast::Op::kGe;
+      BoundPtr weak = pair(greater ? ast::Op::kGe : ast::Op::kLe, left[0]->Clone(), right[0]->Clone());
       BoundPtr acc = pair(e.op, std::move(left[n - 1]), std::move(right[n - 1]));
       for (size_t i = n - 1; i-- > 0;) {
         std::vector<BoundPtr> tie;
@@ -2162,7 +2167,10 @@ absl::StatusOr<BoundPtr> Binder::RowComparison(const ast::Expr& e, Scope* scope,
         either->children.push_back(Conjoin(std::move(tie)));
         acc = std::move(either);
       }
-      return acc;
+      std::vector<BoundPtr> both;
+      both.push_back(std::move(weak));
+      both.push_back(std::move(acc));
+      return Conjoin(std::move(both));
     }
   }
 }

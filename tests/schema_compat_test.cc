@@ -736,6 +736,15 @@ TEST_F(SchemaCompatTest, RowValues) {
             V({"10'p' 20'q' NULLNULL NULLNULL NULLNULL"}));
   EXPECT_EQ(State("UPDATE t SET (b, c) = (SELECT x FROM u)"), "42601");
   EXPECT_EQ(State("UPDATE t SET (b, c) = (SELECT DISTINCT x, y FROM u)"), "42601");
+  // Keyset paging reads a range of the index on the first column.
+  Run("CREATE TABLE ev(id INTEGER PRIMARY KEY, at INTEGER)");
+  Run("CREATE INDEX ev_at ON ev(at, id)");
+  Run("INSERT INTO ev SELECT value, value / 3 FROM generate_series(1, 300)");
+  const std::string page = "SELECT id FROM ev WHERE (at, id) > (50, 151) ORDER BY at, id LIMIT 3";
+  EXPECT_EQ(Rows(page), V({"152", "153", "154"}));
+  std::string plan;
+  for (const std::string& line : Rows("EXPLAIN " + page)) plan += line + "\n";
+  EXPECT_NE(plan.find("index range scan ev using ev_at"), std::string::npos) << plan;
 }
 
 // An UPDATE or DELETE on a table with triggers goes row by row: each
