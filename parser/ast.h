@@ -124,6 +124,9 @@ struct ResultColumn {
   ExprPtr expr;
   std::string alias;
   std::string table;  // kTableStar
+  // kExpr without an alias, other than a column: the expression as the
+  // statement wrote it, which SQLite names the column by ("a+1").
+  std::string text;
 };
 
 struct OrderingTerm {

@@ -335,6 +335,8 @@ class Transformer {
   // When set, receives every expression literal taken from a number,
   // string or blob token, with that token's index (ShapeCache).
   std::vector<std::pair<ast::Expr*, size_t>>* literal_sink_ = nullptr;
+  // A result column is named by text holding a literal (ResultColumn).
+  bool named_by_literal_ = false;
 
  private:
   ast::Expr* current_literal_ = nullptr;
@@ -1048,8 +1050,17 @@ ast::ResultColumn Transformer::ResultColumn(SQLParser::Result_columnContext* ctx
     col.table = Name(ts->name());
   } else {
     auto* re = dynamic_cast<SQLParser::Result_exprContext*>(ctx);
+    const size_t literals_before = literal_sink_ != nullptr ? literal_sink_->size() : 0;
     col.expr = Expr(re->expr());
     col.alias = Name(re->alias);
+    if (col.alias.empty() && col.expr != nullptr && col.expr->kind != ast::ExprKind::kColumnRef) {
+      col.text = Text(re->expr());
+      // The name holds this statement's literals: a tree the shape cache
+      // reuses with other literals would keep it (ShapeCache::Parse).
+      if (literal_sink_ != nullptr && literal_sink_->size() > literals_before) {
+        named_by_literal_ = true;
+      }
+    }
   }
   return col;
 }
@@ -1766,6 +1777,11 @@ absl::StatusOr<std::vector<ast::StatementPtr>> ParseScript(
   if (!s.ok()) return s;
   if (!transformer.status().ok()) return transformer.status();
   if (max_parameter != nullptr) *max_parameter = transformer.max_parameter();
+  // A literal in a column's name cannot be refilled: an entry no literal
+  // token maps to keeps the statement out of the shape cache.
+  if (literal_sink != nullptr && transformer.named_by_literal_) {
+    literal_sink->emplace_back(nullptr, std::numeric_limits<size_t>::max());
+  }
   return out;
 }
 

@@ -16,6 +16,7 @@ namespace tessera::planner {
 std::string ResultName(const ast::ResultColumn& rc) {
   if (!rc.alias.empty()) return rc.alias;
   if (rc.expr->kind == ast::ExprKind::kColumnRef) return rc.expr->name;
+  if (!rc.text.empty()) return rc.text;
   return ast::ToSql(*rc.expr);
 }
 

@@ -579,17 +579,17 @@ TEST_F(SessionTest, CreateTableAsSelect) {
                "ORDER BY k DESC").rows_affected,
             2);
   ResultSet r = Ok("SELECT * FROM dst");
-  EXPECT_EQ(r.columns, (std::vector<std::string>{"k", "s", "r", "(k * 2)", "k:1"}));
+  EXPECT_EQ(r.columns, (std::vector<std::string>{"k", "s", "r", "k * 2", "k:1"}));
   EXPECT_EQ(r.rows, (std::vector<exec::Row>{
                         {Value::Integer(2), Value::Text("b"), Value::Null(), Value::Integer(4),
                          Value::Text("b")},
                         {Value::Integer(1), Value::Text("a"), Value::Real(1.5), Value::Integer(2),
                          Value::Text("a")}}));
   EXPECT_EQ(Ok("SHOW CREATE TABLE dst").rows.at(0).at(0),
-            Value::Text("CREATE TABLE dst (k INTEGER, s TEXT, r REAL, \"(k * 2)\", \"k:1\" TEXT);"));
+            Value::Text("CREATE TABLE dst (k INTEGER, s TEXT, r REAL, \"k * 2\", \"k:1\" TEXT);"));
   // Typed columns convert as declared ones do; the untyped one keeps text.
   Ok("INSERT INTO dst VALUES ('7', 8, '2.5', 'x', 9)");
-  EXPECT_EQ(Ok("SELECT typeof(k), typeof(s), typeof(r), typeof(\"(k * 2)\") FROM dst WHERE k = 7")
+  EXPECT_EQ(Ok("SELECT typeof(k), typeof(s), typeof(r), typeof(\"k * 2\") FROM dst WHERE k = 7")
                 .rows.at(0),
             (exec::Row{Value::Text("integer"), Value::Text("text"), Value::Text("real"),
                        Value::Text("text")}));
