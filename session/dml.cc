@@ -525,6 +525,39 @@ absl::StatusOr<ResultSet> ViewDml(Dml& d, const ast::Statement& st, const TableI
   return rs;
 }
 
+// Writes an UPDATE's `new_row` in place of `old_row`, whose entries are
+// already deleted (`stored`: those entries' row, put back for OR IGNORE):
+// the row made ready and its keys checked (PrepareUpdatedRow), a collision
+// settled by `or_action` (REPLACE deletes the other rows, IGNORE keeps the
+// old row and returns false, else the UNIQUE error), its foreign keys
+// noted, and the row added to RETURNING.
+absl::StatusOr<bool> WriteUpdatedRow(Dml& d, const TableDescriptor& t, const Row& stored,
+                                     const Row& old_row, Row* new_row,
+                                     ast::ConflictAction or_action,
+                                     const std::vector<ForeignKey>& parent_fks,
+                                     const std::vector<ForeignKey>& child_fks,
+                                     Returning* returning, ResultSet* rs) {
+  std::string what;
+  absl::StatusOr<std::vector<std::string>> conflicts = PrepareUpdatedRow(d, t, new_row, &what);
+  if (!conflicts.ok()) return conflicts.status();
+  if (!conflicts->empty()) {
+    if (or_action == ast::ConflictAction::kReplace) {
+      if (absl::Status s = DeleteReplaced(d, t, *conflicts, parent_fks); !s.ok()) return s;
+    } else if (or_action == ast::ConflictAction::kIgnore) {
+      if (absl::Status s = PutRowEntries(d.txn, t, stored); !s.ok()) return s;
+      --rs->rows_affected;
+      return false;
+    } else {
+      return Constraint("UNIQUE", what);
+    }
+  }
+  if (absl::Status s = PutRowEntries(d.txn, t, *new_row); !s.ok()) return s;
+  if (absl::Status s = ParentRowChanged(d, parent_fks, old_row, new_row); !s.ok()) return s;
+  ChildRowWritten(d, child_fks, *new_row, &old_row);
+  returning->Add(*new_row);
+  return true;
+}
+
 // The rows of an UPDATE or DELETE (`changes`: old, new) on a table with
 // BEFORE or AFTER triggers of the event, or with foreign keys into itself,
 // written as SQLite writes them: row by row, each with its BEFORE
@@ -579,24 +612,10 @@ absl::Status WriteRowByRow(Dml& d, const TableDescriptor& t, const std::vector<T
       returning->Add(old_row);
       if (absl::Status s = ParentRowChanged(d, parent_fks, old_row, nullptr); !s.ok()) return s;
     } else {
-      std::string what;
-      absl::StatusOr<std::vector<std::string>> conflicts = PrepareUpdatedRow(d, t, &new_row, &what);
-      if (!conflicts.ok()) return conflicts.status();
-      if (!conflicts->empty()) {
-        if (or_action == ast::ConflictAction::kReplace) {
-          if (absl::Status s = DeleteReplaced(d, t, *conflicts, parent_fks); !s.ok()) return s;
-        } else if (or_action == ast::ConflictAction::kIgnore) {
-          if (absl::Status s = PutRowEntries(d.txn, t, stored); !s.ok()) return s;
-          --rs->rows_affected;
-          continue;
-        } else {
-          return Constraint("UNIQUE", what);
-        }
-      }
-      if (absl::Status s = PutRowEntries(d.txn, t, new_row); !s.ok()) return s;
-      if (absl::Status s = ParentRowChanged(d, parent_fks, old_row, &new_row); !s.ok()) return s;
-      ChildRowWritten(d, child_fks, new_row, &old_row);
-      returning->Add(new_row);
+      absl::StatusOr<bool> written = WriteUpdatedRow(d, t, stored, old_row, &new_row, or_action,
+                                                     parent_fks, child_fks, returning, rs);
+      if (!written.ok()) return written.status();
+      if (!*written) continue;  // OR IGNORE: no AFTER triggers
     }
     if (absl::Status f = Fire(d, triggers, t, event, ast::TriggerTiming::kAfter,
                               is_update ? &new_row : nullptr, &old_row, changed);
@@ -782,25 +801,9 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   if (is_update) {
     const auto& up = static_cast<const ast::UpdateStatement&>(st);
     for (auto& [old_row, new_row] : changes) {
-      std::string what;
-      absl::StatusOr<std::vector<std::string>> conflicts =
-          PrepareUpdatedRow(d, *t, &new_row, &what);
-      if (!conflicts.ok()) return conflicts.status();
-      if (!conflicts->empty()) {
-        if (up.or_action == ast::ConflictAction::kReplace) {
-          if (absl::Status s = DeleteReplaced(d, *t, *conflicts, *parent_fks); !s.ok()) return s;
-        } else if (up.or_action == ast::ConflictAction::kIgnore) {
-          if (absl::Status s = PutRowEntries(d.txn, *t, old_row); !s.ok()) return s;
-          --rs.rows_affected;
-          continue;
-        } else {
-          return Constraint("UNIQUE", what);
-        }
-      }
-      if (absl::Status s = PutRowEntries(d.txn, *t, new_row); !s.ok()) return s;
-      if (absl::Status s = ParentRowChanged(d, *parent_fks, old_row, &new_row); !s.ok()) return s;
-      ChildRowWritten(d, *child_fks, new_row, &old_row);
-      returning.Add(new_row);
+      absl::StatusOr<bool> written = WriteUpdatedRow(d, *t, old_row, old_row, &new_row, up.or_action,
+                                                     *parent_fks, *child_fks, &returning, &rs);
+      if (!written.ok()) return written.status();
     }
   }
   for (auto& [old_row, new_row] : changes) {
