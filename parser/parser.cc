@@ -232,8 +232,30 @@ class Transformer {
   std::string Text(antlr4::ParserRuleContext* ctx) const {
     size_t a = ctx->getStart()->getStartIndex();
     size_t b = ctx->getStop() != nullptr ? ctx->getStop()->getStopIndex() : a;
-    if (a >= sql_.size() || b < a) return "";
-    return std::string(sql_.substr(a, b - a + 1));
+    return Span(a, b);
+  }
+  // The text of code points [first, last] of the statement. ANTLR's token
+  // indexes count code points (its input stream decodes the UTF-8), so
+  // with any non-ASCII text they are not byte offsets into `sql_`.
+  std::string Span(size_t first, size_t last) const {
+    if (last < first) return "";
+    if (!offsets_built_) {
+      offsets_built_ = true;
+      if (std::any_of(sql_.begin(), sql_.end(), [](char c) { return (c & 0x80) != 0; })) {
+        for (size_t i = 0; i < sql_.size(); ++i) {
+          if ((sql_[i] & 0xC0) != 0x80) code_point_offsets_.push_back(i);  // not a continuation
+        }
+        code_point_offsets_.push_back(sql_.size());
+      }
+    }
+    size_t from = first, to = last + 1;
+    if (!code_point_offsets_.empty()) {
+      if (to >= code_point_offsets_.size()) return "";
+      from = code_point_offsets_[first];
+      to = code_point_offsets_[to];
+    }
+    if (from >= sql_.size() || to > sql_.size()) return "";
+    return std::string(sql_.substr(from, to - from));
   }
 
   static std::string Name(SQLParser::NameContext* ctx);
@@ -326,6 +348,10 @@ class Transformer {
   ast::ExprPtr Refused(antlr4::ParserRuleContext* ctx) { return Make(ast::ExprKind::kLiteral, ctx); }
 
   absl::string_view sql_;
+  // Byte offset of each code point of `sql_` and then its size, built by
+  // Span() on first use; empty while `sql_` is ASCII (offsets are indexes).
+  mutable std::vector<size_t> code_point_offsets_;
+  mutable bool offsets_built_ = false;
   const StackBudget* const budget_;
   const int max_depth_;
   int depth_ = 0;
@@ -1520,11 +1546,8 @@ ast::StatementPtr Transformer::CreateTrigger(
       s->body.push_back(Delete(b->delete_stmt()));
     }
   }
-  size_t a = ctx->K_BEGIN()->getSymbol()->getStartIndex();
-  size_t b = ctx->K_END()->getSymbol()->getStopIndex();
-  if (a < sql_.size() && b < sql_.size() && b >= a) {
-    s->body_text = std::string(sql_.substr(a, b - a + 1));
-  }
+  s->body_text = Span(ctx->K_BEGIN()->getSymbol()->getStartIndex(),
+                      ctx->K_END()->getSymbol()->getStopIndex());
   s->full_text = Text(ctx);
   return s;
 }
