@@ -526,13 +526,12 @@ absl::StatusOr<ResultSet> ViewDml(Dml& d, const ast::Statement& st, const TableI
 }
 
 // Writes an UPDATE's `new_row` in place of `old_row`, whose entries are
-// already deleted (`stored`: those entries' row, put back for OR IGNORE):
-// the row made ready and its keys checked (PrepareUpdatedRow), a collision
-// settled by `or_action` (REPLACE deletes the other rows, IGNORE keeps the
-// old row and returns false, else the UNIQUE error), its foreign keys
-// noted, and the row added to RETURNING.
-absl::StatusOr<bool> WriteUpdatedRow(Dml& d, const TableDescriptor& t, const Row& stored,
-                                     const Row& old_row, Row* new_row,
+// already deleted: the row made ready and its keys checked
+// (PrepareUpdatedRow), a collision settled by `or_action` (REPLACE deletes
+// the other rows, IGNORE puts the old row back and returns false, else the
+// UNIQUE error), its foreign keys noted, and the row added to RETURNING.
+absl::StatusOr<bool> WriteUpdatedRow(Dml& d, const TableDescriptor& t, const Row& old_row,
+                                     Row* new_row,
                                      ast::ConflictAction or_action,
                                      const std::vector<ForeignKey>& parent_fks,
                                      const std::vector<ForeignKey>& child_fks,
@@ -544,7 +543,7 @@ absl::StatusOr<bool> WriteUpdatedRow(Dml& d, const TableDescriptor& t, const Row
     if (or_action == ast::ConflictAction::kReplace) {
       if (absl::Status s = DeleteReplaced(d, t, *conflicts, parent_fks); !s.ok()) return s;
     } else if (or_action == ast::ConflictAction::kIgnore) {
-      if (absl::Status s = PutRowEntries(d.txn, t, stored); !s.ok()) return s;
+      if (absl::Status s = PutRowEntries(d.txn, t, old_row); !s.ok()) return s;
       --rs->rows_affected;
       return false;
     } else {
@@ -609,11 +608,12 @@ absl::Status WriteRowByRow(Dml& d, const TableDescriptor& t, const std::vector<T
     if (absl::Status s = DeleteRowEntries(d.txn, t, stored); !s.ok()) return s;
     ++rs->rows_affected;
     if (!is_update) {
-      returning->Add(old_row);
-      if (absl::Status s = ParentRowChanged(d, parent_fks, old_row, nullptr); !s.ok()) return s;
+      // What is deleted is what is stored; its foreign keys act on that.
+      returning->Add(stored);
+      if (absl::Status s = ParentRowChanged(d, parent_fks, stored, nullptr); !s.ok()) return s;
     } else {
-      absl::StatusOr<bool> written = WriteUpdatedRow(d, t, stored, old_row, &new_row, or_action,
-                                                     parent_fks, child_fks, returning, rs);
+      absl::StatusOr<bool> written = WriteUpdatedRow(d, t, stored, &new_row, or_action, parent_fks,
+                                                     child_fks, returning, rs);
       if (!written.ok()) return written.status();
       if (!*written) continue;  // OR IGNORE: no AFTER triggers
     }
@@ -801,7 +801,7 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   if (is_update) {
     const auto& up = static_cast<const ast::UpdateStatement&>(st);
     for (auto& [old_row, new_row] : changes) {
-      absl::StatusOr<bool> written = WriteUpdatedRow(d, *t, old_row, old_row, &new_row, up.or_action,
+      absl::StatusOr<bool> written = WriteUpdatedRow(d, *t, old_row, &new_row, up.or_action,
                                                      *parent_fks, *child_fks, &returning, &rs);
       if (!written.ok()) return written.status();
     }
