@@ -231,10 +231,10 @@ std::optional<Value> UntypedKeyTwin(const Value& v) {
     if (std::fabs(d) >= 9.2e18 || static_cast<int64_t>(d) != v.integer()) return std::nullopt;
     return Value::Real(d);
   }
-  if (v.type() == Type::kReal && std::trunc(v.real()) == v.real() && std::fabs(v.real()) < 9.2e18) {
-    return Value::Integer(static_cast<int64_t>(v.real()));
-  }
-  return std::nullopt;
+  if (v.type() != Type::kReal) return std::nullopt;
+  Value i = ExpressionKeyValue(v);  // the INTEGER an integral REAL is
+  if (i.type() != Type::kInteger) return std::nullopt;
+  return i;
 }
 
 std::string IndexEntryKeyOf(const TableDescriptor& table, const IndexDescriptor& index,

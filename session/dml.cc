@@ -310,6 +310,19 @@ bool RaisedIgnore(const absl::Status& s) {
   return detail.has_value() && detail->kind == ErrorKind::kRaise && detail->bytes == "ignore";
 }
 
+// Whether trigger `tr` of table (or view) `t` is one of `event` and
+// `timing` that a change of the columns `changed` fires (UPDATE OF names
+// one of them).
+bool Matches(const Trigger& tr, const TableDescriptor& t, ast::TriggerEvent event,
+             ast::TriggerTiming timing, const std::vector<int>& changed) {
+  const ast::CreateTriggerStatement& def = *tr.def;
+  if (def.event != event || def.timing != timing) return false;
+  if (event != ast::TriggerEvent::kUpdate || def.update_columns.empty()) return true;
+  return std::any_of(def.update_columns.begin(), def.update_columns.end(), [&](const std::string& c) {
+    return std::find(changed.begin(), changed.end(), t.ColumnIndex(c)) != changed.end();
+  });
+}
+
 // Runs the triggers of `event` and `timing` for one row. `changed` lists the
 // columns an UPDATE assigns.
 absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescriptor& t,
@@ -317,20 +330,12 @@ absl::Status Fire(Dml& d, const std::vector<Trigger>& triggers, const TableDescr
                   const Row* old_row, const std::vector<int>& changed) {
   for (const Trigger& tr : triggers) {
     const ast::CreateTriggerStatement& def = *tr.def;
-    if (def.event != event || def.timing != timing) continue;
+    if (!Matches(tr, t, event, timing, changed)) continue;
     bool running = false;
     for (const TriggerFrame* f = d.running_triggers; f != nullptr && !running; f = f->outer) {
       running = absl::EqualsIgnoreCase(*f->name, def.trigger);
     }
     if (running) continue;
-    if (event == ast::TriggerEvent::kUpdate && !def.update_columns.empty()) {
-      bool hit = false;
-      for (const std::string& c : def.update_columns) {
-        int pos = t.ColumnIndex(c);
-        hit = hit || std::find(changed.begin(), changed.end(), pos) != changed.end();
-      }
-      if (!hit) continue;
-    }
     const size_t w = t.columns.size();
     Row both(2 * w);
     if (new_row != nullptr) std::copy(new_row->begin(), new_row->end(), both.begin());
@@ -382,11 +387,15 @@ absl::Status DeleteReplaced(Dml& d, const TableDescriptor& t, const std::vector<
 
 absl::StatusOr<ResultSet> Select(Dml& d, const ast::SelectStmt& select);
 
+// `SELECT * FROM name`, parsed.
+absl::StatusOr<ast::StatementPtr> SelectAllFrom(const std::string& name) {
+  return parser::ParseOne(absl::StrCat("SELECT * FROM ", parser::SqlIdentifier(name)));
+}
+
 // The rows of view `v` (columns as `info.table`'s), read in the statement's
 // transaction.
 absl::StatusOr<std::vector<Row>> ViewRows(Dml& d, const TableDescriptor& v) {
-  absl::StatusOr<ast::StatementPtr> parsed =
-      parser::ParseOne(absl::StrCat("SELECT * FROM ", parser::SqlIdentifier(v.name)));
+  absl::StatusOr<ast::StatementPtr> parsed = SelectAllFrom(v.name);
   if (!parsed.ok()) return parsed.status();
   absl::StatusOr<ResultSet> rs =
       Select(d, *static_cast<const ast::SelectStatement&>(**parsed).select);
@@ -421,16 +430,9 @@ absl::StatusOr<ResultSet> ViewDml(Dml& d, const ast::Statement& st, const TableI
       changed.push_back(pos);
     }
   }
-  bool fires = false;
-  for (const Trigger& tr : *info.triggers) {
-    if (tr.def->timing != ast::TriggerTiming::kInsteadOf || tr.def->event != event) continue;
-    bool hit = tr.def->update_columns.empty();
-    for (const std::string& c : tr.def->update_columns) {
-      hit = hit || std::find(changed.begin(), changed.end(), v.ColumnIndex(c)) != changed.end();
-    }
-    fires = fires || hit;
-  }
-  if (!fires) {
+  if (std::none_of(info.triggers->begin(), info.triggers->end(), [&](const Trigger& tr) {
+        return Matches(tr, v, event, ast::TriggerTiming::kInsteadOf, changed);
+      })) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot modify ", v.name, " because it is a view"));
   }
@@ -755,6 +757,8 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
   }
   // Row by row where what a row's write sets off can reach rows still to
   // come: its triggers, or its cascades into the table itself.
+  const ast::ConflictAction or_action =
+      is_update ? static_cast<const ast::UpdateStatement&>(st).or_action : ast::ConflictAction::kNone;
   if (std::any_of(triggers->begin(), triggers->end(),
                   [&](const Trigger& tr) {
                     return tr.def->event == event && tr.def->timing != ast::TriggerTiming::kInsteadOf;
@@ -762,30 +766,16 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
       std::any_of(parent_fks->begin(), parent_fks->end(),
                   [&](const ForeignKey& fk) { return fk.child->id == t->id; })) {
     if (absl::Status s = WriteRowByRow(d, *t, *triggers, is_update, changed, sets, *parent_fks,
-                                       *child_fks, replaces ? ast::ConflictAction::kReplace
-                                       : is_update ? static_cast<const ast::UpdateStatement&>(st).or_action
-                                                   : ast::ConflictAction::kNone,
-                                       &ctx, &changes, &returning, &rs);
+                                       *child_fks, or_action, &ctx, &changes, &returning, &rs);
         !s.ok()) {
       return s;
     }
     if (absl::Status s = returning.Finish(); !s.ok()) return s;
     return rs;
   }
-  // RAISE(IGNORE) in a BEFORE trigger leaves its row out.
-  size_t kept = 0;
-  for (size_t i = 0; i < changes.size(); ++i) {
-    auto& [old_row, new_row] = changes[i];
-    if (absl::Status f = Fire(d, *triggers, *t, event, ast::TriggerTiming::kBefore,
-                              is_update ? &new_row : nullptr, &old_row, changed);
-        !f.ok()) {
-      if (RaisedIgnore(f)) continue;
-      return f;
-    }
-    if (kept != i) changes[kept] = std::move(changes[i]);
-    ++kept;
-  }
-  changes.resize(kept);
+  // No trigger of the event and no cascade into the table: one pass,
+  // every old row's entries first, so keys the statement moves between
+  // its rows do not collide on the way.
   for (auto& [old_row, new_row] : changes) {
     if (absl::Status s = DeleteRowEntries(d.txn, *t, old_row); !s.ok()) return s;
     ++rs.rows_affected;
@@ -799,18 +789,10 @@ absl::StatusOr<ResultSet> UpdateOrDelete(Dml& d, const ast::Statement& st) {
     }
   }
   if (is_update) {
-    const auto& up = static_cast<const ast::UpdateStatement&>(st);
     for (auto& [old_row, new_row] : changes) {
-      absl::StatusOr<bool> written = WriteUpdatedRow(d, *t, old_row, &new_row, up.or_action,
+      absl::StatusOr<bool> written = WriteUpdatedRow(d, *t, old_row, &new_row, or_action,
                                                      *parent_fks, *child_fks, &returning, &rs);
       if (!written.ok()) return written.status();
-    }
-  }
-  for (auto& [old_row, new_row] : changes) {
-    if (absl::Status f = Fire(d, *triggers, *t, event, ast::TriggerTiming::kAfter,
-                              is_update ? &new_row : nullptr, &old_row, changed);
-        !f.ok() && !RaisedIgnore(f)) {
-      return f;
     }
   }
   if (absl::Status s = returning.Finish(); !s.ok()) return s;
@@ -1492,8 +1474,7 @@ absl::StatusOr<std::optional<TableDescriptor>> ViewAsTable(Dml& d, const std::st
   if (!obj.ok()) return obj.status();
   if (!obj->has_value() || !(*obj)->view.has_value()) return std::optional<TableDescriptor>();
   const std::string view_name = (*obj)->view->name;
-  absl::StatusOr<ast::StatementPtr> parsed =
-      parser::ParseOne(absl::StrCat("SELECT * FROM ", parser::SqlIdentifier(view_name)));
+  absl::StatusOr<ast::StatementPtr> parsed = SelectAllFrom(view_name);
   if (!parsed.ok()) return parsed.status();
   planner::Binder binder = NewBinder(d);
   absl::StatusOr<planner::LogicalPtr> plan =
