@@ -35,6 +35,9 @@ struct Timestamp {
   Timestamp Prev() const;
   // "wall_ms.logical", e.g. "1700000000123.4".
   std::string ToString() const;
+  // One increasing integer: the wall time above the low 20 bits of the
+  // logical counter (a hidden rowid, a trigger's creation order).
+  int64_t AsInt64() const { return (wall_ms << 20) | (logical & 0xFFFFF); }
 
   friend bool operator==(Timestamp a, Timestamp b) {
     return a.wall_ms == b.wall_ms && a.logical == b.logical;

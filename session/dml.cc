@@ -1091,8 +1091,7 @@ absl::Status PrepareRow(Dml& d, const TableDescriptor& t, Row* row,
       sequence = *seq;
     }
     if ((*row)[pos].is_null() && c.hidden) {
-      Timestamp ts = d.db->clock()->Now();
-      (*row)[pos] = Value::Integer((ts.wall_ms << 20) | (ts.logical & 0xFFFFF));
+      (*row)[pos] = Value::Integer(d.db->clock()->Now().AsInt64());
     } else if ((*row)[pos].is_null() && c.type == Type::kInteger && !t.without_rowid) {
       // Largest existing key + 1, as SQLite assigns rowids.
       std::string prefix = catalog::IndexPrefix(t.id, t.primary.id);

@@ -786,12 +786,6 @@ void DeletePrefix(txn::Txn* txn, const std::string& prefix, absl::Status* status
   for (const std::string& k : keys) txn->Delete(k);
 }
 
-// A new trigger's TriggerDescriptor::created: the node's clock, increasing.
-uint64_t TriggerCreated(Dml& d) {
-  const Timestamp ts = d.db->clock()->Now();
-  return (static_cast<uint64_t>(ts.wall_ms) << 20) | (ts.logical & 0xFFFFF);
-}
-
 // Drops the triggers of table or view `name`, which go with it.
 absl::Status DropTriggersOn(Dml& d, const std::string& name) {
   absl::StatusOr<std::vector<std::pair<std::string, catalog::SchemaObject>>> all =
@@ -1706,10 +1700,7 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
       }
       if (txn_ == nullptr) return absl::FailedPreconditionError("no transaction is open");
       txn_->Rollback();
-      txn_.reset();
-      savepoints_.clear();
-      deferred_foreign_keys_.clear();
-      defer_foreign_keys_ = false;
+      EndTransaction();
       return ResultSet();
     }
     default:
@@ -1733,10 +1724,7 @@ absl::StatusOr<ResultSet> Session::Run(const ast::Statement& st,
         raised.has_value() && raised->kind == ErrorKind::kRaise && raised->bytes == "rollback") {
       // RAISE(ROLLBACK, ...): the whole transaction goes.
       txn_->Rollback();
-      txn_.reset();
-      savepoints_.clear();
-      deferred_foreign_keys_.clear();
-      defer_foreign_keys_ = false;
+      EndTransaction();
     }
     // Inside a transaction the split hint is taken at once (a boundary at a
     // key that is later rolled back is harmless): a long bulk load still
@@ -1828,11 +1816,15 @@ absl::Status Session::CommitTransaction() {
     if (absl::Status s = CheckForeignKeys(d, &deferred_foreign_keys_); !s.ok()) return s;
   }
   absl::Status s = txn_changed_schema_ ? db_->CommitSchemaChange(txn_.get()) : txn_->Commit();
+  EndTransaction();
+  return s;
+}
+
+void Session::EndTransaction() {
   txn_.reset();
   savepoints_.clear();
   deferred_foreign_keys_.clear();
   defer_foreign_keys_ = false;
-  return s;
 }
 
 void Session::NoteChanges(const ast::Statement& st, const ResultSet& result) {
@@ -1977,34 +1969,36 @@ absl::StatusOr<ResultSet> Session::RunIn(txn::Txn* txn, uint64_t schema_version,
         if (tr.if_not_exists) return ResultSet();
         return absl::AlreadyExistsError(absl::StrCat("trigger ", tr.trigger, " already exists"));
       }
-      catalog::SchemaObject obj;
+      // On a table: BEFORE or AFTER. On a view: INSTEAD OF only, which is
+      // what INSERT, UPDATE and DELETE on it run (ViewDml).
+      std::string target;
+      bool target_temp = false;
       absl::StatusOr<TableDescriptor> t = catalog::GetTable(txn, tr.table);
-      if (absl::IsNotFound(t.status())) {
-        // A view takes INSTEAD OF triggers only: they are what INSERT,
-        // UPDATE and DELETE on it run (ViewDml).
+      if (t.ok()) {
+        if (tr.timing == ast::TriggerTiming::kInsteadOf) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("cannot create INSTEAD OF trigger on table: ", t->name));
+        }
+        target = t->name;
+        target_temp = t->temp;
+      } else {
+        if (!absl::IsNotFound(t.status())) return t.status();
         absl::StatusOr<std::optional<catalog::SchemaObject>> view = catalog::LookupObject(txn, tr.table);
         if (!view.ok()) return view.status();
-        if (view->has_value() && (*view)->view.has_value()) {
-          if (tr.timing != ast::TriggerTiming::kInsteadOf) {
-            return absl::InvalidArgumentError(
-                absl::StrCat("cannot create ", tr.timing == ast::TriggerTiming::kBefore ? "BEFORE" : "AFTER",
-                             " trigger on view: ", (*view)->view->name));
-          }
-          obj.trigger = catalog::TriggerDescriptor{tr.trigger, (*view)->view->name, tr.full_text,
-                                                   TriggerCreated(d)};
-          obj.temp = tr.temp || (*view)->temp;
-          if (absl::Status s = catalog::PutObject(txn, tr.trigger, obj, false); !s.ok()) return s;
-          return ResultSet();
+        if (!view->has_value() || !(*view)->view.has_value()) return t.status();
+        if (tr.timing != ast::TriggerTiming::kInsteadOf) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("cannot create ", tr.timing == ast::TriggerTiming::kBefore ? "BEFORE" : "AFTER",
+                           " trigger on view: ", (*view)->view->name));
         }
+        target = (*view)->view->name;
+        target_temp = (*view)->temp;
       }
-      if (!t.ok()) return t.status();
-      if (tr.timing == ast::TriggerTiming::kInsteadOf) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("cannot create INSTEAD OF trigger on table: ", t->name));
-      }
-      obj.trigger = catalog::TriggerDescriptor{tr.trigger, t->name, tr.full_text, TriggerCreated(d)};
-      // A trigger on a TEMP table is TEMP too, as in SQLite.
-      obj.temp = tr.temp || t->temp;
+      catalog::SchemaObject obj;
+      obj.trigger = catalog::TriggerDescriptor{tr.trigger, target, tr.full_text,
+                                               static_cast<uint64_t>(db_->clock()->Now().AsInt64())};
+      // A trigger on a TEMP table or view is TEMP too, as in SQLite.
+      obj.temp = tr.temp || target_temp;
       if (absl::Status s = catalog::PutObject(txn, tr.trigger, obj, false); !s.ok()) return s;
       return ResultSet();
     }

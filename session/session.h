@@ -156,6 +156,9 @@ class Session {
   // COMMIT: ends txn_ (and its savepoints), after checking its deferred
   // foreign keys (a violation leaves it open).
   absl::Status CommitTransaction();
+  // Forgets txn_ (committed or rolled back) and what belongs to it: its
+  // savepoints and deferred foreign keys; defer_foreign_keys turns off.
+  void EndTransaction();
   // PRAGMA foreign_keys [= ON|OFF]: this session's setting (OFF by
   // default, as in SQLite); inside a transaction it does not change.
   // PRAGMA defer_foreign_keys [= ON|OFF]: every key checked at COMMIT, as
