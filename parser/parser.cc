@@ -1312,19 +1312,19 @@ std::vector<ast::Assignment> Transformer::Assignments(
       }
       continue;
     }
-    if (row->kind != ast::ExprKind::kRow) {
-      if (a->name().size() != 1) {
-        Fail(a, absl::StrFormat("%d columns assigned 1 values", a->name().size()));
-      }
-      if (a->name().size() == 1) out.push_back(ast::Assignment{Name(a->name(0)), std::move(row)});
+    // One value for one column: SET (a) = x.
+    std::vector<ast::ExprPtr> values;
+    if (row->kind == ast::ExprKind::kRow) {
+      values = std::move(row->children);
+    } else {
+      values.push_back(std::move(row));
+    }
+    if (values.size() != a->name().size()) {
+      Fail(a, absl::StrFormat("%d columns assigned %d values", a->name().size(), values.size()));
       continue;
     }
-    if (row->children.size() != a->name().size()) {
-      Fail(a, absl::StrFormat("%d columns assigned %d values", a->name().size(), row->children.size()));
-      continue;
-    }
-    for (size_t i = 0; i < a->name().size(); ++i) {
-      out.push_back(ast::Assignment{Name(a->name(i)), std::move(row->children[i])});
+    for (size_t i = 0; i < values.size(); ++i) {
+      out.push_back(ast::Assignment{Name(a->name(i)), std::move(values[i])});
     }
   }
   return out;

@@ -683,6 +683,35 @@ void CompareWithAffinity(BoundPtr* a, BoundPtr* b) {
   }
 }
 
+// `x op y`, both sides compared under collation `c`.
+BoundPtr CompareUnder(ast::Op op, BoundPtr x, BoundPtr y, Collation c) {
+  auto cmp = std::make_unique<BoundExpr>();
+  cmp->kind = BoundKind::kBinary;
+  cmp->op = op;
+  ApplyCollation(c, &x);
+  ApplyCollation(c, &y);
+  cmp->children.push_back(std::move(x));
+  cmp->children.push_back(std::move(y));
+  return cmp;
+}
+
+// `x op y` as SQL compares: one side may take the other's affinity, then
+// the pair's collation applies.
+BoundPtr Compare(ast::Op op, BoundPtr x, BoundPtr y) {
+  CompareWithAffinity(&x, &y);
+  const Collation c = ComparisonCollation({x.get(), y.get()});
+  return CompareUnder(op, std::move(x), std::move(y), c);
+}
+
+// NOT `x`.
+BoundPtr Negated(BoundPtr x) {
+  auto n = std::make_unique<BoundExpr>();
+  n->kind = BoundKind::kUnary;
+  n->op = ast::Op::kNot;
+  n->children.push_back(std::move(x));
+  return n;
+}
+
 bool IsComparison(ast::Op op) {
   switch (op) {
     case ast::Op::kLt:
@@ -2117,24 +2146,6 @@ absl::StatusOr<BoundPtr> Binder::RowComparison(const ast::Expr& e, Scope* scope,
     left.push_back(*std::move(x));
     right.push_back(*std::move(y));
   }
-  auto pair = [](ast::Op op, BoundPtr x, BoundPtr y) {
-    auto cmp = std::make_unique<BoundExpr>();
-    cmp->kind = BoundKind::kBinary;
-    cmp->op = op;
-    cmp->children.push_back(std::move(x));
-    cmp->children.push_back(std::move(y));
-    CompareWithAffinity(&cmp->children[0], &cmp->children[1]);
-    const Collation c = ComparisonCollation({cmp->children[0].get(), cmp->children[1].get()});
-    for (BoundPtr& side : cmp->children) ApplyCollation(c, &side);
-    return cmp;
-  };
-  auto negate = [](BoundPtr x) {
-    auto n = std::make_unique<BoundExpr>();
-    n->kind = BoundKind::kUnary;
-    n->op = ast::Op::kNot;
-    n->children.push_back(std::move(x));
-    return n;
-  };
   const size_t n = left.size();
   switch (e.op) {
     case ast::Op::kEq:
@@ -2143,9 +2154,9 @@ absl::StatusOr<BoundPtr> Binder::RowComparison(const ast::Expr& e, Scope* scope,
     case ast::Op::kIsNot: {
       const ast::Op each = e.op == ast::Op::kEq || e.op == ast::Op::kNe ? ast::Op::kEq : ast::Op::kIs;
       std::vector<BoundPtr> pairs;
-      for (size_t i = 0; i < n; ++i) pairs.push_back(pair(each, std::move(left[i]), std::move(right[i])));
+      for (size_t i = 0; i < n; ++i) pairs.push_back(Compare(each, std::move(left[i]), std::move(right[i])));
       BoundPtr all = Conjoin(std::move(pairs));
-      return e.op == ast::Op::kEq || e.op == ast::Op::kIs ? std::move(all) : negate(std::move(all));
+      return e.op == ast::Op::kEq || e.op == ast::Op::kIs ? std::move(all) : Negated(std::move(all));
     }
     default: {
       const ast::Op strict = e.op == ast::Op::kLe ? ast::Op::kLt
@@ -2155,16 +2166,16 @@ absl::StatusOr<BoundPtr> Binder::RowComparison(const ast::Expr& e, Scope* scope,
       // b1 for <, <=): implied by the comparison, NULL where it is, and a
       // conjunct the planner can read a key range from (keyset paging).
       const bool greater = e.op == ast::Op::kGt || e.op == ast::Op::kGe;
-      BoundPtr weak = pair(greater ? ast::Op::kGe : ast::Op::kLe, left[0]->Clone(), right[0]->Clone());
-      BoundPtr acc = pair(e.op, std::move(left[n - 1]), std::move(right[n - 1]));
+      BoundPtr weak = Compare(greater ? ast::Op::kGe : ast::Op::kLe, left[0]->Clone(), right[0]->Clone());
+      BoundPtr acc = Compare(e.op, std::move(left[n - 1]), std::move(right[n - 1]));
       for (size_t i = n - 1; i-- > 0;) {
         std::vector<BoundPtr> tie;
-        tie.push_back(pair(ast::Op::kEq, left[i]->Clone(), right[i]->Clone()));
+        tie.push_back(Compare(ast::Op::kEq, left[i]->Clone(), right[i]->Clone()));
         tie.push_back(std::move(acc));
         auto either = std::make_unique<BoundExpr>();
         either->kind = BoundKind::kBinary;
         either->op = ast::Op::kOr;
-        either->children.push_back(pair(strict, std::move(left[i]), std::move(right[i])));
+        either->children.push_back(Compare(strict, std::move(left[i]), std::move(right[i])));
         either->children.push_back(Conjoin(std::move(tie)));
         acc = std::move(either);
       }
@@ -2326,9 +2337,7 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
         if (absl::Status s = child(*c); !s.ok()) return s;
       }
       if (b->kind == BoundKind::kBinary && IsComparison(b->op)) {
-        CompareWithAffinity(&b->children[0], &b->children[1]);
-        const Collation c = ComparisonCollation({b->children[0].get(), b->children[1].get()});
-        for (BoundPtr& side : b->children) ApplyCollation(c, &side);
+        return Compare(b->op, std::move(b->children[0]), std::move(b->children[1]));
       } else if (b->kind == BoundKind::kBetween || b->kind == BoundKind::kInList) {
         // x BETWEEN lo AND hi, x IN (v, ...): each value against x.
         for (size_t i = 1; i < b->children.size(); ++i) {
@@ -2348,26 +2357,11 @@ absl::StatusOr<BoundPtr> Binder::BindExpr(const ast::Expr& e, Scope* scope,
           for (BoundPtr& side : b->children) ApplyCollation(lo, &side);
           return b;
         }
-        auto compare = [](ast::Op op, BoundPtr x, BoundPtr v, Collation c) {
-          auto cmp = std::make_unique<BoundExpr>();
-          cmp->kind = BoundKind::kBinary;
-          cmp->op = op;
-          ApplyCollation(c, &x);
-          ApplyCollation(c, &v);
-          cmp->children.push_back(std::move(x));
-          cmp->children.push_back(std::move(v));
-          return cmp;
-        };
         std::vector<BoundPtr> both;
-        both.push_back(compare(ast::Op::kGe, b->children[0]->Clone(), std::move(b->children[1]), lo));
-        both.push_back(compare(ast::Op::kLe, std::move(b->children[0]), std::move(b->children[2]), hi));
+        both.push_back(CompareUnder(ast::Op::kGe, b->children[0]->Clone(), std::move(b->children[1]), lo));
+        both.push_back(CompareUnder(ast::Op::kLe, std::move(b->children[0]), std::move(b->children[2]), hi));
         BoundPtr out = Conjoin(std::move(both));
-        if (!b->negated) return out;
-        auto negate = std::make_unique<BoundExpr>();
-        negate->kind = BoundKind::kUnary;
-        negate->op = ast::Op::kNot;
-        negate->children.push_back(std::move(out));
-        return negate;
+        return b->negated ? Negated(std::move(out)) : std::move(out);
       }
       return b;
     case K::kInSubquery:
